@@ -1,0 +1,740 @@
+"""Parse the plan document (POA text export) into typed records.
+
+The parser follows the document's own structure: roman-numeral chapters, the temáticas of
+the PDM-OT with their OBJETIVO / LÍNEA ESTRATÉGICA / Líneas de acción / Resultado PDM-OT
+blocks, tab-separated tables and the inline HTML lists of the policy tables. Nothing of the
+plan's content is typed in here except the short table of corrections below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+
+from knowledge.errors import PlanFormatError
+from knowledge.model import (
+    ActionLine,
+    Actor,
+    FundingSource,
+    FundingTotal,
+    GovernanceIndex,
+    Item,
+    Law,
+    Measure,
+    Objective,
+    Plan,
+    Policy,
+    PolicyAxis,
+    PomLine,
+    Project,
+    Section,
+    Statement,
+    StrategicLine,
+    Target,
+    Tematica,
+)
+from knowledge.text import fold, slugify
+
+BUNDLED_PLAN = "poa-2024-mixco.txt"
+
+# The document's own typos, fixed where they would hide a record from search. Only spelling:
+# no figure is ever corrected here.
+CORRECTIONS: dict[str, str] = {
+    "Mixco Inuyente y solidario": "Mixco Incluyente y solidario",
+    "LIBRES DE ESECHOS SÓLIDOS": "LIBRES DE DESECHOS SÓLIDOS",
+}
+
+CHAPTER = re.compile(r"^(I|II|III|IV|V)\.\s+\S")
+SUBCHAPTER = re.compile(r"^[AB]\.\s+MARCO ESTRAT")
+NUMBERED = re.compile(r"^(\d+)[.)]\s+(.*)$")
+BULLET = re.compile(r"^(?:[-•■]\s*)+(.*)$")
+TOC_LINE = re.compile(r"\t\s*\d+\s*$|\tANEXOS|Marcador no definido")
+HTML_TAG = re.compile(r"<[^>]+>")
+YEAR = r"((?:19|20)\d{2})"
+MEASURE = re.compile(
+    r"(?:\bde|\bprevalencia de)\s+(?:un\s+)?(?P<b>[^()]+?)\s+(?:en|para)\s+el\s+(?:año\s+)?" + YEAR
+    + r"\s+a\s+(?:un\s+)?(?P<t>[^()]+?)\s+(?:en|para)\s+el\s+(?:año\s+)?" + YEAR,
+    re.IGNORECASE,
+)
+BASELINE_ONLY = re.compile(r"siendo\s+(?:un\s+)?(?P<b>[\d.,]+\s*%?)[^()]*?en el\s+(?:año\s+)?" + YEAR, re.I)
+TARGET_YEAR = re.compile(r"\b(?:para|en)\s+(?:el\s+)?(?:año\s+)?(20\d{2})\b", re.IGNORECASE)
+ZONA_IN_NAME = re.compile(r"\bZONA\s+(\d{1,2})\b", re.IGNORECASE)
+PLACE_IN_NAME = re.compile(r"\bEN\s+(?!.*\bEN\s)(.+?),?\s+(?:ZONA|DEL MUNICIPIO)\b", re.IGNORECASE)
+SNIP = re.compile(r"^\d{5,7}$")
+
+
+@dataclass(slots=True)
+class Line:
+    number: int
+    text: str
+
+
+def read_bundled_text() -> str:
+    """The plan document shipped inside the package."""
+    return resources.files("knowledge").joinpath("data", BUNDLED_PLAN).read_text(encoding="utf-8")
+
+
+def load_bundled_plan() -> Plan:
+    return parse_plan(read_bundled_text())
+
+
+def decode_document(raw: bytes) -> str:
+    """Bytes of a plan file → text, refusing binary or non-UTF-8 content with a clear error."""
+    if b"\x00" in raw[:65536]:
+        raise PlanFormatError("el archivo es binario, no un documento de texto del plan")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanFormatError(f"el archivo no es texto UTF-8 (byte {exc.start})") from exc
+
+
+def parse_plan(text: str) -> Plan:
+    """The whole plan document → :class:`Plan`. Raises PlanFormatError naming line or section."""
+    lines = _clean_lines(text)
+    if not lines:
+        raise PlanFormatError("el documento está vacío")
+    chapters = _split_chapters(lines)
+    builder = _PlanBuilder()
+    builder.read_legal(chapters["I"])
+    builder.read_national(chapters["II"])
+    territorial, institutional = _split_subchapters(chapters["III"])
+    builder.read_territorial(territorial)
+    builder.read_institutional(institutional)
+    builder.read_pom(chapters["IV"])
+    builder.read_poa(chapters["V"])
+    return builder.build()
+
+
+def _clean_lines(text: str) -> list[Line]:
+    if "\x00" in text:
+        raise PlanFormatError("el archivo es binario, no un documento de texto del plan")
+    out = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.replace("\u00a0", " ").rstrip()
+        for wrong, right in CORRECTIONS.items():
+            line = line.replace(wrong, right)
+        if line.strip():
+            out.append(Line(number, line.strip() if "\t" not in line else line))
+    return out
+
+
+def _split_chapters(lines: list[Line]) -> dict[str, list[Line]]:
+    """Split at the roman-numeral chapter headings, skipping the table of contents."""
+    chapters: dict[str, list[Line]] = {}
+    current: str | None = None
+    for line in lines:
+        if TOC_LINE.search(line.text):
+            continue
+        found = CHAPTER.match(line.text)
+        if found and line.text.isupper():
+            current = found.group(1)
+            chapters[current] = [line]
+        elif current:
+            chapters[current].append(line)
+    missing = [c for c in ("I", "II", "III", "IV", "V") if c not in chapters]
+    if missing:
+        last = lines[-1].number
+        raise PlanFormatError(
+            f"faltan capítulos del plan: {', '.join(missing)} (¿documento truncado?)", f"línea {last}"
+        )
+    return chapters
+
+
+def _split_subchapters(lines: list[Line]) -> tuple[list[Line], list[Line]]:
+    starts = [i for i, line in enumerate(lines) if SUBCHAPTER.match(line.text)]
+    if len(starts) != 2:
+        raise PlanFormatError(
+            "el capítulo III debe tener las partes A (territorial) y B (institucional)",
+            f"línea {lines[0].number}",
+        )
+    return lines[starts[0] : starts[1]], lines[starts[1] :]
+
+
+def _strip_markup(text: str) -> str:
+    text = HTML_TAG.sub(" ", text).replace("**", "")
+    return " ".join(text.split())
+
+
+def _unquote(text: str) -> str:
+    return _strip_markup(text).strip().strip("“”\"").strip()
+
+
+def _bullet(line: Line) -> str | None:
+    found = BULLET.match(line.text.strip())
+    return _strip_markup(found.group(1)) if found else None
+
+
+def _is_heading(text: str) -> bool:
+    """Upper-case headings such as "OBJETIVO", "VISIÓN" or "EJE SOCIAL"."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(text) < 90 and "\t" not in text
+
+
+def _parse_amount(cell: str, where: str) -> Decimal:
+    cleaned = cell.replace("Q", "").replace(",", "").replace(" ", "").strip() or "0"
+    try:
+        return Decimal(cleaned).quantize(Decimal("0.01"))
+    except InvalidOperation as exc:
+        raise PlanFormatError(f"monto no válido «{cell.strip()}»", where) from exc
+
+
+def _parse_percent(cell: str, where: str) -> Decimal:
+    cleaned = cell.replace("%", "").strip()
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise PlanFormatError(f"porcentaje no válido «{cell.strip()}»", where) from exc
+
+
+def parse_measures(text: str) -> tuple[Measure, ...]:
+    """The "De X en el AAAA a Y en el AAAA" pairs of a target, as the text words them."""
+    measures = [
+        Measure(
+            baseline=_tidy_value(m.group("b")),
+            baseline_year=int(m.group(2)),
+            target=_tidy_value(m.group("t")),
+            target_year=int(m.group(4)),
+        )
+        for m in MEASURE.finditer(text)
+    ]
+    if measures:
+        return tuple(measures)
+    target_year = TARGET_YEAR.search(text)
+    only = BASELINE_ONLY.search(text)
+    if only:
+        value = _tidy_value(only.group("b"))
+        # "ha mantenido ... en un 88% (Siendo un 88% ... en el año 2021)": the target keeps the baseline.
+        kept = value if value and f"en un {value}" in text else None
+        return (Measure(value, int(only.group(2)), kept, int(target_year.group(1)) if target_year else None),)
+    if target_year:
+        return (Measure(None, None, None, int(target_year.group(1))),)
+    return ()
+
+
+def _tidy_value(value: str) -> str | None:
+    value = " ".join(value.split()).strip(" ,.;")
+    return value or None
+
+
+@dataclass
+class _PlanBuilder:
+    """Collects records chapter by chapter; ``build`` checks and freezes them."""
+
+    tematicas: list[Tematica] = field(default_factory=list)
+    tematica_titles: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], Section]] = field(
+        default_factory=dict
+    )
+    objectives: list[Objective] = field(default_factory=list)
+    strategic_lines: list[StrategicLine] = field(default_factory=list)
+    action_lines: list[ActionLine] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    funding: list[FundingSource] = field(default_factory=list)
+    funding_total: FundingTotal | None = None
+    projects: list[Project] = field(default_factory=list)
+    actors: list[Actor] = field(default_factory=list)
+    potentialities: list[Item] = field(default_factory=list)
+    problems: list[Item] = field(default_factory=list)
+    laws: list[Law] = field(default_factory=list)
+    governance: list[GovernanceIndex] = field(default_factory=list)
+    policies: list[Policy] = field(default_factory=list)
+    pom_lines: list[PomLine] = field(default_factory=list)
+    operational_actions: list[Item] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    ejes: list[str] = field(default_factory=list)
+    eje_of_tematica: dict[str, str] = field(default_factory=dict)
+
+    # I. Marco legal -------------------------------------------------------------------
+    def read_legal(self, lines: list[Line]) -> None:
+        section = ("I. Marco legal",)
+        current: dict[str, object] | None = None
+        for line in lines[1:]:
+            text = line.text.strip()
+            if text.startswith("- **") or (text.startswith("- ") and "**" in text):
+                if current:
+                    self.laws.append(_make_law(current, section))
+                current = {"name": _strip_markup(text[2:]).rstrip("."), "body": []}
+            elif current is not None:
+                body = current["body"]
+                assert isinstance(body, list)
+                body.append(_strip_markup(text))
+        if current:
+            self.laws.append(_make_law(current, section))
+        if not self.laws:
+            raise PlanFormatError("el marco legal no tiene leyes", f"línea {lines[0].number}")
+
+    # II. Marco estratégico nacional ------------------------------------------------------
+    def read_national(self, lines: list[Line]) -> None:
+        title = lines[1].text if len(lines) > 1 else "Marco estratégico nacional"
+        body = [
+            _strip_markup(line.text)
+            for line in lines[2:]
+            if not line.text.startswith("¹") and not line.text.rstrip().endswith(":")
+        ]
+        section = ("II. Marco estratégico nacional",)
+        self.statements.append(Statement("national_framework", _title_case(title), " ".join(body), section))
+
+    # III.A Marco estratégico territorial ------------------------------------------------
+    def read_territorial(self, lines: list[Line]) -> None:
+        section: Section = ("III. Marco estratégico territorial e institucional", "A. Marco estratégico territorial")
+        blocks = _numbered_blocks(lines)
+        for heading, block in blocks.items():
+            key = fold(heading)
+            sub = (*section, heading)
+            if key.startswith("potencialidades"):
+                self.potentialities = _bullet_items(block, sub)
+            elif key.startswith("problematicas"):
+                self.problems = _bullet_items(block, sub)
+            elif key.startswith("analisis de actores"):
+                self._read_actors_and_pdmot(block, sub, section)
+        if not self.potentialities or not self.problems or not self.actors:
+            raise PlanFormatError(
+                "faltan potencialidades, problemáticas o actores en el marco territorial",
+                f"línea {lines[0].number}",
+            )
+
+    def _read_actors_and_pdmot(self, block: list[Line], sub: Section, section: Section) -> None:
+        rest_start = len(block)
+        for i, line in enumerate(block):
+            cells = line.text.split("\t")
+            if cells[0].strip().isdigit() and len(cells) >= 2:
+                self.actors.append(_make_actor(cells, line, sub))
+            elif self.actors and not cells[0].strip().isdigit() and "\t" not in line.text:
+                rest_start = i
+                break
+        self._read_pdmot(block[rest_start:], section)
+
+    def _read_pdmot(self, lines: list[Line], section: Section) -> None:
+        """The PDM-OT: objective, vision, ejes and the temáticas with their blocks."""
+        i = 0
+        while i < len(lines):
+            text = lines[i].text
+            folded = fold(text)
+            if folded.startswith("objetivo del pdm-ot"):
+                quote = text[text.find("**") :] if "**" in text else text.split("2032", 1)[-1]
+                self.statements.append(
+                    Statement("pdmot_objective", "Objetivo del PDM-OT Mixco 2032", _unquote(quote), section)
+                )
+            elif folded == "vision del plan" and i + 1 < len(lines):
+                self.statements.append(
+                    Statement("pdmot_vision", "Visión del PDM-OT Mixco 2032", _unquote(lines[i + 1].text), section)
+                )
+            elif folded.startswith("- eje "):
+                self.ejes.append(_strip_markup(text[2:]).rstrip("."))
+            elif _is_tematica_title(lines, i):
+                i = self._read_tematica(lines, i, section)
+                continue
+            i += 1
+        if not self.tematica_titles:
+            raise PlanFormatError("no se encontraron temáticas del PDM-OT", f"línea {lines[0].number}")
+
+    def _read_tematica(self, lines: list[Line], start: int, section: Section) -> int:
+        name = lines[start].text.strip()
+        tem_id = _tematica_id(name)
+        pnd = tuple(p.strip() for p in re.split(r"[–-]\s+", lines[start + 1].text) if p.strip())
+        ods = tuple(o.strip() for o in re.split(r"[–-]\s+", lines[start + 2].text) if o.strip())
+        sub = (*section, "PDM-OT Mixco 2032", name)
+        self.tematica_titles[tem_id] = (name, pnd, ods, sub)
+        i = start + 3
+        state = ""
+        objective: Objective | None = None
+        acting_objective: Objective | None = None
+        line_obj: StrategicLine | None = None
+        owner: StrategicLine | None = None
+        orphan: list[str] = []
+        while i < len(lines) and not _is_tematica_title(lines, i):
+            text = lines[i].text.strip()
+            label = fold(text.lstrip("■ ").strip())
+            if label == "objetivo":
+                state = "objective"
+            elif label == "linea estrategica":
+                state = "line"
+            elif label in ("lineas de accion", "linea de accion"):
+                state = "actions"
+                owner = self._line_for_actions(tem_id, line_obj)
+            elif label == "resultado pdm-ot":
+                state = "result"
+            elif text.startswith("B. MARCO"):
+                break
+            elif state == "objective":
+                objective = Objective(f"{tem_id}-o{_count(self.objectives, tem_id) + 1}", tem_id, text, sub)
+                self.objectives.append(objective)
+                acting_objective = None
+                state = ""
+            elif state == "line":
+                if objective is None:
+                    raise PlanFormatError("línea estratégica sin objetivo", f"línea {lines[i].number}")
+                n = sum(1 for s in self.strategic_lines if s.objective == objective.id) + 1
+                line_obj = StrategicLine(f"{objective.id}-l{n}", tem_id, objective.id, text, sub)
+                self.strategic_lines.append(line_obj)
+                state = ""
+            elif state == "actions":
+                if owner is None:
+                    raise PlanFormatError("líneas de acción sin línea estratégica", f"línea {lines[i].number}")
+                body = _bullet(lines[i]) or _strip_markup(text)
+                acting_objective = next(o for o in self.objectives if o.id == owner.objective)
+                n = sum(1 for a in self.action_lines if a.strategic_line == owner.id) + 1
+                self.action_lines.append(ActionLine(f"{owner.id}-a{n}", tem_id, owner.id, body, sub))
+            elif state == "result" and _bullet(lines[i]):
+                body = _bullet(lines[i]) or ""
+                self._add_target(tem_id, acting_objective or objective, body, orphan, sub)
+                state = ""
+            else:
+                orphan.append(_strip_markup(text))
+            i += 1
+        return i
+
+    def _line_for_actions(self, tem_id: str, current: StrategicLine | None) -> StrategicLine | None:
+        """The strategic line a new "Líneas de acción" block belongs to.
+
+        Normally the current line. In one garbled passage of the document (Mixco seguro) a
+        line's actions appear after the next objective's result: a block that comes when the
+        current line already has its actions goes to the first line still waiting for them.
+        """
+        with_actions = {a.strategic_line for a in self.action_lines}
+        if current is not None and current.id not in with_actions:
+            return current
+        waiting = [s for s in self.strategic_lines if s.tematica == tem_id and s.id not in with_actions]
+        return waiting[0] if waiting else current
+
+    def _add_target(
+        self, tem_id: str, objective: Objective | None, body: str, orphan: list[str], sub: Section
+    ) -> None:
+        """A result whose sentence was cut takes the orphan fragment that continues it."""
+        if not body.rstrip().endswith((".", ")")) and orphan and orphan[-1].startswith("("):
+            body = f"{body} … {orphan.pop()}"
+        n = _count(self.targets, tem_id) + 1
+        self.targets.append(
+            Target(f"{tem_id}-r{n}", tem_id, objective.id if objective else None, body, parse_measures(body), sub)
+        )
+
+    # III.B Marco estratégico institucional ------------------------------------------------
+    def read_institutional(self, lines: list[Line]) -> None:
+        section: Section = ("III. Marco estratégico territorial e institucional", "B. Marco estratégico institucional")
+        headings = {"vision": ("vision", "Visión"), "mision": ("mission", "Misión"),
+                    "objetivo institucional": ("institutional_objective", "Objetivo institucional")}
+        previous_paragraph: str | None = None
+        i = 0
+        while i < len(lines):
+            text = lines[i].text.strip()
+            folded = fold(text)
+            if folded in headings:
+                stmt_id, title = headings[folded]
+                nxt = lines[i + 1].text.strip() if i + 1 < len(lines) else ""
+                if nxt and not _is_heading(nxt):
+                    body = _unquote(nxt)
+                    i += 1
+                elif previous_paragraph:
+                    # The document prints the mission's text above its heading.
+                    body = previous_paragraph
+                else:
+                    raise PlanFormatError(f"el apartado {title} está vacío", f"línea {lines[i].number}")
+                self.statements.append(Statement(stmt_id, title, body, (*section, "Filosofía institucional")))
+                previous_paragraph = None
+            elif fold(_strip_markup(text)).startswith("- indice de"):
+                name = _strip_markup(text[2:]).rstrip(":")
+                body = _strip_markup(lines[i + 1].text) if i + 1 < len(lines) else ""
+                sub = (*section, "Gobernanza y fortalecimiento institucional")
+                self.governance.append(GovernanceIndex(name, body, sub))
+                i += 1
+            elif folded.startswith("- politica"):
+                i = self._read_policy(lines, i, section)
+                continue
+            elif not _is_heading(text):
+                previous_paragraph = _unquote(text)
+            i += 1
+        for stmt_id in ("vision", "mission", "institutional_objective"):
+            if not any(s.id == stmt_id for s in self.statements):
+                raise PlanFormatError(f"falta el apartado «{stmt_id}» del marco institucional")
+
+    def _read_policy(self, lines: list[Line], start: int, section: Section) -> int:
+        name = _strip_markup(lines[start].text[2:]).rstrip(".")
+        general: list[str] = []
+        specific: list[str] = []
+        axes: list[PolicyAxis] = []
+        target: list[str] | None = None
+        i = start + 1
+        while i < len(lines) and not fold(lines[i].text).startswith(("- politica", "iv. ")):
+            text = lines[i].text
+            folded = fold(text.strip())
+            if folded.startswith("objetivos generales") or folded.startswith("objetivo general"):
+                target = general
+            elif folded.startswith("objetivos especificos"):
+                target = specific
+            elif folded.startswith(("ejes de la politica", "ejes y lineas")):
+                target = None
+            elif "\t" in text:
+                _read_policy_row(text, lines[i].number, axes)
+            elif target is not None:
+                numbered = NUMBERED.match(text.strip())
+                target.append(_strip_markup(numbered.group(2) if numbered else text))
+            i += 1
+        policy_id = f"politica-{len(self.policies) + 1}"
+        self.policies.append(
+            Policy(policy_id, name, tuple(general), tuple(specific), tuple(axes), (*section, "Políticas públicas municipales"))
+        )
+        return i
+
+    # IV. POM 2024-2028 ------------------------------------------------------------------------
+    def read_pom(self, lines: list[Line]) -> None:
+        section: Section = ("IV. Plan Operativo Multianual 2024-2028",)
+        eje = ""
+        tematica = ""
+        i = 1
+        while i < len(lines):
+            text = lines[i].text.strip()
+            folded = fold(text)
+            if folded == "objetivo operativo multianual" and i + 1 < len(lines):
+                self.statements.append(
+                    Statement("pom_objective", "Objetivo operativo multianual", _unquote(lines[i + 1].text), section)
+                )
+                i += 1
+            elif folded.startswith("eje "):
+                eje = self._eje_named(text, lines[i].number)
+            elif folded.startswith("tematica:"):
+                tematica = _tematica_id(text.split(":", 1)[1])
+                if tematica not in self.tematica_titles:
+                    raise PlanFormatError(f"temática desconocida «{text}»", f"línea {lines[i].number}")
+                self.eje_of_tematica[tematica] = eje
+            elif _bullet(lines[i]) and tematica:
+                sub = (*section, "Líneas estratégicas del PDM-OT en el POM 2024-2028", eje)
+                self.pom_lines.append(PomLine(eje, tematica, _sentence_case(_bullet(lines[i]) or ""), sub))
+            i += 1
+
+    def _eje_named(self, heading: str, number: int) -> str:
+        for eje in self.ejes:
+            if fold(eje) == fold(heading):
+                return eje
+        raise PlanFormatError(f"eje desconocido «{heading}»", f"línea {number}")
+
+    # V. POA 2024 --------------------------------------------------------------------------------
+    def read_poa(self, lines: list[Line]) -> None:
+        section: Section = ("V. Plan Operativo Anual 2024",)
+        i = 1
+        while i < len(lines):
+            folded = fold(lines[i].text.strip())
+            if folded == "objetivo operativo anual" and i + 1 < len(lines):
+                self.statements.append(
+                    Statement("poa_objective", "Objetivo operativo anual", _unquote(lines[i + 1].text), section)
+                )
+                i += 1
+            elif folded == "acciones operativas":
+                i = self._read_actions(lines, i + 1, (*section, "Acciones operativas"))
+                continue
+            elif folded.startswith("disponibilidad financiera"):
+                i = self._read_funding(lines, i + 1, (*section, "Disponibilidad financiera 2024"))
+                continue
+            elif folded.startswith("proyectos con ap"):
+                i = self._read_projects(lines, i + 1, (*section, "Proyectos con aporte del CODEDE 2024"))
+                continue
+            i += 1
+        if self.funding_total is None:
+            raise PlanFormatError("falta la tabla de disponibilidad financiera con su total")
+        if not self.projects:
+            raise PlanFormatError("falta la tabla de proyectos con aporte del Consejo Departamental de Desarrollo")
+
+    def _read_actions(self, lines: list[Line], i: int, section: Section) -> int:
+        while i < len(lines):
+            found = NUMBERED.match(lines[i].text.strip())
+            if not found:
+                if _is_heading(lines[i].text.strip()):
+                    break
+                i += 1
+                continue
+            self.operational_actions.append(Item(int(found.group(1)), found.group(2).strip(), section))
+            i += 1
+        return i
+
+    def _read_funding(self, lines: list[Line], i: int, section: Section) -> int:
+        i += 1  # the header row
+        while i < len(lines) and "\t" in lines[i].text:
+            cells = [c.strip() for c in lines[i].text.split("\t")]
+            where = f"línea {lines[i].number}"
+            if fold(cells[0]).lstrip("0123456789) ").startswith("total"):
+                amounts = [c for c in cells[1:] if c]
+                if len(amounts) < 3:
+                    raise PlanFormatError("la fila del total de financiamiento está incompleta", where)
+                self.funding_total = FundingTotal(*(_parse_amount(a, where) for a in amounts[:3]))
+                return i + 1
+            if len(cells) < 6:
+                raise PlanFormatError(
+                    f"la fila de financiamiento tiene {len(cells)} columnas; se esperaban 6", where
+                )
+            self.funding.append(
+                FundingSource(
+                    source=cells[0],
+                    available=_parse_amount(cells[1], where),
+                    investment=_parse_amount(cells[2], where),
+                    investment_pct=_parse_percent(cells[3], where),
+                    operating=_parse_amount(cells[4], where),
+                    operating_pct=_parse_percent(cells[5], where),
+                    section=section,
+                )
+            )
+            i += 1
+        raise PlanFormatError("la tabla de financiamiento no tiene fila de total", f"línea {lines[i - 1].number}")
+
+    def _read_projects(self, lines: list[Line], i: int, section: Section) -> int:
+        i += 1  # the header row
+        in_total = True
+        while i < len(lines) and "\t" in lines[i].text:
+            cells = [c.strip() for c in lines[i].text.split("\t")]
+            where = f"línea {lines[i].number}"
+            if fold(cells[0]).startswith("total"):
+                in_total = False
+                i += 1
+                continue
+            if len(cells) < 5 or not cells[0].isdigit() or not SNIP.match(cells[2]):
+                raise PlanFormatError(
+                    f"la fila de proyecto debe tener No., nombre, SNIP, monto y observación ({len(cells)} columnas)",
+                    where,
+                )
+            zona = ZONA_IN_NAME.search(cells[1])
+            place = PLACE_IN_NAME.search(cells[1])
+            self.projects.append(
+                Project(
+                    number=int(cells[0]),
+                    snip=cells[2],
+                    name=cells[1],
+                    zona=int(zona.group(1)) if zona else None,
+                    amount_2024=_parse_amount(cells[3], where),
+                    observation=cells[4],
+                    place=place.group(1).strip(" ,") if place else None,
+                    in_total=in_total,
+                    section=section,
+                )
+            )
+            i += 1
+        return i
+
+    def build(self) -> Plan:
+        for tem_id, (name, pnd, ods, sub) in self.tematica_titles.items():
+            eje = self.eje_of_tematica.get(tem_id)
+            if not eje:
+                raise PlanFormatError(f"la temática «{name}» no aparece en ningún eje del POM")
+            self.tematicas.append(Tematica(tem_id, eje, name, pnd, ods, sub))
+        return Plan(
+            tematicas=tuple(self.tematicas),
+            objectives=tuple(self.objectives),
+            strategic_lines=tuple(self.strategic_lines),
+            action_lines=tuple(self.action_lines),
+            targets=tuple(self.targets),
+            funding=tuple(self.funding),
+            funding_total=self.funding_total,
+            projects=tuple(self.projects),
+            actors=tuple(self.actors),
+            potentialities=tuple(self.potentialities),
+            problems=tuple(self.problems),
+            laws=tuple(self.laws),
+            governance=tuple(self.governance),
+            policies=tuple(self.policies),
+            pom_lines=tuple(self.pom_lines),
+            operational_actions=tuple(self.operational_actions),
+            statements=tuple(self.statements),
+            ejes=tuple(self.ejes),
+        )
+
+
+def _numbered_blocks(lines: list[Line]) -> dict[str, list[Line]]:
+    """Split a chapter at "1. Potencialidades"-style headings."""
+    blocks: dict[str, list[Line]] = {}
+    current: list[Line] | None = None
+    for line in lines:
+        found = NUMBERED.match(line.text.strip())
+        if found and "\t" not in line.text and len(line.text) < 80:
+            current = blocks.setdefault(found.group(2).strip(), [])
+        elif current is not None:
+            current.append(line)
+    return blocks
+
+
+def _bullet_items(block: list[Line], section: Section) -> list[Item]:
+    texts: Iterator[str] = (b for b in (_bullet(line) for line in block) if b)
+    return [Item(n, text, section) for n, text in enumerate(texts, start=1)]
+
+
+def _make_actor(cells: list[str], line: Line, section: Section) -> Actor:
+    cells = [c.strip() for c in cells]
+    if len(cells) < 5 or not all(cells[1:5]):
+        raise PlanFormatError(
+            f"la fila de actor debe tener No., actor, rol y dos grados de influencia ({len(cells)} columnas)",
+            f"línea {line.number}",
+        )
+    return Actor(int(cells[0]), cells[1], cells[2], cells[3], cells[4], section)
+
+
+def _make_law(raw: dict[str, object], section: Section) -> Law:
+    name = str(raw["name"])
+    decree = re.search(r"(?:Decreto|Acuerdo Gubernativo)[^0-9]*(\d+-\d{2,4})", name)
+    body = raw["body"]
+    assert isinstance(body, list)
+    return Law(name, decree.group(1) if decree else None, " ".join(body), section)
+
+
+def _read_policy_row(text: str, number: int, axes: list[PolicyAxis]) -> None:
+    """One row of a policy table.
+
+    Policy tables come in two shapes: EJE NACIONAL | EJE MUNICIPAL | targets, and
+    EJE | OBJETIVO | strategic lines. A row whose first cells are empty continues the row above.
+    """
+    raw_cells = text.split("\t")
+    cells = [_strip_markup(c) for c in raw_cells]
+    items = tuple(_split_items(raw_cells[-1]))
+    if fold(cells[0]) in ("eje nacional", "eje"):
+        return  # header row
+    if not any(cells[:-1]):
+        if not axes:
+            raise PlanFormatError("fila de continuación sin eje anterior", f"línea {number}")
+        prev = axes.pop()
+        axes.append(PolicyAxis(prev.national_axis, prev.axis, prev.objective, prev.items + items))
+        return
+    if len(cells) < 3:
+        raise PlanFormatError(f"la fila de eje de política tiene {len(cells)} columnas; se esperaban 3", f"línea {number}")
+    if _looks_like_sentence(cells[1]):
+        axes.append(PolicyAxis(None, cells[0], cells[1], items))
+    else:
+        axes.append(PolicyAxis(cells[0], cells[1], None, items))
+
+
+def _looks_like_sentence(text: str) -> bool:
+    return any(c.islower() for c in text)
+
+
+def _split_items(cell: str) -> list[str]:
+    plain = _strip_markup(cell)
+    return [part.strip() for part in plain.split("•") if part.strip()]
+
+
+def _is_tematica_title(lines: list[Line], i: int) -> bool:
+    """A temática starts with "Mixco …" followed by its PND and ODS lines."""
+    return (
+        i + 2 < len(lines)
+        and lines[i].text.startswith("Mixco ")
+        and lines[i + 1].text.startswith("PND")
+        and lines[i + 2].text.startswith("ODS")
+    )
+
+
+def _tematica_id(name: str) -> str:
+    """"Mixco con educación de calidad" → "educacion": the first word that says what it is about."""
+    words = [w for w in slugify(name).split("-") if w not in {"mixco", "con", "y", "de", "el", "la"}]
+    if not words:
+        raise PlanFormatError(f"nombre de temática vacío «{name}»")
+    return words[0]
+
+
+def _count(records: list[Objective] | list[Target], tem_id: str) -> int:
+    return sum(1 for r in records if r.tematica == tem_id)
+
+
+def _title_case(text: str) -> str:
+    return text[:1] + text[1:].lower() if text.isupper() else text
+
+
+def _sentence_case(text: str) -> str:
+    if not text.isupper():
+        return text
+    lowered = text.lower()
+    return lowered[:1].upper() + lowered[1:]

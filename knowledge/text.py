@@ -1,0 +1,147 @@
+"""Spanish text normalisation for search: folding, tokens, stems, numbers, zonas and SNIPs."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import Stemmer
+
+# Spanish stop words, deliberately without "no", "estado", "mas", "sin", "como", "cuanto":
+# they carry meaning in questions about a plan.
+STOP_WORDS = frozenset(
+    """a al algo ante antes aqui asi aun cada cual cuales cualquier de del desde donde dos el ella ellas
+    ellos en entre era es esa esas ese eso esos esta estan estas este esto estos fue ha hace hacen hacer
+    hay la las le les lo los me mi mis mucho muy nos nuestra nuestro o os otra otro para pero poco por
+    porque pues que quien se sea ser si sido sobre son su sus tambien te ti tiene tienen todo todos tu
+    tus un una unas uno unos usted ustedes va van vamos y ya yo quiero quisiera saber dime decir puede
+    podria favor porfa pls hola buenas sr sra don dona me gustaria informacion info sobre tipo onda
+    mixco municipio municipal""".split()
+)
+
+NUMBER_WORDS = {
+    "cero": 0, "uno": 1, "una": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+    "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14,
+    "quince": 15, "dieciseis": 16, "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20,
+}
+ORDINALS = {"primera": 1, "segunda": 2, "tercera": 3, "cuarta": 4, "quinta": 5, "sexta": 6,
+            "septima": 7, "octava": 8, "novena": 9, "decima": 10}
+
+TOKEN = re.compile(r"[a-z0-9]+")
+ZONA_FORM = re.compile(
+    r"\b(?:zona|zonas|sona|sonas|zonna|zoma|z)\s*(?:no\.?\s*|numero\s*|#\s*)?(-?\d{1,4}|[a-z]+)\b"
+)
+SNIP_FORM = re.compile(r"(?<![\d.,])(\d{6})(?![\d.,])")
+YEAR_FORM = re.compile(r"\b(20[0-4]\d)\b")
+ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents (ñ → n), zero-width and direction marks removed, spaces folded."""
+    text = ZERO_WIDTH.sub("", text)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.lower().split())
+
+
+def slugify(text: str) -> str:
+    return "-".join(TOKEN.findall(fold(text)))
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens, number words as digits ("diez" → "10")."""
+    return [str(NUMBER_WORDS.get(w, w)) if w in NUMBER_WORDS and w not in ("un", "una") else w
+            for w in TOKEN.findall(fold(text))]
+
+
+@cache
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("spanish")
+
+
+@cache
+def stem(word: str) -> str:
+    """Light Spanish stem (Snowball); numbers and short words stay as they are."""
+    if word.isdigit() or len(word) <= 3:
+        return word
+    return str(_stemmer().stemWord(word))
+
+
+def content_words(text: str) -> list[str]:
+    """Words that carry meaning: folded, stop words dropped."""
+    return [w for w in words(text) if w not in STOP_WORDS]
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in content_words(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class ZonaMention:
+    """A zona named in text; ``number`` may be outside 1-11 (then the bot says so)."""
+
+    number: int
+    span: tuple[int, int]
+
+
+def find_zonas(folded: str) -> list[ZonaMention]:
+    """Zonas in folded text: "zona 6", "z6", "zona seis", "sona 6", "zona sexta"."""
+    found = []
+    for match in ZONA_FORM.finditer(folded):
+        raw = match.group(1)
+        if raw.lstrip("-").isdigit():
+            number = int(raw)
+        elif raw in NUMBER_WORDS:
+            number = NUMBER_WORDS[raw]
+        elif raw in ORDINALS:
+            number = ORDINALS[raw]
+        else:
+            continue
+        if match.group(0).startswith("z") and not match.group(0).startswith(("zona", "zon", "zom")) and (
+            not raw.isdigit()
+        ):
+            continue  # a bare "z" only counts before digits ("z6")
+        found.append(ZonaMention(number, match.span()))
+    return found
+
+
+def find_snips(folded: str) -> list[str]:
+    """Six-digit SNIP codes ("242177"); not parts of amounts like "4,441,894"."""
+    return SNIP_FORM.findall(folded)
+
+
+def find_years(folded: str) -> list[int]:
+    return [int(y) for y in YEAR_FORM.findall(folded)]
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    synonyms: dict[str, tuple[str, ...]]
+    intents: dict[str, tuple[str, ...]]
+    out_of_scope: tuple[str, ...]
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """The local vocabulary kept as data in ``knowledge/data/vocabulary.json``."""
+    raw = json.loads(resources.files("knowledge").joinpath("data", "vocabulary.json").read_text("utf-8"))
+    return Vocabulary(
+        synonyms={fold(k): tuple(fold(v) for v in vs) for k, vs in raw["synonyms"].items()},
+        intents={k: tuple(fold(v) for v in vs) for k, vs in raw["intents"].items()},
+        out_of_scope=tuple(fold(v) for v in raw["out_of_scope"]),
+    )
+
+
+def has_phrase(folded: str, phrases: tuple[str, ...]) -> bool:
+    """Whether any phrase occurs in folded text as whole words."""
+    padded = f" {' '.join(TOKEN.findall(folded))} "
+    return any(f" {p} " in padded for p in phrases)
+
+
+def year_range(text: str) -> tuple[int, int] | None:
+    found = re.search(r"\b((?:19|20)\d{2})\s*-\s*((?:19|20)\d{2})\b", text)
+    return (int(found.group(1)), int(found.group(2))) if found else None
