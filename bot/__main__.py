@@ -1,0 +1,144 @@
+"""Command line: ``python -m bot {run,webhook,ask,load,export,chat}``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.settings import Settings
+from bot.storage import Storage, current_plan, open_storage, read_plan_file, replace_plan
+from knowledge.answers import Answer, Answerer
+from knowledge.errors import PlanFormatError
+from knowledge.ingest import BUNDLED_PLAN, load_bundled_plan
+from knowledge.plan_json import plan_to_json
+from knowledge.render import to_plain
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Mixco Plan Bot (POA 2024).")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot with long polling (needs TELEGRAM_TOKEN)")
+    ask = sub.add_parser("ask", help="answer a question as the bot would (plain text)")
+    ask.add_argument("question", nargs="?", help="the question; with --batch, a file with one question a line")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.add_argument("--batch", action="store_true", help="read questions from the FILE given as argument")
+    load = sub.add_parser("load", help="(re)load plan data: the bundled document, a document file or a JSON export")
+    load.add_argument("file", nargs="?", type=Path, help="plan document (.txt) or JSON export; default: bundled")
+    sub.add_parser("export", help="print the whole plan as JSON (accepted back by load)")
+    return parser
+
+
+def answer_json(question: str, answer: Answer, elapsed_ms: float) -> str:
+    return json.dumps(
+        {
+            "q": question,
+            "answer": to_plain(answer),
+            "confident": answer.confident,
+            "matches": [{"id": m.id, "kind": m.kind, "title": m.title, "score": m.score} for m in answer.matches],
+            "elapsed_ms": round(elapsed_ms, 4),
+        },
+        ensure_ascii=False,
+    )
+
+
+def timed_answer(answerer: Answerer, question: str) -> tuple[Answer, float]:
+    start = time.perf_counter()
+    answer = answerer.answer(question)
+    return answer, (time.perf_counter() - start) * 1000
+
+
+async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    if not args.question:
+        print("Escriba la pregunta entre comillas: python -m bot ask \"proyectos zona 6\"", file=sys.stderr)
+        return 2
+    storage = await open_storage(settings.database_url)
+    try:
+        answerer = Answerer(await current_plan(storage))
+    finally:
+        await storage.close()
+    if args.batch:
+        try:
+            questions = Path(args.question).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            print(f"No se pudo leer {args.question}: {exc.strerror}", file=sys.stderr)
+            return 2
+    else:
+        questions = [args.question]
+    for question in questions:
+        answer, elapsed = timed_answer(answerer, question)
+        print(answer_json(question, answer, elapsed) if args.json else to_plain(answer))
+    return 0
+
+
+async def cmd_load(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        plan = read_plan_file(args.file) if args.file else load_bundled_plan()
+    except PlanFormatError as exc:
+        print(f"No se cargó el plan: {exc}. La base de datos no cambió.", file=sys.stderr)
+        return 1
+    storage = await open_storage(settings.database_url)
+    try:
+        await replace_plan(storage, plan, str(args.file) if args.file else BUNDLED_PLAN)
+    finally:
+        await storage.close()
+    print(
+        f"Plan cargado: {len(plan.tematicas)} temáticas, {len(plan.targets)} metas, "
+        f"{len(plan.projects)} proyectos, {len(plan.funding)} fuentes de financiamiento, {len(plan.actors)} actores."
+    )
+    return 0
+
+
+async def cmd_export(settings: Settings) -> int:
+    storage: Storage = await open_storage(settings.database_url)
+    try:
+        plan = await current_plan(storage)
+    finally:
+        await storage.close()
+    print(json.dumps(plan_to_json(plan), ensure_ascii=False, indent=2))
+    return 0
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # At INFO httpx logs request URLs, which contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def load_settings() -> Settings | None:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = str(error["loc"][0]).upper() if error["loc"] else "?"
+            print(f"Configuración inválida: {name}: {error['msg']}", file=sys.stderr)
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings()
+    if settings is None:
+        return 2
+    configure_logging(settings)
+    if args.command == "ask":
+        return asyncio.run(cmd_ask(settings, args))
+    if args.command == "load":
+        return asyncio.run(cmd_load(settings, args))
+    if args.command == "export":
+        return asyncio.run(cmd_export(settings))
+    if args.command == "run":
+        from bot.app import run_polling
+
+        return run_polling(settings)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

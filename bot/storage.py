@@ -1,0 +1,68 @@
+"""Open the database and the plan: migrations, first fill from the bundled document, loads."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.migrate import upgrade
+from db.plan_store import load_plan, save_plan
+from db.session import create_engine, create_sessionmaker
+from knowledge.errors import PlanFormatError
+from knowledge.ingest import BUNDLED_PLAN, decode_document, load_bundled_plan, parse_plan
+from knowledge.model import Plan
+from knowledge.plan_json import plan_from_json
+
+
+@dataclass(slots=True)
+class Storage:
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def open_storage(database_url: str) -> Storage:
+    """Engine + sessionmaker with the schema migrated to the latest revision."""
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    return Storage(engine, create_sessionmaker(engine))
+
+
+async def current_plan(storage: Storage) -> Plan:
+    """The plan in the database; on first use, the bundled document is loaded into it."""
+    async with storage.sessionmaker() as session:
+        plan = await load_plan(session=session)
+        if plan is not None:
+            return plan
+        plan = load_bundled_plan()
+        await save_plan(session=session, plan=plan, source=BUNDLED_PLAN)
+        await session.commit()
+        return plan
+
+
+def read_plan_file(path: Path) -> Plan:
+    """A plan document (text) or a JSON export → Plan; PlanFormatError says what is wrong."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PlanFormatError(f"no se pudo leer el archivo: {exc.strerror}", str(path)) from exc
+    text = decode_document(raw)
+    if text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise PlanFormatError(f"JSON no válido: {exc.msg}", f"línea {exc.lineno}") from exc
+        return plan_from_json(data)
+    return parse_plan(text)
+
+
+async def replace_plan(storage: Storage, plan: Plan, source: str) -> None:
+    """Replace the plan in one transaction; staff data in other tables stays as it is."""
+    async with storage.sessionmaker() as session, session.begin():
+        await save_plan(session=session, plan=plan, source=source)

@@ -1,0 +1,107 @@
+"""Every text a person reads, in one place: Spanish of Guatemala, "usted", short and warm.
+
+Templates use ``str.format`` fields. Handlers and answers import from here only, so wording
+changes in one file.
+"""
+
+from __future__ import annotations
+
+PLAN_NAME = "Plan Operativo Anual 2024 de la Municipalidad de Mixco"
+SOURCE_PREFIX = "Fuente: POA 2024"
+
+WELCOME = (
+    "¡Bienvenido! Soy el asistente del {plan}.\n"
+    "Pregúnteme por las obras de su zona, el dinero del plan o las metas para 2032. "
+    "Puede escribir como le salga, por ejemplo: «proyectos zona 6» o «meta de basura»."
+)
+HELP_TITLE = "¿En qué le puedo ayudar?"
+HELP_LINES = (
+    "Escríbame su pregunta con sus propias palabras, por ejemplo:",
+    "• «¿Qué obras hay en la zona 10?»",
+    "• «proyecto 242177»",
+    "• «¿Cuánto dinero viene del IUSI?»",
+    "• «meta de recolección de basura»",
+    "También puede usar los botones o estos comandos: /zona, /proyectos, /temas, /metas, "
+    "/financiamiento, /plan.",
+)
+GREETING_TITLE = "¡Hola! Con gusto le ayudo."
+GREETING_LINE = "Pregúnteme por las obras de su zona, el presupuesto 2024 o las metas del plan para 2032."
+THANKS_TITLE = "¡Con mucho gusto!"
+THANKS_LINE = "Aquí estoy para cuando necesite consultar algo más del plan."
+
+NOT_IN_PLAN_TITLE = "Eso no está en el plan"
+NOT_IN_PLAN_LINE = (
+    "Solo conozco el {plan}: obras por zona, presupuesto, temas y metas. "
+    "Para trámites, pagos, horarios o teléfonos, comuníquese directamente con la municipalidad."
+)
+UNSURE_TITLE = "No encontré eso en el plan"
+UNSURE_LINE = "No encontré una respuesta clara en el plan. Pruebe con otras palabras o elija un tema:"
+EMPTY_QUESTION = "Escríbame una pregunta sobre el plan, por ejemplo «proyectos zona 6»."
+DID_YOU_MEAN = "Entendí: «{text}»."
+
+ZONA_OUT_OF_RANGE_TITLE = "Zona {n}"
+ZONA_OUT_OF_RANGE = "Mixco tiene zonas de la 1 a la 11. ¿De cuál zona quiere saber?"
+ZONA_TITLE = "Zona {n} de Mixco"
+ZONA_PROJECTS = "Proyectos del POA 2024 en la zona {n} (aporte CODEDE):"
+ZONA_NO_PROJECTS = (
+    "En la zona {n} no hay proyectos con aporte del Consejo Departamental de Desarrollo listados en el POA 2024."
+)
+ZONA_OTHERS = "Hay proyectos listados en las zonas {zonas}."
+ZONA_ALL_ZONES = "El plan también incluye acciones para todas las zonas del municipio:"
+ZONA_MENTIONS = "Otras partes del plan que mencionan la zona {n}:"
+
+PROJECT_TITLE = "Proyecto SNIP {snip}"
+PROJECT_NOT_FOUND_TITLE = "No encontré el proyecto {snip}"
+PROJECT_NOT_FOUND = (
+    "El código SNIP {snip} no está entre los proyectos del POA 2024. "
+    "Revise el número o vea la lista de proyectos."
+)
+FACT_ZONA = "Zona"
+FACT_PLACE = "Lugar"
+FACT_AMOUNT_2024 = "Monto 2024"
+FACT_OBSERVATION = "Observación"
+FACT_NUMBER = "No. en la tabla"
+PROJECT_AFTER_TOTAL = "Aparece después del total de la tabla, por lo que no está sumado en el total de {total}."
+PROJECTS_TOTAL = "Total de los proyectos 1 a {last}: {total}"
+
+FUNDING_TITLE = "{source}: financiamiento 2024"
+FACT_AVAILABLE = "Disponible 2024"
+FACT_INVESTMENT = "Para inversión"
+FACT_OPERATING = "Para funcionamiento"
+FUNDING_TOTAL_TITLE = "Presupuesto total 2024"
+FUNDING_LIST_TITLE = "¿De dónde viene el dinero del plan 2024?"
+FUNDING_ROW = "{source}: {available} (inversión {investment}, funcionamiento {operating})"
+
+TARGET_TITLE = "Meta 2032 · {tematica}"
+TARGET_MEASURE = "De {baseline} ({baseline_year}) a {target} ({target_year})"
+TARGET_YEAR_ONLY = "Meta para {year}"
+TARGETS_TITLE = "Metas 2032 del plan"
+TEMATICA_TITLE = "{name}"
+FACT_EJE = "Eje"
+FACT_LINKS = "Vinculación"
+TEMATICA_OBJECTIVES = "Objetivos:"
+TEMATICA_TARGETS = "Metas 2032:"
+TEMATICAS_TITLE = "Temas del plan (PDM-OT Mixco 2032)"
+LINE_OF_TEMATICA = "Parte de {tematica}."
+ACTOR_TITLE = "{name}"
+FACT_ROLE = "Rol"
+FACT_INFLUENCE_DECISIONS = "Influencia en decisiones"
+FACT_INFLUENCE_IMPLEMENTATION = "Influencia en la implementación del PDM-OT"
+LAW_DECREE = "Decreto / acuerdo"
+POLICY_AXIS = "Eje: {axis}"
+RELATED = "También en el plan:"
+PLAN_TITLE = "Visión, misión y objetivo de la municipalidad"
+LIST_MORE = "… y {n} más."
+
+STAFF_PREFIX = "Dato ingresado por el personal municipal"
+
+# Buttons (short: they must fit a phone screen)
+BTN_ZONA = "Ver zona {n}"
+BTN_PROJECT = "Proyecto {snip}"
+BTN_PROJECTS = "Proyectos"
+BTN_TEMATICA = "{name}"
+BTN_TEMATICAS = "Temas del plan"
+BTN_FUNDING = "Financiamiento"
+BTN_TARGETS = "Metas 2032"
+BTN_HELP = "Ayuda"
+BTN_PLAN = "Visión y misión"

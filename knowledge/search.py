@@ -1,0 +1,216 @@
+"""Typo-tolerant Spanish search over the plan.
+
+Every record of the plan becomes a :class:`Doc`. A query is analysed once (:func:`analyze`):
+entities (zonas, SNIPs, years), intents, out-of-scope phrases and weighted search terms —
+words corrected against the index vocabulary with rapidfuzz, stemmed, and widened with the
+local synonyms. Documents are ranked with BM25 over stems, titles counted twice; rare
+words weigh more than common ones by construction. ``coverage`` says how much of what the
+person asked the best document explains, which is what confidence rests on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from knowledge.model import Plan
+from knowledge.text import (
+    ZonaMention,
+    content_words,
+    find_snips,
+    find_years,
+    find_zonas,
+    fold,
+    has_phrase,
+    stem,
+    vocabulary,
+    words,
+)
+
+K1 = 1.2
+B = 0.5
+TITLE_WEIGHT = 2
+SYNONYM_WEIGHT = 0.6
+MIN_TYPO_SCORE = 80.0
+KIND_BOOST = {"money": ("funding", "funding_total", "project", "list"), "target": ("target",)}
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """One searchable record. ``key`` points back to the plan record (see answers)."""
+
+    id: str
+    kind: str
+    title: str
+    text: str
+    key: str
+    zonas: tuple[int, ...] = ()
+    tematica: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    stem: str
+    weight: float
+    source: str
+    """The query word this term comes from; synonyms share their word's source."""
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    text: str
+    folded: str
+    zonas: tuple[ZonaMention, ...]
+    snips: tuple[str, ...]
+    years: tuple[int, ...]
+    intents: frozenset[str]
+    out_of_scope: bool
+    terms: tuple[Term, ...]
+    sources: tuple[str, ...]
+    """The meaningful query words (after typo correction) that confidence is measured on."""
+    corrections: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    doc: Doc
+    score: float
+    coverage: float
+
+
+class SearchIndex:
+    """An inverted index over the plan's documents; built once, read-only afterwards."""
+
+    def __init__(self, docs: Iterable[Doc]) -> None:
+        self.docs: list[Doc] = list(docs)
+        self.by_id: dict[str, Doc] = {d.id: d for d in self.docs}
+        postings: dict[str, dict[int, int]] = defaultdict(dict)
+        lengths: list[int] = []
+        surface: set[str] = set()
+        for n, doc in enumerate(self.docs):
+            title_words = words(doc.title)
+            body_words = words(doc.text)
+            surface.update(title_words, body_words)
+            counts: dict[str, int] = defaultdict(int)
+            for w in title_words:
+                counts[stem(w)] += TITLE_WEIGHT
+            for w in body_words:
+                counts[stem(w)] += 1
+            for s, c in counts.items():
+                postings[s][n] = c
+            lengths.append(sum(counts.values()))
+        self.postings = dict(postings)
+        self.lengths = lengths
+        self.avg_length = (sum(lengths) / len(lengths)) if lengths else 1.0
+        total = len(self.docs) or 1
+        self.idf = {s: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for s, p in self.postings.items()}
+        self.max_idf = math.log(1 + (total + 0.5) / 0.5)
+        synonyms = vocabulary().synonyms
+        self.known_words: list[str] = sorted(
+            w for w in surface | {w for k in synonyms for w in k.split()} if len(w) > 2 and not w.isdigit()
+        )
+        self._known = frozenset(self.known_words)
+        self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+
+    def weight(self, term_stem: str) -> float:
+        return self.idf.get(term_stem, self.max_idf)
+
+    def knows(self, term_stem: str) -> bool:
+        return term_stem in self.postings
+
+    def correct(self, word: str) -> str:
+        """The index word a misspelt query word most likely means ("vasura" → "basura")."""
+        return self._correct(word)
+
+    def _correct_uncached(self, word: str) -> str:
+        if word in self._known or word.isdigit() or len(word) < 4 or self.knows(stem(word)):
+            return word
+        cutoff = MIN_TYPO_SCORE if len(word) >= 6 else 85.0
+        found = process.extractOne(word, self.known_words, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return found[0] if found else word
+
+    def search(self, query: Query, limit: int = 10) -> list[Hit]:
+        scores: dict[int, float] = defaultdict(float)
+        matched: dict[int, set[str]] = defaultdict(set)
+        for term in query.terms:
+            posting = self.postings.get(term.stem)
+            if not posting:
+                continue
+            idf = self.idf[term.stem] * term.weight
+            for n, tf in posting.items():
+                norm = K1 * (1 - B + B * self.lengths[n] / self.avg_length)
+                scores[n] += idf * tf * (K1 + 1) / (tf + norm)
+                matched[n].add(term.source)
+        boosted = {kind for intent in query.intents for kind in KIND_BOOST.get(intent, ())}
+        total_weight = sum(self.weight(stem(s)) for s in query.sources) or 1.0
+        hits = []
+        for n, score in scores.items():
+            doc = self.docs[n]
+            if doc.kind in boosted:
+                score *= 1.5
+            coverage = sum(self.weight(stem(s)) for s in matched[n]) / total_weight
+            hits.append(Hit(doc, score * (0.5 + coverage), coverage))
+        hits.sort(key=lambda h: (-h.score, h.doc.id))
+        return hits[:limit]
+
+
+def analyze(text: str, index: SearchIndex) -> Query:
+    """Read a question: entities, intents, out-of-scope marks and weighted terms."""
+    vocab = vocabulary()
+    folded = fold(text)
+    zonas = find_zonas(folded)
+    without_zonas = _blank_spans(folded, [z.span for z in zonas])
+    snips = find_snips(without_zonas)
+    years = find_years(without_zonas)
+    intents = frozenset(name for name, phrases in vocab.intents.items() if has_phrase(folded, phrases))
+    out_of_scope = has_phrase(folded, vocab.out_of_scope)
+    corrections: dict[str, str] = {}
+    sources: list[str] = []
+    for word in content_words(without_zonas):
+        if word in snips or (word.isdigit() and int(word) in years):
+            continue
+        fixed = index.correct(word)
+        if fixed != word:
+            corrections[word] = fixed
+        sources.append(fixed)
+    corrected_text = " ".join(sources)
+    terms = [Term(stem(s), 1.0, s) for s in sources]
+    terms.extend(_synonym_terms(corrected_text, sources))
+    terms.extend(Term(str(y), 0.5, str(y)) for y in years)
+    return Query(
+        text=text,
+        folded=folded,
+        zonas=tuple(zonas),
+        snips=tuple(snips),
+        years=tuple(years),
+        intents=intents,
+        out_of_scope=out_of_scope,
+        terms=tuple(terms),
+        sources=tuple(dict.fromkeys(sources)),
+        corrections=corrections,
+    )
+
+
+def _synonym_terms(corrected: str, sources: list[str]) -> list[Term]:
+    """Plan words a person's words stand for ("pisto" → dinero, monto …), at a lower weight."""
+    out: list[Term] = []
+    padded = f" {corrected} "
+    for key, targets in vocabulary().synonyms.items():
+        if f" {key} " not in padded:
+            continue
+        owner = key.split()[0] if key.split()[0] in sources else sources[0]
+        for target in targets:
+            out.extend(Term(stem(w), SYNONYM_WEIGHT, owner) for w in content_words(target))
+    return out
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
