@@ -151,8 +151,9 @@ class Answerer:
                 kind="zona_out_of_range",
             )
         projects = [p for p in self.plan.projects if p.zona == number]
-        if query is not None:
-            projects.sort(key=lambda p: -self._topic_score(query, f"project:{p.snip}"))
+        if query is not None and query.sources:
+            scores = {h.doc.id: h.score for h in self.index.search(query, limit=len(self.index.docs))}
+            projects.sort(key=lambda p: -scores.get(f"project:{p.snip}", 0.0))
         lines: list[Line] = []
         items: list[str] = []
         if projects:
@@ -466,10 +467,6 @@ class Answerer:
         if measures:
             return "; ".join(_measure_text(m.baseline, m.baseline_year, m.target, m.target_year) for m in measures)
         return shorten(r.text)
-
-    def _topic_score(self, query: Query, doc_id: str) -> float:
-        hits = self.index.search(query, limit=50) if query.sources else []
-        return next((h.score for h in hits if h.doc.id == doc_id), 0.0)
 
     def _small_talk(self, query: Query) -> Answer | None:
         if "thanks" in query.intents:

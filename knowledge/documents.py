@@ -43,7 +43,9 @@ def plan_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
     """Every searchable document with the record it stands for."""
     names = {t.id: t.name for t in plan.tematicas}
     for t in plan.tematicas:
-        yield Doc(f"tematica:{t.id}", "tematica", t.name, f"{t.eje} {' '.join(t.pnd + t.ods)}", t.id, (), t.id), t
+        objectives = " ".join(o.text for o in plan.objectives if o.tematica == t.id)
+        text = f"tema {t.eje} {' '.join(t.pnd + t.ods)} {objectives}"
+        yield Doc(f"tematica:{t.id}", "tematica", t.name, text, t.id, (), t.id), t
     for o in plan.objectives:
         yield _doc(f"objective:{o.id}", "objective", o.text, names[o.tematica], o.tematica), o
     for s in plan.strategic_lines:

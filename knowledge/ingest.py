@@ -52,6 +52,7 @@ SUBCHAPTER = re.compile(r"^[AB]\.\s+MARCO ESTRAT")
 NUMBERED = re.compile(r"^(\d+)[.)]\s+(.*)$")
 BULLET = re.compile(r"^(?:[-•■]\s*)+(.*)$")
 TOC_LINE = re.compile(r"\t\s*\d+\s*$|\tANEXOS|Marcador no definido")
+QUOTES = re.compile(r'^[“"]\s*|\s*[”"](?=\.?$)')
 HTML_TAG = re.compile(r"<[^>]+>")
 YEAR = r"((?:19|20)\d{2})"
 MEASURE = re.compile(
@@ -159,7 +160,8 @@ def _strip_markup(text: str) -> str:
 
 
 def _unquote(text: str) -> str:
-    return _strip_markup(text).strip().strip("“”\"").strip()
+    """A quoted paragraph without its quotes: “Texto”. → Texto."""
+    return QUOTES.sub("", _strip_markup(text).strip())
 
 
 def _bullet(line: Line) -> str | None:

@@ -37,6 +37,12 @@ B = 0.5
 TITLE_WEIGHT = 2
 SYNONYM_WEIGHT = 0.6
 MIN_TYPO_SCORE = 80.0
+# Records that carry the plan's figures answer more questions than the prose around them.
+KIND_PRIOR = {
+    "target": 1.3, "project": 1.3, "funding": 1.2, "funding_total": 1.2, "tematica": 1.3, "list": 1.1,
+    "statement": 1.1, "actor": 1.1, "law": 1.1, "problem": 0.85, "potentiality": 0.85, "action_line": 0.9,
+    "pom_line": 0.8, "strategic_line": 0.9, "policy": 0.9,
+}
 KIND_BOOST = {"money": ("funding", "funding_total", "project", "list"), "target": ("target",)}
 
 
@@ -151,6 +157,7 @@ class SearchIndex:
         hits = []
         for n, score in scores.items():
             doc = self.docs[n]
+            score *= KIND_PRIOR.get(doc.kind, 1.0)
             if doc.kind in boosted:
                 score *= 1.5
             coverage = sum(self.weight(stem(s)) for s in matched[n]) / total_weight

@@ -20,7 +20,7 @@ STOP_WORDS = frozenset(
     porque pues que quien se sea ser si sido sobre son su sus tambien te ti tiene tienen todo todos tu
     tus un una unas uno unos usted ustedes va van vamos y ya yo quiero quisiera saber dime decir puede
     podria favor porfa pls hola buenas sr sra don dona me gustaria informacion info sobre tipo onda
-    mixco municipio municipal""".split()
+    mixco municipio municipalidad muni alcaldia cuanto cuanta cuantos cuantas viene vienen sale salen dan da""".split()
 )
 
 NUMBER_WORDS = {
