@@ -31,7 +31,7 @@ from knowledge.model import (
     ZONAS,
 )
 from knowledge.search import Hit, Query, SearchIndex, analyze
-from knowledge.text import has_phrase
+from knowledge.text import has_phrase, vocabulary
 
 MIN_COVERAGE = 0.5
 RELATED_RATIO = 0.55
@@ -121,7 +121,7 @@ class Answerer:
             return self.not_in_plan(query)
         if query.zonas:
             return self.zona_answer(query.zonas[0].number, query)
-        if not query.sources:
+        if not query.sources or is_small_talk(query):
             return self._small_talk(query) or self.not_in_plan(query)
         hits = self.index.search(query)
         if not hits or hits[0].coverage < MIN_COVERAGE:
@@ -476,6 +476,13 @@ class Answerer:
         if "greeting" in query.intents:
             return Answer(t.GREETING_TITLE, (t.GREETING_LINE,), follow_ups=self.menu(), kind="greeting")
         return None
+
+
+def is_small_talk(query: Query) -> bool:
+    """Only greetings, thanks or a call for help ("hola", "gracias!", "ayuda")."""
+    intents = vocabulary().intents
+    phrases = " ".join(p for name in ("greeting", "thanks", "help") for p in intents[name]).split()
+    return bool(query.intents & {"greeting", "thanks", "help"}) and all(s in phrases for s in query.sources)
 
 
 def _measure_text(baseline: str | None, baseline_year: int | None, target: str | None, year: int | None) -> str:

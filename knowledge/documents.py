@@ -15,6 +15,7 @@ from knowledge.search import Doc
 from knowledge.text import find_zonas, fold
 
 Record = object
+MONEY_WORDS = "fuente de financiamiento dinero monto fondos disponible"
 
 LISTS: dict[str, tuple[str, str]] = {
     # id: (title, words people use for it)
@@ -55,7 +56,7 @@ def plan_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
     for r in plan.targets:
         yield _doc(f"target:{r.id}", "target", r.text, f"meta resultado 2032 {names[r.tematica]}", r.tematica), r
     for f in plan.funding:
-        yield Doc(f"funding:{fold(f.source)}", "funding", f.source, "fuente de financiamiento", f.source), f
+        yield Doc(f"funding:{fold(f.source)}", "funding", f.source, MONEY_WORDS, f.source), f
     if plan.funding_total:
         yield (
             Doc(
@@ -69,7 +70,7 @@ def plan_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
             plan.funding_total,
         )
     for p in plan.projects:
-        text = f"proyecto snip {p.snip} zona {p.zona} {p.observation} {p.place or ''}"
+        text = f"proyecto obra snip {p.snip} zona {p.zona} {p.observation} {p.place or ''} monto"
         yield Doc(f"project:{p.snip}", "project", p.name, text, p.snip, (p.zona,) if p.zona else ()), p
     for a in plan.actors:
         yield _doc(f"actor:{a.number}", "actor", a.name, f"actor rol {a.role}", None), a

@@ -33,7 +33,7 @@ ORDINALS = {"primera": 1, "segunda": 2, "tercera": 3, "cuarta": 4, "quinta": 5, 
 
 TOKEN = re.compile(r"[a-z0-9]+")
 ZONA_FORM = re.compile(
-    r"\b(?:zona|zonas|sona|sonas|zonna|zoma|z)\s*(?:no\.?\s*|numero\s*|#\s*)?(-?\d{1,4}|[a-z]+)\b"
+    r"\b(zonas|zona|sonas|sona|zonna|zoma|z)\s*(?:no\.?\s*|numero\s*|#\s*)?(-?\d{1,4}|[a-z]+)\b"
 )
 SNIP_FORM = re.compile(r"(?<![\d.,])(\d{6})(?![\d.,])")
 YEAR_FORM = re.compile(r"\b(20[0-4]\d)\b")
@@ -92,19 +92,15 @@ def find_zonas(folded: str) -> list[ZonaMention]:
     """Zonas in folded text: "zona 6", "z6", "zona seis", "sona 6", "zona sexta"."""
     found = []
     for match in ZONA_FORM.finditer(folded):
-        raw = match.group(1)
+        keyword, raw = match.group(1), match.group(2)
         if raw.lstrip("-").isdigit():
             number = int(raw)
-        elif raw in NUMBER_WORDS:
+        elif keyword != "z" and raw in NUMBER_WORDS:
             number = NUMBER_WORDS[raw]
-        elif raw in ORDINALS:
+        elif keyword != "z" and raw in ORDINALS:
             number = ORDINALS[raw]
         else:
             continue
-        if match.group(0).startswith("z") and not match.group(0).startswith(("zona", "zon", "zom")) and (
-            not raw.isdigit()
-        ):
-            continue  # a bare "z" only counts before digits ("z6")
         found.append(ZonaMention(number, match.span()))
     return found
 
@@ -129,11 +125,20 @@ class Vocabulary:
 def vocabulary() -> Vocabulary:
     """The local vocabulary kept as data in ``knowledge/data/vocabulary.json``."""
     raw = json.loads(resources.files("knowledge").joinpath("data", "vocabulary.json").read_text("utf-8"))
+    direct = {fold(k): tuple(fold(v) for v in vs) for k, vs in raw["synonyms"].items()}
     return Vocabulary(
-        synonyms={fold(k): tuple(fold(v) for v in vs) for k, vs in raw["synonyms"].items()},
+        synonyms={k: _widen(vs, direct) for k, vs in direct.items()},
         intents={k: tuple(fold(v) for v in vs) for k, vs in raw["intents"].items()},
         out_of_scope=tuple(fold(v) for v in raw["out_of_scope"]),
     )
+
+
+def _widen(targets: tuple[str, ...], direct: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """Synonyms one step further ("pisto" → "dinero" → "monto"), without repeats."""
+    wider = list(targets)
+    for target in targets:
+        wider.extend(w for w in direct.get(target, ()) if w not in wider)
+    return tuple(wider)
 
 
 def has_phrase(folded: str, phrases: tuple[str, ...]) -> bool:

@@ -1,0 +1,64 @@
+"""Rendering: escaped HTML within Telegram's limits, plain text for the CLI."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from knowledge.answers import Answer, Fact
+from knowledge.render import pack, to_html, to_plain
+
+ALLOWED = {"b", "i"}
+
+
+class TagChecker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        assert tag in ALLOWED, tag
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack.pop() == tag
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def parse(html: str) -> str:
+    checker = TagChecker()
+    checker.feed(html)
+    checker.close()
+    assert checker.stack == []
+    return checker.text
+
+
+def test_dynamic_strings_are_escaped() -> None:
+    answer = Answer("<b>x</b> & y", (Fact("a<b", "c>d"), "5 > 3 & 2 < 4"), ("<i>item</i>",), source="s&p")
+    (html,) = to_html(answer)
+    text = parse(html)
+    assert "<b>x</b> & y" in text and "a<b: c>d" in text and "<i>item</i>" in text and "s&p" in text
+
+
+def test_long_answers_split_under_the_limit_without_breaking_tags() -> None:
+    items = tuple(f"Proyecto {n} & <obra> " + "palabra " * 40 for n in range(200))
+    messages = to_html(Answer("Lista", items=items), limit=4096)
+    assert len(messages) > 1
+    assert all(len(m) <= 4096 for m in messages)
+    joined = "".join(parse(m) for m in messages)
+    assert joined.count("Proyecto") == 200
+
+
+def test_one_huge_block_is_cut_at_spaces_not_inside_entities() -> None:
+    block = "&amp; " * 2000
+    pieces = pack([block], 100)
+    assert all(len(p) <= 100 for p in pieces)
+    assert all(not re.search(r"&[a-z]*$", p) for p in pieces)
+
+
+def test_plain_text_has_no_markup() -> None:
+    answer = Answer("Título", (Fact("Monto", "Q 1.00"),), ("uno",), sections=(("Más", ("dos",)),), source="Fuente")
+    assert to_plain(answer) == "Título\nMonto: Q 1.00\n• uno\nMás\n• dos\nFuente"

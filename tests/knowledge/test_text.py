@@ -1,0 +1,55 @@
+"""Spanish normalisation and entity extraction."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.text import content_words, find_snips, find_years, find_zonas, fold, stem, words
+
+
+def test_fold_removes_accents_case_and_invisible_characters() -> None:
+    assert fold("  ¿Cuánto  PISTO\u200b hay\u202e en la Muni? ") == "¿cuanto pisto hay en la muni?"
+    assert fold("Señor Niño") == "senor nino"
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("proyectos zona 6", [6]),
+        ("obras en la z6", [6]),
+        ("z 10 y zona 2", [10, 2]),
+        ("alcantariyado zona diez", [10]),
+        ("proyectos sona 6", [6]),
+        ("zona seis", [6]),
+        ("zonas 4", [4]),
+        ("zona 999", [999]),
+        ("zona -1", [-1]),
+        ("la zona sexta", [6]),
+        ("zonificación territorial", []),
+        ("plaza mayor", []),
+    ],
+)
+def test_zona_forms(text: str, numbers: list[int]) -> None:
+    assert [z.number for z in find_zonas(fold(text))] == numbers
+
+
+def test_snips_are_six_digits_not_amounts_or_years() -> None:
+    assert find_snips("proyecto 242177 de q 4,441,894.00 en 2024") == ["242177"]
+    assert find_snips("snip 1234567") == []
+    assert find_years("meta 2032 desde 2021") == [2032, 2021]
+
+
+def test_stop_words_keep_meaningful_words() -> None:
+    kept = content_words("no hay estado del proyecto sin más avance")
+    assert {"no", "estado", "sin", "mas", "proyecto", "avance"} <= set(kept)
+    assert "del" not in kept and "hay" not in kept
+
+
+def test_number_words_become_digits() -> None:
+    assert words("zona diez y once") == ["zona", "10", "y", "11"]
+
+
+def test_stem_groups_inflections() -> None:
+    assert stem("proyectos") == stem("proyecto")
+    assert stem("seguridad") == stem("seguro")
+    assert stem("2032") == "2032"
