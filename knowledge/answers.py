@@ -109,6 +109,10 @@ class Answerer:
         self.index = SearchIndex(doc for doc, _ in pairs)
         self.records = {doc.id: record for doc, record in pairs}
         self.tematica_names = {tm.id: tm.name for tm in plan.tematicas}
+        self.zona_mentions = {
+            z: tuple(d for d in self.index.docs if z in d.zonas and d.kind != "project") for z in ZONAS
+        }
+        self.every_zona = tuple(d for d in self.index.docs if _mentions_every_zona(d.title))
 
     # Entry point ---------------------------------------------------------------------------
     def answer(self, question: str) -> Answer:
@@ -152,7 +156,7 @@ class Answerer:
             )
         projects = [p for p in self.plan.projects if p.zona == number]
         if query is not None and query.sources:
-            scores = {h.doc.id: h.score for h in self.index.search(query, limit=len(self.index.docs))}
+            scores = self.index.scores(query)
             projects.sort(key=lambda p: -scores.get(f"project:{p.snip}", 0.0))
         lines: list[Line] = []
         items: list[str] = []
@@ -164,12 +168,11 @@ class Answerer:
             zonas = sorted({p.zona for p in self.plan.projects if p.zona})
             lines.append(t.ZONA_OTHERS.format(zonas=_join_numbers(zonas)))
         sections = []
-        mentions = [d for d in self.index.docs if number in d.zonas and d.kind != "project"]
-        if mentions:
-            sections.append((t.ZONA_MENTIONS.format(n=number), tuple(shorten(d.title) for d in mentions)))
-        everywhere = [d for d in self.index.docs if _mentions_every_zona(d.title)]
-        if everywhere:
-            sections.append((t.ZONA_ALL_ZONES, tuple(shorten(d.title) for d in everywhere[:3])))
+        if self.zona_mentions[number]:
+            mentions = tuple(shorten(d.title) for d in self.zona_mentions[number])
+            sections.append((t.ZONA_MENTIONS.format(n=number), mentions))
+        if self.every_zona:
+            sections.append((t.ZONA_ALL_ZONES, tuple(shorten(d.title) for d in self.every_zona[:3])))
         follow_ups = [FollowUp(t.BTN_PROJECT.format(snip=p.snip), f"proyecto:{p.snip}") for p in projects[:4]]
         follow_ups.append(FollowUp(t.BTN_PROJECTS, "lista:projects"))
         source = projects[0].section if projects else self.plan.projects[0].section if self.plan.projects else ()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass
@@ -141,7 +140,7 @@ def _optional(value: object, tp: Any, path: str, name: str) -> Any:
     (inner,) = (arg for arg in get_args(tp) if arg is not type(None))
     try:
         return _parse(value, inner, path, name)
-    except PlanFormatError as error:
+    except _WrongType as error:
         if error.where != path:  # the problem is deeper inside the value
             raise
         raise _wrong(path, f"{_describe(inner)} or null", value) from None
@@ -186,8 +185,6 @@ def _check_target_summary(target: Target, data: Mapping[Any, Any], path: str) ->
 def _number(value: object, path: str, *, amount: bool) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise _wrong(path, "a number", value)
-    if isinstance(value, float) and not math.isfinite(value):
-        raise PlanFormatError(f"expected a finite number, got {value!r}", where=path)
     number = Decimal(str(value))
     if not number.is_finite():
         raise PlanFormatError(f"expected a finite number, got {value!r}", where=path)
@@ -219,5 +216,9 @@ def _type_name(value: object) -> str:
     return "null" if value is None else type(value).__name__
 
 
+class _WrongType(PlanFormatError):
+    """A value of the wrong JSON type (as opposed to a missing or unexpected key)."""
+
+
 def _wrong(path: str, expected: str, value: object) -> PlanFormatError:
-    return PlanFormatError(f"expected {expected}, got {_type_name(value)}", where=path or None)
+    return _WrongType(f"expected {expected}, got {_type_name(value)}", where=path or None)

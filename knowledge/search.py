@@ -140,7 +140,12 @@ class SearchIndex:
         found = process.extractOne(word, self.known_words, scorer=fuzz.ratio, score_cutoff=cutoff)
         return found[0] if found else word
 
-    def search(self, query: Query, limit: int = 10) -> list[Hit]:
+    def scores(self, query: Query) -> dict[str, float]:
+        """Raw BM25 score of every matching document, by id (for re-ordering a known set)."""
+        raw, _ = self._score(query)
+        return {self.docs[n].id: score for n, score in raw.items()}
+
+    def _score(self, query: Query) -> tuple[dict[int, float], dict[int, set[str]]]:
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, set[str]] = defaultdict(set)
         for term in query.terms:
@@ -152,6 +157,10 @@ class SearchIndex:
                 norm = K1 * (1 - B + B * self.lengths[n] / self.avg_length)
                 scores[n] += idf * tf * (K1 + 1) / (tf + norm)
                 matched[n].add(term.source)
+        return scores, matched
+
+    def search(self, query: Query, limit: int = 10) -> list[Hit]:
+        scores, matched = self._score(query)
         boosted = {kind for intent in query.intents for kind in KIND_BOOST.get(intent, ())}
         total_weight = sum(self.weight(stem(s)) for s in query.sources) or 1.0
         hits = []
