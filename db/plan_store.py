@@ -1,0 +1,191 @@
+"""Queries for the plan tables: save a whole Plan, load it back, look up one project.
+
+Functions take keyword-only arguments and never commit: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import delete
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.models import (
+    PLAN_TABLES,
+    ActionLineRow,
+    ActorRow,
+    EjeRow,
+    FundingSourceRow,
+    FundingTotalRow,
+    GovernanceIndexRow,
+    LawRow,
+    ObjectiveRow,
+    PlanItemRow,
+    PlanMeta,
+    PolicyRow,
+    PomLineRow,
+    ProjectRow,
+    SectionedRow,
+    StatementRow,
+    StrategicLineRow,
+    TargetRow,
+    TematicaRow,
+)
+from knowledge.model import (
+    ActionLine,
+    Actor,
+    FundingSource,
+    FundingTotal,
+    GovernanceIndex,
+    Item,
+    Law,
+    Objective,
+    Plan,
+    Policy,
+    PomLine,
+    Project,
+    Statement,
+    StrategicLine,
+    Target,
+    Tematica,
+)
+from knowledge.plan_json import plan_digest, record_from_json
+
+__all__ = ["get_plan_meta", "get_project", "load_plan", "save_plan"]
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """Where one Plan field is stored. Row columns are named like the record's fields."""
+
+    attr: str
+    row: type[SectionedRow]
+    record: type[Any]
+    item_kind: str | None = None  # the ``plan_item.kind`` of the three plain lists
+
+
+_KINDS = (
+    _Kind("tematicas", TematicaRow, Tematica),
+    _Kind("objectives", ObjectiveRow, Objective),
+    _Kind("strategic_lines", StrategicLineRow, StrategicLine),
+    _Kind("action_lines", ActionLineRow, ActionLine),
+    _Kind("targets", TargetRow, Target),
+    _Kind("funding", FundingSourceRow, FundingSource),
+    _Kind("projects", ProjectRow, Project),
+    _Kind("actors", ActorRow, Actor),
+    _Kind("potentialities", PlanItemRow, Item, "potentiality"),
+    _Kind("problems", PlanItemRow, Item, "problem"),
+    _Kind("operational_actions", PlanItemRow, Item, "operational_action"),
+    _Kind("laws", LawRow, Law),
+    _Kind("governance", GovernanceIndexRow, GovernanceIndex),
+    _Kind("policies", PolicyRow, Policy),
+    _Kind("pom_lines", PomLineRow, PomLine),
+    _Kind("statements", StatementRow, Statement),
+)
+
+
+async def save_plan(*, session: AsyncSession, plan: Plan, source: str) -> None:
+    """Replace all plan rows with ``plan`` and record it in ``plan_meta``; the caller commits.
+
+    Other tables are never touched. Saving an equal plan again leaves identical rows (including
+    ``plan_meta.loaded_at``, which only moves when the content changes).
+    """
+    for table in PLAN_TABLES:
+        await session.exec(delete(table))
+    session.add_all(_plan_rows(plan))
+    await session.flush()
+    await _save_meta(session, sha256=plan_digest(plan), source=source)
+
+
+async def load_plan(*, session: AsyncSession) -> Plan | None:
+    """The saved plan, equal by value to the one saved; None if no plan was ever saved."""
+    if await get_plan_meta(session=session) is None:
+        return None
+    values: dict[str, Any] = {kind.attr: await _load_records(session, kind) for kind in _KINDS}
+    values["funding_total"] = await _load_funding_total(session)
+    names = await session.exec(select(EjeRow.name).order_by(col(EjeRow.position)))
+    values["ejes"] = tuple(names.all())
+    return Plan(**values)
+
+
+async def get_plan_meta(*, session: AsyncSession) -> PlanMeta | None:
+    """When, from where and with which content hash the current plan was saved."""
+    return await session.get(PlanMeta, 1)
+
+
+async def get_project(*, session: AsyncSession, snip: str) -> Project | None:
+    """The project with this SNIP code, or None."""
+    result = await session.exec(select(ProjectRow).where(ProjectRow.snip == snip))
+    row = result.first()
+    return None if row is None else _to_record(Project, row, where=f"project[{row.position}]")
+
+
+# --- saving -------------------------------------------------------------------------------
+
+
+def _plan_rows(plan: Plan) -> list[SQLModel]:
+    rows: list[SQLModel] = [
+        kind.row(position=position, **_columns(record), **_item_kind(kind))
+        for kind in _KINDS
+        for position, record in enumerate(getattr(plan, kind.attr))
+    ]
+    rows += [EjeRow(position=position, name=name) for position, name in enumerate(plan.ejes)]
+    if plan.funding_total is not None:
+        rows.append(FundingTotalRow(**_columns(plan.funding_total)))
+    return rows
+
+
+def _item_kind(kind: _Kind) -> dict[str, Any]:
+    return {"kind": kind.item_kind} if kind.item_kind else {}
+
+
+def _columns(record: object) -> dict[str, Any]:
+    """Record fields as column values: tuples become JSON lists, nested records JSON objects."""
+    assert is_dataclass(record), record
+    return {f.name: _plain(getattr(record, f.name)) for f in fields(record)}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return _columns(value)
+    return value
+
+
+async def _save_meta(session: AsyncSession, *, sha256: str, source: str) -> None:
+    now = datetime.now(UTC)
+    meta = await session.get(PlanMeta, 1) or PlanMeta(loaded_at=now, source=source, sha256=sha256)
+    if meta.sha256 != sha256:
+        meta.loaded_at, meta.sha256 = now, sha256
+    meta.source = source
+    session.add(meta)
+    await session.flush()
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+async def _load_records(session: AsyncSession, kind: _Kind) -> tuple[Any, ...]:
+    statement = select(kind.row).order_by(col(kind.row.position))
+    if kind.item_kind:
+        statement = statement.where(col(PlanItemRow.kind) == kind.item_kind)
+    rows = (await session.exec(statement)).all()
+    table = kind.row.__tablename__
+    return tuple(_to_record(kind.record, row, where=f"{table}[{row.position}]") for row in rows)
+
+
+async def _load_funding_total(session: AsyncSession) -> FundingTotal | None:
+    row = await session.get(FundingTotalRow, 1)
+    return None if row is None else _to_record(FundingTotal, row, where="funding_total")
+
+
+def _to_record(record_type: type[R], row: SQLModel, *, where: str) -> R:
+    """Rebuild a record from its row, checked like JSON input (a bad row names itself)."""
+    values = {f.name: getattr(row, f.name) for f in fields(cast(Any, record_type))}
+    return record_from_json(record_type, values, where)

@@ -1,0 +1,97 @@
+"""Shared fixtures.
+
+Database fixtures (run every DB test on SQLite and, when ``TEST_DATABASE_URL`` is set, on
+PostgreSQL too):
+
+- ``engine``: an AsyncEngine on a new, empty database (SQLite file under ``tmp_path``; on
+  PostgreSQL a fresh schema, dropped afterwards). Disposed after the test.
+- ``sessionmaker``: ``create_sessionmaker(engine)`` after the migrations ran on that same engine.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.migrate import upgrade
+from db.session import create_engine, create_sessionmaker
+
+TEST_DATABASE_URL_ENV = "TEST_DATABASE_URL"
+POSTGRES_SKIP_REASON = "set TEST_DATABASE_URL=postgresql+asyncpg://… to run against PostgreSQL"
+
+DB_BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param(
+        "postgresql",
+        id="postgresql",
+        marks=pytest.mark.skipif(not os.environ.get(TEST_DATABASE_URL_ENV), reason=POSTGRES_SKIP_REASON),
+    ),
+]
+
+
+@pytest.fixture(params=DB_BACKENDS)
+async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """An engine on an empty database; parametrised over SQLite and PostgreSQL."""
+    if request.param == "sqlite":
+        sqlite_engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'db' / 'test.db'}")
+        try:
+            yield sqlite_engine
+        finally:
+            await sqlite_engine.dispose()
+    else:
+        async with postgres_test_engine(os.environ[TEST_DATABASE_URL_ENV]) as pg_engine:
+            yield pg_engine
+
+
+@pytest.fixture
+async def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions on the ``engine`` fixture's database, with all migrations applied."""
+    await upgrade(engine)
+    return create_sessionmaker(engine)
+
+
+@asynccontextmanager
+async def postgres_test_engine(url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine whose connections live in a new schema of ``url``'s database, dropped at the end.
+
+    A schema per test keeps tests independent, also when several test runs share the database.
+    """
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(url)
+    try:
+        async with admin.begin() as connection:
+            await connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        engine = create_engine(url)
+        _use_search_path(engine, schema)
+        try:
+            yield engine
+        finally:
+            await engine.dispose()
+            async with admin.begin() as connection:
+                await connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    finally:
+        await admin.dispose()
+
+
+def _use_search_path(engine: AsyncEngine, schema: str) -> None:
+    """SQLAlchemy's recipe; ``insert=True`` runs it before the dialect reads the default schema."""
+
+    @event.listens_for(engine.sync_engine, "connect", insert=True)
+    def _set_search_path(dbapi_connection: Any, _record: Any) -> None:
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f'SET SESSION search_path = "{schema}"')
+        finally:
+            cursor.close()
+        dbapi_connection.autocommit = autocommit

@@ -1,0 +1,216 @@
+"""Saving and loading the plan, on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.models import PLAN_TABLES, PlanMeta
+from db.plan_store import get_plan_meta, get_project, load_plan, save_plan
+from knowledge.model import Plan
+from knowledge.plan_json import plan_digest
+from tests.factories import make_plan, make_projects
+
+Sessions = async_sessionmaker[AsyncSession]
+
+
+async def _save(sessionmaker: Sessions, plan: Plan, source: str = "poa-2024-mixco.txt") -> None:
+    async with sessionmaker() as session:
+        await save_plan(session=session, plan=plan, source=source)
+        await session.commit()
+
+
+async def _load(sessionmaker: Sessions) -> Plan | None:
+    async with sessionmaker() as session:
+        return await load_plan(session=session)
+
+
+async def _meta(sessionmaker: Sessions) -> PlanMeta:
+    async with sessionmaker() as session:
+        meta = await get_plan_meta(session=session)
+    assert meta is not None
+    return meta
+
+
+async def _all_rows(engine: AsyncEngine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in primary-key order."""
+    async with engine.connect() as connection:
+        return {
+            table.name: [
+                tuple(row)
+                for row in await connection.execute(table.select().order_by(*table.primary_key.columns))
+            ]
+            for table in SQLModel.metadata.sorted_tables
+        }
+
+
+async def test_load_plan_is_none_before_any_save(sessionmaker: Sessions) -> None:
+    assert await _load(sessionmaker) is None
+    async with sessionmaker() as session:
+        assert await get_plan_meta(session=session) is None
+        assert await get_project(session=session, snip="242177") is None
+
+
+async def test_save_then_load_gives_an_equal_plan(sessionmaker: Sessions) -> None:
+    plan = make_plan()
+    await _save(sessionmaker, plan)
+
+    loaded = await _load(sessionmaker)
+
+    assert loaded == plan
+    assert loaded is not None
+    # Equal by value is not enough for figures shown to people: the written form must survive.
+    assert [str(f.investment_pct) for f in loaded.funding] == ["97.5", "70.00", "25"]
+    assert [str(p.amount_2024) for p in loaded.projects] == ["4441894.00", "1856242.37", "0.05"]
+    assert str(loaded.funding_total.investment) == "364029262.59"  # type: ignore[union-attr]
+    assert isinstance(loaded.targets[0].measures, tuple)
+    assert isinstance(loaded.policies[0].axes[0].items, tuple)
+
+
+async def test_an_empty_plan_round_trips(sessionmaker: Sessions) -> None:
+    await _save(sessionmaker, Plan())
+    assert await _load(sessionmaker) == Plan()
+
+
+async def test_plain_lists_keep_their_own_order(sessionmaker: Sessions) -> None:
+    plan = make_plan()
+    await _save(sessionmaker, plan)
+    loaded = await _load(sessionmaker)
+    assert loaded is not None
+    assert loaded.potentialities == plan.potentialities
+    assert loaded.problems == plan.problems
+    assert loaded.operational_actions == plan.operational_actions
+
+
+async def test_saving_the_same_plan_twice_leaves_identical_rows(
+    engine: AsyncEngine, sessionmaker: Sessions
+) -> None:
+    plan = make_plan()
+    await _save(sessionmaker, plan)
+    first = await _all_rows(engine)
+
+    await _save(sessionmaker, plan)
+
+    assert await _all_rows(engine) == first
+    assert await _load(sessionmaker) == plan
+
+
+async def test_saving_twice_in_one_session(sessionmaker: Sessions) -> None:
+    plan = make_plan()
+    async with sessionmaker() as session:
+        await save_plan(session=session, plan=plan, source="a.txt")
+        await save_plan(session=session, plan=plan, source="a.txt")
+        await session.commit()
+        assert await load_plan(session=session) == plan
+    assert await _load(sessionmaker) == plan
+
+
+async def test_saving_another_plan_replaces_every_plan_row(sessionmaker: Sessions) -> None:
+    await _save(sessionmaker, make_plan())
+    smaller = make_plan(projects=make_projects()[:1], problems=(), funding_total=None, ejes=("Único eje",))
+
+    await _save(sessionmaker, smaller)
+
+    assert await _load(sessionmaker) == smaller
+
+
+async def test_save_happens_in_the_callers_transaction(sessionmaker: Sessions) -> None:
+    async with sessionmaker() as session:
+        await save_plan(session=session, plan=make_plan(), source="a.txt")
+        await session.rollback()
+    assert await _load(sessionmaker) is None
+
+
+async def test_a_reload_leaves_other_tables_alone(engine: AsyncEngine, sessionmaker: Sessions) -> None:
+    """Staff data (here a stand-in table keyed by snip) must survive a plan reload."""
+    async with engine.begin() as connection:
+        await connection.exec_driver_sql(
+            "CREATE TABLE staff_note (snip VARCHAR(20) PRIMARY KEY, note VARCHAR)"
+        )
+        await connection.exec_driver_sql("INSERT INTO staff_note VALUES ('242177', 'pozo en obra')")
+    await _save(sessionmaker, make_plan())
+    await _save(sessionmaker, make_plan(projects=()))
+
+    async with engine.connect() as connection:
+        rows = (await connection.exec_driver_sql("SELECT snip, note FROM staff_note")).all()
+    assert [tuple(row) for row in rows] == [("242177", "pozo en obra")]
+
+
+def test_plan_tables_are_all_the_plan_tables() -> None:
+    names = {table.__tablename__ for table in PLAN_TABLES}
+    assert names == {
+        "tematica",
+        "objective",
+        "strategic_line",
+        "action_line",
+        "target",
+        "funding_source",
+        "funding_total",
+        "project",
+        "actor",
+        "plan_item",
+        "law",
+        "governance_index",
+        "policy",
+        "pom_line",
+        "statement",
+        "eje",
+    }
+
+
+async def test_get_project_by_snip(sessionmaker: Sessions) -> None:
+    plan = make_plan()
+    await _save(sessionmaker, plan)
+    async with sessionmaker() as session:
+        assert await get_project(session=session, snip="300001") == plan.project("300001")
+        assert await get_project(session=session, snip="999999") is None
+
+
+async def test_plan_meta_records_source_and_digest(sessionmaker: Sessions) -> None:
+    plan = make_plan()
+    before = datetime.now(UTC)
+    await _save(sessionmaker, plan, source="poa-2024-mixco.txt")
+
+    meta = await _meta(sessionmaker)
+
+    assert meta.source == "poa-2024-mixco.txt"
+    assert meta.sha256 == plan_digest(plan)
+    assert meta.loaded_at.tzinfo is not None
+    assert before <= meta.loaded_at <= datetime.now(UTC)
+
+
+async def test_plan_meta_loaded_at_moves_only_when_the_content_changes(sessionmaker: Sessions) -> None:
+    plan = make_plan()
+    await _save(sessionmaker, plan, source="a.txt")
+    first = await _meta(sessionmaker)
+
+    await _save(sessionmaker, plan, source="b.txt")
+    same = await _meta(sessionmaker)
+    assert (same.loaded_at, same.sha256, same.source) == (first.loaded_at, first.sha256, "b.txt")
+
+    await _save(sessionmaker, make_plan(problems=()), source="b.txt")
+    changed = await _meta(sessionmaker)
+    assert changed.sha256 != first.sha256
+    assert changed.loaded_at > first.loaded_at
+
+
+async def test_an_amount_with_a_fraction_of_a_cent_is_refused(sessionmaker: Sessions) -> None:
+    project = dataclasses.replace(make_projects()[0], amount_2024=Decimal("10.005"))
+    async with sessionmaker() as session:
+        with pytest.raises(StatementError, match="fraction of a cent"):
+            await save_plan(session=session, plan=make_plan(projects=(project,)), source="a.txt")
+
+
+async def test_duplicate_snips_are_refused(sessionmaker: Sessions) -> None:
+    project = make_projects()[0]
+    async with sessionmaker() as session:
+        with pytest.raises(IntegrityError):
+            await save_plan(session=session, plan=make_plan(projects=(project, project)), source="a.txt")
