@@ -304,3 +304,33 @@ PLAN_TABLES: tuple[type[SQLModel], ...] = (
     EjeRow,
 )
 """Tables a plan reload replaces. ``plan_meta`` is updated in place, not replaced."""
+
+
+# --- Bot state (not plan data: a plan reload never touches these) ---------------------------
+
+
+class ChatContextRow(SQLModel, table=True):
+    """What a chat asked last, so that "¿y en la zona 10?" works on any instance."""
+
+    __tablename__ = "chat_context"
+
+    chat_id: int = Field(primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False})
+    question: str | None = None
+    zona: int | None = None
+    snip: str | None = Field(default=None, max_length=16)
+    updated_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+
+class QueryLogRow(SQLModel, table=True):
+    """A question and how it was answered; the chat is kept only as a salted hash."""
+
+    __tablename__ = "query_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_hash: str = Field(max_length=64, index=True)
+    question: str = Field(max_length=1000)
+    answer_kind: str = Field(max_length=40)
+    confident: bool
+    zona: int | None = Field(default=None, index=True)
+    matches: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
+    asked_at: datetime = Field(sa_type=UtcDateTime, nullable=False, index=True)

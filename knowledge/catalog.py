@@ -105,3 +105,31 @@ BTN_FUNDING = "Financiamiento"
 BTN_TARGETS = "Metas 2032"
 BTN_HELP = "Ayuda"
 BTN_PLAN = "Visión y misión"
+
+# Telegram conversation -----------------------------------------------------------------------
+NON_TEXT = (
+    "Por ahora solo puedo leer texto. Escríbame su pregunta sobre el plan, "
+    "por ejemplo «proyectos zona 6», o use /ayuda."
+)
+ERROR = "Lo siento, algo salió mal de nuestro lado. Por favor intente de nuevo en un momento."
+STALE_BUTTON = "Esta opción ya no está disponible."
+ZONA_PICK = "¿De qué zona quiere saber? Mixco tiene zonas de la 1 a la 11."
+PROJECT_ASK = "Escríbame el código SNIP o el nombre del proyecto, por ejemplo: /proyecto 242177"
+FUNDING_CHART_CAPTION = "Disponibilidad financiera 2024 por fuente: inversión y funcionamiento."
+ZONA_CHART_CAPTION = "Zona {n}: monto 2024 de cada proyecto con aporte del CODEDE."
+INLINE_OPEN_BOT = "Abrir en el bot"
+INLINE_EMPTY_TITLE = "Escriba una zona, un proyecto o un tema"
+INLINE_EMPTY_TEXT = "Por ejemplo: zona 6, proyecto 242177, meta de basura."
+BTN_MY_ZONA = "Mi zona"
+BTN_CHART = "📊 Ver gráfico"
+
+COMMANDS = (
+    ("zona", "Obras y proyectos de una zona"),
+    ("proyecto", "Buscar un proyecto por SNIP o nombre"),
+    ("proyectos", "Todos los proyectos 2024"),
+    ("temas", "Temas del plan"),
+    ("metas", "Metas para 2032"),
+    ("financiamiento", "De dónde viene el dinero"),
+    ("plan", "Visión, misión y objetivo"),
+    ("ayuda", "Cómo usar el bot"),
+)

@@ -14,8 +14,12 @@ from sqlmodel import SQLModel
 import db.models  # noqa: F401  (the tables the migrations must match)
 from db.migrate import MIGRATIONS_DIR, alembic_config, upgrade
 from db.models import PLAN_TABLES, PlanMeta
+from db.plan_store import load_plan, save_plan
+from db.session import create_sessionmaker
+from tests.factories import make_plan
 
 PLAN_TABLE_NAMES = {table.__tablename__ for table in (*PLAN_TABLES, PlanMeta)}
+MODEL_TABLE_NAMES = set(SQLModel.metadata.tables)
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
@@ -44,7 +48,7 @@ async def test_upgrade_creates_the_plan_tables_on_an_empty_database(engine: Asyn
 
     await upgrade(engine)
 
-    assert await _table_names(engine) == PLAN_TABLE_NAMES | {"alembic_version"}
+    assert await _table_names(engine) == MODEL_TABLE_NAMES | {"alembic_version"}
     assert await _revision(engine) == HEAD
 
 
@@ -52,7 +56,7 @@ async def test_upgrade_twice_is_a_no_op(engine: AsyncEngine) -> None:
     await upgrade(engine)
     await upgrade(engine)
 
-    assert await _table_names(engine) == PLAN_TABLE_NAMES | {"alembic_version"}
+    assert await _table_names(engine) == MODEL_TABLE_NAMES | {"alembic_version"}
     assert await _revision(engine) == HEAD
 
 
@@ -69,4 +73,16 @@ async def test_downgrade_to_base_and_up_again(engine: AsyncEngine) -> None:
     assert await _table_names(engine) == {"alembic_version"}
 
     await upgrade(engine)
+    assert await _table_names(engine) == MODEL_TABLE_NAMES | {"alembic_version"}
+
+
+async def test_upgrade_from_the_previous_revision_keeps_the_plan(engine: AsyncEngine) -> None:
+    await upgrade(engine, "0001")
     assert await _table_names(engine) == PLAN_TABLE_NAMES | {"alembic_version"}
+    sessions = create_sessionmaker(engine)
+    async with sessions() as session, session.begin():
+        await save_plan(session=session, plan=make_plan(), source="test")
+    await upgrade(engine)
+    assert await _revision(engine) == HEAD
+    async with sessions() as session:
+        assert await load_plan(session=session) == make_plan()

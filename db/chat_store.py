@@ -1,0 +1,62 @@
+"""Per-chat state and the query log: keyword-only query functions; the caller commits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.models import ChatContextRow, QueryLogRow
+from knowledge.followup import ChatContext
+
+
+async def get_chat_context(*, session: AsyncSession, chat_id: int) -> ChatContext:
+    row = await session.get(ChatContextRow, chat_id)
+    return ChatContext() if row is None else ChatContext(row.question, row.zona, row.snip)
+
+
+async def save_chat_context(*, session: AsyncSession, chat_id: int, context: ChatContext) -> None:
+    row = await session.get(ChatContextRow, chat_id)
+    now = datetime.now(UTC)
+    if row is None:
+        session.add(ChatContextRow(chat_id=chat_id, question=context.question, zona=context.zona,
+                                   snip=context.snip, updated_at=now))
+        return
+    row.question, row.zona, row.snip, row.updated_at = context.question, context.zona, context.snip, now
+    session.add(row)
+
+
+async def log_query(
+    *,
+    session: AsyncSession,
+    chat_hash: str,
+    question: str,
+    answer_kind: str,
+    confident: bool,
+    zona: int | None,
+    matches: list[str],
+) -> None:
+    session.add(
+        QueryLogRow(
+            chat_hash=chat_hash,
+            question=question[:1000],
+            answer_kind=answer_kind[:40],
+            confident=confident,
+            zona=zona,
+            matches=matches[:5],
+            asked_at=datetime.now(UTC),
+        )
+    )
+
+
+async def prune_query_log(*, session: AsyncSession, keep_days: int) -> int:
+    """Delete questions older than ``keep_days``; returns how many went."""
+    cutoff = datetime.now(UTC) - timedelta(days=keep_days)
+    result = await session.exec(delete(QueryLogRow).where(col(QueryLogRow.asked_at) < cutoff))
+    return int(result.rowcount or 0)
+
+
+async def recent_queries(*, session: AsyncSession, limit: int = 100) -> list[QueryLogRow]:
+    result = await session.exec(select(QueryLogRow).order_by(col(QueryLogRow.id).desc()).limit(limit))
+    return list(result.all())

@@ -1,0 +1,156 @@
+"""/start (with deep links), /ayuda and the plan commands."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.constants import ParseMode
+from telegram.ext import CommandHandler
+
+from handlers.context import Context
+from handlers.replies import ACTION, answer_for_action, answer_question, send_answer, zona_picker
+from knowledge import catalog as t
+from knowledge.charts import funding_chart
+from knowledge.text import find_snips, fold
+
+DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DEEP_LINK_ACTIONS = (
+    (re.compile(r"^zona_(\d{1,2})$"), "zona:{}"),
+    (re.compile(r"^p_(\d{6})$"), "proyecto:{}"),
+    (re.compile(r"^tema_([a-z0-9-]{1,40})$"), "tema:{}"),
+)
+
+
+def action_for_payload(payload: str) -> str | None:
+    """``zona_6`` → ``zona:6``, ``p_242177`` → ``proyecto:242177``, ``tema_seguro`` → ``tema:seguro``."""
+    if not DEEP_LINK.match(payload):
+        return None
+    for pattern, template in DEEP_LINK_ACTIONS:
+        found = pattern.match(payload)
+        if found:
+            action = template.format(found.group(1))
+            return action if ACTION.match(action) else None
+    return None
+
+
+def welcome_keyboard() -> InlineKeyboardMarkup:
+    rows = [
+        [InlineKeyboardButton(t.BTN_MY_ZONA, callback_data="a|zonas"),
+         InlineKeyboardButton(t.BTN_PROJECTS, callback_data="a|lista:projects")],
+        [InlineKeyboardButton(t.BTN_TEMATICAS, callback_data="a|lista:tematicas"),
+         InlineKeyboardButton(t.BTN_FUNDING, callback_data="a|lista:funding")],
+        [InlineKeyboardButton(t.BTN_TARGETS, callback_data="a|lista:targets"),
+         InlineKeyboardButton(t.BTN_HELP, callback_data="a|ayuda")],
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+async def start(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    payload = context.args[0] if context.args else ""
+    action = action_for_payload(payload) if payload else None
+    if action:
+        _, answerer = context.bot_data.services()
+        answer = answer_for_action(answerer, action)
+        if answer is not None:
+            await send_answer(message, answer)
+            return
+    await message.reply_text(t.WELCOME.format(plan=t.PLAN_NAME), reply_markup=welcome_keyboard(), do_quote=False)
+
+
+async def send_action(message: Message, context: Context, action: str) -> None:
+    _, answerer = context.bot_data.services()
+    answer = answer_for_action(answerer, action)
+    if answer is not None:
+        await send_answer(message, answer)
+
+
+async def help_command(update: Update, context: Context) -> None:
+    if update.effective_message:
+        await send_action(update.effective_message, context, "ayuda")
+
+
+async def zona(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    if not context.args:
+        await message.reply_text(t.ZONA_PICK, reply_markup=zona_picker(), do_quote=False)
+        return
+    await answer_question(message, context, "zona " + " ".join(context.args))
+
+
+async def project(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    if not context.args:
+        await message.reply_text(t.PROJECT_ASK, do_quote=False)
+        return
+    text = " ".join(context.args)
+    snips = find_snips(fold(text))
+    await answer_question(message, context, f"proyecto {snips[0]}" if snips else text)
+
+
+async def projects(update: Update, context: Context) -> None:
+    if update.effective_message:
+        await send_action(update.effective_message, context, "lista:projects")
+
+
+async def tematicas(update: Update, context: Context) -> None:
+    if update.effective_message:
+        await send_action(update.effective_message, context, "lista:tematicas")
+
+
+async def targets(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    if context.args:
+        await answer_question(message, context, "metas " + " ".join(context.args))
+    else:
+        await send_action(message, context, "lista:targets")
+
+
+async def plan(update: Update, context: Context) -> None:
+    if update.effective_message:
+        await send_action(update.effective_message, context, "plan")
+
+
+async def funding(update: Update, context: Context) -> None:
+    """The funding chart (uploaded once, then re-sent by file_id) and the figures as text."""
+    message = update.effective_message
+    if message is None:
+        return
+    _, answerer = context.bot_data.services()
+    await send_photo(message, context, "funding", lambda: funding_chart(answerer.plan.funding),
+                     t.FUNDING_CHART_CAPTION)
+    await send_action(message, context, "lista:funding")
+
+
+async def send_photo(message: Message, context: Context, key: str, draw: Callable[[], bytes], caption: str) -> None:
+    """A chart: drawn and uploaded the first time, then re-sent by Telegram's file_id."""
+    cache = context.bot_data.photo_cache
+    cached = cache.get(key)
+    photo = cached if cached else InputFile(draw(), filename=f"{key}.png")
+    sent = await message.reply_photo(photo, caption=escape(caption)[:1024], parse_mode=ParseMode.HTML, do_quote=False)
+    if not cached and sent.photo:
+        cache[key] = sent.photo[-1].file_id
+
+
+HANDLERS = [
+    CommandHandler("start", start),
+    CommandHandler(["ayuda", "help"], help_command),
+    CommandHandler("zona", zona),
+    CommandHandler("proyecto", project),
+    CommandHandler("proyectos", projects),
+    CommandHandler(["temas", "tematicas"], tematicas),
+    CommandHandler("metas", targets),
+    CommandHandler("financiamiento", funding),
+    CommandHandler("plan", plan),
+]

@@ -1,0 +1,37 @@
+"""Typed shared state for handlers (PTB ``ContextTypes`` with a ``BotData`` dataclass)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram.ext import CallbackContext, ExtBot
+
+from knowledge.answers import Answerer
+
+
+@dataclass
+class BotData:
+    """Services every handler may use; filled in by the composition root in ``post_init``.
+
+    PTB creates it with no arguments, hence the defaults; ``ready`` tells whether it was filled.
+    """
+
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None
+    answerer: Answerer | None = None
+    query_log_salt: str = ""
+    photo_cache: dict[str, str] = field(default_factory=dict)
+    """Telegram file_id of each chart already uploaded, by chart key."""
+
+    @property
+    def ready(self) -> bool:
+        return self.sessionmaker is not None and self.answerer is not None
+
+    def services(self) -> tuple[async_sessionmaker[AsyncSession], Answerer]:
+        if self.sessionmaker is None or self.answerer is None:
+            raise RuntimeError("BotData used before post_init filled it")
+        return self.sessionmaker, self.answerer
+
+
+Context = CallbackContext[ExtBot[None], dict[object, object], dict[object, object], BotData]

@@ -1,0 +1,69 @@
+"""Inline mode: ``@bot zona 6`` in any chat offers ready-to-send cards with a link back to the bot."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.constants import ParseMode
+from telegram.ext import InlineQueryHandler
+
+from handlers.context import Context
+from handlers.replies import answer_for_action
+from knowledge import catalog as t
+from knowledge.answers import Answer, Answerer
+from knowledge.render import to_html, to_plain
+
+MAX_RESULTS = 10
+DESCRIPTION_CHARS = 120
+
+
+def deep_link_payload(answer: Answer) -> str | None:
+    """The /start payload that opens the same answer in a private chat with the bot."""
+    top = answer.matches[0] if answer.matches else None
+    if answer.kind == "zona" and answer.zona:
+        return f"zona_{answer.zona}"
+    if top and top.kind == "project":
+        return f"p_{top.id.split(':', 1)[1]}"
+    if top and top.kind == "tematica":
+        return f"tema_{top.id.split(':', 1)[1]}"
+    return None
+
+
+def inline_answers(answerer: Answerer, query: str) -> list[Answer]:
+    """The best answer first, then a card for each other strong match (no duplicates)."""
+    main = answerer.answer(query)
+    answers = [main] if main.confident else []
+    for match in main.matches[1:]:
+        verb = {"project": "proyecto", "tematica": "tema"}.get(match.kind)
+        extra = answer_for_action(answerer, f"{verb}:{match.id.split(':', 1)[1]}") if verb else None
+        if extra is not None and all(extra.title != a.title for a in answers):
+            answers.append(extra)
+    return answers[:MAX_RESULTS]
+
+
+def article(n: int, answer: Answer, bot_username: str) -> InlineQueryResultArticle:
+    payload = deep_link_payload(answer)
+    url = f"https://t.me/{bot_username}?start={payload}" if payload else f"https://t.me/{bot_username}"
+    plain = to_plain(answer).split("\n", 1)
+    return InlineQueryResultArticle(
+        id=f"r{n}",
+        title=answer.title[:100],
+        description=(plain[1] if len(plain) > 1 else "")[:DESCRIPTION_CHARS],
+        input_message_content=InputTextMessageContent(to_html(answer)[0], parse_mode=ParseMode.HTML),
+        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(t.INLINE_OPEN_BOT, url=url)]]),
+    )
+
+
+async def inline_query(update: Update, context: Context) -> None:
+    query = update.inline_query
+    if query is None:
+        return
+    _, answerer = context.bot_data.services()
+    text = query.query.strip()[:256]
+    answers = inline_answers(answerer, text) if text else []
+    if not answers:
+        answers = [Answer(t.INLINE_EMPTY_TITLE, (t.INLINE_EMPTY_TEXT,))] if not text else []
+    results = [article(n, a, context.bot.username) for n, a in enumerate(answers)]
+    await query.answer(results, cache_time=300, is_personal=False)
+
+
+HANDLERS = [InlineQueryHandler(inline_query)]

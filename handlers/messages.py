@@ -1,0 +1,63 @@
+"""Free text (private chats; in groups only when the bot is mentioned or replied to) and
+messages the bot cannot read."""
+
+from __future__ import annotations
+
+from telegram import Message, MessageEntity, Update
+from telegram.ext import MessageHandler, filters
+
+from handlers.context import Context
+from handlers.replies import answer_question
+from knowledge import catalog as t
+
+NEW_MESSAGES = filters.UpdateType.MESSAGE
+NON_TEXT = (
+    filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
+    | filters.LOCATION | filters.CONTACT | filters.Document.ALL | filters.ANIMATION | filters.POLL
+)
+
+
+async def private_text(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    await answer_question(message, context, message.text)
+
+
+def addressed_text(message: Message, bot_username: str, bot_id: int) -> str | None:
+    """In a group: the question when the message mentions the bot or replies to it, else None."""
+    text = message.text or ""
+    reply = message.reply_to_message
+    if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
+        return text
+    mention = f"@{bot_username}".lower()
+    for entity, value in message.parse_entities([MessageEntity.MENTION]).items():
+        if value.lower() == mention:
+            return (text[: entity.offset] + text[entity.offset + entity.length :]).strip()
+    return None
+
+
+async def group_text(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    question = addressed_text(message, context.bot.username, context.bot.id)
+    if question:
+        await answer_question(message, context, question)
+
+
+async def non_text(update: Update, _context: Context) -> None:
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(t.NON_TEXT, do_quote=False)
+
+
+HANDLERS = [
+    MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, private_text),
+    MessageHandler(
+        NEW_MESSAGES & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND
+        & (filters.Entity(MessageEntity.MENTION) | filters.REPLY),
+        group_text,
+    ),
+    MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & NON_TEXT, non_text),
+]

@@ -1,0 +1,69 @@
+"""End-to-end fixtures: the real Application, polling a fake Bot API over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.settings import Settings
+from tests.fakebotapi import FakeBotApi, Sent
+
+
+@dataclass
+class Chat:
+    """One conversation with the bot: say something, get what the bot sent back."""
+
+    api: FakeBotApi
+    app: Application  # type: ignore[type-arg]
+
+    async def say(self, text: str, *, count: int = 1, chat_id: int | None = None, **kwargs: Any) -> list[Sent]:
+        chat = chat_id if chat_id is not None else self.api.user_id
+        mark = self.api.mark()
+        self.api.send_text(chat, text, **kwargs)
+        return await self.api.wait_for_sent(chat, count=count, since=mark)
+
+    async def press(self, sent: Sent, data: str, *, count: int = 1) -> list[Sent]:
+        mark = self.api.mark()
+        self.api.press_button(sent.message, data)
+        await self.api.wait_for("answerCallbackQuery", since=mark)
+        return await self.api.wait_for_sent(sent.chat_id, count=count, since=mark) if count else []
+
+
+def settings_for(api: FakeBotApi, database: Path, **overrides: Any) -> Settings:
+    return Settings(
+        telegram_token=SecretStr(api.token),
+        telegram_api_base_url=f"{api.url}/bot",
+        database_url=f"sqlite+aiosqlite:///{database}",
+        **overrides,
+    )
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def chat(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Chat]:
+    application = build_application(settings_for(api, tmp_path / "bot.db"), concurrent_updates=1)
+    async with application:
+        assert application.updater is not None and application.post_init and application.post_shutdown
+        await application.post_init(application)
+        await application.start()
+        await application.updater.start_polling(poll_interval=0, timeout=1)
+        await api.wait_polling()
+        try:
+            yield Chat(api, application)
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            await application.post_shutdown(application)
+    api.assert_no_violations()
