@@ -10,12 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.migrate import upgrade
-from db.plan_store import load_plan, save_plan
+from db.plan_store import get_plan_meta, load_plan, save_plan
 from db.session import create_engine, create_sessionmaker
 from knowledge.errors import PlanFormatError
 from knowledge.ingest import BUNDLED_PLAN, decode_document, load_bundled_plan, parse_plan
 from knowledge.model import Plan
-from knowledge.plan_json import plan_from_json
+from knowledge.plan_json import plan_digest, plan_from_json
 
 
 @dataclass(slots=True)
@@ -35,15 +35,26 @@ async def open_storage(database_url: str) -> Storage:
 
 
 async def current_plan(storage: Storage) -> Plan:
-    """The plan in the database; on first use, the bundled document is loaded into it."""
+    """The plan in the database.
+
+    On first use the bundled document is loaded into it; a database still holding an older
+    reading of the bundled document (a newer release of the bot reads it better) is refreshed.
+    A plan loaded by staff from another file is never replaced here.
+    """
     async with storage.sessionmaker() as session:
-        plan = await load_plan(session=session)
-        if plan is not None:
-            return plan
-        plan = load_bundled_plan()
-        await save_plan(session=session, plan=plan, source=BUNDLED_PLAN)
+        meta = await get_plan_meta(session=session)
+        if meta is not None and meta.source != BUNDLED_PLAN:
+            plan = await load_plan(session=session)
+            if plan is not None:
+                return plan
+        bundled = load_bundled_plan()
+        if meta is not None and meta.sha256 == plan_digest(bundled):
+            stored = await load_plan(session=session)
+            if stored is not None:
+                return stored
+        await save_plan(session=session, plan=bundled, source=BUNDLED_PLAN)
         await session.commit()
-        return plan
+        return bundled
 
 
 def read_plan_file(path: Path) -> Plan:

@@ -7,7 +7,7 @@ plain text, and handlers turn its follow-ups into buttons.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from knowledge import catalog as t
@@ -129,7 +129,7 @@ class Answerer:
             return self._small_talk(query) or self.not_in_plan(query)
         hits = self.index.search(query)
         if not hits or hits[0].coverage < MIN_COVERAGE:
-            return self._small_talk(query) or self.not_in_plan(query, hits)
+            return self.not_in_plan(query, hits)
         return self._compose(query, hits)
 
     # Direct answers (also used by commands and buttons) -------------------------------------
@@ -261,7 +261,7 @@ class Answerer:
         if isinstance(record, FundingSource):
             return self._funding_card(record, matches)
         if isinstance(record, FundingTotal):
-            return self._funding_total_card(record, matches)
+            return self._funding_total_card(matches)
         if isinstance(record, Actor):
             return self._actor_card(record, matches)
         if isinstance(record, Law):
@@ -322,15 +322,10 @@ class Answerer:
                       follow_ups=(FollowUp(t.BTN_FUNDING, "lista:funding"),), source=cite(f.section),
                       matches=matches, kind="funding")
 
-    def _funding_total_card(self, total: FundingTotal, matches: tuple[Match, ...]) -> Answer:
-        lines: list[Line] = [
-            Fact(t.FACT_AVAILABLE, format_q(total.available)),
-            Fact(t.FACT_INVESTMENT, format_q(total.investment)),
-            Fact(t.FACT_OPERATING, format_q(total.operating)),
-        ]
-        section = self.plan.funding[0].section if self.plan.funding else ()
-        return Answer(t.FUNDING_TOTAL_TITLE, tuple(lines), follow_ups=(FollowUp(t.BTN_FUNDING, "lista:funding"),),
-                      source=cite(section), matches=matches, kind="funding_total")
+    def _funding_total_card(self, matches: tuple[Match, ...]) -> Answer:
+        """The totals, with each source's share beside them."""
+        answer = self._list_answer("funding", matches)
+        return replace(answer, title=t.FUNDING_TOTAL_TITLE, kind="funding_total")
 
     def _actor_card(self, a: Actor, matches: tuple[Match, ...]) -> Answer:
         lines: list[Line] = [
@@ -413,6 +408,9 @@ class Answerer:
             items = [f"{tm.name} ({tm.eje})" for tm in plan.tematicas]
             follow = [FollowUp(tm.name, f"tema:{tm.id}") for tm in plan.tematicas]
             section = plan.tematicas[0].section[:-1] if plan.tematicas else ()
+        elif list_id == "governance":
+            items = [f"{g.name}: {g.text}" for g in plan.governance]
+            section = plan.governance[0].section if plan.governance else ()
         elif list_id == "targets":
             items = [f"{self.tematica_names[r.tematica]}: {self._target_line(r)}" for r in plan.targets]
             section = plan.targets[0].section[:-1] if plan.targets else ()
@@ -501,8 +499,6 @@ def _match(hit: Hit) -> Match:
 
 
 def _with_section(answer: Answer, title: str, items: tuple[str, ...]) -> Answer:
-    from dataclasses import replace
-
     return replace(answer, sections=(*answer.sections, (title, items)))
 
 

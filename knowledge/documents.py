@@ -74,13 +74,13 @@ def plan_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
         yield Doc(f"project:{p.snip}", "project", p.name, text, p.snip, (p.zona,) if p.zona else ()), p
     for a in plan.actors:
         yield _doc(f"actor:{a.number}", "actor", a.name, f"actor rol {a.role}", None), a
-    for kind, items in (
-        ("potentiality", plan.potentialities),
-        ("problem", plan.problems),
-        ("operational_action", plan.operational_actions),
+    for kind, items, context in (
+        ("potentiality", plan.potentialities, "potencialidad del municipio"),
+        ("problem", plan.problems, "problema problematica del municipio"),
+        ("operational_action", plan.operational_actions, "accion operativa poa 2024"),
     ):
         for item in items:
-            yield _doc(f"{kind}:{item.number}", kind, item.text, "", None), item
+            yield _doc(f"{kind}:{item.number}", kind, item.text, context, None), item
     for n, law in enumerate(plan.laws, start=1):
         yield _doc(f"law:{n}", "law", law.name, f"ley {law.description}", None), law
     for n, g in enumerate(plan.governance, start=1):

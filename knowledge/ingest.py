@@ -99,6 +99,7 @@ def parse_plan(text: str) -> Plan:
         raise PlanFormatError("el documento está vacío")
     chapters = _split_chapters(lines)
     builder = _PlanBuilder()
+    builder.read_introduction(lines)
     builder.read_legal(chapters["I"])
     builder.read_national(chapters["II"])
     territorial, institutional = _split_subchapters(chapters["III"])
@@ -248,6 +249,26 @@ class _PlanBuilder:
     ejes: list[str] = field(default_factory=list)
     eje_of_tematica: dict[str, str] = field(default_factory=dict)
 
+    def add_statement(self, stmt_id: str, title: str, paragraphs: list[str], section: Section) -> None:
+        text = " ".join(p for p in paragraphs if p)
+        if text:
+            self.statements.append(Statement(stmt_id, title, text, section))
+
+    # Introduction --------------------------------------------------------------------------
+    def read_introduction(self, lines: list[Line]) -> None:
+        """The paragraphs between INTRODUCCIÓN and the table of contents."""
+        paragraphs: list[str] = []
+        inside = False
+        for line in lines:
+            folded = fold(line.text)
+            if folded == "introduccion":
+                inside = True
+            elif inside and (folded.startswith("tabla de contenido") or CHAPTER.match(line.text)):
+                break
+            elif inside:
+                paragraphs.append(_strip_markup(line.text))
+        self.add_statement("introduction", "Introducción del POA 2024", paragraphs, ("Introducción",))
+
     # I. Marco legal -------------------------------------------------------------------
     def read_legal(self, lines: list[Line]) -> None:
         section = ("I. Marco legal",)
@@ -281,6 +302,14 @@ class _PlanBuilder:
     # III.A Marco estratégico territorial ------------------------------------------------
     def read_territorial(self, lines: list[Line]) -> None:
         section: Section = ("III. Marco estratégico territorial e institucional", "A. Marco estratégico territorial")
+        intro = []
+        for line in lines[1:]:
+            if NUMBERED.match(line.text.strip()):
+                break
+            if len(line.text) > 120:
+                intro.append(_strip_markup(line.text))
+        self.add_statement("pdmot_intro", "Plan de Desarrollo Municipal con Enfoque Territorial Mixco 2032 (PDM-OT)",
+                           intro, section)
         blocks = _numbered_blocks(lines)
         for heading, block in blocks.items():
             key = fold(heading)
@@ -317,14 +346,33 @@ class _PlanBuilder:
             if folded.startswith("objetivo del pdm-ot"):
                 quote = text[text.find("**") :] if "**" in text else text.split("2032", 1)[-1]
                 self.statements.append(
-                    Statement("pdmot_objective", "Objetivo del PDM-OT Mixco 2032", _unquote(quote), section)
+                    Statement("pdmot_objective", "Objetivo del Plan de Desarrollo Municipal Mixco 2032 (PDM-OT)",
+                              _unquote(quote), section)
                 )
             elif folded == "vision del plan" and i + 1 < len(lines):
                 self.statements.append(
-                    Statement("pdmot_vision", "Visión del PDM-OT Mixco 2032", _unquote(lines[i + 1].text), section)
+                    Statement("pdmot_vision", "Visión del Plan de Desarrollo Municipal Mixco 2032 (PDM-OT)",
+                              _unquote(lines[i + 1].text), section)
                 )
             elif folded.startswith("- eje "):
                 self.ejes.append(_strip_markup(text[2:]).rstrip("."))
+            elif folded == "analisis:":
+                i += 1
+                bullets = []
+                while i < len(lines) and _bullet(lines[i]):
+                    bullets.append(_bullet(lines[i]) or "")
+                    i += 1
+                self.add_statement("actors_analysis", "Análisis de actores: conclusiones", bullets, section)
+                continue
+            elif folded.startswith("estructura del pdm-ot"):
+                i += 1
+                paragraphs = []
+                while i < len(lines) and not _bullet(lines[i]) and not _is_tematica_title(lines, i):
+                    paragraphs.append(_strip_markup(lines[i].text))
+                    i += 1
+                self.add_statement("pdmot_structure", "Estructura del PDM-OT Mixco 2032: ejes y temáticas",
+                                   paragraphs, section)
+                continue
             elif _is_tematica_title(lines, i):
                 i = self._read_tematica(lines, i, section)
                 continue
@@ -415,7 +463,7 @@ class _PlanBuilder:
     # III.B Marco estratégico institucional ------------------------------------------------
     def read_institutional(self, lines: list[Line]) -> None:
         section: Section = ("III. Marco estratégico territorial e institucional", "B. Marco estratégico institucional")
-        headings = {"vision": ("vision", "Visión"), "mision": ("mission", "Misión"),
+        headings = {"vision": ("vision", "Visión de la municipalidad"), "mision": ("mission", "Misión de la municipalidad"),
                     "objetivo institucional": ("institutional_objective", "Objetivo institucional")}
         previous_paragraph: str | None = None
         i = 0
@@ -435,6 +483,12 @@ class _PlanBuilder:
                     raise PlanFormatError(f"el apartado {title} está vacío", f"línea {lines[i].number}")
                 self.statements.append(Statement(stmt_id, title, body, (*section, "Filosofía institucional")))
                 previous_paragraph = None
+            elif folded.startswith("gobernanza y fortalecimiento") and i + 1 < len(lines):
+                self.add_statement(
+                    "governance_intro", "Gobernanza: Ranking de la gestión municipal",
+                    [_strip_markup(lines[i + 1].text)], (*section, "Gobernanza y fortalecimiento institucional"),
+                )
+                i += 1
             elif fold(_strip_markup(text)).startswith("- indice de"):
                 name = _strip_markup(text[2:]).rstrip(":")
                 body = _strip_markup(lines[i + 1].text) if i + 1 < len(lines) else ""
@@ -484,13 +538,16 @@ class _PlanBuilder:
         section: Section = ("IV. Plan Operativo Multianual 2024-2028",)
         eje = ""
         tematica = ""
+        if len(lines) > 1 and not _is_heading(lines[1].text):
+            self.add_statement("pom_intro", "Plan Operativo Multianual 2024-2028 (POM)", [lines[1].text], section)
         i = 1
         while i < len(lines):
             text = lines[i].text.strip()
             folded = fold(text)
             if folded == "objetivo operativo multianual" and i + 1 < len(lines):
                 self.statements.append(
-                    Statement("pom_objective", "Objetivo operativo multianual", _unquote(lines[i + 1].text), section)
+                    Statement("pom_objective", "Objetivo operativo multianual (POM 2024-2028)",
+                              _unquote(lines[i + 1].text), section)
                 )
                 i += 1
             elif folded.startswith("eje "):
@@ -514,12 +571,15 @@ class _PlanBuilder:
     # V. POA 2024 --------------------------------------------------------------------------------
     def read_poa(self, lines: list[Line]) -> None:
         section: Section = ("V. Plan Operativo Anual 2024",)
+        intro = [line.text for line in lines[1:4] if not _is_heading(line.text) and len(line.text) > 120]
+        self.add_statement("poa_intro", "Plan Operativo Anual 2024 (POA)", intro, section)
         i = 1
         while i < len(lines):
             folded = fold(lines[i].text.strip())
             if folded == "objetivo operativo anual" and i + 1 < len(lines):
                 self.statements.append(
-                    Statement("poa_objective", "Objetivo operativo anual", _unquote(lines[i + 1].text), section)
+                    Statement("poa_objective", "Objetivo operativo anual (POA 2024)", _unquote(lines[i + 1].text),
+                              section)
                 )
                 i += 1
             elif folded == "acciones operativas":

@@ -41,7 +41,7 @@ MIN_TYPO_SCORE = 80.0
 KIND_PRIOR = {
     "target": 1.3, "project": 1.3, "funding": 1.2, "funding_total": 1.2, "tematica": 1.3, "list": 1.1,
     "statement": 1.1, "actor": 1.1, "law": 1.1, "problem": 0.85, "potentiality": 0.85, "action_line": 0.9,
-    "pom_line": 0.8, "strategic_line": 0.9, "policy": 0.9,
+    "pom_line": 0.8, "strategic_line": 0.9, "policy": 1.1,
 }
 KIND_BOOST = {"money": ("funding", "funding_total", "project", "list"), "target": ("target",)}
 

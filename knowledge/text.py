@@ -11,8 +11,9 @@ from importlib import resources
 
 import Stemmer
 
-# Spanish stop words, deliberately without "no", "estado", "mas", "sin", "como", "cuanto":
-# they carry meaning in questions about a plan.
+# Spanish stop words, deliberately without "no", "estado", "mas", "sin": they carry meaning in
+# questions about a plan. Question words (cuánto, cómo, cuándo) are dropped from search terms;
+# intents are read from the whole text. "Mixco" and "municipalidad" are in every record.
 STOP_WORDS = frozenset(
     """a al algo ante antes aqui asi aun cada cual cuales cualquier de del desde donde dos el ella ellas
     ellos en entre era es esa esas ese eso esos esta estan estas este esto estos fue ha hace hacen hacer
@@ -20,7 +21,9 @@ STOP_WORDS = frozenset(
     porque pues que quien se sea ser si sido sobre son su sus tambien te ti tiene tienen todo todos tu
     tus un una unas uno unos usted ustedes va van vamos y ya yo quiero quisiera saber dime decir puede
     podria favor porfa pls hola buenas sr sra don dona me gustaria informacion info sobre tipo onda
-    mixco municipio municipalidad muni alcaldia cuanto cuanta cuantos cuantas viene vienen sale salen dan da""".split()
+    mixco municipio municipalidad muni alcaldia cuanto cuanta cuantos cuantas viene vienen sale salen dan da
+    cuando hasta donde como cual q k xq pq trata tratan acerca cosas esta estan salio quedo anda ando
+    tiene tienen hay alguno alguna algun ano anos""".split()
 )
 
 NUMBER_WORDS = {
