@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.model import Plan
@@ -90,38 +91,59 @@ class Hit:
 
 
 class SearchIndex:
-    """An inverted index over the plan's documents; built once, read-only afterwards."""
+    """An inverted index over the plan's documents; built once, read-only afterwards.
+
+    Each stem's postings are two numpy arrays: document numbers and that stem's BM25
+    contribution to each document (idf and length normalisation folded in at build time), so a
+    query costs a few vector additions however large the plan grows.
+    """
 
     def __init__(self, docs: Iterable[Doc]) -> None:
         self.docs: list[Doc] = list(docs)
         self.by_id: dict[str, Doc] = {d.id: d for d in self.docs}
-        postings: dict[str, dict[int, int]] = defaultdict(dict)
-        lengths: list[int] = []
-        surface: set[str] = set()
-        for n, doc in enumerate(self.docs):
-            title_words = words(doc.title)
-            body_words = words(doc.text)
-            surface.update(title_words, body_words)
-            counts: dict[str, int] = defaultdict(int)
-            for w in title_words:
-                counts[stem(w)] += TITLE_WEIGHT
-            for w in body_words:
-                counts[stem(w)] += 1
-            for s, c in counts.items():
-                postings[s][n] = c
-            lengths.append(sum(counts.values()))
-        self.postings = dict(postings)
-        self.lengths = lengths
-        self.avg_length = (sum(lengths) / len(lengths)) if lengths else 1.0
+        self.position: dict[str, int] = {d.id: n for n, d in enumerate(self.docs)}
+        counts, surface = self._count_stems()
+        lengths = np.array([sum(c.values()) for c in counts], dtype=np.float64)
+        avg_length = float(lengths.mean()) if len(lengths) else 1.0
+        norms = K1 * (1 - B + B * lengths / avg_length)
+        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for n, doc_counts in enumerate(counts):
+            for s, c in doc_counts.items():
+                postings[s].append((n, c))
         total = len(self.docs) or 1
-        self.idf = {s: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for s, p in self.postings.items()}
+        self.idf = {s: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for s, p in postings.items()}
         self.max_idf = math.log(1 + (total + 0.5) / 0.5)
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for s, pairs in postings.items():
+            ids = np.fromiter((n for n, _ in pairs), dtype=np.int64, count=len(pairs))
+            tf = np.fromiter((c for _, c in pairs), dtype=np.float64, count=len(pairs))
+            self.postings[s] = (ids, self.idf[s] * tf * (K1 + 1) / (tf + norms[ids]))
+        self.prior = np.array([KIND_PRIOR.get(d.kind, 1.0) for d in self.docs], dtype=np.float64)
+        self.intent_boost = {
+            intent: np.array([1.5 if d.kind in kinds else 1.0 for d in self.docs], dtype=np.float64)
+            for intent, kinds in KIND_BOOST.items()
+        }
         synonyms = vocabulary().synonyms
         self.known_words: list[str] = sorted(
             w for w in surface | {w for k in synonyms for w in k.split()} if len(w) > 2 and not w.isdigit()
         )
         self._known = frozenset(self.known_words)
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+
+    def _count_stems(self) -> tuple[list[dict[str, int]], set[str]]:
+        counts: list[dict[str, int]] = []
+        surface: set[str] = set()
+        for doc in self.docs:
+            title_words = words(doc.title)
+            body_words = words(doc.text)
+            surface.update(title_words, body_words)
+            doc_counts: dict[str, int] = defaultdict(int)
+            for w in title_words:
+                doc_counts[stem(w)] += TITLE_WEIGHT
+            for w in body_words:
+                doc_counts[stem(w)] += 1
+            counts.append(doc_counts)
+        return counts, surface
 
     def weight(self, term_stem: str) -> float:
         return self.idf.get(term_stem, self.max_idf)
@@ -140,39 +162,44 @@ class SearchIndex:
         found = process.extractOne(word, self.known_words, scorer=fuzz.ratio, score_cutoff=cutoff)
         return found[0] if found else word
 
+    def _score(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 score and coverage (share of the question's weight explained) of every document."""
+        size = len(self.docs)
+        scores = np.zeros(size)
+        coverage = np.zeros(size)
+        stem_weight: dict[str, float] = {}
+        stems_of_source: dict[str, set[str]] = defaultdict(set)
+        for term in query.terms:
+            if term.stem in self.postings:
+                stem_weight[term.stem] = max(stem_weight.get(term.stem, 0.0), term.weight)
+                stems_of_source[term.source].add(term.stem)
+        for term_stem, weight in stem_weight.items():
+            ids, contribution = self.postings[term_stem]
+            scores[ids] += weight * contribution
+        total_weight = sum(self.weight(stem(s)) for s in query.sources) or 1.0
+        for source, source_stems in stems_of_source.items():
+            ids_list = [self.postings[s][0] for s in source_stems]
+            ids = ids_list[0] if len(ids_list) == 1 else np.unique(np.concatenate(ids_list))
+            coverage[ids] += self.weight(stem(source)) / total_weight
+        return scores, coverage
+
     def scores(self, query: Query) -> dict[str, float]:
         """Raw BM25 score of every matching document, by id (for re-ordering a known set)."""
         raw, _ = self._score(query)
-        return {self.docs[n].id: score for n, score in raw.items()}
-
-    def _score(self, query: Query) -> tuple[dict[int, float], dict[int, set[str]]]:
-        scores: dict[int, float] = defaultdict(float)
-        matched: dict[int, set[str]] = defaultdict(set)
-        for term in query.terms:
-            posting = self.postings.get(term.stem)
-            if not posting:
-                continue
-            idf = self.idf[term.stem] * term.weight
-            for n, tf in posting.items():
-                norm = K1 * (1 - B + B * self.lengths[n] / self.avg_length)
-                scores[n] += idf * tf * (K1 + 1) / (tf + norm)
-                matched[n].add(term.source)
-        return scores, matched
+        return {self.docs[n].id: float(raw[n]) for n in np.flatnonzero(raw)}
 
     def search(self, query: Query, limit: int = 10) -> list[Hit]:
-        scores, matched = self._score(query)
-        boosted = {kind for intent in query.intents for kind in KIND_BOOST.get(intent, ())}
-        total_weight = sum(self.weight(stem(s)) for s in query.sources) or 1.0
-        hits = []
-        for n, score in scores.items():
-            doc = self.docs[n]
-            score *= KIND_PRIOR.get(doc.kind, 1.0)
-            if doc.kind in boosted:
-                score *= 1.5
-            coverage = sum(self.weight(stem(s)) for s in matched[n]) / total_weight
-            hits.append(Hit(doc, score * (0.5 + coverage), coverage))
-        hits.sort(key=lambda h: (-h.score, h.doc.id))
-        return hits[:limit]
+        raw, coverage = self._score(query)
+        final = raw * (0.5 + coverage) * self.prior
+        for intent in query.intents:
+            boost = self.intent_boost.get(intent)
+            if boost is not None:
+                final *= boost
+        candidates = np.flatnonzero(raw)
+        if len(candidates) > limit:
+            candidates = candidates[np.argpartition(-final[candidates], limit - 1)[:limit]]
+        order = sorted(candidates.tolist(), key=lambda n: (-final[n], self.docs[n].id))
+        return [Hit(self.docs[n], float(final[n]), float(coverage[n])) for n in order]
 
 
 def analyze(text: str, index: SearchIndex) -> Query:
