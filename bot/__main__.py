@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -26,11 +27,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot with long polling (needs TELEGRAM_TOKEN)")
     ask = sub.add_parser("ask", help="answer a question as the bot would (plain text)")
-    ask.add_argument("question", nargs="?", help="the question; with --batch, a file with one question a line")
+    ask.add_argument(
+        "question", nargs="?", help="the question; with --batch, a file with one question a line"
+    )
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
     ask.add_argument("--batch", action="store_true", help="read questions from the FILE given as argument")
-    load = sub.add_parser("load", help="(re)load plan data: the bundled document, a document file or a JSON export")
-    load.add_argument("file", nargs="?", type=Path, help="plan document (.txt) or JSON export; default: bundled")
+    load = sub.add_parser(
+        "load", help="(re)load plan data: the bundled document, a document file or a JSON export"
+    )
+    load.add_argument(
+        "file", nargs="?", type=Path, help="plan document (.txt) or JSON export; default: bundled"
+    )
     sub.add_parser("export", help="print the whole plan as JSON (accepted back by load)")
     return parser
 
@@ -41,7 +48,9 @@ def answer_json(question: str, answer: Answer, elapsed_ms: float) -> str:
             "q": question,
             "answer": to_plain(answer),
             "confident": answer.confident,
-            "matches": [{"id": m.id, "kind": m.kind, "title": m.title, "score": m.score} for m in answer.matches],
+            "matches": [
+                {"id": m.id, "kind": m.kind, "title": m.title, "score": m.score} for m in answer.matches
+            ],
             "elapsed_ms": round(elapsed_ms, 4),
         },
         ensure_ascii=False,
@@ -54,23 +63,26 @@ def timed_answer(answerer: Answerer, question: str) -> tuple[Answer, float]:
     return answer, (time.perf_counter() - start) * 1000
 
 
-async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+def read_questions(args: argparse.Namespace) -> list[str] | None:
+    """The question, or with --batch the lines of the file; None (after saying why) when unusable."""
     if not args.question:
-        print("Escriba la pregunta entre comillas: python -m bot ask \"proyectos zona 6\"", file=sys.stderr)
-        return 2
+        print('Escriba la pregunta entre comillas: python -m bot ask "proyectos zona 6"', file=sys.stderr)
+        return None
+    if not args.batch:
+        return [args.question]
+    try:
+        return Path(args.question).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"No se pudo leer {args.question}: {exc}", file=sys.stderr)
+        return None
+
+
+async def cmd_ask(settings: Settings, args: argparse.Namespace, questions: list[str]) -> int:
     storage = await open_storage(settings.database_url)
     try:
         answerer = Answerer(await current_plan(storage))
     finally:
         await storage.close()
-    if args.batch:
-        try:
-            questions = Path(args.question).read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            print(f"No se pudo leer {args.question}: {exc.strerror}", file=sys.stderr)
-            return 2
-    else:
-        questions = [args.question]
     for question in questions:
         answer, elapsed = timed_answer(answerer, question)
         print(answer_json(question, answer, elapsed) if args.json else to_plain(answer))
@@ -90,7 +102,8 @@ async def cmd_load(settings: Settings, args: argparse.Namespace) -> int:
         await storage.close()
     print(
         f"Plan cargado: {len(plan.tematicas)} temáticas, {len(plan.targets)} metas, "
-        f"{len(plan.projects)} proyectos, {len(plan.funding)} fuentes de financiamiento, {len(plan.actors)} actores."
+        f"{len(plan.projects)} proyectos, {len(plan.funding)} fuentes de financiamiento, "
+        f"{len(plan.actors)} actores."
     )
     return 0
 
@@ -122,13 +135,16 @@ def load_settings() -> Settings | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # python-telegram-bot 22: report RetryAfter.retry_after as a timedelta (the coming default).
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
     args = build_parser().parse_args(argv)
     settings = load_settings()
     if settings is None:
         return 2
     configure_logging(settings)
     if args.command == "ask":
-        return asyncio.run(cmd_ask(settings, args))
+        questions = read_questions(args)
+        return asyncio.run(cmd_ask(settings, args, questions)) if questions is not None else 2
     if args.command == "load":
         return asyncio.run(cmd_load(settings, args))
     if args.command == "export":

@@ -53,7 +53,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
     application = builder.build()
     handlers.register(application)
     return application
@@ -61,7 +61,10 @@ def build_application(
 
 def run_polling(settings: Settings) -> int:
     if settings.telegram_token is None:
-        print("Falta TELEGRAM_TOKEN: créelo con @BotFather y expórtelo antes de iniciar el bot.", file=sys.stderr)
+        print(
+            "Falta TELEGRAM_TOKEN: créelo con @BotFather y expórtelo antes de iniciar el bot.",
+            file=sys.stderr,
+        )
         return 2
     application = build_application(settings)
     application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)

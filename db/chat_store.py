@@ -20,8 +20,15 @@ async def save_chat_context(*, session: AsyncSession, chat_id: int, context: Cha
     row = await session.get(ChatContextRow, chat_id)
     now = datetime.now(UTC)
     if row is None:
-        session.add(ChatContextRow(chat_id=chat_id, question=context.question, zona=context.zona,
-                                   snip=context.snip, updated_at=now))
+        session.add(
+            ChatContextRow(
+                chat_id=chat_id,
+                question=context.question,
+                zona=context.zona,
+                snip=context.snip,
+                updated_at=now,
+            )
+        )
         return
     row.question, row.zona, row.snip, row.updated_at = context.question, context.zona, context.snip, now
     session.add(row)

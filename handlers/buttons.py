@@ -36,8 +36,13 @@ async def send_zona_chart(message: Message, context: Context, zona: int) -> None
     if not projects:
         await message.reply_text(t.STALE_BUTTON, do_quote=False)
         return
-    await send_photo(message, context, f"zona-{zona}", lambda: zona_chart(zona, projects),
-                     t.ZONA_CHART_CAPTION.format(n=zona))
+    await send_photo(
+        message,
+        context,
+        f"zona-{zona}",
+        lambda: zona_chart(zona, projects),
+        t.ZONA_CHART_CAPTION.format(n=zona),
+    )
 
 
 HANDLERS = [CallbackQueryHandler(button)]

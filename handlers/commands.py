@@ -38,12 +38,18 @@ def action_for_payload(payload: str) -> str | None:
 
 def welcome_keyboard() -> InlineKeyboardMarkup:
     rows = [
-        [InlineKeyboardButton(t.BTN_MY_ZONA, callback_data="a|zonas"),
-         InlineKeyboardButton(t.BTN_PROJECTS, callback_data="a|lista:projects")],
-        [InlineKeyboardButton(t.BTN_TEMATICAS, callback_data="a|lista:tematicas"),
-         InlineKeyboardButton(t.BTN_FUNDING, callback_data="a|lista:funding")],
-        [InlineKeyboardButton(t.BTN_TARGETS, callback_data="a|lista:targets"),
-         InlineKeyboardButton(t.BTN_HELP, callback_data="a|ayuda")],
+        [
+            InlineKeyboardButton(t.BTN_MY_ZONA, callback_data="a|zonas"),
+            InlineKeyboardButton(t.BTN_PROJECTS, callback_data="a|lista:projects"),
+        ],
+        [
+            InlineKeyboardButton(t.BTN_TEMATICAS, callback_data="a|lista:tematicas"),
+            InlineKeyboardButton(t.BTN_FUNDING, callback_data="a|lista:funding"),
+        ],
+        [
+            InlineKeyboardButton(t.BTN_TARGETS, callback_data="a|lista:targets"),
+            InlineKeyboardButton(t.BTN_HELP, callback_data="a|ayuda"),
+        ],
     ]
     return InlineKeyboardMarkup(rows)
 
@@ -60,7 +66,9 @@ async def start(update: Update, context: Context) -> None:
         if answer is not None:
             await send_answer(message, answer)
             return
-    await message.reply_text(t.WELCOME.format(plan=t.PLAN_NAME), reply_markup=welcome_keyboard(), do_quote=False)
+    await message.reply_text(
+        t.WELCOME.format(plan=t.PLAN_NAME), reply_markup=welcome_keyboard(), do_quote=False
+    )
 
 
 async def send_action(message: Message, context: Context, action: str) -> None:
@@ -128,17 +136,22 @@ async def funding(update: Update, context: Context) -> None:
     if message is None:
         return
     _, answerer = context.bot_data.services()
-    await send_photo(message, context, "funding", lambda: funding_chart(answerer.plan.funding),
-                     t.FUNDING_CHART_CAPTION)
+    await send_photo(
+        message, context, "funding", lambda: funding_chart(answerer.plan.funding), t.FUNDING_CHART_CAPTION
+    )
     await send_action(message, context, "lista:funding")
 
 
-async def send_photo(message: Message, context: Context, key: str, draw: Callable[[], bytes], caption: str) -> None:
+async def send_photo(
+    message: Message, context: Context, key: str, draw: Callable[[], bytes], caption: str
+) -> None:
     """A chart: drawn and uploaded the first time, then re-sent by Telegram's file_id."""
     cache = context.bot_data.photo_cache
     cached = cache.get(key)
     photo = cached if cached else InputFile(draw(), filename=f"{key}.png")
-    sent = await message.reply_photo(photo, caption=escape(caption)[:1024], parse_mode=ParseMode.HTML, do_quote=False)
+    sent = await message.reply_photo(
+        photo, caption=escape(caption)[:1024], parse_mode=ParseMode.HTML, do_quote=False
+    )
     if not cached and sent.photo:
         cache[key] = sent.photo[-1].file_id
 

@@ -12,8 +12,17 @@ from knowledge import catalog as t
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 NON_TEXT = (
-    filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
-    | filters.LOCATION | filters.CONTACT | filters.Document.ALL | filters.ANIMATION | filters.POLL
+    filters.Sticker.ALL
+    | filters.PHOTO
+    | filters.VOICE
+    | filters.AUDIO
+    | filters.VIDEO
+    | filters.VIDEO_NOTE
+    | filters.LOCATION
+    | filters.CONTACT
+    | filters.Document.ALL
+    | filters.ANIMATION
+    | filters.POLL
 )
 
 
@@ -55,7 +64,10 @@ async def non_text(update: Update, _context: Context) -> None:
 HANDLERS = [
     MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, private_text),
     MessageHandler(
-        NEW_MESSAGES & filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND
+        NEW_MESSAGES
+        & filters.ChatType.GROUPS
+        & filters.TEXT
+        & ~filters.COMMAND
         & (filters.Entity(MessageEntity.MENTION) | filters.REPLY),
         group_text,
     ),

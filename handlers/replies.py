@@ -99,7 +99,9 @@ async def answer_question(message: Message, context: Context, text: str) -> None
     await send_answer(message, answer)
 
 
-async def record(session: AsyncSession, context: Context, chat_id: int, question: str, answer: Answer) -> None:
+async def record(
+    session: AsyncSession, context: Context, chat_id: int, question: str, answer: Answer
+) -> None:
     """Log the question (chat hashed) and keep the chat's context for follow-ups."""
     snip = next((m.id.split(":", 1)[1] for m in answer.matches[:1] if m.kind == "project"), None)
     await log_query(
@@ -112,7 +114,9 @@ async def record(session: AsyncSession, context: Context, chat_id: int, question
         matches=[m.id for m in answer.matches],
     )
     if answer.confident:
-        await save_chat_context(session=session, chat_id=chat_id, context=context_after(question, answer.zona, snip))
+        await save_chat_context(
+            session=session, chat_id=chat_id, context=context_after(question, answer.zona, snip)
+        )
 
 
 def answer_for_action(answerer: Answerer, action: str) -> Answer | None:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from knowledge import catalog as t
 from knowledge.documents import LISTS, plan_documents
 from knowledge.model import (
+    ZONAS,
     Actor,
     FundingSource,
     FundingTotal,
@@ -20,15 +21,14 @@ from knowledge.model import (
     Item,
     Law,
     Plan,
-    PolicyAxis,
     Policy,
+    PolicyAxis,
     PomLine,
     Project,
     Section,
     Statement,
     Target,
     Tematica,
-    ZONAS,
 )
 from knowledge.search import Hit, Query, SearchIndex, analyze
 from knowledge.text import has_phrase, vocabulary
@@ -93,7 +93,7 @@ def format_pct(value: Decimal) -> str:
 
 
 def cite(section: Section) -> str:
-    return " › ".join((t.SOURCE_PREFIX, *section))
+    return t.SOURCE_SEPARATOR.join((t.SOURCE_PREFIX, *section))
 
 
 def shorten(text: str, limit: int = SHORT) -> str:
@@ -175,7 +175,9 @@ class Answerer:
             sections.append((t.ZONA_ALL_ZONES, tuple(shorten(d.title) for d in self.every_zona[:3])))
         follow_ups = [FollowUp(t.BTN_PROJECT.format(snip=p.snip), f"proyecto:{p.snip}") for p in projects[:4]]
         follow_ups.append(FollowUp(t.BTN_PROJECTS, "lista:projects"))
-        source = projects[0].section if projects else self.plan.projects[0].section if self.plan.projects else ()
+        source = (
+            projects[0].section if projects else self.plan.projects[0].section if self.plan.projects else ()
+        )
         return Answer(
             t.ZONA_TITLE.format(n=number),
             tuple(lines),
@@ -203,16 +205,23 @@ class Answerer:
         if tematica_id and self.plan.tematica(tematica_id):
             targets = [r for r in self.plan.targets if r.tematica == tematica_id]
             title = f"{t.TARGETS_TITLE} · {self.tematica_names[tematica_id]}"
-            return Answer(title, items=tuple(self._target_line(r) for r in targets),
-                          source=cite(targets[0].section) if targets else None, kind="targets")
+            return Answer(
+                title,
+                items=tuple(self._target_line(r) for r in targets),
+                source=cite(targets[0].section) if targets else None,
+                kind="targets",
+            )
         return self._list_answer("targets", ())
 
     def projects_answer(self) -> Answer:
         return self._list_answer("projects", ())
 
     def plan_answer(self) -> Answer:
-        facts = [Fact(s.title, s.text) for s in self.plan.statements
-                 if s.id in ("vision", "mission", "institutional_objective")]
+        facts = [
+            Fact(s.title, s.text)
+            for s in self.plan.statements
+            if s.id in ("vision", "mission", "institutional_objective")
+        ]
         section = next((s.section for s in self.plan.statements if s.id == "vision"), ())
         return Answer(t.PLAN_TITLE, tuple(facts), source=cite(section), kind="plan")
 
@@ -233,8 +242,14 @@ class Answerer:
             if query.out_of_scope or not hits
             else (t.UNSURE_TITLE, t.UNSURE_LINE)
         )
-        return Answer(title, (line,), follow_ups=self.menu(), confident=False, kind="not_in_plan",
-                      matches=tuple(_match(h) for h in hits[:3]))
+        return Answer(
+            title,
+            (line,),
+            follow_ups=self.menu(),
+            confident=False,
+            kind="not_in_plan",
+            matches=tuple(_match(h) for h in hits[:3]),
+        )
 
     # Composition -------------------------------------------------------------------------------
     def _compose(self, query: Query, hits: list[Hit]) -> Answer:
@@ -242,7 +257,7 @@ class Answerer:
         related = [h for h in hits[1:] if h.score >= RELATED_RATIO * top.score and h.coverage >= MIN_COVERAGE]
         matches = tuple(_match(h) for h in hits[:5])
         if self._is_broad(query, hits):
-            return self._grouped(query, hits, matches)
+            return self._grouped(query, matches)
         answer = self._card(top, matches)
         extra = [self._summary(h.doc.id) for h in related[:MAX_RELATED] if not self._covered(answer, h)]
         if extra:
@@ -267,7 +282,9 @@ class Answerer:
         if isinstance(record, Law):
             return self._law_card(record, matches)
         if isinstance(record, Statement):
-            return Answer(record.title, (record.text,), source=cite(record.section), matches=matches, kind=kind)
+            return Answer(
+                record.title, (record.text,), source=cite(record.section), matches=matches, kind=kind
+            )
         if kind == "list" and isinstance(record, str):
             return self._list_answer(record, matches)
         if kind == "policy_item" and isinstance(record, tuple):
@@ -287,8 +304,15 @@ class Answerer:
             lines.append(t.PROJECT_AFTER_TOTAL.format(total=format_q(total)))
         follow = [FollowUp(t.BTN_ZONA.format(n=p.zona), f"zona:{p.zona}")] if p.zona else []
         follow.append(FollowUp(t.BTN_PROJECTS, "lista:projects"))
-        return Answer(t.PROJECT_TITLE.format(snip=p.snip), tuple(lines), follow_ups=tuple(follow),
-                      source=cite(p.section), matches=matches, kind="project", zona=p.zona)
+        return Answer(
+            t.PROJECT_TITLE.format(snip=p.snip),
+            tuple(lines),
+            follow_ups=tuple(follow),
+            source=cite(p.section),
+            matches=matches,
+            kind="project",
+            zona=p.zona,
+        )
 
     def _tematica_card(self, tm: Tematica, matches: tuple[Match, ...]) -> Answer:
         objectives = [o.text for o in self.plan.objectives if o.tematica == tm.id]
@@ -297,18 +321,35 @@ class Answerer:
         sections = [(t.TEMATICA_OBJECTIVES, tuple(objectives))]
         if targets:
             sections.append((t.TEMATICA_TARGETS, tuple(targets)))
-        return Answer(tm.name, tuple(lines), follow_ups=(FollowUp(t.BTN_TARGETS, f"metas:{tm.id}"),
-                                                          FollowUp(t.BTN_TEMATICAS, "lista:tematicas")),
-                      source=cite(tm.section), matches=matches, kind="tematica", sections=tuple(sections))
+        return Answer(
+            tm.name,
+            tuple(lines),
+            follow_ups=(
+                FollowUp(t.BTN_TARGETS, f"metas:{tm.id}"),
+                FollowUp(t.BTN_TEMATICAS, "lista:tematicas"),
+            ),
+            source=cite(tm.section),
+            matches=matches,
+            kind="tematica",
+            sections=tuple(sections),
+        )
 
     def _target_card(self, r: Target, matches: tuple[Match, ...]) -> Answer:
         name = self.tematica_names.get(r.tematica, r.tematica)
         lines: list[Line] = [r.text]
-        lines.extend(_measure_text(m.baseline, m.baseline_year, m.target, m.target_year) for m in r.measures
-                     if m.baseline or m.target)
-        return Answer(t.TARGET_TITLE.format(tematica=name), tuple(lines),
-                      follow_ups=(FollowUp(name, f"tema:{r.tematica}"),), source=cite(r.section),
-                      matches=matches, kind="target")
+        lines.extend(
+            _measure_text(m.baseline, m.baseline_year, m.target, m.target_year)
+            for m in r.measures
+            if m.baseline or m.target
+        )
+        return Answer(
+            t.TARGET_TITLE.format(tematica=name),
+            tuple(lines),
+            follow_ups=(FollowUp(name, f"tema:{r.tematica}"),),
+            source=cite(r.section),
+            matches=matches,
+            kind="target",
+        )
 
     def _funding_card(self, f: FundingSource, matches: tuple[Match, ...]) -> Answer:
         lines: list[Line] = [
@@ -318,9 +359,14 @@ class Answerer:
         ]
         if self.plan.funding_total:
             lines.append(Fact(t.FUNDING_TOTAL_TITLE, format_q(self.plan.funding_total.available)))
-        return Answer(t.FUNDING_TITLE.format(source=f.source), tuple(lines),
-                      follow_ups=(FollowUp(t.BTN_FUNDING, "lista:funding"),), source=cite(f.section),
-                      matches=matches, kind="funding")
+        return Answer(
+            t.FUNDING_TITLE.format(source=f.source),
+            tuple(lines),
+            follow_ups=(FollowUp(t.BTN_FUNDING, "lista:funding"),),
+            source=cite(f.section),
+            matches=matches,
+            kind="funding",
+        )
 
     def _funding_total_card(self, matches: tuple[Match, ...]) -> Answer:
         """The totals, with each source's share beside them."""
@@ -343,10 +389,20 @@ class Answerer:
 
     def _policy_item_card(self, record: tuple[object, ...], matches: tuple[Match, ...]) -> Answer:
         policy, axis, item = record
-        assert isinstance(policy, Policy) and isinstance(axis, PolicyAxis) and isinstance(item, str)
-        lines: list[Line] = [item, t.POLICY_AXIS.format(axis=" / ".join(x for x in (axis.national_axis, axis.axis) if x))]
-        return Answer(_sentence(policy.name), tuple(lines), source=cite(policy.section), matches=matches,
-                      kind="policy_item")
+        assert isinstance(policy, Policy)
+        assert isinstance(axis, PolicyAxis)
+        assert isinstance(item, str)
+        lines: list[Line] = [
+            item,
+            t.POLICY_AXIS.format(axis=" / ".join(x for x in (axis.national_axis, axis.axis) if x)),
+        ]
+        return Answer(
+            _sentence(policy.name),
+            tuple(lines),
+            source=cite(policy.section),
+            matches=matches,
+            kind="policy_item",
+        )
 
     def _text_card(self, hit: Hit, record: object, matches: tuple[Match, ...]) -> Answer:
         """Objectives, lines, actions, problems …: the text, its temática and its 2032 target."""
@@ -366,8 +422,15 @@ class Answerer:
             if targets:
                 sections.append((t.TEMATICA_TARGETS, tuple(self._target_line(r) for r in targets)))
         title = hit.doc.title if isinstance(record, (Policy, GovernanceIndex)) else _kind_title(hit.doc.kind)
-        return Answer(_sentence(title), tuple(lines), follow_ups=tuple(follow), source=cite(section),
-                      matches=matches, kind=hit.doc.kind, sections=tuple(sections))
+        return Answer(
+            _sentence(title),
+            tuple(lines),
+            follow_ups=tuple(follow),
+            source=cite(section),
+            matches=matches,
+            kind=hit.doc.kind,
+            sections=tuple(sections),
+        )
 
     def _targets_for(self, record: object) -> list[Target]:
         objective = getattr(record, "objective", None) or getattr(record, "id", None)
@@ -390,18 +453,34 @@ class Answerer:
             in_total = [p for p in plan.projects if p.in_total]
             total = sum((p.amount_2024 for p in in_total), Decimal(0))
             lines.append(t.PROJECTS_TOTAL.format(last=len(in_total), total=format_q(total)))
-            lines.extend(t.PROJECT_AFTER_TOTAL.format(total=format_q(total)).replace("Aparece", f"El proyecto {p.snip} aparece")
-                         for p in plan.projects if not p.in_total)
-            follow = [FollowUp(t.BTN_ZONA.format(n=z), f"zona:{z}") for z in sorted({p.zona for p in plan.projects if p.zona})]
+            lines.extend(
+                t.PROJECT_AFTER_TOTAL.format(total=format_q(total)).replace(
+                    "Aparece", f"El proyecto {p.snip} aparece"
+                )
+                for p in plan.projects
+                if not p.in_total
+            )
+            follow = [
+                FollowUp(t.BTN_ZONA.format(n=z), f"zona:{z}")
+                for z in sorted({p.zona for p in plan.projects if p.zona})
+            ]
             section = plan.projects[0].section if plan.projects else ()
         elif list_id == "funding":
-            items = [t.FUNDING_ROW.format(source=f.source, available=format_q(f.available),
-                                          investment=format_q(f.investment), operating=format_q(f.operating))
-                     for f in plan.funding]
+            items = [
+                t.FUNDING_ROW.format(
+                    source=f.source,
+                    available=format_q(f.available),
+                    investment=format_q(f.investment),
+                    operating=format_q(f.operating),
+                )
+                for f in plan.funding
+            ]
             if plan.funding_total:
-                lines = [Fact(t.FACT_AVAILABLE, format_q(plan.funding_total.available)),
-                         Fact(t.FACT_INVESTMENT, format_q(plan.funding_total.investment)),
-                         Fact(t.FACT_OPERATING, format_q(plan.funding_total.operating))]
+                lines = [
+                    Fact(t.FACT_AVAILABLE, format_q(plan.funding_total.available)),
+                    Fact(t.FACT_INVESTMENT, format_q(plan.funding_total.investment)),
+                    Fact(t.FACT_OPERATING, format_q(plan.funding_total.operating)),
+                ]
             title = t.FUNDING_LIST_TITLE
             section = plan.funding[0].section if plan.funding else ()
         elif list_id == "tematicas":
@@ -418,10 +497,17 @@ class Answerer:
             records: Sequence[object] = getattr(plan, list_id)
             items = [_record_line(r) for r in records]
             section = getattr(records[0], "section", ()) if records else ()
-        return Answer(title, tuple(lines), tuple(items), tuple(follow), cite(section) if section else None,
-                      matches=matches, kind=f"list:{list_id}")
+        return Answer(
+            title,
+            tuple(lines),
+            tuple(items),
+            tuple(follow),
+            cite(section) if section else None,
+            matches=matches,
+            kind=f"list:{list_id}",
+        )
 
-    def _grouped(self, query: Query, hits: list[Hit], matches: tuple[Match, ...]) -> Answer:
+    def _grouped(self, query: Query, matches: tuple[Match, ...]) -> Answer:
         """A broad word ("agua"): what the plan has on it, grouped by kind."""
         groups: dict[str, list[str]] = {}
         for hit in self.index.search(query, limit=40):
@@ -433,9 +519,15 @@ class Answerer:
                 bucket.append(self._summary(hit.doc.id))
         word = query.sources[0]
         sections = tuple((label, tuple(lines)) for label, lines in groups.items())
-        return Answer(f"«{word}» en el plan", (), sections=sections, matches=matches, kind="summary",
-                      source=f"{t.SOURCE_PREFIX} (varias secciones)",
-                      follow_ups=self.menu()[:2])
+        return Answer(
+            f"«{word}» en el plan",
+            (),
+            sections=sections,
+            matches=matches,
+            kind="summary",
+            source=f"{t.SOURCE_PREFIX} (varias secciones)",
+            follow_ups=self.menu()[:2],
+        )
 
     def _is_broad(self, query: Query, hits: list[Hit]) -> bool:
         kinds = {h.doc.kind for h in hits if h.score >= 0.5 * hits[0].score}
@@ -466,7 +558,9 @@ class Answerer:
     def _target_line(self, r: Target) -> str:
         measures = [m for m in r.measures if m.baseline or m.target]
         if measures:
-            return "; ".join(_measure_text(m.baseline, m.baseline_year, m.target, m.target_year) for m in measures)
+            return "; ".join(
+                _measure_text(m.baseline, m.baseline_year, m.target, m.target_year) for m in measures
+            )
         return shorten(r.text)
 
     def _small_talk(self, query: Query) -> Answer | None:
@@ -486,9 +580,13 @@ def is_small_talk(query: Query) -> bool:
     return bool(query.intents & {"greeting", "thanks", "help"}) and all(s in phrases for s in query.sources)
 
 
-def _measure_text(baseline: str | None, baseline_year: int | None, target: str | None, year: int | None) -> str:
+def _measure_text(
+    baseline: str | None, baseline_year: int | None, target: str | None, year: int | None
+) -> str:
     if baseline and target:
-        return t.TARGET_MEASURE.format(baseline=baseline, baseline_year=baseline_year, target=target, target_year=year)
+        return t.TARGET_MEASURE.format(
+            baseline=baseline, baseline_year=baseline_year, target=target, target_year=year
+        )
     if target:
         return f"{t.TARGET_YEAR_ONLY.format(year=year)}: {target}"
     return f"{baseline} ({baseline_year})"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 PLAN_NAME = "Plan Operativo Anual 2024 de la Municipalidad de Mixco"
 SOURCE_PREFIX = "Fuente: POA 2024"
+SOURCE_SEPARATOR = " \u203a "  # a right-pointing angle quote between the parts of a section path
 
 WELCOME = (
     "¡Bienvenido! Soy el asistente del {plan}.\n"
@@ -44,7 +45,8 @@ ZONA_OUT_OF_RANGE = "Mixco tiene zonas de la 1 a la 11. ¿De cuál zona quiere s
 ZONA_TITLE = "Zona {n} de Mixco"
 ZONA_PROJECTS = "Proyectos del POA 2024 en la zona {n} (aporte CODEDE):"
 ZONA_NO_PROJECTS = (
-    "En la zona {n} no hay proyectos con aporte del Consejo Departamental de Desarrollo listados en el POA 2024."
+    "En la zona {n} no hay proyectos con aporte del Consejo Departamental de Desarrollo "
+    "listados en el POA 2024."
 )
 ZONA_OTHERS = "Hay proyectos listados en las zonas {zonas}."
 ZONA_ALL_ZONES = "El plan también incluye acciones para todas las zonas del municipio:"
@@ -61,7 +63,9 @@ FACT_PLACE = "Lugar"
 FACT_AMOUNT_2024 = "Monto 2024"
 FACT_OBSERVATION = "Observación"
 FACT_NUMBER = "No. en la tabla"
-PROJECT_AFTER_TOTAL = "Aparece después del total de la tabla, por lo que no está sumado en el total de {total}."
+PROJECT_AFTER_TOTAL = (
+    "Aparece después del total de la tabla, por lo que no está sumado en el total de {total}."
+)
 PROJECTS_TOTAL = "Total de los proyectos 1 a {last}: {total}"
 
 FUNDING_TITLE = "{source}: financiamiento 2024"

@@ -10,10 +10,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter
 
-from knowledge.model import FundingSource, Project  # noqa: E402
+from knowledge.model import FundingSource, Project
 
 MILLIONS = FuncFormatter(lambda value, _pos: f"Q {value / 1e6:,.0f} M")
 

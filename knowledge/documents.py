@@ -15,7 +15,12 @@ from knowledge.search import Doc
 from knowledge.text import find_zonas, fold
 
 Record = object
-MONEY_WORDS = "fuente de financiamiento dinero monto fondos disponible"
+MONEY_WORDS = "fuente de financiamiento dinero monto fondos disponible inversion funcionamiento"
+FUNDING_TOTAL_TITLE = "Total financiamiento para el año fiscal 2024"
+FUNDING_TOTAL_WORDS = (
+    "presupuesto total disponibilidad financiera monto destinado a inversion "
+    "monto destinado a funcionamiento dinero"
+)
 
 LISTS: dict[str, tuple[str, str]] = {
     # id: (title, words people use for it)
@@ -31,49 +36,97 @@ LISTS: dict[str, tuple[str, str]] = {
     "potentialities": ("Potencialidades del municipio", "potencialidades fortalezas ventajas"),
     "actors": ("Actores presentes en el municipio", "actores instituciones aliados analisis de actores"),
     "laws": ("Marco legal del plan", "leyes marco legal normativas decretos"),
-    "operational_actions": ("Acciones operativas del POA 2024", "acciones operativas poa 2024 plan operativo anual"),
+    "operational_actions": (
+        "Acciones operativas del POA 2024",
+        "acciones operativas poa 2024 plan operativo anual",
+    ),
     "tematicas": ("Temas del plan: temáticas del PDM-OT Mixco 2032", "temas tematicas ejes estructura"),
     "targets": ("Metas 2032 del PDM-OT (Resultados)", "metas resultados 2032 indicadores"),
     "pom_lines": ("Líneas estratégicas del POM 2024-2028", "lineas estrategicas pom multianual 2024-2028"),
-    "governance": ("Ranking de la gestión municipal: índices", "ranking indices gestion municipal gobernanza"),
+    "governance": (
+        "Ranking de la gestión municipal: índices",
+        "ranking indices gestion municipal gobernanza",
+    ),
     "policies": ("Políticas públicas municipales de seguridad", "politicas publicas municipales"),
 }
 
 
 def plan_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
     """Every searchable document with the record it stands for."""
+    yield from _pdmot_documents(plan)
+    yield from _table_documents(plan)
+    yield from _item_documents(plan)
+    yield from _policy_documents(plan)
+    for statement in plan.statements:
+        yield (
+            Doc(f"statement:{statement.id}", "statement", statement.title, statement.text, statement.id),
+            statement,
+        )
+    for list_id, (title, aliases) in LISTS.items():
+        yield Doc(f"list:{list_id}", "list", title, aliases, list_id), list_id
+
+
+def _pdmot_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
+    """Temáticas (with their objectives' words), objectives, lines, targets and POM lines."""
     names = {t.id: t.name for t in plan.tematicas}
-    for t in plan.tematicas:
-        objectives = " ".join(o.text for o in plan.objectives if o.tematica == t.id)
-        text = f"tema {t.eje} {' '.join(t.pnd + t.ods)} {objectives}"
-        yield Doc(f"tematica:{t.id}", "tematica", t.name, text, t.id, (), t.id), t
-    for o in plan.objectives:
-        yield _doc(f"objective:{o.id}", "objective", o.text, names[o.tematica], o.tematica), o
-    for s in plan.strategic_lines:
-        yield _doc(f"line:{s.id}", "strategic_line", s.text, names[s.tematica], s.tematica), s
-    for a in plan.action_lines:
-        yield _doc(f"action:{a.id}", "action_line", a.text, names[a.tematica], a.tematica), a
-    for r in plan.targets:
-        yield _doc(f"target:{r.id}", "target", r.text, f"meta resultado 2032 {names[r.tematica]}", r.tematica), r
-    for f in plan.funding:
-        yield Doc(f"funding:{fold(f.source)}", "funding", f.source, MONEY_WORDS, f.source), f
+    for tematica in plan.tematicas:
+        objectives = " ".join(o.text for o in plan.objectives if o.tematica == tematica.id)
+        text = f"tema {tematica.eje} {' '.join(tematica.pnd + tematica.ods)} {objectives}"
+        yield (
+            Doc(f"tematica:{tematica.id}", "tematica", tematica.name, text, tematica.id, (), tematica.id),
+            tematica,
+        )
+    for objective in plan.objectives:
+        yield (
+            _doc(
+                f"objective:{objective.id}",
+                "objective",
+                objective.text,
+                names[objective.tematica],
+                objective.tematica,
+            ),
+            objective,
+        )
+    for line in plan.strategic_lines:
+        yield _doc(f"line:{line.id}", "strategic_line", line.text, names[line.tematica], line.tematica), line
+    for action in plan.action_lines:
+        yield (
+            _doc(f"action:{action.id}", "action_line", action.text, names[action.tematica], action.tematica),
+            action,
+        )
+    for target in plan.targets:
+        context = f"meta resultado 2032 {names[target.tematica]}"
+        yield _doc(f"target:{target.id}", "target", target.text, context, target.tematica), target
+    for n, pom in enumerate(plan.pom_lines, start=1):
+        context = f"pom 2024-2028 {names[pom.tematica]}"
+        yield _doc(f"pom:{n}", "pom_line", pom.text, context, pom.tematica), pom
+
+
+def _table_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
+    """Funding rows and total, CODEDE projects, actors."""
+    for source in plan.funding:
+        yield (
+            Doc(f"funding:{fold(source.source)}", "funding", source.source, MONEY_WORDS, source.source),
+            source,
+        )
     if plan.funding_total:
         yield (
-            Doc(
-                "funding_total",
-                "funding_total",
-                "Total financiamiento para el año fiscal 2024",
-                "presupuesto total disponibilidad financiera monto destinado a inversion "
-                "monto destinado a funcionamiento dinero",
-                "total",
-            ),
+            Doc("funding_total", "funding_total", FUNDING_TOTAL_TITLE, FUNDING_TOTAL_WORDS, "total"),
             plan.funding_total,
         )
-    for p in plan.projects:
-        text = f"proyecto obra snip {p.snip} zona {p.zona} {p.observation} {p.place or ''} monto"
-        yield Doc(f"project:{p.snip}", "project", p.name, text, p.snip, (p.zona,) if p.zona else ()), p
-    for a in plan.actors:
-        yield _doc(f"actor:{a.number}", "actor", a.name, f"actor rol {a.role}", None), a
+    for project in plan.projects:
+        text = (
+            f"proyecto obra snip {project.snip} zona {project.zona} {project.observation} "
+            f"{project.place or ''} monto"
+        )
+        zonas = (project.zona,) if project.zona else ()
+        yield Doc(f"project:{project.snip}", "project", project.name, text, project.snip, zonas), project
+    for actor in plan.actors:
+        yield _doc(f"actor:{actor.number}", "actor", actor.name, f"actor rol {actor.role}", None), actor
+
+
+def _item_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
+    """Numbered and bulleted items; each carries its section's words ("problema")."""
     for kind, items, context in (
         ("potentiality", plan.potentialities, "potencialidad del municipio"),
         ("problem", plan.problems, "problema problematica del municipio"),
@@ -83,21 +136,20 @@ def plan_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
             yield _doc(f"{kind}:{item.number}", kind, item.text, context, None), item
     for n, law in enumerate(plan.laws, start=1):
         yield _doc(f"law:{n}", "law", law.name, f"ley {law.description}", None), law
-    for n, g in enumerate(plan.governance, start=1):
-        yield _doc(f"governance:{n}", "governance", g.name, g.text, None), g
+    for n, index in enumerate(plan.governance, start=1):
+        yield _doc(f"governance:{n}", "governance", index.name, index.text, None), index
+
+
+def _policy_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
+    """Each security policy, and each of its targets or lines as its own document."""
     for policy in plan.policies:
-        yield _doc(f"policy:{policy.id}", "policy", policy.name, " ".join(policy.general_objectives), None), policy
+        objectives = " ".join(policy.general_objectives)
+        yield _doc(f"policy:{policy.id}", "policy", policy.name, objectives, None), policy
         for a_n, axis in enumerate(policy.axes, start=1):
-            for i_n, item in enumerate(axis.items, start=1):
-                context = f"{axis.national_axis or ''} {axis.axis} politica"
+            context = f"{axis.national_axis or ''} {axis.axis} politica"
+            for i_n, text in enumerate(axis.items, start=1):
                 doc_id = f"policy_item:{policy.id}-{a_n}-{i_n}"
-                yield _doc(doc_id, "policy_item", item, context, None), (policy, axis, item)
-    for n, line in enumerate(plan.pom_lines, start=1):
-        yield _doc(f"pom:{n}", "pom_line", line.text, f"pom 2024-2028 {names[line.tematica]}", line.tematica), line
-    for s in plan.statements:
-        yield Doc(f"statement:{s.id}", "statement", s.title, s.text, s.id), s
-    for list_id, (title, aliases) in LISTS.items():
-        yield Doc(f"list:{list_id}", "list", title, aliases, list_id), list_id
+                yield _doc(doc_id, "policy_item", text, context, None), (policy, axis, text)
 
 
 def _doc(doc_id: str, kind: str, text: str, context: str, tematica: str | None) -> Doc:

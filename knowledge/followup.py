@@ -25,7 +25,10 @@ class ChatContext:
 
 def is_follow_up(text: str) -> bool:
     folded = fold(text).lstrip("¿¡ ")
-    return folded.startswith(tuple(lead.lstrip("¿") for lead in LEADS)) and len(words(folded)) <= MAX_FOLLOW_UP_WORDS
+    return (
+        folded.startswith(tuple(lead.lstrip("¿") for lead in LEADS))
+        and len(words(folded)) <= MAX_FOLLOW_UP_WORDS
+    )
 
 
 def resolve(text: str, context: ChatContext) -> str:

@@ -53,11 +53,15 @@ NUMBERED = re.compile(r"^(\d+)[.)]\s+(.*)$")
 BULLET = re.compile(r"^(?:[-•■]\s*)+(.*)$")
 TOC_LINE = re.compile(r"\t\s*\d+\s*$|\tANEXOS|Marcador no definido")
 QUOTES = re.compile(r'^[“"]\s*|\s*[”"](?=\.?$)')
+DASH = re.compile("[\u2013-]\\s+")
+"""The en dash or hyphen between "PND 3 - PND 10" items."""
 HTML_TAG = re.compile(r"<[^>]+>")
 YEAR = r"((?:19|20)\d{2})"
 MEASURE = re.compile(
-    r"(?:\bde|\bprevalencia de)\s+(?:un\s+)?(?P<b>[^()]+?)\s+(?:en|para)\s+el\s+(?:año\s+)?" + YEAR
-    + r"\s+a\s+(?:un\s+)?(?P<t>[^()]+?)\s+(?:en|para)\s+el\s+(?:año\s+)?" + YEAR,
+    r"(?:\bde|\bprevalencia de)\s+(?:un\s+)?(?P<b>[^()]+?)\s+(?:en|para)\s+el\s+(?:año\s+)?"
+    + YEAR
+    + r"\s+a\s+(?:un\s+)?(?P<t>[^()]+?)\s+(?:en|para)\s+el\s+(?:año\s+)?"
+    + YEAR,
     re.IGNORECASE,
 )
 BASELINE_ONLY = re.compile(r"siendo\s+(?:un\s+)?(?P<b>[\d.,]+\s*%?)[^()]*?en el\s+(?:año\s+)?" + YEAR, re.I)
@@ -301,15 +305,22 @@ class _PlanBuilder:
 
     # III.A Marco estratégico territorial ------------------------------------------------
     def read_territorial(self, lines: list[Line]) -> None:
-        section: Section = ("III. Marco estratégico territorial e institucional", "A. Marco estratégico territorial")
+        section: Section = (
+            "III. Marco estratégico territorial e institucional",
+            "A. Marco estratégico territorial",
+        )
         intro = []
         for line in lines[1:]:
             if NUMBERED.match(line.text.strip()):
                 break
             if len(line.text) > 120:
                 intro.append(_strip_markup(line.text))
-        self.add_statement("pdmot_intro", "Plan de Desarrollo Municipal con Enfoque Territorial Mixco 2032 (PDM-OT)",
-                           intro, section)
+        self.add_statement(
+            "pdmot_intro",
+            "Plan de Desarrollo Municipal con Enfoque Territorial Mixco 2032 (PDM-OT)",
+            intro,
+            section,
+        )
         blocks = _numbered_blocks(lines)
         for heading, block in blocks.items():
             key = fold(heading)
@@ -346,13 +357,21 @@ class _PlanBuilder:
             if folded.startswith("objetivo del pdm-ot"):
                 quote = text[text.find("**") :] if "**" in text else text.split("2032", 1)[-1]
                 self.statements.append(
-                    Statement("pdmot_objective", "Objetivo del Plan de Desarrollo Municipal Mixco 2032 (PDM-OT)",
-                              _unquote(quote), section)
+                    Statement(
+                        "pdmot_objective",
+                        "Objetivo del Plan de Desarrollo Municipal Mixco 2032 (PDM-OT)",
+                        _unquote(quote),
+                        section,
+                    )
                 )
             elif folded == "vision del plan" and i + 1 < len(lines):
                 self.statements.append(
-                    Statement("pdmot_vision", "Visión del Plan de Desarrollo Municipal Mixco 2032 (PDM-OT)",
-                              _unquote(lines[i + 1].text), section)
+                    Statement(
+                        "pdmot_vision",
+                        "Visión del Plan de Desarrollo Municipal Mixco 2032 (PDM-OT)",
+                        _unquote(lines[i + 1].text),
+                        section,
+                    )
                 )
             elif folded.startswith("- eje "):
                 self.ejes.append(_strip_markup(text[2:]).rstrip("."))
@@ -370,8 +389,12 @@ class _PlanBuilder:
                 while i < len(lines) and not _bullet(lines[i]) and not _is_tematica_title(lines, i):
                     paragraphs.append(_strip_markup(lines[i].text))
                     i += 1
-                self.add_statement("pdmot_structure", "Estructura del PDM-OT Mixco 2032: ejes y temáticas",
-                                   paragraphs, section)
+                self.add_statement(
+                    "pdmot_structure",
+                    "Estructura del PDM-OT Mixco 2032: ejes y temáticas",
+                    paragraphs,
+                    section,
+                )
                 continue
             elif _is_tematica_title(lines, i):
                 i = self._read_tematica(lines, i, section)
@@ -383,8 +406,8 @@ class _PlanBuilder:
     def _read_tematica(self, lines: list[Line], start: int, section: Section) -> int:
         name = lines[start].text.strip()
         tem_id = _tematica_id(name)
-        pnd = tuple(p.strip() for p in re.split(r"[–-]\s+", lines[start + 1].text) if p.strip())
-        ods = tuple(o.strip() for o in re.split(r"[–-]\s+", lines[start + 2].text) if o.strip())
+        pnd = tuple(p.strip() for p in re.split(DASH, lines[start + 1].text) if p.strip())
+        ods = tuple(o.strip() for o in re.split(DASH, lines[start + 2].text) if o.strip())
         sub = (*section, "PDM-OT Mixco 2032", name)
         self.tematica_titles[tem_id] = (name, pnd, ods, sub)
         i = start + 3
@@ -422,7 +445,9 @@ class _PlanBuilder:
                 state = ""
             elif state == "actions":
                 if owner is None:
-                    raise PlanFormatError("líneas de acción sin línea estratégica", f"línea {lines[i].number}")
+                    raise PlanFormatError(
+                        "líneas de acción sin línea estratégica", f"línea {lines[i].number}"
+                    )
                 body = _bullet(lines[i]) or _strip_markup(text)
                 acting_objective = next(o for o in self.objectives if o.id == owner.objective)
                 n = sum(1 for a in self.action_lines if a.strategic_line == owner.id) + 1
@@ -457,14 +482,22 @@ class _PlanBuilder:
             body = f"{body} … {orphan.pop()}"
         n = _count(self.targets, tem_id) + 1
         self.targets.append(
-            Target(f"{tem_id}-r{n}", tem_id, objective.id if objective else None, body, parse_measures(body), sub)
+            Target(
+                f"{tem_id}-r{n}", tem_id, objective.id if objective else None, body, parse_measures(body), sub
+            )
         )
 
     # III.B Marco estratégico institucional ------------------------------------------------
     def read_institutional(self, lines: list[Line]) -> None:
-        section: Section = ("III. Marco estratégico territorial e institucional", "B. Marco estratégico institucional")
-        headings = {"vision": ("vision", "Visión de la municipalidad"), "mision": ("mission", "Misión de la municipalidad"),
-                    "objetivo institucional": ("institutional_objective", "Objetivo institucional")}
+        section: Section = (
+            "III. Marco estratégico territorial e institucional",
+            "B. Marco estratégico institucional",
+        )
+        headings = {
+            "vision": ("vision", "Visión de la municipalidad"),
+            "mision": ("mission", "Misión de la municipalidad"),
+            "objetivo institucional": ("institutional_objective", "Objetivo institucional"),
+        }
         previous_paragraph: str | None = None
         i = 0
         while i < len(lines):
@@ -485,8 +518,10 @@ class _PlanBuilder:
                 previous_paragraph = None
             elif folded.startswith("gobernanza y fortalecimiento") and i + 1 < len(lines):
                 self.add_statement(
-                    "governance_intro", "Gobernanza: Ranking de la gestión municipal",
-                    [_strip_markup(lines[i + 1].text)], (*section, "Gobernanza y fortalecimiento institucional"),
+                    "governance_intro",
+                    "Gobernanza: Ranking de la gestión municipal",
+                    [_strip_markup(lines[i + 1].text)],
+                    (*section, "Gobernanza y fortalecimiento institucional"),
                 )
                 i += 1
             elif fold(_strip_markup(text)).startswith("- indice de"):
@@ -529,7 +564,14 @@ class _PlanBuilder:
             i += 1
         policy_id = f"politica-{len(self.policies) + 1}"
         self.policies.append(
-            Policy(policy_id, name, tuple(general), tuple(specific), tuple(axes), (*section, "Políticas públicas municipales"))
+            Policy(
+                policy_id,
+                name,
+                tuple(general),
+                tuple(specific),
+                tuple(axes),
+                (*section, "Políticas públicas municipales"),
+            )
         )
         return i
 
@@ -539,15 +581,21 @@ class _PlanBuilder:
         eje = ""
         tematica = ""
         if len(lines) > 1 and not _is_heading(lines[1].text):
-            self.add_statement("pom_intro", "Plan Operativo Multianual 2024-2028 (POM)", [lines[1].text], section)
+            self.add_statement(
+                "pom_intro", "Plan Operativo Multianual 2024-2028 (POM)", [lines[1].text], section
+            )
         i = 1
         while i < len(lines):
             text = lines[i].text.strip()
             folded = fold(text)
             if folded == "objetivo operativo multianual" and i + 1 < len(lines):
                 self.statements.append(
-                    Statement("pom_objective", "Objetivo operativo multianual (POM 2024-2028)",
-                              _unquote(lines[i + 1].text), section)
+                    Statement(
+                        "pom_objective",
+                        "Objetivo operativo multianual (POM 2024-2028)",
+                        _unquote(lines[i + 1].text),
+                        section,
+                    )
                 )
                 i += 1
             elif folded.startswith("eje "):
@@ -578,8 +626,12 @@ class _PlanBuilder:
             folded = fold(lines[i].text.strip())
             if folded == "objetivo operativo anual" and i + 1 < len(lines):
                 self.statements.append(
-                    Statement("poa_objective", "Objetivo operativo anual (POA 2024)", _unquote(lines[i + 1].text),
-                              section)
+                    Statement(
+                        "poa_objective",
+                        "Objetivo operativo anual (POA 2024)",
+                        _unquote(lines[i + 1].text),
+                        section,
+                    )
                 )
                 i += 1
             elif folded == "acciones operativas":
@@ -595,7 +647,9 @@ class _PlanBuilder:
         if self.funding_total is None:
             raise PlanFormatError("falta la tabla de disponibilidad financiera con su total")
         if not self.projects:
-            raise PlanFormatError("falta la tabla de proyectos con aporte del Consejo Departamental de Desarrollo")
+            raise PlanFormatError(
+                "falta la tabla de proyectos con aporte del Consejo Departamental de Desarrollo"
+            )
 
     def _read_actions(self, lines: list[Line], i: int, section: Section) -> int:
         while i < len(lines):
@@ -636,7 +690,9 @@ class _PlanBuilder:
                 )
             )
             i += 1
-        raise PlanFormatError("la tabla de financiamiento no tiene fila de total", f"línea {lines[i - 1].number}")
+        raise PlanFormatError(
+            "la tabla de financiamiento no tiene fila de total", f"línea {lines[i - 1].number}"
+        )
 
     def _read_projects(self, lines: list[Line], i: int, section: Section) -> int:
         i += 1  # the header row
@@ -650,7 +706,8 @@ class _PlanBuilder:
                 continue
             if len(cells) < 5 or not cells[0].isdigit() or not SNIP.match(cells[2]):
                 raise PlanFormatError(
-                    f"la fila de proyecto debe tener No., nombre, SNIP, monto y observación ({len(cells)} columnas)",
+                    "la fila de proyecto debe tener No., nombre, SNIP, monto y observación "
+                    f"({len(cells)} columnas)",
                     where,
                 )
             zona = ZONA_IN_NAME.search(cells[1])
@@ -753,7 +810,9 @@ def _read_policy_row(text: str, number: int, axes: list[PolicyAxis]) -> None:
         axes.append(PolicyAxis(prev.national_axis, prev.axis, prev.objective, prev.items + items))
         return
     if len(cells) < 3:
-        raise PlanFormatError(f"la fila de eje de política tiene {len(cells)} columnas; se esperaban 3", f"línea {number}")
+        raise PlanFormatError(
+            f"la fila de eje de política tiene {len(cells)} columnas; se esperaban 3", f"línea {number}"
+        )
     if _looks_like_sentence(cells[1]):
         axes.append(PolicyAxis(None, cells[0], cells[1], items))
     else:
@@ -780,7 +839,7 @@ def _is_tematica_title(lines: list[Line], i: int) -> bool:
 
 
 def _tematica_id(name: str) -> str:
-    """"Mixco con educación de calidad" → "educacion": the first word that says what it is about."""
+    """ "Mixco con educación de calidad" → "educacion": the first word that says what it is about."""
     words = [w for w in slugify(name).split("-") if w not in {"mixco", "con", "y", "de", "el", "la"}]
     if not words:
         raise PlanFormatError(f"nombre de temática vacío «{name}»")

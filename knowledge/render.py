@@ -63,7 +63,7 @@ def _fit(block: str, limit: int) -> list[str]:
     while len(plain) > limit:
         cut = plain.rfind(" ", 0, limit)
         amp = plain.rfind("&", 0, cut if cut > 0 else limit)
-        if amp != -1 and ";" not in plain[amp:cut if cut > 0 else limit]:
+        if amp != -1 and ";" not in plain[amp : cut if cut > 0 else limit]:
             cut = amp
         cut = cut if cut > 0 else limit
         pieces.append(plain[:cut])

@@ -19,7 +19,6 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from knowledge.model import Plan
 from knowledge.text import (
     ZonaMention,
     content_words,
@@ -40,9 +39,21 @@ SYNONYM_WEIGHT = 0.6
 MIN_TYPO_SCORE = 80.0
 # Records that carry the plan's figures answer more questions than the prose around them.
 KIND_PRIOR = {
-    "target": 1.3, "project": 1.3, "funding": 1.2, "funding_total": 1.2, "tematica": 1.3, "list": 1.1,
-    "statement": 1.1, "actor": 1.1, "law": 1.1, "problem": 0.85, "potentiality": 0.85, "action_line": 0.9,
-    "pom_line": 0.8, "strategic_line": 0.9, "policy": 1.1,
+    "target": 1.3,
+    "project": 1.3,
+    "funding": 1.2,
+    "funding_total": 1.2,
+    "tematica": 1.3,
+    "list": 1.1,
+    "statement": 1.1,
+    "actor": 1.1,
+    "law": 1.1,
+    "problem": 0.85,
+    "potentiality": 0.85,
+    "action_line": 0.9,
+    "pom_line": 0.8,
+    "strategic_line": 0.9,
+    "policy": 1.1,
 }
 KIND_BOOST = {"money": ("funding", "funding_total", "project", "list"), "target": ("target",)}
 

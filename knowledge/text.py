@@ -15,24 +15,54 @@ import Stemmer
 # questions about a plan. Question words (cuánto, cómo, cuándo) are dropped from search terms;
 # intents are read from the whole text. "Mixco" and "municipalidad" are in every record.
 STOP_WORDS = frozenset(
-    """a al algo ante antes aqui asi aun cada cual cuales cualquier de del desde donde dos el ella ellas
-    ellos en entre era es esa esas ese eso esos esta estan estas este esto estos fue ha hace hacen hacer
-    hay la las le les lo los me mi mis mucho muy nos nuestra nuestro o os otra otro para pero poco por
-    porque pues que quien se sea ser si sido sobre son su sus tambien te ti tiene tienen todo todos tu
-    tus un una unas uno unos usted ustedes va van vamos y ya yo quiero quisiera saber dime decir puede
-    podria favor porfa pls hola buenas sr sra don dona me gustaria informacion info sobre tipo onda
-    mixco municipio municipalidad muni alcaldia cuanto cuanta cuantos cuantas viene vienen sale salen dan da
-    cuando hasta donde como cual q k xq pq trata tratan acerca cosas esta estan salio quedo anda ando
-    tiene tienen hay alguno alguna algun ano anos""".split()
+    """a al algo ante antes aqui asi aun cada cual cuales cualquier de del desde donde dos el ella
+    ellas ellos en entre era es esa esas ese eso esos esta estan estas este esto estos fue ha hace
+    hacen hacer hay la las le les lo los me mi mis mucho muy nos nuestra nuestro o os otra otro para
+    pero poco por porque pues que quien se sea ser si sido sobre son su sus tambien te ti tiene
+    tienen todo todos tu tus un una unas uno unos usted ustedes va van vamos y ya yo quiero quisiera
+    saber dime decir puede podria favor porfa pls hola buenas sr sra don dona gustaria informacion
+    info tipo onda mixco municipio municipalidad muni alcaldia cuanto cuanta cuantos cuantas viene
+    vienen sale salen dan da cuando hasta como q k xq pq trata tratan acerca cosas salio quedo anda
+    ando alguno alguna algun ano anos""".split()  # noqa: SIM905  (a word list reads best as text)
 )
 
 NUMBER_WORDS = {
-    "cero": 0, "uno": 1, "una": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
-    "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14,
-    "quince": 15, "dieciseis": 16, "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20,
+    "cero": 0,
+    "uno": 1,
+    "una": 1,
+    "un": 1,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+    "diez": 10,
+    "once": 11,
+    "doce": 12,
+    "trece": 13,
+    "catorce": 14,
+    "quince": 15,
+    "dieciseis": 16,
+    "diecisiete": 17,
+    "dieciocho": 18,
+    "diecinueve": 19,
+    "veinte": 20,
 }
-ORDINALS = {"primera": 1, "segunda": 2, "tercera": 3, "cuarta": 4, "quinta": 5, "sexta": 6,
-            "septima": 7, "octava": 8, "novena": 9, "decima": 10}
+ORDINALS = {
+    "primera": 1,
+    "segunda": 2,
+    "tercera": 3,
+    "cuarta": 4,
+    "quinta": 5,
+    "sexta": 6,
+    "septima": 7,
+    "octava": 8,
+    "novena": 9,
+    "decima": 10,
+}
 
 TOKEN = re.compile(r"[a-z0-9]+")
 ZONA_FORM = re.compile(
@@ -57,8 +87,10 @@ def slugify(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """Folded word tokens, number words as digits ("diez" → "10")."""
-    return [str(NUMBER_WORDS.get(w, w)) if w in NUMBER_WORDS and w not in ("un", "una") else w
-            for w in TOKEN.findall(fold(text))]
+    return [
+        str(NUMBER_WORDS.get(w, w)) if w in NUMBER_WORDS and w not in ("un", "una") else w
+        for w in TOKEN.findall(fold(text))
+    ]
 
 
 @cache

@@ -25,6 +25,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db.migrate import upgrade
 from db.session import create_engine, create_sessionmaker
 
+# PTB 22 warns (an error under -W error) when it builds RetryAfter with an int unless told to use
+# timedelta; the bot sets the same in bot/__main__.py.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
 TEST_DATABASE_URL_ENV = "TEST_DATABASE_URL"
 POSTGRES_SKIP_REASON = "set TEST_DATABASE_URL=postgresql+asyncpg://… to run against PostgreSQL"
 

@@ -24,17 +24,27 @@ def export(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
     return json.loads(capsys.readouterr().out)
 
 
-def test_export_has_the_whole_plan(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("database")
+def test_export_has_the_whole_plan(capsys: pytest.CaptureFixture[str]) -> None:
     data = export(capsys)
-    assert {"tematicas", "targets", "funding", "funding_total", "projects", "actors", "institution"} <= set(data)
+    assert {"tematicas", "targets", "funding", "funding_total", "projects", "actors", "institution"} <= set(
+        data
+    )
     projects = data["projects"]
     assert isinstance(projects, list)
     first = projects[0]
-    assert first["snip"] == "242177" and first["amount_2024"] == 4441894.0 and first["zona"] == 10
-    assert data["funding_total"] == {"available": 688310200.0, "investment": 364029262.59, "operating": 324280937.41}
+    assert first["snip"] == "242177"
+    assert first["amount_2024"] == 4441894.0
+    assert first["zona"] == 10
+    assert data["funding_total"] == {
+        "available": 688310200.0,
+        "investment": 364029262.59,
+        "operating": 324280937.41,
+    }
 
 
-def test_export_load_round_trip(database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("database")
+def test_export_load_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     first = export(capsys)
     dump = tmp_path / "plan.json"
     dump.write_text(json.dumps(first, ensure_ascii=False), encoding="utf-8")
@@ -43,7 +53,8 @@ def test_export_load_round_trip(database: Path, tmp_path: Path, capsys: pytest.C
     assert export(capsys) == first
 
 
-def test_load_is_idempotent(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("database")
+def test_load_is_idempotent(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["load"]) == 0
     capsys.readouterr()
     first = export(capsys)
@@ -64,20 +75,23 @@ def test_load_is_idempotent(database: Path, capsys: pytest.CaptureFixture[str]) 
     ],
     ids=["empty", "binary", "truncated", "row-missing-column", "json-wrong-type", "json-malformed"],
 )
+@pytest.mark.usefixtures("database")
 def test_bad_file_is_refused_and_the_database_unchanged(
-    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
 ) -> None:
     before = export(capsys)
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
     assert main(["load", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert message in err and "no cambió" in err
+    assert message in err
+    assert "no cambió" in err
     assert export(capsys) == before
 
 
+@pytest.mark.usefixtures("database")
 def test_json_export_with_a_wrong_type_names_the_path(
-    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = export(capsys)
     projects = data["projects"]
@@ -89,26 +103,30 @@ def test_json_export_with_a_wrong_type_names_the_path(
     assert "projects[2].amount_2024" in capsys.readouterr().err
 
 
-def test_ask_prints_the_answer(database: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("database")
+def test_ask_prints_the_answer(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "proyecto 242177"]) == 0
     out = capsys.readouterr().out
-    assert "Q 4,441,894.00" in out and "SAN ANTONIO" in out
+    assert "Q 4,441,894.00" in out
+    assert "SAN ANTONIO" in out
 
 
-def test_ask_json_batch_keeps_order_and_shape(
-    database: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+@pytest.mark.usefixtures("database")
+def test_ask_json_batch_keeps_order_and_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     questions = tmp_path / "q.txt"
     questions.write_text("zona 6\nreceta de pepián\n", encoding="utf-8")
     assert main(["ask", "--json", "--batch", str(questions)]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["q"] for r in rows] == ["zona 6", "receta de pepián"]
-    assert rows[0]["confident"] is True and rows[1]["confident"] is False
+    assert rows[0]["confident"] is True
+    assert rows[1]["confident"] is False
     assert set(rows[0]) == {"q", "answer", "confident", "matches", "elapsed_ms"}
     assert {"id", "kind", "title", "score"} == set(rows[0]["matches"][0])
 
 
-def test_invalid_setting_is_named(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_setting_is_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("BROADCAST_RATE", "mucho")
     assert main(["ask", "hola"]) == 2
     assert "BROADCAST_RATE" in capsys.readouterr().err

@@ -18,7 +18,7 @@ from db.plan_store import load_plan, save_plan
 from db.session import create_sessionmaker
 from tests.factories import make_plan
 
-PLAN_TABLE_NAMES = {table.__tablename__ for table in (*PLAN_TABLES, PlanMeta)}
+PLAN_TABLE_NAMES = {str(table.__tablename__) for table in PLAN_TABLES} | {str(PlanMeta.__tablename__)}
 MODEL_TABLE_NAMES = set(SQLModel.metadata.tables)
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 

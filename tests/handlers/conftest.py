@@ -23,7 +23,9 @@ class Chat:
     api: FakeBotApi
     app: Application  # type: ignore[type-arg]
 
-    async def say(self, text: str, *, count: int = 1, chat_id: int | None = None, **kwargs: Any) -> list[Sent]:
+    async def say(
+        self, text: str, *, count: int = 1, chat_id: int | None = None, **kwargs: Any
+    ) -> list[Sent]:
         chat = chat_id if chat_id is not None else self.api.user_id
         mark = self.api.mark()
         self.api.send_text(chat, text, **kwargs)
@@ -55,7 +57,9 @@ async def api() -> AsyncIterator[FakeBotApi]:
 async def chat(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Chat]:
     application = build_application(settings_for(api, tmp_path / "bot.db"), concurrent_updates=1)
     async with application:
-        assert application.updater is not None and application.post_init and application.post_shutdown
+        assert application.updater is not None
+        assert application.post_init
+        assert application.post_shutdown
         await application.post_init(application)
         await application.start()
         await application.updater.start_polling(poll_interval=0, timeout=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from tests.handlers.conftest import Chat
@@ -13,13 +15,20 @@ async def test_start_welcomes_with_the_menu(chat: Chat) -> None:
     (reply,) = await chat.say("/start")
     assert "Plan Operativo Anual 2024" in reply.plain_text
     assert reply.callback_data == [
-        "a|zonas", "a|lista:projects", "a|lista:tematicas", "a|lista:funding", "a|lista:targets", "a|ayuda",
+        "a|zonas",
+        "a|lista:projects",
+        "a|lista:tematicas",
+        "a|lista:funding",
+        "a|lista:targets",
+        "a|ayuda",
     ]
 
 
 async def test_commands_are_set_in_spanish(chat: Chat) -> None:
     commands = {c["command"]: c["description"] for c in chat.api.commands()}
-    assert {"zona", "proyecto", "proyectos", "temas", "metas", "financiamiento", "plan", "ayuda"} <= set(commands)
+    assert {"zona", "proyecto", "proyectos", "temas", "metas", "financiamiento", "plan", "ayuda"} <= set(
+        commands
+    )
     assert commands["zona"] == "Obras y proyectos de una zona"
 
 
@@ -47,23 +56,27 @@ async def test_free_text_answers_with_the_plans_figures_and_source(chat: Chat) -
 
 async def test_zona_answer_offers_buttons_and_the_chart(chat: Chat) -> None:
     (reply,) = await chat.say("obras en la z10")
-    assert "242177" in reply.plain_text and "206213" in reply.plain_text
+    assert "242177" in reply.plain_text
+    assert "206213" in reply.plain_text
     assert "a|proyecto:242177" in reply.callback_data
     assert "a|grafico:zona:10" in reply.callback_data
     (photo,) = await chat.press(reply, "a|grafico:zona:10")
-    assert photo.method == "sendPhoto" and "Zona 10" in (photo.caption or "")
+    assert photo.method == "sendPhoto"
+    assert "Zona 10" in (photo.caption or "")
 
 
 async def test_project_button_opens_the_card(chat: Chat) -> None:
     (reply,) = await chat.say("zona 6")
     (card,) = await chat.press(reply, "a|proyecto:206148")
-    assert "SAN JOSE LAS ROSAS" in card.plain_text and "Q 2,108,047.56" in card.plain_text
+    assert "SAN JOSE LAS ROSAS" in card.plain_text
+    assert "Q 2,108,047.56" in card.plain_text
 
 
 async def test_follow_up_keeps_the_context(chat: Chat) -> None:
     await chat.say("proyectos de agua en la zona 6")
     (reply,) = await chat.say("¿y en la zona 10?")
-    assert "Zona 10" in reply.plain_text and "242177" in reply.plain_text
+    assert "Zona 10" in reply.plain_text
+    assert "242177" in reply.plain_text
 
 
 async def test_follow_up_about_cost_uses_the_last_project(chat: Chat) -> None:
@@ -103,8 +116,10 @@ async def test_commands(chat: Chat, command: str, expected: str) -> None:
 
 async def test_financiamiento_sends_a_chart_and_the_figures(chat: Chat) -> None:
     photo, text = await chat.say("/financiamiento", count=2)
-    assert photo.method == "sendPhoto" and len(photo.caption or "") <= 1024
-    assert "Q 688,310,200.00" in text.plain_text and "IVA-PAZ" in text.plain_text
+    assert photo.method == "sendPhoto"
+    assert len(photo.caption or "") <= 1024
+    assert "Q 688,310,200.00" in text.plain_text
+    assert "IVA-PAZ" in text.plain_text
     again, _ = await chat.say("/financiamiento", count=2)
     assert again.params["photo"] == photo.message["photo"][-1]["file_id"]
 
@@ -127,15 +142,15 @@ async def test_forged_or_stale_button_gets_a_polite_line(chat: Chat) -> None:
 @pytest.mark.parametrize("kind", ["sticker", "photo", "voice", "location", "contact", "document"])
 async def test_non_text_messages_get_a_friendly_line(chat: Chat, kind: str) -> None:
     mark = chat.api.mark()
-    send = {
+    send: dict[str, Callable[[int], object]] = {
         "sticker": chat.api.send_sticker,
         "photo": chat.api.send_photo_from_user,
         "voice": chat.api.send_voice,
         "location": lambda chat_id: chat.api.send_location(chat_id, 14.63, -90.6),
         "contact": lambda chat_id: chat.api.send_contact(chat_id, "+50212345678", "Ana"),
         "document": chat.api.send_document_from_user,
-    }[kind]
-    send(chat.api.user_id)
+    }
+    send[kind](chat.api.user_id)
     (reply,) = await chat.api.wait_for_sent(chat.api.user_id, since=mark)
     assert "solo puedo leer texto" in reply.plain_text
 

@@ -21,8 +21,13 @@ def test_project_follow_up_goes_back_to_the_project() -> None:
 
 def test_a_full_question_is_left_alone() -> None:
     context = ChatContext(question="zona 6", zona=6)
-    assert resolve("¿Cuál es la visión de la municipalidad?", context) == "¿Cuál es la visión de la municipalidad?"
-    assert not is_follow_up("y entonces que pasa con todos los proyectos de agua de la zona diez del municipio")
+    assert (
+        resolve("¿Cuál es la visión de la municipalidad?", context)
+        == "¿Cuál es la visión de la municipalidad?"
+    )
+    assert not is_follow_up(
+        "y entonces que pasa con todos los proyectos de agua de la zona diez del municipio"
+    )
 
 
 def test_no_context_no_change() -> None:

@@ -52,8 +52,10 @@ def test_every_resultado_pdmot_is_a_target(plan: Plan, document: str) -> None:
 def test_every_tematica_has_eje_objectives_lines_and_links(plan: Plan) -> None:
     for tematica in plan.tematicas:
         assert tematica.eje in plan.ejes
-        assert tematica.pnd and all(p.startswith("PND") for p in tematica.pnd)
-        assert tematica.ods and all(o.startswith("ODS") for o in tematica.ods)
+        assert tematica.pnd
+        assert all(p.startswith("PND") for p in tematica.pnd)
+        assert tematica.ods
+        assert all(o.startswith("ODS") for o in tematica.ods)
         assert any(o.tematica == tematica.id for o in plan.objectives)
         assert any(s.tematica == tematica.id for s in plan.strategic_lines)
     assert {t.eje for t in plan.tematicas} == set(plan.ejes)
@@ -79,7 +81,8 @@ def test_projects_one_to_seven_sum_to_the_stated_total(plan: Plan) -> None:
     in_total = [p for p in plan.projects if p.in_total]
     assert [p.number for p in in_total] == [1, 2, 3, 4, 5, 6, 7]
     assert sum(p.amount_2024 for p in in_total) == Decimal("18819178.00")
-    assert not plan.projects[-1].in_total and plan.projects[-1].snip == "287389"
+    assert not plan.projects[-1].in_total
+    assert plan.projects[-1].snip == "287389"
 
 
 @pytest.mark.parametrize(
@@ -109,7 +112,8 @@ def test_targets_keep_baseline_and_2032_value(plan: Plan) -> None:
         ("20,915,104 m³ producidos", 2021, "28,235,390 m³", 2032),
         ("19 Ha. permeables", 2021, "100 Ha. permeables", 2032),
     ]
-    assert by_text["95%"].baseline == "85%" and by_text["95%"].baseline_year == 2021
+    assert by_text["95%"].baseline == "85%"
+    assert by_text["95%"].baseline_year == 2021
     malnutrition = next(t for t in plan.targets if t.tematica == "hambre")
     assert malnutrition.target == "2.1x1000 niños <5 años"
 
@@ -118,16 +122,21 @@ def test_garbled_seguro_passage_is_kept_not_invented(plan: Plan) -> None:
     cut = next(t for t in plan.targets if "(cultura, deportes, recreación)" in t.text)
     assert cut.text.startswith("Para el 2032 en el municipio de Mixco se han …")
     assert cut.objective == "seguro-o3"
-    victims_line = next(s for s in plan.strategic_lines if s.text.startswith("Contribuir a la atención a víctimas"))
+    victims_line = next(
+        s for s in plan.strategic_lines if s.text.startswith("Contribuir a la atención a víctimas")
+    )
     actions = [a.text for a in plan.action_lines if a.strategic_line == victims_line.id]
     assert actions[0].startswith("Gestionar y contribuir con la coordinación interinstitucional")
 
 
 def test_institution_statements(plan: Plan) -> None:
     vision, mission, objective = (plan.statement(i) for i in ("vision", "mission", "institutional_objective"))
-    assert vision and "desarrollo integral sostenible" in vision.text
-    assert mission and mission.text.startswith("Somos una municipalidad")
-    assert objective and objective.text.startswith("Administrar con eficiencia")
+    assert vision
+    assert "desarrollo integral sostenible" in vision.text
+    assert mission
+    assert mission.text.startswith("Somos una municipalidad")
+    assert objective
+    assert objective.text.startswith("Administrar con eficiencia")
 
 
 def test_laws_keep_decree_numbers(plan: Plan) -> None:
@@ -138,7 +147,9 @@ def test_laws_keep_decree_numbers(plan: Plan) -> None:
 def test_records_cite_their_section(plan: Plan) -> None:
     assert plan.projects[0].section[0] == "V. Plan Operativo Anual 2024"
     assert plan.actors[0].section[-1].startswith("Análisis de actores")
-    assert all(t.section[-1] == next(x.name for x in plan.tematicas if x.id == t.tematica) for t in plan.targets)
+    assert all(
+        t.section[-1] == next(x.name for x in plan.tematicas if x.id == t.tematica) for t in plan.targets
+    )
 
 
 def _numbers_in(value: object) -> list[Decimal]:
@@ -147,7 +158,9 @@ def _numbers_in(value: object) -> list[Decimal]:
     if isinstance(value, int | float):
         return [Decimal(str(value))]
     if isinstance(value, str):
-        return [Decimal(n.replace(",", "")) for n in NUMBER.findall(value) if n.replace(",", "").replace(".", "")]
+        return [
+            Decimal(n.replace(",", "")) for n in NUMBER.findall(value) if n.replace(",", "").replace(".", "")
+        ]
     if isinstance(value, dict):
         return [n for v in value.values() for n in _numbers_in(v)]
     if isinstance(value, list):
@@ -188,7 +201,8 @@ def test_truncated_document_names_what_is_missing(document: str) -> None:
     cut = document[: document.index("IV. PLAN OPERATIVO MULTIANUAL 2024-2028\n\nCon")]
     with pytest.raises(PlanFormatError, match="IV, V") as caught:
         parse_plan(cut)
-    assert caught.value.where and caught.value.where.startswith("línea ")
+    assert caught.value.where
+    assert caught.value.where.startswith("línea ")
 
 
 def test_document_cut_inside_the_funding_table(document: str) -> None:
@@ -223,5 +237,6 @@ def test_a_second_edition_in_the_same_format_loads(document: str) -> None:
     edition = document.replace("242177", "342177").replace("4,441,894.00", "5,000,000.00")
     plan = parse_plan(edition)
     project = plan.project("342177")
-    assert project is not None and project.amount_2024 == Decimal("5000000.00")
+    assert project is not None
+    assert project.amount_2024 == Decimal("5000000.00")
     assert fold(project.name).startswith("construccion sistema de alcantarillado")

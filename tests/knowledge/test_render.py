@@ -17,12 +17,13 @@ class TagChecker(HTMLParser):
         self.stack: list[str] = []
         self.text = ""
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: ARG002
         assert tag in ALLOWED, tag
         self.stack.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        assert self.stack and self.stack.pop() == tag
+        assert self.stack
+        assert self.stack.pop() == tag
 
     def handle_data(self, data: str) -> None:
         self.text += data
@@ -40,7 +41,10 @@ def test_dynamic_strings_are_escaped() -> None:
     answer = Answer("<b>x</b> & y", (Fact("a<b", "c>d"), "5 > 3 & 2 < 4"), ("<i>item</i>",), source="s&p")
     (html,) = to_html(answer)
     text = parse(html)
-    assert "<b>x</b> & y" in text and "a<b: c>d" in text and "<i>item</i>" in text and "s&p" in text
+    assert "<b>x</b> & y" in text
+    assert "a<b: c>d" in text
+    assert "<i>item</i>" in text
+    assert "s&p" in text
 
 
 def test_long_answers_split_under_the_limit_without_breaking_tags() -> None:
@@ -60,5 +64,7 @@ def test_one_huge_block_is_cut_at_spaces_not_inside_entities() -> None:
 
 
 def test_plain_text_has_no_markup() -> None:
-    answer = Answer("Título", (Fact("Monto", "Q 1.00"),), ("uno",), sections=(("Más", ("dos",)),), source="Fuente")
+    answer = Answer(
+        "Título", (Fact("Monto", "Q 1.00"),), ("uno",), sections=(("Más", ("dos",)),), source="Fuente"
+    )
     assert to_plain(answer) == "Título\nMonto: Q 1.00\n• uno\nMás\n• dos\nFuente"
