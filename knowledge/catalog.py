@@ -137,3 +137,106 @@ COMMANDS = (
     ("plan", "Visión, misión y objetivo"),
     ("ayuda", "Cómo usar el bot"),
 )
+
+# Staff -----------------------------------------------------------------------------------------
+STAFF_ONLY = "Este comando es solo para el personal de la municipalidad."
+ADMIN_ONLY = "Solo un administrador puede cambiar quién es parte del personal."
+STATUS_LABELS = {
+    "planificado": "Planificado",
+    "en_ejecucion": "En ejecución",
+    "suspendido": "Suspendido",
+    "finalizado": "Finalizado",
+}
+STATUS_USAGE = (
+    "Uso: /estado SNIP estado [avance%] [nota]\n"
+    "Estados: planificado, en_ejecucion, suspendido, finalizado.\n"
+    "Ejemplo: /estado 242177 en ejecución 45% zanjeo terminado"
+)
+STATUS_BAD_SNIP = "No hay ningún proyecto con SNIP {snip} en el plan."
+STATUS_BAD_STATE = "No reconozco el estado «{state}». Use: planificado, en_ejecucion, suspendido o finalizado."
+STATUS_BAD_PROGRESS = "El avance debe ser un número de 0 a 100, por ejemplo 45%."
+STATUS_SAVED = "Listo: proyecto {snip} → {status}{progress}. Se avisará a {followers} chats que lo siguen."
+STATUS_CARD_TITLE = "Seguimiento (dato ingresado por el personal municipal)"
+STATUS_CARD_LINE = "{status}{progress} · actualizado el {date}"
+STATUS_NOTE = "Nota: {note}"
+STATUS_NONE = "Sin actualización del personal todavía."
+HISTORY_TITLE = "Historial del proyecto {snip}"
+HISTORY_EMPTY = "El proyecto {snip} no tiene actualizaciones del personal todavía."
+HISTORY_LINE = "{date}: {status}{progress}{note}"
+NOTIFY_STATUS = (
+    "🔔 <b>Proyecto SNIP {snip}</b>\n{name}\nNuevo estado: <b>{status}</b>{progress}\n{note}"
+    "<i>Dato ingresado por el personal municipal el {date}.</i>"
+)
+STAFF_USAGE = "Uso: /staff agregar ID o /staff quitar ID (el número de usuario de Telegram)."
+STAFF_ADDED = "Listo: {user_id} ahora es parte del personal."
+STAFF_ALREADY = "{user_id} ya era parte del personal."
+STAFF_REMOVED = "Listo: {user_id} ya no es parte del personal."
+STAFF_NOT_FOUND = "{user_id} no estaba en el personal."
+STAFF_LIST = "Personal con acceso: {ids}"
+STAFF_COMMANDS = (
+    ("estado", "Registrar estado y avance de un proyecto"),
+    ("historial", "Historial de un proyecto"),
+    ("anunciar", "Enviar un anuncio a una zona o a todos"),
+    ("reporte", "Lo que la gente pregunta y el estado de los envíos"),
+    ("exportar", "Estado de todos los proyectos en CSV"),
+    ("staff", "Agregar o quitar personal"),
+)
+
+SUBSCRIBE_USAGE = "Uso: /suscribir zona 6 o /suscribir proyecto 242177"
+UNSUBSCRIBE_USAGE = "Uso: /desuscribir zona 6 o /desuscribir proyecto 242177"
+SUBSCRIBED = "Listo, le avisaré de los cambios de {what}."
+ALREADY_SUBSCRIBED = "Ya sigue {what}."
+UNSUBSCRIBED = "Listo, ya no le avisaré de {what}."
+NOT_SUBSCRIBED = "No seguía {what}."
+SUBSCRIPTIONS_TITLE = "Lo que usted sigue"
+SUBSCRIPTIONS_EMPTY = "Todavía no sigue ninguna zona ni proyecto. Use el botón 🔔 Seguir o /suscribir zona 6."
+WHAT_ZONA = "la zona {n}"
+WHAT_PROJECT = "el proyecto {snip}"
+BTN_FOLLOW = "🔔 Seguir"
+BTN_REPORT = "📣 Reportar avance"
+FORGET_ASK = "¿Borrar todo lo que el bot guarda de este chat (suscripciones, preguntas, reportes)?"
+FORGET_DONE = "Listo, borré todo lo que guardaba de este chat."
+BTN_FORGET_YES = "Sí, borrar"
+BTN_CANCEL = "Cancelar"
+CANCELLED = "Cancelado, no se cambió nada."
+
+ANNOUNCE_USAGE = "Uso: /anunciar zona 6 texto del anuncio, o /anunciar todos texto del anuncio"
+ANNOUNCE_PREVIEW = "<b>Vista previa del anuncio</b> para {audience} ({count} destinatarios):\n\n{text}"
+ANNOUNCE_AUDIENCE_ALL = "todos"
+ANNOUNCE_AUDIENCE_ZONA = "la zona {n}"
+ANNOUNCE_HEADER = "📢 <b>Municipalidad de Mixco</b>\n"
+ANNOUNCE_NONE = "No hay destinatarios para {audience} todavía; no se envió nada."
+ANNOUNCE_QUEUED = "Enviando anuncio… Enviados 0 de {count}"
+ANNOUNCE_NOT_YOURS = "Solo quien preparó el anuncio puede enviarlo."
+BTN_SEND = "Enviar"
+
+REPORT_ASK = "Escriba lo que ve en la obra del proyecto {snip} (puede adjuntar una foto con texto)."
+REPORT_SAVED = "Gracias, su reporte del proyecto {snip} llegó al personal municipal."
+REPORT_LIMIT = "Ya envió {n} reportes hoy. Podrá enviar más mañana."
+REPORT_REVIEWED = "Reporte {id} marcado como revisado."
+FEEDBACK_THANKS = "¡Gracias por su opinión!"
+FEEDBACK_DUPLICATE = "Ya recibimos su opinión sobre esta respuesta."
+BTN_USEFUL = "👍"
+BTN_NOT_USEFUL = "👎"
+
+CSV_PREVIEW = "<b>Actualización masiva</b>: {ok} filas listas, {bad} rechazadas."
+CSV_ROW = "{snip} → {status}{progress}"
+CSV_REJECTED = "Línea {line}: {reason}"
+CSV_APPLIED = "Listo: se aplicaron {n} actualizaciones."
+CSV_NOTHING = "El archivo no tiene filas válidas; no se aplicó nada."
+CSV_TOO_BIG = "El archivo es demasiado grande (máximo 1 MB)."
+CSV_NOT_CSV = "Envíe un archivo .csv con columnas SNIP, estado, avance, nota."
+BTN_APPLY = "Aplicar"
+
+REPORT_TITLE = "Reporte para el personal"
+REPORT_UNANSWERED = "Preguntas sin respuesta (por zona):"
+REPORT_TOPICS = "Temas más consultados:"
+REPORT_FEEDBACK = "Opiniones: 👍 {up} · 👎 {down}"
+REPORT_SUBSCRIPTIONS = "Suscripciones:"
+REPORT_BROADCASTS = "Últimos envíos:"
+REPORT_LATE = "Proyectos atrasados o sin actualizar:"
+REPORT_GROUND = "Reportes de vecinos sin revisar:"
+REPORT_NOTHING = "Nada por ahora."
+LATE_PERIOD = "{snip}: su periodo terminaba en {year} y no está finalizado"
+LATE_STALE = "{snip}: sin actualización en {days} días"
+LATE_NEVER = "{snip}: nunca se ha actualizado"

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (the tables the migrations must match)
+import db.staff_models  # noqa: F401
 from db.migrate import MIGRATIONS_DIR, alembic_config, upgrade
 from db.models import PLAN_TABLES, PlanMeta
 from db.plan_store import load_plan, save_plan

@@ -1,0 +1,223 @@
+"""Decisions about staff input that need no Telegram and no database: parsing /estado and
+/anunciar, reading a status CSV, which projects are late, and the texts of notifications."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from html import escape
+
+from knowledge import catalog as t
+from knowledge.model import Plan, Project
+from knowledge.text import fold
+
+STATUS_ALIASES = {
+    "planificado": "planificado",
+    "planeado": "planificado",
+    "en_ejecucion": "en_ejecucion",
+    "en ejecucion": "en_ejecucion",
+    "ejecucion": "en_ejecucion",
+    "en_ejecución": "en_ejecucion",
+    "suspendido": "suspendido",
+    "detenido": "suspendido",
+    "finalizado": "finalizado",
+    "terminado": "finalizado",
+}
+PROGRESS = re.compile(r"^(\d{1,3})\s*%?$")
+STALE_DAYS = 60
+MAX_NOTE = 500
+MAX_ANNOUNCEMENT = 3500
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    snip: str
+    status: str
+    progress: int | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusView:
+    """A staff-entered status as the card shows it."""
+
+    status: str
+    progress: int | None
+    note: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    line: int
+    reason: str
+
+
+def status_label(status: str) -> str:
+    return t.STATUS_LABELS.get(status, status)
+
+
+def progress_text(progress: int | None) -> str:
+    return f" · {progress}%" if progress is not None else ""
+
+
+def normalise_status(text: str) -> str | None:
+    return STATUS_ALIASES.get(fold(text).replace("-", " ").strip())
+
+
+def parse_progress(text: str) -> int | str | None:
+    """45 or "45%" → 45; None when the text is no number; an error text when out of range."""
+    found = PROGRESS.match(text.strip())
+    if not found:
+        return None
+    value = int(found.group(1))
+    return value if 0 <= value <= 100 else t.STATUS_BAD_PROGRESS
+
+
+def parse_status_command(args: list[str], plan: Plan) -> StatusChange | str:
+    """``/estado 242177 en ejecución 45% nota…`` → StatusChange, or the error text to show."""
+    if len(args) < 2:
+        return t.STATUS_USAGE
+    snip = args[0]
+    if plan.project(snip) is None:
+        return t.STATUS_BAD_SNIP.format(snip=escape(snip[:20]))
+    status, rest = _status_and_rest(args[1:])
+    if status is None:
+        return t.STATUS_BAD_STATE.format(state=escape(" ".join(args[1:3])[:40]))
+    progress: int | None = None
+    if rest:
+        parsed = parse_progress(rest[0])
+        if isinstance(parsed, str):
+            return parsed
+        if parsed is not None:
+            progress, rest = parsed, rest[1:]
+    note = " ".join(rest).strip()[:MAX_NOTE] or None
+    return StatusChange(snip, status, progress, note)
+
+
+def _status_and_rest(words: list[str]) -> tuple[str | None, list[str]]:
+    """The status may be two words ("en ejecución")."""
+    if len(words) >= 2:
+        two = normalise_status(f"{words[0]} {words[1]}")
+        if two:
+            return two, words[2:]
+    return normalise_status(words[0]), words[1:]
+
+
+def parse_status_csv(text: str, plan: Plan) -> tuple[list[StatusChange], list[Rejected]]:
+    """Rows "SNIP, estado, avance, nota" (a header row is allowed); each bad row with its reason."""
+    changes: list[StatusChange] = []
+    rejected: list[Rejected] = []
+    seen: set[str] = set()
+    try:
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    for line_number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+        cells = [c.strip() for c in row]
+        if not any(cells) or (line_number == 1 and fold(cells[0]) == "snip"):
+            continue
+        result = _csv_row(cells, plan)
+        if isinstance(result, str):
+            rejected.append(Rejected(line_number, result))
+        elif result.snip in seen:
+            rejected.append(Rejected(line_number, f"SNIP {result.snip} repetido en el archivo"))
+        else:
+            seen.add(result.snip)
+            changes.append(result)
+    return changes, rejected
+
+
+def _csv_row(cells: list[str], plan: Plan) -> StatusChange | str:
+    if len(cells) < 2:
+        return "faltan columnas (SNIP, estado, avance, nota)"
+    snip, state = cells[0], cells[1]
+    if plan.project(snip) is None:
+        return f"no hay proyecto con SNIP {snip[:20]}"
+    status = normalise_status(state)
+    if status is None:
+        return f"estado «{state[:30]}» no reconocido"
+    progress: int | None = None
+    if len(cells) > 2 and cells[2]:
+        parsed = parse_progress(cells[2])
+        if parsed is None or isinstance(parsed, str):
+            return f"avance «{cells[2][:10]}» no es un número de 0 a 100"
+        progress = parsed
+    note = ",".join(cells[3:]).strip()[:MAX_NOTE] if len(cells) > 3 else ""
+    return StatusChange(snip, status, progress, note or None)
+
+
+def parse_announcement(args: list[str]) -> tuple[str, str] | str:
+    """``zona 6 texto…`` → ("zona:6", texto); ``todos texto…`` → ("todos", texto); else usage."""
+    if len(args) >= 3 and fold(args[0]) == "zona" and args[1].isdigit() and 1 <= int(args[1]) <= 11:
+        audience, words = f"zona:{int(args[1])}", args[2:]
+    elif len(args) >= 2 and fold(args[0]) == "todos":
+        audience, words = "todos", args[1:]
+    else:
+        return t.ANNOUNCE_USAGE
+    text = " ".join(words).strip()
+    return (audience, text[:MAX_ANNOUNCEMENT]) if text else t.ANNOUNCE_USAGE
+
+
+def audience_label(audience: str) -> str:
+    if audience.startswith("zona:"):
+        return t.ANNOUNCE_AUDIENCE_ZONA.format(n=audience.split(":", 1)[1])
+    return t.ANNOUNCE_AUDIENCE_ALL
+
+
+def announcement_html(text: str) -> str:
+    return t.ANNOUNCE_HEADER + escape(text)
+
+
+def status_notification_html(project: Project, change: StatusChange, when: datetime) -> str:
+    note = f"{t.STATUS_NOTE.format(note=escape(change.note))}\n" if change.note else ""
+    return t.NOTIFY_STATUS.format(
+        snip=project.snip,
+        name=escape(project.name),
+        status=escape(status_label(change.status)),
+        progress=escape(progress_text(change.progress)),
+        note=note,
+        date=format_date(when),
+    )
+
+
+def status_lines(view: StatusView | None) -> tuple[str, ...]:
+    if view is None:
+        return (t.STATUS_NONE,)
+    lines = [
+        t.STATUS_CARD_LINE.format(
+            status=status_label(view.status), progress=progress_text(view.progress), date=format_date(view.at)
+        )
+    ]
+    if view.note:
+        lines.append(t.STATUS_NOTE.format(note=view.note))
+    return tuple(lines)
+
+
+def format_date(when: datetime | date) -> str:
+    return when.strftime("%d/%m/%Y")
+
+
+def late_projects(plan: Plan, statuses: dict[str, StatusView], today: date) -> list[str]:
+    """Projects past the end year of their multi-year period and not finished, or not updated
+    by staff for 60 days (or never)."""
+    late = []
+    for project in plan.projects:
+        view = statuses.get(project.snip)
+        period = project.period
+        finished = view is not None and view.status == "finalizado"
+        if period and period[1] < today.year and not finished:
+            late.append(t.LATE_PERIOD.format(snip=project.snip, year=period[1]))
+        elif view is None:
+            late.append(t.LATE_NEVER.format(snip=project.snip))
+        elif not finished and (today - view.at.date()).days > STALE_DAYS:
+            late.append(t.LATE_STALE.format(snip=project.snip, days=(today - view.at.date()).days))
+    return late
+
+
+def thousands(n: int) -> str:
+    """1200 → "1.200" (Guatemala writes thousands with a point in prose)."""
+    return f"{n:,}".replace(",", ".")

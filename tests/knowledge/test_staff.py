@@ -1,0 +1,109 @@
+"""Staff input parsing and the decisions around it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from knowledge.ingest import load_bundled_plan
+from knowledge.model import Plan
+from knowledge.staff import (
+    StatusChange,
+    StatusView,
+    late_projects,
+    parse_announcement,
+    parse_status_command,
+    parse_status_csv,
+    status_notification_html,
+    thousands,
+)
+
+
+@pytest.fixture(scope="module")
+def plan() -> Plan:
+    return load_bundled_plan()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ("242177 en ejecución 45% zanjeo terminado", StatusChange("242177", "en_ejecucion", 45, "zanjeo terminado")),
+        ("242177 en_ejecucion", StatusChange("242177", "en_ejecucion", None, None)),
+        ("206148 FINALIZADO 100", StatusChange("206148", "finalizado", 100, None)),
+        ("206148 suspendido falta de fondos", StatusChange("206148", "suspendido", None, "falta de fondos")),
+    ],
+)
+def test_status_command(plan: Plan, args: str, expected: StatusChange) -> None:
+    assert parse_status_command(args.split(), plan) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ("", "Uso: /estado"),
+        ("242177", "Uso: /estado"),
+        ("999999 finalizado", "No hay ningún proyecto con SNIP 999999"),
+        ("242177 volando", "No reconozco el estado «volando"),
+        ("242177 finalizado 150%", "El avance debe ser un número de 0 a 100"),
+        ("<b>1</b> finalizado", "SNIP &lt;b&gt;1&lt;/b&gt;"),
+    ],
+)
+def test_status_command_errors(plan: Plan, args: str, message: str) -> None:
+    result = parse_status_command(args.split(), plan)
+    assert isinstance(result, str)
+    assert message in result
+
+
+def test_status_csv_reports_each_bad_row(plan: Plan) -> None:
+    text = (
+        "SNIP,estado,avance,nota\n"
+        "242177,en ejecución,45,zanjeo\n"
+        "999999,finalizado,,\n"
+        "206148,volando,10,\n"
+        "276227,finalizado,abc,\n"
+        "242177,finalizado,100,repetido\n"
+        "\n"
+        "287389\n"
+        "297669;suspendido\n"
+    )
+    changes, rejected = parse_status_csv(text, plan)
+    assert changes == [StatusChange("242177", "en_ejecucion", 45, "zanjeo")]
+    assert [(r.line, r.reason.split()[0]) for r in rejected] == [
+        (3, "no"), (4, "estado"), (5, "avance"), (6, "SNIP"), (8, "faltan"), (9, "faltan"),
+    ]
+
+
+def test_announcement_audiences() -> None:
+    assert parse_announcement("zona 6 Corte de agua el lunes".split()) == ("zona:6", "Corte de agua el lunes")
+    assert parse_announcement("todos Feria el sábado".split()) == ("todos", "Feria el sábado")
+    for bad in ("zona 12 hola", "zona 6", "todos", "vecinos hola", ""):
+        assert isinstance(parse_announcement(bad.split()), str)
+        assert "Uso: /anunciar" in str(parse_announcement(bad.split()))
+
+
+def test_notification_escapes_staff_text(plan: Plan) -> None:
+    project = plan.project("242177")
+    assert project is not None
+    html = status_notification_html(project, StatusChange("242177", "en_ejecucion", 45, "<b>x</b> & y"),
+                                    datetime(2026, 11, 25, tzinfo=UTC))
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in html and "En ejecución" in html and "25/11/2026" in html
+
+
+def test_late_projects(plan: Plan) -> None:
+    recent = datetime(2026, 11, 1, tzinfo=UTC)
+    statuses = {
+        "242177": StatusView("en_ejecucion", 50, None, recent),  # period 2021-2024 → late in 2026
+        "276227": StatusView("finalizado", 100, None, recent),  # finished: not late
+        "206148": StatusView("en_ejecucion", 10, None, datetime(2026, 1, 1, tzinfo=UTC)),  # stale
+    }
+    late = late_projects(plan, statuses, date(2026, 11, 25))
+    assert any(line.startswith("242177: su periodo terminaba en 2024") for line in late)
+    assert not any(line.startswith("276227") for line in late)
+    assert any(line.startswith("206148: sin actualización en 328 días") for line in late)
+    assert any(line.startswith("287389: nunca") for line in late)
+
+
+def test_thousands_use_a_point() -> None:
+    assert thousands(1200) == "1.200"
+    assert thousands(5000000) == "5.000.000"
