@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from bot.settings import Settings
 from bot.storage import Storage, current_plan, open_storage, read_plan_file, replace_plan
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         "file", nargs="?", type=Path, help="plan document (.txt) or JSON export; default: bundled"
     )
     sub.add_parser("export", help="print the whole plan as JSON (accepted back by load)")
+    sub.add_parser("chat", help="talk to the bot in this terminal, without a token")
     return parser
 
 
@@ -134,6 +135,20 @@ def load_settings() -> Settings | None:
         return None
 
 
+def run_terminal_chat(settings: Settings) -> int:
+    from bot.app import build_application
+    from bot.terminal import TerminalRequest, run_chat
+
+    logging.getLogger().setLevel(logging.WARNING)
+    request = TerminalRequest()
+    local = settings.model_copy(
+        update={"telegram_token": SecretStr("1:terminal-chat-without-a-real-token-000")}
+    )
+    application = build_application(local, request=request, concurrent_updates=1, run_outbox=False)
+    asyncio.run(run_chat(application, request))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     # python-telegram-bot 22: report RetryAfter.retry_after as a timedelta (the coming default).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -149,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(cmd_load(settings, args))
     if args.command == "export":
         return asyncio.run(cmd_export(settings))
+    if args.command == "chat":
+        return run_terminal_chat(settings)
     if args.command == "run":
         from bot.app import run_polling
 

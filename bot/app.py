@@ -3,16 +3,23 @@ the handlers; services open in ``post_init`` and close in ``post_shutdown``."""
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
+import secrets
+import socket
 import sys
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 import handlers
+from bot.outbox import OutboxWorker
 from bot.settings import Settings
 from bot.storage import Storage, current_plan, open_storage
+from db.staff_store import list_staff
 from handlers.context import BotData
 from knowledge import catalog as t
 from knowledge.answers import Answerer
@@ -22,11 +29,17 @@ PlanBotApplication = Application  # type: ignore[type-arg]
 
 
 def build_application(
-    settings: Settings, *, request: BaseRequest | None = None, concurrent_updates: int = 8
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    concurrent_updates: int = 8,
+    run_outbox: bool = True,
 ) -> PlanBotApplication:
-    """The bot, ready to start. ``request`` replaces the HTTP transport (the terminal chat uses it)."""
+    """The bot, ready to start. ``request`` replaces the HTTP transport (the terminal chat uses it);
+    ``run_outbox`` starts the delivery worker for broadcasts and notifications in this process."""
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
     storage: list[Storage] = []
+    workers: list[OutboxWorker] = []
 
     async def post_init(application: PlanBotApplication) -> None:
         opened = await open_storage(settings.database_url)
@@ -35,9 +48,20 @@ def build_application(
         data.sessionmaker = opened.sessionmaker
         data.answerer = Answerer(await current_plan(opened))
         data.query_log_salt = settings.query_log_salt.get_secret_value()
+        data.admin_ids = settings.admin_ids
+        gc.freeze()  # the index is built and lives as long as the process: keep it out of GC passes
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in t.COMMANDS])
+        await set_staff_menus(application, opened)
+        if run_outbox:
+            worker = OutboxWorker(
+                application.bot, opened.sessionmaker, rate=settings.broadcast_rate, owner=worker_id()
+            )
+            await worker.start()
+            workers.append(worker)
 
     async def post_shutdown(_application: PlanBotApplication) -> None:
+        for worker in workers:
+            await worker.stop()
         for opened in storage:
             await opened.close()
 
@@ -45,6 +69,7 @@ def build_application(
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_api_base_url.rstrip("/"))
+        .base_file_url(file_base_url(settings.telegram_api_base_url))
         .context_types(ContextTypes(bot_data=BotData))
         .concurrent_updates(concurrent_updates)
         .post_init(post_init)
@@ -57,6 +82,31 @@ def build_application(
     application = builder.build()
     handlers.register(application)
     return application
+
+
+def file_base_url(api_base_url: str) -> str:
+    """Where files are downloaded: ``…/bot`` → ``…/file/bot`` (Telegram's and its emulators' layout)."""
+    base = api_base_url.rstrip("/")
+    return f"{base[: -len('/bot')]}/file/bot" if base.endswith("/bot") else f"{base}/file"
+
+
+def worker_id() -> str:
+    """Unique per process: outbox leases name their owner."""
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+async def set_staff_menus(application: PlanBotApplication, storage: Storage) -> None:
+    """Staff see their commands in their own private chat (a per-chat scope); residents never do."""
+    async with storage.sessionmaker() as session:
+        members = await list_staff(session=session)
+    commands = [BotCommand(name, text) for name, text in (*t.COMMANDS, *t.STAFF_COMMANDS)]
+    for user_id in {*application.bot_data.admin_ids, *(m.user_id for m in members)}:
+        try:
+            await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id))
+        except (BadRequest, Forbidden):
+            log.info(
+                "no private chat with staff member %s yet; their menu is set when they are added", user_id
+            )
 
 
 def run_polling(settings: Settings) -> int:

@@ -43,18 +43,21 @@ async def log_query(
     confident: bool,
     zona: int | None,
     matches: list[str],
-) -> None:
-    session.add(
-        QueryLogRow(
-            chat_hash=chat_hash,
-            question=question[:1000],
-            answer_kind=answer_kind[:40],
-            confident=confident,
-            zona=zona,
-            matches=matches[:5],
-            asked_at=datetime.now(UTC),
-        )
+) -> int:
+    """Log one question; returns its id (feedback buttons refer to it)."""
+    row = QueryLogRow(
+        chat_hash=chat_hash,
+        question=question[:1000],
+        answer_kind=answer_kind[:40],
+        confident=confident,
+        zona=zona,
+        matches=matches[:5],
+        asked_at=datetime.now(UTC),
     )
+    session.add(row)
+    await session.flush()
+    assert row.id is not None
+    return row.id
 
 
 async def prune_query_log(*, session: AsyncSession, keep_days: int) -> int:
@@ -62,6 +65,12 @@ async def prune_query_log(*, session: AsyncSession, keep_days: int) -> int:
     cutoff = datetime.now(UTC) - timedelta(days=keep_days)
     result = await session.exec(delete(QueryLogRow).where(col(QueryLogRow.asked_at) < cutoff))
     return int(result.rowcount or 0)
+
+
+async def queries_since(*, session: AsyncSession, days: int) -> list[QueryLogRow]:
+    cutoff = datetime.now(UTC) - timedelta(days=days)
+    result = await session.exec(select(QueryLogRow).where(col(QueryLogRow.asked_at) >= cutoff))
+    return list(result.all())
 
 
 async def recent_queries(*, session: AsyncSession, limit: int = 100) -> list[QueryLogRow]:

@@ -64,7 +64,7 @@ def _make_parent_folder(url: URL) -> None:
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
-    """Pragmas on every new connection, and real BEGIN so that transactions (DDL too) are atomic.
+    """Pragmas on every new connection, and a real BEGIN so that transactions (DDL too) are atomic.
 
     pysqlite (under aiosqlite) otherwise opens transactions lazily and never around DDL, which
     breaks transactional migrations and SAVEPOINTs; this is SQLAlchemy's documented recipe.
@@ -83,4 +83,8 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock up front. A deferred transaction that reads and then
+        # writes fails at once with "database is locked" when another connection wrote in between
+        # (SQLite cannot upgrade a stale read snapshot, and busy_timeout does not apply); an
+        # immediate one simply waits its turn. Transactions here are short, so serialising is cheap.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -297,3 +297,10 @@ async def recent_broadcasts(*, session: AsyncSession, limit: int = 5) -> list[Br
         select(Broadcast).where(Broadcast.state != "draft").order_by(col(Broadcast.id).desc()).limit(limit)
     )
     return list(result.all())
+
+
+async def feedback_counts(*, session: AsyncSession) -> tuple[int, int]:
+    """(useful, not useful) votes."""
+    result = await session.exec(select(Feedback.useful, func.count()).group_by(col(Feedback.useful)))
+    counts = dict(result.all())
+    return int(counts.get(True, 0)), int(counts.get(False, 0))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import buttons, commands, inline, messages
+from handlers import buttons, commands, follow, inline, messages, staff
 from handlers.errors import on_error
 
 GROUP_MAIN = 0
@@ -14,11 +14,12 @@ GROUP_MAIN = 0
 def register(application: Application) -> None:  # type: ignore[type-arg]
     """All handlers share one group, so the first that matches an update handles it:
 
-    1. commands (/start with deep links, /zona …) — before free text, which excludes commands anyway;
-    2. button presses;
-    3. inline queries;
-    4. free text and non-text messages (private chats; groups only when addressed).
+    1. resident commands (/start with deep links, /zona …);
+    2. staff commands and the staff's CSV documents (each checks the role itself);
+    3. following, /olvidarme, and photos sent as ground reports;
+    4. button presses; 5. inline queries;
+    6. free text and non-text messages (private chats; groups only when addressed).
     """
-    for module in (commands, buttons, inline, messages):
+    for module in (commands, staff, follow, buttons, inline, messages):
         application.add_handlers(module.HANDLERS, group=GROUP_MAIN)
     application.add_error_handler(on_error)

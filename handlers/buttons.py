@@ -1,15 +1,19 @@
-"""Button presses: every callback is validated; stale or forged data gets a polite line."""
+"""Button presses: every callback is validated; stale or forged data gets a polite line, and
+staff buttons check the role again on every press."""
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update, User
 from telegram.ext import CallbackQueryHandler
 
-from handlers.commands import send_action, send_photo
+from handlers import follow, staff
+from handlers.commands import send_photo
 from handlers.context import Context
-from handlers.replies import action_from_callback, zona_picker
+from handlers.replies import action_from_callback, send_action, zona_picker
 from knowledge import catalog as t
 from knowledge.charts import zona_chart
+
+STAFF_VERBS = frozenset({"estado", "enviar", "cancelar", "aplicar", "descartar", "revisar"})
 
 
 async def button(update: Update, context: Context) -> None:
@@ -18,16 +22,52 @@ async def button(update: Update, context: Context) -> None:
         return
     action = action_from_callback(query.data)
     message = query.message
-    if action is None or not isinstance(message, Message):
+    if action is None or not isinstance(message, Message) or query.from_user is None:
         await query.answer(t.STALE_BUTTON)
         return
-    await query.answer()
+    verb, _, arg = action.partition(":")
+    if verb in STAFF_VERBS:
+        await staff_button(query, message, context, verb, arg)
+    elif verb == "fb":
+        query_id, useful = arg.split(":")
+        await query.answer(await follow.feedback(message, context, int(query_id), useful == "1"))
+    else:
+        await query.answer()
+        await resident_button(message, query.from_user, context, action)
+
+
+async def resident_button(message: Message, user: User, context: Context, action: str) -> None:
+    verb, _, arg = action.partition(":")
     if action == "zonas":
         await message.reply_text(t.ZONA_PICK, reply_markup=zona_picker(), do_quote=False)
-    elif action.startswith("grafico:zona:"):
-        await send_zona_chart(message, context, int(action.rsplit(":", 1)[1]))
+    elif verb == "grafico":
+        await send_zona_chart(message, context, int(arg.rsplit(":", 1)[1]))
+    elif verb == "seguir":
+        kind, key = arg.split(":")
+        await follow.follow(message, context, kind, key)
+    elif verb == "reportar":
+        await follow.start_report(message, user, context, arg)
+    elif verb == "olvidar":
+        await follow.forget_confirmed(message, context, arg == "si")
     else:
         await send_action(message, context, action)
+
+
+async def staff_button(query: CallbackQuery, message: Message, context: Context, verb: str, arg: str) -> None:
+    user_id = query.from_user.id
+    if await staff.role_of(context, user_id) is None:
+        await query.answer(t.STAFF_ONLY)
+        return
+    await query.answer()
+    if verb == "estado":
+        snip, status = arg.split(":")
+        await staff.status_button(message, context, user_id, snip, status)
+    elif verb in ("enviar", "cancelar"):
+        await staff.confirm_announcement(message, context, user_id, int(arg), send=verb == "enviar")
+    elif verb in ("aplicar", "descartar"):
+        await staff.confirm_csv(message, context, user_id, int(arg), apply=verb == "aplicar")
+    elif verb == "revisar":
+        await staff.review_report(message, context, user_id, int(arg))
 
 
 async def send_zona_chart(message: Message, context: Context, zona: int) -> None:

@@ -11,7 +11,7 @@ from telegram.constants import ParseMode
 from telegram.ext import CommandHandler
 
 from handlers.context import Context
-from handlers.replies import ACTION, answer_for_action, answer_question, send_answer, zona_picker
+from handlers.replies import ACTION, answer_for_action, answer_question, send_action, send_answer, zona_picker
 from knowledge import catalog as t
 from knowledge.charts import funding_chart
 from knowledge.text import find_snips, fold
@@ -69,13 +69,6 @@ async def start(update: Update, context: Context) -> None:
     await message.reply_text(
         t.WELCOME.format(plan=t.PLAN_NAME), reply_markup=welcome_keyboard(), do_quote=False
     )
-
-
-async def send_action(message: Message, context: Context, action: str) -> None:
-    _, answerer = context.bot_data.services()
-    answer = answer_for_action(answerer, action)
-    if answer is not None:
-        await send_answer(message, answer)
 
 
 async def help_command(update: Update, context: Context) -> None:

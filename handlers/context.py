@@ -21,6 +21,7 @@ class BotData:
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
     answerer: Answerer | None = None
     query_log_salt: str = ""
+    admin_ids: tuple[int, ...] = ()
     photo_cache: dict[str, str] = field(default_factory=dict)
     """Telegram file_id of each chart already uploaded, by chart key."""
 

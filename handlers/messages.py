@@ -3,11 +3,14 @@ messages the bot cannot read."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import Message, MessageEntity, Update
 from telegram.ext import MessageHandler, filters
 
 from handlers.context import Context
-from handlers.replies import answer_question
+from handlers.follow import maybe_ground_report
+from handlers.replies import answer_question, send_answer
 from knowledge import catalog as t
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE
@@ -30,19 +33,21 @@ async def private_text(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
+    if await maybe_ground_report(update, context):
+        return
     await answer_question(message, context, message.text)
 
 
 def addressed_text(message: Message, bot_username: str, bot_id: int) -> str | None:
     """In a group: the question when the message mentions the bot or replies to it, else None."""
     text = message.text or ""
-    reply = message.reply_to_message
-    if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
-        return text
     mention = f"@{bot_username}".lower()
     for entity, value in message.parse_entities([MessageEntity.MENTION]).items():
         if value.lower() == mention:
             return (text[: entity.offset] + text[entity.offset + entity.length :]).strip()
+    reply = message.reply_to_message
+    if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
+        return text
     return None
 
 
@@ -51,8 +56,19 @@ async def group_text(update: Update, context: Context) -> None:
     if message is None or not message.text:
         return
     question = addressed_text(message, context.bot.username, context.bot.id)
-    if question:
+    if question and not await maybe_ground_report(update, context):
         await answer_question(message, context, question)
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """A command the bot does not have ("/zonas", "/zona6"): say so and show what it can do."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    _, answerer = context.bot_data.services()
+    command = message.text.split()[0].split("@")[0]
+    answer = answerer.help_answer()
+    await send_answer(message, replace(answer, title=t.UNKNOWN_COMMAND.format(command=command)))
 
 
 async def non_text(update: Update, _context: Context) -> None:
@@ -72,4 +88,5 @@ HANDLERS = [
         group_text,
     ),
     MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & NON_TEXT, non_text),
+    MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & filters.COMMAND, unknown_command),
 ]

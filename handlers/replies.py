@@ -1,26 +1,35 @@
-"""From an Answer to Telegram messages: HTML chunks, follow-up buttons, the query log."""
+"""From an Answer to Telegram messages: HTML chunks, buttons, the query log, staff status."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 
 from db.chat_store import get_chat_context, log_query, save_chat_context
+from db.staff_store import current_status, get_role, touch_recipient
 from handlers.context import Context
 from knowledge import catalog as t
 from knowledge.answers import Answer, Answerer, FollowUp
 from knowledge.followup import context_after, resolve
 from knowledge.render import to_html
+from knowledge.staff import StatusView, status_lines
+from knowledge.text import find_zonas, fold
 
 CALLBACK_MAX_BYTES = 64
+ZONA = r"(?:[1-9]|1[01])"
+SNIP = r"\d{6}"
 ACTION = re.compile(
-    r"^(?:zona:(?:[1-9]|1[01])|proyecto:\d{6}|tema:[a-z0-9-]{1,40}|metas:[a-z0-9-]{1,40}|"
-    r"lista:(?:projects|funding|tematicas|targets)|zonas|plan|ayuda|grafico:zona:(?:[1-9]|1[01]))$"
+    rf"^(?:zona:{ZONA}|proyecto:{SNIP}|tema:[a-z0-9-]{{1,40}}|metas:[a-z0-9-]{{1,40}}|"
+    rf"lista:(?:projects|funding|tematicas|targets)|zonas|plan|ayuda|grafico:zona:{ZONA}|"
+    rf"seguir:(?:zona:{ZONA}|proyecto:{SNIP})|reportar:{SNIP}|fb:\d{{1,12}}:[01]|olvidar:(?:si|no)|"
+    rf"estado:{SNIP}:(?:planificado|en_ejecucion|suspendido|finalizado)|"
+    rf"(?:enviar|cancelar|aplicar|descartar|revisar):\d{{1,12}})$"
 )
 """Every action a button may carry. Anything else in callback data is stale or forged."""
 BUTTONS_PER_ROW = 2
@@ -39,34 +48,51 @@ def action_from_callback(data: str | None) -> str | None:
     return action if ACTION.match(action) else None
 
 
-def keyboard(follow_ups: Sequence[FollowUp]) -> InlineKeyboardMarkup | None:
-    buttons = [
-        InlineKeyboardButton(f.label[:60], callback_data=data)
-        for f in follow_ups
-        if (data := callback_for(f.action)) is not None
-    ]
-    if not buttons:
-        return None
+def button(label: str, action: str) -> InlineKeyboardButton:
+    data = callback_for(action)
+    if data is None:
+        raise ValueError(f"not a valid button action: {action!r}")
+    return InlineKeyboardButton(label[:60], callback_data=data)
+
+
+def keyboard(
+    follow_ups: Sequence[FollowUp], extra_rows: Sequence[Sequence[InlineKeyboardButton]] = ()
+) -> InlineKeyboardMarkup | None:
+    buttons = [button(f.label, f.action) for f in follow_ups if callback_for(f.action) is not None]
     rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
-    return InlineKeyboardMarkup(rows)
+    rows.extend(list(row) for row in extra_rows if row)
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def zona_picker() -> InlineKeyboardMarkup:
-    buttons = [InlineKeyboardButton(str(n), callback_data=f"a|zona:{n}") for n in range(1, 12)]
+    buttons = [button(str(n), f"zona:{n}") for n in range(1, 12)]
     return InlineKeyboardMarkup([buttons[0:4], buttons[4:8], buttons[8:11]])
 
 
-def with_chart(answer: Answer) -> tuple[FollowUp, ...]:
-    """A zona with projects also offers its chart."""
-    if answer.kind == "zona" and answer.zona and answer.matches:
-        return (*answer.follow_ups, FollowUp(t.BTN_CHART, f"grafico:zona:{answer.zona}"))
-    return answer.follow_ups
+def extra_follow_ups(answer: Answer) -> tuple[FollowUp, ...]:
+    """Buttons every zona or project answer offers: its chart, following it, reporting on it."""
+    extra: list[FollowUp] = []
+    if answer.kind == "zona" and answer.zona:
+        if answer.matches:
+            extra.append(FollowUp(t.BTN_CHART, f"grafico:zona:{answer.zona}"))
+        extra.append(FollowUp(t.BTN_FOLLOW, f"seguir:zona:{answer.zona}"))
+    snip = project_snip(answer)
+    if answer.kind == "project" and snip:
+        extra.append(FollowUp(t.BTN_FOLLOW, f"seguir:proyecto:{snip}"))
+        extra.append(FollowUp(t.BTN_REPORT, f"reportar:{snip}"))
+    return (*answer.follow_ups, *extra)
 
 
-async def send_answer(message: Message, answer: Answer) -> list[Message]:
+def project_snip(answer: Answer) -> str | None:
+    return next((m.id.split(":", 1)[1] for m in answer.matches[:1] if m.kind == "project"), None)
+
+
+async def send_answer(
+    message: Message, answer: Answer, extra_rows: Sequence[Sequence[InlineKeyboardButton]] = ()
+) -> list[Message]:
     """Send the answer as one or more HTML messages; buttons go under the last one."""
     chunks = to_html(answer)
-    markup = keyboard(with_chart(answer))
+    markup = keyboard(extra_follow_ups(answer), extra_rows)
     sent = []
     for n, chunk in enumerate(chunks):
         last = n == len(chunks) - 1
@@ -86,6 +112,16 @@ def chat_hash(chat_id: int, salt: str) -> str:
     return hashlib.sha256(f"{salt}:{chat_id}".encode()).hexdigest()
 
 
+async def with_staff_status(session: AsyncSession, answer: Answer) -> Answer:
+    """A project card also shows what staff recorded, apart from the plan's figures."""
+    snip = project_snip(answer)
+    if answer.kind != "project" or snip is None:
+        return answer
+    row = await current_status(session=session, snip=snip)
+    view = StatusView(row.status, row.progress, row.note, row.created_at) if row else None
+    return replace(answer, sections=(*answer.sections, (t.STATUS_CARD_TITLE, status_lines(view))))
+
+
 async def answer_question(message: Message, context: Context, text: str) -> None:
     """A free-text question: resolve follow-ups from the chat's context, answer, log, reply."""
     sessionmaker, answerer = context.bot_data.services()
@@ -93,30 +129,68 @@ async def answer_question(message: Message, context: Context, text: str) -> None
     async with sessionmaker() as session:
         previous = await get_chat_context(session=session, chat_id=chat_id)
         question = resolve(text, previous)
-        answer = answerer.answer(question)
-        await record(session, context, chat_id, question, answer)
+        answer = await with_staff_status(session, answerer.answer(question))
+        query_id = await record(session, context, message, question, answer)
+        staff_view = await is_staff_viewing_project(session, context, message, answer)
         await session.commit()
-    await send_answer(message, answer)
+    rows = [[button(t.BTN_USEFUL, f"fb:{query_id}:1"), button(t.BTN_NOT_USEFUL, f"fb:{query_id}:0")]]
+    snip = project_snip(answer)
+    if staff_view and snip:
+        rows.extend(status_rows(snip))
+    await send_answer(message, answer, rows if answer.confident else ())
+
+
+async def is_staff_viewing_project(
+    session: AsyncSession, context: Context, message: Message, answer: Answer
+) -> bool:
+    """Staff see status buttons under a project card, in their private chat only."""
+    user = message.from_user
+    if answer.kind != "project" or user is None or message.chat.type != "private":
+        return False
+    return await get_role(session=session, user_id=user.id, admin_ids=context.bot_data.admin_ids) is not None
+
+
+def status_rows(snip: str) -> list[list[InlineKeyboardButton]]:
+    buttons = [button(label, f"estado:{snip}:{status}") for status, label in t.STATUS_LABELS.items()]
+    return [buttons[:2], buttons[2:]]
 
 
 async def record(
-    session: AsyncSession, context: Context, chat_id: int, question: str, answer: Answer
-) -> None:
-    """Log the question (chat hashed) and keep the chat's context for follow-ups."""
-    snip = next((m.id.split(":", 1)[1] for m in answer.matches[:1] if m.kind == "project"), None)
-    await log_query(
+    session: AsyncSession, context: Context, message: Message, question: str, answer: Answer
+) -> int:
+    """Log the question (chat hashed), remember the chat, keep its context for follow-ups."""
+    chat_id = message.chat_id
+    query_id = await log_query(
         session=session,
         chat_hash=chat_hash(chat_id, context.bot_data.query_log_salt),
         question=question,
         answer_kind=answer.kind,
         confident=answer.confident,
-        zona=answer.zona,
+        zona=answer.zona if answer.zona is not None else next(iter(_zonas_named(question)), None),
         matches=[m.id for m in answer.matches],
     )
+    await touch_recipient(session=session, chat_id=chat_id, is_group=message.chat.type != "private")
     if answer.confident:
-        await save_chat_context(
-            session=session, chat_id=chat_id, context=context_after(question, answer.zona, snip)
-        )
+        context_now = context_after(question, answer.zona, project_snip(answer))
+        await save_chat_context(session=session, chat_id=chat_id, context=context_now)
+    return query_id
+
+
+def _zonas_named(question: str) -> list[int]:
+    return [z.number for z in find_zonas(fold(question))]
+
+
+async def send_action(message: Message, context: Context, action: str) -> None:
+    """Send the answer a button, deep link or command stands for."""
+    sessionmaker, answerer = context.bot_data.services()
+    answer = answer_for_action(answerer, action)
+    if answer is None:
+        await message.reply_text(t.STALE_BUTTON, do_quote=False)
+        return
+    if answer.kind == "project":
+        async with sessionmaker() as session:
+            answer = await with_staff_status(session, answer)
+    await send_answer(message, answer)
 
 
 def answer_for_action(answerer: Answerer, action: str) -> Answer | None:

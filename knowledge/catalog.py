@@ -16,6 +16,7 @@ WELCOME = (
     "Puede escribir como le salga, por ejemplo: «proyectos zona 6» o «meta de basura»."
 )
 HELP_TITLE = "¿En qué le puedo ayudar?"
+UNKNOWN_COMMAND = "No conozco el comando {command}. ¿En qué le puedo ayudar?"
 HELP_LINES = (
     "Escríbame su pregunta con sus propias palabras, por ejemplo:",
     "• «¿Qué obras hay en la zona 10?»",
@@ -153,7 +154,9 @@ STATUS_USAGE = (
     "Ejemplo: /estado 242177 en ejecución 45% zanjeo terminado"
 )
 STATUS_BAD_SNIP = "No hay ningún proyecto con SNIP {snip} en el plan."
-STATUS_BAD_STATE = "No reconozco el estado «{state}». Use: planificado, en_ejecucion, suspendido o finalizado."
+STATUS_BAD_STATE = (
+    "No reconozco el estado «{state}». Use: planificado, en_ejecucion, suspendido o finalizado."
+)
 STATUS_BAD_PROGRESS = "El avance debe ser un número de 0 a 100, por ejemplo 45%."
 STATUS_SAVED = "Listo: proyecto {snip} → {status}{progress}. Se avisará a {followers} chats que lo siguen."
 STATUS_CARD_TITLE = "Seguimiento (dato ingresado por el personal municipal)"
@@ -237,6 +240,10 @@ REPORT_BROADCASTS = "Últimos envíos:"
 REPORT_LATE = "Proyectos atrasados o sin actualizar:"
 REPORT_GROUND = "Reportes de vecinos sin revisar:"
 REPORT_NOTHING = "Nada por ahora."
+REPORT_ASKED = "{zona}: «{question}» ({n} veces)"
+REPORT_COUNTED = "{text} ({n} veces)"
+REPORT_BROADCAST_LINE = "{date} · {audience}: {sent} enviados, {failed} no entregados, {pending} pendientes"
+REPORT_GROUND_LINE = "#{id} · proyecto {snip} · {date}: {text}"
 LATE_PERIOD = "{snip}: su periodo terminaba en {year} y no está finalizado"
 LATE_STALE = "{snip}: sin actualización en {days} días"
 LATE_NEVER = "{snip}: nunca se ha actualizado"

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from html import escape
 
 from knowledge import catalog as t
+from knowledge.answers import Answer
 from knowledge.model import Plan, Project
 from knowledge.text import fold
 
@@ -221,3 +222,76 @@ def late_projects(plan: Plan, statuses: dict[str, StatusView], today: date) -> l
 def thousands(n: int) -> str:
     """1200 → "1.200" (Guatemala writes thousands with a point in prose)."""
     return f"{n:,}".replace(",", ".")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """Everything /reporte shows, gathered by the caller from the database."""
+
+    unanswered: list[tuple[str, str, int]]
+    """(zona label, question, times asked), most asked first."""
+    topics: list[tuple[str, int]]
+    feedback_up: int
+    feedback_down: int
+    subscriptions: list[tuple[str, int]]
+    broadcasts: list[str]
+    late: list[str]
+    ground: list[str]
+
+
+def report_answer(data: ReportData) -> Answer:
+    def items(values: list[str]) -> tuple[str, ...]:
+        return tuple(values) if values else (t.REPORT_NOTHING,)
+
+    sections = (
+        (
+            t.REPORT_UNANSWERED,
+            items([t.REPORT_ASKED.format(zona=zona, question=q, n=n) for zona, q, n in data.unanswered]),
+        ),
+        (t.REPORT_TOPICS, items([t.REPORT_COUNTED.format(text=title, n=n) for title, n in data.topics])),
+        (t.REPORT_SUBSCRIPTIONS, items([f"{key}: {n}" for key, n in data.subscriptions])),
+        (t.REPORT_BROADCASTS, items(data.broadcasts)),
+        (t.REPORT_LATE, items(data.late)),
+        (t.REPORT_GROUND, items(data.ground)),
+    )
+    lines = (t.REPORT_FEEDBACK.format(up=data.feedback_up, down=data.feedback_down),)
+    return Answer(t.REPORT_TITLE, lines, sections=sections, kind="staff_report")
+
+
+def group_unanswered(questions: list[tuple[int | None, str]], limit: int = 15) -> list[tuple[str, str, int]]:
+    """Unanswered questions counted per zona and wording (folded), most asked first."""
+    counts: dict[tuple[str, str], int] = {}
+    shown: dict[tuple[str, str], str] = {}
+    for zona, question in questions:
+        label = f"Zona {zona}" if zona is not None else "Sin zona"
+        key = (label, fold(question))
+        counts[key] = counts.get(key, 0) + 1
+        shown.setdefault(key, question[:120])
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [(label, shown[(label, folded)], n) for (label, folded), n in ranked[:limit]]
+
+
+def export_csv(plan: Plan, statuses: dict[str, StatusView]) -> bytes:
+    """Every project with the plan's figures and its latest staff status, as CSV (UTF-8 with BOM
+    so that spreadsheet programs show accents)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["snip", "nombre", "zona", "monto_2024", "observacion", "estado", "avance", "nota", "actualizado"]
+    )
+    for project in plan.projects:
+        view = statuses.get(project.snip)
+        writer.writerow(
+            [
+                project.snip,
+                project.name,
+                project.zona or "",
+                f"{project.amount_2024:.2f}",
+                project.observation,
+                view.status if view else "",
+                view.progress if view and view.progress is not None else "",
+                view.note if view and view.note else "",
+                view.at.isoformat(timespec="seconds") if view else "",
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1305,6 +1305,11 @@ class FakeBotApi:
     # Recording and assertions
     # ------------------------------------------------------------------------------------------
 
+    def file_bytes(self, file_id: str) -> bytes | None:
+        """The content of a file the bot uploaded or a test registered (None if unknown)."""
+        stored = self._files.get(file_id)
+        return stored.data if stored else None
+
     def calls(self, method: str | None = None) -> list[Call]:
         """Recorded calls, optionally of one method (case-insensitive), oldest first."""
         if method is None:

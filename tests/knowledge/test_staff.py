@@ -28,7 +28,10 @@ def plan() -> Plan:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        ("242177 en ejecución 45% zanjeo terminado", StatusChange("242177", "en_ejecucion", 45, "zanjeo terminado")),
+        (
+            "242177 en ejecución 45% zanjeo terminado",
+            StatusChange("242177", "en_ejecucion", 45, "zanjeo terminado"),
+        ),
         ("242177 en_ejecucion", StatusChange("242177", "en_ejecucion", None, None)),
         ("206148 FINALIZADO 100", StatusChange("206148", "finalizado", 100, None)),
         ("206148 suspendido falta de fondos", StatusChange("206148", "suspendido", None, "falta de fondos")),
@@ -70,13 +73,19 @@ def test_status_csv_reports_each_bad_row(plan: Plan) -> None:
     changes, rejected = parse_status_csv(text, plan)
     assert changes == [StatusChange("242177", "en_ejecucion", 45, "zanjeo")]
     assert [(r.line, r.reason.split()[0]) for r in rejected] == [
-        (3, "no"), (4, "estado"), (5, "avance"), (6, "SNIP"), (8, "faltan"), (9, "faltan"),
+        (3, "no"),
+        (4, "estado"),
+        (5, "avance"),
+        (6, "SNIP"),
+        (8, "faltan"),
+        (9, "faltan"),
     ]
 
 
 def test_announcement_audiences() -> None:
-    assert parse_announcement("zona 6 Corte de agua el lunes".split()) == ("zona:6", "Corte de agua el lunes")
-    assert parse_announcement("todos Feria el sábado".split()) == ("todos", "Feria el sábado")
+    expected = ("zona:6", "Corte de agua el lunes")
+    assert parse_announcement(["zona", "6", "Corte", "de", "agua", "el", "lunes"]) == expected
+    assert parse_announcement(["todos", "Feria", "el", "sábado"]) == ("todos", "Feria el sábado")
     for bad in ("zona 12 hola", "zona 6", "todos", "vecinos hola", ""):
         assert isinstance(parse_announcement(bad.split()), str)
         assert "Uso: /anunciar" in str(parse_announcement(bad.split()))
@@ -85,9 +94,14 @@ def test_announcement_audiences() -> None:
 def test_notification_escapes_staff_text(plan: Plan) -> None:
     project = plan.project("242177")
     assert project is not None
-    html = status_notification_html(project, StatusChange("242177", "en_ejecucion", 45, "<b>x</b> & y"),
-                                    datetime(2026, 11, 25, tzinfo=UTC))
-    assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in html and "En ejecución" in html and "25/11/2026" in html
+    html = status_notification_html(
+        project,
+        StatusChange("242177", "en_ejecucion", 45, "<b>x</b> & y"),
+        datetime(2026, 11, 25, tzinfo=UTC),
+    )
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; y" in html
+    assert "En ejecución" in html
+    assert "25/11/2026" in html
 
 
 def test_late_projects(plan: Plan) -> None:

@@ -1,0 +1,201 @@
+"""What residents and COCODE groups follow, ground reports, feedback, and /olvidarme."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html import escape
+
+from telegram import InlineKeyboardMarkup, Message, Update, User
+from telegram.constants import ParseMode
+from telegram.ext import CommandHandler, MessageHandler, filters
+
+from db.staff_store import (
+    add_feedback,
+    add_ground_report,
+    close_pending,
+    create_pending,
+    forget_chat,
+    open_pending,
+    reports_today,
+    subscribe,
+    subscriptions_of,
+    touch_recipient,
+    unsubscribe,
+)
+from handlers.context import Context
+from handlers.replies import button, chat_hash
+from knowledge import catalog as t
+from knowledge.model import ZONAS
+from knowledge.text import fold
+
+REPORTS_PER_DAY = 3
+REPORT_WINDOW = timedelta(minutes=30)
+
+
+def parse_target(args: list[str], known_snips: set[str]) -> tuple[str, str] | None:
+    """``zona 6`` → ("zona", "6"); ``proyecto 242177`` → ("proyecto", "242177"); else None."""
+    if len(args) != 2:
+        return None
+    kind, key = fold(args[0]), args[1].strip()
+    if kind == "zona" and key.isdigit() and int(key) in ZONAS:
+        return "zona", str(int(key))
+    if kind == "proyecto" and key in known_snips:
+        return "proyecto", key
+    return None
+
+
+def describe(kind: str, key: str) -> str:
+    return t.WHAT_ZONA.format(n=key) if kind == "zona" else t.WHAT_PROJECT.format(snip=key)
+
+
+async def follow(message: Message, context: Context, kind: str, key: str) -> None:
+    sessionmaker, _ = context.bot_data.services()
+    async with sessionmaker() as session:
+        created = await subscribe(session=session, chat_id=message.chat_id, kind=kind, key=key)
+        await touch_recipient(
+            session=session, chat_id=message.chat_id, is_group=message.chat.type != "private"
+        )
+        await session.commit()
+    text = t.SUBSCRIBED if created else t.ALREADY_SUBSCRIBED
+    await message.reply_text(text.format(what=describe(kind, key)), do_quote=False)
+
+
+async def subscribe_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    _, answerer = context.bot_data.services()
+    target = parse_target(context.args or [], {p.snip for p in answerer.plan.projects})
+    if target is None:
+        await message.reply_text(t.SUBSCRIBE_USAGE, do_quote=False)
+        return
+    await follow(message, context, *target)
+
+
+async def unsubscribe_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    sessionmaker, answerer = context.bot_data.services()
+    target = parse_target(context.args or [], {p.snip for p in answerer.plan.projects})
+    if target is None:
+        await message.reply_text(t.UNSUBSCRIBE_USAGE, do_quote=False)
+        return
+    async with sessionmaker() as session:
+        removed = await unsubscribe(session=session, chat_id=message.chat_id, kind=target[0], key=target[1])
+        await session.commit()
+    text = t.UNSUBSCRIBED if removed else t.NOT_SUBSCRIBED
+    await message.reply_text(text.format(what=describe(*target)), do_quote=False)
+
+
+async def subscriptions_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    sessionmaker, _ = context.bot_data.services()
+    async with sessionmaker() as session:
+        rows = await subscriptions_of(session=session, chat_id=message.chat_id)
+    if not rows:
+        await message.reply_text(t.SUBSCRIPTIONS_EMPTY, do_quote=False)
+        return
+    lines = [f"<b>{escape(t.SUBSCRIPTIONS_TITLE)}</b>"] + [
+        f"• {escape(describe(r.kind, r.key))}" for r in rows
+    ]
+    await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML, do_quote=False)
+
+
+async def forget_command(update: Update, _context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    markup = InlineKeyboardMarkup(
+        [[button(t.BTN_FORGET_YES, "olvidar:si"), button(t.BTN_CANCEL, "olvidar:no")]]
+    )
+    await message.reply_text(t.FORGET_ASK, reply_markup=markup, do_quote=False)
+
+
+async def forget_confirmed(message: Message, context: Context, confirmed: bool) -> None:
+    if not confirmed:
+        await message.edit_text(t.CANCELLED)
+        return
+    sessionmaker, _ = context.bot_data.services()
+    async with sessionmaker() as session:
+        await forget_chat(
+            session=session,
+            chat_id=message.chat_id,
+            chat_hash=chat_hash(message.chat_id, context.bot_data.query_log_salt),
+        )
+        await session.commit()
+    await message.edit_text(t.FORGET_DONE)
+
+
+async def start_report(message: Message, user: User, context: Context, snip: str) -> None:
+    """The next text or photo this person sends in this chat becomes a ground report."""
+    sessionmaker, _ = context.bot_data.services()
+    async with sessionmaker() as session:
+        if await reports_today(session=session, chat_id=message.chat_id) >= REPORTS_PER_DAY:
+            await message.reply_text(t.REPORT_LIMIT.format(n=REPORTS_PER_DAY), do_quote=False)
+            return
+        await create_pending(
+            session=session,
+            kind="ground_report",
+            created_by=user.id,
+            payload={"snip": snip, "chat_id": message.chat_id},
+        )
+        await session.commit()
+    await message.reply_text(t.REPORT_ASK.format(snip=snip), do_quote=False)
+
+
+async def maybe_ground_report(update: Update, context: Context) -> bool:
+    """Store the message as a ground report when this person was asked for one; True if so."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return False
+    sessionmaker, _ = context.bot_data.services()
+    async with sessionmaker() as session:
+        pending = await open_pending(
+            session=session, kind="ground_report", created_by=user.id, max_age=REPORT_WINDOW
+        )
+        if pending is None or pending.payload.get("chat_id") != message.chat_id:
+            return False
+        snip = str(pending.payload["snip"])
+        photo = message.photo[-1].file_id if message.photo else None
+        text = message.text or message.caption or ""
+        await add_ground_report(
+            session=session, snip=snip, chat_id=message.chat_id, text=text, photo_file_id=photo
+        )
+        await close_pending(session=session, pending=pending, state="done")
+        await session.commit()
+    await message.reply_text(t.REPORT_SAVED.format(snip=snip), do_quote=False)
+    return True
+
+
+async def feedback(message: Message, context: Context, query_id: int, useful: bool) -> str:
+    sessionmaker, _ = context.bot_data.services()
+    async with sessionmaker() as session:
+        saved = await add_feedback(
+            session=session,
+            query_id=query_id,
+            chat_hash=chat_hash(message.chat_id, context.bot_data.query_log_salt),
+            useful=useful,
+        )
+        await session.commit()
+    return t.FEEDBACK_THANKS if saved else t.FEEDBACK_DUPLICATE
+
+
+async def report_photo(update: Update, context: Context) -> None:
+    """A photo (with caption) sent right after "📣 Reportar avance"."""
+    if await maybe_ground_report(update, context):
+        return
+    chat, message = update.effective_chat, update.effective_message
+    if message is not None and chat is not None and chat.type == "private":
+        await message.reply_text(t.NON_TEXT, do_quote=False)
+
+
+HANDLERS = [
+    CommandHandler("suscribir", subscribe_command),
+    CommandHandler("desuscribir", unsubscribe_command),
+    CommandHandler("suscripciones", subscriptions_command),
+    CommandHandler("olvidarme", forget_command),
+    MessageHandler(filters.UpdateType.MESSAGE & filters.PHOTO, report_photo),
+]

@@ -1,0 +1,226 @@
+"""Staff and residents around project status, subscriptions, announcements and reports —
+end to end through the fake Bot API, with the outbox worker delivering notifications."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import build_application
+from tests.fakebotapi import FakeBotApi, Sent
+from tests.handlers.conftest import Chat, settings_for
+
+ADMIN = 700_000_001
+STAFF = 700_000_002
+RESIDENT = 100_000_001  # the fake's default user
+NEIGHBOUR = 100_000_002
+OTHER = 100_000_003
+STAFF_ONLY = "Este comando es solo para el personal de la municipalidad."
+
+
+@pytest.fixture
+async def town(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Chat]:
+    """The bot with one administrator (ADMIN_IDS) and the outbox worker running."""
+    for user_id, name in ((ADMIN, "Admin"), (STAFF, "Técnica"), (NEIGHBOUR, "Vecina"), (OTHER, "Otro")):
+        api.make_user(user_id, name)
+    settings = settings_for(api, tmp_path / "town.db", admin_ids=(ADMIN,), broadcast_rate=30)
+    application = build_application(settings, concurrent_updates=1)
+    async with application:
+        assert application.updater is not None
+        assert application.post_init
+        assert application.post_shutdown
+        await application.post_init(application)
+        await application.start()
+        await application.updater.start_polling(poll_interval=0, timeout=1)
+        await api.wait_polling()
+        try:
+            yield Chat(api, application)
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            await application.post_shutdown(application)
+    api.assert_no_violations()
+
+
+async def say(town: Chat, user_id: int, text: str, count: int = 1) -> list[Sent]:
+    return await town.say(text, chat_id=user_id, user=user_id, count=count)
+
+
+async def press(town: Chat, user_id: int, sent: Sent, data: str) -> str:
+    """Press a button as ``user_id``; returns the callback answer's text ("" when none)."""
+    mark = town.api.mark()
+    town.api.press_button(sent.message, data, user=user_id, check=False)
+    (call,) = await town.api.wait_for("answerCallbackQuery", since=mark)
+    return str(call.params.get("text", ""))
+
+
+async def test_resident_cannot_use_staff_commands(town: Chat) -> None:
+    for command in (
+        "/estado 242177 finalizado",
+        "/anunciar todos hola",
+        "/reporte",
+        "/exportar",
+        "/staff agregar 5",
+        "/historial 242177",
+    ):
+        (reply,) = await say(town, RESIDENT, command)
+        assert reply.plain_text == STAFF_ONLY
+    (history,) = await say(town, ADMIN, "/historial 242177")
+    assert "no tiene actualizaciones" in history.plain_text
+
+
+async def test_status_is_shown_apart_from_the_plans_figures(town: Chat) -> None:
+    (saved,) = await say(town, ADMIN, "/estado 242177 en ejecución 45% zanjeo terminado")
+    assert "242177 → En ejecución · 45%" in saved.plain_text
+    (card, *_) = await say(town, RESIDENT, "proyecto 242177")
+    text = card.plain_text
+    assert "Q 4,441,894.00" in text
+    assert "Seguimiento (dato ingresado por el personal municipal)" in text
+    assert "En ejecución · 45%" in text
+    assert "Nota: zanjeo terminado" in text
+    (history,) = await say(town, ADMIN, "/historial 242177")
+    assert "En ejecución · 45% — zanjeo terminado" in history.plain_text
+
+
+async def test_status_change_notifies_each_follower_once(town: Chat) -> None:
+    await say(town, RESIDENT, "/suscribir proyecto 242177")
+    await say(town, NEIGHBOUR, "/suscribir zona 10")
+    await say(town, OTHER, "/suscribir zona 6")
+    await say(town, RESIDENT, "/suscribir zona 10")  # follows project and zona: still one message
+    mark = town.api.mark()
+    (saved,) = await say(town, ADMIN, "/estado 242177 finalizado 100")
+    assert "Se avisará a 2 chats" in saved.plain_text
+    notified = await town.api.wait_for_sent(count=3, since=mark)  # the admin's reply + 2 notifications
+    by_chat = {s.chat_id: s for s in notified if "Nuevo estado" in s.plain_text}
+    assert set(by_chat) == {RESIDENT, NEIGHBOUR}
+    assert "Finalizado · 100%" in by_chat[RESIDENT].plain_text
+    await say(town, OTHER, "hola")  # processed after the worker's sends
+    assert not any(s.chat_id == OTHER and "Nuevo estado" in s.plain_text for s in town.api.sent(since=mark))
+
+
+async def test_staff_buttons_on_the_card_and_forged_presses(town: Chat) -> None:
+    (card, *_) = await say(town, ADMIN, "proyecto 206148")
+    assert "a|estado:206148:suspendido" in card.callback_data
+    (resident_card, *_) = await say(town, RESIDENT, "proyecto 206148")
+    assert not any(d.startswith("a|estado:") for d in resident_card.callback_data)
+    assert await press(town, RESIDENT, resident_card, "a|estado:206148:finalizado") == STAFF_ONLY
+    mark = town.api.mark()
+    assert await press(town, ADMIN, card, "a|estado:206148:suspendido") == ""
+    (saved,) = await town.api.wait_for_sent(ADMIN, since=mark)
+    assert "206148 → Suspendido" in saved.plain_text
+    (history,) = await say(town, ADMIN, "/historial 206148")
+    assert "Suspendido" in history.plain_text
+    assert "Finalizado" not in history.plain_text
+
+
+async def test_announcement_preview_cancel_and_send(town: Chat) -> None:
+    await say(town, NEIGHBOUR, "/suscribir zona 6")
+    await say(town, OTHER, "/suscribir zona 6")
+    (preview,) = await say(town, ADMIN, "/anunciar zona 6 Corte de agua el lunes <8am>")
+    assert "2 destinatarios" in preview.plain_text
+    assert "Corte de agua el lunes <8am>" in preview.plain_text
+    send = next(d for d in preview.callback_data if d.startswith("a|enviar:"))
+    assert await press(town, RESIDENT, preview, send) == STAFF_ONLY
+    await say(town, ADMIN, f"/staff agregar {STAFF}")
+    mark = town.api.mark()
+    await press(town, STAFF, preview, send)
+    (refused,) = await town.api.wait_for_sent(preview.chat_id, since=mark)
+    assert "Solo quien preparó el anuncio" in refused.plain_text
+    mark = town.api.mark()
+    await press(town, ADMIN, preview, send)
+    delivered = await town.api.wait_for_sent(count=2, since=mark)
+    assert {s.chat_id for s in delivered if "Corte de agua" in s.plain_text} == {NEIGHBOUR, OTHER}
+    (cancel_preview,) = await say(town, ADMIN, "/anunciar todos Feria el sábado")
+    cancel = next(d for d in cancel_preview.callback_data if d.startswith("a|cancelar:"))
+    await press(town, ADMIN, cancel_preview, cancel)
+    await say(town, RESIDENT, "hola")
+    assert not any("Feria" in s.plain_text for s in town.api.sent() if s.chat_id != ADMIN)
+
+
+async def test_staff_management_is_for_administrators(town: Chat) -> None:
+    (added,) = await say(town, ADMIN, f"/staff agregar {STAFF}")
+    assert f"{STAFF} ahora es parte del personal" in added.plain_text
+    scoped = town.api.commands({"type": "chat", "chat_id": STAFF})
+    assert {"estado", "anunciar", "reporte"} <= {c["command"] for c in scoped}
+    assert "estado" not in {c["command"] for c in town.api.commands()}
+    (refused,) = await say(town, STAFF, "/staff quitar 700000001")
+    assert "Solo un administrador" in refused.plain_text
+    (ok,) = await say(town, STAFF, "/estado 276227 en_ejecucion")
+    assert "276227 → En ejecución" in ok.plain_text
+    (removed,) = await say(town, ADMIN, f"/staff quitar {STAFF}")
+    assert "ya no es parte del personal" in removed.plain_text
+    (after,) = await say(town, STAFF, "/estado 276227 finalizado")
+    assert after.plain_text == STAFF_ONLY
+
+
+async def test_forget_me_deletes_the_chats_data(town: Chat) -> None:
+    await say(town, RESIDENT, "/suscribir zona 4")
+    (ask,) = await say(town, RESIDENT, "/olvidarme")
+    await press(town, RESIDENT, ask, "a|olvidar:si")
+    (empty,) = await say(town, RESIDENT, "/suscripciones")
+    assert "Todavía no sigue" in empty.plain_text
+
+
+async def test_feedback_once_per_answer_and_report(town: Chat) -> None:
+    (answer, *_) = await say(town, RESIDENT, "meta de basura")
+    up = next(d for d in answer.callback_data if d.startswith("a|fb:") and d.endswith(":1"))
+    assert await press(town, RESIDENT, answer, up) == "¡Gracias por su opinión!"
+    assert await press(town, RESIDENT, answer, up) == "Ya recibimos su opinión sobre esta respuesta."
+    await say(town, RESIDENT, "receta de pepián")
+    await say(town, NEIGHBOUR, "receta de pepian")
+    await say(town, NEIGHBOUR, "¿a qué hora pasa el camión en la zona 7?")
+    replies = await say(town, ADMIN, "/reporte")
+    text = "\n".join(r.plain_text for r in replies)
+    assert "Sin zona: «receta de pepián» (2 veces)" in text
+    assert "Zona 7:" in text
+    assert "Opiniones: 👍 1 · 👎 0" in text
+    assert "287389: nunca se ha actualizado" in text
+
+
+async def test_export_csv(town: Chat) -> None:
+    await say(town, ADMIN, "/estado 297669 en ejecución 30% perforación")
+    (document,) = await say(town, ADMIN, "/exportar")
+    assert document.method == "sendDocument"
+    data = town.api.file_bytes(document.message["document"]["file_id"])
+    assert data is not None
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    row = next(r for r in rows if r["snip"] == "297669")
+    assert (row["estado"], row["avance"], row["nota"]) == ("en_ejecucion", "30", "perforación")
+
+
+async def test_csv_bulk_update_preview_then_apply(town: Chat) -> None:
+    content = "SNIP,estado,avance,nota\n242177,finalizado,100,entregado\n999999,finalizado,,\n"
+    mark = town.api.mark()
+    town.api.send_document_from_user(
+        ADMIN, data=content.encode(), file_name="estados.csv", mime_type="text/csv", user=ADMIN
+    )
+    (preview,) = await town.api.wait_for_sent(ADMIN, since=mark)
+    assert "1 filas listas, 1 rechazadas" in preview.plain_text
+    assert "Línea 3: no hay proyecto con SNIP 999999" in preview.plain_text
+    (history,) = await say(town, ADMIN, "/historial 242177")
+    assert "no tiene actualizaciones" in history.plain_text  # nothing applied before confirming
+    apply = next(d for d in preview.callback_data if d.startswith("a|aplicar:"))
+    assert await press(town, RESIDENT, preview, apply) == STAFF_ONLY
+    await press(town, ADMIN, preview, apply)
+    (after,) = await say(town, ADMIN, "/historial 242177")
+    assert "Finalizado · 100% — entregado" in after.plain_text
+
+
+async def test_ground_report_reaches_staff_without_changing_the_status(town: Chat) -> None:
+    (card, *_) = await say(town, RESIDENT, "proyecto 273703")
+    mark = town.api.mark()
+    await press(town, RESIDENT, card, "a|reportar:273703")
+    (prompt,) = await town.api.wait_for_sent(RESIDENT, since=mark)
+    assert "Escriba lo que ve en la obra del proyecto 273703" in prompt.plain_text
+    (saved,) = await say(town, RESIDENT, "La obra está parada desde hace un mes")
+    assert "su reporte del proyecto 273703 llegó" in saved.plain_text
+    replies = await say(town, ADMIN, "/reporte")
+    text = "\n".join(r.plain_text for r in replies)
+    assert "proyecto 273703" in text
+    assert "La obra está parada" in text
+    (history,) = await say(town, ADMIN, "/historial 273703")
+    assert "no tiene actualizaciones" in history.plain_text
