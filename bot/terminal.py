@@ -28,6 +28,8 @@ PERSON = {"id": 1000, "is_bot": False, "first_name": "Vecino", "language_code": 
 CHAT = {"id": 1000, "type": "private", "first_name": "Vecino"}
 TAG = re.compile(r"<[^>]+>")
 PROMPT = "> "
+ANSWER_WAIT = 15.0
+QUIET = 0.2
 HELP = "Escriba su pregunta. «#2» pulsa el botón 2 del último mensaje; Ctrl-D para salir."
 
 
@@ -44,13 +46,16 @@ class TerminalRequest(BaseRequest):
         self.message_id = 0
         self.last_buttons: list[tuple[str, str]] = []
         self.last_message: dict[str, Any] | None = None
+        self.answered = asyncio.Event()
+        self.answered.set()
+        self.last_output = 0.0
 
     @property
     def read_timeout(self) -> float | None:
         return None
 
     async def initialize(self) -> None:
-        self.write(HELP)
+        return None
 
     async def shutdown(self) -> None:
         return None
@@ -71,13 +76,30 @@ class TerminalRequest(BaseRequest):
             return await self.next_updates()
         if api_method in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"):
             return self.show(params)
-        if api_method == "answerCallbackQuery" and params.get("text"):
-            self.write(f"  ({params['text']})")
+        if api_method == "answerCallbackQuery":
+            if params.get("text"):
+                self.write(f"  ({params['text']})")
+            self.mark_output()
         return True
+
+    def mark_output(self) -> None:
+        self.last_output = time.monotonic()
+        self.answered.set()
+
+    async def wait_for_answer(self) -> None:
+        """Read the next line only once the bot has answered the last one (and gone quiet), so that
+        "#2" refers to the buttons the person is looking at."""
+        try:
+            await asyncio.wait_for(self.answered.wait(), ANSWER_WAIT)
+            while time.monotonic() - self.last_output < QUIET:
+                await asyncio.sleep(QUIET)
+        except TimeoutError:
+            return
 
     async def next_updates(self) -> list[dict[str, Any]]:
         if self.closed.is_set():
             return []
+        await self.wait_for_answer()
         line = await asyncio.to_thread(self.read_line)
         if line is None:
             self.closed.set()
@@ -85,6 +107,7 @@ class TerminalRequest(BaseRequest):
         line = line.strip()
         if not line:
             return []
+        self.answered.clear()
         self.update_id += 1
         pressed = re.fullmatch(r"#(\d+)", line)
         if pressed and self.last_message and 0 < int(pressed.group(1)) <= len(self.last_buttons):
@@ -145,6 +168,7 @@ class TerminalRequest(BaseRequest):
                 ],
             }
         self.last_message = message
+        self.mark_output()
         return message
 
 
@@ -157,6 +181,7 @@ def _input_line() -> str | None:
 
 async def run_chat(application: Any, request: TerminalRequest) -> None:
     """Run the Application until the person closes the input."""
+    request.write(HELP)
     async with application:
         await application.post_init(application)
         await application.start()
