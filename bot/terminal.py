@@ -91,10 +91,13 @@ class TerminalRequest(BaseRequest):
         "#2" refers to the buttons the person is looking at."""
         try:
             await asyncio.wait_for(self.answered.wait(), ANSWER_WAIT)
-            while time.monotonic() - self.last_output < QUIET:
-                await asyncio.sleep(QUIET)
         except TimeoutError:
             return
+        for _ in range(int(ANSWER_WAIT / QUIET)):
+            quiet_for = time.monotonic() - self.last_output
+            if quiet_for >= QUIET:
+                return
+            await asyncio.sleep(QUIET - quiet_for)
 
     async def next_updates(self) -> list[dict[str, Any]]:
         if self.closed.is_set():
