@@ -78,7 +78,10 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
+        # Replies are not throttled globally (the outbox paces broadcasts itself); the limiter keeps
+        # groups under 20 messages a minute and retries once Telegram answers 429 RetryAfter.
+        limiter = AIORateLimiter(overall_max_rate=0, max_retries=2)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     application = builder.build()
     handlers.register(application)
     return application

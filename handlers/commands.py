@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from html import escape
@@ -141,7 +142,7 @@ async def send_photo(
     """A chart: drawn and uploaded the first time, then re-sent by Telegram's file_id."""
     cache = context.bot_data.photo_cache
     cached = cache.get(key)
-    photo = cached if cached else InputFile(draw(), filename=f"{key}.png")
+    photo = cached if cached else InputFile(await asyncio.to_thread(draw), filename=f"{key}.png")
     sent = await message.reply_photo(
         photo, caption=escape(caption)[:1024], parse_mode=ParseMode.HTML, do_quote=False
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from html import escape
 
 from telegram import InlineKeyboardMarkup, Message, Update, User
@@ -11,11 +10,8 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from db.staff_store import (
     add_feedback,
-    add_ground_report,
-    close_pending,
     create_pending,
     forget_chat,
-    open_pending,
     reports_today,
     subscribe,
     subscriptions_of,
@@ -23,13 +19,12 @@ from db.staff_store import (
     unsubscribe,
 )
 from handlers.context import Context
-from handlers.replies import button, chat_hash
+from handlers.replies import button, chat_hash, take_ground_report
 from knowledge import catalog as t
 from knowledge.model import ZONAS
 from knowledge.text import fold
 
 REPORTS_PER_DAY = 3
-REPORT_WINDOW = timedelta(minutes=30)
 
 
 def parse_target(args: list[str], known_snips: set[str]) -> tuple[str, str] | None:
@@ -146,28 +141,19 @@ async def start_report(message: Message, user: User, context: Context, snip: str
     await message.reply_text(t.REPORT_ASK.format(snip=snip), do_quote=False)
 
 
-async def maybe_ground_report(update: Update, context: Context) -> bool:
-    """Store the message as a ground report when this person was asked for one; True if so."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return False
+async def photo_report(update: Update, context: Context) -> None:
+    """A photo (with its caption) sent right after "📣 Reportar avance" is the report."""
+    message = update.effective_message
+    if message is None:
+        return
     sessionmaker, _ = context.bot_data.services()
     async with sessionmaker() as session:
-        pending = await open_pending(
-            session=session, kind="ground_report", created_by=user.id, max_age=REPORT_WINDOW
-        )
-        if pending is None or pending.payload.get("chat_id") != message.chat_id:
-            return False
-        snip = str(pending.payload["snip"])
-        photo = message.photo[-1].file_id if message.photo else None
-        text = message.text or message.caption or ""
-        await add_ground_report(
-            session=session, snip=snip, chat_id=message.chat_id, text=text, photo_file_id=photo
-        )
-        await close_pending(session=session, pending=pending, state="done")
+        snip = await take_ground_report(session, message)
         await session.commit()
-    await message.reply_text(t.REPORT_SAVED.format(snip=snip), do_quote=False)
-    return True
+    if snip is not None:
+        await message.reply_text(t.REPORT_SAVED.format(snip=snip), do_quote=False)
+    elif message.chat.type == "private":
+        await message.reply_text(t.NON_TEXT, do_quote=False)
 
 
 async def feedback(message: Message, context: Context, query_id: int, useful: bool) -> str:
@@ -183,19 +169,10 @@ async def feedback(message: Message, context: Context, query_id: int, useful: bo
     return t.FEEDBACK_THANKS if saved else t.FEEDBACK_DUPLICATE
 
 
-async def report_photo(update: Update, context: Context) -> None:
-    """A photo (with caption) sent right after "📣 Reportar avance"."""
-    if await maybe_ground_report(update, context):
-        return
-    chat, message = update.effective_chat, update.effective_message
-    if message is not None and chat is not None and chat.type == "private":
-        await message.reply_text(t.NON_TEXT, do_quote=False)
-
-
 HANDLERS = [
     CommandHandler("suscribir", subscribe_command),
     CommandHandler("desuscribir", unsubscribe_command),
     CommandHandler("suscripciones", subscriptions_command),
     CommandHandler("olvidarme", forget_command),
-    MessageHandler(filters.UpdateType.MESSAGE & filters.PHOTO, report_photo),
+    MessageHandler(filters.UpdateType.MESSAGE & filters.PHOTO, photo_report),
 ]

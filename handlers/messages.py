@@ -9,7 +9,6 @@ from telegram import Message, MessageEntity, Update
 from telegram.ext import MessageHandler, filters
 
 from handlers.context import Context
-from handlers.follow import maybe_ground_report
 from handlers.replies import answer_question, send_answer
 from knowledge import catalog as t
 
@@ -33,8 +32,6 @@ async def private_text(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
-    if await maybe_ground_report(update, context):
-        return
     await answer_question(message, context, message.text)
 
 
@@ -56,7 +53,7 @@ async def group_text(update: Update, context: Context) -> None:
     if message is None or not message.text:
         return
     question = addressed_text(message, context.bot.username, context.bot.id)
-    if question and not await maybe_ground_report(update, context):
+    if question:
         await answer_question(message, context, question)
 
 

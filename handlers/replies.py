@@ -6,13 +6,21 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 
 from db.chat_store import get_chat_context, log_query, save_chat_context
-from db.staff_store import current_status, get_role, touch_recipient
+from db.staff_store import (
+    add_ground_report,
+    close_pending,
+    current_status,
+    get_role,
+    open_pending,
+    touch_recipient,
+)
 from handlers.context import Context
 from knowledge import catalog as t
 from knowledge.answers import Answer, Answerer, FollowUp
@@ -33,6 +41,8 @@ ACTION = re.compile(
 )
 """Every action a button may carry. Anything else in callback data is stale or forged."""
 BUTTONS_PER_ROW = 2
+REPORT_WINDOW = timedelta(minutes=30)
+"""How long after "📣 Reportar avance" the next message counts as the report."""
 
 
 def callback_for(action: str) -> str | None:
@@ -127,6 +137,11 @@ async def answer_question(message: Message, context: Context, text: str) -> None
     sessionmaker, answerer = context.bot_data.services()
     chat_id = message.chat_id
     async with sessionmaker() as session:
+        report_snip = await take_ground_report(session, message)
+        if report_snip is not None:
+            await session.commit()
+            await message.reply_text(t.REPORT_SAVED.format(snip=report_snip), do_quote=False)
+            return
         previous = await get_chat_context(session=session, chat_id=chat_id)
         question = resolve(text, previous)
         answer = await with_staff_status(session, answerer.answer(question))
@@ -138,6 +153,30 @@ async def answer_question(message: Message, context: Context, text: str) -> None
     if staff_view and snip:
         rows.extend(status_rows(snip))
     await send_answer(message, answer, rows if answer.confident else ())
+
+
+async def take_ground_report(session: AsyncSession, message: Message) -> str | None:
+    """When this person was asked for a ground report in this chat ("📣 Reportar avance"), the
+    message is that report: store it and return the project's SNIP; else None."""
+    user = message.from_user
+    if user is None:
+        return None
+    pending = await open_pending(
+        session=session, kind="ground_report", created_by=user.id, max_age=REPORT_WINDOW
+    )
+    if pending is None or pending.payload.get("chat_id") != message.chat_id:
+        return None
+    snip = str(pending.payload["snip"])
+    photo = message.photo[-1].file_id if message.photo else None
+    await add_ground_report(
+        session=session,
+        snip=snip,
+        chat_id=message.chat_id,
+        text=message.text or message.caption or "",
+        photo_file_id=photo,
+    )
+    await close_pending(session=session, pending=pending, state="done")
+    return snip
 
 
 async def is_staff_viewing_project(

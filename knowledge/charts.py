@@ -1,21 +1,31 @@
-"""Charts as PNG bytes (matplotlib, headless): funding by source, and a zona's project amounts."""
+"""Charts as PNG bytes: funding by source, and a zona's project amounts.
+
+matplotlib is imported on first use (it is large, and most processes never draw), and only its
+object API is used — a ``Figure`` with the Agg canvas, no pyplot state — so charts can be drawn
+in a worker thread.
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
 from decimal import Decimal
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
-from matplotlib.ticker import FuncFormatter
+from typing import TYPE_CHECKING
 
 from knowledge.model import FundingSource, Project
 
-MILLIONS = FuncFormatter(lambda value, _pos: f"Q {value / 1e6:,.0f} M")
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), dpi=110)
+
+
+def _millions(value: float, _pos: object) -> str:
+    return f"Q {value / 1e6:,.0f} M"
 
 
 def funding_chart(funding: Sequence[FundingSource]) -> bytes:
@@ -23,10 +33,11 @@ def funding_chart(funding: Sequence[FundingSource]) -> bytes:
     names = [_short(f.source) for f in funding]
     investment = [float(f.investment) for f in funding]
     operating = [float(f.operating) for f in funding]
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=110)
+    fig = _figure(8, 4.5)
+    ax = fig.add_subplot()
     ax.barh(names, investment, color="#2a7ab0", label="Inversión")
     ax.barh(names, operating, left=investment, color="#f0a030", label="Funcionamiento")
-    ax.xaxis.set_major_formatter(MILLIONS)
+    ax.xaxis.set_major_formatter(_millions)
     ax.invert_yaxis()
     ax.set_title("Disponibilidad financiera 2024 por fuente")
     ax.legend(loc="lower right")
@@ -35,21 +46,21 @@ def funding_chart(funding: Sequence[FundingSource]) -> bytes:
 
 def zona_chart(zona: int, projects: Sequence[Project]) -> bytes:
     """Bars: the 2024 amount of each project in a zona, labelled by SNIP."""
-    fig, ax = plt.subplots(figsize=(7, 3.8), dpi=110)
+    fig = _figure(7, 3.8)
+    ax = fig.add_subplot()
     labels = [f"SNIP {p.snip}" for p in projects]
     amounts = [float(p.amount_2024) for p in projects]
     bars = ax.bar(labels, amounts, color="#2a7ab0")
     ax.bar_label(bars, labels=[_quetzales(p.amount_2024) for p in projects], fontsize=8)
-    ax.yaxis.set_major_formatter(MILLIONS)
+    ax.yaxis.set_major_formatter(_millions)
     ax.set_title(f"Zona {zona}: monto 2024 por proyecto (CODEDE)")
     return _png(fig)
 
 
-def _png(fig: plt.Figure) -> bytes:
+def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.tight_layout()
     fig.savefig(buffer, format="png")
-    plt.close(fig)
     return buffer.getvalue()
 
 
