@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Callable
-from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
-from telegram.constants import ParseMode
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
 
+from handlers.charts import send_chart
 from handlers.context import Context
 from handlers.replies import ACTION, answer_for_action, answer_question, send_action, send_answer, zona_picker
 from knowledge import catalog as t
-from knowledge.charts import funding_chart
+from knowledge.charts import funding_spec
 from knowledge.text import find_snips, fold
 
 DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -130,24 +127,10 @@ async def funding(update: Update, context: Context) -> None:
     if message is None:
         return
     _, answerer = context.bot_data.services()
-    await send_photo(
-        message, context, "funding", lambda: funding_chart(answerer.plan.funding), t.FUNDING_CHART_CAPTION
+    await send_chart(
+        message, context, "funding", funding_spec(answerer.plan.funding), t.FUNDING_CHART_CAPTION
     )
     await send_action(message, context, "lista:funding")
-
-
-async def send_photo(
-    message: Message, context: Context, key: str, draw: Callable[[], bytes], caption: str
-) -> None:
-    """A chart: drawn and uploaded the first time, then re-sent by Telegram's file_id."""
-    cache = context.bot_data.photo_cache
-    cached = cache.get(key)
-    photo = cached if cached else InputFile(await asyncio.to_thread(draw), filename=f"{key}.png")
-    sent = await message.reply_photo(
-        photo, caption=escape(caption)[:1024], parse_mode=ParseMode.HTML, do_quote=False
-    )
-    if not cached and sent.photo:
-        cache[key] = sent.photo[-1].file_id
 
 
 HANDLERS = [

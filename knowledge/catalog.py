@@ -127,6 +127,7 @@ INLINE_EMPTY_TITLE = "Escriba una zona, un proyecto o un tema"
 INLINE_EMPTY_TEXT = "Por ejemplo: zona 6, proyecto 242177, meta de basura."
 BTN_MY_ZONA = "Mi zona"
 BTN_CHART = "📊 Ver gráfico"
+CHART_FAILED = "No pude dibujar el gráfico en este momento; las cifras están en el texto."
 
 COMMANDS = (
     ("zona", "Obras y proyectos de una zona"),

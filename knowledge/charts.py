@@ -1,21 +1,48 @@
 """Charts as PNG bytes: funding by source, and a zona's project amounts.
 
-matplotlib is imported on first use (it is large, and most processes never draw), and only its
-object API is used — a ``Figure`` with the Agg canvas, no pyplot state — so charts can be drawn
-in a worker thread.
+The bot draws them in a short-lived child process (``python -m knowledge.charts`` reads a JSON
+spec on stdin and writes the PNG to stdout), so matplotlib never enters the bot's memory; only
+matplotlib's object API is used (a ``Figure`` with the Agg canvas, no pyplot state).
 """
 
 from __future__ import annotations
 
 import io
+import json
+import sys
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from knowledge.model import FundingSource, Project
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+
+def funding_spec(funding: Sequence[FundingSource]) -> dict[str, Any]:
+    rows = [
+        {"source": f.source, "investment": float(f.investment), "operating": float(f.operating)}
+        for f in funding
+    ]
+    return {"chart": "funding", "rows": rows}
+
+
+def zona_spec(zona: int, projects: Sequence[Project]) -> dict[str, Any]:
+    return {
+        "chart": "zona",
+        "zona": zona,
+        "rows": [{"snip": p.snip, "amount": str(p.amount_2024)} for p in projects],
+    }
+
+
+def draw(spec: dict[str, Any]) -> bytes:
+    """The PNG for a spec made by :func:`funding_spec` or :func:`zona_spec`."""
+    if spec.get("chart") == "funding":
+        return _funding_png([(r["source"], r["investment"], r["operating"]) for r in spec["rows"]])
+    if spec.get("chart") == "zona":
+        return _zona_png(int(spec["zona"]), [(r["snip"], Decimal(r["amount"])) for r in spec["rows"]])
+    raise ValueError(f"unknown chart {spec.get('chart')!r}")
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -29,10 +56,18 @@ def _millions(value: float, _pos: object) -> str:
 
 
 def funding_chart(funding: Sequence[FundingSource]) -> bytes:
+    return draw(funding_spec(funding))
+
+
+def zona_chart(zona: int, projects: Sequence[Project]) -> bytes:
+    return draw(zona_spec(zona, projects))
+
+
+def _funding_png(rows: list[tuple[str, float, float]]) -> bytes:
     """Stacked bars: each source's investment and operating amounts for 2024."""
-    names = [_short(f.source) for f in funding]
-    investment = [float(f.investment) for f in funding]
-    operating = [float(f.operating) for f in funding]
+    names = [_short(name) for name, _, _ in rows]
+    investment = [inv for _, inv, _ in rows]
+    operating = [op for _, _, op in rows]
     fig = _figure(8, 4.5)
     ax = fig.add_subplot()
     ax.barh(names, investment, color="#2a7ab0", label="Inversión")
@@ -44,14 +79,12 @@ def funding_chart(funding: Sequence[FundingSource]) -> bytes:
     return _png(fig)
 
 
-def zona_chart(zona: int, projects: Sequence[Project]) -> bytes:
+def _zona_png(zona: int, rows: list[tuple[str, Decimal]]) -> bytes:
     """Bars: the 2024 amount of each project in a zona, labelled by SNIP."""
     fig = _figure(7, 3.8)
     ax = fig.add_subplot()
-    labels = [f"SNIP {p.snip}" for p in projects]
-    amounts = [float(p.amount_2024) for p in projects]
-    bars = ax.bar(labels, amounts, color="#2a7ab0")
-    ax.bar_label(bars, labels=[_quetzales(p.amount_2024) for p in projects], fontsize=8)
+    bars = ax.bar([f"SNIP {snip}" for snip, _ in rows], [float(a) for _, a in rows], color="#2a7ab0")
+    ax.bar_label(bars, labels=[_quetzales(a) for _, a in rows], fontsize=8)
     ax.yaxis.set_major_formatter(_millions)
     ax.set_title(f"Zona {zona}: monto 2024 por proyecto (CODEDE)")
     return _png(fig)
@@ -70,3 +103,7 @@ def _short(name: str, limit: int = 28) -> str:
 
 def _quetzales(amount: Decimal) -> str:
     return f"Q {amount:,.2f}"
+
+
+if __name__ == "__main__":
+    sys.stdout.buffer.write(draw(json.load(sys.stdin)))
