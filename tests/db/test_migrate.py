@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 
 import db.models  # noqa: F401  (the tables the migrations must match)
 import db.staff_models  # noqa: F401
-from db.migrate import MIGRATIONS_DIR, alembic_config, upgrade
+from db.migrate import MIGRATIONS_DIR, alembic_config, head_revision, upgrade
 from db.models import PLAN_TABLES, PlanMeta
 from db.plan_store import load_plan, save_plan
 from db.session import create_sessionmaker
@@ -87,3 +87,7 @@ async def test_upgrade_from_the_previous_revision_keeps_the_plan(engine: AsyncEn
     assert await _revision(engine) == HEAD
     async with sessions() as session:
         assert await load_plan(session=session) == make_plan()
+
+
+def test_head_revision_without_alembic_matches_alembics_own() -> None:
+    assert head_revision() == HEAD
