@@ -15,6 +15,7 @@ from pydantic import SecretStr, ValidationError
 
 from bot.settings import Settings
 from bot.storage import Storage, current_plan, open_storage, read_plan_file, replace_plan
+from db.migrate import head_revision
 from knowledge.answers import Answer, Answerer
 from knowledge.errors import PlanFormatError
 from knowledge.ingest import BUNDLED_PLAN, load_bundled_plan
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub.add_parser("export", help="print the whole plan as JSON (accepted back by load)")
     sub.add_parser("chat", help="talk to the bot in this terminal, without a token")
+    sub.add_parser("migrate", help="bring the database schema up to date and exit")
     return parser
 
 
@@ -119,6 +121,13 @@ async def cmd_export(settings: Settings) -> int:
     return 0
 
 
+async def cmd_migrate(settings: Settings) -> int:
+    storage = await open_storage(settings.database_url)
+    await storage.close()
+    print(f"Base de datos al día (revisión {head_revision()}).")
+    return 0
+
+
 def configure_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # At INFO httpx logs request URLs, which contain the bot token.
@@ -164,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(cmd_load(settings, args))
     if args.command == "export":
         return asyncio.run(cmd_export(settings))
+    if args.command == "migrate":
+        return asyncio.run(cmd_migrate(settings))
     if args.command == "chat":
         return run_terminal_chat(settings)
     if args.command == "run":

@@ -3,11 +3,13 @@ the handlers; services open in ``post_init`` and close in ``post_shutdown``."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import os
 import secrets
 import socket
+import subprocess
 import sys
 
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -19,6 +21,8 @@ import handlers
 from bot.outbox import OutboxWorker
 from bot.settings import Settings
 from bot.storage import Storage, current_plan, open_storage
+from db.migrate import is_current
+from db.session import create_engine
 from db.staff_store import list_staff
 from handlers.context import BotData
 from knowledge import catalog as t
@@ -119,6 +123,28 @@ def run_polling(settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
+    if not migrate_in_child(settings.database_url):
+        return 1
     application = build_application(settings)
     application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     return 0
+
+
+def migrate_in_child(database_url: str) -> bool:
+    """Bring the schema up to date in a short-lived process before serving, so the long-running
+    bot never loads Alembic; when the schema is already current, no process is started."""
+    if asyncio.run(schema_is_current(database_url)):
+        return True
+    env = {**os.environ, "DATABASE_URL": database_url}
+    result = subprocess.run([sys.executable, "-m", "db.migrate"], env=env, check=False)
+    if result.returncode != 0:
+        print("No se pudo preparar la base de datos; revise DATABASE_URL.", file=sys.stderr)
+    return result.returncode == 0
+
+
+async def schema_is_current(database_url: str) -> bool:
+    engine = create_engine(database_url)
+    try:
+        return await is_current(engine)
+    finally:
+        await engine.dispose()

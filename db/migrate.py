@@ -50,13 +50,17 @@ def head_revision() -> str:
     return heads.pop()
 
 
+async def is_current(engine: AsyncEngine) -> bool:
+    """Whether the schema is at the newest revision (without loading Alembic)."""
+    async with engine.connect() as connection:
+        current = await connection.run_sync(_current_revision)
+    return current == head_revision()
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the schema up to ``revision`` in one transaction; a no-op when already there."""
-    if revision == "head":
-        async with engine.connect() as connection:
-            current = await connection.run_sync(_current_revision)
-        if current == head_revision():
-            return
+    if revision == "head" and await is_current(engine):
+        return
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade, revision)
 
@@ -74,3 +78,21 @@ def _upgrade(connection: Connection, revision: str) -> None:
         # Two instances starting together: the second waits, then finds nothing to do.
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})")
     command.upgrade(alembic_config(connection), revision)
+
+
+async def _upgrade_url(url: str) -> None:
+    from db.session import create_engine
+
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+if __name__ == "__main__":
+    # ``DATABASE_URL=… python -m db.migrate``: what the bot runs in a child process before serving.
+    import asyncio
+    import os
+
+    asyncio.run(_upgrade_url(os.environ["DATABASE_URL"]))

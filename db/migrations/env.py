@@ -15,7 +15,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import db.models  # noqa: F401  (registers the plan tables on SQLModel.metadata)
+import db.models
 import db.staff_models  # noqa: F401  (and the staff and outbox tables)
 from db.session import create_engine
 

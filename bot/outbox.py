@@ -1,0 +1,857 @@
+"""The outbox worker: sends pending deliveries under Telegram's limits and records every outcome.
+
+One :class:`OutboxWorker` per process. Its tasks:
+
+* **feeder** — leases due deliveries (:func:`db.outbox_store.claim_due`) into a local backlog,
+  about two seconds' worth at a time;
+* **dispatcher** — takes them one by one under the limits: a token bucket for the overall
+  rate, at least 1 s between two messages to the same chat (counted from the end of the first
+  request, so the server sees the spacing too), at most 20 a minute to a group, a pause for
+  everything after a RetryAfter, and at most ``max_in_flight`` requests at once, so that the
+  rate is reachable despite network latency;
+* **recorder** — writes outcomes as soon as they are known, all that piled up during the
+  previous commit in one transaction (group commit): the gap between Telegram accepting a
+  message and the database knowing it — what a crash turns into a duplicate — stays one
+  commit long;
+* **heartbeat** — renews the leases of everything held every third of ``lease_seconds``, and
+  drops what another worker reclaimed;
+* **progress** — edits the staff member's preview message every ``progress_interval`` seconds
+  and once at the end, and marks finished broadcasts "done".
+
+Delivery guarantees: a killed worker's leases expire and another worker (or the restarted one)
+sends what it left, so nothing is lost; a message Telegram accepted in the instant before the
+kill, but whose outcome was not committed yet, is sent again (Telegram has no idempotency key).
+
+The rate is per process: with several instances sharing one bot token, give each
+``rate / instances``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import logging
+import math
+import random
+import time
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from db.outbox_store import (
+    CANCELLED,
+    DONE,
+    FAILED,
+    INACTIVE,
+    SENT,
+    broadcast_counts,
+    claim_due,
+    complete_broadcasts,
+    get_broadcasts,
+    mark_failed,
+    mark_inactive,
+    mark_retry,
+    mark_sent,
+    outbox_depth,
+    release_leases,
+    renew_leases,
+)
+from db.staff_models import Broadcast, Delivery
+
+log = logging.getLogger(__name__)
+
+# User-facing texts of the preview message (Spanish, for Guatemala). They belong in
+# knowledge/catalog.py; kept here until they are moved there.
+PROGRESS_TEXT = "Enviando anuncio… Enviados {done} de {total}"
+DONE_TEXT = "Anuncio enviado: {delivered} entregados, {undelivered} no entregados."
+
+INACTIVE_MARKERS = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
+"""A BadRequest whose text contains one of these means the chat is gone for good."""
+NOT_MODIFIED = "message is not modified"
+
+PER_CHAT_INTERVAL = 1.0  # seconds between two messages to the same chat
+GROUP_LIMIT = 20  # messages to one group ...
+GROUP_WINDOW = 60.0  # ... per this many seconds
+INVALID_TOKEN_PAUSE = 60.0  # the token was refused: wait, keep the deliveries, try again
+STOP_TIMEOUT = 30.0  # longest wait for in-flight requests on stop()
+MAX_RECORD_BATCH = 500
+SWEEP_INTERVAL = 60.0  # seconds between looks for any finished broadcast while idle
+INITIAL_CYCLE = 0.25  # assumed dispatch-to-commit time until measured
+CYCLE_SMOOTHING = 0.1
+DB_RETRY_LIMIT = 5  # attempts to write a batch of outcomes before giving up on it (and its leases)
+
+
+def thousands(number: int) -> str:
+    """1200 → "1.200" (Guatemala writes the thousands separator as a dot)."""
+    return f"{number:,}".replace(",", ".")
+
+
+def progress_text(done: int, total: int) -> str:
+    return PROGRESS_TEXT.format(done=thousands(done), total=thousands(total))
+
+
+def done_text(delivered: int, undelivered: int) -> str:
+    return DONE_TEXT.format(delivered=thousands(delivered), undelivered=thousands(undelivered))
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """RetryAfter.retry_after is a timedelta with PTB_TIMEDELTA=true, an int otherwise."""
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def describe(exc: TelegramError) -> str:
+    """The error as recorded: "BadRequest: Chat not found", "Forbidden: bot was blocked by the
+    user", "NetworkError: Bad Gateway" (PTB drops the "Bad Request: " prefix of the answer)."""
+    name = type(exc).__name__
+    message = exc.message or "no description"
+    return message if message.lower().startswith(name.lower()) else f"{name}: {message}"
+
+
+class TokenBucket:
+    """``rate`` tokens a second, at most ``capacity`` saved up (the largest burst)."""
+
+    def __init__(self, rate: float, capacity: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate = rate
+        self.capacity = max(1.0, capacity)
+        self._clock = clock
+        self._tokens = self.capacity
+        self._stamp = clock()
+
+    def _refill(self) -> None:
+        now = self._clock()
+        if now > self._stamp:
+            self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
+            self._stamp = now
+
+    def drain(self, until: float) -> None:
+        """Hand out nothing before ``until`` (a RetryAfter pause ends), then one token and the
+        rate: sending resumes at the rate, not with the burst saved up before the pause."""
+        self._refill()
+        self._tokens = min(self._tokens, 1.0)
+        self._stamp = max(self._stamp, until)
+
+    async def take(self) -> None:
+        """Wait for a token and spend it."""
+        while True:
+            now = self._clock()
+            if now < self._stamp:  # drained until then
+                await asyncio.sleep(self._stamp - now)
+                continue
+            self._refill()
+            if self._tokens >= 1.0:
+                self._tokens -= 1.0
+                return
+            await asyncio.sleep((1.0 - self._tokens) / self.rate)
+
+
+class ChatPacer:
+    """Per-chat limits: one request at a time and ``PER_CHAT_INTERVAL`` after it ends; for groups
+    (negative ids) also at most ``GROUP_LIMIT`` per ``GROUP_WINDOW``."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._busy: set[int] = set()
+        self._next: dict[int, float] = {}
+        self._group_sends: dict[int, deque[float]] = {}
+
+    def ready_at(self, chat_id: int) -> float:
+        """The monotonic time from which a request to ``chat_id`` may start (0: any time)."""
+        now = self._clock()
+        if chat_id in self._busy:
+            return now + PER_CHAT_INTERVAL  # an estimate; checked again then
+        ready = self._next.get(chat_id, 0.0)
+        sends = self._group_sends.get(chat_id)
+        if sends is not None:
+            while sends and sends[0] <= now - GROUP_WINDOW:
+                sends.popleft()
+            if len(sends) >= GROUP_LIMIT:
+                ready = max(ready, sends[0] + GROUP_WINDOW)
+        return ready
+
+    def begin(self, chat_id: int) -> None:
+        self._busy.add(chat_id)
+
+    def end(self, chat_id: int) -> None:
+        now = self._clock()
+        self._busy.discard(chat_id)
+        self._next[chat_id] = now + PER_CHAT_INTERVAL
+        if chat_id < 0:
+            self._group_sends.setdefault(chat_id, deque()).append(now)
+        if len(self._next) > 20_000:  # forget chats whose interval is long over
+            self._next = {c: t for c, t in self._next.items() if t > now}
+            self._group_sends = {
+                c: s for c, s in self._group_sends.items() if s and s[-1] > now - GROUP_WINDOW
+            }
+
+
+@dataclass(slots=True)
+class _Item:
+    """A leased delivery in the local backlog."""
+
+    delivery_id: int
+    broadcast_id: int
+    chat_id: int
+    attempts: int
+    lease_until: datetime
+    text: str
+    dispatched_at: float = 0.0  # monotonic; 0 while not dispatched
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    item: _Item
+    status: str  # SENT, FAILED, INACTIVE or RETRY
+    error: str = ""
+    delay: float = 0.0
+
+
+RETRY = "retry"
+
+
+class OutboxWorker:
+    """Drains the outbox through ``bot``; see the module docstring.
+
+    ``bot`` must allow ``max_in_flight`` concurrent requests (PTB's HTTPXRequest default pool of
+    256 does). ``owner`` must be unique per process (e.g. hostname-pid-random): it is the lease
+    holder's name in the database. A bot with PTB's AIORateLimiter works too, but that limiter
+    then retries RetryAfter itself; a plain Bot leaves the limits to this worker.
+    """
+
+    def __init__(
+        self,
+        bot: Bot,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        rate: float,
+        owner: str,
+        lease_seconds: float = 30.0,
+        max_attempts: int = 5,
+        batch: int | None = None,
+        max_in_flight: int | None = None,
+        retry_base_delay: float = 1.0,
+        retry_max_delay: float = 300.0,
+        idle_poll: float = 1.0,
+        progress_interval: float = 2.0,
+    ) -> None:
+        if rate <= 0 or lease_seconds <= 0 or max_attempts < 1:
+            raise ValueError("rate and lease_seconds must be positive, max_attempts at least 1")
+        if not owner or len(owner) > 64:
+            raise ValueError("owner must be 1 to 64 characters")
+        self.bot = bot
+        self.owner = owner
+        self.rate = rate
+        self.lease_seconds = lease_seconds
+        self.max_attempts = max_attempts
+        self.batch = batch or max(1, min(500, math.ceil(rate * 2)))
+        self.max_in_flight = max_in_flight or max(1, min(100, math.ceil(rate)))
+        self.retry_base_delay = retry_base_delay
+        self.retry_max_delay = retry_max_delay
+        self.idle_poll = idle_poll
+        self.progress_interval = progress_interval
+        self.stats: Counter[str] = Counter()
+        """Outcomes written by this worker (sent, failed, inactive, retry) and events
+        (rate_limited, lease_lost)."""
+
+        self._sessionmaker = sessionmaker
+        self._bucket = TokenBucket(rate, capacity=rate / 10)
+        self._pacer = ChatPacer()
+        self._open = 0  # dispatched deliveries whose outcome is not committed yet
+        self._open_changed = asyncio.Event()
+        self._cycle = INITIAL_CYCLE  # smoothed seconds from dispatch to committed outcome
+        # Writes go one at a time: on SQLite concurrent writers would only wait in busy_timeout.
+        self._db_lock = asyncio.Lock()
+        self._complete_lock = asyncio.Lock()
+        self._ready: deque[_Item] = deque()
+        self._deferred: list[tuple[float, int, _Item]] = []  # (ready_at, seq, item) heap
+        self._seq = 0
+        self._held: dict[int, _Item] = {}  # every leased delivery not yet recorded, by id
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._outcomes: asyncio.Queue[_Outcome | None] = asyncio.Queue()
+        self._pause_until = 0.0
+        self._work = asyncio.Event()  # backlog grew, a chat or a slot freed up
+        self._need = asyncio.Event()  # backlog ran low
+        self._progress_wake = asyncio.Event()
+        self._active: set[int] = set()  # broadcasts this worker touched and did not see finish
+        self._reported: dict[int, int] = {}  # broadcast id -> processed count last shown
+        self._loops: list[asyncio.Task[None]] = []
+        self._recorder: asyncio.Task[None] | None = None
+        self._running = False
+        self._last_sweep = -math.inf
+
+    # ------------------------------------------------------------------------------------------
+    # Life cycle
+    # ------------------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    async def start(self) -> None:
+        """Initialise the bot and start the worker's tasks; returns at once."""
+        if self._running:
+            return
+        await self.bot.initialize()
+        self._running = True
+        self._recorder = self._spawn(self._record_loop(), "recorder")
+        self._loops = [
+            self._spawn(self._feed_loop(), "feeder"),
+            self._spawn(self._dispatch_loop(), "dispatcher"),
+            self._spawn(self._heartbeat_loop(), "heartbeat"),
+            self._spawn(self._progress_loop(), "progress"),
+        ]
+        log.info(
+            "outbox worker %s started: %.1f messages/s, %d in flight",
+            self.owner,
+            self.rate,
+            self.max_in_flight,
+        )
+
+    async def stop(self) -> None:
+        """Stop taking work, let in-flight requests finish, record them, release the leases."""
+        if not self._running:
+            return
+        self._running = False
+        loops, self._loops = self._loops, []
+        heartbeat = next((t for t in loops if t.get_name().endswith("heartbeat")), None)
+        for task in loops:
+            if task is not heartbeat:
+                task.cancel()
+        await asyncio.gather(*(t for t in loops if t is not heartbeat), return_exceptions=True)
+        if self._in_flight:
+            _done, pending = await asyncio.wait(set(self._in_flight), timeout=STOP_TIMEOUT)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        if self._recorder is not None:
+            self._outcomes.put_nowait(None)
+            await asyncio.gather(self._recorder, return_exceptions=True)
+            self._recorder = None
+        if heartbeat is not None:
+            heartbeat.cancel()
+            await asyncio.gather(heartbeat, return_exceptions=True)
+        try:
+            async with self._db_lock, self._sessionmaker() as session:
+                released = await release_leases(session=session, owner=self.owner)
+                await session.commit()
+            await self._complete()
+        except Exception:
+            log.exception("outbox worker %s: could not release its leases (they will expire)", self.owner)
+            released = 0
+        self._ready.clear()
+        self._deferred.clear()
+        self._held.clear()
+        log.info("outbox worker %s stopped (%d leases released): %s", self.owner, released, dict(self.stats))
+
+    async def run_until_idle(self, timeout: float) -> None:  # noqa: ASYNC109 - a deadline for tests
+        """Run until no delivery is pending anywhere and finished broadcasts are reported.
+
+        Starts the worker if needed (and stops it again then). Raises TimeoutError after
+        ``timeout`` seconds.
+        """
+        started = not self._running
+        if started:
+            await self.start()
+        try:
+            async with asyncio.timeout(timeout):
+                while True:
+                    if not self._held and self._outcomes.empty():
+                        async with self._sessionmaker() as session:
+                            depth = await outbox_depth(session=session)
+                        if depth == 0:
+                            await self._complete()
+                            if not self._held:
+                                return
+                    await asyncio.sleep(min(0.05, self.idle_poll))
+        finally:
+            if started:
+                await self.stop()
+
+    def notify(self) -> None:
+        """New deliveries were enqueued: look for them now rather than at the next poll."""
+        self._need.set()
+
+    def _spawn(self, coroutine: Awaitable[None], name: str) -> asyncio.Task[None]:
+        async def guarded() -> None:
+            try:
+                await coroutine
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox worker %s: the %s task failed", self.owner, name)
+                raise
+
+        return asyncio.create_task(guarded(), name=f"outbox-{name}")
+
+    # ------------------------------------------------------------------------------------------
+    # Feeder: leases due deliveries
+    # ------------------------------------------------------------------------------------------
+
+    async def _feed_loop(self) -> None:
+        failures = 0
+        while True:
+            try:
+                got, wanted = await self._feed_once()
+                failures = 0
+            except Exception:
+                failures += 1
+                log.exception("outbox worker %s: claiming deliveries failed", self.owner)
+                await asyncio.sleep(min(30.0, self.idle_poll * 2**failures))
+                continue
+            if wanted and got < wanted:
+                await self._idle_sweep()
+                await self._wait(self._need, self.idle_poll)
+            elif not wanted:
+                await self._wait(self._need, self.idle_poll)
+
+    async def _feed_once(self) -> tuple[int, int]:
+        """Top the backlog up to ``batch``; (claimed, wanted)."""
+        self._need.clear()
+        wanted = self.batch - len(self._held)
+        if wanted < max(1, self.batch // 2) and self._held:
+            return 0, 0
+        async with self._db_lock, self._sessionmaker() as session:
+            claimed = await claim_due(
+                session=session, owner=self.owner, limit=wanted, lease_seconds=self.lease_seconds
+            )
+        if not claimed:
+            return 0, wanted
+        async with self._sessionmaker() as session:
+            broadcasts = await get_broadcasts(session=session, ids={d.broadcast_id for d in claimed})
+        cancelled: list[_Item] = []
+        for delivery in claimed:
+            item = self._item(delivery, broadcasts.get(delivery.broadcast_id))
+            if item is None:
+                continue
+            self._held[item.delivery_id] = item
+            self._active.add(item.broadcast_id)
+            state = broadcasts[delivery.broadcast_id].state
+            if state == CANCELLED:
+                cancelled.append(item)
+            else:
+                self._ready.append(item)
+        for item in cancelled:
+            self._outcomes.put_nowait(_Outcome(item, FAILED, "broadcast cancelled"))
+        self._work.set()
+        return len(claimed), wanted
+
+    def _item(self, delivery: Delivery, broadcast: Broadcast | None) -> _Item | None:
+        if delivery.id is None or delivery.lease_until is None:
+            return None
+        item = _Item(
+            delivery_id=delivery.id,
+            broadcast_id=delivery.broadcast_id,
+            chat_id=delivery.chat_id,
+            attempts=delivery.attempts,
+            lease_until=delivery.lease_until,
+            text=broadcast.text if broadcast is not None else "",
+        )
+        if broadcast is None:  # cannot happen with the foreign key; never send an empty text
+            self._held[item.delivery_id] = item
+            self._outcomes.put_nowait(_Outcome(item, FAILED, "broadcast missing"))
+            return None
+        return item
+
+    async def _idle_sweep(self) -> None:
+        """Nothing due: finish this worker's broadcasts, and once a minute every broadcast (one
+        a crashed worker left "sending" with nothing pending would otherwise stay so)."""
+        if self._held or not self._outcomes.empty():
+            return
+        now = time.monotonic()
+        if now - self._last_sweep >= SWEEP_INTERVAL:
+            self._last_sweep = now
+            await self._complete_shielded(None)
+        elif self._active:
+            await self._complete_shielded(sorted(self._active))
+
+    # ------------------------------------------------------------------------------------------
+    # Dispatcher: sends under the limits
+    # ------------------------------------------------------------------------------------------
+
+    async def _dispatch_loop(self) -> None:
+        while True:
+            await self._wait_pause()
+            item, wait = self._next_item()
+            if item is None:
+                await self._wait(self._work, wait)
+                continue
+            if item.lease_until - timedelta(seconds=self.lease_seconds / 3) < datetime.now(UTC):
+                # The heartbeat could not renew it (database trouble?): another worker may take it.
+                log.warning("outbox: lease on delivery %d about to expire, not sending it", item.delivery_id)
+                self._held.pop(item.delivery_id, None)
+                self.stats["lease_lost"] += 1
+                continue
+            await self._wait_window()
+            await self._bucket.take()
+            if self._paused() or self._pacer.ready_at(item.chat_id) > time.monotonic():
+                self._ready.appendleft(item)
+                continue
+            self._pacer.begin(item.chat_id)
+            self._open += 1
+            item.dispatched_at = time.monotonic()
+            task = asyncio.create_task(self._send(item), name=f"outbox-send-{item.delivery_id}")
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+            if len(self._held) < max(1, self.batch // 2):
+                self._need.set()
+
+    def _next_item(self) -> tuple[_Item | None, float]:
+        """The next item whose chat may get a message now, or None and how long to wait."""
+        now = time.monotonic()
+        while self._deferred and self._deferred[0][0] <= now:
+            self._ready.appendleft(heapq.heappop(self._deferred)[2])
+        while self._ready:
+            item = self._ready.popleft()
+            if item.delivery_id not in self._held:
+                continue  # reclaimed by another worker (see the heartbeat)
+            ready_at = self._pacer.ready_at(item.chat_id)
+            if ready_at <= now:
+                return item, 0.0
+            self._seq += 1
+            heapq.heappush(self._deferred, (ready_at, self._seq, item))
+        wait = self._deferred[0][0] - now if self._deferred else self.idle_poll
+        return None, max(0.001, min(wait, self.idle_poll))
+
+    def window(self) -> int:
+        """How many deliveries may be between dispatch and a committed outcome.
+
+        Each of them is a message Telegram may have accepted without the database knowing: a
+        duplicate if the process dies now. So no more than the rate needs at the observed cycle
+        time (dispatch to commit; Little's law, with room for jitter), and never above
+        ``max_in_flight``.
+        """
+        return max(1, min(self.max_in_flight, math.ceil(self.rate * self._cycle * 1.5) + 1))
+
+    async def _wait_window(self) -> None:
+        while self._open >= self.window():
+            await self._wait(self._open_changed, self.idle_poll)
+
+    def _close(self, items: list[_Item]) -> None:
+        """Outcomes committed (or a send given back): free their places in the window."""
+        now = time.monotonic()
+        cycles = [now - item.dispatched_at for item in items if item.dispatched_at]
+        for item in items:
+            item.dispatched_at = 0.0
+        if not cycles:
+            return
+        self._open -= len(cycles)
+        self._cycle += CYCLE_SMOOTHING * (sum(cycles) / len(cycles) - self._cycle)
+        self._open_changed.set()
+
+    def _paused(self) -> bool:
+        return time.monotonic() < self._pause_until
+
+    def _pause(self, seconds: float) -> None:
+        self._pause_until = max(self._pause_until, time.monotonic() + seconds)
+        self._bucket.drain(self._pause_until)
+
+    async def _wait_pause(self) -> None:
+        """Sleep out a RetryAfter pause; a RetryAfter arriving meanwhile extends it (a few times
+        at most: every request in flight when the pause began has answered by the second pass)."""
+        for _ in range(10):
+            remaining = self._pause_until - time.monotonic()
+            if remaining <= 0:
+                return
+            await asyncio.sleep(remaining)
+
+    @staticmethod
+    async def _wait(event: asyncio.Event, timeout: float) -> None:  # noqa: ASYNC109
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await event.wait()
+        event.clear()
+
+    async def _send(self, item: _Item) -> None:
+        try:
+            outcome = await self._attempt(item)
+        finally:
+            self._pacer.end(item.chat_id)
+            self._work.set()
+        if outcome is None:  # RetryAfter or refused token: back to the front of the line
+            self._close([item])
+            if self._running:
+                self._ready.appendleft(item)
+            else:
+                self._held.pop(item.delivery_id, None)
+            return
+        self._outcomes.put_nowait(outcome)
+
+    async def _attempt(self, item: _Item) -> _Outcome | None:
+        """One sendMessage and what it means for the delivery (None: try again after a pause)."""
+        try:
+            await self.bot.send_message(chat_id=item.chat_id, text=item.text, parse_mode=ParseMode.HTML)
+        except RetryAfter as exc:
+            seconds = retry_after_seconds(exc)
+            self._pause(seconds)
+            self.stats["rate_limited"] += 1
+            log.warning("outbox: Telegram asked to wait %.1f s; all sending paused", seconds)
+            return None
+        except Forbidden as exc:
+            return _Outcome(item, INACTIVE, describe(exc))
+        except ChatMigrated as exc:
+            return _Outcome(item, INACTIVE, f"ChatMigrated: group moved to supergroup {exc.new_chat_id}")
+        except BadRequest as exc:  # before NetworkError: BadRequest is a subclass of it
+            if any(marker in exc.message.lower() for marker in INACTIVE_MARKERS):
+                return _Outcome(item, INACTIVE, describe(exc))
+            return _Outcome(item, FAILED, describe(exc))
+        except NetworkError as exc:  # timeouts, connection errors, 5xx
+            return self._retry_or_fail(item, describe(exc))
+        except InvalidToken:
+            log.error("outbox: the Bot API refused the token; pausing %.0f s", INVALID_TOKEN_PAUSE)
+            self._pause(INVALID_TOKEN_PAUSE)
+            return None
+        except TelegramError as exc:
+            return self._retry_or_fail(item, describe(exc))
+        except Exception as exc:
+            log.exception("outbox: unexpected error sending delivery %d", item.delivery_id)
+            return self._retry_or_fail(item, repr(exc))
+        return _Outcome(item, SENT)
+
+    def _retry_or_fail(self, item: _Item, error: str) -> _Outcome:
+        attempts = item.attempts + 1
+        if attempts >= self.max_attempts:
+            return _Outcome(item, FAILED, f"{error} (after {attempts} attempts)")
+        delay = min(self.retry_max_delay, self.retry_base_delay * 2 ** (attempts - 1))
+        return _Outcome(item, RETRY, error, delay=delay / 2 + random.uniform(0, delay / 2))
+
+    # ------------------------------------------------------------------------------------------
+    # Recorder: group commit of outcomes
+    # ------------------------------------------------------------------------------------------
+
+    async def _record_loop(self) -> None:
+        stopping = False
+        while not stopping:
+            first = await self._outcomes.get()
+            batch: list[_Outcome] = []
+            if first is None:
+                stopping = True
+            else:
+                batch.append(first)
+            while len(batch) < MAX_RECORD_BATCH and not self._outcomes.empty():
+                more = self._outcomes.get_nowait()
+                if more is None:
+                    stopping = True
+                else:
+                    batch.append(more)
+            if batch:
+                await self._record(batch)
+
+    async def _record(self, batch: list[_Outcome]) -> None:
+        for attempt in range(1, DB_RETRY_LIMIT + 1):
+            try:
+                lost = await self._write(batch)
+                break
+            except Exception:
+                log.exception("outbox: recording %d outcomes failed (attempt %d)", len(batch), attempt)
+                await asyncio.sleep(min(5.0, 0.2 * 2**attempt))
+        else:
+            log.error("outbox: %d outcomes not recorded; their leases will expire", len(batch))
+            lost = len(batch)
+        self._close([outcome.item for outcome in batch])
+        for outcome in batch:
+            self._held.pop(outcome.item.delivery_id, None)
+            if outcome.status != SENT and outcome.status != RETRY:
+                log.info(
+                    "outbox: delivery %d to chat %d %s: %s",
+                    outcome.item.delivery_id,
+                    outcome.item.chat_id,
+                    outcome.status,
+                    outcome.error,
+                )
+        self.stats["lease_lost"] += lost
+        if not self._held:
+            self._progress_wake.set()
+
+    async def _write(self, batch: list[_Outcome]) -> int:
+        """Write the batch in one transaction; returns how many leases were found lost."""
+        lost = 0
+        written: Counter[str] = Counter()
+        async with self._db_lock, self._sessionmaker() as session:
+            for outcome in batch:
+                item = outcome.item
+                if outcome.status == SENT:
+                    ok = await mark_sent(session=session, delivery_id=item.delivery_id, owner=self.owner)
+                elif outcome.status == RETRY:
+                    ok = await mark_retry(
+                        session=session,
+                        delivery_id=item.delivery_id,
+                        owner=self.owner,
+                        error=outcome.error,
+                        delay_seconds=outcome.delay,
+                    )
+                elif outcome.status == INACTIVE:
+                    ok = await mark_inactive(
+                        session=session, delivery_id=item.delivery_id, owner=self.owner, error=outcome.error
+                    )
+                else:
+                    ok = await mark_failed(
+                        session=session, delivery_id=item.delivery_id, owner=self.owner, error=outcome.error
+                    )
+                if ok:
+                    written[outcome.status] += 1
+                else:
+                    lost += 1
+                    log.warning(
+                        "outbox: lease on delivery %d was lost; outcome not recorded", item.delivery_id
+                    )
+            await session.commit()
+        self.stats.update(written)
+        return lost
+
+    # ------------------------------------------------------------------------------------------
+    # Heartbeat: keeps the leases
+    # ------------------------------------------------------------------------------------------
+
+    async def _heartbeat_loop(self) -> None:
+        interval = self.lease_seconds / 3
+        while True:
+            await asyncio.sleep(interval)
+            if not self._held:
+                continue
+            try:
+                async with self._db_lock, self._sessionmaker() as session:
+                    kept = await renew_leases(
+                        session=session, owner=self.owner, lease_seconds=self.lease_seconds
+                    )
+                    await session.commit()
+            except Exception:
+                log.exception("outbox worker %s: renewing leases failed", self.owner)
+                continue
+            until = datetime.now(UTC) + timedelta(seconds=self.lease_seconds)
+            waiting = {i.delivery_id for i in self._ready} | {e[2].delivery_id for e in self._deferred}
+            for delivery_id, item in list(self._held.items()):
+                if delivery_id in kept:
+                    item.lease_until = until
+                elif delivery_id in waiting:
+                    # Another worker reclaimed it after our lease expired: it is theirs to send.
+                    # (In flight or being recorded: nothing to undo; the recorder sees the loss.)
+                    del self._held[delivery_id]
+                    self.stats["lease_lost"] += 1
+
+    # ------------------------------------------------------------------------------------------
+    # Progress: the preview message, and finished broadcasts
+    # ------------------------------------------------------------------------------------------
+
+    async def _progress_loop(self) -> None:
+        while True:
+            await self._wait(self._progress_wake, self.progress_interval)
+            try:
+                await self._report_progress()
+                await self._complete_shielded(sorted(self._active))
+            except Exception:
+                log.exception("outbox worker %s: progress report failed", self.owner)
+
+    async def _report_progress(self) -> None:
+        if not self._active:
+            return
+        async with self._sessionmaker() as session:
+            broadcasts = await get_broadcasts(session=session, ids=self._active)
+            for broadcast_id in list(self._active):
+                broadcast = broadcasts.get(broadcast_id)
+                if broadcast is None or broadcast.state in (DONE, CANCELLED):
+                    self._forget(broadcast_id)  # another worker finished it
+                    continue
+                if broadcast.preview_chat_id is None or broadcast.preview_message_id is None:
+                    continue
+                counts = await broadcast_counts(session=session, broadcast_id=broadcast_id)
+                done = counts[SENT] + counts[FAILED] + counts[INACTIVE]
+                if done == self._reported.get(broadcast_id) or counts["pending"] == 0:
+                    continue
+                total = max(broadcast.total, done + counts["pending"])
+                if await self._edit(broadcast, progress_text(done, total), final=False):
+                    self._reported[broadcast_id] = done
+
+    async def _complete_shielded(self, broadcast_ids: list[int] | None) -> None:
+        """:meth:`_complete` in a task that cancelling the caller (stop()) does not interrupt:
+        a broadcast marked done must get its final edit, nobody else will make it."""
+        await asyncio.shield(self._complete(broadcast_ids))
+
+    async def _complete(self, broadcast_ids: list[int] | None = None) -> None:
+        """Mark finished broadcasts done; this worker reports the ones its own call finished.
+
+        Serialised, so that a caller returns only after the final edits of a call running
+        when it started (run_until_idle and stop rely on it).
+        """
+        if broadcast_ids is not None and not broadcast_ids:
+            return
+        async with self._complete_lock:
+            try:
+                await self._complete_unlocked(broadcast_ids)
+            except Exception:
+                log.exception("outbox worker %s: completing broadcasts failed", self.owner)
+
+    async def _complete_unlocked(self, broadcast_ids: list[int] | None) -> None:
+        async with self._db_lock, self._sessionmaker() as session:
+            finished = await complete_broadcasts(session=session, broadcast_ids=broadcast_ids)
+            await session.commit()
+        if not finished:
+            return
+        async with self._sessionmaker() as session:
+            broadcasts = await get_broadcasts(session=session, ids=finished)
+            counts = {i: await broadcast_counts(session=session, broadcast_id=i) for i in finished}
+        for broadcast_id in finished:
+            self._forget(broadcast_id)
+            c = counts[broadcast_id]
+            log.info(
+                "outbox: broadcast %d done: %d sent, %d failed, %d inactive",
+                broadcast_id,
+                c[SENT],
+                c[FAILED],
+                c[INACTIVE],
+            )
+            broadcast = broadcasts.get(broadcast_id)
+            if broadcast is not None and broadcast.preview_chat_id and broadcast.preview_message_id:
+                await self._edit(broadcast, done_text(c[SENT], c[FAILED] + c[INACTIVE]), final=True)
+
+    def _forget(self, broadcast_id: int) -> None:
+        self._active.discard(broadcast_id)
+        self._reported.pop(broadcast_id, None)
+
+    async def _edit(self, broadcast: Broadcast, text: str, *, final: bool) -> bool:
+        """Edit the preview message; the final text is retried a few times, progress is not."""
+        chat_id, message_id = broadcast.preview_chat_id, broadcast.preview_message_id
+        assert chat_id is not None
+        assert message_id is not None
+        for _ in range(3 if final else 1):
+            wait = self._pacer.ready_at(chat_id) - time.monotonic()
+            if wait > 0:
+                if not final:
+                    return False
+                await asyncio.sleep(min(wait, PER_CHAT_INTERVAL * 2))
+            await self._wait_pause()
+            await self._bucket.take()
+            self._pacer.begin(chat_id)
+            try:
+                await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
+                return True
+            except RetryAfter as exc:
+                self._pause(retry_after_seconds(exc))
+            except BadRequest as exc:
+                if NOT_MODIFIED in exc.message.lower():
+                    return True
+                log.info("outbox: preview of broadcast %s not edited: %s", broadcast.id, exc.message)
+                return False
+            except NetworkError as exc:
+                log.info("outbox: preview of broadcast %s not edited: %s", broadcast.id, exc.message)
+            except TelegramError as exc:
+                log.info("outbox: preview of broadcast %s not edited: %s", broadcast.id, exc.message)
+                return False
+            finally:
+                self._pacer.end(chat_id)
+        return False
