@@ -14,23 +14,23 @@ from knowledge import catalog as t
 from knowledge.charts import funding_spec
 from knowledge.text import find_snips, fold
 
-DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
 DEEP_LINK_ACTIONS = (
-    (re.compile(r"^zona_(\d{1,2})$"), "zona:{}"),
-    (re.compile(r"^p_(\d{6})$"), "proyecto:{}"),
-    (re.compile(r"^tema_([a-z0-9-]{1,40})$"), "tema:{}"),
+    (re.compile(r"zona_(\d{1,2})"), "zona:{}"),
+    (re.compile(r"p_(\d{6})"), "proyecto:{}"),
+    (re.compile(r"tema_([a-z0-9-]{1,40})"), "tema:{}"),
 )
 
 
 def action_for_payload(payload: str) -> str | None:
     """``zona_6`` → ``zona:6``, ``p_242177`` → ``proyecto:242177``, ``tema_seguro`` → ``tema:seguro``."""
-    if not DEEP_LINK.match(payload):
+    if not DEEP_LINK.fullmatch(payload):
         return None
     for pattern, template in DEEP_LINK_ACTIONS:
-        found = pattern.match(payload)
+        found = pattern.fullmatch(payload)
         if found:
             action = template.format(found.group(1))
-            return action if ACTION.match(action) else None
+            return action if ACTION.fullmatch(action) else None
     return None
 
 

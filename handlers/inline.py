@@ -38,7 +38,7 @@ def inline_answers(answerer: Answerer, query: str) -> list[Answer]:
     """The best answer first, then a card for each other strong match (no duplicates)."""
     main = answerer.answer(query)
     answers = [main] if main.confident else []
-    for match in main.matches[1:]:
+    for match in main.matches:
         verb = {"project": "proyecto", "tematica": "tema"}.get(match.kind)
         extra = answer_for_action(answerer, f"{verb}:{match.id.split(':', 1)[1]}") if verb else None
         if extra is not None and all(extra.title != a.title for a in answers):

@@ -33,13 +33,14 @@ CALLBACK_MAX_BYTES = 64
 ZONA = r"(?:[1-9]|1[01])"
 SNIP = r"\d{6}"
 ACTION = re.compile(
-    rf"^(?:zona:{ZONA}|proyecto:{SNIP}|tema:[a-z0-9-]{{1,40}}|metas:[a-z0-9-]{{1,40}}|"
+    rf"(?:zona:{ZONA}|proyecto:{SNIP}|tema:[a-z0-9-]{{1,40}}|metas:[a-z0-9-]{{1,40}}|"
     rf"lista:(?:projects|funding|tematicas|targets)|zonas|plan|ayuda|grafico:zona:{ZONA}|"
     rf"seguir:(?:zona:{ZONA}|proyecto:{SNIP})|reportar:{SNIP}|fb:\d{{1,12}}:[01]|olvidar:(?:si|no)|"
     rf"estado:{SNIP}:(?:planificado|en_ejecucion|suspendido|finalizado)|"
-    rf"(?:enviar|cancelar|aplicar|descartar|revisar):\d{{1,12}})$"
+    rf"(?:enviar|cancelar|aplicar|descartar|revisar):\d{{1,12}})"
 )
-"""Every action a button may carry. Anything else in callback data is stale or forged."""
+"""Every action a button may carry (always matched whole, with ``fullmatch``). Anything else in
+callback data is stale or forged."""
 BUTTONS_PER_ROW = 2
 REPORT_WINDOW = timedelta(minutes=30)
 """How long after "📣 Reportar avance" the next message counts as the report."""
@@ -47,7 +48,7 @@ REPORT_WINDOW = timedelta(minutes=30)
 
 def callback_for(action: str) -> str | None:
     data = f"a|{action}"
-    return data if ACTION.match(action) and len(data.encode()) <= CALLBACK_MAX_BYTES else None
+    return data if ACTION.fullmatch(action) and len(data.encode()) <= CALLBACK_MAX_BYTES else None
 
 
 def action_from_callback(data: str | None) -> str | None:
@@ -55,7 +56,7 @@ def action_from_callback(data: str | None) -> str | None:
     if not data or len(data.encode()) > CALLBACK_MAX_BYTES or not data.startswith("a|"):
         return None
     action = data[2:]
-    return action if ACTION.match(action) else None
+    return action if ACTION.fullmatch(action) else None
 
 
 def button(label: str, action: str) -> InlineKeyboardButton:
