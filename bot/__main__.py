@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import SecretStr, ValidationError
 
+from bot.observability import configure_logging
 from bot.settings import Settings
 from bot.storage import Storage, current_plan, open_storage, read_plan_file, replace_plan
 from db.migrate import head_revision
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Mixco Plan Bot (POA 2024).")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot with long polling (needs TELEGRAM_TOKEN)")
+    sub.add_parser("webhook", help="serve updates over a webhook: POST /telegram, GET /healthz, GET /metrics")
     ask = sub.add_parser("ask", help="answer a question as the bot would (plain text)")
     ask.add_argument(
         "question", nargs="?", help="the question; with --batch, a file with one question a line"
@@ -128,12 +130,6 @@ async def cmd_migrate(settings: Settings) -> int:
     return 0
 
 
-def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # At INFO httpx logs request URLs, which contain the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-
-
 def load_settings() -> Settings | None:
     try:
         return Settings()
@@ -165,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     if settings is None:
         return 2
-    configure_logging(settings)
+    configure_logging(settings.log_level, settings.log_format)
     if args.command == "ask":
         questions = read_questions(args)
         return asyncio.run(cmd_ask(settings, args, questions)) if questions is not None else 2
@@ -181,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.app import run_polling
 
         return run_polling(settings)
+    if args.command == "webhook":
+        from bot.app import run_webhook
+
+        return run_webhook(settings)
     return 2
 
 

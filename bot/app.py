@@ -18,6 +18,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 import handlers
+from bot.observability import InstrumentedApplication, Metrics
 from bot.outbox import OutboxWorker
 from bot.settings import Settings
 from bot.storage import Storage, current_plan, open_storage
@@ -38,9 +39,12 @@ def build_application(
     request: BaseRequest | None = None,
     concurrent_updates: int = 8,
     run_outbox: bool = True,
+    metrics: Metrics | None = None,
+    webhook: bool = False,
 ) -> PlanBotApplication:
     """The bot, ready to start. ``request`` replaces the HTTP transport (the terminal chat uses it);
-    ``run_outbox`` starts the delivery worker for broadcasts and notifications in this process."""
+    ``run_outbox`` starts the delivery worker for broadcasts and notifications in this process;
+    ``webhook`` builds it without an Updater (updates arrive through ``bot.webhook``)."""
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
     storage: list[Storage] = []
     workers: list[OutboxWorker] = []
@@ -53,6 +57,8 @@ def build_application(
         data.answerer = Answerer(await current_plan(opened))
         data.query_log_salt = settings.query_log_salt.get_secret_value()
         data.admin_ids = settings.admin_ids
+        if metrics is not None:
+            data.answer_observer = metrics.observe_answer
         gc.freeze()  # the index is built and lives as long as the process: keep it out of GC passes
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in t.COMMANDS])
         await set_staff_menus(application, opened)
@@ -71,6 +77,7 @@ def build_application(
 
     builder = (
         ApplicationBuilder()
+        .application_class(InstrumentedApplication)
         .token(token)
         .base_url(settings.telegram_api_base_url.rstrip("/"))
         .base_file_url(file_base_url(settings.telegram_api_base_url))
@@ -86,7 +93,11 @@ def build_application(
         # groups under 20 messages a minute and retries once Telegram answers 429 RetryAfter.
         limiter = AIORateLimiter(overall_max_rate=0, max_retries=2)
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+    if webhook:
+        builder = builder.updater(None)
     application = builder.build()
+    assert isinstance(application, InstrumentedApplication)
+    application.metrics = metrics
     handlers.register(application)
     return application
 
@@ -127,6 +138,43 @@ def run_polling(settings: Settings) -> int:
         return 1
     application = build_application(settings)
     application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    return 0
+
+
+def run_webhook(settings: Settings) -> int:
+    """Serve updates over HTTPS webhooks (behind a load balancer); see bot.webhook."""
+    import uvicorn
+
+    from bot.webhook import create_webhook_app
+
+    if settings.telegram_token is None:
+        print(
+            "Falta TELEGRAM_TOKEN: créelo con @BotFather y expórtelo antes de iniciar el bot.",
+            file=sys.stderr,
+        )
+        return 2
+    if settings.webhook_secret is None:
+        print(
+            "Falta WEBHOOK_SECRET: el modo webhook exige un secreto compartido con Telegram.", file=sys.stderr
+        )
+        return 2
+    if not migrate_in_child(settings.database_url):
+        return 1
+    metrics = Metrics()
+    application = build_application(settings, metrics=metrics, webhook=True)
+    app = create_webhook_app(
+        application,
+        secret=settings.webhook_secret.get_secret_value(),
+        metrics=metrics,
+        webhook_url=settings.webhook_url,
+    )
+    uvicorn.run(
+        app,
+        host=settings.webhook_listen,
+        port=settings.webhook_port,
+        log_config=None,
+        timeout_graceful_shutdown=30,
+    )
     return 0
 
 

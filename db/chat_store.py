@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import ChatContextRow, QueryLogRow
+from db.staff_models import ProcessedUpdate
 from knowledge.followup import ChatContext
 
 
@@ -76,3 +78,18 @@ async def queries_since(*, session: AsyncSession, days: int) -> list[QueryLogRow
 async def recent_queries(*, session: AsyncSession, limit: int = 100) -> list[QueryLogRow]:
     result = await session.exec(select(QueryLogRow).order_by(col(QueryLogRow.id).desc()).limit(limit))
     return list(result.all())
+
+
+async def claim_update(*, session: AsyncSession, update_id: int) -> bool:
+    """True the first time an update id is seen (on any instance); False for a redelivery."""
+    values = {"update_id": update_id, "at": datetime.now(UTC)}
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(ProcessedUpdate).values(values).on_conflict_do_nothing()
+    result = await session.exec(statement)  # type: ignore[call-overload]
+    return bool(result.rowcount)
+
+
+async def prune_processed_updates(*, session: AsyncSession, keep_hours: int = 48) -> int:
+    cutoff = datetime.now(UTC) - timedelta(hours=keep_hours)
+    result = await session.exec(delete(ProcessedUpdate).where(col(ProcessedUpdate.at) < cutoff))
+    return int(result.rowcount or 0)

@@ -304,3 +304,9 @@ async def feedback_counts(*, session: AsyncSession) -> tuple[int, int]:
     result = await session.exec(select(Feedback.useful, func.count()).group_by(col(Feedback.useful)))
     counts = dict(result.all())
     return int(counts.get(True, 0)), int(counts.get(False, 0))
+
+
+async def delivery_status_counts(*, session: AsyncSession) -> dict[str, int]:
+    """Outbox deliveries of every broadcast by status (pending, sent, failed, inactive)."""
+    result = await session.exec(select(Delivery.status, func.count()).group_by(col(Delivery.status)))
+    return {status: int(count) for status, count in result.all()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -22,6 +23,10 @@ class BotData:
     answerer: Answerer | None = None
     query_log_salt: str = ""
     admin_ids: tuple[int, ...] = ()
+    answer_observer: Callable[[bool], None] | None = None
+    """Told whether each question was answered from the plan (metrics)."""
+    failed_updates: set[int] = field(default_factory=set)
+    """Ids of updates whose handler failed, for the per-update log line."""
     photo_cache: dict[str, str] = field(default_factory=dict)
     """Telegram file_id of each chart already uploaded, by chart key."""
 

@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: Context) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s failed", update_id, exc_info=context.error)
+    if update_id is not None:
+        context.bot_data.failed_updates.add(update_id)
     if not isinstance(update, Update) or update.effective_chat is None or update.inline_query:
         return
     try:

@@ -149,6 +149,8 @@ async def answer_question(message: Message, context: Context, text: str) -> None
         query_id = await record(session, context, message, question, answer)
         staff_view = await is_staff_viewing_project(session, context, message, answer)
         await session.commit()
+    if context.bot_data.answer_observer is not None:
+        context.bot_data.answer_observer(answer.confident)
     rows = [[button(t.BTN_USEFUL, f"fb:{query_id}:1"), button(t.BTN_NOT_USEFUL, f"fb:{query_id}:0")]]
     snip = project_snip(answer)
     if staff_view and snip:

@@ -18,12 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.settings import Settings
 from db.migrate import upgrade
 from db.session import create_engine, create_sessionmaker
+from tests.fakebotapi import FakeBotApi
 
 # PTB 22 warns (an error under -W error) when it builds RetryAfter with an int unless told to use
 # timedelta; the bot sets the same in bot/__main__.py.
@@ -99,3 +102,23 @@ def _use_search_path(engine: AsyncEngine, schema: str) -> None:
         finally:
             cursor.close()
         dbapi_connection.autocommit = autocommit
+
+
+# --- The fake Telegram Bot API -------------------------------------------------------------------
+
+
+def settings_for(api: FakeBotApi, database: Path, **overrides: Any) -> Settings:
+    """Settings of a bot that talks to ``api`` and keeps its data in the SQLite file ``database``."""
+    return Settings(
+        telegram_token=SecretStr(api.token),
+        telegram_api_base_url=f"{api.url}/bot",
+        database_url=f"sqlite+aiosqlite:///{database}",
+        **overrides,
+    )
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    """A fake Bot API server on 127.0.0.1 (tests.fakebotapi), stopped after the test."""
+    async with FakeBotApi() as fake:
+        yield fake

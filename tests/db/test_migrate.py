@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
-import db.models  # noqa: F401  (the tables the migrations must match)
+import db.models
 import db.staff_models  # noqa: F401
 from db.migrate import MIGRATIONS_DIR, alembic_config, head_revision, upgrade
 from db.models import PLAN_TABLES, PlanMeta

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.settings import Settings
+from tests.conftest import settings_for
 from tests.fakebotapi import FakeBotApi, Sent
 
 
@@ -36,21 +35,6 @@ class Chat:
         self.api.press_button(sent.message, data)
         await self.api.wait_for("answerCallbackQuery", since=mark)
         return await self.api.wait_for_sent(sent.chat_id, count=count, since=mark) if count else []
-
-
-def settings_for(api: FakeBotApi, database: Path, **overrides: Any) -> Settings:
-    return Settings(
-        telegram_token=SecretStr(api.token),
-        telegram_api_base_url=f"{api.url}/bot",
-        database_url=f"sqlite+aiosqlite:///{database}",
-        **overrides,
-    )
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[FakeBotApi]:
-    async with FakeBotApi() as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import build_application
+from tests.conftest import settings_for
 from tests.fakebotapi import FakeBotApi, Sent
-from tests.handlers.conftest import Chat, settings_for
+from tests.handlers.conftest import Chat
 
 ADMIN = 700_000_001
 STAFF = 700_000_002

@@ -1,0 +1,152 @@
+"""Logs (text or JSON, one line per update), Prometheus metrics, and the Application subclass
+that times every update."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from telegram import Update
+from telegram.ext import Application
+
+log = logging.getLogger("bot.updates")
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, the record's extra fields."""
+
+    FIELDS = ("update_id", "kind", "latency_ms", "outcome")
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update({f: getattr(record, f) for f in self.FIELDS if hasattr(record, f)})
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str, fmt: str) -> None:
+    handler = logging.StreamHandler()
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # At INFO httpx logs request URLs, which contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+class Metrics:
+    """The process's Prometheus metrics, in their own registry (nothing global)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.updates = Counter(
+            "bot_updates_total",
+            "Updates handled, by kind and outcome",
+            ["kind", "outcome"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "bot_update_latency_seconds",
+            "Time to handle one update",
+            ["kind"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.answers = Counter(
+            "bot_answers_total",
+            "Answers to questions, by whether the plan covered them",
+            ["confident"],
+            registry=self.registry,
+        )
+        self.unanswered_ratio = Gauge(
+            "bot_unanswered_ratio", "Share of questions the plan did not answer", registry=self.registry
+        )
+        self.outbox = Gauge(
+            "bot_outbox_deliveries", "Outbox deliveries by status", ["status"], registry=self.registry
+        )
+        self.send_errors = Counter(
+            "bot_send_errors_total", "Errors sending messages, by kind", ["kind"], registry=self.registry
+        )
+        self._answered = 0
+        self._unconfident = 0
+
+    def observe_answer(self, confident: bool) -> None:
+        self.answers.labels(confident=str(confident).lower()).inc()
+        self._answered += 1
+        self._unconfident += 0 if confident else 1
+        self.unanswered_ratio.set(self._unconfident / self._answered)
+
+    def observe_send_error(self, kind: str) -> None:
+        self.send_errors.labels(kind=kind).inc()
+
+    def render(self, outbox_counts: dict[str, int]) -> bytes:
+        for status, count in outbox_counts.items():
+            self.outbox.labels(status=status).set(count)
+        return generate_latest(self.registry)
+
+
+def update_kind(update: object) -> str:
+    if not isinstance(update, Update):
+        return "other"
+    if update.message is not None:
+        text = update.message.text or ""
+        return "command" if text.startswith("/") else "message" if text else "media"
+    for kind in ("callback_query", "inline_query", "edited_message", "channel_post", "my_chat_member"):
+        if getattr(update, kind) is not None:
+            return kind
+    return "other"
+
+
+class InstrumentedApplication(Application):  # type: ignore[type-arg]
+    """Times every update and logs one line for it: id, kind, latency, outcome."""
+
+    metrics: Metrics | None = None
+
+    async def process_update(self, update: object) -> None:
+        kind = update_kind(update)
+        update_id = update.update_id if isinstance(update, Update) else None
+        start = time.perf_counter()
+        outcome = "ok"
+        try:
+            await super().process_update(update)
+        except Exception:
+            outcome = "error"
+            raise
+        finally:
+            failed: set[int] = getattr(self.bot_data, "failed_updates", set())
+            if update_id is not None and update_id in failed:
+                failed.discard(update_id)
+                outcome = "error"
+            elapsed = time.perf_counter() - start
+            if self.metrics is not None:
+                self.metrics.updates.labels(kind=kind, outcome=outcome).inc()
+                self.metrics.latency.labels(kind=kind).observe(elapsed)
+            log.info(
+                "update %s %s %.1f ms %s",
+                update_id,
+                kind,
+                elapsed * 1000,
+                outcome,
+                extra={
+                    "update_id": update_id,
+                    "kind": kind,
+                    "latency_ms": round(elapsed * 1000, 2),
+                    "outcome": outcome,
+                },
+            )

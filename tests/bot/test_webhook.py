@@ -1,0 +1,137 @@
+"""The webhook server: secret, body limits, duplicates, health, metrics, graceful stop."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from starlette.applications import Starlette
+
+from bot.app import build_application
+from bot.observability import Metrics
+from bot.webhook import MAX_BODY, SECRET_HEADER, create_webhook_app
+from tests.conftest import settings_for
+from tests.fakebotapi import FakeBotApi
+
+SECRET = "s3cret-token_for-tests"
+
+
+@dataclass
+class Server:
+    api: FakeBotApi
+    client: httpx.AsyncClient
+    app: Starlette
+    next_id: int = 5000
+
+    def update(self, text: str, update_id: int | None = None) -> dict[str, Any]:
+        self.next_id += 1
+        user = {"id": 42, "is_bot": False, "first_name": "Ana"}
+        message = {
+            "message_id": self.next_id,
+            "date": 1,
+            "chat": {"id": 42, "type": "private"},
+            "from": user,
+            "text": text,
+        }
+        return {"update_id": update_id if update_id is not None else self.next_id, "message": message}
+
+    async def post(self, body: bytes | dict[str, Any], secret: str | None = SECRET) -> httpx.Response:
+        headers = {SECRET_HEADER: secret} if secret is not None else {}
+        content = body if isinstance(body, bytes) else json.dumps(body).encode()
+        return await self.client.post("/telegram", content=content, headers=headers)
+
+
+@pytest.fixture
+async def server(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Server]:
+    settings = settings_for(
+        api,
+        tmp_path / "hook.db",
+        webhook_secret=SecretStr(SECRET),
+        webhook_url="https://bot.example.org/telegram",
+    )
+    metrics = Metrics()
+    application = build_application(settings, metrics=metrics, webhook=True)
+    app = create_webhook_app(application, secret=SECRET, metrics=metrics, webhook_url=settings.webhook_url)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hook") as client:
+            yield Server(api, client, app)
+
+
+async def test_webhook_is_registered_with_the_secret(server: Server) -> None:
+    (call,) = server.api.calls("setWebhook")
+    assert call.params["url"] == "https://bot.example.org/telegram"
+    assert call.params["secret_token"] == SECRET
+
+
+@pytest.mark.parametrize("secret", [None, "", "wrong", SECRET + "x"])
+async def test_wrong_or_missing_secret_is_refused_before_anything_runs(
+    server: Server, secret: str | None
+) -> None:
+    response = await server.post(server.update("zona 6"), secret=secret)
+    assert response.status_code == 403
+    ok = await server.post(server.update("zona 1"))
+    assert ok.status_code == 200
+    (reply,) = await server.api.wait_for_sent(42)
+    assert "299884" in reply.plain_text  # only the update with the right secret was answered
+    assert len(server.api.sent(42)) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b"[1, 2, 3]", b'"text"', b'{"message": {"text": "sin update_id"}}', b""],
+)
+async def test_malformed_bodies_get_400(server: Server, body: bytes) -> None:
+    assert (await server.post(body)).status_code == 400
+
+
+async def test_oversized_body_gets_400(server: Server) -> None:
+    big = json.dumps({"update_id": 1, "padding": "x" * (MAX_BODY + 10)}).encode()
+    assert (await server.post(big)).status_code == 400
+
+
+async def test_duplicate_update_id_is_processed_once(server: Server) -> None:
+    update = server.update("proyecto 242177", update_id=777)
+    assert (await server.post(update)).status_code == 200
+    assert (await server.post(update)).status_code == 200
+    await server.post(server.update("zona 1"))
+    replies = await server.api.wait_for_sent(42, count=2)
+    assert sum("242177" in r.plain_text for r in server.api.sent(42)) == 1
+    assert any("299884" in r.plain_text for r in replies)
+
+
+async def test_healthz_reports_database_plan_and_outbox(server: Server) -> None:
+    response = await server.client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "plan_loaded": True, "outbox_pending": 0, "database": "ok"}
+
+
+async def test_metrics_count_updates_and_unanswered(server: Server) -> None:
+    await server.post(server.update("zona 6"))
+    await server.post(server.update("receta de pepián"))
+    await server.api.wait_for_sent(42, count=2)
+    text = (await server.client.get("/metrics")).text
+    assert 'bot_updates_total{kind="message",outcome="ok"} 2.0' in text
+    assert "bot_update_latency_seconds_bucket" in text
+    assert "bot_unanswered_ratio 0.5" in text
+
+
+async def test_stopping_finishes_queued_updates(api: FakeBotApi, tmp_path: Path) -> None:
+    settings = settings_for(api, tmp_path / "drain.db", webhook_secret=SecretStr(SECRET))
+    metrics = Metrics()
+    application = build_application(settings, metrics=metrics, webhook=True, concurrent_updates=1)
+    app = create_webhook_app(application, secret=SECRET, metrics=metrics, webhook_url=None)
+    api.delay("sendMessage", 0.1)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hook") as client:
+            server = Server(api, client, app)
+            for n in range(8):
+                assert (await server.post(server.update(f"zona {n % 11 + 1}"))).status_code == 200
+    assert len(api.sent(42)) == 8  # all queued updates were answered before the app stopped
