@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
@@ -22,6 +23,7 @@ from bot.observability import InstrumentedApplication, Metrics
 from bot.outbox import OutboxWorker
 from bot.settings import Settings
 from bot.storage import Storage, current_plan, open_storage
+from db.chat_store import prune_processed_updates, prune_query_log
 from db.migrate import is_current
 from db.session import create_engine
 from db.staff_store import list_staff
@@ -31,6 +33,7 @@ from knowledge.answers import Answerer
 
 log = logging.getLogger(__name__)
 PlanBotApplication = Application  # type: ignore[type-arg]
+HOUSEKEEPING_EVERY = 6 * 3600.0
 
 
 def build_application(
@@ -48,6 +51,7 @@ def build_application(
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
     storage: list[Storage] = []
     workers: list[OutboxWorker] = []
+    chores: list[asyncio.Task[None]] = []
 
     async def post_init(application: PlanBotApplication) -> None:
         opened = await open_storage(settings.database_url)
@@ -68,8 +72,11 @@ def build_application(
             )
             await worker.start()
             workers.append(worker)
+        chores.append(asyncio.create_task(housekeeping(opened, settings.query_log_days), name="housekeeping"))
 
     async def post_shutdown(_application: PlanBotApplication) -> None:
+        for chore in chores:
+            chore.cancel()
         for worker in workers:
             await worker.stop()
         for opened in storage:
@@ -100,6 +107,21 @@ def build_application(
     application.metrics = metrics
     handlers.register(application)
     return application
+
+
+async def housekeeping(storage: Storage, query_log_days: int) -> None:
+    """Retention, now and every few hours: questions older than QUERY_LOG_DAYS, update ids older
+    than two days (Telegram stops redelivering long before)."""
+    while True:
+        try:
+            async with storage.sessionmaker() as session:
+                questions = await prune_query_log(session=session, keep_days=query_log_days)
+                updates = await prune_processed_updates(session=session)
+                await session.commit()
+            log.info("housekeeping: %d old questions and %d old update ids deleted", questions, updates)
+        except SQLAlchemyError:
+            log.warning("housekeeping failed; will try again", exc_info=True)
+        await asyncio.sleep(HOUSEKEEPING_EVERY)
 
 
 def file_base_url(api_base_url: str) -> str:
