@@ -386,8 +386,11 @@ class _PlanBuilder:
             elif folded.startswith("estructura del pdm-ot"):
                 i += 1
                 paragraphs = []
-                while i < len(lines) and not _bullet(lines[i]) and not _is_tematica_title(lines, i):
-                    paragraphs.append(_strip_markup(lines[i].text))
+                while i < len(lines) and not _is_tematica_title(lines, i):
+                    text = lines[i].text
+                    if fold(text).startswith("- eje "):
+                        self.ejes.append(_strip_markup(text[2:]).rstrip("."))
+                    paragraphs.append(_bullet(lines[i]) or _strip_markup(text))
                     i += 1
                 self.add_statement(
                     "pdmot_structure",
@@ -592,7 +595,7 @@ class _PlanBuilder:
                 self.statements.append(
                     Statement(
                         "pom_objective",
-                        "Objetivo operativo multianual (POM 2024-2028)",
+                        "Objetivo del Plan Operativo Multianual 2024-2028 (POM)",
                         _unquote(lines[i + 1].text),
                         section,
                     )
@@ -628,7 +631,7 @@ class _PlanBuilder:
                 self.statements.append(
                     Statement(
                         "poa_objective",
-                        "Objetivo operativo anual (POA 2024)",
+                        "Objetivo del Plan Operativo Anual 2024 (POA)",
                         _unquote(lines[i + 1].text),
                         section,
                     )

@@ -20,6 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.text import (
+    STOP_WORDS,
     ZonaMention,
     content_words,
     find_snips,
@@ -36,6 +37,8 @@ K1 = 1.2
 B = 0.5
 TITLE_WEIGHT = 2
 SYNONYM_WEIGHT = 0.6
+TITLE_BONUS = 0.5
+"""A record whose own title says what was asked ranks above one that only mentions it."""
 MIN_TYPO_SCORE = 80.0
 # Records that carry the plan's figures answer more questions than the prose around them.
 KIND_PRIOR = {
@@ -55,7 +58,12 @@ KIND_PRIOR = {
     "strategic_line": 0.9,
     "policy": 1.1,
 }
-KIND_BOOST = {"money": ("funding", "funding_total", "project", "list"), "target": ("target",)}
+KIND_BOOST = {
+    "money": ("funding", "funding_total", "project", "list"),
+    "target": ("target",),
+    "problem": ("problem",),
+    "potentiality": ("potentiality",),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +137,11 @@ class SearchIndex:
             ids = np.fromiter((n for n, _ in pairs), dtype=np.int64, count=len(pairs))
             tf = np.fromiter((c for _, c in pairs), dtype=np.float64, count=len(pairs))
             self.postings[s] = (ids, self.idf[s] * tf * (K1 + 1) / (tf + norms[ids]))
+        title_postings: dict[str, list[int]] = defaultdict(list)
+        for n, doc in enumerate(self.docs):
+            for title_stem in {stem(w) for w in words(doc.title)}:
+                title_postings[title_stem].append(n)
+        self.title_postings = {s: np.array(ids, dtype=np.int64) for s, ids in title_postings.items()}
         self.prior = np.array([KIND_PRIOR.get(d.kind, 1.0) for d in self.docs], dtype=np.float64)
         self.intent_boost = {
             intent: np.array([1.5 if d.kind in kinds else 1.0 for d in self.docs], dtype=np.float64)
@@ -173,11 +186,13 @@ class SearchIndex:
         found = process.extractOne(word, self.known_words, scorer=fuzz.ratio, score_cutoff=cutoff)
         return found[0] if found else word
 
-    def _score(self, query: Query) -> tuple[np.ndarray, np.ndarray]:
-        """BM25 score and coverage (share of the question's weight explained) of every document."""
+    def _score(self, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """BM25 score, coverage (share of the question's weight the document explains) and title
+        coverage (the same, counting only the title's own words) of every document."""
         size = len(self.docs)
         scores = np.zeros(size)
         coverage = np.zeros(size)
+        title_coverage = np.zeros(size)
         stem_weight: dict[str, float] = {}
         stems_of_source: dict[str, set[str]] = defaultdict(set)
         for term in query.terms:
@@ -189,19 +204,23 @@ class SearchIndex:
             scores[ids] += weight * contribution
         total_weight = sum(self.weight(stem(s)) for s in query.sources) or 1.0
         for source, source_stems in stems_of_source.items():
+            share = self.weight(stem(source)) / total_weight
             ids_list = [self.postings[s][0] for s in source_stems]
             ids = ids_list[0] if len(ids_list) == 1 else np.unique(np.concatenate(ids_list))
-            coverage[ids] += self.weight(stem(source)) / total_weight
-        return scores, coverage
+            coverage[ids] += share
+            own = stem(source)
+            if own in self.title_postings:
+                title_coverage[self.title_postings[own]] += share
+        return scores, coverage, title_coverage
 
     def scores(self, query: Query) -> dict[str, float]:
         """Raw BM25 score of every matching document, by id (for re-ordering a known set)."""
-        raw, _ = self._score(query)
+        raw, _, _ = self._score(query)
         return {self.docs[n].id: float(raw[n]) for n in np.flatnonzero(raw)}
 
     def search(self, query: Query, limit: int = 10) -> list[Hit]:
-        raw, coverage = self._score(query)
-        final = raw * (0.5 + coverage) * self.prior
+        raw, coverage, title_coverage = self._score(query)
+        final = raw * (0.5 + coverage) * (1 + TITLE_BONUS * title_coverage) * self.prior
         for intent in query.intents:
             boost = self.intent_boost.get(intent)
             if boost is not None:
@@ -225,16 +244,20 @@ def analyze(text: str, index: SearchIndex) -> Query:
     out_of_scope = has_phrase(folded, vocab.out_of_scope)
     corrections: dict[str, str] = {}
     sources: list[str] = []
-    for word in content_words(without_zonas):
+    all_words: list[str] = []
+    for word in words(without_zonas):
+        if word in STOP_WORDS:
+            all_words.append(word)
+            continue
         if word in snips or (word.isdigit() and int(word) in years):
             continue
         fixed = index.correct(word)
         if fixed != word:
             corrections[word] = fixed
         sources.append(fixed)
-    corrected_text = " ".join(sources)
+        all_words.append(fixed)
     terms = [Term(stem(s), 1.0, s) for s in sources]
-    terms.extend(_synonym_terms(corrected_text, sources))
+    terms.extend(_synonym_terms(" ".join(all_words), sources))
     terms.extend(Term(str(y), 0.5, str(y)) for y in years)
     return Query(
         text=text,
@@ -251,15 +274,24 @@ def analyze(text: str, index: SearchIndex) -> Query:
 
 
 def _synonym_terms(corrected: str, sources: list[str]) -> list[Term]:
-    """Plan words a person's words stand for ("pisto" → dinero, monto …), at a lower weight."""
+    """Plan words a person's words stand for ("pisto" → dinero, monto …), at a lower weight.
+
+    Keys are matched as phrases over all the words, stop words included ("cosas buenas", "no le
+    alcanza"); a phrase made only of stop words becomes a source of its own, so that what it
+    stands for counts toward coverage. ``sources`` is extended in place in that case.
+    """
     out: list[Term] = []
     padded = f" {corrected} "
     for key, targets in vocabulary().synonyms.items():
         if f" {key} " not in padded:
             continue
-        owner = key.split()[0] if key.split()[0] in sources else sources[0]
-        for target in targets:
-            out.extend(Term(stem(w), SYNONYM_WEIGHT, owner) for w in content_words(target))
+        owners = [w for w in key.split() if w in sources]
+        if not owners:
+            owners = [key]
+            sources.append(key)
+        for owner in owners:  # every word of the phrase is explained by what it stands for
+            for target in targets:
+                out.extend(Term(stem(w), SYNONYM_WEIGHT, owner) for w in content_words(target))
     return out
 
 
