@@ -31,13 +31,14 @@ from knowledge.model import (
     Tematica,
 )
 from knowledge.search import Hit, Query, SearchIndex, analyze
-from knowledge.text import has_phrase, vocabulary
+from knowledge.text import content_words, find_years, fold, has_phrase, vocabulary
 
 MIN_COVERAGE = 0.5
 RELATED_RATIO = 0.55
 MAX_RELATED = 3
 MAX_LIST_ITEMS = 20
 SHORT = 180
+WARM_UP = "meta de basura zona 6 2024"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,10 @@ class Answerer:
             z: tuple(d for d in self.index.docs if z in d.zonas and d.kind != "project") for z in ZONAS
         }
         self.every_zona = tuple(d for d in self.index.docs if _mentions_every_zona(d.title))
+        self.budget_years = frozenset(
+            year for f in plan.funding[:1] for part in f.section for year in find_years(fold(part))
+        )
+        self.answer(WARM_UP)  # first-use costs (vocabulary file, stemmer, numpy) paid here, not by a person
 
     # Entry point ---------------------------------------------------------------------------
     def answer(self, question: str) -> Answer:
@@ -123,6 +128,10 @@ class Answerer:
             return self.project_answer(query.snips[0])
         if query.out_of_scope:
             return self.not_in_plan(query)
+        if self._asks_money_for_another_year(query):
+            return self.not_in_plan(
+                query, note=t.OTHER_YEAR.format(years=_join_numbers(sorted(self.budget_years)))
+            )
         if query.zonas:
             return self.zona_answer(query.zonas[0].number, query)
         if not query.sources or is_small_talk(query):
@@ -236,9 +245,19 @@ class Answerer:
             FollowUp(t.BTN_TARGETS, "lista:targets"),
         )
 
-    def not_in_plan(self, query: Query, hits: Sequence[Hit] = ()) -> Answer:
+    def _asks_money_for_another_year(self, query: Query) -> bool:
+        """ "presupuesto 2025": the plan's money figures are for its budget year only."""
+        years = set(query.years)
+        return (
+            "budget" in query.intents
+            and bool(years)
+            and bool(self.budget_years)
+            and not years & self.budget_years
+        )
+
+    def not_in_plan(self, query: Query, hits: Sequence[Hit] = (), note: str | None = None) -> Answer:
         title, line = (
-            (t.NOT_IN_PLAN_TITLE, t.NOT_IN_PLAN_LINE.format(plan=t.PLAN_NAME))
+            (t.NOT_IN_PLAN_TITLE, note or t.NOT_IN_PLAN_LINE.format(plan=t.PLAN_NAME))
             if query.out_of_scope or not hits
             else (t.UNSURE_TITLE, t.UNSURE_LINE)
         )
@@ -281,6 +300,16 @@ class Answerer:
             return self._actor_card(record, matches)
         if isinstance(record, Law):
             return self._law_card(record, matches)
+        if isinstance(record, Statement) and not record.text:
+            return Answer(
+                t.GAP_TITLE,
+                (t.GAP_LINE.format(title=record.title),),
+                follow_ups=self.menu(),
+                source=cite(record.section),
+                confident=False,
+                kind="gap",
+                matches=matches,
+            )
         if isinstance(record, Statement):
             return Answer(
                 record.title, (record.text,), source=cite(record.section), matches=matches, kind=kind
@@ -577,7 +606,8 @@ def is_small_talk(query: Query) -> bool:
     """Only greetings, thanks or a call for help ("hola", "gracias!", "ayuda")."""
     intents = vocabulary().intents
     phrases = " ".join(p for name in ("greeting", "thanks", "help") for p in intents[name]).split()
-    return bool(query.intents & {"greeting", "thanks", "help"}) and all(s in phrases for s in query.sources)
+    said = [*content_words(query.folded), *query.sources]
+    return bool(query.intents & {"greeting", "thanks", "help"}) and all(w in phrases for w in said)
 
 
 def _measure_text(

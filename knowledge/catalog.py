@@ -36,6 +36,9 @@ NOT_IN_PLAN_LINE = (
     "Solo conozco el {plan}: obras por zona, presupuesto, temas y metas. "
     "Para trámites, pagos, horarios o teléfonos, comuníquese directamente con la municipalidad."
 )
+GAP_TITLE = "Eso no viene en el texto del plan"
+GAP_LINE = "El plan menciona «{title}», pero ese contenido no está en el texto del documento."
+OTHER_YEAR = "El plan trae las cifras de dinero de {years}; para otros años no tiene datos."
 UNSURE_TITLE = "No encontré eso en el plan"
 UNSURE_LINE = "No encontré una respuesta clara en el plan. Pruebe con otras palabras o elija un tema:"
 EMPTY_QUESTION = "Escríbame una pregunta sobre el plan, por ejemplo «proyectos zona 6»."

@@ -71,34 +71,28 @@ def _pdmot_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
     names = {t.id: t.name for t in plan.tematicas}
     for tematica in plan.tematicas:
         objectives = " ".join(o.text for o in plan.objectives if o.tematica == tematica.id)
-        text = f"tema {tematica.eje} {' '.join(tematica.pnd + tematica.ods)} {objectives}"
+        text = f"tema tematica {tematica.eje} {' '.join(tematica.pnd + tematica.ods)} {objectives}"
         yield (
             Doc(f"tematica:{tematica.id}", "tematica", tematica.name, text, tematica.id, (), tematica.id),
             tematica,
         )
     for objective in plan.objectives:
+        context = f"objetivo {names[objective.tematica]}"
         yield (
-            _doc(
-                f"objective:{objective.id}",
-                "objective",
-                objective.text,
-                names[objective.tematica],
-                objective.tematica,
-            ),
+            _doc(f"objective:{objective.id}", "objective", objective.text, context, objective.tematica),
             objective,
         )
     for line in plan.strategic_lines:
-        yield _doc(f"line:{line.id}", "strategic_line", line.text, names[line.tematica], line.tematica), line
+        context = f"linea estrategica {names[line.tematica]}"
+        yield _doc(f"line:{line.id}", "strategic_line", line.text, context, line.tematica), line
     for action in plan.action_lines:
-        yield (
-            _doc(f"action:{action.id}", "action_line", action.text, names[action.tematica], action.tematica),
-            action,
-        )
+        context = f"linea de accion {names[action.tematica]}"
+        yield _doc(f"action:{action.id}", "action_line", action.text, context, action.tematica), action
     for target in plan.targets:
         context = f"meta resultado 2032 {names[target.tematica]}"
         yield _doc(f"target:{target.id}", "target", target.text, context, target.tematica), target
     for n, pom in enumerate(plan.pom_lines, start=1):
-        context = f"pom 2024-2028 {names[pom.tematica]}"
+        context = f"linea estrategica pom 2024-2028 {pom.eje} {names[pom.tematica]}"
         yield _doc(f"pom:{n}", "pom_line", pom.text, context, pom.tematica), pom
 
 
@@ -117,7 +111,7 @@ def _table_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
     for project in plan.projects:
         text = (
             f"proyecto obra snip {project.snip} zona {project.zona} {project.observation} "
-            f"{project.place or ''} monto"
+            f"{project.place or ''} monto aporte codede"
         )
         zonas = (project.zona,) if project.zona else ()
         yield Doc(f"project:{project.snip}", "project", project.name, text, project.snip, zonas), project
@@ -137,7 +131,8 @@ def _item_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
     for n, law in enumerate(plan.laws, start=1):
         yield _doc(f"law:{n}", "law", law.name, f"ley {law.description}", None), law
     for n, index in enumerate(plan.governance, start=1):
-        yield _doc(f"governance:{n}", "governance", index.name, index.text, None), index
+        context = f"ranking de la gestion municipal {index.text}"
+        yield _doc(f"governance:{n}", "governance", index.name, context, None), index
 
 
 def _policy_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:

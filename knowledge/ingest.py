@@ -45,6 +45,7 @@ BUNDLED_PLAN = "poa-2024-mixco.txt"
 CORRECTIONS: dict[str, str] = {
     "Mixco Inuyente y solidario": "Mixco Incluyente y solidario",
     "LIBRES DE ESECHOS SÓLIDOS": "LIBRES DE DESECHOS SÓLIDOS",
+    "Teritorio": "Territorio",
 }
 
 CHAPTER = re.compile(r"^(I|II|III|IV|V)\.\s+\S")
@@ -253,6 +254,14 @@ class _PlanBuilder:
     ejes: list[str] = field(default_factory=list)
     eje_of_tematica: dict[str, str] = field(default_factory=dict)
 
+    def add_gap(self, heading: str, section: Section) -> None:
+        """A heading the document names but whose content is not in its text (a lost image or
+        table): kept as a statement with no text, so the bot can say so instead of guessing."""
+        title = _title_case(heading.split(";")[0].strip().rstrip(":.").strip())
+        gap_id = f"gap-{slugify(title)}"
+        if title and not any(s.id == gap_id for s in self.statements):
+            self.statements.append(Statement(gap_id, title, "", section))
+
     def add_statement(self, stmt_id: str, title: str, paragraphs: list[str], section: Section) -> None:
         text = " ".join(p for p in paragraphs if p)
         if text:
@@ -302,6 +311,9 @@ class _PlanBuilder:
         ]
         section = ("II. Marco estratégico nacional",)
         self.statements.append(Statement("national_framework", _title_case(title), " ".join(body), section))
+        for line in lines[2:]:
+            if line.text.rstrip().endswith(":"):
+                self.add_gap(line.text, section)
 
     # III.A Marco estratégico territorial ------------------------------------------------
     def read_territorial(self, lines: list[Line]) -> None:
@@ -310,11 +322,18 @@ class _PlanBuilder:
             "A. Marco estratégico territorial",
         )
         intro = []
+        head = []
         for line in lines[1:]:
             if NUMBERED.match(line.text.strip()):
                 break
+            head.append(line)
+        for n, line in enumerate(head):
             if len(line.text) > 120:
                 intro.append(_strip_markup(line.text))
+            elif not fold(line.text).startswith("fuente") and (
+                n + 1 == len(head) or len(head[n + 1].text) <= 120
+            ):
+                self.add_gap(line.text, section)
         self.add_statement(
             "pdmot_intro",
             "Plan de Desarrollo Municipal con Enfoque Territorial Mixco 2032 (PDM-OT)",
@@ -538,6 +557,8 @@ class _PlanBuilder:
                 continue
             elif not _is_heading(text):
                 previous_paragraph = _unquote(text)
+            elif _empty_heading(text, lines[i + 1].text.strip() if i + 1 < len(lines) else "", headings):
+                self.add_gap(text, (*section, _title_case(text)))
             i += 1
         for stmt_id in ("vision", "mission", "institutional_objective"):
             if not any(s.id == stmt_id for s in self.statements):
@@ -757,6 +778,18 @@ class _PlanBuilder:
             statements=tuple(self.statements),
             ejes=tuple(self.ejes),
         )
+
+
+def _empty_heading(text: str, following: str, known: dict[str, tuple[str, str]]) -> bool:
+    """An institutional heading directly followed by another heading: its content was not text.
+    The subchapter title and the headings the parser reads (and their parent) are not gaps."""
+    return (
+        fold(text) not in known
+        and not SUBCHAPTER.match(text)
+        and bool(following)
+        and _is_heading(following)
+        and fold(following) not in known
+    )
 
 
 def _numbered_blocks(lines: list[Line]) -> dict[str, list[Line]]:

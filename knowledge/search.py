@@ -20,6 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.text import (
+    NUMBER_WORDS,
     STOP_WORDS,
     ZonaMention,
     content_words,
@@ -28,6 +29,7 @@ from knowledge.text import (
     find_zonas,
     fold,
     has_phrase,
+    phonetic,
     stem,
     vocabulary,
     words,
@@ -37,7 +39,8 @@ K1 = 1.2
 B = 0.5
 TITLE_WEIGHT = 2
 SYNONYM_WEIGHT = 0.6
-TITLE_BONUS = 0.5
+UNKNOWN_WEIGHT = 0.45
+TITLE_BONUS = 1.0
 """A record whose own title says what was asked ranks above one that only mentions it."""
 MIN_TYPO_SCORE = 80.0
 # Records that carry the plan's figures answer more questions than the prose around them.
@@ -152,6 +155,12 @@ class SearchIndex:
             w for w in surface | {w for k in synonyms for w in k.split()} if len(w) > 2 and not w.isdigit()
         )
         self._known = frozenset(self.known_words)
+        self._by_sound: dict[str, str] = {}
+        for word in sorted(self.known_words, key=lambda w: (-self.idf.get(stem(w), 0.0), w)):
+            self._by_sound[phonetic(word)] = word  # the commonest spelling of a sound wins
+        for number_word, number in NUMBER_WORDS.items():  # "sero" → "cero", which is indexed as 0
+            if len(number_word) > 3:
+                self._by_sound.setdefault(phonetic(number_word), str(number))
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
     def _count_stems(self) -> tuple[list[dict[str, int]], set[str]]:
@@ -170,7 +179,9 @@ class SearchIndex:
         return counts, surface
 
     def weight(self, term_stem: str) -> float:
-        return self.idf.get(term_stem, self.max_idf)
+        """How much a word counts: its IDF; a word the plan never uses counts a bit less than the
+        rarest plan word (people add words the plan has no use for)."""
+        return self.idf.get(term_stem, UNKNOWN_WEIGHT * self.max_idf)
 
     def knows(self, term_stem: str) -> bool:
         return term_stem in self.postings
@@ -180,8 +191,13 @@ class SearchIndex:
         return self._correct(word)
 
     def _correct_uncached(self, word: str) -> str:
-        if word in self._known or word.isdigit() or len(word) < 4 or self.knows(stem(word)):
+        if word in self._known or word.isdigit() or len(word) < 4:
             return word
+        same_sound = self._by_sound.get(phonetic(word))
+        if same_sound is not None:
+            return same_sound
+        if self.knows(stem(word)):
+            return word  # another form of a word the plan uses ("proyectos" for "proyecto")
         cutoff = MIN_TYPO_SCORE if len(word) >= 6 else 85.0
         found = process.extractOne(word, self.known_words, scorer=fuzz.ratio, score_cutoff=cutoff)
         return found[0] if found else word

@@ -23,7 +23,11 @@ STOP_WORDS = frozenset(
     saber dime decir puede podria favor porfa pls hola buenas sr sra don dona gustaria informacion
     info tipo onda mixco municipio municipalidad muni alcaldia cuanto cuanta cuantos cuantas viene
     vienen sale salen dan da cuando hasta como q k xq pq trata tratan acerca cosas salio quedo anda
-    ando alguno alguna algun ano anos""".split()  # noqa: SIM905  (a word list reads best as text)
+    ando alguno alguna algun ano anos soy eres somos estoy estamos tengo tenemos necesito
+    necesitamos queremos quieren dice dicen segun tanto tanta bien mal poner ponen hizo pasa pasan
+    ahorita nunca siempre todavia alla ahi nosotros nuestros nuestras porfavor entra entran usa usan
+    sacan busca buscan puedo pueden deberia habra ir ver mire oiga fijese vaya entonces osea bueno
+    ok okay claro plan tmb tambn pa pal nada alguien cosa buenos dias tardes noches gracias""".split()  # noqa: SIM905  (a word list reads best as text)
 )
 
 NUMBER_WORDS = {
@@ -180,6 +184,33 @@ def has_phrase(folded: str, phrases: tuple[str, ...]) -> bool:
     """Whether any phrase occurs in folded text as whole words."""
     padded = f" {' '.join(TOKEN.findall(folded))} "
     return any(f" {p} " in padded for p in phrases)
+
+
+PHONETIC_RULES = (
+    ("ch", "\x00"),
+    ("qu", "k"),
+    ("ce", "se"),
+    ("ci", "si"),
+    ("c", "k"),
+    ("z", "s"),
+    ("v", "b"),
+    ("ll", "y"),
+    ("h", ""),
+    ("ge", "je"),
+    ("gi", "ji"),
+    ("w", "u"),
+    ("x", "ks"),
+    ("\x00", "ch"),
+)
+
+
+def phonetic(word: str) -> str:
+    """How a Spanish word sounds, roughly: "vasura" and "basura", "sero" and "cero", "alcantariyado"
+    and "alcantarillado" get the same key (the misspellings phones and ears make)."""
+    key = fold(word)
+    for old, new in PHONETIC_RULES:
+        key = key.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", key)
 
 
 def year_range(text: str) -> tuple[int, int] | None:

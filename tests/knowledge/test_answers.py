@@ -160,3 +160,40 @@ def test_invisible_characters_do_not_hide_the_zona(answerer: Answerer) -> None:
 def test_sql_looking_text_is_just_text(answerer: Answerer) -> None:
     answer = answerer.answer("'; DROP TABLE project; --")
     assert not answer.confident
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("cuales son los valores y principios de la muni", "«Valores y principios»"),
+        ("organigrama de la municipalidad", "«Organigrama institucional»"),
+    ],
+)
+def test_headings_without_text_are_said_to_be_missing(
+    answerer: Answerer, question: str, expected: str
+) -> None:
+    answer = answerer.answer(question)
+    assert not answer.confident
+    assert expected in to_plain(answer)
+
+
+def test_money_for_a_year_the_plan_has_no_budget_for(answerer: Answerer) -> None:
+    answer = answerer.answer("presupuesto de la muni para 2025")
+    assert not answer.confident
+    assert "2024" in to_plain(answer)
+    assert answerer.answer("presupuesto total 2024").confident
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        ("objetivo de la tematica hambre sero", "seguridad alimentaria"),  # c/s
+        ("alcantariyado en la sona 10", "242177"),  # ll/y, z/s
+        ("q cosas buenas tiene mixco", "Área protegida"),  # a phrase of stop words stands for a topic
+        ("el tren de aseo q cobertura tiene", "95%"),  # local name of the garbage service
+    ],
+)
+def test_spelling_by_ear_and_local_phrases(answerer: Answerer, question: str, figure: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.confident
+    assert figure in to_plain(answer)

@@ -240,3 +240,9 @@ def test_a_second_edition_in_the_same_format_loads(document: str) -> None:
     assert project is not None
     assert project.amount_2024 == Decimal("5000000.00")
     assert fold(project.name).startswith("construccion sistema de alcantarillado")
+
+
+def test_headings_without_text_are_kept_as_gaps(plan: Plan) -> None:
+    gaps = {s.title for s in plan.statements if not s.text}
+    assert {"Valores y principios", "Organigrama institucional", "Población 2024", "Territorio"} <= gaps
+    assert "Filosofía institucional" not in gaps  # its children (visión, misión) have text

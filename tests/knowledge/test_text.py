@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.text import content_words, find_snips, find_years, find_zonas, fold, stem, words
+from knowledge.text import content_words, find_snips, find_years, find_zonas, fold, phonetic, stem, words
 
 
 def test_fold_removes_accents_case_and_invisible_characters() -> None:
@@ -54,3 +54,22 @@ def test_stem_groups_inflections() -> None:
     assert stem("proyectos") == stem("proyecto")
     assert stem("seguridad") == stem("seguro")
     assert stem("2032") == "2032"
+
+
+@pytest.mark.parametrize(
+    ("heard", "written"),
+    [
+        ("vasura", "basura"),
+        ("sero", "cero"),
+        ("alcantariyado", "alcantarillado"),
+        ("sona", "zona"),
+        ("ijo", "hijo"),
+    ],
+)
+def test_words_that_sound_alike_share_a_key(heard: str, written: str) -> None:
+    assert phonetic(heard) == phonetic(written)
+
+
+def test_different_words_keep_different_keys() -> None:
+    assert phonetic("basura") != phonetic("ayuda")
+    assert phonetic("zona") != phonetic("sola")
