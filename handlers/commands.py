@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
@@ -69,9 +71,14 @@ async def start(update: Update, context: Context) -> None:
     )
 
 
-async def help_command(update: Update, context: Context) -> None:
-    if update.effective_message:
-        await send_action(update.effective_message, context, "ayuda")
+def show(action: str) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+    """A command that always shows the same answer (/proyectos, /temas, /plan, /ayuda)."""
+
+    async def command(update: Update, context: Context) -> None:
+        if update.effective_message:
+            await send_action(update.effective_message, context, action)
+
+    return command
 
 
 async def zona(update: Update, context: Context) -> None:
@@ -96,16 +103,6 @@ async def project(update: Update, context: Context) -> None:
     await answer_question(message, context, f"proyecto {snips[0]}" if snips else text)
 
 
-async def projects(update: Update, context: Context) -> None:
-    if update.effective_message:
-        await send_action(update.effective_message, context, "lista:projects")
-
-
-async def tematicas(update: Update, context: Context) -> None:
-    if update.effective_message:
-        await send_action(update.effective_message, context, "lista:tematicas")
-
-
 async def targets(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
@@ -114,11 +111,6 @@ async def targets(update: Update, context: Context) -> None:
         await answer_question(message, context, "metas " + " ".join(context.args))
     else:
         await send_action(message, context, "lista:targets")
-
-
-async def plan(update: Update, context: Context) -> None:
-    if update.effective_message:
-        await send_action(update.effective_message, context, "plan")
 
 
 async def funding(update: Update, context: Context) -> None:
@@ -135,12 +127,12 @@ async def funding(update: Update, context: Context) -> None:
 
 HANDLERS = [
     CommandHandler("start", start),
-    CommandHandler(["ayuda", "help"], help_command),
+    CommandHandler(["ayuda", "help"], show("ayuda")),
     CommandHandler("zona", zona),
     CommandHandler("proyecto", project),
-    CommandHandler("proyectos", projects),
-    CommandHandler(["temas", "tematicas"], tematicas),
+    CommandHandler("proyectos", show("lista:projects")),
+    CommandHandler(["temas", "tematicas"], show("lista:tematicas")),
     CommandHandler("metas", targets),
     CommandHandler("financiamiento", funding),
-    CommandHandler("plan", plan),
+    CommandHandler("plan", show("plan")),
 ]

@@ -22,7 +22,9 @@ from pydantic import SecretStr
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram.ext import Application
 
+from bot.app import build_application
 from bot.settings import Settings
 from db.migrate import upgrade
 from db.session import create_engine, create_sessionmaker
@@ -122,3 +124,24 @@ async def api() -> AsyncIterator[FakeBotApi]:
     """A fake Bot API server on 127.0.0.1 (tests.fakebotapi), stopped after the test."""
     async with FakeBotApi() as fake:
         yield fake
+
+
+@asynccontextmanager
+async def running_bot(api: FakeBotApi, settings: Settings) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """The real Application, polling ``api``, one update at a time (so tests can rely on order);
+    started and stopped the way ``run_polling`` does it, post_init and post_shutdown included."""
+    application = build_application(settings, concurrent_updates=1)
+    async with application:
+        assert application.updater is not None
+        assert application.post_init
+        assert application.post_shutdown
+        await application.post_init(application)
+        await application.start()
+        await application.updater.start_polling(poll_interval=0, timeout=1)
+        await api.wait_polling()
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            await application.post_shutdown(application)

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from telegram.ext import Application
 
-from bot.app import build_application
-from tests.conftest import settings_for
+from tests.conftest import running_bot, settings_for
 from tests.fakebotapi import FakeBotApi, Sent
 
 
@@ -39,19 +38,6 @@ class Chat:
 
 @pytest.fixture
 async def chat(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Chat]:
-    application = build_application(settings_for(api, tmp_path / "bot.db"), concurrent_updates=1)
-    async with application:
-        assert application.updater is not None
-        assert application.post_init
-        assert application.post_shutdown
-        await application.post_init(application)
-        await application.start()
-        await application.updater.start_polling(poll_interval=0, timeout=1)
-        await api.wait_polling()
-        try:
-            yield Chat(api, application)
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            await application.post_shutdown(application)
+    async with running_bot(api, settings_for(api, tmp_path / "bot.db")) as application:
+        yield Chat(api, application)
     api.assert_no_violations()

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_application
-from tests.conftest import settings_for
+from tests.conftest import running_bot, settings_for
 from tests.fakebotapi import FakeBotApi, Sent
 from tests.handlers.conftest import Chat
 
@@ -29,21 +28,8 @@ async def town(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Chat]:
     for user_id, name in ((ADMIN, "Admin"), (STAFF, "Técnica"), (NEIGHBOUR, "Vecina"), (OTHER, "Otro")):
         api.make_user(user_id, name)
     settings = settings_for(api, tmp_path / "town.db", admin_ids=(ADMIN,), broadcast_rate=30)
-    application = build_application(settings, concurrent_updates=1)
-    async with application:
-        assert application.updater is not None
-        assert application.post_init
-        assert application.post_shutdown
-        await application.post_init(application)
-        await application.start()
-        await application.updater.start_polling(poll_interval=0, timeout=1)
-        await api.wait_polling()
-        try:
-            yield Chat(api, application)
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            await application.post_shutdown(application)
+    async with running_bot(api, settings) as application:
+        yield Chat(api, application)
     api.assert_no_violations()
 
 
