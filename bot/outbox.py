@@ -5,22 +5,28 @@ One :class:`OutboxWorker` per process. Its tasks:
 * **feeder** — leases due deliveries (:func:`db.outbox_store.claim_due`) into a local backlog,
   about two seconds' worth at a time;
 * **dispatcher** — takes them one by one under the limits: a token bucket for the overall
-  rate, at least 1 s between two messages to the same chat (counted from the end of the first
-  request, so the server sees the spacing too), at most 20 a minute to a group, a pause for
-  everything after a RetryAfter, and at most ``max_in_flight`` requests at once, so that the
-  rate is reachable despite network latency;
+  rate (bursts of at most a tenth of a second's worth), at least 1 s between two messages to
+  the same chat (counted from the end of the first request, so the server sees the spacing
+  too), at most 20 a minute to a group, a pause for everything after a RetryAfter (then one
+  message and the rate, not a burst), as many requests on their way as the rate needs at the
+  measured round trip (:meth:`OutboxWorker.window`; so the rate is reachable despite network
+  latency), and at most ``max_unrecorded`` answered deliveries whose outcome is not committed
+  yet — if the database is slow, sending waits for it rather than piling up messages that a
+  crash would send twice;
 * **recorder** — writes outcomes as soon as they are known, all that piled up during the
-  previous commit in one transaction (group commit): the gap between Telegram accepting a
-  message and the database knowing it — what a crash turns into a duplicate — stays one
-  commit long;
+  previous commit in one transaction (group commit);
 * **heartbeat** — renews the leases of everything held every third of ``lease_seconds``, and
   drops what another worker reclaimed;
 * **progress** — edits the staff member's preview message every ``progress_interval`` seconds
   and once at the end, and marks finished broadcasts "done".
 
 Delivery guarantees: a killed worker's leases expire and another worker (or the restarted one)
-sends what it left, so nothing is lost; a message Telegram accepted in the instant before the
-kill, but whose outcome was not committed yet, is sent again (Telegram has no idempotency key).
+sends what it left, so nothing is lost. A message Telegram accepted before the kill whose
+outcome was not committed yet is sent again (Telegram has no idempotency key): at most one
+duplicate per recipient per crash, and in all at most the requests on their way plus
+``max_unrecorded`` (2 at 25/s) — typically 1. With ``max_in_flight=1`` it is exactly at most 1:
+one delivery at a time from dispatch to committed outcome, which caps the rate at one per round
+trip plus commit.
 
 The rate is per process: with several instances sharing one bot token, give each
 ``rate / instances``.
@@ -92,8 +98,9 @@ INVALID_TOKEN_PAUSE = 60.0  # the token was refused: wait, keep the deliveries, 
 STOP_TIMEOUT = 30.0  # longest wait for in-flight requests on stop()
 MAX_RECORD_BATCH = 500
 SWEEP_INTERVAL = 60.0  # seconds between looks for any finished broadcast while idle
-INITIAL_CYCLE = 0.25  # assumed dispatch-to-commit time until measured
-CYCLE_SMOOTHING = 0.1
+INITIAL_LATENCY = 0.25  # assumed sendMessage round trip until measured, seconds
+LATENCY_SMOOTHING = 0.1
+UNRECORDED_SECONDS = 0.01  # answered-not-recorded allowance: this many seconds' worth of the rate
 DB_RETRY_LIMIT = 5  # attempts to write a batch of outcomes before giving up on it (and its leases)
 
 
@@ -211,7 +218,8 @@ class _Item:
     attempts: int
     lease_until: datetime
     text: str
-    dispatched_at: float = 0.0  # monotonic; 0 while not dispatched
+    dispatched_at: float = 0.0  # monotonic, while its request is on its way; else 0
+    unrecorded: bool = False  # answered, outcome not committed yet
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,9 +237,10 @@ class OutboxWorker:
     """Drains the outbox through ``bot``; see the module docstring.
 
     ``bot`` must allow ``max_in_flight`` concurrent requests (PTB's HTTPXRequest default pool of
-    256 does). ``owner`` must be unique per process (e.g. hostname-pid-random): it is the lease
-    holder's name in the database. A bot with PTB's AIORateLimiter works too, but that limiter
-    then retries RetryAfter itself; a plain Bot leaves the limits to this worker.
+    256 does; the default ``max_in_flight`` is the rate, at most 100). ``owner`` must be unique
+    per process (e.g. hostname-pid-random): it is the lease holder's name in the database. A bot
+    with PTB's AIORateLimiter works too, but that limiter then retries RetryAfter itself; a
+    plain Bot leaves the limits to this worker.
     """
 
     def __init__(
@@ -272,9 +281,12 @@ class OutboxWorker:
         self._sessionmaker = sessionmaker
         self._bucket = TokenBucket(rate, capacity=rate / 10)
         self._pacer = ChatPacer()
-        self._open = 0  # dispatched deliveries whose outcome is not committed yet
-        self._open_changed = asyncio.Event()
-        self._cycle = INITIAL_CYCLE  # smoothed seconds from dispatch to committed outcome
+        self.max_unrecorded = max(2, math.ceil(rate * UNRECORDED_SECONDS))
+        """Answered deliveries whose outcome is not committed yet, at most: a crash re-sends them."""
+        self._in_http = 0  # requests on their way
+        self._unrecorded = 0  # answered, outcome not committed yet
+        self._slot_freed = asyncio.Event()
+        self._latency = INITIAL_LATENCY  # smoothed sendMessage round trip, seconds
         # Writes go one at a time: on SQLite concurrent writers would only wait in busy_timeout.
         self._db_lock = asyncio.Lock()
         self._complete_lock = asyncio.Lock()
@@ -436,6 +448,12 @@ class OutboxWorker:
             broadcasts = await get_broadcasts(session=session, ids={d.broadcast_id for d in claimed})
         cancelled: list[_Item] = []
         for delivery in claimed:
+            known = self._held.get(delivery.id or 0)
+            if known is not None and delivery.lease_until is not None:
+                # Our own lease ran out (the heartbeat failed) and we claimed the row again: it
+                # is already in the backlog, in flight or being recorded. Never a second copy.
+                known.lease_until = delivery.lease_until
+                continue
             item = self._item(delivery, broadcasts.get(delivery.broadcast_id))
             if item is None:
                 continue
@@ -503,7 +521,7 @@ class OutboxWorker:
                 self._ready.appendleft(item)
                 continue
             self._pacer.begin(item.chat_id)
-            self._open += 1
+            self._in_http += 1
             item.dispatched_at = time.monotonic()
             task = asyncio.create_task(self._send(item), name=f"outbox-send-{item.delivery_id}")
             self._in_flight.add(task)
@@ -518,8 +536,8 @@ class OutboxWorker:
             self._ready.appendleft(heapq.heappop(self._deferred)[2])
         while self._ready:
             item = self._ready.popleft()
-            if item.delivery_id not in self._held:
-                continue  # reclaimed by another worker (see the heartbeat)
+            if self._held.get(item.delivery_id) is not item:
+                continue  # dropped: reclaimed by another worker (see the heartbeat)
             ready_at = self._pacer.ready_at(item.chat_id)
             if ready_at <= now:
                 return item, 0.0
@@ -529,30 +547,43 @@ class OutboxWorker:
         return None, max(0.001, min(wait, self.idle_poll))
 
     def window(self) -> int:
-        """How many deliveries may be between dispatch and a committed outcome.
+        """How many sendMessage requests may be on their way at once: what the rate needs at the
+        measured round trip (Little's law, times 1.5 for jitter), at most ``max_in_flight``."""
+        return max(1, min(self.max_in_flight, math.ceil(self.rate * self._latency * 1.5)))
 
-        Each of them is a message Telegram may have accepted without the database knowing: a
-        duplicate if the process dies now. So no more than the rate needs at the observed cycle
-        time (dispatch to commit; Little's law, with room for jitter), and never above
-        ``max_in_flight``.
-        """
-        return max(1, min(self.max_in_flight, math.ceil(self.rate * self._cycle * 1.5) + 1))
+    def _may_dispatch(self) -> bool:
+        """Room for one more request. Every request on its way or answered but not recorded is
+        a message Telegram may have accepted without the database knowing — a duplicate if the
+        process dies now — so both are kept small, and together within ``max_in_flight``."""
+        return (
+            self._in_http < self.window()
+            and self._unrecorded < self.max_unrecorded
+            and self._in_http + self._unrecorded < self.max_in_flight
+        )
 
     async def _wait_window(self) -> None:
-        while self._open >= self.window():
-            await self._wait(self._open_changed, self.idle_poll)
+        while not self._may_dispatch():
+            await self._wait(self._slot_freed, self.idle_poll)
 
-    def _close(self, items: list[_Item]) -> None:
-        """Outcomes committed (or a send given back): free their places in the window."""
-        now = time.monotonic()
-        cycles = [now - item.dispatched_at for item in items if item.dispatched_at]
-        for item in items:
+    def _answered(self, item: _Item, *, to_record: bool) -> None:
+        """The request is over; with ``to_record`` its outcome now waits for the recorder."""
+        if item.dispatched_at:
+            sample = time.monotonic() - item.dispatched_at
+            self._latency += LATENCY_SMOOTHING * (sample - self._latency)
+            self._in_http -= 1
             item.dispatched_at = 0.0
-        if not cycles:
-            return
-        self._open -= len(cycles)
-        self._cycle += CYCLE_SMOOTHING * (sum(cycles) / len(cycles) - self._cycle)
-        self._open_changed.set()
+        if to_record and not item.unrecorded:
+            item.unrecorded = True
+            self._unrecorded += 1
+        self._slot_freed.set()
+
+    def _recorded(self, items: list[_Item]) -> None:
+        """Outcomes committed (or given up): their places are free."""
+        for item in items:
+            if item.unrecorded:
+                item.unrecorded = False
+                self._unrecorded -= 1
+        self._slot_freed.set()
 
     def _paused(self) -> bool:
         return time.monotonic() < self._pause_until
@@ -578,13 +609,14 @@ class OutboxWorker:
         event.clear()
 
     async def _send(self, item: _Item) -> None:
+        outcome: _Outcome | None = None
         try:
             outcome = await self._attempt(item)
         finally:
             self._pacer.end(item.chat_id)
+            self._answered(item, to_record=outcome is not None)
             self._work.set()
         if outcome is None:  # RetryAfter or refused token: back to the front of the line
-            self._close([item])
             if self._running:
                 self._ready.appendleft(item)
             else:
@@ -663,7 +695,7 @@ class OutboxWorker:
         else:
             log.error("outbox: %d outcomes not recorded; their leases will expire", len(batch))
             lost = len(batch)
-        self._close([outcome.item for outcome in batch])
+        self._recorded([outcome.item for outcome in batch])
         for outcome in batch:
             self._held.pop(outcome.item.delivery_id, None)
             if outcome.status != SENT and outcome.status != RETRY:
@@ -724,16 +756,21 @@ class OutboxWorker:
             await asyncio.sleep(interval)
             if not self._held:
                 continue
+            moment = datetime.now(UTC)
             try:
                 async with self._db_lock, self._sessionmaker() as session:
                     kept = await renew_leases(
-                        session=session, owner=self.owner, lease_seconds=self.lease_seconds
+                        session=session,
+                        owner=self.owner,
+                        lease_seconds=self.lease_seconds,
+                        ids=list(self._held),
+                        now=moment,
                     )
                     await session.commit()
             except Exception:
                 log.exception("outbox worker %s: renewing leases failed", self.owner)
                 continue
-            until = datetime.now(UTC) + timedelta(seconds=self.lease_seconds)
+            until = moment + timedelta(seconds=self.lease_seconds)
             waiting = {i.delivery_id for i in self._ready} | {e[2].delivery_id for e in self._deferred}
             for delivery_id, item in list(self._held.items()):
                 if delivery_id in kept:
@@ -760,7 +797,8 @@ class OutboxWorker:
     async def _report_progress(self) -> None:
         if not self._active:
             return
-        async with self._sessionmaker() as session:
+        # Under the completion lock: a progress edit must never land after the final text.
+        async with self._complete_lock, self._sessionmaker() as session:
             broadcasts = await get_broadcasts(session=session, ids=self._active)
             for broadcast_id in list(self._active):
                 broadcast = broadcasts.get(broadcast_id)
