@@ -7,8 +7,6 @@ import asyncio
 import gc
 import logging
 import os
-import secrets
-import socket
 import subprocess
 import sys
 
@@ -20,7 +18,7 @@ from telegram.request import BaseRequest
 
 import handlers
 from bot.observability import InstrumentedApplication, Metrics
-from bot.outbox import OutboxWorker
+from bot.outbox import OutboxWorker, worker_owner
 from bot.settings import Settings
 from bot.storage import Storage, current_plan, open_storage
 from db.chat_store import prune_processed_updates, prune_query_log
@@ -68,7 +66,11 @@ def build_application(
         await set_staff_menus(application, opened)
         if run_outbox:
             worker = OutboxWorker(
-                application.bot, opened.sessionmaker, rate=settings.broadcast_rate, owner=worker_id()
+                application.bot,
+                opened.sessionmaker,
+                rate=settings.broadcast_rate,
+                owner=worker_owner(),
+                lease_seconds=settings.broadcast_lease_seconds,
             )
             await worker.start()
             workers.append(worker)
@@ -128,11 +130,6 @@ def file_base_url(api_base_url: str) -> str:
     """Where files are downloaded: ``…/bot`` → ``…/file/bot`` (Telegram's and its emulators' layout)."""
     base = api_base_url.rstrip("/")
     return f"{base[: -len('/bot')]}/file/bot" if base.endswith("/bot") else f"{base}/file"
-
-
-def worker_id() -> str:
-    """Unique per process: outbox leases name their owner."""
-    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
 
 
 async def set_staff_menus(application: PlanBotApplication, storage: Storage) -> None:

@@ -39,7 +39,10 @@ import contextlib
 import heapq
 import logging
 import math
+import os
 import random
+import secrets
+import socket
 import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
@@ -893,3 +896,9 @@ class OutboxWorker:
             finally:
                 self._pacer.end(chat_id)
         return False
+
+
+def worker_owner() -> str:
+    """hostname-pid-random, at most 64 characters: unique per process, readable in the table."""
+    suffix = f"-{os.getpid()}-{secrets.token_hex(3)}"
+    return socket.gethostname()[: 64 - len(suffix)] + suffix

@@ -21,9 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import secrets
 import signal
-import socket
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,7 +32,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.outbox import OutboxWorker
+from bot.outbox import OutboxWorker, worker_owner
 from db.migrate import upgrade
 from db.session import create_engine, create_sessionmaker
 
@@ -90,12 +88,6 @@ class RunnerConfig:
             progress_interval=number("BROADCAST_PROGRESS_INTERVAL", 2.0),
             log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
         )
-
-
-def worker_owner() -> str:
-    """hostname-pid-random, at most 64 characters: unique per process, readable in the table."""
-    suffix = f"-{os.getpid()}-{secrets.token_hex(3)}"
-    return socket.gethostname()[: 64 - len(suffix)] + suffix
 
 
 async def run(config: RunnerConfig) -> None:

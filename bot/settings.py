@@ -23,7 +23,10 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
-    broadcast_rate: float = Field(default=25.0, gt=0, le=30)
+    broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
+    """Broadcast messages per second: about 30 is Telegram's free limit; paid broadcasts reach 1,000."""
+    broadcast_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
+    """How long a worker holds a delivery it claimed; a crashed instance's deliveries wait this long."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     query_log_days: int = Field(default=90, ge=1, le=3650)

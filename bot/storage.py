@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -52,8 +53,16 @@ async def current_plan(storage: Storage) -> Plan:
             stored = await load_plan(session=session)
             if stored is not None:
                 return stored
-        await save_plan(session=session, plan=bundled, source=BUNDLED_PLAN)
-        await session.commit()
+        try:
+            await save_plan(session=session, plan=bundled, source=BUNDLED_PLAN)
+            await session.commit()
+        except IntegrityError:
+            # Another instance starting at the same moment saved it first: use what it saved.
+            await session.rollback()
+            stored = await load_plan(session=session)
+            if stored is None:
+                raise
+            return stored
         return bundled
 
 
