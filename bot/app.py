@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
@@ -50,6 +50,8 @@ def build_application(
     storage: list[Storage] = []
     workers: list[OutboxWorker] = []
     chores: list[asyncio.Task[None]] = []
+    bots: list[Bot] = []
+    base_url = settings.telegram_api_base_url.rstrip("/")
 
     async def post_init(application: PlanBotApplication) -> None:
         opened = await open_storage(settings.database_url)
@@ -65,8 +67,15 @@ def build_application(
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in t.COMMANDS])
         await set_staff_menus(application, opened)
         if run_outbox:
+            # A plain Bot for deliveries: the application's bot retries 429s in its rate limiter,
+            # whereas the worker must see RetryAfter to pause every send.
+            delivery_bot = Bot(
+                token, base_url=base_url, base_file_url=file_base_url(settings.telegram_api_base_url)
+            )
+            await delivery_bot.initialize()
+            bots.append(delivery_bot)
             worker = OutboxWorker(
-                application.bot,
+                delivery_bot,
                 opened.sessionmaker,
                 rate=settings.broadcast_rate,
                 owner=worker_owner(),
@@ -74,6 +83,7 @@ def build_application(
             )
             await worker.start()
             workers.append(worker)
+            data.outbox_wakeup = worker.notify
         chores.append(asyncio.create_task(housekeeping(opened, settings.query_log_days), name="housekeeping"))
 
     async def post_shutdown(_application: PlanBotApplication) -> None:
@@ -81,6 +91,8 @@ def build_application(
             chore.cancel()
         for worker in workers:
             await worker.stop()
+        for delivery_bot in bots:
+            await delivery_bot.shutdown()
         for opened in storage:
             await opened.close()
 
@@ -88,7 +100,7 @@ def build_application(
         ApplicationBuilder()
         .application_class(InstrumentedApplication)
         .token(token)
-        .base_url(settings.telegram_api_base_url.rstrip("/"))
+        .base_url(base_url)
         .base_file_url(file_base_url(settings.telegram_api_base_url))
         .context_types(ContextTypes(bot_data=BotData))
         .concurrent_updates(concurrent_updates)

@@ -82,13 +82,11 @@ from db.outbox_store import (
     renew_leases,
 )
 from db.staff_models import Broadcast, Delivery
+from knowledge import catalog as t
+from knowledge.staff import thousands
 
 log = logging.getLogger(__name__)
 
-# User-facing texts of the preview message (Spanish, for Guatemala). They belong in
-# knowledge/catalog.py; kept here until they are moved there.
-PROGRESS_TEXT = "Enviando anuncio… Enviados {done} de {total}"
-DONE_TEXT = "Anuncio enviado: {delivered} entregados, {undelivered} no entregados."
 
 INACTIVE_MARKERS = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 """A BadRequest whose text contains one of these means the chat is gone for good."""
@@ -107,17 +105,12 @@ UNRECORDED_SECONDS = 0.01  # answered-not-recorded allowance: this many seconds'
 DB_RETRY_LIMIT = 5  # attempts to write a batch of outcomes before giving up on it (and its leases)
 
 
-def thousands(number: int) -> str:
-    """1200 → "1.200" (Guatemala writes the thousands separator as a dot)."""
-    return f"{number:,}".replace(",", ".")
-
-
 def progress_text(done: int, total: int) -> str:
-    return PROGRESS_TEXT.format(done=thousands(done), total=thousands(total))
+    return t.BROADCAST_PROGRESS.format(done=thousands(done), total=thousands(total))
 
 
 def done_text(delivered: int, undelivered: int) -> str:
-    return DONE_TEXT.format(delivered=thousands(delivered), undelivered=thousands(undelivered))
+    return t.BROADCAST_DONE.format(delivered=thousands(delivered), undelivered=thousands(undelivered))
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:

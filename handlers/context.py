@@ -25,6 +25,8 @@ class BotData:
     admin_ids: tuple[int, ...] = ()
     answer_observer: Callable[[bool], None] | None = None
     """Told whether each question was answered from the plan (metrics)."""
+    outbox_wakeup: Callable[[], None] | None = None
+    """Tells this instance's outbox worker that deliveries were just queued."""
     failed_updates: set[int] = field(default_factory=set)
     """Ids of updates whose handler failed, for the per-update log line."""
     photo_cache: dict[str, str] = field(default_factory=dict)

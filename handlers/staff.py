@@ -107,6 +107,11 @@ async def set_staff_commands(context: Context, user_id: int) -> None:
         log.info("could not set staff commands for %s (no private chat yet)", user_id)
 
 
+def wake_outbox(context: Context) -> None:
+    if context.bot_data.outbox_wakeup is not None:
+        context.bot_data.outbox_wakeup()
+
+
 # /staff ----------------------------------------------------------------------------------------
 @staff_only
 async def staff_command(update: Update, context: Context) -> None:
@@ -194,6 +199,7 @@ async def save_status(message: Message, context: Context, change: StatusChange, 
     async with sessionmaker() as session:
         notified = await record_status(session, project, change, actor)
         await session.commit()
+    wake_outbox(context)
     await message.reply_text(
         t.STATUS_SAVED.format(
             snip=change.snip,
@@ -336,6 +342,7 @@ async def confirm_announcement(
             after={"audience": broadcast.audience, "recipients": len(chats)},
         )
         await session.commit()
+    wake_outbox(context)
     await message.edit_text(t.ANNOUNCE_QUEUED.format(count=thousands(len(chats))))
 
 
@@ -505,6 +512,7 @@ async def confirm_csv(message: Message, context: Context, user_id: int, pending_
                 await record_status(session, project, change, user_id)
         await close_pending(session=session, pending=pending, state="applied")
         await session.commit()
+    wake_outbox(context)
     await message.edit_text(t.CSV_APPLIED.format(n=len(rows)))
 
 

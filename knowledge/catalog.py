@@ -214,6 +214,8 @@ ANNOUNCE_AUDIENCE_ZONA = "la zona {n}"
 ANNOUNCE_HEADER = "📢 <b>Municipalidad de Mixco</b>\n"
 ANNOUNCE_NONE = "No hay destinatarios para {audience} todavía; no se envió nada."
 ANNOUNCE_QUEUED = "Enviando anuncio… Enviados 0 de {count}"
+BROADCAST_PROGRESS = "Enviando anuncio… Enviados {done} de {total}"
+BROADCAST_DONE = "Anuncio enviado: {delivered} entregados, {undelivered} no entregados."
 ANNOUNCE_NOT_YOURS = "Solo quien preparó el anuncio puede enviarlo."
 BTN_SEND = "Enviar"
 

@@ -21,7 +21,8 @@ import pytest
 from sqlalchemy.engine import make_url
 from sqlmodel import select
 
-from bot.outbox_runner import RunnerConfig, worker_owner
+from bot.outbox import worker_owner
+from bot.outbox_runner import RunnerConfig
 from db.migrate import upgrade
 from db.outbox_store import broadcast_counts, create_broadcast, enqueue
 from db.session import create_engine, create_sessionmaker
