@@ -54,7 +54,6 @@ import signal
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -66,10 +65,10 @@ if str(ROOT) not in sys.path:
 
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 from telegram import Bot  # noqa: E402
 
+from bench._load import fresh_postgres_database  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.outbox_store import broadcast_counts, create_broadcast, enqueue  # noqa: E402
 from db.session import create_engine, create_sessionmaker  # noqa: E402
@@ -143,21 +142,8 @@ async def fresh_database(url: str | None, folder: Path, name: str) -> AsyncItera
     if url is None or url.startswith("sqlite"):
         yield f"sqlite+aiosqlite:///{folder / (name + '.db')}"
         return
-    base = make_url(url)
-    database = f"bench_outbox_{name}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base.render_as_string(hide_password=False))
-    try:
-        async with admin.connect() as connection:
-            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await autocommit.exec_driver_sql(f'CREATE DATABASE "{database}"')
-        try:
-            yield base.set(database=database).render_as_string(hide_password=False)
-        finally:
-            async with admin.connect() as connection:
-                autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-                await autocommit.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    finally:
-        await admin.dispose()
+    async with fresh_postgres_database(url, f"bench_outbox_{name}") as database_url:
+        yield database_url
 
 
 async def spawn_worker(env: dict[str, str], log: Path) -> asyncio.subprocess.Process:

@@ -12,15 +12,14 @@ import asyncio
 import os
 import signal
 import sys
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 from sqlmodel import select
 
+from bench._load import fresh_postgres_database
 from bot.outbox import worker_owner
 from bot.outbox_runner import RunnerConfig
 from db.migrate import upgrade
@@ -48,21 +47,8 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'outbox.db'}"
         return
-    base = make_url(os.environ[TEST_DATABASE_URL_ENV])
-    name = f"test_outbox_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base.render_as_string(hide_password=False))
-    try:
-        async with admin.connect() as connection:
-            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await autocommit.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        try:
-            yield base.set(database=name).render_as_string(hide_password=False)
-        finally:
-            async with admin.connect() as connection:
-                autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-                await autocommit.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.dispose()
+    async with fresh_postgres_database(os.environ[TEST_DATABASE_URL_ENV], "test_outbox") as url:
+        yield url
 
 
 def runner_env(api: FakeBotApi, database_url: str) -> dict[str, str]:
