@@ -18,6 +18,7 @@ from db.staff_store import (
     close_pending,
     current_status,
     get_role,
+    ground_reports,
     open_pending,
     touch_recipient,
 )
@@ -26,7 +27,7 @@ from knowledge import catalog as t
 from knowledge.answers import Answer, Answerer, FollowUp
 from knowledge.followup import context_after, resolve
 from knowledge.render import to_html
-from knowledge.staff import StatusView, status_lines
+from knowledge.staff import StatusView, format_date, status_lines
 from knowledge.text import find_zonas, fold
 
 CALLBACK_MAX_BYTES = 64
@@ -148,6 +149,8 @@ async def answer_question(message: Message, context: Context, text: str) -> None
         answer = await with_staff_status(session, answerer.answer(question))
         query_id = await record(session, context, message, question, answer)
         staff_view = await is_staff_viewing_project(session, context, message, answer)
+        if staff_view:
+            answer = await with_ground_reports(session, answer)
         await session.commit()
     if context.bot_data.answer_observer is not None:
         context.bot_data.answer_observer(answer.confident)
@@ -156,6 +159,19 @@ async def answer_question(message: Message, context: Context, text: str) -> None
     if staff_view and snip:
         rows.extend(status_rows(snip))
     await send_answer(message, answer, rows if answer.confident else ())
+
+
+async def with_ground_reports(session: AsyncSession, answer: Answer) -> Answer:
+    """The staff view of a project card: residents' reports not yet reviewed, beside the status."""
+    snip = project_snip(answer)
+    if snip is None:
+        return answer
+    reports = await ground_reports(session=session, snip=snip, unreviewed=True, limit=5)
+    lines = tuple(
+        t.REPORT_GROUND_LINE.format(id=r.id, snip=r.snip, date=format_date(r.created_at), text=r.text[:200])
+        for r in reports
+    )
+    return replace(answer, sections=(*answer.sections, (t.REPORT_GROUND, lines or (t.REPORT_NOTHING,))))
 
 
 async def take_ground_report(session: AsyncSession, message: Message) -> str | None:

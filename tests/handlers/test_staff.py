@@ -211,3 +211,16 @@ async def test_ground_report_reaches_staff_without_changing_the_status(town: Cha
     assert "La obra está parada" in text
     (history,) = await say(town, ADMIN, "/historial 273703")
     assert "no tiene actualizaciones" in history.plain_text
+
+
+async def test_staff_see_residents_reports_on_the_project_card(town: Chat) -> None:
+    (card, *_) = await say(town, RESIDENT, "proyecto 206213")
+    mark = town.api.mark()
+    await press(town, RESIDENT, card, "a|reportar:206213")
+    await town.api.wait_for_sent(RESIDENT, since=mark)
+    await say(town, RESIDENT, "Ya pusieron los tubos en la calle 0")
+    (resident_view, *_) = await say(town, NEIGHBOUR, "proyecto 206213")
+    assert "Ya pusieron los tubos" not in resident_view.plain_text
+    (staff_view, *_) = await say(town, ADMIN, "proyecto 206213")
+    assert "Reportes de vecinos sin revisar:" in staff_view.plain_text
+    assert "Ya pusieron los tubos en la calle 0" in staff_view.plain_text
