@@ -63,6 +63,7 @@ def build_application(
         data.admin_ids = settings.admin_ids
         if metrics is not None:
             data.answer_observer = metrics.observe_answer
+            data.error_observer = metrics.observe_send_error
         gc.freeze()  # the index is built and lives as long as the process: keep it out of GC passes
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in t.COMMANDS])
         await set_staff_menus(application, opened)
@@ -84,6 +85,7 @@ def build_application(
             await worker.start()
             workers.append(worker)
             data.outbox_wakeup = worker.notify
+            data.outbox_stats = lambda: dict(worker.stats)
         chores.append(asyncio.create_task(housekeeping(opened, settings.query_log_days), name="housekeeping"))
 
     async def post_shutdown(_application: PlanBotApplication) -> None:

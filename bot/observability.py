@@ -81,7 +81,13 @@ class Metrics:
             "bot_outbox_deliveries", "Outbox deliveries by status", ["status"], registry=self.registry
         )
         self.send_errors = Counter(
-            "bot_send_errors_total", "Errors sending messages, by kind", ["kind"], registry=self.registry
+            "bot_send_errors_total", "Errors answering updates, by kind", ["kind"], registry=self.registry
+        )
+        self.worker = Gauge(
+            "bot_outbox_worker_events",
+            "This instance's outbox worker: deliveries by outcome, rate_limited and lease_lost events",
+            ["event"],
+            registry=self.registry,
         )
         self._answered = 0
         self._unconfident = 0
@@ -95,9 +101,11 @@ class Metrics:
     def observe_send_error(self, kind: str) -> None:
         self.send_errors.labels(kind=kind).inc()
 
-    def render(self, outbox_counts: dict[str, int]) -> bytes:
+    def render(self, outbox_counts: dict[str, int], worker_stats: dict[str, int] | None = None) -> bytes:
         for status, count in outbox_counts.items():
             self.outbox.labels(status=status).set(count)
+        for event, count in (worker_stats or {}).items():
+            self.worker.labels(event=event).set(count)
         return generate_latest(self.registry)
 
 

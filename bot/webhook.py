@@ -102,7 +102,8 @@ def create_webhook_app(
         if data_store.sessionmaker is not None:
             async with data_store.sessionmaker() as session:
                 counts = await delivery_status_counts(session=session)
-        return Response(metrics.render(counts), media_type="text/plain; version=0.0.4")
+        stats = data_store.outbox_stats() if data_store.outbox_stats is not None else None
+        return Response(metrics.render(counts, stats), media_type="text/plain; version=0.0.4")
 
     return Starlette(
         routes=[

@@ -25,6 +25,10 @@ class BotData:
     admin_ids: tuple[int, ...] = ()
     answer_observer: Callable[[bool], None] | None = None
     """Told whether each question was answered from the plan (metrics)."""
+    error_observer: Callable[[str], None] | None = None
+    """Told the kind of every error a handler raised (metrics)."""
+    outbox_stats: Callable[[], dict[str, int]] | None = None
+    """This instance's outbox worker's counts (sent, retry, failed, inactive, rate_limited …)."""
     outbox_wakeup: Callable[[], None] | None = None
     """Tells this instance's outbox worker that deliveries were just queued."""
     failed_updates: set[int] = field(default_factory=set)

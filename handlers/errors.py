@@ -18,6 +18,8 @@ async def on_error(update: object, context: Context) -> None:
     log.error("update %s failed", update_id, exc_info=context.error)
     if update_id is not None:
         context.bot_data.failed_updates.add(update_id)
+    if context.bot_data.error_observer is not None and context.error is not None:
+        context.bot_data.error_observer(type(context.error).__name__)
     if not isinstance(update, Update) or update.effective_chat is None or update.inline_query:
         return
     try:

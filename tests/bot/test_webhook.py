@@ -122,6 +122,15 @@ async def test_metrics_count_updates_and_unanswered(server: Server) -> None:
     assert "bot_unanswered_ratio 0.5" in text
 
 
+async def test_metrics_count_errors_by_kind(server: Server) -> None:
+    server.api.fail_next("sendMessage", status=400, description="Bad Request: chat not found")
+    await server.post(server.update("zona 6"))
+    await server.api.wait_for("sendMessage", count=2)  # the failed answer, then the apology
+    text = (await server.client.get("/metrics")).text
+    assert 'bot_send_errors_total{kind="BadRequest"} 1.0' in text
+    assert 'bot_updates_total{kind="message",outcome="error"} 1.0' in text
+
+
 async def test_stopping_finishes_queued_updates(api: FakeBotApi, tmp_path: Path) -> None:
     settings = settings_for(api, tmp_path / "drain.db", webhook_secret=SecretStr(SECRET))
     metrics = Metrics()
