@@ -48,6 +48,7 @@ def configure_logging(level: str, fmt: str) -> None:
     # At INFO httpx logs request URLs, which contain the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per plugin at start-up otherwise
 
 
 class Metrics:
