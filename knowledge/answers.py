@@ -483,9 +483,7 @@ class Answerer:
             total = sum((p.amount_2024 for p in in_total), Decimal(0))
             lines.append(t.PROJECTS_TOTAL.format(last=len(in_total), total=format_q(total)))
             lines.extend(
-                t.PROJECT_AFTER_TOTAL.format(total=format_q(total)).replace(
-                    "Aparece", f"El proyecto {p.snip} aparece"
-                )
+                t.PROJECT_NAMED_AFTER_TOTAL.format(snip=p.snip, total=format_q(total))
                 for p in plan.projects
                 if not p.in_total
             )
@@ -549,12 +547,12 @@ class Answerer:
         word = query.sources[0]
         sections = tuple((label, tuple(lines)) for label, lines in groups.items())
         return Answer(
-            f"«{word}» en el plan",
+            t.SUMMARY_TITLE.format(word=word),
             (),
             sections=sections,
             matches=matches,
             kind="summary",
-            source=f"{t.SOURCE_PREFIX} (varias secciones)",
+            source=t.SUMMARY_SOURCE.format(prefix=t.SOURCE_PREFIX),
             follow_ups=self.menu()[:2],
         )
 
@@ -577,9 +575,8 @@ class Answerer:
         return shorten(doc.title)
 
     def _covered(self, answer: Answer, hit: Hit) -> bool:
-        return any(m.id == hit.doc.id for m in answer.matches[:1]) or (
-            answer.kind == "project" and hit.doc.kind == "project" and answer.zona is not None and False
-        )
+        """The related hit is the answer's own record."""
+        return any(m.id == hit.doc.id for m in answer.matches[:1])
 
     def _project_line(self, p: Project) -> str:
         return f"SNIP {p.snip} · {format_q(p.amount_2024)} · {p.observation} — {shorten(p.name, 120)}"
@@ -655,37 +652,12 @@ def _record_line(record: object) -> str:
     return str(record)
 
 
-GROUP_LABELS = {
-    "project": "Proyectos 2024",
-    "target": "Metas 2032",
-    "funding": "Financiamiento",
-    "objective": "Objetivos",
-    "strategic_line": "Líneas estratégicas",
-    "action_line": "Líneas de acción",
-    "operational_action": "Acciones operativas 2024",
-    "problem": "Problemáticas",
-    "potentiality": "Potencialidades",
-    "pom_line": "Líneas del POM 2024-2028",
-    "policy_item": "Políticas de seguridad",
-    "actor": "Actores",
-    "tematica": "Temas del plan",
-}
-
-
 def _group_label(kind: str) -> str:
-    return GROUP_LABELS.get(kind, "Otras partes del plan")
+    return t.GROUP_LABELS.get(kind, t.GROUP_OTHER)
 
 
 def _kind_title(kind: str) -> str:
-    return {
-        "objective": "Objetivo del plan",
-        "strategic_line": "Línea estratégica",
-        "action_line": "Línea de acción",
-        "operational_action": "Acción operativa del POA 2024",
-        "problem": "Problemática del municipio",
-        "potentiality": "Potencialidad del municipio",
-        "pom_line": "Línea estratégica del POM 2024-2028",
-    }.get(kind, "En el plan")
+    return t.KIND_TITLES.get(kind, t.KIND_OTHER)
 
 
 def _sentence(text: str) -> str:

@@ -70,6 +70,7 @@ FACT_NUMBER = "No. en la tabla"
 PROJECT_AFTER_TOTAL = (
     "Aparece después del total de la tabla, por lo que no está sumado en el total de {total}."
 )
+PROJECT_NAMED_AFTER_TOTAL = "El proyecto {snip} aparece después del total de la tabla, por lo que no está sumado en el total de {total}."
 PROJECTS_TOTAL = "Total de los proyectos 1 a {last}: {total}"
 
 FUNDING_TITLE = "{source}: financiamiento 2024"
@@ -98,6 +99,34 @@ FACT_INFLUENCE_IMPLEMENTATION = "Influencia en la implementación del PDM-OT"
 LAW_DECREE = "Decreto / acuerdo"
 POLICY_AXIS = "Eje: {axis}"
 RELATED = "También en el plan:"
+SUMMARY_TITLE = "«{word}» en el plan"
+SUMMARY_SOURCE = "{prefix} (varias secciones)"
+GROUP_LABELS = {
+    "project": "Proyectos 2024",
+    "target": "Metas 2032",
+    "funding": "Financiamiento",
+    "objective": "Objetivos",
+    "strategic_line": "Líneas estratégicas",
+    "action_line": "Líneas de acción",
+    "operational_action": "Acciones operativas 2024",
+    "problem": "Problemáticas",
+    "potentiality": "Potencialidades",
+    "pom_line": "Líneas del POM 2024-2028",
+    "policy_item": "Políticas de seguridad",
+    "actor": "Actores",
+    "tematica": "Temas del plan",
+}
+GROUP_OTHER = "Otras partes del plan"
+KIND_TITLES = {
+    "objective": "Objetivo del plan",
+    "strategic_line": "Línea estratégica",
+    "action_line": "Línea de acción",
+    "operational_action": "Acción operativa del POA 2024",
+    "problem": "Problemática del municipio",
+    "potentiality": "Potencialidad del municipio",
+    "pom_line": "Línea estratégica del POM 2024-2028",
+}
+KIND_OTHER = "En el plan"
 PLAN_TITLE = "Visión, misión y objetivo de la municipalidad"
 LIST_MORE = "… y {n} más."
 
