@@ -70,7 +70,10 @@ FACT_NUMBER = "No. en la tabla"
 PROJECT_AFTER_TOTAL = (
     "Aparece después del total de la tabla, por lo que no está sumado en el total de {total}."
 )
-PROJECT_NAMED_AFTER_TOTAL = "El proyecto {snip} aparece después del total de la tabla, por lo que no está sumado en el total de {total}."
+PROJECT_NAMED_AFTER_TOTAL = (
+    "El proyecto {snip} aparece después del total de la tabla, "
+    "por lo que no está sumado en el total de {total}."
+)
 PROJECTS_TOTAL = "Total de los proyectos 1 a {last}: {total}"
 
 FUNDING_TITLE = "{source}: financiamiento 2024"
