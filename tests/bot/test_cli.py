@@ -130,3 +130,24 @@ def test_invalid_setting_is_named(
     monkeypatch.setenv("BROADCAST_RATE", "mucho")
     assert main(["ask", "hola"]) == 2
     assert "BROADCAST_RATE" in capsys.readouterr().err
+
+
+def test_run_without_a_token_says_so(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("TELEGRAM_TOKEN", raising=False)
+    assert main(["run"]) == 2
+    assert "Falta TELEGRAM_TOKEN" in capsys.readouterr().err
+
+
+def test_a_malformed_token_is_named(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("TELEGRAM_TOKEN", "not-a-token")
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "TELEGRAM_TOKEN" in err
+    assert "not-a-token" not in err  # a secret is never echoed back
+
+
+def test_webhook_needs_a_secret(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("TELEGRAM_TOKEN", "123456789:" + "A" * 35)
+    monkeypatch.delenv("WEBHOOK_SECRET", raising=False)
+    assert main(["webhook"]) == 2
+    assert "WEBHOOK_SECRET" in capsys.readouterr().err
