@@ -132,13 +132,17 @@ def test_invalid_setting_is_named(
     assert "BROADCAST_RATE" in capsys.readouterr().err
 
 
-def test_run_without_a_token_says_so(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_without_a_token_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("TELEGRAM_TOKEN", raising=False)
     assert main(["run"]) == 2
     assert "Falta TELEGRAM_TOKEN" in capsys.readouterr().err
 
 
-def test_a_malformed_token_is_named(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_malformed_token_is_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("TELEGRAM_TOKEN", "not-a-token")
     assert main(["run"]) == 2
     err = capsys.readouterr().err
