@@ -31,7 +31,10 @@ def create_engine(url: str) -> AsyncEngine:
     parsed = _async_url(url)
     if parsed.get_backend_name() == "sqlite":
         _make_parent_folder(parsed)
-        engine = create_async_engine(parsed)
+        # SQLite has one writer at a time. With one pooled connection, this process's sessions
+        # queue for it in asyncio (fair, no sleeping) instead of in SQLite's busy handler, which
+        # backs off in sleeps of up to 100 ms. Other processes still meet busy_timeout.
+        engine = create_async_engine(parsed, pool_size=1, max_overflow=0, pool_timeout=60)
         _configure_sqlite(engine)
         return engine
     return create_async_engine(parsed, pool_pre_ping=True)
