@@ -160,13 +160,15 @@ async def set_staff_menus(application: PlanBotApplication, storage: Storage) -> 
             )
 
 
+def refuse(reason: str) -> int:
+    """A setting the chosen mode needs is missing: say which, in one line, and exit 2."""
+    print(reason, file=sys.stderr)
+    return 2
+
+
 def run_polling(settings: Settings) -> int:
     if settings.telegram_token is None:
-        print(
-            "Falta TELEGRAM_TOKEN: créelo con @BotFather y expórtelo antes de iniciar el bot.",
-            file=sys.stderr,
-        )
-        return 2
+        return refuse(t.MISSING_TOKEN)
     if not migrate_in_child(settings.database_url):
         return 1
     application = build_application(settings)
@@ -181,16 +183,9 @@ def run_webhook(settings: Settings) -> int:
     from bot.webhook import create_webhook_app
 
     if settings.telegram_token is None:
-        print(
-            "Falta TELEGRAM_TOKEN: créelo con @BotFather y expórtelo antes de iniciar el bot.",
-            file=sys.stderr,
-        )
-        return 2
+        return refuse(t.MISSING_TOKEN)
     if settings.webhook_secret is None:
-        print(
-            "Falta WEBHOOK_SECRET: el modo webhook exige un secreto compartido con Telegram.", file=sys.stderr
-        )
-        return 2
+        return refuse(t.MISSING_WEBHOOK_SECRET)
     if not migrate_in_child(settings.database_url):
         return 1
     metrics = Metrics()
@@ -219,7 +214,7 @@ def migrate_in_child(database_url: str) -> bool:
     env = {**os.environ, "DATABASE_URL": database_url}
     result = subprocess.run([sys.executable, "-m", "db.migrate"], env=env, check=False)
     if result.returncode != 0:
-        print("No se pudo preparar la base de datos; revise DATABASE_URL.", file=sys.stderr)
+        print(t.DATABASE_NOT_READY, file=sys.stderr)
     return result.returncode == 0
 
 

@@ -146,6 +146,11 @@ BTN_TARGETS = "Metas 2032"
 BTN_HELP = "Ayuda"
 BTN_PLAN = "Visión y misión"
 
+# Operators (command line) ------------------------------------------------------------------------
+MISSING_TOKEN = "Falta TELEGRAM_TOKEN: créelo con @BotFather y expórtelo antes de iniciar el bot."
+MISSING_WEBHOOK_SECRET = "Falta WEBHOOK_SECRET: el modo webhook exige un secreto compartido con Telegram."
+DATABASE_NOT_READY = "No se pudo preparar la base de datos; revise DATABASE_URL."
+
 # Telegram conversation -----------------------------------------------------------------------
 NON_TEXT = (
     "Por ahora solo puedo leer texto. Escríbame su pregunta sobre el plan, "
