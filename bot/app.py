@@ -17,6 +17,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 import handlers
+from bot.http import AiohttpRequest
 from bot.observability import InstrumentedApplication, Metrics
 from bot.outbox import OutboxWorker, worker_owner
 from bot.settings import Settings
@@ -71,7 +72,10 @@ def build_application(
             # A plain Bot for deliveries: the application's bot retries 429s in its rate limiter,
             # whereas the worker must see RetryAfter to pause every send.
             delivery_bot = Bot(
-                token, base_url=base_url, base_file_url=file_base_url(settings.telegram_api_base_url)
+                token,
+                base_url=base_url,
+                base_file_url=file_base_url(settings.telegram_api_base_url),
+                request=AiohttpRequest(),
             )
             await delivery_bot.initialize()
             bots.append(delivery_bot)
@@ -116,6 +120,9 @@ def build_application(
         # groups under 20 messages a minute and retries once Telegram answers 429 RetryAfter.
         limiter = AIORateLimiter(overall_max_rate=0, max_retries=2)
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+        # Bot API calls over aiohttp (see bot/http.py); long polling gets its own connection.
+        builder = builder.request(AiohttpRequest())
+        builder = builder.get_updates_request(AiohttpRequest(connection_pool_size=1))
     if webhook:
         builder = builder.updater(None)
     application = builder.build()

@@ -6,6 +6,7 @@ plain text, and handlers turn its follow-ups into buttons.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -39,6 +40,10 @@ MAX_RELATED = 3
 MAX_LIST_ITEMS = 20
 SHORT = 180
 WARM_UP = "meta de basura zona 6 2024"
+MAX_QUESTION_CHARS = 1000
+REMEMBERED_ANSWERS = 4096
+"""Answers kept per Answerer: residents ask the same few questions again and again, and an
+answer depends only on the question and the plan (an Answerer serves one plan)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +109,11 @@ def shorten(text: str, limit: int = SHORT) -> str:
 class Answerer:
     """Answers questions about one plan. Build once; ``answer`` is cheap and pure."""
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, *, remember: int = REMEMBERED_ANSWERS) -> None:
+        """``remember``: how many answers to keep for repeated questions (0: none, as benchmarks
+        of the search itself need)."""
         self.plan = plan
+        self.remember = remember
         pairs = list(plan_documents(plan))
         self.index = SearchIndex(doc for doc, _ in pairs)
         self.records = {doc.id: record for doc, record in pairs}
@@ -117,11 +125,26 @@ class Answerer:
         self.budget_years = frozenset(
             year for f in plan.funding[:1] for part in f.section for year in find_years(fold(part))
         )
+        self._remembered: OrderedDict[str, Answer] = OrderedDict()
         self.answer(WARM_UP)  # first-use costs (vocabulary file, stemmer, numpy) paid here, not by a person
 
     # Entry point ---------------------------------------------------------------------------
     def answer(self, question: str) -> Answer:
-        query = analyze(question[:1000], self.index)
+        """The answer to ``question``; repeated questions come from a bounded memory (LRU)."""
+        key = question[:MAX_QUESTION_CHARS]
+        remembered = self._remembered.get(key)
+        if remembered is not None:
+            self._remembered.move_to_end(key)
+            return remembered
+        answer = self._answer(key)
+        if self.remember > 0:
+            self._remembered[key] = answer
+            if len(self._remembered) > self.remember:
+                self._remembered.popitem(last=False)
+        return answer
+
+    def _answer(self, question: str) -> Answer:
+        query = analyze(question, self.index)
         if not query.folded.strip() or not any(c.isalnum() for c in query.folded):
             return Answer(t.EMPTY_QUESTION, confident=False, kind="empty", follow_ups=self.menu())
         if query.snips:
