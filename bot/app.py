@@ -19,9 +19,11 @@ from telegram.request import BaseRequest
 import handlers
 from bot.http import AiohttpRequest
 from bot.observability import InstrumentedApplication, Metrics
+from bot.ordering import ChatOrderedProcessor
 from bot.outbox import OutboxWorker, worker_owner
 from bot.settings import Settings
 from bot.storage import Storage, current_plan, open_storage
+from db.chat_state import ChatState
 from db.chat_store import prune_processed_updates, prune_query_log
 from db.migrate import is_current
 from db.session import create_engine
@@ -39,7 +41,7 @@ def build_application(
     settings: Settings,
     *,
     request: BaseRequest | None = None,
-    concurrent_updates: int = 8,
+    concurrent_updates: int = 64,
     run_outbox: bool = True,
     metrics: Metrics | None = None,
     webhook: bool = False,
@@ -52,6 +54,7 @@ def build_application(
     workers: list[OutboxWorker] = []
     chores: list[asyncio.Task[None]] = []
     bots: list[Bot] = []
+    states: list[ChatState] = []
     base_url = settings.telegram_api_base_url.rstrip("/")
 
     async def post_init(application: PlanBotApplication) -> None:
@@ -60,6 +63,11 @@ def build_application(
         data: BotData = application.bot_data
         data.sessionmaker = opened.sessionmaker
         data.answerer = Answerer(await current_plan(opened))
+        # Long polling: this process is Telegram's only consumer, so it may trust what it knows.
+        state = ChatState(opened.sessionmaker, exclusive=not webhook)
+        await state.start()
+        states.append(state)
+        data.chat_state = state
         data.query_log_salt = settings.query_log_salt.get_secret_value()
         data.admin_ids = settings.admin_ids
         if metrics is not None:
@@ -95,6 +103,8 @@ def build_application(
     async def post_shutdown(_application: PlanBotApplication) -> None:
         for chore in chores:
             chore.cancel()
+        for state in states:
+            await state.close()
         for worker in workers:
             await worker.stop()
         for delivery_bot in bots:
@@ -109,7 +119,7 @@ def build_application(
         .base_url(base_url)
         .base_file_url(file_base_url(settings.telegram_api_base_url))
         .context_types(ContextTypes(bot_data=BotData))
-        .concurrent_updates(concurrent_updates)
+        .concurrent_updates(ChatOrderedProcessor(concurrent_updates))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

@@ -76,7 +76,7 @@ class AiohttpRequest(BaseRequest):
                 connector=aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=self._pool_size),
                 headers={"User-Agent": self.USER_AGENT},
                 skip_auto_headers=("Accept-Encoding",),
-                trust_env=False,
+                trust_env=True,  # HTTPS_PROXY / NO_PROXY, as PTB's default transport honours them
             )
 
     async def shutdown(self) -> None:

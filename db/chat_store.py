@@ -1,15 +1,21 @@
-"""Per-chat state and the query log: keyword-only query functions; the caller commits."""
+"""Per-chat state and the query log: keyword-only query functions; the caller commits.
+
+The writes take many rows at once: ``db.chat_state`` buffers them off the reply path."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.models import ChatContextRow, QueryLogRow
-from db.staff_models import ProcessedUpdate
+from db.models import ChatContextRow, IdBlockRow, QueryLogRow
+from db.staff_models import ProcessedUpdate, Recipient
 from knowledge.followup import ChatContext
 
 
@@ -18,48 +24,105 @@ async def get_chat_context(*, session: AsyncSession, chat_id: int) -> ChatContex
     return ChatContext() if row is None else ChatContext(row.question, row.zona, row.snip)
 
 
-async def save_chat_context(*, session: AsyncSession, chat_id: int, context: ChatContext) -> None:
-    row = await session.get(ChatContextRow, chat_id)
-    now = datetime.now(UTC)
-    if row is None:
-        session.add(
-            ChatContextRow(
-                chat_id=chat_id,
-                question=context.question,
-                zona=context.zona,
-                snip=context.snip,
-                updated_at=now,
-            )
-        )
+@dataclass(frozen=True, slots=True)
+class LoggedQuestion:
+    """A question for the query log, with the id its feedback buttons already carry."""
+
+    id: int
+    chat_hash: str
+    question: str
+    answer_kind: str
+    confident: bool
+    zona: int | None
+    matches: tuple[str, ...]
+    asked_at: datetime
+
+
+def _insert_for(session: AsyncSession) -> Callable[..., Any]:
+    """The dialect's INSERT, which has ``on_conflict_do_update`` on SQLite and PostgreSQL."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+async def save_chat_contexts(
+    *, session: AsyncSession, contexts: Mapping[int, ChatContext], at: datetime
+) -> None:
+    """Upsert the context of each chat (one statement for all of them)."""
+    if not contexts:
         return
-    row.question, row.zona, row.snip, row.updated_at = context.question, context.zona, context.snip, now
-    session.add(row)
-
-
-async def log_query(
-    *,
-    session: AsyncSession,
-    chat_hash: str,
-    question: str,
-    answer_kind: str,
-    confident: bool,
-    zona: int | None,
-    matches: list[str],
-) -> int:
-    """Log one question; returns its id (feedback buttons refer to it)."""
-    row = QueryLogRow(
-        chat_hash=chat_hash,
-        question=question[:1000],
-        answer_kind=answer_kind[:40],
-        confident=confident,
-        zona=zona,
-        matches=matches[:5],
-        asked_at=datetime.now(UTC),
+    rows = [
+        {"chat_id": chat_id, "question": c.question, "zona": c.zona, "snip": c.snip, "updated_at": at}
+        for chat_id, c in contexts.items()
+    ]
+    statement = _insert_for(session)(ChatContextRow)
+    excluded = statement.excluded
+    await (await session.connection()).execute(
+        statement.on_conflict_do_update(
+            index_elements=["chat_id"],
+            set_={
+                "question": excluded.question,
+                "zona": excluded.zona,
+                "snip": excluded.snip,
+                "updated_at": excluded.updated_at,
+            },
+        ),
+        rows,
     )
-    session.add(row)
-    await session.flush()
-    assert row.id is not None
-    return row.id
+
+
+async def touch_recipients(*, session: AsyncSession, chats: Mapping[int, bool], at: datetime) -> None:
+    """Remember chats the bot may write to (chat id -> is a group); a chat marked inactive that
+    writes again is active again. One statement for all of them."""
+    if not chats:
+        return
+    rows = [
+        {"chat_id": chat_id, "is_group": is_group, "active": True, "updated_at": at}
+        for chat_id, is_group in chats.items()
+    ]
+    statement = _insert_for(session)(Recipient)
+    await (await session.connection()).execute(
+        statement.on_conflict_do_update(
+            index_elements=["chat_id"],
+            set_={"active": True, "inactive_reason": None, "updated_at": statement.excluded.updated_at},
+            where=col(Recipient.active).is_(False),
+        ),
+        rows,
+    )
+
+
+async def log_queries(*, session: AsyncSession, questions: Sequence[LoggedQuestion]) -> None:
+    """Insert questions into the query log with the ids they were given (see ``reserve_ids``)."""
+    if not questions:
+        return
+    rows = [
+        {
+            "id": q.id,
+            "chat_hash": q.chat_hash,
+            "question": q.question[:1000],
+            "answer_kind": q.answer_kind[:40],
+            "confident": q.confident,
+            "zona": q.zona,
+            "matches": list(q.matches[:5]),
+            "asked_at": q.asked_at,
+        }
+        for q in questions
+    ]
+    await (await session.connection()).execute(insert(QueryLogRow), rows)
+
+
+async def reserve_ids(*, session: AsyncSession, name: str, count: int) -> range:
+    """``count`` ids of table ``name`` that no other process will hand out (the caller commits)."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    result = await (await session.connection()).execute(
+        update(IdBlockRow)
+        .where(col(IdBlockRow.name) == name)
+        .values(next_id=col(IdBlockRow.next_id) + count)
+        .returning(col(IdBlockRow.next_id))
+    )
+    after = result.scalar_one_or_none()
+    if after is None:
+        raise LookupError(f"no id block named {name!r}")
+    return range(after - count, after)
 
 
 async def prune_query_log(*, session: AsyncSession, keep_days: int) -> int:
@@ -83,8 +146,7 @@ async def recent_queries(*, session: AsyncSession, limit: int = 100) -> list[Que
 async def claim_update(*, session: AsyncSession, update_id: int) -> bool:
     """True the first time an update id is seen (on any instance); False for a redelivery."""
     values = {"update_id": update_id, "at": datetime.now(UTC)}
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(ProcessedUpdate).values(values).on_conflict_do_nothing()
+    statement = _insert_for(session)(ProcessedUpdate).values(values).on_conflict_do_nothing()
     result = await session.exec(statement)  # type: ignore[call-overload]
     return bool(result.rowcount)
 

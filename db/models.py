@@ -334,3 +334,13 @@ class QueryLogRow(SQLModel, table=True):
     zona: int | None = Field(default=None, index=True)
     matches: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
     asked_at: datetime = Field(sa_type=UtcDateTime, nullable=False, index=True)
+
+
+class IdBlockRow(SQLModel, table=True):
+    """The next free id of a table whose ids are handed out in blocks before rows are written
+    (the query log: a feedback button names the question before its buffered row is stored)."""
+
+    __tablename__ = "id_block"
+
+    name: str = Field(primary_key=True, max_length=40)
+    next_id: int = Field(sa_type=BigInteger)

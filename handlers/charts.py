@@ -12,7 +12,7 @@ from typing import Any
 from telegram import InputFile, Message
 from telegram.constants import ParseMode
 
-from handlers.context import Context
+from handlers.context import BotData, Context
 from knowledge import catalog as t
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,27 @@ async def draw_in_child(spec: dict[str, Any]) -> bytes:
     return png
 
 
+async def chart_png(data: BotData, key: str, spec: dict[str, Any]) -> bytes:
+    """The chart's PNG; people asking for the same chart while it is drawn share one drawing."""
+    drawing = data.charts_drawing.get(key)
+    if drawing is None:
+        drawing = asyncio.ensure_future(_draw_when_free(data.chart_slots, spec))
+        data.charts_drawing[key] = drawing
+        drawing.add_done_callback(lambda done: _forget_drawing(data.charts_drawing, key, done))
+    return await asyncio.shield(drawing)
+
+
+async def _draw_when_free(slots: asyncio.Semaphore, spec: dict[str, Any]) -> bytes:
+    async with slots:
+        return await draw_in_child(spec)
+
+
+def _forget_drawing(drawing: dict[str, asyncio.Future[bytes]], key: str, done: asyncio.Future[bytes]) -> None:
+    drawing.pop(key, None)
+    if not done.cancelled():
+        done.exception()  # retrieved here, so a drawing nobody waits for any more logs no warning
+
+
 async def send_chart(
     message: Message, context: Context, key: str, spec: dict[str, Any], caption: str
 ) -> None:
@@ -52,7 +73,11 @@ async def send_chart(
     cache = context.bot_data.photo_cache
     cached = cache.get(key)
     try:
-        photo = cached if cached else InputFile(await draw_in_child(spec), filename=f"{key}.png")
+        photo = (
+            cached
+            if cached
+            else InputFile(await chart_png(context.bot_data, key, spec), filename=f"{key}.png")
+        )
     except ChartError:
         log.warning("chart %s could not be drawn", key, exc_info=True)
         await message.reply_text(t.CHART_FAILED, do_quote=False)

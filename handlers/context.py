@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -9,7 +10,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import CallbackContext, ExtBot
 
+from db.chat_state import ChatState
 from knowledge.answers import Answerer
+
+CHARTS_DRAWN_AT_ONCE = 2
+"""Chart processes running at once: each loads matplotlib (about a second of CPU), so many at
+once would starve the bot's own process of CPU."""
 
 
 @dataclass
@@ -21,6 +27,8 @@ class BotData:
 
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
     answerer: Answerer | None = None
+    chat_state: ChatState | None = None
+    """Contexts, recipients and the query log, written in batches off the reply path."""
     query_log_salt: str = ""
     admin_ids: tuple[int, ...] = ()
     answer_observer: Callable[[bool], None] | None = None
@@ -35,15 +43,23 @@ class BotData:
     """Ids of updates whose handler failed, for the per-update log line."""
     photo_cache: dict[str, str] = field(default_factory=dict)
     """Telegram file_id of each chart already uploaded, by chart key."""
+    charts_drawing: dict[str, asyncio.Future[bytes]] = field(default_factory=dict)
+    """Charts being drawn now, by chart key (one drawing however many ask at once)."""
+    chart_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(CHARTS_DRAWN_AT_ONCE))
 
     @property
     def ready(self) -> bool:
-        return self.sessionmaker is not None and self.answerer is not None
+        return self.sessionmaker is not None and self.answerer is not None and self.chat_state is not None
 
     def services(self) -> tuple[async_sessionmaker[AsyncSession], Answerer]:
         if self.sessionmaker is None or self.answerer is None:
             raise RuntimeError("BotData used before post_init filled it")
         return self.sessionmaker, self.answerer
+
+    def state(self) -> ChatState:
+        if self.chat_state is None:
+            raise RuntimeError("BotData used before post_init filled it")
+        return self.chat_state
 
 
 Context = CallbackContext[ExtBot[None], dict[object, object], dict[object, object], BotData]

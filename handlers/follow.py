@@ -114,12 +114,10 @@ async def forget_confirmed(message: Message, context: Context, confirmed: bool) 
         await message.edit_text(t.CANCELLED)
         return
     sessionmaker, _ = context.bot_data.services()
+    hashed = chat_hash(message.chat_id, context.bot_data.query_log_salt)
+    await context.bot_data.state().forget(message.chat_id, hashed)  # nothing buffered comes back
     async with sessionmaker() as session:
-        await forget_chat(
-            session=session,
-            chat_id=message.chat_id,
-            chat_hash=chat_hash(message.chat_id, context.bot_data.query_log_salt),
-        )
+        await forget_chat(session=session, chat_id=message.chat_id, chat_hash=hashed)
         await session.commit()
     await message.edit_text(t.FORGET_DONE)
 
@@ -138,6 +136,7 @@ async def start_report(message: Message, user: User, context: Context, snip: str
             payload={"snip": snip, "chat_id": message.chat_id},
         )
         await session.commit()
+    context.bot_data.state().note_report_request(user.id, open_=True)
     await message.reply_text(t.REPORT_ASK.format(snip=snip), do_quote=False)
 
 
@@ -148,7 +147,7 @@ async def photo_report(update: Update, context: Context) -> None:
         return
     sessionmaker, _ = context.bot_data.services()
     async with sessionmaker() as session:
-        snip = await take_ground_report(session, message)
+        snip = await take_ground_report(session, message, context.bot_data.state())
         await session.commit()
     if snip is not None:
         await message.reply_text(t.REPORT_SAVED.format(snip=snip), do_quote=False)
@@ -158,6 +157,7 @@ async def photo_report(update: Update, context: Context) -> None:
 
 async def feedback(message: Message, context: Context, query_id: int, useful: bool) -> str:
     sessionmaker, _ = context.bot_data.services()
+    await context.bot_data.state().flush()  # the question may still wait to be written
     async with sessionmaker() as session:
         saved = await add_feedback(
             session=session,

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 
-from db.chat_store import get_chat_context, log_query, save_chat_context
+from db.chat_state import ChatState
 from db.staff_store import (
     add_ground_report,
     close_pending,
@@ -20,7 +20,6 @@ from db.staff_store import (
     get_role,
     ground_reports,
     open_pending,
-    touch_recipient,
 )
 from handlers.context import Context
 from knowledge import catalog as t
@@ -135,23 +134,30 @@ async def with_staff_status(session: AsyncSession, answer: Answer) -> Answer:
 
 
 async def answer_question(message: Message, context: Context, text: str) -> None:
-    """A free-text question: resolve follow-ups from the chat's context, answer, log, reply."""
+    """A free-text question: resolve follow-ups from the chat's context, answer, log, reply.
+
+    Only project cards read the database before replying (staff-recorded status); the context,
+    the recipient and the query log are written by ``ChatState`` in batches."""
     sessionmaker, answerer = context.bot_data.services()
-    chat_id = message.chat_id
-    async with sessionmaker() as session:
-        report_snip = await take_ground_report(session, message)
-        if report_snip is not None:
+    state = context.bot_data.state()
+    user = message.from_user
+    if user is not None and state.may_have_report_request(user.id):
+        async with sessionmaker() as session:
+            report_snip = await take_ground_report(session, message, state)
             await session.commit()
+        if report_snip is not None:
             await message.reply_text(t.REPORT_SAVED.format(snip=report_snip), do_quote=False)
             return
-        previous = await get_chat_context(session=session, chat_id=chat_id)
-        question = resolve(text, previous)
-        answer = await with_staff_status(session, answerer.answer(question))
-        query_id = await record(session, context, message, question, answer)
-        staff_view = await is_staff_viewing_project(session, context, message, answer)
-        if staff_view:
-            answer = await with_ground_reports(session, answer)
-        await session.commit()
+    question = resolve(text, await state.context(message.chat_id))
+    answer = answerer.answer(question)
+    staff_view = False
+    if answer.kind == "project":
+        async with sessionmaker() as session:
+            answer = await with_staff_status(session, answer)
+            staff_view = await is_staff_viewing_project(session, context, message, answer)
+            if staff_view:
+                answer = await with_ground_reports(session, answer)
+    query_id = await record(state, context, message, question, answer)
     if context.bot_data.answer_observer is not None:
         context.bot_data.answer_observer(answer.confident)
     rows = [[button(t.BTN_USEFUL, f"fb:{query_id}:1"), button(t.BTN_NOT_USEFUL, f"fb:{query_id}:0")]]
@@ -174,17 +180,19 @@ async def with_ground_reports(session: AsyncSession, answer: Answer) -> Answer:
     return replace(answer, sections=(*answer.sections, (t.REPORT_GROUND, lines or (t.REPORT_NOTHING,))))
 
 
-async def take_ground_report(session: AsyncSession, message: Message) -> str | None:
+async def take_ground_report(session: AsyncSession, message: Message, state: ChatState) -> str | None:
     """When this person was asked for a ground report in this chat ("📣 Reportar avance"), the
     message is that report: store it and return the project's SNIP; else None."""
     user = message.from_user
-    if user is None:
+    if user is None or not state.may_have_report_request(user.id):
         return None
     pending = await open_pending(
         session=session, kind="ground_report", created_by=user.id, max_age=REPORT_WINDOW
     )
     if pending is None or pending.payload.get("chat_id") != message.chat_id:
+        state.note_report_request(user.id, open_=pending is not None)
         return None
+    state.note_report_request(user.id, open_=False)
     snip = str(pending.payload["snip"])
     photo = message.photo[-1].file_id if message.photo else None
     await add_ground_report(
@@ -213,13 +221,11 @@ def status_rows(snip: str) -> list[list[InlineKeyboardButton]]:
     return [buttons[:2], buttons[2:]]
 
 
-async def record(
-    session: AsyncSession, context: Context, message: Message, question: str, answer: Answer
-) -> int:
-    """Log the question (chat hashed), remember the chat, keep its context for follow-ups."""
+async def record(state: ChatState, context: Context, message: Message, question: str, answer: Answer) -> int:
+    """Log the question (chat hashed), remember the chat, keep its context for follow-ups;
+    returns the question's id (its feedback buttons carry it)."""
     chat_id = message.chat_id
-    query_id = await log_query(
-        session=session,
+    query_id = await state.log_question(
         chat_hash=chat_hash(chat_id, context.bot_data.query_log_salt),
         question=question,
         answer_kind=answer.kind,
@@ -227,10 +233,9 @@ async def record(
         zona=answer.zona if answer.zona is not None else next(iter(_zonas_named(question)), None),
         matches=[m.id for m in answer.matches],
     )
-    await touch_recipient(session=session, chat_id=chat_id, is_group=message.chat.type != "private")
+    state.seen(chat_id, is_group=message.chat.type != "private")
     if answer.confident:
-        context_now = context_after(question, answer.zona, project_snip(answer))
-        await save_chat_context(session=session, chat_id=chat_id, context=context_now)
+        state.remember(chat_id, context_after(question, answer.zona, project_snip(answer)))
     return query_id
 
 

@@ -398,6 +398,7 @@ async def report_command(update: Update, context: Context) -> None:
     if message is None:
         return
     sessionmaker, answerer = context.bot_data.services()
+    await context.bot_data.state().flush()  # the latest questions count too
     async with sessionmaker() as session:
         data = await gather_report(session, answerer)
         unreviewed = await ground_reports(session=session, unreviewed=True, limit=5)

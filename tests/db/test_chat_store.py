@@ -4,68 +4,106 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.chat_store import (
+    LoggedQuestion,
     claim_update,
     get_chat_context,
-    log_query,
+    log_queries,
     prune_processed_updates,
     prune_query_log,
-    save_chat_context,
+    reserve_ids,
+    save_chat_contexts,
+    touch_recipients,
 )
 from db.models import QueryLogRow
+from db.staff_models import Recipient
 from knowledge.followup import ChatContext
 
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
-async def test_chat_context_round_trip(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+
+def question(query_id: int, text: str, *, asked_at: datetime = NOW) -> LoggedQuestion:
+    return LoggedQuestion(query_id, "h", text, "zona", True, 6, ("project:273703",), asked_at)
+
+
+async def test_chat_contexts_are_upserted_together(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     async with sessionmaker() as session:
         assert await get_chat_context(session=session, chat_id=-1001) == ChatContext()
-        await save_chat_context(session=session, chat_id=-1001, context=ChatContext("zona 6", 6, None))
+        await save_chat_contexts(
+            session=session, contexts={-1001: ChatContext("zona 6", 6, None), 7: ChatContext("agua")}, at=NOW
+        )
         await session.commit()
     async with sessionmaker() as session:
-        await save_chat_context(
-            session=session, chat_id=-1001, context=ChatContext("proyecto 242177", 10, "242177")
+        await save_chat_contexts(
+            session=session, contexts={-1001: ChatContext("proyecto 242177", 10, "242177")}, at=NOW
         )
         await session.commit()
     async with sessionmaker() as session:
         assert await get_chat_context(session=session, chat_id=-1001) == ChatContext(
             "proyecto 242177", 10, "242177"
         )
+        assert await get_chat_context(session=session, chat_id=7) == ChatContext("agua")
 
 
-async def test_query_log_retention(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+async def test_a_recipient_that_writes_again_is_active_again(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
     async with sessionmaker() as session:
-        old = await log_query(
-            session=session,
-            chat_hash="h",
-            question="viejo",
-            answer_kind="zona",
-            confident=True,
-            zona=6,
-            matches=["project:273703"],
-        )
-        new = await log_query(
-            session=session,
-            chat_hash="h",
-            question="nuevo",
-            answer_kind="zona",
-            confident=True,
-            zona=6,
-            matches=[],
-        )
-        row = await session.get(QueryLogRow, old)
-        assert row is not None
-        row.asked_at = datetime.now(UTC) - timedelta(days=91)
-        session.add(row)
+        await touch_recipients(session=session, chats={5: False, -100: True}, at=NOW)
         await session.commit()
     async with sessionmaker() as session:
+        gone = await session.get(Recipient, 5)
+        assert gone is not None
+        gone.active, gone.inactive_reason = False, "Forbidden: bot was blocked by the user"
+        session.add(gone)
+        await session.commit()
+    async with sessionmaker() as session:
+        await touch_recipients(session=session, chats={5: False}, at=NOW + timedelta(hours=1))
+        await session.commit()
+    async with sessionmaker() as session:
+        rows = {r.chat_id: r for r in (await session.exec(select(Recipient))).all()}
+    assert set(rows) == {5, -100}
+    assert (rows[5].active, rows[5].inactive_reason) == (True, None)
+    assert rows[-100].is_group is True
+
+
+async def test_reserved_ids_never_overlap(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    async with sessionmaker() as session:
+        first = await reserve_ids(session=session, name="query_log", count=3)
+        second = await reserve_ids(session=session, name="query_log", count=1000)
+        await session.commit()
+    assert len(first) == 3
+    assert len(second) == 1000
+    assert first.stop == second.start
+    async with sessionmaker() as session:
+        with pytest.raises(LookupError):
+            await reserve_ids(session=session, name="no_such_table", count=1)
+        with pytest.raises(ValueError, match="at least 1"):
+            await reserve_ids(session=session, name="query_log", count=0)
+
+
+async def test_query_log_keeps_given_ids_and_retention(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessionmaker() as session:
+        ids = await reserve_ids(session=session, name="query_log", count=2)
+        old = question(ids[0], "viejo", asked_at=datetime.now(UTC) - timedelta(days=91))
+        new = question(ids[1], "nuevo", asked_at=datetime.now(UTC))
+        await log_queries(session=session, questions=[old, new])
+        await session.commit()
+    async with sessionmaker() as session:
+        stored = await session.get(QueryLogRow, ids[1])
+        assert stored is not None
+        assert (stored.question, stored.matches, stored.zona) == ("nuevo", ["project:273703"], 6)
         assert await prune_query_log(session=session, keep_days=90) == 1
         await session.commit()
-        ids = (await session.exec(select(QueryLogRow.id))).all()
-    assert list(ids) == [new]
+        remaining = (await session.exec(select(QueryLogRow.id))).all()
+    assert list(remaining) == [ids[1]]
 
 
 async def test_an_update_id_is_claimed_once(sessionmaker: async_sessionmaker[AsyncSession]) -> None:

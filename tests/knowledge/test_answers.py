@@ -197,3 +197,16 @@ def test_spelling_by_ear_and_local_phrases(answerer: Answerer, question: str, fi
     answer = answerer.answer(question)
     assert answer.confident
     assert figure in to_plain(answer)
+
+
+def test_repeated_questions_come_from_a_bounded_memory() -> None:
+    plan = load_bundled_plan()
+    remembering = Answerer(plan, remember=2)
+    fresh = Answerer(plan, remember=0)
+    first = remembering.answer("¿Qué proyectos hay en la zona 6?")
+    assert remembering.answer("¿Qué proyectos hay en la zona 6?") is first
+    assert first == fresh.answer("¿Qué proyectos hay en la zona 6?")
+    remembering.answer("financiamiento")
+    remembering.answer("metas de agua")  # the zona question is now the least recently used: gone
+    assert remembering.answer("¿Qué proyectos hay en la zona 6?") is not first
+    assert fresh.answer("zona 6") is not fresh.answer("zona 6")

@@ -1,0 +1,266 @@
+"""Per-chat state on the reply path, written in batches after the answer is sent.
+
+Every question used to cost one transaction of five statements before its answer went out
+(query log, recipient, chat context, pending report check), and on the end-to-end benchmark that
+was most of the bot's CPU. :class:`ChatState` keeps those writes in memory and stores them
+together, one transaction every ``flush_every`` seconds (or sooner when many are waiting), and
+always before the process stops.
+
+What that trades, on purpose:
+
+* A process killed without a chance to stop (SIGKILL, power loss) loses at most the last
+  ``flush_every`` seconds of query-log rows and contexts. Nothing a person asked for is lost:
+  subscriptions, reports, staff changes and broadcasts are still written before the bot answers.
+* With several instances (webhook behind a balancer), another instance sees a context up to
+  ``flush_every`` later; a person does not type a follow-up that fast.
+
+When this process is the only one answering (long polling: Telegram lets one ``getUpdates``
+consumer in at a time), it is also the only writer of contexts and report requests, so it keeps
+them in bounded in-memory maps and reads the database only for chats it has not seen yet
+(``exclusive=True``). Otherwise every read goes to the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import OrderedDict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Generic, TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.chat_store import (
+    LoggedQuestion,
+    get_chat_context,
+    log_queries,
+    reserve_ids,
+    save_chat_contexts,
+    touch_recipients,
+)
+from knowledge.followup import ChatContext
+
+log = logging.getLogger(__name__)
+
+FLUSH_EVERY_S = 0.25
+FLUSH_AT_ROWS = 500
+"""Buffered rows that start a flush before the timer does."""
+MAX_BUFFERED_QUESTIONS = 50_000
+"""While the database is unreachable, questions wait up to this many; older ones are dropped
+(and counted) so that memory stays bounded. Contexts and recipients are one row per chat."""
+CACHED_CHATS = 100_000
+ID_BLOCK = 1_000
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class LruMap(Generic[K, V]):
+    """A dict that forgets its least recently used entries beyond ``size``."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> V | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._items[key] = value
+        self._items.move_to_end(key)
+        if len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def pop(self, key: K) -> None:
+        self._items.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class ChatState:
+    """Contexts, recipients and the query log, buffered; see the module docstring."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        exclusive: bool,
+        flush_every: float = FLUSH_EVERY_S,
+        cached_chats: int = CACHED_CHATS,
+        id_block: int = ID_BLOCK,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self.exclusive = exclusive
+        self.flush_every = flush_every
+        self._id_block = id_block
+        self._ids: range = range(0)
+        self._id_lock = asyncio.Lock()
+        self._flush_lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        # waiting to be written
+        self._contexts: dict[int, ChatContext] = {}
+        self._recipients: dict[int, bool] = {}
+        self._questions: list[LoggedQuestion] = []
+        self._writing: dict[int, ChatContext] = {}  # contexts of the batch being written now
+        # known state (exclusive mode only)
+        self._known_contexts: LruMap[int, ChatContext] = LruMap(cached_chats)
+        self._report_requests: LruMap[int, bool] = LruMap(cached_chats)
+        self.dropped_questions = 0
+
+    # Lifecycle ------------------------------------------------------------------------------
+    async def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._flush_regularly(), name="chat-state-flush")
+
+    async def close(self) -> None:
+        """Stop the timer and write what is waiting (errors are logged, not raised)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.flush()
+
+    @property
+    def waiting(self) -> int:
+        return len(self._contexts) + len(self._recipients) + len(self._questions)
+
+    # Reads ----------------------------------------------------------------------------------
+    async def context(self, chat_id: int) -> ChatContext:
+        """What the chat asked last (an empty context when nothing)."""
+        if self.exclusive:
+            known = self._known_contexts.get(chat_id)
+            if known is not None:
+                return known
+        waiting = self._contexts.get(chat_id) or self._writing.get(chat_id)
+        if waiting is not None:
+            return waiting
+        async with self._sessionmaker() as session:
+            stored = await get_chat_context(session=session, chat_id=chat_id)
+        if self.exclusive and chat_id not in self._contexts:  # not overtaken while reading
+            self._known_contexts.put(chat_id, stored)
+        return stored
+
+    def may_have_report_request(self, user_id: int) -> bool:
+        """False only when this process knows the person has no open "📣 Reportar" request."""
+        return not self.exclusive or self._report_requests.get(user_id) is not False
+
+    def note_report_request(self, user_id: int, *, open_: bool) -> None:
+        """Tell what the database says (or was just told) about the person's report request."""
+        if self.exclusive:
+            self._report_requests.put(user_id, open_)
+
+    # Writes (buffered) ----------------------------------------------------------------------
+    def remember(self, chat_id: int, context: ChatContext) -> None:
+        self._contexts[chat_id] = context
+        if self.exclusive:
+            self._known_contexts.put(chat_id, context)
+        self._nudge()
+
+    def seen(self, chat_id: int, *, is_group: bool) -> None:
+        """A chat that wrote to the bot may be written to (broadcasts, notifications)."""
+        self._recipients[chat_id] = is_group
+        self._nudge()
+
+    async def log_question(
+        self,
+        *,
+        chat_hash: str,
+        question: str,
+        answer_kind: str,
+        confident: bool,
+        zona: int | None,
+        matches: Sequence[str],
+    ) -> int:
+        """Queue a question for the query log; returns the id it will have."""
+        query_id = await self._next_id()
+        self._questions.append(
+            LoggedQuestion(
+                id=query_id,
+                chat_hash=chat_hash,
+                question=question,
+                answer_kind=answer_kind,
+                confident=confident,
+                zona=zona,
+                matches=tuple(matches),
+                asked_at=datetime.now(UTC),
+            )
+        )
+        if len(self._questions) > MAX_BUFFERED_QUESTIONS:
+            del self._questions[0]
+            self.dropped_questions += 1
+        self._nudge()
+        return query_id
+
+    async def forget(self, chat_id: int, chat_hash: str) -> None:
+        """Drop what waits to be written about a chat and what is known of it, then write the
+        rest, so that deleting the chat's rows afterwards leaves nothing behind."""
+        self._contexts.pop(chat_id, None)
+        self._recipients.pop(chat_id, None)
+        self._questions = [q for q in self._questions if q.chat_hash != chat_hash]
+        self._known_contexts.pop(chat_id)
+        self._report_requests.pop(chat_id)
+        await self.flush()
+
+    async def flush(self) -> bool:
+        """Write everything waiting in one transaction; False (and kept for later) on failure."""
+        async with self._flush_lock:
+            contexts, recipients, questions = self._contexts, self._recipients, self._questions
+            if not (contexts or recipients or questions):
+                return True
+            self._contexts, self._recipients, self._questions = {}, {}, []
+            self._writing = contexts
+            try:
+                async with self._sessionmaker() as session:
+                    at = datetime.now(UTC)
+                    await log_queries(session=session, questions=questions)
+                    await save_chat_contexts(session=session, contexts=contexts, at=at)
+                    await touch_recipients(session=session, chats=recipients, at=at)
+                    await session.commit()
+            except (SQLAlchemyError, OSError):
+                log.warning("chat state not written; will retry", exc_info=True)
+                self._contexts = {**contexts, **self._contexts}
+                self._recipients = {**recipients, **self._recipients}
+                self._questions = [*questions, *self._questions]
+                excess = len(self._questions) - MAX_BUFFERED_QUESTIONS
+                if excess > 0:
+                    del self._questions[:excess]
+                    self.dropped_questions += excess
+                return False
+            finally:
+                self._writing = {}
+            return True
+
+    # Internals ------------------------------------------------------------------------------
+    async def _next_id(self) -> int:
+        async with self._id_lock:
+            if not self._ids:
+                async with self._sessionmaker() as session:
+                    self._ids = await reserve_ids(session=session, name="query_log", count=self._id_block)
+                    await session.commit()
+            query_id = self._ids[0]
+            self._ids = self._ids[1:]
+            return query_id
+
+    def _nudge(self) -> None:
+        if self.waiting >= FLUSH_AT_ROWS:
+            self._wake.set()
+
+    async def _flush_regularly(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.flush_every)
+            self._wake.clear()
+            try:
+                await self.flush()
+            except Exception:  # a bug here must not stop future flushes
+                log.exception("chat state flush failed")

@@ -1,0 +1,165 @@
+"""ChatState: per-chat writes buffered off the reply path, written together, never lost on close."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.chat_state import ChatState, LruMap
+from db.chat_store import get_chat_context, save_chat_contexts
+from db.models import ChatContextRow, QueryLogRow
+from db.staff_models import Recipient
+from knowledge.followup import ChatContext
+
+Maker = async_sessionmaker[AsyncSession]
+SLOW = 3600.0  # the timer never fires during a test: flushes happen when the test says
+
+
+async def stored_questions(sessionmaker: Maker) -> list[QueryLogRow]:
+    async with sessionmaker() as session:
+        return list((await session.exec(select(QueryLogRow).order_by(col(QueryLogRow.id)))).all())
+
+
+async def stored_context(sessionmaker: Maker, chat_id: int) -> ChatContext:
+    async with sessionmaker() as session:
+        return await get_chat_context(session=session, chat_id=chat_id)
+
+
+async def log(state: ChatState, chat_hash: str, text_: str) -> int:
+    return await state.log_question(
+        chat_hash=chat_hash, question=text_, answer_kind="zona", confident=True, zona=6, matches=["zona:6"]
+    )
+
+
+async def test_writes_wait_in_memory_until_flushed_together(sessionmaker: Maker) -> None:
+    state = ChatState(sessionmaker, exclusive=False, flush_every=SLOW)
+    first = await log(state, "h1", "zona 6")
+    second = await log(state, "h2", "agua")
+    state.remember(11, ChatContext("zona 6", 6, None))
+    state.seen(11, is_group=False)
+    state.seen(-500, is_group=True)
+    assert second == first + 1
+    assert state.waiting == 5
+    assert await stored_questions(sessionmaker) == []
+
+    assert await state.flush() is True
+    assert state.waiting == 0
+    rows = await stored_questions(sessionmaker)
+    assert [(r.id, r.chat_hash, r.question, r.matches) for r in rows] == [
+        (first, "h1", "zona 6", ["zona:6"]),
+        (second, "h2", "agua", ["zona:6"]),
+    ]
+    assert await stored_context(sessionmaker, 11) == ChatContext("zona 6", 6, None)
+    async with sessionmaker() as session:
+        recipients = {r.chat_id: r.is_group for r in (await session.exec(select(Recipient))).all()}
+    assert recipients == {11: False, -500: True}
+
+
+async def test_a_context_is_read_back_before_it_is_written(sessionmaker: Maker) -> None:
+    state = ChatState(sessionmaker, exclusive=False, flush_every=SLOW)
+    state.remember(11, ChatContext("zona 6", 6, None))
+    assert await state.context(11) == ChatContext("zona 6", 6, None)
+    assert await stored_context(sessionmaker, 11) == ChatContext()
+    assert await state.context(12) == ChatContext()
+
+
+async def test_shared_mode_reads_what_other_instances_wrote(sessionmaker: Maker) -> None:
+    shared = ChatState(sessionmaker, exclusive=False, flush_every=SLOW)
+    exclusive = ChatState(sessionmaker, exclusive=True, flush_every=SLOW)
+    assert await exclusive.context(11) == ChatContext()  # now known to this process
+    async with sessionmaker() as session:  # another process writes
+        await save_chat_contexts(session=session, contexts={11: ChatContext("agua")}, at=datetime.now(UTC))
+        await session.commit()
+    assert await shared.context(11) == ChatContext("agua")
+    assert await exclusive.context(11) == ChatContext()  # the only consumer trusts what it knows
+
+
+async def test_close_writes_what_is_waiting(sessionmaker: Maker) -> None:
+    state = ChatState(sessionmaker, exclusive=True, flush_every=SLOW)
+    await state.start()
+    query_id = await log(state, "h", "zona 6")
+    state.remember(11, ChatContext("zona 6", 6, None))
+    await state.close()
+    assert [r.id for r in await stored_questions(sessionmaker)] == [query_id]
+    assert await stored_context(sessionmaker, 11) == ChatContext("zona 6", 6, None)
+
+
+async def test_the_timer_flushes_without_being_asked(sessionmaker: Maker) -> None:
+    state = ChatState(sessionmaker, exclusive=True, flush_every=0.01)
+    await state.start()
+    try:
+        await log(state, "h", "zona 6")
+        for _ in range(200):
+            if await stored_questions(sessionmaker):
+                break
+            await asyncio.sleep(0.01)
+        assert len(await stored_questions(sessionmaker)) == 1
+    finally:
+        await state.close()
+
+
+async def test_a_failed_flush_keeps_everything_for_the_next(engine: AsyncEngine, sessionmaker: Maker) -> None:
+    state = ChatState(sessionmaker, exclusive=True, flush_every=SLOW)
+    query_id = await log(state, "h", "zona 6")
+    state.remember(11, ChatContext("zona 6", 6, None))
+    async with engine.begin() as connection:  # the database cannot take the rows for a while
+        await connection.execute(text("ALTER TABLE chat_context RENAME TO chat_context_away"))
+    assert await state.flush() is False
+    assert state.waiting == 2
+    state.remember(11, ChatContext("agua", None, None))  # newer than what failed: it wins
+    async with engine.begin() as connection:
+        await connection.execute(text("ALTER TABLE chat_context_away RENAME TO chat_context"))
+    assert await state.flush() is True
+    assert [r.id for r in await stored_questions(sessionmaker)] == [query_id]  # once, not lost
+    assert await stored_context(sessionmaker, 11) == ChatContext("agua")
+
+
+async def test_forget_drops_what_waits_about_the_chat(sessionmaker: Maker) -> None:
+    state = ChatState(sessionmaker, exclusive=True, flush_every=SLOW)
+    await log(state, "forgotten", "zona 6")
+    kept = await log(state, "other", "agua")
+    state.remember(11, ChatContext("zona 6", 6, None))
+    state.seen(11, is_group=False)
+    await state.forget(11, "forgotten")
+    assert [r.id for r in await stored_questions(sessionmaker)] == [kept]
+    async with sessionmaker() as session:
+        assert await session.get(ChatContextRow, 11) is None
+        assert await session.get(Recipient, 11) is None
+    assert await state.context(11) == ChatContext()
+
+
+async def test_two_processes_never_hand_out_the_same_id(sessionmaker: Maker) -> None:
+    one = ChatState(sessionmaker, exclusive=False, flush_every=SLOW, id_block=3)
+    two = ChatState(sessionmaker, exclusive=False, flush_every=SLOW, id_block=3)
+    ids = [await log(state, "h", f"q{n}") for n in range(5) for state in (one, two)]
+    assert len(set(ids)) == 10
+    assert await one.flush() is True
+    assert await two.flush() is True
+    assert sorted(r.id or 0 for r in await stored_questions(sessionmaker)) == sorted(ids)
+
+
+async def test_report_requests_are_trusted_only_by_the_only_consumer(sessionmaker: Maker) -> None:
+    exclusive = ChatState(sessionmaker, exclusive=True, flush_every=SLOW)
+    shared = ChatState(sessionmaker, exclusive=False, flush_every=SLOW)
+    for state in (exclusive, shared):
+        assert state.may_have_report_request(5) is True  # unknown: look in the database
+        state.note_report_request(5, open_=False)
+    assert exclusive.may_have_report_request(5) is False
+    assert shared.may_have_report_request(5) is True
+    exclusive.note_report_request(5, open_=True)
+    assert exclusive.may_have_report_request(5) is True
+
+
+def test_lru_map_forgets_the_least_recently_used() -> None:
+    known: LruMap[int, str] = LruMap(2)
+    known.put(1, "a")
+    known.put(2, "b")
+    assert known.get(1) == "a"  # 2 is now the least recently used
+    known.put(3, "c")
+    assert (known.get(1), known.get(2), known.get(3)) == ("a", None, "c")
+    assert len(known) == 2
