@@ -10,18 +10,19 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import SecretStr, ValidationError
 
-from bot.observability import configure_logging
+from bot.schema import start_migration
 from bot.settings import Settings
-from bot.storage import Storage, current_plan, open_storage, read_plan_file, replace_plan
-from db.migrate import head_revision
-from knowledge.answers import Answer, Answerer
-from knowledge.errors import PlanFormatError
-from knowledge.ingest import BUNDLED_PLAN, load_bundled_plan
-from knowledge.plan_json import plan_to_json
-from knowledge.render import to_plain
+from knowledge import catalog as t
+
+if TYPE_CHECKING:
+    from knowledge.answers import Answer, Answerer
+
+# The heavy modules (telegram, SQLAlchemy, the search index) are imported where a command needs
+# them: ``run`` and ``webhook`` start the schema migration first, so that it runs meanwhile.
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def answer_json(question: str, answer: Answer, elapsed_ms: float) -> str:
+    from knowledge.render import to_plain
+
     return json.dumps(
         {
             "q": question,
@@ -83,6 +86,10 @@ def read_questions(args: argparse.Namespace) -> list[str] | None:
 
 
 async def cmd_ask(settings: Settings, args: argparse.Namespace, questions: list[str]) -> int:
+    from bot.storage import current_plan, open_storage
+    from knowledge.answers import Answerer
+    from knowledge.render import to_plain
+
     storage = await open_storage(settings.database_url)
     try:
         answerer = Answerer(await current_plan(storage))
@@ -95,6 +102,10 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace, questions: list[
 
 
 async def cmd_load(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.storage import open_storage, read_plan_file, replace_plan
+    from knowledge.errors import PlanFormatError
+    from knowledge.ingest import BUNDLED_PLAN, load_bundled_plan
+
     try:
         plan = read_plan_file(args.file) if args.file else load_bundled_plan()
     except PlanFormatError as exc:
@@ -114,7 +125,10 @@ async def cmd_load(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_export(settings: Settings) -> int:
-    storage: Storage = await open_storage(settings.database_url)
+    from bot.storage import current_plan, open_storage
+    from knowledge.plan_json import plan_to_json
+
+    storage = await open_storage(settings.database_url)
     try:
         plan = await current_plan(storage)
     finally:
@@ -124,10 +138,22 @@ async def cmd_export(settings: Settings) -> int:
 
 
 async def cmd_migrate(settings: Settings) -> int:
+    from bot.storage import open_storage
+    from db.migrate import head_revision
+
     storage = await open_storage(settings.database_url)
     await storage.close()
     print(f"Base de datos al día (revisión {head_revision()}).")
     return 0
+
+
+def missing_setting(command: str, settings: Settings) -> str | None:
+    """What ``run`` or ``webhook`` needs and is not set, as the line to print; None when all is."""
+    if settings.telegram_token is None:
+        return t.MISSING_TOKEN
+    if command == "webhook" and settings.webhook_secret is None:
+        return t.MISSING_WEBHOOK_SECRET
+    return None
 
 
 def load_settings() -> Settings | None:
@@ -161,6 +187,14 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     if settings is None:
         return 2
+    if args.command in ("run", "webhook"):
+        missing = missing_setting(args.command, settings)
+        if missing is not None:
+            print(missing, file=sys.stderr)  # one clear line, exit 2
+            return 2
+        migration = start_migration(settings.database_url)
+    from bot.observability import configure_logging
+
     configure_logging(settings.log_level, settings.log_format)
     if args.command == "ask":
         questions = read_questions(args)
@@ -176,11 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         from bot.app import run_polling
 
-        return run_polling(settings)
+        return run_polling(settings, migration)
     if args.command == "webhook":
         from bot.app import run_webhook
 
-        return run_webhook(settings)
+        return run_webhook(settings, migration)
     return 2
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import os
 import subprocess
 import sys
 
@@ -21,12 +20,12 @@ from bot.http import AiohttpRequest
 from bot.observability import InstrumentedApplication, Metrics
 from bot.ordering import ChatOrderedProcessor
 from bot.outbox import OutboxWorker, worker_owner
+from bot.schema import finish_migration
 from bot.settings import Settings
 from bot.storage import Storage, current_plan, open_storage
 from db.chat_state import ChatState
 from db.chat_store import prune_processed_updates, prune_query_log
-from db.migrate import is_current
-from db.session import create_engine
+from db.staff_cache import StaffCache
 from db.staff_store import list_staff
 from handlers.context import BotData
 from knowledge import catalog as t
@@ -68,6 +67,7 @@ def build_application(
         await state.start()
         states.append(state)
         data.chat_state = state
+        data.staff_cache = StaffCache(opened.sessionmaker, exclusive=not webhook)
         data.query_log_salt = settings.query_log_salt.get_secret_value()
         data.admin_ids = settings.admin_ids
         if metrics is not None:
@@ -177,34 +177,24 @@ async def set_staff_menus(application: PlanBotApplication, storage: Storage) -> 
             )
 
 
-def refuse(reason: str) -> int:
-    """A setting the chosen mode needs is missing: say which, in one line, and exit 2."""
-    print(reason, file=sys.stderr)
-    return 2
-
-
-def run_polling(settings: Settings) -> int:
-    if settings.telegram_token is None:
-        return refuse(t.MISSING_TOKEN)
-    if not migrate_in_child(settings.database_url):
-        return 1
+def run_polling(settings: Settings, migration: subprocess.Popen[bytes]) -> int:
+    """Long polling; ``migration`` is the schema migration the caller started (bot.schema) once
+    it checked the settings this mode needs (``missing_setting``)."""
     application = build_application(settings)
+    if not schema_ready(migration):
+        return 1
     application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     return 0
 
 
-def run_webhook(settings: Settings) -> int:
+def run_webhook(settings: Settings, migration: subprocess.Popen[bytes]) -> int:
     """Serve updates over HTTPS webhooks (behind a load balancer); see bot.webhook."""
     import uvicorn
 
     from bot.webhook import create_webhook_app
 
-    if settings.telegram_token is None:
-        return refuse(t.MISSING_TOKEN)
     if settings.webhook_secret is None:
-        return refuse(t.MISSING_WEBHOOK_SECRET)
-    if not migrate_in_child(settings.database_url):
-        return 1
+        raise ValueError("run_webhook needs WEBHOOK_SECRET (see missing_setting)")
     metrics = Metrics()
     application = build_application(settings, metrics=metrics, webhook=True)
     app = create_webhook_app(
@@ -213,6 +203,8 @@ def run_webhook(settings: Settings) -> int:
         metrics=metrics,
         webhook_url=settings.webhook_url,
     )
+    if not schema_ready(migration):
+        return 1
     uvicorn.run(
         app,
         host=settings.webhook_listen,
@@ -223,21 +215,8 @@ def run_webhook(settings: Settings) -> int:
     return 0
 
 
-def migrate_in_child(database_url: str) -> bool:
-    """Bring the schema up to date in a short-lived process before serving, so the long-running
-    bot never loads Alembic; when the schema is already current, no process is started."""
-    if asyncio.run(schema_is_current(database_url)):
+def schema_ready(migration: subprocess.Popen[bytes]) -> bool:
+    if finish_migration(migration):
         return True
-    env = {**os.environ, "DATABASE_URL": database_url}
-    result = subprocess.run([sys.executable, "-m", "db.migrate"], env=env, check=False)
-    if result.returncode != 0:
-        print(t.DATABASE_NOT_READY, file=sys.stderr)
-    return result.returncode == 0
-
-
-async def schema_is_current(database_url: str) -> bool:
-    engine = create_engine(database_url)
-    try:
-        return await is_current(engine)
-    finally:
-        await engine.dispose()
+    print(t.DATABASE_NOT_READY, file=sys.stderr)
+    return False

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -41,6 +43,7 @@ class AiohttpRequest(BaseRequest):
         "_media_write_timeout",
         "_pool_size",
         "_pool_timeout",
+        "_proxies",
         "_read_timeout",
         "_session",
         "_write_timeout",
@@ -65,6 +68,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], str | None] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -76,7 +80,7 @@ class AiohttpRequest(BaseRequest):
                 connector=aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=self._pool_size),
                 headers={"User-Agent": self.USER_AGENT},
                 skip_auto_headers=("Accept-Encoding",),
-                trust_env=True,  # HTTPS_PROXY / NO_PROXY, as PTB's default transport honours them
+                trust_env=False,  # proxies are looked up once per host (below), not on every request
             )
 
     async def shutdown(self) -> None:
@@ -106,13 +110,23 @@ class AiohttpRequest(BaseRequest):
         body, headers = _encode(request_data)
         try:
             async with self._session.request(
-                method, url, data=body, headers=headers, timeout=timeout
+                method, url, data=body, headers=headers, timeout=timeout, proxy=self._proxy_for(url)
             ) as response:
                 return response.status, await response.read()
         except TimeoutError as err:  # aiohttp's ServerTimeoutError is one too
             raise TimedOut from err
         except aiohttp.ClientError as err:
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+
+    def _proxy_for(self, url: str) -> str | None:
+        """The proxy the environment names for this URL (``HTTPS_PROXY``, ``HTTP_PROXY``, minus
+        ``NO_PROXY``), as PTB's default transport would use; looked up once per scheme and host."""
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.hostname or "")
+        if key not in self._proxies:
+            proxy = getproxies().get(parts.scheme)
+            self._proxies[key] = None if proxy is None or proxy_bypass(key[1]) else proxy
+        return self._proxies[key]
 
     @staticmethod
     def _timeout(*, read: Timeout, write: Timeout, connect: Timeout, pool: Timeout) -> aiohttp.ClientTimeout:

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
+from bot.http import AiohttpRequest
 from bot.outbox import OutboxWorker, worker_owner
 from db.migrate import upgrade
 from db.session import create_engine, create_sessionmaker
@@ -98,7 +98,7 @@ async def run(config: RunnerConfig) -> None:
         bot = Bot(
             config.token,
             base_url=config.api_base_url.rstrip("/"),
-            request=HTTPXRequest(connection_pool_size=128, pool_timeout=10.0),
+            request=AiohttpRequest(connection_pool_size=128, pool_timeout=10.0),
         )
         worker = OutboxWorker(
             bot,

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import CallbackContext, ExtBot
 
 from db.chat_state import ChatState
+from db.staff_cache import StaffCache
 from knowledge.answers import Answerer
 
 CHARTS_DRAWN_AT_ONCE = 2
@@ -29,6 +30,8 @@ class BotData:
     answerer: Answerer | None = None
     chat_state: ChatState | None = None
     """Contexts, recipients and the query log, written in batches off the reply path."""
+    staff_cache: StaffCache | None = None
+    """Project statuses and roles, as project cards read them."""
     query_log_salt: str = ""
     admin_ids: tuple[int, ...] = ()
     answer_observer: Callable[[bool], None] | None = None
@@ -49,7 +52,8 @@ class BotData:
 
     @property
     def ready(self) -> bool:
-        return self.sessionmaker is not None and self.answerer is not None and self.chat_state is not None
+        services = (self.sessionmaker, self.answerer, self.chat_state, self.staff_cache)
+        return all(service is not None for service in services)
 
     def services(self) -> tuple[async_sessionmaker[AsyncSession], Answerer]:
         if self.sessionmaker is None or self.answerer is None:
@@ -60,6 +64,11 @@ class BotData:
         if self.chat_state is None:
             raise RuntimeError("BotData used before post_init filled it")
         return self.chat_state
+
+    def staff(self) -> StaffCache:
+        if self.staff_cache is None:
+            raise RuntimeError("BotData used before post_init filled it")
+        return self.staff_cache
 
 
 Context = CallbackContext[ExtBot[None], dict[object, object], dict[object, object], BotData]

@@ -7,17 +7,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
+from functools import lru_cache
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 
 from db.chat_state import ChatState
+from db.staff_cache import StaffCache
 from db.staff_store import (
     add_ground_report,
     close_pending,
-    current_status,
-    get_role,
     ground_reports,
     open_pending,
 )
@@ -26,7 +26,7 @@ from knowledge import catalog as t
 from knowledge.answers import Answer, Answerer, FollowUp
 from knowledge.followup import context_after, resolve
 from knowledge.render import to_html
-from knowledge.staff import StatusView, format_date, status_lines
+from knowledge.staff import format_date, status_lines
 from knowledge.text import find_zonas, fold
 
 CALLBACK_MAX_BYTES = 64
@@ -69,10 +69,16 @@ def button(label: str, action: str) -> InlineKeyboardButton:
 def keyboard(
     follow_ups: Sequence[FollowUp], extra_rows: Sequence[Sequence[InlineKeyboardButton]] = ()
 ) -> InlineKeyboardMarkup | None:
-    buttons = [button(f.label, f.action) for f in follow_ups if callback_for(f.action) is not None]
-    rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
-    rows.extend(list(row) for row in extra_rows if row)
+    rows = [*follow_up_rows(tuple(follow_ups)), *(tuple(row) for row in extra_rows if row)]
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+@lru_cache(maxsize=4096)
+def follow_up_rows(follow_ups: tuple[FollowUp, ...]) -> tuple[tuple[InlineKeyboardButton, ...], ...]:
+    """Follow-up buttons, two a row; built once per set of follow-ups (PTB's buttons are
+    immutable, so one answer's keyboard can be shared by every reply that shows it)."""
+    buttons = [button(f.label, f.action) for f in follow_ups if callback_for(f.action) is not None]
+    return tuple(tuple(buttons[i : i + BUTTONS_PER_ROW]) for i in range(0, len(buttons), BUTTONS_PER_ROW))
 
 
 def zona_picker() -> InlineKeyboardMarkup:
@@ -123,13 +129,12 @@ def chat_hash(chat_id: int, salt: str) -> str:
     return hashlib.sha256(f"{salt}:{chat_id}".encode()).hexdigest()
 
 
-async def with_staff_status(session: AsyncSession, answer: Answer) -> Answer:
+async def with_staff_status(staff: StaffCache, answer: Answer) -> Answer:
     """A project card also shows what staff recorded, apart from the plan's figures."""
     snip = project_snip(answer)
     if answer.kind != "project" or snip is None:
         return answer
-    row = await current_status(session=session, snip=snip)
-    view = StatusView(row.status, row.progress, row.note, row.created_at) if row else None
+    view = await staff.status(snip)
     return replace(answer, sections=(*answer.sections, (t.STATUS_CARD_TITLE, status_lines(view))))
 
 
@@ -150,13 +155,11 @@ async def answer_question(message: Message, context: Context, text: str) -> None
             return
     question = resolve(text, await state.context(message.chat_id))
     answer = answerer.answer(question)
-    staff_view = False
-    if answer.kind == "project":
+    answer = await with_staff_status(context.bot_data.staff(), answer)
+    staff_view = await is_staff_viewing_project(context, message, answer)
+    if staff_view:
         async with sessionmaker() as session:
-            answer = await with_staff_status(session, answer)
-            staff_view = await is_staff_viewing_project(session, context, message, answer)
-            if staff_view:
-                answer = await with_ground_reports(session, answer)
+            answer = await with_ground_reports(session, answer)
     query_id = await record(state, context, message, question, answer)
     if context.bot_data.answer_observer is not None:
         context.bot_data.answer_observer(answer.confident)
@@ -206,14 +209,12 @@ async def take_ground_report(session: AsyncSession, message: Message, state: Cha
     return snip
 
 
-async def is_staff_viewing_project(
-    session: AsyncSession, context: Context, message: Message, answer: Answer
-) -> bool:
+async def is_staff_viewing_project(context: Context, message: Message, answer: Answer) -> bool:
     """Staff see status buttons under a project card, in their private chat only."""
     user = message.from_user
     if answer.kind != "project" or user is None or message.chat.type != "private":
         return False
-    return await get_role(session=session, user_id=user.id, admin_ids=context.bot_data.admin_ids) is not None
+    return await context.bot_data.staff().role(user.id, context.bot_data.admin_ids) is not None
 
 
 def status_rows(snip: str) -> list[list[InlineKeyboardButton]]:
@@ -245,15 +246,12 @@ def _zonas_named(question: str) -> list[int]:
 
 async def send_action(message: Message, context: Context, action: str) -> None:
     """Send the answer a button, deep link or command stands for."""
-    sessionmaker, answerer = context.bot_data.services()
+    _, answerer = context.bot_data.services()
     answer = answer_for_action(answerer, action)
     if answer is None:
         await message.reply_text(t.STALE_BUTTON, do_quote=False)
         return
-    if answer.kind == "project":
-        async with sessionmaker() as session:
-            answer = await with_staff_status(session, answer)
-    await send_answer(message, answer)
+    await send_answer(message, await with_staff_status(context.bot_data.staff(), answer))
 
 
 def answer_for_action(answerer: Answerer, action: str) -> Answer | None:

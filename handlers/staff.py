@@ -146,6 +146,7 @@ async def staff_command(update: Update, context: Context) -> None:
         if changed:
             await audit(session=session, actor_id=user.id, action=action, target=str(target))
         await session.commit()
+    context.bot_data.staff().roles_changed()
     if changed and action == "staff_add":
         await set_staff_commands(context, target)
     elif changed:
@@ -199,6 +200,7 @@ async def save_status(message: Message, context: Context, change: StatusChange, 
     async with sessionmaker() as session:
         notified = await record_status(session, project, change, actor)
         await session.commit()
+    context.bot_data.staff().status_changed(change.snip)
     wake_outbox(context)
     await message.reply_text(
         t.STATUS_SAVED.format(
@@ -513,6 +515,8 @@ async def confirm_csv(message: Message, context: Context, user_id: int, pending_
                 await record_status(session, project, change, user_id)
         await close_pending(session=session, pending=pending, state="applied")
         await session.commit()
+    for change in rows:
+        context.bot_data.staff().status_changed(change.snip)
     wake_outbox(context)
     await message.edit_text(t.CSV_APPLIED.format(n=len(rows)))
 

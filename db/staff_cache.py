@@ -1,0 +1,61 @@
+"""What staff wrote that every project card reads: each project's latest status and who is staff.
+
+A project card shows the status staff recorded and, to staff in their private chat, the status
+buttons; both used to be two queries before every card. When this process is the only one
+answering (long polling, ``exclusive=True``), it is also the only one that records statuses and
+changes roles, so it keeps what it read and forgets an entry when it writes it (the handlers call
+:meth:`StaffCache.status_changed` / :meth:`StaffCache.roles_changed` after committing).
+Otherwise (webhook, several instances) every read goes to the database.
+
+Staff commands themselves always check the role in the database (``handlers.staff.staff_only``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.chat_state import CACHED_CHATS, LruMap
+from db.staff_store import current_status, get_role
+from knowledge.staff import StatusView
+
+NOT_STAFF = ""
+"""Remembered for someone who is not staff (``None`` from the map means "not known")."""
+
+
+class StaffCache:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], *, exclusive: bool) -> None:
+        self._sessionmaker = sessionmaker
+        self.exclusive = exclusive
+        self._statuses: dict[str, StatusView | None] = {}  # None: known to have no status
+        self._roles: LruMap[int, str] = LruMap(CACHED_CHATS)
+
+    async def status(self, snip: str) -> StatusView | None:
+        """The project's latest status, or None when staff never recorded one."""
+        if self.exclusive and snip in self._statuses:
+            return self._statuses[snip]
+        async with self._sessionmaker() as session:
+            row = await current_status(session=session, snip=snip)
+        view = StatusView(row.status, row.progress, row.note, row.created_at) if row else None
+        if self.exclusive:
+            self._statuses[snip] = view
+        return view
+
+    async def role(self, user_id: int, admin_ids: Sequence[int]) -> str | None:
+        """ "admin", "staff" or None, as ``db.staff_store.get_role`` says."""
+        known = self._roles.get(user_id) if self.exclusive else None
+        if known is None:
+            async with self._sessionmaker() as session:
+                role = await get_role(session=session, user_id=user_id, admin_ids=admin_ids)
+            known = role or NOT_STAFF
+            if self.exclusive:
+                self._roles.put(user_id, known)
+        return known or None
+
+    def status_changed(self, snip: str) -> None:
+        self._statuses.pop(snip, None)
+
+    def roles_changed(self) -> None:
+        self._roles = LruMap(self._roles.size)
