@@ -36,8 +36,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.chat_store import (
     LoggedQuestion,
+    Vote,
     get_chat_context,
     log_queries,
+    log_votes,
     reserve_ids,
     save_chat_contexts,
     touch_recipients,
@@ -110,10 +112,12 @@ class ChatState:
         self._contexts: dict[int, ChatContext] = {}
         self._recipients: dict[int, bool] = {}
         self._questions: list[LoggedQuestion] = []
+        self._votes: list[Vote] = []
         self._writing: dict[int, ChatContext] = {}  # contexts of the batch being written now
         # known state (exclusive mode only)
         self._known_contexts: LruMap[int, ChatContext] = LruMap(cached_chats)
         self._report_requests: LruMap[int, bool] = LruMap(cached_chats)
+        self._asked: LruMap[int, tuple[str, bool]] = LruMap(cached_chats)  # id -> (chat hash, voted)
         self.dropped_questions = 0
 
     # Lifecycle ------------------------------------------------------------------------------
@@ -132,7 +136,7 @@ class ChatState:
 
     @property
     def waiting(self) -> int:
-        return len(self._contexts) + len(self._recipients) + len(self._questions)
+        return len(self._contexts) + len(self._recipients) + len(self._questions) + len(self._votes)
 
     # Reads ----------------------------------------------------------------------------------
     async def context(self, chat_id: int) -> ChatContext:
@@ -198,8 +202,25 @@ class ChatState:
         if len(self._questions) > MAX_BUFFERED_QUESTIONS:
             del self._questions[0]
             self.dropped_questions += 1
+        if self.exclusive:
+            self._asked.put(query_id, (chat_hash, False))
         self._nudge()
         return query_id
+
+    def vote(self, query_id: int, chat_hash: str, *, useful: bool) -> bool | None:
+        """👍/👎 on a question this process logged: True when counted, False when it is not this
+        chat's question or was already rated; None when only the database can tell (then the
+        caller checks there, after :meth:`flush`)."""
+        asked = self._asked.get(query_id) if self.exclusive else None
+        if asked is None:
+            return None
+        asker, voted = asked
+        if asker != chat_hash or voted:
+            return False
+        self._asked.put(query_id, (asker, True))
+        self._votes.append(Vote(query_id, chat_hash, useful, datetime.now(UTC)))
+        self._nudge()
+        return True
 
     async def forget(self, chat_id: int, chat_hash: str) -> None:
         """Drop what waits to be written about a chat and what is known of it, then write the
@@ -207,6 +228,7 @@ class ChatState:
         self._contexts.pop(chat_id, None)
         self._recipients.pop(chat_id, None)
         self._questions = [q for q in self._questions if q.chat_hash != chat_hash]
+        self._votes = [v for v in self._votes if v.chat_hash != chat_hash]
         self._known_contexts.pop(chat_id)
         self._report_requests.pop(chat_id)
         await self.flush()
@@ -215,14 +237,16 @@ class ChatState:
         """Write everything waiting in one transaction; False (and kept for later) on failure."""
         async with self._flush_lock:
             contexts, recipients, questions = self._contexts, self._recipients, self._questions
-            if not (contexts or recipients or questions):
+            votes = self._votes
+            if not (contexts or recipients or questions or votes):
                 return True
-            self._contexts, self._recipients, self._questions = {}, {}, []
+            self._contexts, self._recipients, self._questions, self._votes = {}, {}, [], []
             self._writing = contexts
             try:
                 async with self._sessionmaker() as session:
                     at = datetime.now(UTC)
                     await log_queries(session=session, questions=questions)
+                    await log_votes(session=session, votes=votes)
                     await save_chat_contexts(session=session, contexts=contexts, at=at)
                     await touch_recipients(session=session, chats=recipients, at=at)
                     await session.commit()
@@ -231,6 +255,7 @@ class ChatState:
                 self._contexts = {**contexts, **self._contexts}
                 self._recipients = {**recipients, **self._recipients}
                 self._questions = [*questions, *self._questions]
+                self._votes = [*votes, *self._votes]
                 excess = len(self._questions) - MAX_BUFFERED_QUESTIONS
                 if excess > 0:
                     del self._questions[:excess]

@@ -15,7 +15,7 @@ from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import ChatContextRow, IdBlockRow, QueryLogRow
-from db.staff_models import ProcessedUpdate, Recipient
+from db.staff_models import Feedback, ProcessedUpdate, Recipient
 from knowledge.followup import ChatContext
 
 
@@ -36,6 +36,16 @@ class LoggedQuestion:
     zona: int | None
     matches: tuple[str, ...]
     asked_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """👍 or 👎 on a logged question."""
+
+    query_id: int
+    chat_hash: str
+    useful: bool
+    at: datetime
 
 
 def _insert_for(session: AsyncSession) -> Callable[..., Any]:
@@ -107,6 +117,14 @@ async def log_queries(*, session: AsyncSession, questions: Sequence[LoggedQuesti
         for q in questions
     ]
     await (await session.connection()).execute(insert(QueryLogRow), rows)
+
+
+async def log_votes(*, session: AsyncSession, votes: Sequence[Vote]) -> None:
+    """Insert votes already checked (one per question, by the chat that asked it)."""
+    if not votes:
+        return
+    rows = [{"query_id": v.query_id, "chat_hash": v.chat_hash, "useful": v.useful, "at": v.at} for v in votes]
+    await (await session.connection()).execute(insert(Feedback), rows)
 
 
 async def reserve_ids(*, session: AsyncSession, name: str, count: int) -> range:

@@ -11,7 +11,6 @@ from handlers.charts import send_chart
 from handlers.context import Context
 from handlers.replies import action_from_callback, send_action, zona_picker
 from knowledge import catalog as t
-from knowledge.charts import zona_spec
 
 STAFF_VERBS = frozenset({"estado", "enviar", "cancelar", "aplicar", "descartar", "revisar"})
 
@@ -76,9 +75,7 @@ async def send_zona_chart(message: Message, context: Context, zona: int) -> None
     if not projects:
         await message.reply_text(t.STALE_BUTTON, do_quote=False)
         return
-    await send_chart(
-        message, context, f"zona-{zona}", zona_spec(zona, projects), t.ZONA_CHART_CAPTION.format(n=zona)
-    )
+    await send_chart(message, context, f"zona-{zona}", t.ZONA_CHART_CAPTION.format(n=zona))
 
 
 HANDLERS = [CallbackQueryHandler(button)]

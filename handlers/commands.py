@@ -13,7 +13,6 @@ from handlers.charts import send_chart
 from handlers.context import Context
 from handlers.replies import ACTION, answer_for_action, answer_question, send_action, send_answer, zona_picker
 from knowledge import catalog as t
-from knowledge.charts import funding_spec
 from knowledge.text import find_snips, fold
 
 DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -118,10 +117,7 @@ async def funding(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    _, answerer = context.bot_data.services()
-    await send_chart(
-        message, context, "funding", funding_spec(answerer.plan.funding), t.FUNDING_CHART_CAPTION
-    )
+    await send_chart(message, context, "funding", t.FUNDING_CHART_CAPTION)
     await send_action(message, context, "lista:funding")
 
 

@@ -14,10 +14,6 @@ from db.chat_state import ChatState
 from db.staff_cache import StaffCache
 from knowledge.answers import Answerer
 
-CHARTS_DRAWN_AT_ONCE = 2
-"""Chart processes running at once: each loads matplotlib (about a second of CPU), so many at
-once would starve the bot's own process of CPU."""
-
 
 @dataclass
 class BotData:
@@ -46,9 +42,8 @@ class BotData:
     """Ids of updates whose handler failed, for the per-update log line."""
     photo_cache: dict[str, str] = field(default_factory=dict)
     """Telegram file_id of each chart already uploaded, by chart key."""
-    charts_drawing: dict[str, asyncio.Future[bytes]] = field(default_factory=dict)
-    """Charts being drawn now, by chart key (one drawing however many ask at once)."""
-    chart_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(CHARTS_DRAWN_AT_ONCE))
+    charts_drawn: asyncio.Future[dict[str, bytes]] | None = None
+    """Every chart of the plan as PNG, drawn together the first time one is asked for."""
 
     @property
     def ready(self) -> bool:

@@ -157,15 +157,14 @@ async def photo_report(update: Update, context: Context) -> None:
 
 async def feedback(message: Message, context: Context, query_id: int, useful: bool) -> str:
     sessionmaker, _ = context.bot_data.services()
-    await context.bot_data.state().flush()  # the question may still wait to be written
-    async with sessionmaker() as session:
-        saved = await add_feedback(
-            session=session,
-            query_id=query_id,
-            chat_hash=chat_hash(message.chat_id, context.bot_data.query_log_salt),
-            useful=useful,
-        )
-        await session.commit()
+    state = context.bot_data.state()
+    hashed = chat_hash(message.chat_id, context.bot_data.query_log_salt)
+    saved = state.vote(query_id, hashed, useful=useful)
+    if saved is None:  # a question this process did not log: the database decides
+        await state.flush()
+        async with sessionmaker() as session:
+            saved = await add_feedback(session=session, query_id=query_id, chat_hash=hashed, useful=useful)
+            await session.commit()
     return t.FEEDBACK_THANKS if saved else t.FEEDBACK_DUPLICATE
 
 

@@ -1,12 +1,14 @@
 """Charts as PNG bytes: funding by source, and a zona's project amounts.
 
 The bot draws them in a short-lived child process (``python -m knowledge.charts`` reads a JSON
-spec on stdin and writes the PNG to stdout), so matplotlib never enters the bot's memory; only
+object of specs by key on stdin and writes a JSON object of base64 PNGs by the same keys), so
+matplotlib never enters the bot's memory and loads once for all the plan's charts; only
 matplotlib's object API is used (a ``Figure`` with the Agg canvas, no pyplot state).
 """
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import sys
@@ -14,7 +16,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from knowledge.model import FundingSource, Project
+from knowledge.model import FundingSource, Plan, Project
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -34,6 +36,19 @@ def zona_spec(zona: int, projects: Sequence[Project]) -> dict[str, Any]:
         "zona": zona,
         "rows": [{"snip": p.snip, "amount": str(p.amount_2024)} for p in projects],
     }
+
+
+def chart_specs(plan: Plan) -> dict[str, dict[str, Any]]:
+    """Every chart the bot offers for this plan, by the key it is kept under: "funding" and
+    "zona-N" for each zona with projects."""
+    specs = {"funding": funding_spec(plan.funding)}
+    for zona in sorted({p.zona for p in plan.projects if p.zona is not None}):
+        specs[f"zona-{zona}"] = zona_spec(zona, [p for p in plan.projects if p.zona == zona])
+    return specs
+
+
+def draw_all(specs: dict[str, dict[str, Any]]) -> dict[str, bytes]:
+    return {key: draw(spec) for key, spec in specs.items()}
 
 
 def draw(spec: dict[str, Any]) -> bytes:
@@ -106,4 +121,5 @@ def _quetzales(amount: Decimal) -> str:
 
 
 if __name__ == "__main__":
-    sys.stdout.buffer.write(draw(json.load(sys.stdin)))
+    drawn = draw_all(json.load(sys.stdin))
+    json.dump({key: base64.b64encode(png).decode() for key, png in drawn.items()}, sys.stdout)

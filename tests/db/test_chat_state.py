@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db.chat_state import ChatState, LruMap
 from db.chat_store import get_chat_context, save_chat_contexts
 from db.models import ChatContextRow, QueryLogRow
-from db.staff_models import Recipient
+from db.staff_models import Feedback, Recipient
 from knowledge.followup import ChatContext
 
 Maker = async_sessionmaker[AsyncSession]
@@ -163,3 +163,37 @@ def test_lru_map_forgets_the_least_recently_used() -> None:
     known.put(3, "c")
     assert (known.get(1), known.get(2), known.get(3)) == ("a", None, "c")
     assert len(known) == 2
+
+
+async def stored_votes(sessionmaker: Maker) -> list[tuple[int, str, bool]]:
+    async with sessionmaker() as session:
+        rows = (await session.exec(select(Feedback).order_by(col(Feedback.id)))).all()
+    return [(r.query_id, r.chat_hash, r.useful) for r in rows]
+
+
+async def test_votes_on_this_process_questions_are_decided_in_memory(sessionmaker: Maker) -> None:
+    state = ChatState(sessionmaker, exclusive=True, flush_every=SLOW)
+    mine = await log(state, "h1", "zona 6")
+    assert state.vote(mine, "h2", useful=True) is False  # not this chat's question
+    assert state.vote(mine, "h1", useful=True) is True
+    assert state.vote(mine, "h1", useful=False) is False  # one vote per question
+    assert state.vote(mine + 999, "h1", useful=True) is None  # not logged here: ask the database
+    assert await stored_votes(sessionmaker) == []
+    await state.flush()
+    assert await stored_votes(sessionmaker) == [(mine, "h1", True)]
+
+
+async def test_shared_mode_leaves_votes_to_the_database(sessionmaker: Maker) -> None:
+    state = ChatState(sessionmaker, exclusive=False, flush_every=SLOW)
+    query_id = await log(state, "h1", "zona 6")
+    assert state.vote(query_id, "h1", useful=True) is None
+
+
+async def test_forget_drops_the_chats_waiting_votes(sessionmaker: Maker) -> None:
+    state = ChatState(sessionmaker, exclusive=True, flush_every=SLOW)
+    forgotten = await log(state, "forgotten", "zona 6")
+    kept = await log(state, "other", "agua")
+    assert state.vote(forgotten, "forgotten", useful=False) is True
+    assert state.vote(kept, "other", useful=True) is True
+    await state.forget(11, "forgotten")
+    assert await stored_votes(sessionmaker) == [(kept, "other", True)]

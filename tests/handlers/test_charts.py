@@ -1,4 +1,4 @@
-"""Charts are drawn in a child process: once per chart however many ask at once, two at a time."""
+"""Charts are drawn in one child process, all of the plan's at once, the first time one is asked."""
 
 from __future__ import annotations
 
@@ -9,28 +9,23 @@ import pytest
 
 import handlers.charts as charts
 from handlers.charts import ChartError, chart_png
-from handlers.context import CHARTS_DRAWN_AT_ONCE, BotData
-from knowledge.charts import zona_spec
+from handlers.context import BotData
+from knowledge.charts import chart_specs
 from knowledge.ingest import load_bundled_plan
+
+Specs = dict[str, dict[str, Any]]
 
 
 class DrawingSpy:
-    """Counts the real child-process drawings and how many ran at the same time."""
+    """Counts the real child-process drawings."""
 
     def __init__(self) -> None:
-        self.calls = 0
-        self.running = 0
-        self.most_at_once = 0
+        self.calls: list[list[str]] = []
         self.real = charts.draw_in_child
 
-    async def __call__(self, spec: dict[str, Any]) -> bytes:
-        self.calls += 1
-        self.running += 1
-        self.most_at_once = max(self.most_at_once, self.running)
-        try:
-            return await self.real(spec)
-        finally:
-            self.running -= 1
+    async def __call__(self, specs: Specs) -> dict[str, bytes]:
+        self.calls.append(sorted(specs))
+        return await self.real(specs)
 
 
 @pytest.fixture
@@ -40,35 +35,44 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> DrawingSpy:
     return drawing
 
 
-def spec_for(zona: int) -> dict[str, Any]:
-    plan = load_bundled_plan()
-    return zona_spec(zona, [p for p in plan.projects if p.zona == zona])
+@pytest.fixture(scope="module")
+def specs() -> Specs:
+    return chart_specs(load_bundled_plan())
 
 
-async def test_many_asking_for_one_chart_share_one_drawing(spy: DrawingSpy) -> None:
+def test_the_plan_offers_funding_and_each_zona_with_projects(specs: Specs) -> None:
+    assert sorted(specs) == ["funding", "zona-1", "zona-10", "zona-2", "zona-4", "zona-5", "zona-6"]
+    assert {r["snip"] for r in specs["zona-6"]["rows"]} <= {p.snip for p in load_bundled_plan().projects}
+
+
+async def test_one_drawing_serves_every_chart_and_everyone_waiting(spy: DrawingSpy, specs: Specs) -> None:
     data = BotData()
-    pngs = await asyncio.gather(*(chart_png(data, "zona:6", spec_for(6)) for _ in range(10)))
-    assert spy.calls == 1
-    assert pngs[0].startswith(b"\x89PNG")
-    assert all(png == pngs[0] for png in pngs)
-    assert data.charts_drawing == {}  # nothing left once drawn: a later request draws anew
-    await chart_png(data, "zona:6", spec_for(6))
-    assert spy.calls == 2
+    keys = ["zona-6", "zona-6", "funding", "zona-10", "zona-6"]
+    pngs = await asyncio.gather(*(chart_png(data, key, specs) for key in keys))
+    assert spy.calls == [sorted(specs)]
+    assert all(png.startswith(b"\x89PNG") for png in pngs)
+    assert pngs[0] == pngs[1] == pngs[4]
+    assert len({pngs[0], pngs[2], pngs[3]}) == 3
+    await chart_png(data, "zona-1", specs)  # drawn already: no second process
+    assert len(spy.calls) == 1
 
 
-async def test_at_most_two_charts_are_drawn_at_once(spy: DrawingSpy) -> None:
+async def test_an_unknown_chart_is_an_error(spy: DrawingSpy, specs: Specs) -> None:
+    with pytest.raises(ChartError, match="zona-3"):
+        await chart_png(BotData(), "zona-3", specs)
+    assert len(spy.calls) == 1
+
+
+async def test_a_failed_drawing_fails_everyone_waiting_and_is_tried_again(
+    spy: DrawingSpy, specs: Specs
+) -> None:
     data = BotData()
-    keys = [6, 10, 1, 2]
-    pngs = await asyncio.gather(*(chart_png(data, f"zona:{z}", spec_for(z)) for z in keys))
-    assert spy.calls == len(keys)
-    assert spy.most_at_once == CHARTS_DRAWN_AT_ONCE
-    assert len(set(pngs)) == len(keys)
-
-
-async def test_a_failed_drawing_fails_everyone_waiting_and_is_not_kept(spy: DrawingSpy) -> None:
-    data = BotData()
-    bad = {"chart": "pie", "rows": []}
-    results = await asyncio.gather(*(chart_png(data, "bad", bad) for _ in range(3)), return_exceptions=True)
-    assert spy.calls == 1
+    bad = {"funding": {"chart": "pie", "rows": []}}
+    results = await asyncio.gather(
+        *(chart_png(data, "funding", bad) for _ in range(3)), return_exceptions=True
+    )
+    assert len(spy.calls) == 1
     assert all(isinstance(r, ChartError) for r in results)
-    assert data.charts_drawing == {}
+    png = await chart_png(data, "funding", specs)
+    assert png.startswith(b"\x89PNG")
+    assert len(spy.calls) == 2
