@@ -26,9 +26,9 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -54,9 +54,13 @@ FLUSH_AT_ROWS = 500
 MAX_BUFFERED_QUESTIONS = 50_000
 """While the database is unreachable, questions wait up to this many; older ones are dropped
 (and counted) so that memory stays bounded. Contexts and recipients are one row per chat."""
-CACHED_CHATS = 100_000
+CACHED_CHATS = 20_000
+"""Chats whose state this process keeps (in exclusive mode): measured at about 650 bytes a chat
+over the context, report-request and question maps, so at most ~13 MB; a chat beyond them is
+read from the database again."""
 ID_BLOCK = 1_000
 
+T = TypeVar("T")
 K = TypeVar("K")
 V = TypeVar("V")
 
@@ -85,6 +89,19 @@ class LruMap(Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+async def read_with(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    session: AsyncSession | None,
+    query: Callable[..., Awaitable[T]],
+    **arguments: Any,
+) -> T:
+    """``query(session=…, **arguments)`` in the caller's session, or in a new one."""
+    if session is not None:
+        return await query(session=session, **arguments)
+    async with sessionmaker() as own:
+        return await query(session=own, **arguments)
 
 
 class ChatState:
@@ -139,8 +156,9 @@ class ChatState:
         return len(self._contexts) + len(self._recipients) + len(self._questions) + len(self._votes)
 
     # Reads ----------------------------------------------------------------------------------
-    async def context(self, chat_id: int) -> ChatContext:
-        """What the chat asked last (an empty context when nothing)."""
+    async def context(self, chat_id: int, *, session: AsyncSession | None = None) -> ChatContext:
+        """What the chat asked last (an empty context when nothing); ``session``: the caller's,
+        to read with when this process does not know."""
         if self.exclusive:
             known = self._known_contexts.get(chat_id)
             if known is not None:
@@ -148,8 +166,7 @@ class ChatState:
         waiting = self._contexts.get(chat_id) or self._writing.get(chat_id)
         if waiting is not None:
             return waiting
-        async with self._sessionmaker() as session:
-            stored = await get_chat_context(session=session, chat_id=chat_id)
+        stored = await read_with(self._sessionmaker, session, get_chat_context, chat_id=chat_id)
         if self.exclusive and chat_id not in self._contexts:  # not overtaken while reading
             self._known_contexts.put(chat_id, stored)
         return stored

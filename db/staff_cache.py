@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.chat_state import CACHED_CHATS, LruMap
+from db.chat_state import CACHED_CHATS, LruMap, read_with
 from db.staff_store import current_status, get_role
 from knowledge.staff import StatusView
 
@@ -32,23 +32,25 @@ class StaffCache:
         self._statuses: dict[str, StatusView | None] = {}  # None: known to have no status
         self._roles: LruMap[int, str] = LruMap(CACHED_CHATS)
 
-    async def status(self, snip: str) -> StatusView | None:
+    async def status(self, snip: str, *, session: AsyncSession | None = None) -> StatusView | None:
         """The project's latest status, or None when staff never recorded one."""
         if self.exclusive and snip in self._statuses:
             return self._statuses[snip]
-        async with self._sessionmaker() as session:
-            row = await current_status(session=session, snip=snip)
+        row = await read_with(self._sessionmaker, session, current_status, snip=snip)
         view = StatusView(row.status, row.progress, row.note, row.created_at) if row else None
         if self.exclusive:
             self._statuses[snip] = view
         return view
 
-    async def role(self, user_id: int, admin_ids: Sequence[int]) -> str | None:
+    async def role(
+        self, user_id: int, admin_ids: Sequence[int], *, session: AsyncSession | None = None
+    ) -> str | None:
         """ "admin", "staff" or None, as ``db.staff_store.get_role`` says."""
         known = self._roles.get(user_id) if self.exclusive else None
         if known is None:
-            async with self._sessionmaker() as session:
-                role = await get_role(session=session, user_id=user_id, admin_ids=admin_ids)
+            role = await read_with(
+                self._sessionmaker, session, get_role, user_id=user_id, admin_ids=admin_ids
+            )
             known = role or NOT_STAFF
             if self.exclusive:
                 self._roles.put(user_id, known)

@@ -129,12 +129,14 @@ def chat_hash(chat_id: int, salt: str) -> str:
     return hashlib.sha256(f"{salt}:{chat_id}".encode()).hexdigest()
 
 
-async def with_staff_status(staff: StaffCache, answer: Answer) -> Answer:
+async def with_staff_status(
+    staff: StaffCache, answer: Answer, *, session: AsyncSession | None = None
+) -> Answer:
     """A project card also shows what staff recorded, apart from the plan's figures."""
     snip = project_snip(answer)
     if answer.kind != "project" or snip is None:
         return answer
-    view = await staff.status(snip)
+    view = await staff.status(snip, session=session)
     return replace(answer, sections=(*answer.sections, (t.STATUS_CARD_TITLE, status_lines(view))))
 
 
@@ -143,23 +145,19 @@ async def answer_question(message: Message, context: Context, text: str) -> None
 
     Only project cards read the database before replying (staff-recorded status); the context,
     the recipient and the query log are written by ``ChatState`` in batches."""
-    sessionmaker, answerer = context.bot_data.services()
+    sessionmaker, _ = context.bot_data.services()
     state = context.bot_data.state()
-    user = message.from_user
-    if user is not None and state.may_have_report_request(user.id):
-        async with sessionmaker() as session:
-            report_snip = await take_ground_report(session, message, state)
+    # One session for whatever must be read; it takes a connection only if something is read
+    # (with long polling, usually nothing is) and is closed before anything is sent.
+    async with sessionmaker() as session:
+        report_snip = await take_ground_report(session, message, state)
+        answered = None if report_snip else await answer_from_plan(session, context, message, text)
+        if session.in_transaction():
             await session.commit()
-        if report_snip is not None:
-            await message.reply_text(t.REPORT_SAVED.format(snip=report_snip), do_quote=False)
-            return
-    question = resolve(text, await state.context(message.chat_id))
-    answer = answerer.answer(question)
-    answer = await with_staff_status(context.bot_data.staff(), answer)
-    staff_view = await is_staff_viewing_project(context, message, answer)
-    if staff_view:
-        async with sessionmaker() as session:
-            answer = await with_ground_reports(session, answer)
+    if answered is None:
+        await message.reply_text(t.REPORT_SAVED.format(snip=report_snip), do_quote=False)
+        return
+    question, answer, staff_view = answered
     query_id = await record(state, context, message, question, answer)
     if context.bot_data.answer_observer is not None:
         context.bot_data.answer_observer(answer.confident)
@@ -168,6 +166,21 @@ async def answer_question(message: Message, context: Context, text: str) -> None
     if staff_view and snip:
         rows.extend(status_rows(snip))
     await send_answer(message, answer, rows if answer.confident else ())
+
+
+async def answer_from_plan(
+    session: AsyncSession, context: Context, message: Message, text: str
+) -> tuple[str, Answer, bool]:
+    """The question (follow-ups completed from the chat's context), its answer with what staff
+    recorded, and whether a staff member is looking at a project card."""
+    _, answerer = context.bot_data.services()
+    staff = context.bot_data.staff()
+    question = resolve(text, await context.bot_data.state().context(message.chat_id, session=session))
+    answer = await with_staff_status(staff, answerer.answer(question), session=session)
+    staff_view = await is_staff_viewing_project(context, message, answer, session=session)
+    if staff_view:
+        answer = await with_ground_reports(session, answer)
+    return question, answer, staff_view
 
 
 async def with_ground_reports(session: AsyncSession, answer: Answer) -> Answer:
@@ -209,12 +222,15 @@ async def take_ground_report(session: AsyncSession, message: Message, state: Cha
     return snip
 
 
-async def is_staff_viewing_project(context: Context, message: Message, answer: Answer) -> bool:
+async def is_staff_viewing_project(
+    context: Context, message: Message, answer: Answer, *, session: AsyncSession | None = None
+) -> bool:
     """Staff see status buttons under a project card, in their private chat only."""
     user = message.from_user
     if answer.kind != "project" or user is None or message.chat.type != "private":
         return False
-    return await context.bot_data.staff().role(user.id, context.bot_data.admin_ids) is not None
+    role = await context.bot_data.staff().role(user.id, context.bot_data.admin_ids, session=session)
+    return role is not None
 
 
 def status_rows(snip: str) -> list[list[InlineKeyboardButton]]:

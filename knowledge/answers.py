@@ -41,7 +41,7 @@ MAX_LIST_ITEMS = 20
 SHORT = 180
 WARM_UP = "meta de basura zona 6 2024"
 MAX_QUESTION_CHARS = 1000
-REMEMBERED_ANSWERS = 4096
+REMEMBERED_ANSWERS = 1024
 """Answers kept per Answerer: residents ask the same few questions again and again, and an
 answer depends only on the question and the plan (an Answerer serves one plan)."""
 
