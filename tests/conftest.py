@@ -127,10 +127,13 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 
 @asynccontextmanager
-async def running_bot(api: FakeBotApi, settings: Settings) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """The real Application, polling ``api``, one update at a time (so tests can rely on order);
-    started and stopped the way ``run_polling`` does it, post_init and post_shutdown included."""
-    application = build_application(settings, concurrent_updates=1)
+async def running_bot(
+    api: FakeBotApi, settings: Settings, *, concurrent_updates: int = 1
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """The real Application, polling ``api``, by default one update at a time (so tests can rely
+    on order); started and stopped the way ``run_polling`` does it, post_init and post_shutdown
+    included."""
+    application = build_application(settings, concurrent_updates=concurrent_updates)
     async with application:
         assert application.updater is not None
         assert application.post_init

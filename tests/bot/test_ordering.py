@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from telegram import Update
 
 from bot.ordering import ChatOrderedProcessor
+from tests.conftest import running_bot, settings_for
+from tests.fakebotapi import FakeBotApi
 
 
 def message_update(update_id: int, chat_id: int) -> Update:
@@ -134,3 +137,20 @@ async def test_at_most_max_concurrent_updates_run_at_once() -> None:
     journal.gates[2].set()
     journal.gates[3].set()
     await asyncio.gather(*tasks)
+
+
+async def test_a_follow_up_sent_at_once_is_answered_after_its_question(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    """End to end with the bot's own concurrency: two chats write two messages each without
+    waiting; each chat's follow-up still sees the question before it."""
+    settings = settings_for(api, tmp_path / "bot.db")
+    async with running_bot(api, settings, concurrent_updates=64):
+        mark = api.mark()
+        chats = (api.user_id, api.user_id + 1)
+        for chat_id in chats:
+            api.send_text(chat_id, "pozo en San José Las Rosas")
+            api.send_text(chat_id, "¿y cuánto cuesta?")
+        for chat_id in chats:
+            replies = await api.wait_for_sent(chat_id, count=2, since=mark)
+            assert all("Q 2,108,047.56" in reply.plain_text for reply in replies)
