@@ -90,6 +90,12 @@ class Metrics:
             ["event"],
             registry=self.registry,
         )
+        self.chat_state = Gauge(
+            "bot_chat_state",
+            "Buffered per-chat writes: rows waiting, questions dropped, failed flushes in a row",
+            ["measure"],
+            registry=self.registry,
+        )
         self._answered = 0
         self._unconfident = 0
 
@@ -102,11 +108,18 @@ class Metrics:
     def observe_send_error(self, kind: str) -> None:
         self.send_errors.labels(kind=kind).inc()
 
-    def render(self, outbox_counts: dict[str, int], worker_stats: dict[str, int] | None = None) -> bytes:
+    def render(
+        self,
+        outbox_counts: dict[str, int],
+        worker_stats: dict[str, int] | None = None,
+        chat_state: dict[str, int] | None = None,
+    ) -> bytes:
         for status, count in outbox_counts.items():
             self.outbox.labels(status=status).set(count)
         for event, count in (worker_stats or {}).items():
             self.worker.labels(event=event).set(count)
+        for measure, value in (chat_state or {}).items():
+            self.chat_state.labels(measure=measure).set(value)
         return generate_latest(self.registry)
 
 

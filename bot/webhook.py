@@ -103,7 +103,8 @@ def create_webhook_app(
             async with data_store.sessionmaker() as session:
                 counts = await delivery_status_counts(session=session)
         stats = data_store.outbox_stats() if data_store.outbox_stats is not None else None
-        return Response(metrics.render(counts, stats), media_type="text/plain; version=0.0.4")
+        state = data_store.chat_state.stats() if data_store.chat_state is not None else None
+        return Response(metrics.render(counts, stats, state), media_type="text/plain; version=0.0.4")
 
     return Starlette(
         routes=[

@@ -54,6 +54,8 @@ FLUSH_AT_ROWS = 500
 MAX_BUFFERED_QUESTIONS = 50_000
 """While the database is unreachable, questions wait up to this many; older ones are dropped
 (and counted) so that memory stays bounded. Contexts and recipients are one row per chat."""
+FAILURES_PER_WARNING = 40
+"""While the database is away, one warning (with the error) every this many failed flushes."""
 CACHED_CHATS = 20_000
 """Chats whose state this process keeps (in exclusive mode): measured at about 650 bytes a chat
 over the context, report-request and question maps, so at most ~13 MB; a chat beyond them is
@@ -136,6 +138,7 @@ class ChatState:
         self._report_requests: LruMap[int, bool] = LruMap(cached_chats)
         self._asked: LruMap[int, tuple[str, bool]] = LruMap(cached_chats)  # id -> (chat hash, voted)
         self.dropped_questions = 0
+        self.failed_flushes = 0  # in a row; 0 once a flush succeeds
 
     # Lifecycle ------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -150,6 +153,15 @@ class ChatState:
                 await self._task
             self._task = None
         await self.flush()
+
+    def stats(self) -> dict[str, int]:
+        """For /metrics: rows waiting, questions dropped while the database was away, failed
+        flushes in a row."""
+        return {
+            "waiting": self.waiting,
+            "dropped_questions": self.dropped_questions,
+            "failed_flushes": self.failed_flushes,
+        }
 
     @property
     def waiting(self) -> int:
@@ -268,7 +280,13 @@ class ChatState:
                     await touch_recipients(session=session, chats=recipients, at=at)
                     await session.commit()
             except (SQLAlchemyError, OSError):
-                log.warning("chat state not written; will retry", exc_info=True)
+                self.failed_flushes += 1
+                if self.failed_flushes % FAILURES_PER_WARNING == 1:  # not four lines a second
+                    log.warning(
+                        "chat state not written (%d tries in a row); will retry",
+                        self.failed_flushes,
+                        exc_info=True,
+                    )
                 self._contexts = {**contexts, **self._contexts}
                 self._recipients = {**recipients, **self._recipients}
                 self._questions = [*questions, *self._questions]
@@ -280,6 +298,9 @@ class ChatState:
                 return False
             finally:
                 self._writing = {}
+            if self.failed_flushes:
+                log.warning("chat state written again after %d failed tries", self.failed_flushes)
+                self.failed_flushes = 0
             return True
 
     # Internals ------------------------------------------------------------------------------

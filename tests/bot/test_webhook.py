@@ -120,6 +120,8 @@ async def test_metrics_count_updates_and_unanswered(server: Server) -> None:
     assert 'bot_updates_total{kind="message",outcome="ok"} 2.0' in text
     assert "bot_update_latency_seconds_bucket" in text
     assert "bot_unanswered_ratio 0.5" in text
+    assert 'bot_chat_state{measure="failed_flushes"} 0.0' in text
+    assert 'bot_chat_state{measure="dropped_questions"} 0.0' in text
 
 
 async def test_metrics_count_errors_by_kind(server: Server) -> None:

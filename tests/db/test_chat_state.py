@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+import db.chat_state as chat_state
 from db.chat_state import ChatState, LruMap
 from db.chat_store import get_chat_context, save_chat_contexts
 from db.models import ChatContextRow, QueryLogRow
@@ -111,10 +113,12 @@ async def test_a_failed_flush_keeps_everything_for_the_next(engine: AsyncEngine,
         await connection.execute(text("ALTER TABLE chat_context RENAME TO chat_context_away"))
     assert await state.flush() is False
     assert state.waiting == 2
+    assert state.stats() == {"waiting": 2, "dropped_questions": 0, "failed_flushes": 1}
     state.remember(11, ChatContext("agua", None, None))  # newer than what failed: it wins
     async with engine.begin() as connection:
         await connection.execute(text("ALTER TABLE chat_context_away RENAME TO chat_context"))
     assert await state.flush() is True
+    assert state.stats() == {"waiting": 0, "dropped_questions": 0, "failed_flushes": 0}
     assert [r.id for r in await stored_questions(sessionmaker)] == [query_id]  # once, not lost
     assert await stored_context(sessionmaker, 11) == ChatContext("agua")
 
@@ -197,3 +201,15 @@ async def test_forget_drops_the_chats_waiting_votes(sessionmaker: Maker) -> None
     assert state.vote(kept, "other", useful=True) is True
     await state.forget(11, "forgotten")
     assert await stored_votes(sessionmaker) == [(kept, "other", True)]
+
+
+async def test_questions_beyond_the_bound_drop_the_oldest(
+    sessionmaker: Maker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chat_state, "MAX_BUFFERED_QUESTIONS", 3)
+    state = ChatState(sessionmaker, exclusive=True, flush_every=SLOW)
+    ids = [await log(state, "h", f"q{n}") for n in range(5)]
+    assert state.stats() == {"waiting": 3, "dropped_questions": 2, "failed_flushes": 0}
+    await state.flush()
+    assert [r.question for r in await stored_questions(sessionmaker)] == ["q2", "q3", "q4"]
+    assert [r.id for r in await stored_questions(sessionmaker)] == ids[2:]
