@@ -35,6 +35,9 @@ from knowledge.search import Hit, Query, SearchIndex, analyze
 from knowledge.text import content_words, find_years, fold, has_phrase, vocabulary
 
 MIN_COVERAGE = 0.5
+LONG_QUESTION_WORDS = 7
+MIN_LONG_COVERAGE = 0.3
+CLEAR_LEAD = 1.4
 RELATED_RATIO = 0.55
 MAX_RELATED = 3
 MAX_LIST_ITEMS = 20
@@ -96,6 +99,18 @@ def format_q(amount: Decimal) -> str:
 
 def format_pct(value: Decimal) -> str:
     return f"{value}%"
+
+
+def _confident(hits: Sequence[Hit], query: Query) -> bool:
+    """The best record explains enough of the question: half its weight, or, in a long chatty
+    question (where words like "llenos" or "oscuro" match nothing), a third of it when that
+    record also stands clearly above every other."""
+    top = hits[0]
+    if top.coverage >= MIN_COVERAGE:
+        return True
+    second = hits[1].score if len(hits) > 1 else 0.0
+    long_question = len(set(query.sources)) >= LONG_QUESTION_WORDS
+    return long_question and top.coverage >= MIN_LONG_COVERAGE and top.score >= CLEAR_LEAD * second
 
 
 def cite(section: Section) -> str:
@@ -160,7 +175,7 @@ class Answerer:
         if not query.sources or is_small_talk(query):
             return self._small_talk(query) or self.not_in_plan(query)
         hits = self.index.search(query)
-        if not hits or hits[0].coverage < MIN_COVERAGE:
+        if not hits or not _confident(hits, query):
             return self.not_in_plan(query, hits)
         return self._compose(query, hits)
 
@@ -216,7 +231,7 @@ class Answerer:
             tuple(items),
             tuple(follow_ups),
             cite(source) if source else None,
-            confident=True,
+            confident=bool(projects),  # "no projects listed here" is the plan's silence, said kindly
             kind="zona",
             matches=tuple(Match(f"project:{p.snip}", "project", p.name, 1.0) for p in projects),
             zona=number,

@@ -21,7 +21,6 @@ from rapidfuzz import fuzz, process
 
 from knowledge.text import (
     NUMBER_WORDS,
-    STOP_WORDS,
     ZonaMention,
     content_words,
     find_snips,
@@ -29,6 +28,7 @@ from knowledge.text import (
     find_zonas,
     fold,
     has_phrase,
+    is_stop_word,
     phonetic,
     stem,
     vocabulary,
@@ -262,7 +262,7 @@ def analyze(text: str, index: SearchIndex) -> Query:
     sources: list[str] = []
     all_words: list[str] = []
     for word in words(without_zonas):
-        if word in STOP_WORDS:
+        if is_stop_word(word):
             all_words.append(word)
             continue
         if word in snips or (word.isdigit() and int(word) in years):

@@ -27,7 +27,9 @@ STOP_WORDS = frozenset(
     necesitamos queremos quieren dice dicen segun tanto tanta bien mal poner ponen hizo pasa pasan
     ahorita nunca siempre todavia alla ahi nosotros nuestros nuestras porfavor entra entran usa usan
     sacan busca buscan puedo pueden deberia habra ir ver mire oiga fijese vaya entonces osea bueno
-    ok okay claro plan tmb tambn pa pal nada alguien cosa buenos dias tardes noches gracias""".split()  # noqa: SIM905  (a word list reads best as text)
+    ok okay claro plan tmb tambn pa pal nada alguien cosa buenos dias tardes noches gracias con
+    contra hacia tras mediante durante aca estaba estaban estar sera seran han he hemos habia tenia
+    tener numero""".split()  # noqa: SIM905  (a word list reads best as text)
 )
 
 NUMBER_WORDS = {
@@ -112,7 +114,12 @@ def stem(word: str) -> str:
 
 def content_words(text: str) -> list[str]:
     """Words that carry meaning: folded, stop words dropped."""
-    return [w for w in words(text) if w not in STOP_WORDS]
+    return [w for w in words(text) if not is_stop_word(w)]
+
+
+def is_stop_word(word: str) -> bool:
+    """A word that carries no meaning here; single letters too ("d" for "de", "x" for "por")."""
+    return word in STOP_WORDS or (len(word) == 1 and not word.isdigit())
 
 
 def stems(text: str) -> list[str]:

@@ -38,6 +38,8 @@ def test_zona_without_projects_says_so_and_offers_the_others(answerer: Answerer)
     assert "En la zona 3 no hay proyectos" in text
     assert "1, 2, 4, 5, 6 y 10" in text
     assert not any(s in text for s in ALL_SNIPS)
+    assert not answer.confident  # the plan lists nothing here: no 👍/👎, no context kept
+    assert answerer.answer("zona 6").confident
 
 
 @pytest.mark.parametrize("question", ["zona 999", "zona -1", "zona 0", "zona 12"])
@@ -110,6 +112,11 @@ def test_tematica_answer_has_objectives_and_targets(answerer: Answerer) -> None:
         "número de teléfono del alcalde",
         "quiero pagar mi boleto de ornato",
         "asdfghjkl qwerty",
+        "usted q opina, el alcalde esta haciendo buen trabajo",
+        "es cierto q cerraron el mercado de la zona 1 la semana pasada",
+        "cuanto cobran de agua al mes, la tarifa",
+        "cuantos empleados tiene la muni",
+        "cuantos pozos tiene la muni funcionando",
     ],
 )
 def test_out_of_scope_abstains_without_a_random_match(answerer: Answerer, question: str) -> None:
@@ -210,3 +217,24 @@ def test_repeated_questions_come_from_a_bounded_memory() -> None:
     remembering.answer("metas de agua")  # the zona question is now the least recently used: gone
     assert remembering.answer("¿Qué proyectos hay en la zona 6?") is not first
     assert fresh.answer("zona 6") is not fresh.answer("zona 6")
+
+
+@pytest.mark.parametrize(
+    ("question", "figure"),
+    [
+        # a long chatty question: the right record explains a third of it and clearly leads
+        (
+            "los centros de salud aqui estan llenos cuanto va a subir la capacidad de atencion y q pasa"
+            " con el igss",
+            "50%",
+        ),
+        # "número" asks for the number; it is not what the law is about
+        ("el codigo municipal q numero de decreto es", "12-2002"),
+    ],
+)
+def test_chatty_and_question_words_do_not_hide_the_record(
+    answerer: Answerer, question: str, figure: str
+) -> None:
+    answer = answerer.answer(question)
+    assert answer.confident
+    assert figure in to_plain(answer)

@@ -73,3 +73,7 @@ def test_words_that_sound_alike_share_a_key(heard: str, written: str) -> None:
 def test_different_words_keep_different_keys() -> None:
     assert phonetic("basura") != phonetic("ayuda")
     assert phonetic("zona") != phonetic("sola")
+
+
+def test_single_letters_are_not_content() -> None:
+    assert content_words("vision d la muni x favor q 5") == ["vision", "5"]
