@@ -37,7 +37,8 @@ def deep_link_payload(answer: Answer) -> str | None:
 def inline_answers(answerer: Answerer, query: str) -> list[Answer]:
     """The best answer first, then a card for each other strong match (no duplicates)."""
     main = answerer.answer(query)
-    answers = [main] if main.confident else []
+    # a zona's card is worth sharing even when it says the plan lists no projects there
+    answers = [main] if main.confident or main.kind == "zona" else []
     for match in main.matches:
         verb = {"project": "proyecto", "tematica": "tema"}.get(match.kind)
         extra = answer_for_action(answerer, f"{verb}:{match.id.split(':', 1)[1]}") if verb else None

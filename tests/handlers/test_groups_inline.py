@@ -244,6 +244,14 @@ async def test_inline_zona_offers_a_card_for_each_of_its_projects(
     assert [start_payload(r) for r in results] == [f"zona_{zona}", *(f"p_{snip}" for snip in snips)]
 
 
+async def test_inline_zona_without_projects_still_gives_its_card(chat: Chat) -> None:
+    (card,) = check_results(chat.api, await ask_inline(chat.api, "zona 3"))
+    assert card["title"] == "Zona 3 de Mixco"
+    assert start_payload(card) == "zona_3"
+    plain, _ = parse_html(card["input_message_content"]["message_text"])
+    assert "no hay proyectos" in plain
+
+
 async def test_inline_project_code_gives_its_card(chat: Chat) -> None:
     results = check_results(chat.api, await ask_inline(chat.api, "242177"))
     first = results[0]
