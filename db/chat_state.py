@@ -2,21 +2,21 @@
 
 Every question used to cost one transaction of five statements before its answer went out
 (query log, recipient, chat context, pending report check), and on the end-to-end benchmark that
-was most of the bot's CPU. :class:`ChatState` keeps those writes in memory and stores them
-together, one transaction every ``flush_every`` seconds (or sooner when many are waiting), and
-always before the process stops.
+was most of the bot's CPU. :class:`ChatState` keeps those writes (and 👍/👎 votes) in memory and
+stores them together, one transaction every ``flush_every`` seconds (or sooner when many are
+waiting), and always before the process stops.
 
 What that trades, on purpose:
 
 * A process killed without a chance to stop (SIGKILL, power loss) loses at most the last
-  ``flush_every`` seconds of query-log rows and contexts. Nothing a person asked for is lost:
+  ``flush_every`` seconds of query-log rows, votes and contexts. Nothing a person asked for is lost:
   subscriptions, reports, staff changes and broadcasts are still written before the bot answers.
 * With several instances (webhook behind a balancer), another instance sees a context up to
   ``flush_every`` later; a person does not type a follow-up that fast.
 
 When this process is the only one answering (long polling: Telegram lets one ``getUpdates``
-consumer in at a time), it is also the only writer of contexts and report requests, so it keeps
-them in bounded in-memory maps and reads the database only for chats it has not seen yet
+consumer in at a time), it is also the only writer of contexts, report requests and votes, so it
+keeps them in bounded in-memory maps and reads the database only for chats it has not seen yet
 (``exclusive=True``). Otherwise every read goes to the database.
 """
 
@@ -107,7 +107,7 @@ async def read_with(
 
 
 class ChatState:
-    """Contexts, recipients and the query log, buffered; see the module docstring."""
+    """Contexts, recipients, the query log and votes, buffered; see the module docstring."""
 
     def __init__(
         self,
