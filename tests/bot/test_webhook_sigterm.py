@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -51,3 +53,9 @@ async def test_sigterm_answers_every_accepted_update_then_exits(api: FakeBotApi,
     assert {s.chat_id for s in api.sent()} == {500 + n for n in range(UPDATES)}
     assert code in (0, -15), bot.log_tail()
     assert bot.error_lines() == 0, bot.log_tail()
+    # what ChatState buffered (questions, recipients) was written before the process exited
+    with closing(sqlite3.connect(tmp_path / "sigterm.db")) as db:
+        questions = db.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM query_log").fetchone()
+        recipients = {row[0] for row in db.execute("SELECT chat_id FROM recipient")}
+    assert questions == (UPDATES, UPDATES)
+    assert recipients == {500 + n for n in range(UPDATES)}
