@@ -17,10 +17,10 @@ import socket
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -36,6 +36,24 @@ def _die_with_parent() -> None:
     benchmark or test killed with SIGKILL does not leave bot processes serving."""
     with contextlib.suppress(Exception):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+T = TypeVar("T")
+
+
+async def cancelled_by_sigterm(work: Awaitable[T]) -> T:
+    """Await ``work`` with SIGTERM turned into cancellation, so that a benchmark told to stop
+    still stops its child processes and drops its databases on the way out."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    with contextlib.suppress(NotImplementedError):
+        loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    try:
+        return await work
+    finally:
+        with contextlib.suppress(NotImplementedError):
+            loop.remove_signal_handler(signal.SIGTERM)
 
 
 def free_port() -> int:

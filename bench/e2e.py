@@ -838,20 +838,6 @@ async def run(args: argparse.Namespace, workdir: Path, concurrency: int) -> list
     return results
 
 
-async def run_cancellable(args: argparse.Namespace, workdir: Path, concurrency: int) -> list[PhaseResult]:
-    """``run`` with SIGTERM turned into cancellation, so the children are stopped on the way out."""
-    loop = asyncio.get_running_loop()
-    task = asyncio.current_task()
-    assert task is not None
-    with contextlib.suppress(NotImplementedError):
-        loop.add_signal_handler(signal.SIGTERM, task.cancel)
-    try:
-        return await run(args, workdir, concurrency)
-    finally:
-        with contextlib.suppress(NotImplementedError):
-            loop.remove_signal_handler(signal.SIGTERM)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--updates", type=int, default=UPDATES, help="measured updates (after warm-up)")
@@ -875,11 +861,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"--users must exceed {IN_FLIGHT} (the in-flight bound), --updates and --rounds be positive"
         )
 
+    from bench._load import cancelled_by_sigterm  # not at the top: the bot child imports this file
+
     started = time.monotonic()
     concurrency = default_concurrency()
     with tempfile.TemporaryDirectory(prefix="mixco-e2e-") as tmp:
         try:
-            results = asyncio.run(run_cancellable(args, Path(tmp), concurrency))
+            results = asyncio.run(cancelled_by_sigterm(run(args, Path(tmp), concurrency)))
         except BenchmarkError as exc:
             print(f"e2e benchmark failed: {exc}", file=sys.stderr)
             return 2

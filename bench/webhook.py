@@ -50,7 +50,6 @@ import contextlib
 import json
 import math
 import os
-import signal
 import sys
 import tempfile
 import time
@@ -70,6 +69,7 @@ if str(ROOT) not in sys.path:
 from bench._load import (  # noqa: E402
     SECRET_HEADER,
     WebhookProcess,
+    cancelled_by_sigterm,
     free_port,
     fresh_postgres_database,
     message_update,
@@ -539,20 +539,6 @@ async def run(args: argparse.Namespace, workdir: Path) -> list[Result]:
     return results
 
 
-async def run_cancellable(args: argparse.Namespace, workdir: Path) -> list[Result]:
-    """``run`` with SIGTERM turned into cancellation, so the children and databases are cleaned up."""
-    loop = asyncio.get_running_loop()
-    task = asyncio.current_task()
-    assert task is not None
-    with contextlib.suppress(NotImplementedError):
-        loop.add_signal_handler(signal.SIGTERM, task.cancel)
-    try:
-        return await run(args, workdir)
-    finally:
-        with contextlib.suppress(NotImplementedError):
-            loop.remove_signal_handler(signal.SIGTERM)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--updates", type=int, default=UPDATES, help="measured updates per configuration")
@@ -573,7 +559,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for config in CONFIGS:
             config_dir(Path(tmp), config).mkdir()
         try:
-            results = asyncio.run(run_cancellable(args, Path(tmp)))
+            results = asyncio.run(cancelled_by_sigterm(run(args, Path(tmp))))
         except BenchmarkError as exc:
             print(f"webhook benchmark failed: {exc}", file=sys.stderr)
             return 2
