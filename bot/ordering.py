@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
@@ -25,21 +26,23 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
     def __init__(self, max_concurrent_updates: int) -> None:
         super().__init__(max_concurrent_updates)
-        self._chats: dict[int, tuple[asyncio.Lock, list[int]]] = {}
+        self._chats: dict[int, _ChatTurns] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat_id = _chat_of(update)
         if chat_id is None:
             await coroutine
             return
-        lock, users = self._chats.setdefault(chat_id, (asyncio.Lock(), [0]))
-        users[0] += 1
+        turns = self._chats.get(chat_id)
+        if turns is None:
+            turns = self._chats[chat_id] = _ChatTurns()
+        turns.holders += 1
         try:
-            async with lock:  # asyncio.Lock wakes its waiters first come, first served
+            async with turns.lock:  # asyncio.Lock wakes its waiters first come, first served
                 await coroutine
         finally:
-            users[0] -= 1
-            if users[0] == 0:
+            turns.holders -= 1
+            if turns.holders == 0:
                 del self._chats[chat_id]
 
     @property
@@ -51,6 +54,14 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
     async def shutdown(self) -> None:
         """Nothing to close."""
+
+
+@dataclass
+class _ChatTurns:
+    """One chat's lock and how many of its updates hold it or wait for it."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    holders: int = 0
 
 
 def _chat_of(update: object) -> int | None:

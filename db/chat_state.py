@@ -259,7 +259,6 @@ class ChatState:
         self._questions = [q for q in self._questions if q.chat_hash != chat_hash]
         self._votes = [v for v in self._votes if v.chat_hash != chat_hash]
         self._known_contexts.pop(chat_id)
-        self._report_requests.pop(chat_id)
         await self.flush()
 
     async def flush(self) -> bool:

@@ -143,8 +143,10 @@ async def with_staff_status(
 async def answer_question(message: Message, context: Context, text: str) -> None:
     """A free-text question: resolve follow-ups from the chat's context, answer, log, reply.
 
-    Only project cards read the database before replying (staff-recorded status); the context,
-    the recipient and the query log are written by ``ChatState`` in batches."""
+    What must be read (a report request, the chat's context, a project's status, the role) comes
+    from ``ChatState`` / ``StaffCache``, which read the database only for what this process does
+    not know; the context, the recipient and the query log are written by ``ChatState`` in
+    batches."""
     sessionmaker, _ = context.bot_data.services()
     state = context.bot_data.state()
     # One session for whatever must be read; it takes a connection only if something is read
