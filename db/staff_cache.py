@@ -37,7 +37,7 @@ class StaffCache:
         if self.exclusive and snip in self._statuses:
             return self._statuses[snip]
         row = await read_with(self._sessionmaker, session, current_status, snip=snip)
-        view = StatusView(row.status, row.progress, row.note, row.created_at) if row else None
+        view = row.view() if row else None
         if self.exclusive:
             self._statuses[snip] = view
         return view

@@ -11,6 +11,7 @@ from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from db.models import JSON_TYPE, UtcDateTime
+from knowledge.staff import StatusView
 
 STATUSES = ("planificado", "en_ejecucion", "suspendido", "finalizado")
 
@@ -52,6 +53,10 @@ class ProjectStatus(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=1000)
     author_id: int = Field(sa_type=BigInteger)
     created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+    def view(self) -> StatusView:
+        """The status as project cards, reports and exports show it."""
+        return StatusView(self.status, self.progress, self.note, self.created_at)
 
 
 class Subscription(SQLModel, table=True):

@@ -51,7 +51,6 @@ from knowledge.render import to_html
 from knowledge.staff import (
     ReportData,
     StatusChange,
-    StatusView,
     announcement_html,
     audience_label,
     export_csv,
@@ -371,10 +370,7 @@ async def gather_report(session: AsyncSession, answerer: Answerer) -> ReportData
                 pending=counts.get("pending", 0),
             )
         )
-    views = {
-        snip: StatusView(r.status, r.progress, r.note, r.created_at)
-        for snip, r in (await current_statuses(session=session)).items()
-    }
+    views = {snip: r.view() for snip, r in (await current_statuses(session=session)).items()}
     ground = [
         t.REPORT_GROUND_LINE.format(id=r.id, snip=r.snip, date=format_date(r.created_at), text=r.text[:100])
         for r in await ground_reports(session=session, unreviewed=True, limit=10)
@@ -430,10 +426,7 @@ async def export_command(update: Update, context: Context) -> None:
         return
     sessionmaker, answerer = context.bot_data.services()
     async with sessionmaker() as session:
-        views = {
-            snip: StatusView(r.status, r.progress, r.note, r.created_at)
-            for snip, r in (await current_statuses(session=session)).items()
-        }
+        views = {snip: r.view() for snip, r in (await current_statuses(session=session)).items()}
     data = export_csv(answerer.plan, views)
     await message.reply_document(InputFile(data, filename="estado-proyectos.csv"), do_quote=False)
 
