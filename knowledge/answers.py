@@ -1,38 +1,44 @@
 """Compose answers from the plan: what to say, with the plan's own figures and its source.
 
-An :class:`Answer` is independent of Telegram; ``knowledge.render`` turns it into HTML or
-plain text, and handlers turn its follow-ups into buttons.
+A question is read twice: ``knowledge.search.analyze`` finds what it is about (zonas, SNIPs,
+weighted words) and ``knowledge.question.read_ask`` what it asks (a list, an aggregate, when,
+who, a definition, a status, or one record). Composition is then a table lookup
+(:data:`Answerer.COMPOSERS`), and every record is drawn by its kind's entry in
+``knowledge.kinds``. Every answer leads with the direct answer.
 """
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import cache
+from importlib import resources
 
 from knowledge import catalog as t
-from knowledge.documents import LISTS, plan_documents
-from knowledge.model import (
-    ZONAS,
-    Actor,
-    FundingSource,
-    FundingTotal,
-    GovernanceIndex,
-    Item,
-    Law,
-    Plan,
-    Policy,
-    PolicyAxis,
-    PomLine,
-    Project,
-    Section,
-    Statement,
-    Target,
-    Tematica,
+from knowledge.answer_types import (
+    Answer,
+    Fact,
+    FollowUp,
+    Line,
+    Match,
+    cite,
+    format_q,
+    join_numbers,
+    shorten,
+    with_lead,
+    with_section,
 )
+from knowledge.documents import plan_documents
+from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of, list_members
+from knowledge.model import ZONAS, Actor, Plan, Project
+from knowledge.question import Ask, influence_filter, place_phrases, question_clauses, read_ask
 from knowledge.search import Hit, Query, SearchIndex, analyze
-from knowledge.text import content_words, find_years, fold, has_phrase, vocabulary
+from knowledge.text import TOKEN, content_words, find_years, fold, has_phrase, stem, vocabulary
+
+__all__ = ["Answer", "Answerer", "Fact", "FollowUp", "Line", "Match", "format_q"]
 
 MIN_COVERAGE = 0.5
 LONG_QUESTION_WORDS = 7
@@ -40,65 +46,49 @@ MIN_LONG_COVERAGE = 0.3
 CLEAR_LEAD = 1.4
 RELATED_RATIO = 0.55
 MAX_RELATED = 3
-MAX_LIST_ITEMS = 20
-SHORT = 180
+PAGE_SIZE = 15
 WARM_UP = "meta de basura zona 6 2024"
 MAX_QUESTION_CHARS = 1000
 REMEMBERED_ANSWERS = 1024
 """Answers kept per Answerer: residents ask the same few questions again and again, and an
 answer depends only on the question and the plan (an Answerer serves one plan)."""
+FILTER_COVERAGE = 0.5
+"""A list member belongs to a filtered list when it explains this share of the filter words."""
 
 
 @dataclass(frozen=True, slots=True)
-class Fact:
-    """A labelled figure ("Monto 2024: Q 4,441,894.00")."""
-
-    label: str
-    value: str
-
-
-@dataclass(frozen=True, slots=True)
-class FollowUp:
-    """A suggested next step. ``action`` is "zona:6", "proyecto:242177", "tema:seguro",
-    "lista:projects" or "plan"; handlers turn it into a button."""
-
-    label: str
-    action: str
+class GlossaryTerm:
+    term: str
+    aliases: tuple[str, ...]
+    plan_text: str | None
+    explanation: str
+    card: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    id: str
-    kind: str
-    title: str
-    score: float
+@cache
+def glossary() -> tuple[GlossaryTerm, ...]:
+    """Plan words people don't know, as data (``knowledge/data/glossary.json``)."""
+    raw = json.loads(resources.files("knowledge").joinpath("data", "glossary.json").read_text("utf-8"))
+    return tuple(
+        GlossaryTerm(
+            term=e["term"],
+            aliases=tuple(fold(a) for a in e["aliases"]),
+            plan_text=e.get("plan_text"),
+            explanation=e["explanation"],
+            card=e.get("card"),
+        )
+        for e in raw["terms"]
+    )
 
 
-Line = str | Fact
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    title: str
-    lines: tuple[Line, ...] = ()
-    items: tuple[str, ...] = ()
-    follow_ups: tuple[FollowUp, ...] = ()
-    source: str | None = None
-    confident: bool = True
-    kind: str = "answer"
-    matches: tuple[Match, ...] = ()
-    zona: int | None = None
-    sections: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
-    """Extra titled groups of items, for grouped summaries."""
-
-
-def format_q(amount: Decimal) -> str:
-    """Quetzales as the document writes them: ``Q 4,441,894.00``."""
-    return f"Q {amount:,.2f}"
-
-
-def format_pct(value: Decimal) -> str:
-    return f"{value}%"
+def find_term(folded: str) -> GlossaryTerm | None:
+    """The glossary term a question names (the longest alias wins)."""
+    best: tuple[int, GlossaryTerm] | None = None
+    for term in glossary():
+        for alias in term.aliases:
+            if has_phrase(folded, (alias,)) and (best is None or len(alias) > best[0]):
+                best = (len(alias), term)
+    return best[1] if best else None
 
 
 def _confident(hits: Sequence[Hit], query: Query) -> bool:
@@ -113,14 +103,6 @@ def _confident(hits: Sequence[Hit], query: Query) -> bool:
     return long_question and top.coverage >= MIN_LONG_COVERAGE and top.score >= CLEAR_LEAD * second
 
 
-def cite(section: Section) -> str:
-    return t.SOURCE_SEPARATOR.join((t.SOURCE_PREFIX, *section))
-
-
-def shorten(text: str, limit: int = SHORT) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
 class Answerer:
     """Answers questions about one plan. Build once; ``answer`` is cheap and pure."""
 
@@ -128,11 +110,12 @@ class Answerer:
         """``remember``: how many answers to keep for repeated questions (0: none, as benchmarks
         of the search itself need)."""
         self.plan = plan
+        self.view = PlanView.of(plan)
         self.remember = remember
         pairs = list(plan_documents(plan))
         self.index = SearchIndex(doc for doc, _ in pairs)
         self.records = {doc.id: record for doc, record in pairs}
-        self.tematica_names = {tm.id: tm.name for tm in plan.tematicas}
+        self.tematica_names = self.view.tematica_names
         self.zona_mentions = {
             z: tuple(d for d in self.index.docs if z in d.zonas and d.kind != "project") for z in ZONAS
         }
@@ -140,6 +123,13 @@ class Answerer:
         self.budget_years = frozenset(
             year for f in plan.funding[:1] for part in f.section for year in find_years(fold(part))
         )
+        self.place_words = frozenset(
+            w for p in plan.projects for w in TOKEN.findall(fold(f"{p.name} {p.place or ''}"))
+        )
+        self.plan_text = " ".join(
+            ["", *(" ".join(TOKEN.findall(fold(f"{d.title} {d.text}"))) for d in self.index.docs), ""]
+        )
+        """Every document's words, folded, for "does the plan name this place?"."""
         self._remembered: OrderedDict[str, Answer] = OrderedDict()
         self.answer(WARM_UP)  # first-use costs (vocabulary file, stemmer, numpy) paid here, not by a person
 
@@ -162,22 +152,363 @@ class Answerer:
         query = analyze(question, self.index)
         if not query.folded.strip() or not any(c.isalnum() for c in query.folded):
             return Answer(t.EMPTY_QUESTION, confident=False, kind="empty", follow_ups=self.menu())
+        if is_small_talk(query):
+            return self._small_talk(query) or self.not_in_plan(query)
+        clauses = question_clauses(question)
+        if clauses and "?" in question:  # a chatty message with a question in it: that question first
+            clause_answer = self._understood(clauses[0], analyze(clauses[0], self.index))
+            if clause_answer.confident:
+                return clause_answer
+        answer = self._understood(question, query)
+        if answer.confident or answer.kind != "not_in_plan":
+            return answer
+        for clause in clauses:  # complaint words sank the whole message: try each question alone
+            clause_answer = self._understood(clause, analyze(clause, self.index))
+            if clause_answer.confident:
+                return clause_answer
+        return answer
+
+    def _understood(self, question: str, query: Query) -> Answer:
+        ask = read_ask(query.folded)
         if query.snips:
-            return self.project_answer(query.snips[0])
+            return self._about_snip(query, ask)
         if query.out_of_scope:
             return self.not_in_plan(query)
         if self._asks_money_for_another_year(query):
             return self.not_in_plan(
-                query, note=t.OTHER_YEAR.format(years=_join_numbers(sorted(self.budget_years)))
+                query, note=t.OTHER_YEAR.format(years=join_numbers(sorted(self.budget_years)))
             )
-        if query.zonas:
-            return self.zona_answer(query.zonas[0].number, query)
-        if not query.sources or is_small_talk(query):
+        if ask.what == "define":
+            term = find_term(query.folded)
+            if term is not None:
+                return self.define_answer(term)
+        if not query.sources and not query.zonas:
             return self._small_talk(query) or self.not_in_plan(query)
+        composer = self.COMPOSERS.get(ask.what)
+        if composer is not None:
+            composed = composer(self, query, ask)
+            if composed is not None:
+                return composed
+        if query.zonas:
+            return self._about_zona(query, ask)
+        return self._searched(query, ask)
+
+    # What is asked -------------------------------------------------------------------------------
+    def _about_snip(self, query: Query, ask: Ask) -> Answer:
+        snip = query.snips[0]
+        if self._asks_money_for_another_year(query, money_words=True):
+            return self.not_in_plan(
+                query, note=t.OTHER_YEAR.format(years=join_numbers(sorted(self.budget_years)))
+            )
+        project = self.plan.project(snip)
+        if project is not None and ask.what in ("when", "status"):
+            return self.when_answer(project, ask.what)
+        return self.project_answer(snip)
+
+    def _list(self, query: Query, ask: Ask) -> Answer | None:
+        if ask.list_id == "zonas" or (ask.list_id == "projects" and query.zonas):
+            return None  # "¿qué zonas tienen proyectos?", "proyectos zona 6": the zona composer
+        if ask.list_id == "ejes":
+            return self._ejes_answer()
+        if ask.list_id is None or ask.list_id not in LISTS:
+            return None
+        filter_query = self._filter_query(query, ask)
+        if filter_query is not None and not self._members(ask.list_id, filter_query, query.folded):
+            return None  # "índices IIC IGA meta 2032": the other words are about something else
+        return self.list_answer(ask.list_id, filter_query, query.folded)
+
+    def _count(self, query: Query, ask: Ask) -> Answer | None:
+        answer = self._list(query, ask)
+        if answer is None or not answer.kind.startswith("list:"):
+            return answer
+        list_id = answer.kind.split(":", 1)[1]
+        if list_id not in LISTS:
+            return replace(answer, asks="count")  # the ejes answer says how many it lists
+        members = self._members(list_id, self._filter_query(query, ask), query.folded)
+        spec = LISTS[list_id]
+        if list_id == "projects" and len(members) == len(self.plan.projects):
+            in_total = sum(1 for p in self.plan.projects if p.in_total)
+            lead = t.COUNT_PROJECTS.format(
+                n=len(members),
+                in_total=in_total,
+                after=len(members) - in_total,
+                total=format_q(self.view.projects_total()),
+            )
+        else:
+            lead = t.LIST_COUNT.format(n=len(members), noun=spec.noun)
+        return replace(with_lead(answer, lead), asks="count")
+
+    def _extreme(self, query: Query, ask: Ask) -> Answer | None:
+        """Largest / smallest: a zona, a funding source or a project, by money."""
+        highest = ask.what == "max"
+        folded = query.folded
+        if has_phrase(folded, ("zona", "zonas", "sona")) and not query.zonas:
+            return self._zona_extreme(highest)
+        if ask.list_id == "funding" or (
+            ask.list_id is None
+            and has_phrase(folded, ("fuente", "fuentes", "ingreso", "ingresos", "de donde"))
+        ):
+            return self._funding_extreme(highest, ask.measure)
+        money = "money" in query.intents or "budget" in query.intents
+        if (
+            ask.list_id == "projects"
+            or money
+            or has_phrase(folded, ("caro", "cara", "barato", "barata", "costoso"))
+        ):
+            projects = self._filtered_projects(query, ask)
+            if query.zonas:
+                projects = [p for p in projects if p.zona == query.zonas[0].number] or projects
+            if not projects:
+                return None
+            chosen = (max if highest else min)(projects, key=lambda p: p.amount_2024)
+            template = t.MAX_PROJECT if highest else t.MIN_PROJECT
+            card = self.project_answer(chosen.snip)
+            lead = template.format(snip=chosen.snip, amount=format_q(chosen.amount_2024))
+            ranked = sorted(projects, key=lambda p: p.amount_2024, reverse=highest)
+            others = tuple(self.view.project_line(p) for p in ranked[1:])
+            answer = with_lead(card, lead)
+            return replace(
+                with_section(answer, t.OTHER_PROJECTS, others) if others else answer, asks=ask.what
+            )
+        return None
+
+    def _zona_extreme(self, highest: bool) -> Answer | None:
+        sums = self._zona_sums()
+        if not sums:
+            return None
+        ranked = sorted(sums.items(), key=lambda kv: kv[1][0], reverse=highest)
+        zona, (amount, count) = ranked[0]
+        template = t.MAX_ZONA if highest else t.MIN_ZONA
+        lead = template.format(n=zona, amount=format_q(amount), count=count)
+        zona_answer = self.zona_answer(zona)
+        ranking = tuple(t.ZONA_RANK_LINE.format(n=z, amount=format_q(a), count=c) for z, (a, c) in ranked)
+        return replace(
+            with_section(with_lead(zona_answer, lead), t.ZONA_RANKING, ranking),
+            asks="max" if highest else "min",
+        )
+
+    def _funding_extreme(self, highest: bool, measure: str) -> Answer | None:
+        if not self.plan.funding:
+            return None
+        chosen = (max if highest else min)(self.plan.funding, key=lambda f: getattr(f, measure))
+        template = t.MAX_FUNDING if highest else t.MIN_FUNDING
+        lead = template.format(
+            measure=t.MEASURE_WORDS[measure], source=chosen.source, amount=format_q(getattr(chosen, measure))
+        )
+        doc = self.index.by_id[f"funding:{fold(chosen.source)}"]
+        card = kind_of("funding").card(self.view, chosen, doc, (Match(doc.id, doc.kind, doc.title, 1.0),))
+        return replace(with_lead(card, lead), asks="max" if highest else "min")
+
+    def _sum(self, query: Query, ask: Ask) -> Answer | None:
+        """ "¿cuánto suma la zona 6?", "¿cuánto cuestan los proyectos de agua?": computed from the
+        plan's rows and labelled so; the plan's own totals are quoted by the records that print them."""
+        if query.zonas and not self._one_project_meant(query):
+            zona = query.zonas[0].number
+            projects = [p for p in self.plan.projects if p.zona == zona]
+            if not projects or not self._zona_words_explained(query, zona):
+                return None
+            amount = sum((p.amount_2024 for p in projects), Decimal(0))
+            template = t.ZONA_SUM if len(projects) > 1 else t.ZONA_SUM_ONE
+            lead = template.format(n=zona, amount=format_q(amount), count=len(projects))
+            return replace(with_lead(self.zona_answer(zona, query), lead), asks="sum")
+        if ask.list_id == "projects":
+            projects = self._filtered_projects(query, ask)
+            if 1 < len(projects) < len(self.plan.projects):
+                amount = sum((p.amount_2024 for p in projects), Decimal(0))
+                answer = self.list_answer("projects", self._filter_query(query, ask), query.folded)
+                lead = t.FILTERED_SUM.format(count=len(projects), amount=format_q(amount))
+                return replace(with_lead(answer, lead), asks="sum")
+        return None
+
+    def _when(self, query: Query, ask: Ask) -> Answer | None:
+        """ "¿cuándo termina…?", "¿ya terminaron…?", "¿cómo va…?": the period the plan gives (the
+        staff's status goes first when handlers have one, see :func:`with_status`)."""
+        project = self._one_project_meant(query)
+        if project is not None:
+            return self.when_answer(project, ask.what)
+        if query.zonas:
+            zona = query.zonas[0].number
+            projects = [p for p in self.plan.projects if p.zona == zona]
+            if projects and self._zona_words_explained(query, zona):
+                answer = self.zona_answer(zona, query)
+                lines = (t.WHEN_ZONA.format(n=zona), *answer.lines[1:])
+                return replace(answer, lines=lines, asks=ask.what)
+        return None
+
+    def _who(self, query: Query, ask: Ask) -> Answer | None:
+        """ "¿quién valida y aprueba el plan?": the actors whose role says it."""
+        del ask
+        asked = [
+            w
+            for w in content_words(query.folded)
+            if w not in ("quien", "quienes", "institucion", "instituciones")
+        ]
+        synonyms = vocabulary().synonyms
+        keys = [{_key(w), *(_key(x) for s in synonyms.get(w, ()) for x in content_words(s))} for w in asked]
+        by_role = []
+        for doc in list_members(self.index.docs, LISTS["actors"]):
+            actor = self.records[doc.id]
+            assert isinstance(actor, Actor)
+            role = {_key(w): w for w in content_words(actor.role)}
+            said = [
+                next(role[k] for k in word_keys if k in role) for word_keys in keys if word_keys & role.keys()
+            ]
+            if said:
+                by_role.append((len(said), doc, said))
+        if not by_role:
+            return None
+        best = max(n for n, _, _ in by_role)
+        chosen = [doc for n, doc, _ in by_role if n == best]
+        role_words = sorted({w for n, _, said in by_role if n == best for w in said})
+        answer = self._list_of_docs("actors", chosen, page=1, filter_key=None)
+        lead = t.ACTORS_BY_ROLE.format(words=" / ".join(role_words))
+        return replace(with_lead(answer, lead), asks="who")
+
+    COMPOSERS: dict[str, Callable[[Answerer, Query, Ask], Answer | None]] = {}
+
+    # Zonas, places and search -------------------------------------------------------------------
+    def _about_zona(self, query: Query, ask: Ask) -> Answer:
+        zona = query.zonas[0].number
+        if zona not in ZONAS:
+            return self.zona_answer(zona, query)
+        project = self._one_project_meant(query)
+        if project is not None:
+            return self.project_answer(project.snip)
+        places = self._unlisted_places(query)
+        if places:
+            return self.place_not_listed(places[0], zona)
+        if not self._zona_words_explained(query, zona):
+            return self.not_in_plan(query, self.index.search(query)[:3])
+        answer = self.zona_answer(zona, query)
+        return replace(answer, asks=ask.what) if ask.what != "lookup" else answer
+
+    def _searched(self, query: Query, ask: Ask) -> Answer:
+        places = self._unlisted_places(query)
+        if places:
+            return self.place_not_listed(places[0], None)
         hits = self.index.search(query)
         if not hits or not _confident(hits, query):
+            if ask.what == "list" and ask.list_id in LISTS:
+                return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.folded)
             return self.not_in_plan(query, hits)
-        return self._compose(query, hits)
+        if ask.list_id in LISTS and hits[0].doc.kind == "list":
+            return self.list_answer(ask.list_id or "", None, query.folded)
+        answer = self._compose(query, hits)
+        return replace(answer, asks=ask.what) if ask.what != "lookup" else answer
+
+    def _unlisted_places(self, query: Query) -> list[str]:
+        """Places the question names ("colonia El Milagro", "Sacoj Grande") that no record of the
+        plan names."""
+        named = place_phrases(query.folded)
+        named.extend(self._capitalised_places(query))
+        return [p for p in dict.fromkeys(named) if not self._plan_names_place(p)]
+
+    def _capitalised_places(self, query: Query) -> list[str]:
+        """ "¿hay proyecto en Sacoj Grande?": capitalised words where one is a place of the plan
+        and the phrase as a whole is not."""
+        found = []
+        raw_words = query.text.split()
+        run: list[str] = []
+        for n, word in enumerate([*raw_words, ""]):
+            clean = word.strip("¿?¡!.,;:()\"'")
+            if n > 0 and clean[:1].isupper() and clean.isalpha():
+                run.append(fold(clean))
+                continue
+            if len(run) >= 2 and any(w in self.place_words for w in run):
+                found.append(" ".join(run))
+            run = []
+        return found
+
+    def _plan_names_place(self, place: str) -> bool:
+        return f" {place} " in self.plan_text
+
+    def place_not_listed(self, place: str, zona: int | None) -> Answer:
+        """Say the place is not listed, then offer what is near or in its zona (not confident)."""
+        pretty = place.title()
+        lines: list[Line] = [t.PLACE_NOT_LISTED.format(place=pretty)]
+        items: list[str] = []
+        place_stems = {stem(w) for w in content_words(place)}
+        near = [
+            p
+            for p in self.plan.projects
+            if place_stems & {stem(w) for w in content_words(f"{p.name} {p.place or ''}")}
+        ]
+        if zona is not None and zona in ZONAS:
+            in_zona = [p for p in self.plan.projects if p.zona == zona]
+            if in_zona:
+                lines.append(t.PLACE_ZONA.format(n=zona))
+                items.extend(self.view.project_line(p) for p in in_zona)
+            else:
+                lines.append(t.ZONA_NO_PROJECTS.format(n=zona))
+        elif near:
+            lines.append(t.PLACE_NEAR)
+            items.extend(self.view.project_line(p) for p in near)
+        else:
+            lines.append(t.PLACE_ASK_ZONA)
+        follow = [FollowUp(t.BTN_PROJECT.format(snip=p.snip), f"proyecto:{p.snip}") for p in near[:2]]
+        follow.append(FollowUp(t.BTN_PROJECTS, "lista:projects"))
+        return Answer(
+            t.PLACE_NOT_LISTED_TITLE.format(place=pretty),
+            tuple(lines),
+            tuple(items),
+            tuple(follow),
+            confident=False,
+            kind="place_not_listed",
+            zona=zona,
+        )
+
+    def _one_project_meant(self, query: Query) -> Project | None:
+        """The one project a question points at by its words (place, what it builds), within the
+        zona it names if any; None when no project clearly leads."""
+        terms = [s for s in query.sources if s not in ("proyecto", "proyectos", "obra", "obras")]
+        if not terms:
+            return None
+        hits = [h for h in self.index.search(query, limit=20) if h.doc.kind == "project"]
+        if query.zonas:
+            hits = [h for h in hits if query.zonas[0].number in h.doc.zonas]
+        if not hits:
+            return None
+        top = hits[0]
+        second = hits[1].score if len(hits) > 1 else 0.0
+        project = self.records[top.doc.id]
+        specific = self._specific_coverage(query, top)
+        if isinstance(project, Project) and specific >= 0.5 and top.score >= CLEAR_LEAD * second:
+            return project
+        return None
+
+    def _specific_coverage(self, query: Query, hit: Hit) -> float:
+        """How much of the question's place / object words (not money or question words) the
+        project explains."""
+        generic = {
+            "monto",
+            "dinero",
+            "presupuesto",
+            "cuesta",
+            "costo",
+            "proyecto",
+            "proyectos",
+            "obra",
+            "obras",
+        }
+        words = [s for s in query.sources if s not in generic and len(s) > 2]
+        if not words:
+            return 0.0
+        text = {stem(w) for w in TOKEN.findall(fold(f"{hit.doc.title} {hit.doc.text}"))}
+        synonyms = vocabulary().synonyms
+        known = 0
+        for w in words:
+            alternatives = {stem(w)} | {stem(x) for s in synonyms.get(w, ()) for x in content_words(s)}
+            known += bool(alternatives & text)
+        return known / len(words)
+
+    def _zona_words_explained(self, query: Query, zona: int) -> bool:
+        """ "venden terrenos en la zona 6?": words beside the zona that the plan has no use for
+        mean the question is not about the zona's works."""
+        words = [s for s in query.sources if len(s) > 2]
+        if not words:
+            return True
+        unknown = [w for w in words if not self.index.knows(stem(w)) and not vocabulary().synonyms.get(w)]
+        return len(unknown) * 2 <= len(words) and not (len(words) <= 2 and unknown)
 
     # Direct answers (also used by commands and buttons) -------------------------------------
     def project_answer(self, snip: str) -> Answer:
@@ -190,7 +521,38 @@ class Answerer:
                 confident=False,
                 kind="project_not_found",
             )
-        return self._project_card(project, (Match(f"project:{snip}", "project", project.name, 1.0),))
+        card = kind_of("project").card(self.view, project, None, ())
+        term = find_term(fold(project.observation))
+        if term is not None and term.card:
+            card = replace(card, lines=(*card.lines, t.CARD_EXPLAINED.format(text=term.card)))
+        return card
+
+    def when_answer(self, project: Project, asks: str = "when") -> Answer:
+        """When a project ends, from what exists: the period the plan gives, else that it gives none."""
+        period = project.period
+        observation = fold(project.observation)
+        if period:
+            lead = t.WHEN_PERIOD.format(observation=project.observation, start=period[0], end=period[1])
+        elif "arrastre" in observation:
+            lead = t.WHEN_CARRY
+        elif "nuevo" in observation:
+            lead = t.WHEN_NEW.format(observation=project.observation)
+        else:
+            lead = t.WHEN_UNKNOWN
+        return replace(with_lead(self.project_answer(project.snip), lead), asks=asks)
+
+    def define_answer(self, term: GlossaryTerm) -> Answer:
+        lines: list[Line] = []
+        if term.plan_text:
+            lines.append(t.DEFINE_PLAN.format(text=term.plan_text))
+        lines.append(t.DEFINE_EXPLAINED.format(text=term.explanation))
+        return Answer(
+            t.DEFINE_TITLE.format(term=term.term),
+            tuple(lines),
+            follow_ups=self.menu()[:2],
+            kind="define",
+            asks="define",
+        )
 
     def zona_answer(self, number: int, query: Query | None = None) -> Answer:
         if number not in ZONAS:
@@ -209,11 +571,11 @@ class Answerer:
         items: list[str] = []
         if projects:
             lines.append(t.ZONA_PROJECTS.format(n=number))
-            items.extend(self._project_line(p) for p in projects)
+            items.extend(self.view.project_line(p) for p in projects)
         else:
             lines.append(t.ZONA_NO_PROJECTS.format(n=number))
             zonas = sorted({p.zona for p in self.plan.projects if p.zona})
-            lines.append(t.ZONA_OTHERS.format(zonas=_join_numbers(zonas)))
+            lines.append(t.ZONA_OTHERS.format(zonas=join_numbers(zonas)))
         sections = []
         if self.zona_mentions[number]:
             mentions = tuple(shorten(d.title) for d in self.zona_mentions[number])
@@ -240,13 +602,13 @@ class Answerer:
 
     def tematica_answer(self, tematica_id: str) -> Answer | None:
         tematica = self.plan.tematica(tematica_id)
-        return self._tematica_card(tematica, ()) if tematica else None
+        return kind_of("tematica").card(self.view, tematica, None, ()) if tematica else None
 
     def tematicas_answer(self) -> Answer:
-        return self._list_answer("tematicas", ())
+        return self.list_answer("tematicas")
 
     def funding_answer(self) -> Answer:
-        return self._list_answer("funding", ())
+        return self.list_answer("funding")
 
     def targets_answer(self, tematica_id: str | None = None) -> Answer:
         if tematica_id and self.plan.tematica(tematica_id):
@@ -254,14 +616,14 @@ class Answerer:
             title = f"{t.TARGETS_TITLE} · {self.tematica_names[tematica_id]}"
             return Answer(
                 title,
-                items=tuple(self._target_line(r) for r in targets),
+                items=tuple(self.view.target_line(r) for r in targets),
                 source=cite(targets[0].section) if targets else None,
                 kind="targets",
             )
-        return self._list_answer("targets", ())
+        return self.list_answer("targets")
 
     def projects_answer(self) -> Answer:
-        return self._list_answer("projects", ())
+        return self.list_answer("projects")
 
     def plan_answer(self) -> Answer:
         facts = [
@@ -283,20 +645,17 @@ class Answerer:
             FollowUp(t.BTN_TARGETS, "lista:targets"),
         )
 
-    def _asks_money_for_another_year(self, query: Query) -> bool:
-        """ "presupuesto 2025": the plan's money figures are for its budget year only."""
+    def _asks_money_for_another_year(self, query: Query, *, money_words: bool = False) -> bool:
+        """ "presupuesto 2025", "¿cuánto se gastó en 242177 en 2022?": the plan's money figures
+        are for its budget year only."""
         years = set(query.years)
-        return (
-            "budget" in query.intents
-            and bool(years)
-            and bool(self.budget_years)
-            and not years & self.budget_years
-        )
+        asks_money = "budget" in query.intents or (money_words and "money" in query.intents)
+        return asks_money and bool(years) and bool(self.budget_years) and not years & self.budget_years
 
     def not_in_plan(self, query: Query, hits: Sequence[Hit] = (), note: str | None = None) -> Answer:
         title, line = (
             (t.NOT_IN_PLAN_TITLE, note or t.NOT_IN_PLAN_LINE.format(plan=t.PLAN_NAME))
-            if query.out_of_scope or not hits
+            if query.out_of_scope or not hits or note
             else (t.UNSURE_TITLE, t.UNSURE_LINE)
         )
         return Answer(
@@ -308,269 +667,222 @@ class Answerer:
             matches=tuple(_match(h) for h in hits[:3]),
         )
 
-    # Composition -------------------------------------------------------------------------------
+    # Lists --------------------------------------------------------------------------------------
+    def list_answer(self, list_id: str, filter_query: Query | None = None, folded: str = "") -> Answer:
+        """A whole list of the plan, or the part of it the question's other words select."""
+        members = self._members(list_id, filter_query, folded)
+        everything = list_members(self.index.docs, LISTS[list_id])
+        answer = self._list_of_docs(list_id, members or everything, page=1, filter_key=None)
+        lead: Line | None = None
+        level, dimensions = influence_filter(folded) if list_id == "actors" else (None, ())
+        if level is not None:
+            where = " y ".join(t.INFLUENCE_WHERE[d] for d in dimensions)
+            lead = t.ACTORS_BY_INFLUENCE.format(level=level, where=where)
+        elif filter_query is not None and filter_query.sources:
+            words = " ".join(filter_query.sources)
+            noun = LISTS[list_id].noun
+            if not members:
+                lead = t.LIST_FILTER_EMPTY.format(noun=noun, words=words)
+            elif len(members) < len(everything):
+                lead = t.LIST_FILTERED.format(n=len(members), total=len(everything), noun=noun, words=words)
+        answer = with_lead(answer, lead) if lead else answer
+        return replace(answer, asks="list")
+
+    def list_page(self, list_id: str, filter_key: str | None, page: int) -> Answer | None:
+        """A page of a whole list (its buttons carry ``lista:<list_id>:<page>``)."""
+        if list_id not in LISTS or filter_key is not None or page < 1:
+            return None
+        members = list_members(self.index.docs, LISTS[list_id])
+        if (page - 1) * PAGE_SIZE >= len(members):
+            return None
+        return self._list_of_docs(list_id, members, page=page, filter_key=None)
+
+    def _members(self, list_id: str, filter_query: Query | None, folded: str) -> list:  # type: ignore[type-arg]
+        spec = LISTS[list_id]
+        everything = list_members(self.index.docs, spec)
+        if list_id == "actors":
+            level, dimensions = influence_filter(folded)
+            if level is not None:
+                return [d for d in everything if _actor_has_influence(self.records[d.id], level, dimensions)]
+        if filter_query is None or not filter_query.sources:
+            return everything
+        hits = self.index.search(filter_query, limit=len(self.index.docs))
+        chosen = {h.doc.id for h in hits if h.doc.kind == spec.doc_kind and h.coverage >= FILTER_COVERAGE}
+        return [d for d in everything if d.id in chosen]
+
+    def _list_of_docs(self, list_id: str, docs: list, *, page: int, filter_key: str | None) -> Answer:  # type: ignore[type-arg]
+        spec: ListSpec = LISTS[list_id]
+        pages = max(1, -(-len(docs) // PAGE_SIZE))
+        shown = docs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        items = tuple(kind_of(d.kind).line(self.view, self.records[d.id], d) for d in shown)
+        lines: list[Line] = []
+        follow: list[FollowUp] = []
+        if list_id == "projects":
+            lines.extend(self._projects_total_lines())
+            follow = [
+                FollowUp(t.BTN_ZONA.format(n=z), f"zona:{z}")
+                for z in sorted({p.zona for p in self.plan.projects if p.zona})
+            ]
+        elif list_id == "funding" and self.plan.funding_total:
+            total = self.plan.funding_total
+            lines = [
+                Fact(t.FACT_AVAILABLE, format_q(total.available)),
+                Fact(t.FACT_INVESTMENT, format_q(total.investment)),
+                Fact(t.FACT_OPERATING, format_q(total.operating)),
+            ]
+        elif list_id == "tematicas":
+            follow = [FollowUp(tm.name, f"tema:{tm.id}") for tm in self.plan.tematicas]
+        if pages > 1:
+            lines.append(t.LIST_PAGE.format(page=page, pages=pages))
+            key = f"{filter_key}:" if filter_key else ""
+            if page > 1:
+                follow.append(
+                    FollowUp(
+                        t.BTN_BACK.format(page=page - 1, pages=pages), f"lista:{list_id}:{key}{page - 1}"
+                    )
+                )
+            if page < pages:
+                follow.append(
+                    FollowUp(
+                        t.BTN_MORE.format(page=page + 1, pages=pages), f"lista:{list_id}:{key}{page + 1}"
+                    )
+                )
+        first = self.records[docs[0].id] if docs else None
+        section = getattr(first, "section", ()) if first is not None else ()
+        if list_id in ("tematicas", "targets") and section:
+            section = section[:-1]
+        return Answer(
+            spec.title,
+            tuple(lines),
+            items,
+            tuple(follow),
+            cite(section) if section else None,
+            matches=tuple(Match(d.id, d.kind, d.title, 1.0) for d in shown[:5]),
+            kind=f"list:{list_id}",
+            asks="list",
+        )
+
+    def _projects_total_lines(self) -> list[Line]:
+        in_total = [p for p in self.plan.projects if p.in_total]
+        total = format_q(self.view.projects_total())
+        lines: list[Line] = [t.PROJECTS_TOTAL.format(last=len(in_total), total=total)]
+        lines.extend(
+            t.PROJECT_NAMED_AFTER_TOTAL.format(snip=p.snip, total=total)
+            for p in self.plan.projects
+            if not p.in_total
+        )
+        return lines
+
+    def _ejes_answer(self) -> Answer:
+        section = self.plan.tematicas[0].section[:-1] if self.plan.tematicas else ()
+        items = tuple(
+            f"{eje}: {', '.join(tm.name for tm in self.plan.tematicas if tm.eje == eje)}"
+            for eje in self.plan.ejes
+        )
+        return Answer(
+            t.LIST_TITLES["ejes"],
+            (t.EJES_LINE.format(n=len(self.plan.ejes)),),
+            items,
+            (FollowUp(t.BTN_TEMATICAS, "lista:tematicas"),),
+            cite(section) if section else None,
+            kind="list:ejes",
+            asks="list",
+        )
+
+    def _filter_query(self, query: Query, ask: Ask) -> Query | None:
+        """The question without the words that name the list and ask for it: what is left
+        filters the list ("proyectos de agua" → "agua")."""
+        drop = set(ask.list_words)
+        for kind in ("list", "count", "sum", "max", "min", "who"):
+            drop.update(p for p in _ask_phrases(kind) if has_phrase(query.folded, (p,)))
+        level, _ = influence_filter(query.folded)
+        text = f" {' '.join(TOKEN.findall(query.folded))} "
+        for phrase in sorted(drop, key=len, reverse=True):
+            text = text.replace(f" {phrase} ", " ")
+        if level is not None:
+            return None
+        rest = analyze(text, self.index)
+        generic = {
+            "plan",
+            "lista",
+            "listado",
+            "tiene",
+            "hay",
+            "identifica",
+            "aparecen",
+            "trabajan",
+            "existen",
+        }
+        if ask.list_id in ("funding", "projects"):  # money words do not pick sources or projects
+            generic |= set(vocabulary().intents["budget"]) | set(vocabulary().intents["money"])
+        sources = tuple(
+            s
+            for s in rest.sources
+            if s not in generic and (self.index.knows(stem(s)) or vocabulary().synonyms.get(s))
+        )
+        if not sources:
+            return None
+        return replace(rest, sources=sources)
+
+    def _filtered_projects(self, query: Query, ask: Ask) -> list[Project]:
+        members = self._members("projects", self._filter_query(query, ask), query.folded)
+        return [p for d in members if isinstance(p := self.records[d.id], Project)]
+
+    def _zona_sums(self) -> dict[int, tuple[Decimal, int]]:
+        sums: dict[int, tuple[Decimal, int]] = {}
+        for p in self.plan.projects:
+            if p.zona:
+                amount, count = sums.get(p.zona, (Decimal(0), 0))
+                sums[p.zona] = (amount + p.amount_2024, count + 1)
+        return sums
+
+    # Composition of a searched record ---------------------------------------------------------------
     def _compose(self, query: Query, hits: list[Hit]) -> Answer:
         top = hits[0]
         related = [h for h in hits[1:] if h.score >= RELATED_RATIO * top.score and h.coverage >= MIN_COVERAGE]
         matches = tuple(_match(h) for h in hits[:5])
         if self._is_broad(query, hits):
             return self._grouped(query, matches)
+        projects = [h for h in hits if h.doc.kind == "project" and h.coverage >= top.coverage - 0.01]
+        if top.doc.kind == "project" and len(projects) > 1 and projects[1].score >= RELATED_RATIO * top.score:
+            docs = [self.index.by_id[h.doc.id] for h in projects if h.score >= RELATED_RATIO * top.score]
+            chosen = {d.id for d in docs}
+            ordered = [d for d in list_members(self.index.docs, LISTS["projects"]) if d.id in chosen]
+            answer = self._list_of_docs("projects", ordered, page=1, filter_key=None)
+            lead = t.LIST_FILTERED.format(
+                n=len(ordered),
+                total=len(self.plan.projects),
+                noun=LISTS["projects"].noun,
+                words=" ".join(query.sources),
+            )
+            return replace(with_lead(answer, lead), matches=matches)
         answer = self._card(top, matches)
-        extra = [self._summary(h.doc.id) for h in related[:MAX_RELATED] if not self._covered(answer, h)]
+        extra = [self._summary(h.doc.id) for h in related[:MAX_RELATED] if h.doc.id != top.doc.id]
         if extra:
-            answer = _with_section(answer, t.RELATED, tuple(extra))
+            answer = with_section(answer, t.RELATED, tuple(extra))
         return answer
 
     def _card(self, hit: Hit, matches: tuple[Match, ...]) -> Answer:
         record = self.records[hit.doc.id]
-        kind = hit.doc.kind
-        if isinstance(record, Project):
-            return self._project_card(record, matches)
-        if isinstance(record, Tematica):
-            return self._tematica_card(record, matches)
-        if isinstance(record, Target):
-            return self._target_card(record, matches)
-        if isinstance(record, FundingSource):
-            return self._funding_card(record, matches)
-        if isinstance(record, FundingTotal):
-            return self._funding_total_card(matches)
-        if isinstance(record, Actor):
-            return self._actor_card(record, matches)
-        if isinstance(record, Law):
-            return self._law_card(record, matches)
-        if isinstance(record, Statement) and not record.text:
-            return Answer(
-                t.GAP_TITLE,
-                (t.GAP_LINE.format(title=record.title),),
-                follow_ups=self.menu(),
-                source=cite(record.section),
-                confident=False,
-                kind="gap",
+        if hit.doc.kind == "list" and isinstance(record, str):
+            return (
+                self.list_answer(record)
+                if record in LISTS
+                else self._list_of_docs("projects", [], page=1, filter_key=None)
+            )
+        if hit.doc.kind == "project" and isinstance(record, Project):
+            return replace(self.project_answer(record.snip), matches=matches)
+        if hit.doc.kind == "funding_total":
+            return replace(
+                self.list_answer("funding"),
+                title=t.FUNDING_TOTAL_TITLE,
+                kind="funding_total",
                 matches=matches,
             )
-        if isinstance(record, Statement):
-            return Answer(
-                record.title, (record.text,), source=cite(record.section), matches=matches, kind=kind
-            )
-        if kind == "list" and isinstance(record, str):
-            return self._list_answer(record, matches)
-        if kind == "policy_item" and isinstance(record, tuple):
-            return self._policy_item_card(record, matches)
-        return self._text_card(hit, record, matches)
-
-    def _project_card(self, p: Project, matches: tuple[Match, ...]) -> Answer:
-        lines: list[Line] = [p.name]
-        if p.zona:
-            lines.append(Fact(t.FACT_ZONA, str(p.zona)))
-        if p.place:
-            lines.append(Fact(t.FACT_PLACE, p.place))
-        lines.append(Fact(t.FACT_AMOUNT_2024, format_q(p.amount_2024)))
-        lines.append(Fact(t.FACT_OBSERVATION, p.observation))
-        if not p.in_total and self.plan.projects:
-            total = sum((x.amount_2024 for x in self.plan.projects if x.in_total), Decimal(0))
-            lines.append(t.PROJECT_AFTER_TOTAL.format(total=format_q(total)))
-        follow = [FollowUp(t.BTN_ZONA.format(n=p.zona), f"zona:{p.zona}")] if p.zona else []
-        follow.append(FollowUp(t.BTN_PROJECTS, "lista:projects"))
-        return Answer(
-            t.PROJECT_TITLE.format(snip=p.snip),
-            tuple(lines),
-            follow_ups=tuple(follow),
-            source=cite(p.section),
-            matches=matches,
-            kind="project",
-            zona=p.zona,
-        )
-
-    def _tematica_card(self, tm: Tematica, matches: tuple[Match, ...]) -> Answer:
-        objectives = [o.text for o in self.plan.objectives if o.tematica == tm.id]
-        targets = [self._target_line(r) for r in self.plan.targets if r.tematica == tm.id]
-        lines: list[Line] = [Fact(t.FACT_EJE, tm.eje), Fact(t.FACT_LINKS, ", ".join(tm.pnd + tm.ods))]
-        sections = [(t.TEMATICA_OBJECTIVES, tuple(objectives))]
-        if targets:
-            sections.append((t.TEMATICA_TARGETS, tuple(targets)))
-        return Answer(
-            tm.name,
-            tuple(lines),
-            follow_ups=(
-                FollowUp(t.BTN_TARGETS, f"metas:{tm.id}"),
-                FollowUp(t.BTN_TEMATICAS, "lista:tematicas"),
-            ),
-            source=cite(tm.section),
-            matches=matches,
-            kind="tematica",
-            sections=tuple(sections),
-        )
-
-    def _target_card(self, r: Target, matches: tuple[Match, ...]) -> Answer:
-        name = self.tematica_names.get(r.tematica, r.tematica)
-        lines: list[Line] = [r.text]
-        lines.extend(
-            _measure_text(m.baseline, m.baseline_year, m.target, m.target_year)
-            for m in r.measures
-            if m.baseline or m.target
-        )
-        return Answer(
-            t.TARGET_TITLE.format(tematica=name),
-            tuple(lines),
-            follow_ups=(FollowUp(name, f"tema:{r.tematica}"),),
-            source=cite(r.section),
-            matches=matches,
-            kind="target",
-        )
-
-    def _funding_card(self, f: FundingSource, matches: tuple[Match, ...]) -> Answer:
-        lines: list[Line] = [
-            Fact(t.FACT_AVAILABLE, format_q(f.available)),
-            Fact(t.FACT_INVESTMENT, f"{format_q(f.investment)} ({format_pct(f.investment_pct)})"),
-            Fact(t.FACT_OPERATING, f"{format_q(f.operating)} ({format_pct(f.operating_pct)})"),
-        ]
-        if self.plan.funding_total:
-            lines.append(Fact(t.FUNDING_TOTAL_TITLE, format_q(self.plan.funding_total.available)))
-        return Answer(
-            t.FUNDING_TITLE.format(source=f.source),
-            tuple(lines),
-            follow_ups=(FollowUp(t.BTN_FUNDING, "lista:funding"),),
-            source=cite(f.section),
-            matches=matches,
-            kind="funding",
-        )
-
-    def _funding_total_card(self, matches: tuple[Match, ...]) -> Answer:
-        """The totals, with each source's share beside them."""
-        answer = self._list_answer("funding", matches)
-        return replace(answer, title=t.FUNDING_TOTAL_TITLE, kind="funding_total")
-
-    def _actor_card(self, a: Actor, matches: tuple[Match, ...]) -> Answer:
-        lines: list[Line] = [
-            Fact(t.FACT_ROLE, a.role),
-            Fact(t.FACT_INFLUENCE_DECISIONS, a.influence_decisions),
-            Fact(t.FACT_INFLUENCE_IMPLEMENTATION, a.influence_implementation),
-        ]
-        return Answer(a.name, tuple(lines), source=cite(a.section), matches=matches, kind="actor")
-
-    def _law_card(self, law: Law, matches: tuple[Match, ...]) -> Answer:
-        lines: list[Line] = [Fact(t.LAW_DECREE, law.decree)] if law.decree else []
-        if law.description:
-            lines.append(shorten(law.description, 700))
-        return Answer(law.name, tuple(lines), source=cite(law.section), matches=matches, kind="law")
-
-    def _policy_item_card(self, record: tuple[object, ...], matches: tuple[Match, ...]) -> Answer:
-        policy, axis, item = record
-        assert isinstance(policy, Policy)
-        assert isinstance(axis, PolicyAxis)
-        assert isinstance(item, str)
-        lines: list[Line] = [
-            item,
-            t.POLICY_AXIS.format(axis=" / ".join(x for x in (axis.national_axis, axis.axis) if x)),
-        ]
-        return Answer(
-            _sentence(policy.name),
-            tuple(lines),
-            source=cite(policy.section),
-            matches=matches,
-            kind="policy_item",
-        )
-
-    def _text_card(self, hit: Hit, record: object, matches: tuple[Match, ...]) -> Answer:
-        """Objectives, lines, actions, problems …: the text, its temática and its 2032 target."""
-        section: Section = getattr(record, "section", ())
-        lines: list[Line] = [hit.doc.title] if hit.doc.kind != "policy" else []
-        if isinstance(record, Policy):
-            lines.extend(record.general_objectives)
-        if isinstance(record, GovernanceIndex):
-            lines = [record.text]
-        follow: list[FollowUp] = []
-        sections = []
-        tem = hit.doc.tematica
-        if tem:
-            lines.append(t.LINE_OF_TEMATICA.format(tematica=self.tematica_names[tem]))
-            follow.append(FollowUp(self.tematica_names[tem], f"tema:{tem}"))
-            targets = self._targets_for(record)
-            if targets:
-                sections.append((t.TEMATICA_TARGETS, tuple(self._target_line(r) for r in targets)))
-        title = hit.doc.title if isinstance(record, (Policy, GovernanceIndex)) else _kind_title(hit.doc.kind)
-        return Answer(
-            _sentence(title),
-            tuple(lines),
-            follow_ups=tuple(follow),
-            source=cite(section),
-            matches=matches,
-            kind=hit.doc.kind,
-            sections=tuple(sections),
-        )
-
-    def _targets_for(self, record: object) -> list[Target]:
-        objective = getattr(record, "objective", None) or getattr(record, "id", None)
-        line_id = getattr(record, "strategic_line", None)
-        if line_id:
-            objective = next((s.objective for s in self.plan.strategic_lines if s.id == line_id), None)
-        if isinstance(record, PomLine):
-            return [r for r in self.plan.targets if r.tematica == record.tematica][:2]
-        return [r for r in self.plan.targets if r.objective == objective]
-
-    def _list_answer(self, list_id: str, matches: tuple[Match, ...]) -> Answer:
-        title = LISTS[list_id][0]
-        plan = self.plan
-        lines: list[Line] = []
-        items: list[str]
-        follow: list[FollowUp] = []
-        section: Section = ()
-        if list_id == "projects":
-            items = [self._project_line(p) for p in plan.projects]
-            in_total = [p for p in plan.projects if p.in_total]
-            total = sum((p.amount_2024 for p in in_total), Decimal(0))
-            lines.append(t.PROJECTS_TOTAL.format(last=len(in_total), total=format_q(total)))
-            lines.extend(
-                t.PROJECT_NAMED_AFTER_TOTAL.format(snip=p.snip, total=format_q(total))
-                for p in plan.projects
-                if not p.in_total
-            )
-            follow = [
-                FollowUp(t.BTN_ZONA.format(n=z), f"zona:{z}")
-                for z in sorted({p.zona for p in plan.projects if p.zona})
-            ]
-            section = plan.projects[0].section if plan.projects else ()
-        elif list_id == "funding":
-            items = [
-                t.FUNDING_ROW.format(
-                    source=f.source,
-                    available=format_q(f.available),
-                    investment=format_q(f.investment),
-                    operating=format_q(f.operating),
-                )
-                for f in plan.funding
-            ]
-            if plan.funding_total:
-                lines = [
-                    Fact(t.FACT_AVAILABLE, format_q(plan.funding_total.available)),
-                    Fact(t.FACT_INVESTMENT, format_q(plan.funding_total.investment)),
-                    Fact(t.FACT_OPERATING, format_q(plan.funding_total.operating)),
-                ]
-            title = t.FUNDING_LIST_TITLE
-            section = plan.funding[0].section if plan.funding else ()
-        elif list_id == "tematicas":
-            items = [f"{tm.name} ({tm.eje})" for tm in plan.tematicas]
-            follow = [FollowUp(tm.name, f"tema:{tm.id}") for tm in plan.tematicas]
-            section = plan.tematicas[0].section[:-1] if plan.tematicas else ()
-        elif list_id == "governance":
-            items = [f"{g.name}: {g.text}" for g in plan.governance]
-            section = plan.governance[0].section if plan.governance else ()
-        elif list_id == "targets":
-            items = [f"{self.tematica_names[r.tematica]}: {self._target_line(r)}" for r in plan.targets]
-            section = plan.targets[0].section[:-1] if plan.targets else ()
-        else:
-            records: Sequence[object] = getattr(plan, list_id)
-            items = [_record_line(r) for r in records]
-            section = getattr(records[0], "section", ()) if records else ()
-        return Answer(
-            title,
-            tuple(lines),
-            tuple(items),
-            tuple(follow),
-            cite(section) if section else None,
-            matches=matches,
-            kind=f"list:{list_id}",
-        )
+        answer = kind_of(hit.doc.kind).card(self.view, record, hit.doc, matches)
+        if answer.kind == "gap":
+            return replace(answer, follow_ups=self.menu())
+        return answer
 
     def _grouped(self, query: Query, matches: tuple[Match, ...]) -> Answer:
         """A broad word ("agua"): what the plan has on it, grouped by kind."""
@@ -578,7 +890,7 @@ class Answerer:
         for hit in self.index.search(query, limit=40):
             if hit.coverage < MIN_COVERAGE or hit.doc.kind == "list":
                 continue
-            label = _group_label(hit.doc.kind)
+            label = t.GROUP_LABELS.get(hit.doc.kind, t.GROUP_OTHER)
             bucket = groups.setdefault(label, [])
             if len(bucket) < 3:
                 bucket.append(self._summary(hit.doc.id))
@@ -598,34 +910,17 @@ class Answerer:
         kinds = {h.doc.kind for h in hits if h.score >= 0.5 * hits[0].score}
         return len(query.sources) == 1 and len(hits) >= 8 and len(kinds) >= 3 and hits[0].doc.kind != "list"
 
-    # Small pieces -------------------------------------------------------------------------------
     def _summary(self, doc_id: str) -> str:
-        record = self.records[doc_id]
         doc = self.index.by_id[doc_id]
-        if isinstance(record, Project):
-            return self._project_line(record)
-        if isinstance(record, Target):
-            return f"{self.tematica_names[record.tematica]}: {self._target_line(record)}"
-        if isinstance(record, FundingSource):
-            return f"{record.source}: {format_q(record.available)}"
-        if isinstance(record, Actor):
-            return f"{record.name} ({record.role})"
+        if doc.kind == "funding":
+            record = self.records[doc_id]
+            return f"{record.source}: {format_q(record.available)}"  # type: ignore[attr-defined]
+        if doc.kind == "actor":
+            record = self.records[doc_id]
+            return f"{record.name} ({record.role})"  # type: ignore[attr-defined]
+        if doc.kind in ("project", "target"):
+            return kind_of(doc.kind).line(self.view, self.records[doc_id], doc)
         return shorten(doc.title)
-
-    def _covered(self, answer: Answer, hit: Hit) -> bool:
-        """The related hit is the answer's own record."""
-        return any(m.id == hit.doc.id for m in answer.matches[:1])
-
-    def _project_line(self, p: Project) -> str:
-        return f"SNIP {p.snip} · {format_q(p.amount_2024)} · {p.observation} — {shorten(p.name, 120)}"
-
-    def _target_line(self, r: Target) -> str:
-        measures = [m for m in r.measures if m.baseline or m.target]
-        if measures:
-            return "; ".join(
-                _measure_text(m.baseline, m.baseline_year, m.target, m.target_year) for m in measures
-            )
-        return shorten(r.text)
 
     def _small_talk(self, query: Query) -> Answer | None:
         if "thanks" in query.intents:
@@ -637,69 +932,78 @@ class Answerer:
         return None
 
 
+Answerer.COMPOSERS = {
+    "list": Answerer._list,
+    "count": Answerer._count,
+    "max": Answerer._extreme,
+    "min": Answerer._extreme,
+    "sum": Answerer._sum,
+    "when": Answerer._when,
+    "status": Answerer._when,
+    "who": Answerer._who,
+}
+
+
+@cache
+def _ask_phrases(kind: str) -> tuple[str, ...]:
+    from knowledge.question import phrases
+
+    return phrases().asks[kind]
+
+
 def is_small_talk(query: Query) -> bool:
-    """Only greetings, thanks or a call for help ("hola", "gracias!", "ayuda")."""
+    """Only greetings, thanks or a call for help ("hola", "gracias!", "muchas gracias mija, dios
+    le bendiga"): a courtesy, with no word the plan knows beside it."""
+    if not query.intents & {"greeting", "thanks", "help"} or query.zonas or query.snips:
+        return False
     intents = vocabulary().intents
     phrases = " ".join(p for name in ("greeting", "thanks", "help") for p in intents[name]).split()
-    said = [*content_words(query.folded), *query.sources]
-    return bool(query.intents & {"greeting", "thanks", "help"}) and all(w in phrases for w in said)
+    said = [w for w in (*content_words(query.folded), *query.sources) if w not in phrases]
+    return all(not _plan_word(w, query) for w in said)
 
 
-def _measure_text(
-    baseline: str | None, baseline_year: int | None, target: str | None, year: int | None
-) -> str:
-    if baseline and target:
-        return t.TARGET_MEASURE.format(
-            baseline=baseline, baseline_year=baseline_year, target=target, target_year=year
-        )
-    if target:
-        return f"{t.TARGET_YEAR_ONLY.format(year=year)}: {target}"
-    return f"{baseline} ({baseline_year})"
+def _plan_word(word: str, query: Query) -> bool:
+    del query
+    return len(word) > 3 and (stem(word) in _known_stems() or bool(vocabulary().synonyms.get(word)))
+
+
+@cache
+def _known_stems() -> frozenset[str]:
+    """Stems of the words any plan question is made of (list words, ask words): a courtesy has none."""
+    from knowledge.question import phrases
+
+    p = phrases()
+    words = {w for said in p.lists.values() for phrase in said for w in phrase.split()}
+    words |= {w for said in p.asks.values() for phrase in said for w in phrase.split()}
+    words |= {
+        "zona",
+        "meta",
+        "plan",
+        "presupuesto",
+        "dinero",
+        "agua",
+        "basura",
+        "seguridad",
+        "salud",
+        "educacion",
+    }
+    return frozenset(stem(w) for w in words if len(w) > 3)
+
+
+def _actor_has_influence(actor: object, level: str, dimensions: tuple[str, ...]) -> bool:
+    assert isinstance(actor, Actor)
+    values = {"decisions": actor.influence_decisions, "implementation": actor.influence_implementation}
+    return any(fold(values[d])[:3] == level[:3] for d in dimensions)
+
+
+def _key(word: str) -> str:
+    """Words that share their first five letters are taken as one ("valida", "validación")."""
+    return fold(word)[:5]
 
 
 def _match(hit: Hit) -> Match:
     return Match(hit.doc.id, hit.doc.kind, hit.doc.title, round(hit.score, 4))
 
 
-def _with_section(answer: Answer, title: str, items: tuple[str, ...]) -> Answer:
-    return replace(answer, sections=(*answer.sections, (title, items)))
-
-
-def _join_numbers(numbers: Sequence[int]) -> str:
-    text = [str(n) for n in numbers]
-    return text[0] if len(text) == 1 else f"{', '.join(text[:-1])} y {text[-1]}"
-
-
 def _mentions_every_zona(text: str) -> bool:
     return has_phrase(text.lower(), ("cada una de las zonas", "las once zonas", "cada zona"))
-
-
-def _record_line(record: object) -> str:
-    if isinstance(record, Item):
-        return f"{record.number}. {record.text}"
-    if isinstance(record, Actor):
-        return f"{record.name} — {record.role}"
-    if isinstance(record, Law):
-        return record.name
-    if isinstance(record, GovernanceIndex):
-        return record.name
-    if isinstance(record, Policy):
-        return _sentence(record.name)
-    if isinstance(record, PomLine):
-        return record.text
-    return str(record)
-
-
-def _group_label(kind: str) -> str:
-    return t.GROUP_LABELS.get(kind, t.GROUP_OTHER)
-
-
-def _kind_title(kind: str) -> str:
-    return t.KIND_TITLES.get(kind, t.KIND_OTHER)
-
-
-def _sentence(text: str) -> str:
-    if not text.isupper():
-        return text
-    lowered = text.lower()
-    return lowered[:1].upper() + lowered[1:]

@@ -132,6 +132,74 @@ KIND_TITLES = {
 KIND_OTHER = "En el plan"
 PLAN_TITLE = "Visión, misión y objetivo de la municipalidad"
 LIST_MORE = "… y {n} más."
+LIST_TITLES = {
+    "projects": "Proyectos con aporte del Consejo Departamental de Desarrollo (CODEDE) 2024",
+    "funding": "¿De dónde viene el dinero del plan 2024?",
+    "problems": "Problemáticas del municipio",
+    "potentialities": "Potencialidades del municipio",
+    "actors": "Actores presentes en el municipio",
+    "laws": "Marco legal del plan",
+    "operational_actions": "Acciones operativas del POA 2024",
+    "tematicas": "Temas del plan: temáticas del PDM-OT Mixco 2032",
+    "targets": "Metas 2032 del PDM-OT (Resultados)",
+    "objectives": "Objetivos del PDM-OT Mixco 2032",
+    "strategic_lines": "Líneas estratégicas del PDM-OT",
+    "action_lines": "Líneas de acción del PDM-OT",
+    "pom_lines": "Líneas estratégicas del POM 2024-2028",
+    "governance": "Ranking de la gestión municipal: índices",
+    "policies": "Políticas públicas municipales de seguridad",
+    "ejes": "Ejes del PDM-OT Mixco 2032",
+}
+LIST_COUNT = "El plan lista {n} {noun}."
+LIST_FILTERED = "{n} de {total} {noun} del plan tienen que ver con «{words}»:"
+LIST_FILTER_EMPTY = "Ninguno de los {noun} del plan menciona «{words}»; esta es la lista completa:"
+LIST_PAGE = "Página {page} de {pages}."
+BTN_MORE = "Ver más ({page}/{pages})"
+BTN_BACK = "Anteriores ({page}/{pages})"
+ACTOR_LINE = "{name} — {role} (influencia: {decisions} en decisiones, {implementation} en la implementación)"
+ACTORS_BY_INFLUENCE = "Actores con influencia {level} en {where}:"
+INFLUENCE_WHERE = {"decisions": "la toma de decisiones", "implementation": "la implementación del PDM-OT"}
+ACTORS_BY_ROLE = "Según el análisis de actores del plan, su rol es «{words}»:"
+EJES_LINE = "El PDM-OT se apoya en {n} ejes:"
+COUNT_PROJECTS = (
+    "La tabla de proyectos con aporte del CODEDE lista {n} proyectos: {in_total} sumados en el "
+    "total de {total} y {after} después del total."
+)
+MAX_PROJECT = "El proyecto con más dinero en 2024 es el SNIP {snip}: {amount}."
+MIN_PROJECT = "El proyecto con menos dinero en 2024 es el SNIP {snip}: {amount}."
+MAX_FUNDING = "La fuente que más aporta{measure} es {source}: {amount}."
+MIN_FUNDING = "La fuente que menos aporta{measure} es {source}: {amount}."
+MEASURE_WORDS = {"available": "", "investment": " a inversión", "operating": " a funcionamiento"}
+MAX_ZONA = "La zona {n} es la que recibe más dinero del CODEDE en 2024: {amount} (suma de sus {count} proyectos listados)."
+MIN_ZONA = "De las zonas con proyectos, la zona {n} es la que recibe menos: {amount} (suma de sus {count} proyectos listados)."
+OTHER_PROJECTS = "Los demás proyectos del plan:"
+ZONA_RANKING = "Zonas por dinero del CODEDE en 2024 (sumas calculadas de las filas del plan):"
+ZONA_RANK_LINE = "Zona {n}: {amount} ({count} proyectos)"
+ZONA_SUM = (
+    "Zona {n}: {amount} en 2024, suma de los {count} proyectos listados (calculada de las filas del plan)."
+)
+ZONA_SUM_ONE = "Zona {n}: {amount} en 2024, el monto de su único proyecto listado."
+FILTERED_SUM = "Suma de los {count} proyectos listados: {amount} (calculada de las filas del plan)."
+WHEN_PERIOD = (
+    "{observation}: el plan lo programa de {start} a {end}. No hay avance registrado por el personal."
+)
+WHEN_CARRY = "ARRASTRE: viene de años anteriores y sigue en el POA 2024; el plan no da fecha de fin. No hay avance registrado por el personal."
+WHEN_NEW = "{observation}: es un proyecto nuevo en el POA 2024; el plan no da fecha de fin. No hay avance registrado por el personal."
+WHEN_UNKNOWN = "El plan no da fecha para este proyecto. No hay avance registrado por el personal."
+WHEN_STAFF = "{status}{progress}, según el personal municipal (actualizado el {date})."
+WHEN_ZONA = (
+    "Periodo de los proyectos de la zona {n} según el plan (no hay avance registrado por el personal):"
+)
+WHEN_TARGET = "El plan fija esta meta para {year}."
+DEFINE_TITLE = "¿Qué es {term}?"
+DEFINE_PLAN = "En el plan: «{text}»."
+DEFINE_EXPLAINED = "Explicación (no es texto del plan): {text}"
+CARD_EXPLAINED = "Qué significa (explicación, no es texto del plan): {text}"
+PLACE_NOT_LISTED_TITLE = "«{place}» no aparece en el plan"
+PLACE_NOT_LISTED = "El plan no lista proyectos en «{place}»."
+PLACE_NEAR = "Lo más parecido que sí aparece:"
+PLACE_ZONA = "En la zona {n} el plan tiene:"
+PLACE_ASK_ZONA = "Dígame en qué zona queda y le digo qué tiene el plan allí."
 
 STAFF_PREFIX = "Dato ingresado por el personal municipal"
 
@@ -290,3 +358,9 @@ REPORT_GROUND_LINE = "#{id} · proyecto {snip} · {date}: {text}"
 LATE_PERIOD = "{snip}: su periodo terminaba en {year} y no está finalizado"
 LATE_STALE = "{snip}: sin actualización en {days} días"
 LATE_NEVER = "{snip}: nunca se ha actualizado"
+
+# Mi zona: the zona a chat chose as its own (handlers.replies.send_my_zona) ---------------------
+BTN_CHANGE_ZONA = "Cambiar de zona"
+MY_ZONA_PICK = "¿En qué zona vive? Elíjala y la recordaré para la próxima vez."
+MY_ZONA_ASK = "¿De qué zona es usted? Elíjala y le respondo; la recordaré para la próxima vez."
+MY_ZONA_SAVED = "Listo, recordaré que su zona es la {n}."

@@ -1,0 +1,101 @@
+"""The shape of an answer, independent of Telegram, and the plan's number formats.
+
+``knowledge.render`` turns an :class:`Answer` into HTML or plain text; handlers turn its
+follow-ups into buttons. Its first lines are the direct answer (the figure, the list, the
+status); details, the source and the buttons come after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from knowledge import catalog as t
+from knowledge.model import Section
+
+SHORT = 180
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A labelled figure ("Monto 2024: Q 4,441,894.00")."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A suggested next step. ``action`` is "zona:6", "proyecto:242177", "tema:seguro",
+    "lista:projects", "lista:actors:2" (a page) or "plan"; handlers turn it into a button."""
+
+    label: str
+    action: str
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    id: str
+    kind: str
+    title: str
+    score: float
+
+
+Line = str | Fact
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    title: str
+    lines: tuple[Line, ...] = ()
+    items: tuple[str, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
+    source: str | None = None
+    confident: bool = True
+    kind: str = "answer"
+    matches: tuple[Match, ...] = ()
+    zona: int | None = None
+    sections: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    """Extra titled groups of items, for grouped summaries."""
+    asks: str = "lookup"
+    """What the question asked (``knowledge.question.Ask.what``): a status question puts the
+    staff's status first when handlers add it."""
+
+
+def format_q(amount: Decimal) -> str:
+    """Quetzales as the document writes them: ``Q 4,441,894.00``."""
+    return f"Q {amount:,.2f}"
+
+
+def format_pct(value: Decimal) -> str:
+    return f"{value}%"
+
+
+def cite(section: Section) -> str:
+    return t.SOURCE_SEPARATOR.join((t.SOURCE_PREFIX, *section))
+
+
+def shorten(text: str, limit: int = SHORT) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def with_section(answer: Answer, title: str, items: tuple[str, ...]) -> Answer:
+    return replace(answer, sections=(*answer.sections, (title, items)))
+
+
+def with_lead(answer: Answer, *lead: Line) -> Answer:
+    """The same answer with ``lead`` as its first lines."""
+    return replace(answer, lines=(*lead, *answer.lines))
+
+
+def sentence(text: str) -> str:
+    """ALL-CAPS headings of the document as a sentence; other text as it is."""
+    if not text.isupper():
+        return text
+    lowered = text.lower()
+    return lowered[:1].upper() + lowered[1:]
+
+
+def join_numbers(numbers: list[int] | tuple[int, ...]) -> str:
+    text = [str(n) for n in numbers]
+    return text[0] if len(text) == 1 else f"{', '.join(text[:-1])} y {text[-1]}"

@@ -1,0 +1,365 @@
+"""One description per kind of record: its card, its one-line form, and the list it belongs to.
+
+The answerer composes by looking a record's kind up here, so a new kind of record is one entry
+in :data:`KINDS` (and, when people ask for all of them, one in :data:`LISTS`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from knowledge import catalog as t
+from knowledge.answer_types import (
+    Answer,
+    Fact,
+    FollowUp,
+    Line,
+    Match,
+    cite,
+    format_pct,
+    format_q,
+    sentence,
+    shorten,
+)
+from knowledge.model import (
+    Actor,
+    FundingSource,
+    GovernanceIndex,
+    Item,
+    Law,
+    Plan,
+    Policy,
+    PolicyAxis,
+    PomLine,
+    Project,
+    Statement,
+    Target,
+    Tematica,
+)
+from knowledge.search import Doc
+
+MEASURED = re.compile(
+    r"\b(?:aumentando|incrementando|disminuyendo|reduciendo|mejorando|ampliando|teniendo|"
+    r"fortalecido|incrementado|aumentado|disminuido|mantenido|desarrollado)\s+"
+    r"(?:(?:a|en)\s+(?:un\s+)?[\d.,]+\s*%?\s+)?(.{8,90}?)(?=\s+(?:a un|al|a|en un|de)\s+[\d.,]+|[,;(]|$)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanView:
+    """What cards need besides their record: the plan and a few lookups on it."""
+
+    plan: Plan
+    tematica_names: dict[str, str]
+
+    @classmethod
+    def of(cls, plan: Plan) -> PlanView:
+        return cls(plan, {tm.id: tm.name for tm in plan.tematicas})
+
+    def tematica_name(self, tematica_id: str) -> str:
+        return self.tematica_names.get(tematica_id, tematica_id)
+
+    def project_line(self, p: Project) -> str:
+        return f"SNIP {p.snip} · {format_q(p.amount_2024)} · {p.observation} — {shorten(p.name, 120)}"
+
+    def target_line(self, r: Target) -> str:
+        """What is measured and from where to where: "la cobertura del servicio de recolección
+        …: de 85% (2021) a 95% (2032)"."""
+        measures = [m for m in r.measures if m.baseline or m.target]
+        if not measures:
+            return shorten(r.text)
+        figures = "; ".join(
+            measure_text(m.baseline, m.baseline_year, m.target, m.target_year) for m in measures
+        )
+        measured = measured_phrase(r.text)
+        return f"{measured}: {figures}" if measured else figures
+
+    def targets_for(self, record: object) -> list[Target]:
+        """The 2032 targets of the objective a record serves (for lines and actions)."""
+        if isinstance(record, PomLine):
+            return [r for r in self.plan.targets if r.tematica == record.tematica][:2]
+        objective = getattr(record, "objective", None) or getattr(record, "id", None)
+        line_id = getattr(record, "strategic_line", None)
+        if line_id:
+            objective = next((s.objective for s in self.plan.strategic_lines if s.id == line_id), None)
+        return [r for r in self.plan.targets if r.objective == objective]
+
+    def projects_total(self) -> Decimal:
+        return sum((p.amount_2024 for p in self.plan.projects if p.in_total), Decimal(0))
+
+
+def measured_phrase(text: str) -> str | None:
+    """The thing a target measures, in the target's own words."""
+    found = MEASURED.search(text)
+    if not found:
+        return None
+    phrase = found.group(1).strip(" ,.")
+    return phrase[:1].upper() + phrase[1:] if phrase else None
+
+
+def measure_text(
+    baseline: str | None, baseline_year: int | None, target: str | None, year: int | None
+) -> str:
+    if baseline and target:
+        return t.TARGET_MEASURE.format(
+            baseline=baseline, baseline_year=baseline_year, target=target, target_year=year
+        )
+    if target:
+        return f"{t.TARGET_YEAR_ONLY.format(year=year)}: {target}"
+    return f"{baseline} ({baseline_year})"
+
+
+Card = Callable[[PlanView, Any, Doc, tuple[Match, ...]], Answer]
+LineOf = Callable[[PlanView, Any, Doc], str]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordKind:
+    card: Card
+    line: LineOf
+
+
+@dataclass(frozen=True, slots=True)
+class ListSpec:
+    """A whole list of the plan: its title and the kind of the documents that make it up."""
+
+    title: str
+    doc_kind: str
+    noun: str
+    """How the answer names one member when counting ("proyectos")."""
+
+
+# Cards ------------------------------------------------------------------------------------------
+def project_card(view: PlanView, p: Project, _doc: Doc | None, matches: tuple[Match, ...]) -> Answer:
+    lines: list[Line] = [p.name]
+    if p.zona:
+        lines.append(Fact(t.FACT_ZONA, str(p.zona)))
+    if p.place:
+        lines.append(Fact(t.FACT_PLACE, p.place))
+    lines.append(Fact(t.FACT_AMOUNT_2024, format_q(p.amount_2024)))
+    lines.append(Fact(t.FACT_OBSERVATION, p.observation))
+    if not p.in_total and view.plan.projects:
+        lines.append(t.PROJECT_AFTER_TOTAL.format(total=format_q(view.projects_total())))
+    follow = [FollowUp(t.BTN_ZONA.format(n=p.zona), f"zona:{p.zona}")] if p.zona else []
+    follow.append(FollowUp(t.BTN_PROJECTS, "lista:projects"))
+    return Answer(
+        t.PROJECT_TITLE.format(snip=p.snip),
+        tuple(lines),
+        follow_ups=tuple(follow),
+        source=cite(p.section),
+        matches=matches or (Match(f"project:{p.snip}", "project", p.name, 1.0),),
+        kind="project",
+        zona=p.zona,
+    )
+
+
+def tematica_card(view: PlanView, tm: Tematica, _doc: Doc | None, matches: tuple[Match, ...]) -> Answer:
+    objectives = [o.text for o in view.plan.objectives if o.tematica == tm.id]
+    targets = [view.target_line(r) for r in view.plan.targets if r.tematica == tm.id]
+    lines: list[Line] = [Fact(t.FACT_EJE, tm.eje), Fact(t.FACT_LINKS, ", ".join(tm.pnd + tm.ods))]
+    sections = [(t.TEMATICA_OBJECTIVES, tuple(objectives))]
+    if targets:
+        sections.append((t.TEMATICA_TARGETS, tuple(targets)))
+    return Answer(
+        tm.name,
+        tuple(lines),
+        follow_ups=(FollowUp(t.BTN_TARGETS, f"metas:{tm.id}"), FollowUp(t.BTN_TEMATICAS, "lista:tematicas")),
+        source=cite(tm.section),
+        matches=matches,
+        kind="tematica",
+        sections=tuple(sections),
+    )
+
+
+def target_card(view: PlanView, r: Target, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
+    name = view.tematica_name(r.tematica)
+    lines: list[Line] = [
+        measure_text(m.baseline, m.baseline_year, m.target, m.target_year)
+        for m in r.measures
+        if m.baseline or m.target
+    ]
+    lines.append(r.text)
+    return Answer(
+        t.TARGET_TITLE.format(tematica=name),
+        tuple(lines),
+        follow_ups=(FollowUp(name, f"tema:{r.tematica}"),),
+        source=cite(r.section),
+        matches=matches,
+        kind="target",
+    )
+
+
+def funding_card(view: PlanView, f: FundingSource, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
+    lines: list[Line] = [
+        Fact(t.FACT_AVAILABLE, format_q(f.available)),
+        Fact(t.FACT_INVESTMENT, f"{format_q(f.investment)} ({format_pct(f.investment_pct)})"),
+        Fact(t.FACT_OPERATING, f"{format_q(f.operating)} ({format_pct(f.operating_pct)})"),
+    ]
+    if view.plan.funding_total:
+        lines.append(Fact(t.FUNDING_TOTAL_TITLE, format_q(view.plan.funding_total.available)))
+    return Answer(
+        t.FUNDING_TITLE.format(source=f.source),
+        tuple(lines),
+        follow_ups=(FollowUp(t.BTN_FUNDING, "lista:funding"),),
+        source=cite(f.section),
+        matches=matches,
+        kind="funding",
+    )
+
+
+def actor_card(_view: PlanView, a: Actor, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
+    lines: list[Line] = [
+        Fact(t.FACT_ROLE, a.role),
+        Fact(t.FACT_INFLUENCE_DECISIONS, a.influence_decisions),
+        Fact(t.FACT_INFLUENCE_IMPLEMENTATION, a.influence_implementation),
+    ]
+    return Answer(a.name, tuple(lines), source=cite(a.section), matches=matches, kind="actor")
+
+
+def law_card(_view: PlanView, law: Law, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
+    lines: list[Line] = [Fact(t.LAW_DECREE, law.decree)] if law.decree else []
+    if law.description:
+        lines.append(shorten(law.description, 700))
+    return Answer(law.name, tuple(lines), source=cite(law.section), matches=matches, kind="law")
+
+
+def statement_card(_view: PlanView, s: Statement, doc: Doc, matches: tuple[Match, ...]) -> Answer:
+    if not s.text:
+        return Answer(
+            t.GAP_TITLE,
+            (t.GAP_LINE.format(title=s.title),),
+            source=cite(s.section),
+            confident=False,
+            kind="gap",
+            matches=matches,
+        )
+    return Answer(s.title, (s.text,), source=cite(s.section), matches=matches, kind=doc.kind)
+
+
+def policy_item_card(
+    _view: PlanView, record: tuple[Any, ...], _doc: Doc, matches: tuple[Match, ...]
+) -> Answer:
+    policy, axis, item = record
+    assert isinstance(policy, Policy)
+    assert isinstance(axis, PolicyAxis)
+    lines: list[Line] = [
+        str(item),
+        t.POLICY_AXIS.format(axis=" / ".join(x for x in (axis.national_axis, axis.axis) if x)),
+    ]
+    return Answer(
+        sentence(policy.name), tuple(lines), source=cite(policy.section), matches=matches, kind="policy_item"
+    )
+
+
+def text_card(view: PlanView, record: Any, doc: Doc, matches: tuple[Match, ...]) -> Answer:
+    """Objectives, lines, actions, problems …: the text, its temática and its 2032 targets."""
+    lines: list[Line] = [doc.title] if doc.kind != "policy" else []
+    if isinstance(record, Policy):
+        lines.extend(record.general_objectives)
+    if isinstance(record, GovernanceIndex):
+        lines = [record.text]
+    follow: list[FollowUp] = []
+    sections = []
+    if doc.tematica:
+        name = view.tematica_name(doc.tematica)
+        lines.append(t.LINE_OF_TEMATICA.format(tematica=name))
+        follow.append(FollowUp(name, f"tema:{doc.tematica}"))
+        targets = view.targets_for(record)
+        if targets:
+            sections.append((t.TEMATICA_TARGETS, tuple(view.target_line(r) for r in targets)))
+    title = (
+        doc.title
+        if isinstance(record, (Policy, GovernanceIndex))
+        else t.KIND_TITLES.get(doc.kind, t.KIND_OTHER)
+    )
+    return Answer(
+        sentence(title),
+        tuple(lines),
+        follow_ups=tuple(follow),
+        source=cite(getattr(record, "section", ())),
+        matches=matches,
+        kind=doc.kind,
+        sections=tuple(sections),
+    )
+
+
+# One-line forms ---------------------------------------------------------------------------------
+def _title_line(_view: PlanView, _record: Any, doc: Doc) -> str:
+    return shorten(doc.title, 300)
+
+
+def _item_line(_view: PlanView, record: Item, _doc: Doc) -> str:
+    return record.text
+
+
+KINDS: dict[str, RecordKind] = {
+    "project": RecordKind(project_card, lambda v, p, _d: v.project_line(p)),
+    "tematica": RecordKind(tematica_card, lambda _v, tm, _d: f"{tm.name} ({tm.eje})"),
+    "target": RecordKind(target_card, lambda v, r, _d: f"{v.tematica_name(r.tematica)}: {v.target_line(r)}"),
+    "funding": RecordKind(
+        funding_card,
+        lambda _v, f, _d: t.FUNDING_ROW.format(
+            source=f.source,
+            available=format_q(f.available),
+            investment=format_q(f.investment),
+            operating=format_q(f.operating),
+        ),
+    ),
+    "actor": RecordKind(
+        actor_card,
+        lambda _v, a, _d: t.ACTOR_LINE.format(
+            name=a.name,
+            role=a.role,
+            decisions=a.influence_decisions.lower(),
+            implementation=a.influence_implementation.lower(),
+        ),
+    ),
+    "law": RecordKind(law_card, lambda _v, law, _d: law.name),
+    "statement": RecordKind(statement_card, _title_line),
+    "policy_item": RecordKind(policy_item_card, _title_line),
+    "problem": RecordKind(text_card, _item_line),
+    "potentiality": RecordKind(text_card, _item_line),
+    "operational_action": RecordKind(text_card, lambda _v, i, _d: f"{i.number}. {i.text}"),
+    "governance": RecordKind(text_card, lambda _v, g, _d: f"{g.name}: {shorten(g.text, 160)}"),
+    "policy": RecordKind(text_card, lambda _v, p, _d: sentence(p.name)),
+    "pom_line": RecordKind(
+        text_card, lambda v, pl, _d: f"{sentence(pl.text)} ({v.tematica_name(pl.tematica)})"
+    ),
+    "objective": RecordKind(text_card, lambda v, o, _d: f"{o.text} ({v.tematica_name(o.tematica)})"),
+    "strategic_line": RecordKind(text_card, lambda v, s, _d: f"{s.text} ({v.tematica_name(s.tematica)})"),
+    "action_line": RecordKind(text_card, lambda v, a, _d: f"{a.text} ({v.tematica_name(a.tematica)})"),
+}
+DEFAULT_KIND = RecordKind(text_card, _title_line)
+
+
+def kind_of(doc_kind: str) -> RecordKind:
+    return KINDS.get(doc_kind, DEFAULT_KIND)
+
+
+LISTS: dict[str, ListSpec] = {
+    "projects": ListSpec(t.LIST_TITLES["projects"], "project", "proyectos"),
+    "funding": ListSpec(t.LIST_TITLES["funding"], "funding", "fuentes de financiamiento"),
+    "problems": ListSpec(t.LIST_TITLES["problems"], "problem", "problemáticas"),
+    "potentialities": ListSpec(t.LIST_TITLES["potentialities"], "potentiality", "potencialidades"),
+    "actors": ListSpec(t.LIST_TITLES["actors"], "actor", "actores"),
+    "laws": ListSpec(t.LIST_TITLES["laws"], "law", "leyes y normas"),
+    "operational_actions": ListSpec(
+        t.LIST_TITLES["operational_actions"], "operational_action", "acciones operativas"
+    ),
+    "tematicas": ListSpec(t.LIST_TITLES["tematicas"], "tematica", "temáticas"),
+    "targets": ListSpec(t.LIST_TITLES["targets"], "target", "metas"),
+    "objectives": ListSpec(t.LIST_TITLES["objectives"], "objective", "objetivos"),
+    "strategic_lines": ListSpec(t.LIST_TITLES["strategic_lines"], "strategic_line", "líneas estratégicas"),
+    "action_lines": ListSpec(t.LIST_TITLES["action_lines"], "action_line", "líneas de acción"),
+    "pom_lines": ListSpec(t.LIST_TITLES["pom_lines"], "pom_line", "líneas estratégicas del POM"),
+    "governance": ListSpec(t.LIST_TITLES["governance"], "governance", "índices"),
+    "policies": ListSpec(t.LIST_TITLES["policies"], "policy", "políticas"),
+}
+
+
+def list_members(docs: Sequence[Doc], spec: ListSpec) -> list[Doc]:
+    return [d for d in docs if d.kind == spec.doc_kind]
