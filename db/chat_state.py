@@ -18,6 +18,9 @@ When this process is the only one answering (long polling: Telegram lets one ``g
 consumer in at a time), it is also the only writer of contexts, report requests and votes, so it
 keeps them in bounded in-memory maps and reads the database only for chats it has not seen yet
 (``exclusive=True``). Otherwise every read goes to the database.
+
+The zona a chat chose as its own ("Mi zona") is kept the same way for reading, but written at
+once, before the bot answers: it is a choice the person made, not a log.
 """
 
 from __future__ import annotations
@@ -38,10 +41,12 @@ from db.chat_store import (
     LoggedQuestion,
     Vote,
     get_chat_context,
+    get_chat_zona,
     log_queries,
     log_votes,
     reserve_ids,
     save_chat_contexts,
+    save_chat_zona,
     touch_recipients,
 )
 from knowledge.followup import ChatContext
@@ -61,6 +66,8 @@ CACHED_CHATS = 20_000
 over the context, report-request and question maps, so at most ~13 MB; a chat beyond them is
 read from the database again."""
 ID_BLOCK = 1_000
+NO_ZONA = 0
+"""In the known-zonas map: the database says the chat has chosen no zona."""
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -107,7 +114,8 @@ async def read_with(
 
 
 class ChatState:
-    """Contexts, recipients, the query log and votes, buffered; see the module docstring."""
+    """Contexts, recipients, the query log and votes, buffered, and each chat's own zona;
+    see the module docstring."""
 
     def __init__(
         self,
@@ -136,6 +144,7 @@ class ChatState:
         # known state (exclusive mode only)
         self._known_contexts: LruMap[int, ChatContext] = LruMap(cached_chats)
         self._report_requests: LruMap[int, bool] = LruMap(cached_chats)
+        self._known_zonas: LruMap[int, int] = LruMap(cached_chats)  # chat id -> zona or NO_ZONA
         self._asked: LruMap[int, tuple[str, bool]] = LruMap(cached_chats)  # id -> (chat hash, voted)
         self.dropped_questions = 0
         self.failed_flushes = 0  # in a row; 0 once a flush succeeds
@@ -182,6 +191,30 @@ class ChatState:
         if self.exclusive and chat_id not in self._contexts:  # not overtaken while reading
             self._known_contexts.put(chat_id, stored)
         return stored
+
+    async def zona(self, chat_id: int, *, session: AsyncSession | None = None) -> int | None:
+        """The zona the chat chose as its own, or None; ``session`` as in :meth:`context`."""
+        if self.exclusive:
+            known = self._known_zonas.get(chat_id)
+            if known is not None:
+                return known or None
+        stored = await read_with(self._sessionmaker, session, get_chat_zona, chat_id=chat_id)
+        if self.exclusive:
+            self._known_zonas.put(chat_id, stored or NO_ZONA)
+        return stored
+
+    async def choose_zona(self, chat_id: int, zona: int, *, replace: bool = True) -> int:
+        """Remember the chat's zona, written at once (a choice the person made, like a
+        subscription, is never left in a buffer); with ``replace=False`` a zona already chosen
+        stays. Returns the chat's zona."""
+        async with self._sessionmaker() as session:
+            chosen = await save_chat_zona(
+                session=session, chat_id=chat_id, zona=zona, at=datetime.now(UTC), replace=replace
+            )
+            await session.commit()
+        if self.exclusive:
+            self._known_zonas.put(chat_id, chosen)
+        return chosen
 
     def may_have_report_request(self, user_id: int) -> bool:
         """False only when this process knows the person has no open "📣 Reportar" request."""
@@ -259,6 +292,7 @@ class ChatState:
         self._questions = [q for q in self._questions if q.chat_hash != chat_hash]
         self._votes = [v for v in self._votes if v.chat_hash != chat_hash]
         self._known_contexts.pop(chat_id)
+        self._known_zonas.pop(chat_id)
         await self.flush()
 
     async def flush(self) -> bool:

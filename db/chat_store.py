@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.models import ChatContextRow, IdBlockRow, QueryLogRow
+from db.models import ChatContextRow, ChatZonaRow, IdBlockRow, QueryLogRow
 from db.staff_models import Feedback, ProcessedUpdate, Recipient
 from knowledge.followup import ChatContext
 
@@ -22,6 +22,33 @@ from knowledge.followup import ChatContext
 async def get_chat_context(*, session: AsyncSession, chat_id: int) -> ChatContext:
     row = await session.get(ChatContextRow, chat_id)
     return ChatContext() if row is None else ChatContext(row.question, row.zona, row.snip)
+
+
+async def get_chat_zona(*, session: AsyncSession, chat_id: int) -> int | None:
+    """The zona the chat chose as its own, or None."""
+    result = await session.exec(select(ChatZonaRow.zona).where(col(ChatZonaRow.chat_id) == chat_id))
+    return result.first()
+
+
+async def save_chat_zona(
+    *, session: AsyncSession, chat_id: int, zona: int, at: datetime, replace: bool = True
+) -> int:
+    """Remember the chat's zona; with ``replace=False`` a zona already chosen stays. Returns the
+    chat's zona afterwards."""
+    statement = _insert_for(session)(ChatZonaRow).values(chat_id=chat_id, zona=zona, updated_at=at)
+    upsert = (
+        statement.on_conflict_do_update(
+            index_elements=["chat_id"],
+            set_={"zona": statement.excluded.zona, "updated_at": statement.excluded.updated_at},
+        )
+        if replace
+        else statement.on_conflict_do_nothing(index_elements=["chat_id"])
+    )
+    await (await session.connection()).execute(upsert)
+    if replace:
+        return zona
+    chosen = await get_chat_zona(session=session, chat_id=chat_id)
+    return zona if chosen is None else chosen
 
 
 @dataclass(frozen=True, slots=True)

@@ -344,3 +344,15 @@ class IdBlockRow(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=40)
     next_id: int = Field(sa_type=BigInteger)
+
+
+class ChatZonaRow(SQLModel, table=True):
+    """The zona a chat chose as its own ("Mi zona", or the first zona it followed), so that "¿qué
+    obras hay en mi zona?" needs no zona. Deleted with the chat's other data by /olvidarme."""
+
+    __tablename__ = "chat_zona"
+    __table_args__ = (CheckConstraint("zona BETWEEN 1 AND 11", name="zona"),)
+
+    chat_id: int = Field(primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False})
+    zona: int
+    updated_at: datetime = Field(sa_type=UtcDateTime, nullable=False)

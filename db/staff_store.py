@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.models import ChatContextRow, QueryLogRow
+from db.models import ChatContextRow, ChatZonaRow, QueryLogRow
 from db.staff_models import (
     AuditEntry,
     Broadcast,
@@ -280,6 +280,7 @@ async def forget_chat(*, session: AsyncSession, chat_id: int, chat_hash: str) ->
     statements = (
         delete(Subscription).where(col(Subscription.chat_id) == chat_id),
         delete(ChatContextRow).where(col(ChatContextRow.chat_id) == chat_id),
+        delete(ChatZonaRow).where(col(ChatZonaRow.chat_id) == chat_id),
         delete(GroundReport).where(col(GroundReport.chat_id) == chat_id),
         delete(Feedback).where(col(Feedback.chat_hash) == chat_hash),
         delete(QueryLogRow).where(col(QueryLogRow.chat_hash) == chat_hash),

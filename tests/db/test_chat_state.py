@@ -13,9 +13,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import db.chat_state as chat_state
 from db.chat_state import ChatState, LruMap
-from db.chat_store import get_chat_context, save_chat_contexts
+from db.chat_store import get_chat_context, get_chat_zona, save_chat_contexts, save_chat_zona
 from db.models import ChatContextRow, QueryLogRow
 from db.staff_models import Feedback, Recipient
+from db.staff_store import forget_chat
 from knowledge.followup import ChatContext
 
 Maker = async_sessionmaker[AsyncSession]
@@ -213,3 +214,43 @@ async def test_questions_beyond_the_bound_drop_the_oldest(
     await state.flush()
     assert [r.question for r in await stored_questions(sessionmaker)] == ["q2", "q3", "q4"]
     assert [r.id for r in await stored_questions(sessionmaker)] == ids[2:]
+
+
+async def stored_zona(sessionmaker: Maker, chat_id: int) -> int | None:
+    async with sessionmaker() as session:
+        return await get_chat_zona(session=session, chat_id=chat_id)
+
+
+async def test_a_chosen_zona_is_written_at_once(sessionmaker: Maker) -> None:
+    state = ChatState(sessionmaker, exclusive=True, flush_every=SLOW)
+    assert await state.zona(11) is None
+    assert await state.choose_zona(11, 10) == 10
+    assert state.waiting == 0  # not buffered: a person's choice
+    assert await stored_zona(sessionmaker, 11) == 10
+    assert await state.zona(11) == 10
+    assert await state.choose_zona(11, 6, replace=False) == 10  # following zona 6 keeps the choice
+    assert await state.zona(11) == 10
+    assert await state.choose_zona(11, 6) == 6  # "Cambiar de zona"
+    assert await stored_zona(sessionmaker, 11) == 6
+
+
+async def test_zona_is_trusted_from_memory_only_by_the_only_consumer(sessionmaker: Maker) -> None:
+    exclusive = ChatState(sessionmaker, exclusive=True, flush_every=SLOW)
+    shared = ChatState(sessionmaker, exclusive=False, flush_every=SLOW)
+    assert await exclusive.zona(11) is None  # now known to this process: no zona
+    async with sessionmaker() as session:  # another process writes
+        await save_chat_zona(session=session, chat_id=11, zona=4, at=datetime.now(UTC))
+        await session.commit()
+    assert await shared.zona(11) == 4
+    assert await exclusive.zona(11) is None
+
+
+async def test_forget_drops_the_known_zona(sessionmaker: Maker) -> None:
+    state = ChatState(sessionmaker, exclusive=True, flush_every=SLOW)
+    await state.choose_zona(11, 10)
+    await state.forget(11, "forgotten")
+    async with sessionmaker() as session:  # what /olvidarme does next
+        await forget_chat(session=session, chat_id=11, chat_hash="forgotten")
+        await session.commit()
+    assert await stored_zona(sessionmaker, 11) is None
+    assert await state.zona(11) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -13,11 +14,13 @@ from db.chat_store import (
     LoggedQuestion,
     claim_update,
     get_chat_context,
+    get_chat_zona,
     log_queries,
     prune_processed_updates,
     prune_query_log,
     reserve_ids,
     save_chat_contexts,
+    save_chat_zona,
     touch_recipients,
 )
 from db.models import QueryLogRow
@@ -115,3 +118,26 @@ async def test_an_update_id_is_claimed_once(sessionmaker: async_sessionmaker[Asy
         assert await claim_update(session=session, update_id=100) is True
         await session.commit()
         assert await prune_processed_updates(session=session, keep_hours=48) == 0
+
+
+async def test_a_chats_zona_is_replaced_or_kept(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    async with sessionmaker() as session:
+        assert await get_chat_zona(session=session, chat_id=-1001) is None
+        assert await save_chat_zona(session=session, chat_id=-1001, zona=6, at=NOW, replace=False) == 6
+        await session.commit()
+    async with sessionmaker() as session:
+        assert await save_chat_zona(session=session, chat_id=-1001, zona=10, at=NOW, replace=False) == 6
+        assert await save_chat_zona(session=session, chat_id=7, zona=10, at=NOW) == 10
+        await session.commit()
+    async with sessionmaker() as session:
+        assert await save_chat_zona(session=session, chat_id=-1001, zona=11, at=NOW) == 11
+        await session.commit()
+    async with sessionmaker() as session:
+        assert await get_chat_zona(session=session, chat_id=-1001) == 11
+        assert await get_chat_zona(session=session, chat_id=7) == 10
+
+
+async def test_a_zona_outside_mixco_is_refused(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    async with sessionmaker() as session:
+        with pytest.raises(IntegrityError):
+            await save_chat_zona(session=session, chat_id=7, zona=12, at=NOW)
