@@ -24,7 +24,7 @@ from db.staff_store import (
 from handlers.context import Context
 from knowledge import catalog as t
 from knowledge.answers import Answer, Answerer, FollowUp
-from knowledge.followup import context_after, resolve
+from knowledge.followup import context_after, resolve, subject_test
 from knowledge.render import to_html
 from knowledge.staff import format_date, status_lines
 from knowledge.text import find_zonas, fold
@@ -177,7 +177,8 @@ async def answer_from_plan(
     recorded, and whether a staff member is looking at a project card."""
     _, answerer = context.bot_data.services()
     staff = context.bot_data.staff()
-    question = resolve(text, await context.bot_data.state().context(message.chat_id, session=session))
+    chat_context = await context.bot_data.state().context(message.chat_id, session=session)
+    question = resolve(text, chat_context, names_subject=subject_test(answerer.answer))
     answer = await with_staff_status(staff, answerer.answer(question), session=session)
     staff_view = await is_staff_viewing_project(context, message, answer, session=session)
     if staff_view:
@@ -254,7 +255,8 @@ async def record(state: ChatState, context: Context, message: Message, question:
     )
     state.seen(chat_id, is_group=message.chat.type != "private")
     if answer.confident:
-        state.remember(chat_id, context_after(question, answer.zona, project_snip(answer)))
+        snip = project_snip(answer) if answer.kind == "project" else None  # a zona's list names none
+        state.remember(chat_id, context_after(question, answer.zona, snip))
     return query_id
 
 
