@@ -19,6 +19,7 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from knowledge.lexicon import spanish_words
 from knowledge.text import (
     NUMBER_WORDS,
     ZonaMention,
@@ -161,6 +162,7 @@ class SearchIndex:
         for number_word, number in NUMBER_WORDS.items():  # "sero" → "cero", which is indexed as 0
             if len(number_word) > 3:
                 self._by_sound.setdefault(phonetic(number_word), str(number))
+        self._spanish = spanish_words()
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
     def _count_stems(self) -> tuple[list[dict[str, int]], set[str]]:
@@ -191,7 +193,12 @@ class SearchIndex:
         return self._correct(word)
 
     def _correct_uncached(self, word: str) -> str:
+        """A plan word stays; so does a real Spanish word, however close to a plan word it is or
+        sounds ("saco" is not "Sacoj", "precio" is not "prescrito"); only a word that is neither is
+        corrected, by sound first ("vasura" → "basura"), then by spelling ("presupuezto")."""
         if word in self._known or word.isdigit() or len(word) < 4:
+            return word
+        if word in self._spanish:
             return word
         same_sound = self._by_sound.get(phonetic(word))
         if same_sound is not None:
