@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler
 from handlers import follow, staff
 from handlers.charts import send_chart
 from handlers.context import Context
-from handlers.replies import action_from_callback, send_action, zona_picker
+from handlers.replies import action_from_callback, choose_my_zona, send_action, send_my_zona, zona_picker
 from knowledge import catalog as t
 
 STAFF_VERBS = frozenset({"estado", "enviar", "cancelar", "aplicar", "descartar", "revisar"})
@@ -38,7 +38,11 @@ async def button(update: Update, context: Context) -> None:
 async def resident_button(message: Message, user: User, context: Context, action: str) -> None:
     verb, _, arg = action.partition(":")
     if action == "zonas":
-        await message.reply_text(t.ZONA_PICK, reply_markup=zona_picker(), do_quote=False)
+        await send_my_zona(message, context)
+    elif action == "zonas:cambiar":
+        await message.reply_text(t.MY_ZONA_PICK, reply_markup=zona_picker("mizona"), do_quote=False)
+    elif verb == "mizona":
+        await choose_my_zona(message, context, int(arg))
     elif verb == "grafico":
         await send_zona_chart(message, context, int(arg.rsplit(":", 1)[1]))
     elif verb == "seguir":

@@ -51,6 +51,8 @@ async def follow(message: Message, context: Context, kind: str, key: str) -> Non
             session=session, chat_id=message.chat_id, is_group=message.chat.type != "private"
         )
         await session.commit()
+    if kind == "zona":  # the first zona a chat follows is its own, unless it chose one
+        await context.bot_data.state().choose_zona(message.chat_id, int(key), replace=False)
     text = t.SUBSCRIBED if created else t.ALREADY_SUBSCRIBED
     await message.reply_text(text.format(what=describe(kind, key)), do_quote=False)
 

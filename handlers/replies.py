@@ -24,7 +24,7 @@ from db.staff_store import (
 from handlers.context import Context
 from knowledge import catalog as t
 from knowledge.answers import Answer, Answerer, FollowUp
-from knowledge.followup import context_after, resolve, subject_test
+from knowledge.followup import context_after, names_my_zona, resolve, subject_test, with_my_zona
 from knowledge.render import to_html
 from knowledge.staff import format_date, status_lines
 from knowledge.text import find_zonas, fold
@@ -34,7 +34,7 @@ ZONA = r"(?:[1-9]|1[01])"
 SNIP = r"\d{6}"
 ACTION = re.compile(
     rf"(?:zona:{ZONA}|proyecto:{SNIP}|tema:[a-z0-9-]{{1,40}}|metas:[a-z0-9-]{{1,40}}|"
-    rf"lista:(?:projects|funding|tematicas|targets)|zonas|plan|ayuda|grafico:zona:{ZONA}|"
+    rf"lista:(?:projects|funding|tematicas|targets)|zonas|zonas:cambiar|mizona:{ZONA}|plan|ayuda|grafico:zona:{ZONA}|"
     rf"seguir:(?:zona:{ZONA}|proyecto:{SNIP})|reportar:{SNIP}|fb:\d{{1,12}}:[01]|olvidar:(?:si|no)|"
     rf"estado:{SNIP}:(?:planificado|en_ejecucion|suspendido|finalizado)|"
     rf"(?:enviar|cancelar|aplicar|descartar|revisar):\d{{1,12}})"
@@ -81,8 +81,9 @@ def follow_up_rows(follow_ups: tuple[FollowUp, ...]) -> tuple[tuple[InlineKeyboa
     return tuple(tuple(buttons[i : i + BUTTONS_PER_ROW]) for i in range(0, len(buttons), BUTTONS_PER_ROW))
 
 
-def zona_picker() -> InlineKeyboardMarkup:
-    buttons = [button(str(n), f"zona:{n}") for n in range(1, 12)]
+def zona_picker(verb: str = "zona") -> InlineKeyboardMarkup:
+    """Zonas 1 to 11; ``verb`` "mizona" makes the pick the chat's own zona."""
+    buttons = [button(str(n), f"{verb}:{n}") for n in range(1, 12)]
     return InlineKeyboardMarkup([buttons[0:4], buttons[4:8], buttons[8:11]])
 
 
@@ -149,15 +150,21 @@ async def answer_question(message: Message, context: Context, text: str) -> None
     batches."""
     sessionmaker, _ = context.bot_data.services()
     state = context.bot_data.state()
+    answered = None
     # One session for whatever must be read; it takes a connection only if something is read
     # (with long polling, usually nothing is) and is closed before anything is sent.
     async with sessionmaker() as session:
         report_snip = await take_ground_report(session, message, state)
-        answered = None if report_snip else await answer_from_plan(session, context, message, text)
+        asked = None if report_snip else await with_own_zona(state, message.chat_id, text, session=session)
+        if asked is not None:
+            answered = await answer_from_plan(session, context, message, asked)
         if session.in_transaction():
             await session.commit()
-    if answered is None:
+    if report_snip is not None:
         await message.reply_text(t.REPORT_SAVED.format(snip=report_snip), do_quote=False)
+        return
+    if answered is None:  # "mi zona" in a chat that has not said which zona is its own
+        await message.reply_text(t.MY_ZONA_ASK, reply_markup=zona_picker("mizona"), do_quote=False)
         return
     question, answer, staff_view = answered
     query_id = await record(state, context, message, question, answer)
@@ -184,6 +191,37 @@ async def answer_from_plan(
     if staff_view:
         answer = await with_ground_reports(session, answer)
     return question, answer, staff_view
+
+
+async def with_own_zona(
+    state: ChatState, chat_id: int, text: str, *, session: AsyncSession | None = None
+) -> str | None:
+    """The question with "mi zona" / "mi colonia" read as the chat's own zona; None when the
+    question needs it and the chat has not chosen one."""
+    if not names_my_zona(text):
+        return text
+    zona = await state.zona(chat_id, session=session)
+    return None if zona is None else with_my_zona(text, zona)
+
+
+async def send_my_zona(message: Message, context: Context) -> None:
+    """The "Mi zona" button: the chat's zona, with a button to change it; the picker when the
+    chat has not chosen one yet."""
+    zona = await context.bot_data.state().zona(message.chat_id)
+    if zona is None:
+        await message.reply_text(t.MY_ZONA_PICK, reply_markup=zona_picker("mizona"), do_quote=False)
+        return
+    _, answerer = context.bot_data.services()
+    await send_answer(message, answerer.zona_answer(zona), [[button(t.BTN_CHANGE_ZONA, "zonas:cambiar")]])
+
+
+async def choose_my_zona(message: Message, context: Context, zona: int) -> None:
+    """A zona picked after "Mi zona" (or after "mi zona" in a question): remembered, then shown."""
+    await context.bot_data.state().choose_zona(message.chat_id, zona)
+    _, answerer = context.bot_data.services()
+    answer = answerer.zona_answer(zona)
+    answer = replace(answer, lines=(t.MY_ZONA_SAVED.format(n=zona), *answer.lines))
+    await send_answer(message, answer, [[button(t.BTN_CHANGE_ZONA, "zonas:cambiar")]])
 
 
 async def with_ground_reports(session: AsyncSession, answer: Answer) -> Answer:

@@ -1,6 +1,7 @@
-"""Short follow-ups that lean on the previous question ("¿y en la zona 10?", "¿y cuánto cuesta?").
+"""Short follow-ups that lean on the previous question ("¿y en la zona 10?", "¿y cuánto cuesta?"),
+and "mi zona" for the zona a chat has chosen.
 
-The chat's context is kept by the caller (in the database); this module only
+The chat's context and its zona are kept by the caller (in the database); this module only
 decides how a follow-up and the previous question combine:
 
 * a follow-up that names its own subject (a zona, a project, a place, a topic the plan has)
@@ -40,6 +41,8 @@ ATTRIBUTE_WORDS = """
 """What a follow-up may ask about the previous subject (its cost, its end, its goal, its state,
 its place, who does it, more about it): words that name no subject of their own."""
 ATTRIBUTE_STEMS = frozenset(stem(w) for w in ATTRIBUTE_WORDS.split())
+MY_ZONA = re.compile(r"\bmi\s+(?:zona|colonia|barrio)\b")
+"""How a resident says the zona where they live: "mi zona", "mi colonia", "aquí en mi barrio"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,3 +134,15 @@ def resolve(text: str, context: ChatContext, *, names_subject: SubjectTest) -> s
 
 def context_after(question: str, zona: int | None, snip: str | None) -> ChatContext:
     return ChatContext(question=question[:500], zona=zona, snip=snip)
+
+
+def names_my_zona(text: str) -> bool:
+    """Whether the text asks about the resident's own zona ("¿qué obras hay en mi zona?") without
+    naming one ("mi zona 6" is zona 6)."""
+    folded = fold(text)
+    return MY_ZONA.search(folded) is not None and not find_zonas(folded)
+
+
+def with_my_zona(text: str, zona: int) -> str:
+    """The text with "mi zona" / "mi colonia" replaced by the chat's zona (folded)."""
+    return MY_ZONA.sub(f"la zona {zona}", fold(text))

@@ -145,11 +145,15 @@ async def test_staff_management_is_for_administrators(town: Chat) -> None:
 
 
 async def test_forget_me_deletes_the_chats_data(town: Chat) -> None:
-    await say(town, RESIDENT, "/suscribir zona 4")
+    await say(town, RESIDENT, "/suscribir zona 4")  # also makes zona 4 the chat's own
+    (mine,) = await say(town, RESIDENT, "mi zona")
+    assert "Zona 4 de Mixco" in mine.plain_text
     (ask,) = await say(town, RESIDENT, "/olvidarme")
     await press(town, RESIDENT, ask, "a|olvidar:si")
     (empty,) = await say(town, RESIDENT, "/suscripciones")
     assert "Todavía no sigue" in empty.plain_text
+    (which,) = await say(town, RESIDENT, "mi zona")
+    assert which.callback_data == [f"a|mizona:{n}" for n in range(1, 12)]  # the zona is forgotten too
 
 
 async def test_feedback_once_per_answer_and_report(town: Chat) -> None:

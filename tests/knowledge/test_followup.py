@@ -1,4 +1,5 @@
-"""Follow-ups combine with the previous question, or replace it when they name their own subject."""
+"""Follow-ups combine with the previous question, or replace it when they name their own subject;
+"mi zona" is the chat's zona."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from knowledge.answers import Answerer
 from knowledge.followup import (
     ChatContext,
     is_follow_up,
+    names_my_zona,
     resolve,
     subject_test,
+    with_my_zona,
 )
 from knowledge.ingest import load_bundled_plan
 
@@ -122,3 +125,22 @@ def test_a_full_question_is_left_alone() -> None:
 
 def test_no_context_no_change() -> None:
     assert resolve("¿y en la zona 10?", ChatContext(), names_subject=always) == "¿y en la zona 10?"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("¿Qué obras hay en mi zona?", "¿que obras hay en la zona 7?"),
+        ("mi zona", "la zona 7"),
+        ("aquí en mi colonia qué proyectos hay", "aqui en la zona 7 que proyectos hay"),
+        ("¿y en mi zona?", "¿y en la zona 7?"),
+    ],
+)
+def test_mi_zona_is_the_chats_zona(text: str, expected: str) -> None:
+    assert names_my_zona(text)
+    assert with_my_zona(text, 7) == expected
+
+
+@pytest.mark.parametrize("text", ["en mi zona 6", "mi zona diez", "zona 6", "mis proyectos", "mizona"])
+def test_a_named_zona_or_no_mi_zona_is_not_the_chats_zona(text: str) -> None:
+    assert not names_my_zona(text)
