@@ -32,9 +32,12 @@ from knowledge.text import find_zonas, fold
 CALLBACK_MAX_BYTES = 64
 ZONA = r"(?:[1-9]|1[01])"
 SNIP = r"\d{6}"
+LIST_PAGE = r"lista:[a-z_]{1,24}(?::[a-z0-9-]{1,24})?:[1-9]\d?"
+"""A page of a long list: ``lista:<list_id>:<page>`` or ``lista:<list_id>:<filter>:<page>``."""
 ACTION = re.compile(
     rf"(?:zona:{ZONA}|proyecto:{SNIP}|tema:[a-z0-9-]{{1,40}}|metas:[a-z0-9-]{{1,40}}|"
-    rf"lista:(?:projects|funding|tematicas|targets)|zonas|zonas:cambiar|mizona:{ZONA}|plan|ayuda|grafico:zona:{ZONA}|"
+    rf"lista:(?:projects|funding|tematicas|targets)|{LIST_PAGE}|"
+    rf"zonas|zonas:cambiar|mizona:{ZONA}|plan|ayuda|grafico:zona:{ZONA}|"
     rf"seguir:(?:zona:{ZONA}|proyecto:{SNIP})|reportar:{SNIP}|fb:\d{{1,12}}:[01]|olvidar:(?:si|no)|"
     rf"estado:{SNIP}:(?:planificado|en_ejecucion|suspendido|finalizado)|"
     rf"(?:enviar|cancelar|aplicar|descartar|revisar):\d{{1,12}})"
@@ -324,14 +327,24 @@ def answer_for_action(answerer: Answerer, action: str) -> Answer | None:
     if verb == "metas":
         return answerer.targets_answer(arg)
     if verb == "lista":
-        return {
-            "projects": answerer.projects_answer,
-            "funding": answerer.funding_answer,
-            "tematicas": answerer.tematicas_answer,
-            "targets": answerer.targets_answer,
-        }[arg]()
+        return list_answer(answerer, arg)
     if verb == "plan":
         return answerer.plan_answer()
     if verb == "ayuda":
         return answerer.help_answer()
     return None
+
+
+def list_answer(answerer: Answerer, arg: str) -> Answer | None:
+    """``projects`` … (a whole list), or a page of a long list: ``<list_id>:<page>`` or
+    ``<list_id>:<filter>:<page>`` (None when the answerer has no such list, filter or page)."""
+    list_id, *rest = arg.split(":")
+    if not rest:
+        return {
+            "projects": answerer.projects_answer,
+            "funding": answerer.funding_answer,
+            "tematicas": answerer.tematicas_answer,
+            "targets": answerer.targets_answer,
+        }[list_id]()
+    *filter_key, page = rest
+    return answerer.list_page(list_id, filter_key[0] if filter_key else None, int(page))
