@@ -10,12 +10,14 @@ who, a definition, a status, or one record). Composition is then a table lookup
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from importlib import resources
+from typing import ClassVar
 
 from knowledge import catalog as t
 from knowledge.answer_types import (
@@ -25,18 +27,27 @@ from knowledge.answer_types import (
     Line,
     Match,
     cite,
+    format_pct,
     format_q,
     join_numbers,
     shorten,
     with_lead,
     with_section,
 )
+from knowledge.documents import LISTS as DOC_LISTS
 from knowledge.documents import plan_documents
 from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of, list_members
 from knowledge.model import ZONAS, Actor, Plan, Project
-from knowledge.question import Ask, influence_filter, place_phrases, question_clauses, read_ask
+from knowledge.question import (
+    Ask,
+    influence_filter,
+    place_phrases,
+    question_clauses,
+    rank_asked,
+    read_ask,
+)
 from knowledge.search import Hit, Query, SearchIndex, analyze
-from knowledge.text import TOKEN, content_words, find_years, fold, has_phrase, stem, vocabulary
+from knowledge.text import TOKEN, content_words, find_years, find_zonas, fold, has_phrase, stem, vocabulary
 
 __all__ = ["Answer", "Answerer", "Fact", "FollowUp", "Line", "Match", "format_q"]
 
@@ -46,12 +57,15 @@ MIN_LONG_COVERAGE = 0.3
 CLEAR_LEAD = 1.4
 RELATED_RATIO = 0.55
 MAX_RELATED = 3
-PAGE_SIZE = 15
+PAGE_SIZE = 20
 WARM_UP = "meta de basura zona 6 2024"
 MAX_QUESTION_CHARS = 1000
 REMEMBERED_ANSWERS = 1024
 """Answers kept per Answerer: residents ask the same few questions again and again, and an
 answer depends only on the question and the plan (an Answerer serves one plan)."""
+WHEN_WORDS = frozenset(
+    ("cuando", "hasta", "desde", "fecha", "ano", "periodo", "vigencia", "vigente", "plazo", "tiempo", "dura")
+)
 FILTER_COVERAGE = 0.5
 """A list member belongs to a filtered list when it explains this share of the filter words."""
 
@@ -154,36 +168,55 @@ class Answerer:
             return Answer(t.EMPTY_QUESTION, confident=False, kind="empty", follow_ups=self.menu())
         if is_small_talk(query):
             return self._small_talk(query) or self.not_in_plan(query)
-        clauses = question_clauses(question)
+        clauses = [self._with_subject(c, query) for c in question_clauses(question)]
         if clauses and "?" in question:  # a chatty message with a question in it: that question first
-            clause_answer = self._understood(clauses[0], analyze(clauses[0], self.index))
+            clause_answer = self._understood(analyze(clauses[0], self.index))
             if clause_answer.confident:
                 return clause_answer
-        answer = self._understood(question, query)
+        answer = self._understood(query)
         if answer.confident or answer.kind != "not_in_plan":
             return answer
         for clause in clauses:  # complaint words sank the whole message: try each question alone
-            clause_answer = self._understood(clause, analyze(clause, self.index))
+            clause_answer = self._understood(analyze(clause, self.index))
             if clause_answer.confident:
                 return clause_answer
         return answer
 
-    def _understood(self, question: str, query: Query) -> Answer:
+    def _with_subject(self, clause: str, query: Query) -> str:
+        """A clause of a chatty message keeps the zona and the place the message names elsewhere
+        ("en barrio San Antonio zona 10 … ¿cuándo terminan el alcantarillado?")."""
+        folded = fold(clause)
+        extra = [f"zona {z.number}" for z in query.zonas[:1] if not find_zonas(folded)]
+        extra.extend(p for p in place_phrases(query.folded) if p not in folded and self._plan_names_place(p))
+        return " ".join([clause, *extra])
+
+    def _understood(self, query: Query) -> Answer:
         ask = read_ask(query.folded)
         if query.snips:
             return self._about_snip(query, ask)
         if query.out_of_scope:
             return self.not_in_plan(query)
+        if ask.what in ("when", "status") and (project := self._one_project_meant(query)):
+            return self.when_answer(project, ask.what)  # "¿ya terminaron el pozo de …?"
         if self._asks_money_for_another_year(query):
             return self.not_in_plan(
                 query, note=t.OTHER_YEAR.format(years=join_numbers(sorted(self.budget_years)))
             )
+        unknown_years = [y for y in query.years if f" {y} " not in self.plan_text]
+        if unknown_years:
+            return self.not_in_plan(query, note=t.YEAR_NOT_IN_PLAN.format(year=unknown_years[0]))
         if ask.what == "define":
             term = find_term(query.folded)
-            if term is not None:
+            if term is not None and self._only_the_term(query, term):
                 return self.define_answer(term)
         if not query.sources and not query.zonas:
             return self._small_talk(query) or self.not_in_plan(query)
+        places = self._unlisted_places(query)
+        if places:
+            return self.place_not_listed(places[0], query.zonas[0].number if query.zonas else None)
+        by_influence = self._influence(query, ask)
+        if by_influence is not None:
+            return by_influence
         composer = self.COMPOSERS.get(ask.what)
         if composer is not None:
             composed = composer(self, query, ask)
@@ -205,16 +238,38 @@ class Answerer:
             return self.when_answer(project, ask.what)
         return self.project_answer(snip)
 
+    def _another_kind_explains(self, query: Query, list_id: str) -> bool:
+        """Whether a record of another kind explains the question better than any member of the
+        list it names in passing (a plural word alone does not make a list question)."""
+        hits = self.index.search(query, limit=30)
+        if not hits or hits[0].doc.kind in (LISTS[list_id].doc_kind, "list"):
+            return False
+        best_member = max((h.coverage for h in hits if h.doc.kind == LISTS[list_id].doc_kind), default=0.0)
+        return hits[0].coverage >= MIN_COVERAGE and hits[0].coverage > best_member
+
+    def _influence(self, query: Query, ask: Ask) -> Answer | None:
+        """ "¿cuál ministerio tiene influencia alta en las decisiones?": actors by influence."""
+        if ask.list_id != "actors" or influence_filter(query.folded)[0] is None:
+            return None
+        return self.list_answer("actors", self._filter_query(query, ask), query.folded)
+
     def _list(self, query: Query, ask: Ask) -> Answer | None:
         if ask.list_id == "zonas" or (ask.list_id == "projects" and query.zonas):
             return None  # "¿qué zonas tienen proyectos?", "proyectos zona 6": the zona composer
         if ask.list_id == "ejes":
-            return self._ejes_answer()
+            # "ejes de la política de seguridad": another record's axes, found by search
+            return self._ejes_answer() if self._filter_query(query, ask) is None else None
         if ask.list_id is None or ask.list_id not in LISTS:
             return None
         filter_query = self._filter_query(query, ask)
         if filter_query is not None and not self._members(ask.list_id, filter_query, query.folded):
             return None  # "índices IIC IGA meta 2032": the other words are about something else
+        if (
+            "list" not in ask.marks
+            and filter_query is not None
+            and self._another_kind_explains(query, ask.list_id)
+        ):
+            return None  # "decreto de la ley de consejos de desarrollo": a law, not the councils
         return self.list_answer(ask.list_id, filter_query, query.folded)
 
     def _count(self, query: Query, ask: Ask) -> Answer | None:
@@ -236,41 +291,64 @@ class Answerer:
             )
         else:
             lead = t.LIST_COUNT.format(n=len(members), noun=spec.noun)
-        return replace(with_lead(answer, lead), asks="count")
+        leads: list[Line] = [lead]
+        if list_id == "projects" and "sum" in ask.marks and 1 < len(members) < len(self.plan.projects):
+            amount = sum(
+                (p.amount_2024 for d in members if isinstance(p := self.records[d.id], Project)), Decimal(0)
+            )
+            leads.append(t.FILTERED_SUM.format(count=len(members), amount=format_q(amount)))
+        return replace(with_lead(answer, *leads), asks="count")
 
     def _extreme(self, query: Query, ask: Ask) -> Answer | None:
-        """Largest / smallest: a zona, a funding source or a project, by money."""
+        """Largest / smallest (or the second, third …): a zona, a funding source or a project, by money."""
         highest = ask.what == "max"
+        rank = rank_asked(query.folded)
         folded = query.folded
+        if ask.measure == "investment_or_operating" and self.plan.funding_total:
+            return self._compare_measures(highest)
         if has_phrase(folded, ("zona", "zonas", "sona")) and not query.zonas:
             return self._zona_extreme(highest)
         if ask.list_id == "funding" or (
             ask.list_id is None
-            and has_phrase(folded, ("fuente", "fuentes", "ingreso", "ingresos", "de donde"))
+            and has_phrase(folded, ("fuente", "fuentes", "ingreso", "ingresos", "de donde", "rubro"))
         ):
-            return self._funding_extreme(highest, ask.measure)
+            return self._funding_extreme(highest, ask.measure, rank)
         money = "money" in query.intents or "budget" in query.intents
-        if (
-            ask.list_id == "projects"
-            or money
-            or has_phrase(folded, ("caro", "cara", "barato", "barata", "costoso"))
-        ):
+        priced = has_phrase(folded, ("caro", "cara", "barato", "barata", "costoso", "costosa"))
+        if ask.list_id == "projects" or money or priced:
             projects = self._filtered_projects(query, ask)
             if query.zonas:
                 projects = [p for p in projects if p.zona == query.zonas[0].number] or projects
             if not projects:
                 return None
-            chosen = (max if highest else min)(projects, key=lambda p: p.amount_2024)
-            template = t.MAX_PROJECT if highest else t.MIN_PROJECT
-            card = self.project_answer(chosen.snip)
-            lead = template.format(snip=chosen.snip, amount=format_q(chosen.amount_2024))
             ranked = sorted(projects, key=lambda p: p.amount_2024, reverse=highest)
-            others = tuple(self.view.project_line(p) for p in ranked[1:])
-            answer = with_lead(card, lead)
-            return replace(
-                with_section(answer, t.OTHER_PROJECTS, others) if others else answer, asks=ask.what
-            )
+            chosen = ranked[min(rank, len(ranked) - 1)]
+            template = t.MAX_PROJECT if highest else t.MIN_PROJECT
+            lead = template.format(snip=chosen.snip, amount=format_q(chosen.amount_2024))
+            answer = with_lead(self.project_answer(chosen.snip), lead)
+            others = tuple(self.view.project_line(p) for p in ranked if p is not chosen)
+            if others:
+                answer = with_section(answer, t.OTHER_PROJECTS, others)
+            return replace(answer, asks=ask.what)
         return None
+
+    def _compare_measures(self, highest: bool) -> Answer:
+        """ "¿gasta más en inversión o en funcionamiento?": the plan's two totals side by side."""
+        total = self.plan.funding_total
+        assert total is not None
+        pairs = sorted(
+            (("investment", total.investment), ("operating", total.operating)),
+            key=lambda kv: kv[1],
+            reverse=highest,
+        )
+        (more, more_amount), (less, less_amount) = pairs if highest else pairs[::-1]
+        lead = t.COMPARE_MEASURES.format(
+            more=t.MEASURE_NAMES[more],
+            more_amount=format_q(more_amount),
+            less=t.MEASURE_NAMES[less],
+            less_amount=format_q(less_amount),
+        )
+        return replace(with_lead(self.list_answer("funding"), lead), asks="max" if highest else "min")
 
     def _zona_extreme(self, highest: bool) -> Answer | None:
         sums = self._zona_sums()
@@ -280,21 +358,21 @@ class Answerer:
         zona, (amount, count) = ranked[0]
         template = t.MAX_ZONA if highest else t.MIN_ZONA
         lead = template.format(n=zona, amount=format_q(amount), count=count)
-        zona_answer = self.zona_answer(zona)
         ranking = tuple(t.ZONA_RANK_LINE.format(n=z, amount=format_q(a), count=c) for z, (a, c) in ranked)
-        return replace(
-            with_section(with_lead(zona_answer, lead), t.ZONA_RANKING, ranking),
-            asks="max" if highest else "min",
-        )
+        answer = with_section(with_lead(self.zona_answer(zona), lead), t.ZONA_RANKING, ranking)
+        return replace(answer, asks="max" if highest else "min")
 
-    def _funding_extreme(self, highest: bool, measure: str) -> Answer | None:
+    def _funding_extreme(self, highest: bool, measure: str, rank: int = 0) -> Answer | None:
         if not self.plan.funding:
             return None
-        chosen = (max if highest else min)(self.plan.funding, key=lambda f: getattr(f, measure))
+        ranked = sorted(self.plan.funding, key=lambda f: getattr(f, measure), reverse=highest)
+        chosen = ranked[min(rank, len(ranked) - 1)]
+        value = getattr(chosen, measure)
+        shown = format_pct(value) if measure.endswith("_pct") else format_q(value)
         template = t.MAX_FUNDING if highest else t.MIN_FUNDING
-        lead = template.format(
-            measure=t.MEASURE_WORDS[measure], source=chosen.source, amount=format_q(getattr(chosen, measure))
-        )
+        if rank:
+            template = t.RANKED_FUNDING.format(rank=rank + 1, most=t.MOST if highest else t.LEAST)
+        lead = template.format(measure=t.MEASURE_WORDS[measure], source=chosen.source, amount=shown)
         doc = self.index.by_id[f"funding:{fold(chosen.source)}"]
         card = kind_of("funding").card(self.view, chosen, doc, (Match(doc.id, doc.kind, doc.title, 1.0),))
         return replace(with_lead(card, lead), asks="max" if highest else "min")
@@ -305,7 +383,7 @@ class Answerer:
         if query.zonas and not self._one_project_meant(query):
             zona = query.zonas[0].number
             projects = [p for p in self.plan.projects if p.zona == zona]
-            if not projects or not self._zona_words_explained(query, zona):
+            if not projects or not self._zona_words_explained(query):
                 return None
             amount = sum((p.amount_2024 for p in projects), Decimal(0))
             template = t.ZONA_SUM if len(projects) > 1 else t.ZONA_SUM_ONE
@@ -329,11 +407,41 @@ class Answerer:
         if query.zonas:
             zona = query.zonas[0].number
             projects = [p for p in self.plan.projects if p.zona == zona]
-            if projects and self._zona_words_explained(query, zona):
+            if projects and self._zona_words_explained(query):
                 answer = self.zona_answer(zona, query)
                 lines = (t.WHEN_ZONA.format(n=zona), *answer.lines[1:])
                 return replace(answer, lines=lines, asks=ask.what)
-        return None
+            return None
+        term = find_term(query.folded)  # "vigencia del PEI": the plan's own words name its period
+        if term is not None and self._only_the_term(query, term, others_allowed=0):
+            return self.define_answer(term)
+        return self._when_in_text(query, ask)
+
+    def _when_in_text(self, query: Query, ask: Ask) -> Answer | None:
+        """ "¿cuándo se aprobó el plan Mixco 2032?": the sentence of the best records that says
+        what was asked and carries a year; the record's card follows."""
+        hits = self.index.search(query)
+        if not hits or not _confident(hits, query):
+            return None
+        wanted = {_key(s) for s in query.sources if s not in WHEN_WORDS}
+        best: tuple[int, str, Hit] | None = None
+        asked_years = set(query.years)
+        for hit in hits[:10]:
+            record = self.records[hit.doc.id]
+            text = getattr(record, "text", "") or hit.doc.title
+            for sentence in re.split(r"(?<=[.;])\s+", text):
+                years = set(find_years(fold(sentence)))
+                if not years:
+                    continue
+                overlap = len(wanted & {_key(w) for w in content_words(sentence)})
+                said = 2 * overlap + bool(years - asked_years) if overlap else 0  # a year not asked is news
+                if said and (best is None or said > best[0]):
+                    best = (said, sentence.strip(), hit)
+        if best is None:
+            return None
+        _, sentence, hit = best
+        card = self._card(hit, tuple(_match(h) for h in hits[:5]))
+        return replace(with_lead(card, t.WHEN_TEXT.format(sentence=shorten(sentence, 300))), asks=ask.what)
 
     def _who(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿quién valida y aprueba el plan?": the actors whose role says it."""
@@ -358,41 +466,42 @@ class Answerer:
         if not by_role:
             return None
         best = max(n for n, _, _ in by_role)
+        if best * 2 < len(asked):
+            return None  # "¿con quién coordina la muni los centros de cuidado infantil?": a topic, not a role
         chosen = [doc for n, doc, _ in by_role if n == best]
         role_words = sorted({w for n, _, said in by_role if n == best for w in said})
         answer = self._list_of_docs("actors", chosen, page=1, filter_key=None)
         lead = t.ACTORS_BY_ROLE.format(words=" / ".join(role_words))
         return replace(with_lead(answer, lead), asks="who")
 
-    COMPOSERS: dict[str, Callable[[Answerer, Query, Ask], Answer | None]] = {}
+    COMPOSERS: ClassVar[dict[str, Callable[[Answerer, Query, Ask], Answer | None]]] = {}
 
     # Zonas, places and search -------------------------------------------------------------------
     def _about_zona(self, query: Query, ask: Ask) -> Answer:
         zona = query.zonas[0].number
         if zona not in ZONAS:
             return self.zona_answer(zona, query)
-        project = self._one_project_meant(query)
+        if len({z.number for z in query.zonas}) > 1:
+            return self.zonas_answer(tuple(dict.fromkeys(z.number for z in query.zonas)), query)
+        project = self._one_project_meant(query) if ask.what not in ("list", "count", "sum") else None
         if project is not None:
-            return self.project_answer(project.snip)
-        places = self._unlisted_places(query)
-        if places:
-            return self.place_not_listed(places[0], zona)
-        if not self._zona_words_explained(query, zona):
+            return self._project_or_unknown_detail(query, project)
+        if not self._zona_words_explained(query):
             return self.not_in_plan(query, self.index.search(query)[:3])
         answer = self.zona_answer(zona, query)
         return replace(answer, asks=ask.what) if ask.what != "lookup" else answer
 
     def _searched(self, query: Query, ask: Ask) -> Answer:
-        places = self._unlisted_places(query)
-        if places:
-            return self.place_not_listed(places[0], None)
         hits = self.index.search(query)
         if not hits or not _confident(hits, query):
             if ask.what == "list" and ask.list_id in LISTS:
                 return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.folded)
             return self.not_in_plan(query, hits)
+        top = self.records[hits[0].doc.id]
+        if isinstance(top, Project) and self._unknown_words(query.sources):
+            return self._project_or_unknown_detail(query, top)
         if ask.list_id in LISTS and hits[0].doc.kind == "list":
-            return self.list_answer(ask.list_id or "", None, query.folded)
+            return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.folded)
         answer = self._compose(query, hits)
         return replace(answer, asks=ask.what) if ask.what != "lookup" else answer
 
@@ -406,7 +515,10 @@ class Answerer:
     def _capitalised_places(self, query: Query) -> list[str]:
         """ "¿hay proyecto en Sacoj Grande?": capitalised words where one is a place of the plan
         and the phrase as a whole is not."""
-        found = []
+        found: list[str] = []
+        letters = [c for c in query.text if c.isalpha()]
+        if sum(c.isupper() for c in letters) * 2 > len(letters):
+            return found  # SHOUTED TEXT: capitals say nothing about names
         raw_words = query.text.split()
         run: list[str] = []
         for n, word in enumerate([*raw_words, ""]):
@@ -477,8 +589,8 @@ class Answerer:
         return None
 
     def _specific_coverage(self, query: Query, hit: Hit) -> float:
-        """How much of the question's place / object words (not money or question words) the
-        project explains."""
+        """How much of the question's place / object words (not money, question or asking
+        words) the project explains."""
         generic = {
             "monto",
             "dinero",
@@ -490,7 +602,7 @@ class Answerer:
             "obra",
             "obras",
         }
-        words = [s for s in query.sources if s not in generic and len(s) > 2]
+        words = [s for s in query.sources if s not in generic and len(s) > 2 and stem(s) not in _ask_stems()]
         if not words:
             return 0.0
         text = {stem(w) for w in TOKEN.findall(fold(f"{hit.doc.title} {hit.doc.text}"))}
@@ -501,14 +613,38 @@ class Answerer:
             known += bool(alternatives & text)
         return known / len(words)
 
-    def _zona_words_explained(self, query: Query, zona: int) -> bool:
+    def _zona_words_explained(self, query: Query) -> bool:
         """ "venden terrenos en la zona 6?": words beside the zona that the plan has no use for
         mean the question is not about the zona's works."""
         words = [s for s in query.sources if len(s) > 2]
         if not words:
             return True
-        unknown = [w for w in words if not self.index.knows(stem(w)) and not vocabulary().synonyms.get(w)]
-        return len(unknown) * 2 <= len(words) and not (len(words) <= 2 and unknown)
+        unknown = self._unknown_words(words)
+        return len(unknown) * 2 <= len(words)
+
+    def _unknown_words(self, words: Sequence[str]) -> list[str]:
+        """Words of a question that neither the plan nor the local vocabulary nor the ways of
+        asking know ("empresa", "tubería", "profundidad")."""
+        return [
+            w
+            for w in words
+            if len(w) > 3
+            and not self.index.knows(stem(w))
+            and not vocabulary().synonyms.get(w)
+            and stem(w) not in _known_stems()
+            and w not in _filler()
+        ]
+
+    def _project_or_unknown_detail(self, query: Query, project: Project) -> Answer:
+        """The project's card; when the question asks for a detail the plan does not give
+        ("¿qué empresa construye…?", "¿cuántos metros de tubería…?"), it says so and is not
+        confident."""
+        unknown = self._unknown_words(query.sources)
+        card = self.project_answer(project.snip)
+        if not unknown:
+            return card
+        lead = t.DETAIL_NOT_IN_PLAN.format(words=", ".join(unknown))
+        return replace(with_lead(card, lead), confident=False, kind="detail_not_in_plan")
 
     # Direct answers (also used by commands and buttons) -------------------------------------
     def project_answer(self, snip: str) -> Answer:
@@ -521,7 +657,7 @@ class Answerer:
                 confident=False,
                 kind="project_not_found",
             )
-        card = kind_of("project").card(self.view, project, None, ())
+        card = kind_of("project").card(self.view, project, self.index.by_id[f"project:{snip}"], ())
         term = find_term(fold(project.observation))
         if term is not None and term.card:
             card = replace(card, lines=(*card.lines, t.CARD_EXPLAINED.format(text=term.card)))
@@ -540,6 +676,18 @@ class Answerer:
         else:
             lead = t.WHEN_UNKNOWN
         return replace(with_lead(self.project_answer(project.snip), lead), asks=asks)
+
+    def _only_the_term(self, query: Query, term: GlossaryTerm, others_allowed: int = 1) -> bool:
+        """ "¿qué es el arrastre?" asks for the word; "¿qué es el objetivo operativo del POA?" asks
+        for something the word only qualifies."""
+        alias_words = {w for a in term.aliases for w in a.split()}
+        generic = {"plan", "proyecto", "proyectos", "obra", "obras", "palabra", "termino", "sigla", "siglas"}
+        others = [
+            s
+            for s in query.sources
+            if s not in alias_words and s not in generic and s not in _define_words() and s not in _filler()
+        ]
+        return len(others) <= others_allowed
 
     def define_answer(self, term: GlossaryTerm) -> Answer:
         lines: list[Line] = []
@@ -600,9 +748,31 @@ class Answerer:
             sections=tuple(sections),
         )
 
+    def zonas_answer(self, numbers: tuple[int, ...], query: Query | None = None) -> Answer:
+        """Several zonas at once ("proyectos en zona 1 y zona 2")."""
+        valid = [n for n in numbers if n in ZONAS]
+        if not valid:
+            return self.zona_answer(numbers[0], query)
+        projects = [p for n in valid for p in self.plan.projects if p.zona == n]
+        named = join_numbers(valid)
+        lines: list[Line] = [t.ZONAS_PROJECTS.format(zonas=named)] if projects else []
+        lines.extend(t.ZONA_NO_PROJECTS.format(n=n) for n in valid if not any(p.zona == n for p in projects))
+        return Answer(
+            t.ZONAS_TITLE.format(zonas=named),
+            tuple(lines),
+            tuple(self.view.project_line(p) for p in projects),
+            tuple(FollowUp(t.BTN_ZONA.format(n=n), f"zona:{n}") for n in valid),
+            cite(projects[0].section) if projects else None,
+            confident=bool(projects),
+            kind="zonas",
+            matches=tuple(Match(f"project:{p.snip}", "project", p.name, 1.0) for p in projects),
+        )
+
     def tematica_answer(self, tematica_id: str) -> Answer | None:
         tematica = self.plan.tematica(tematica_id)
-        return kind_of("tematica").card(self.view, tematica, None, ()) if tematica else None
+        if tematica is None:
+            return None
+        return kind_of("tematica").card(self.view, tematica, self.index.by_id[f"tematica:{tematica_id}"], ())
 
     def tematicas_answer(self) -> Answer:
         return self.list_answer("tematicas")
@@ -703,11 +873,16 @@ class Answerer:
         if list_id == "actors":
             level, dimensions = influence_filter(folded)
             if level is not None:
-                return [d for d in everything if _actor_has_influence(self.records[d.id], level, dimensions)]
+                everything = [
+                    d for d in everything if _actor_has_influence(self.records[d.id], level, dimensions)
+                ]
         if filter_query is None or not filter_query.sources:
             return everything
         hits = self.index.search(filter_query, limit=len(self.index.docs))
         chosen = {h.doc.id for h in hits if h.doc.kind == spec.doc_kind and h.coverage >= FILTER_COVERAGE}
+        member_words = {_key(w) for w in _member_words(list_id) if has_phrase(folded, (w,))}
+        if not chosen and member_words:  # "secretarías de gobierno": the part of the list its name says
+            chosen = {d.id for d in everything if member_words & {_key(w) for w in content_words(d.title)}}
         return [d for d in everything if d.id in chosen]
 
     def _list_of_docs(self, list_id: str, docs: list, *, page: int, filter_key: str | None) -> Answer:  # type: ignore[type-arg]
@@ -717,7 +892,7 @@ class Answerer:
         items = tuple(kind_of(d.kind).line(self.view, self.records[d.id], d) for d in shown)
         lines: list[Line] = []
         follow: list[FollowUp] = []
-        if list_id == "projects":
+        if list_id == "projects" and len(docs) == len(self.plan.projects):
             lines.extend(self._projects_total_lines())
             follow = [
                 FollowUp(t.BTN_ZONA.format(n=z), f"zona:{z}")
@@ -790,39 +965,49 @@ class Answerer:
         )
 
     def _filter_query(self, query: Query, ask: Ask) -> Query | None:
-        """The question without the words that name the list and ask for it: what is left
-        filters the list ("proyectos de agua" → "agua")."""
+        """The question without the words that name the list, ask for it or only introduce it:
+        what is left filters the list ("proyectos de agua" → "agua"). Words of the list's own
+        section heading describe every member, so they filter nothing."""
         drop = set(ask.list_words)
         for kind in ("list", "count", "sum", "max", "min", "who"):
             drop.update(p for p in _ask_phrases(kind) if has_phrase(query.folded, (p,)))
         level, _ = influence_filter(query.folded)
+        if level is not None:
+            drop.update(_influence_words())
         text = f" {' '.join(TOKEN.findall(query.folded))} "
         for phrase in sorted(drop, key=len, reverse=True):
             text = text.replace(f" {phrase} ", " ")
-        if level is not None:
-            return None
         rest = analyze(text, self.index)
-        generic = {
-            "plan",
-            "lista",
-            "listado",
-            "tiene",
-            "hay",
-            "identifica",
-            "aparecen",
-            "trabajan",
-            "existen",
-        }
+        generic = set(_filler())
         if ask.list_id in ("funding", "projects"):  # money words do not pick sources or projects
             generic |= set(vocabulary().intents["budget"]) | set(vocabulary().intents["money"])
+        heading = self._heading_keys(ask.list_id)
         sources = tuple(
             s
             for s in rest.sources
-            if s not in generic and (self.index.knows(stem(s)) or vocabulary().synonyms.get(s))
+            if s not in generic
+            and _key(s) not in heading
+            and (self.index.knows(stem(s)) or vocabulary().synonyms.get(s))
         )
         if not sources:
             return None
         return replace(rest, sources=sources)
+
+    def _heading_keys(self, list_id: str | None) -> frozenset[str]:
+        if list_id not in LISTS:
+            return frozenset()
+        sections = [
+            getattr(self.records[d.id], "section", ()) for d in list_members(self.index.docs, LISTS[list_id])
+        ]
+        common: tuple[str, ...] = sections[0] if sections else ()
+        for section in sections[1:]:
+            n = 0
+            while n < min(len(common), len(section)) and common[n] == section[n]:
+                n += 1
+            common = common[:n]
+        spec = LISTS[list_id]
+        own = " ".join([*common[-1:], spec.title, DOC_LISTS.get(list_id, ("", ""))[1]])
+        return frozenset(_key(w) for w in content_words(own) if len(w) > 3)
 
     def _filtered_projects(self, query: Query, ask: Ask) -> list[Project]:
         members = self._members("projects", self._filter_query(query, ask), query.folded)
@@ -942,6 +1127,56 @@ Answerer.COMPOSERS = {
     "status": Answerer._when,
     "who": Answerer._who,
 }
+
+
+@cache
+def _ask_stems() -> frozenset[str]:
+    from knowledge.question import phrases
+
+    return frozenset(stem(w) for said in phrases().asks.values() for phrase in said for w in phrase.split())
+
+
+@cache
+def _define_words() -> frozenset[str]:
+    """The words of "¿qué significa …?", "¿hasta cuándo va …?": they ask, they name nothing."""
+    from knowledge.question import phrases
+
+    return frozenset(w for phrase in phrases().asks["define"] for w in phrase.split()) | WHEN_WORDS
+
+
+@cache
+def _member_words(list_id: str) -> tuple[str, ...]:
+    from knowledge.question import phrases
+
+    return phrases().members.get(list_id, ())
+
+
+@cache
+def _filler() -> frozenset[str]:
+    from knowledge.question import phrases
+
+    return phrases().filler
+
+
+@cache
+def _influence_words() -> tuple[str, ...]:
+    from knowledge.question import phrases
+
+    p = phrases()
+    return (
+        *p.influence_words,
+        *p.influence_decisions,
+        *p.influence_implementation,
+        "alta",
+        "alto",
+        "media",
+        "medio",
+        "baja",
+        "bajo",
+        "altas",
+        "bajas",
+        "medias",
+    )
 
 
 @cache

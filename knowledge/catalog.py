@@ -101,6 +101,8 @@ FACT_INFLUENCE_DECISIONS = "Influencia en decisiones"
 FACT_INFLUENCE_IMPLEMENTATION = "Influencia en la implementación del PDM-OT"
 LAW_DECREE = "Decreto / acuerdo"
 POLICY_AXIS = "Eje: {axis}"
+POLICY_AXES = "Ejes de la política:"
+POLICY_SPECIFIC = "Objetivos específicos:"
 RELATED = "También en el plan:"
 SUMMARY_TITLE = "«{word}» en el plan"
 SUMMARY_SOURCE = "{prefix} (varias secciones)"
@@ -169,9 +171,35 @@ MAX_PROJECT = "El proyecto con más dinero en 2024 es el SNIP {snip}: {amount}."
 MIN_PROJECT = "El proyecto con menos dinero en 2024 es el SNIP {snip}: {amount}."
 MAX_FUNDING = "La fuente que más aporta{measure} es {source}: {amount}."
 MIN_FUNDING = "La fuente que menos aporta{measure} es {source}: {amount}."
-MEASURE_WORDS = {"available": "", "investment": " a inversión", "operating": " a funcionamiento"}
-MAX_ZONA = "La zona {n} es la que recibe más dinero del CODEDE en 2024: {amount} (suma de sus {count} proyectos listados)."
-MIN_ZONA = "De las zonas con proyectos, la zona {n} es la que recibe menos: {amount} (suma de sus {count} proyectos listados)."
+MEASURE_WORDS = {
+    "available": "",
+    "investment": " a inversión",
+    "operating": " a funcionamiento",
+    "investment_pct": " a inversión (en porcentaje)",
+    "operating_pct": " a funcionamiento (en porcentaje)",
+}
+RANKED_FUNDING = "La fuente número {rank} que {most} aporta{{measure}} es {{source}}: {{amount}}."
+MOST = "más"
+LEAST = "menos"
+MAX_ZONA = (
+    "La zona {n} es la que recibe más dinero del CODEDE en 2024: {amount} "
+    "(suma de sus {count} proyectos listados)."
+)
+MIN_ZONA = (
+    "De las zonas con proyectos, la zona {n} es la que recibe menos: {amount} "
+    "(suma de sus {count} proyectos listados)."
+)
+YEAR_NOT_IN_PLAN = (
+    "El plan no trae datos para {year}: sus cifras son del presupuesto 2024 y sus metas llegan a 2032."
+)
+DETAIL_NOT_IN_PLAN = "El plan no dice eso ({words}) de este proyecto; esto es lo que sí trae:"
+ZONAS_TITLE = "Zonas {zonas} de Mixco"
+ZONAS_PROJECTS = "Proyectos del POA 2024 en las zonas {zonas} (aporte CODEDE):"
+COMPARE_MEASURES = (
+    "Se destina más a {more}: {more_amount}, frente a {less_amount} para {less} (totales del plan)."
+)
+MEASURE_NAMES = {"investment": "inversión", "operating": "funcionamiento"}
+WHEN_TEXT = "Según el plan: «{sentence}»"
 OTHER_PROJECTS = "Los demás proyectos del plan:"
 ZONA_RANKING = "Zonas por dinero del CODEDE en 2024 (sumas calculadas de las filas del plan):"
 ZONA_RANK_LINE = "Zona {n}: {amount} ({count} proyectos)"
@@ -183,8 +211,14 @@ FILTERED_SUM = "Suma de los {count} proyectos listados: {amount} (calculada de l
 WHEN_PERIOD = (
     "{observation}: el plan lo programa de {start} a {end}. No hay avance registrado por el personal."
 )
-WHEN_CARRY = "ARRASTRE: viene de años anteriores y sigue en el POA 2024; el plan no da fecha de fin. No hay avance registrado por el personal."
-WHEN_NEW = "{observation}: es un proyecto nuevo en el POA 2024; el plan no da fecha de fin. No hay avance registrado por el personal."
+WHEN_CARRY = (
+    "ARRASTRE: viene de años anteriores y sigue en el POA 2024; el plan no da fecha de fin. "
+    "No hay avance registrado por el personal."
+)
+WHEN_NEW = (
+    "{observation}: es un proyecto nuevo en el POA 2024; el plan no da fecha de fin. "
+    "No hay avance registrado por el personal."
+)
 WHEN_UNKNOWN = "El plan no da fecha para este proyecto. No hay avance registrado por el personal."
 WHEN_STAFF = "{status}{progress}, según el personal municipal (actualizado el {date})."
 WHEN_ZONA = (

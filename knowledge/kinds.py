@@ -134,7 +134,7 @@ class ListSpec:
 
 
 # Cards ------------------------------------------------------------------------------------------
-def project_card(view: PlanView, p: Project, _doc: Doc | None, matches: tuple[Match, ...]) -> Answer:
+def project_card(view: PlanView, p: Project, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
     lines: list[Line] = [p.name]
     if p.zona:
         lines.append(Fact(t.FACT_ZONA, str(p.zona)))
@@ -157,7 +157,7 @@ def project_card(view: PlanView, p: Project, _doc: Doc | None, matches: tuple[Ma
     )
 
 
-def tematica_card(view: PlanView, tm: Tematica, _doc: Doc | None, matches: tuple[Match, ...]) -> Answer:
+def tematica_card(view: PlanView, tm: Tematica, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
     objectives = [o.text for o in view.plan.objectives if o.tematica == tm.id]
     targets = [view.target_line(r) for r in view.plan.targets if r.tematica == tm.id]
     lines: list[Line] = [Fact(t.FACT_EJE, tm.eje), Fact(t.FACT_LINKS, ", ".join(tm.pnd + tm.ods))]
@@ -257,11 +257,7 @@ def policy_item_card(
 
 def text_card(view: PlanView, record: Any, doc: Doc, matches: tuple[Match, ...]) -> Answer:
     """Objectives, lines, actions, problems …: the text, its temática and its 2032 targets."""
-    lines: list[Line] = [doc.title] if doc.kind != "policy" else []
-    if isinstance(record, Policy):
-        lines.extend(record.general_objectives)
-    if isinstance(record, GovernanceIndex):
-        lines = [record.text]
+    lines: list[Line] = [doc.title]
     follow: list[FollowUp] = []
     sections = []
     if doc.tematica:
@@ -271,13 +267,8 @@ def text_card(view: PlanView, record: Any, doc: Doc, matches: tuple[Match, ...])
         targets = view.targets_for(record)
         if targets:
             sections.append((t.TEMATICA_TARGETS, tuple(view.target_line(r) for r in targets)))
-    title = (
-        doc.title
-        if isinstance(record, (Policy, GovernanceIndex))
-        else t.KIND_TITLES.get(doc.kind, t.KIND_OTHER)
-    )
     return Answer(
-        sentence(title),
+        sentence(t.KIND_TITLES.get(doc.kind, t.KIND_OTHER)),
         tuple(lines),
         follow_ups=tuple(follow),
         source=cite(getattr(record, "section", ())),
@@ -285,6 +276,30 @@ def text_card(view: PlanView, record: Any, doc: Doc, matches: tuple[Match, ...])
         kind=doc.kind,
         sections=tuple(sections),
     )
+
+
+def policy_card(_view: PlanView, policy: Policy, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
+    """A security policy: its general objectives, then its axes (what each one aims at)."""
+    axes = tuple(
+        " / ".join(x for x in (axis.national_axis, axis.axis) if x)
+        + (f": {axis.objective}" if axis.objective else "")
+        for axis in policy.axes
+    )
+    sections = [(t.POLICY_AXES, tuple(dict.fromkeys(axes)))] if axes else []
+    if policy.specific_objectives:
+        sections.append((t.POLICY_SPECIFIC, policy.specific_objectives))
+    return Answer(
+        sentence(policy.name),
+        tuple(policy.general_objectives),
+        source=cite(policy.section),
+        matches=matches,
+        kind="policy",
+        sections=tuple(sections),
+    )
+
+
+def governance_card(_view: PlanView, index: GovernanceIndex, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
+    return Answer(index.name, (index.text,), source=cite(index.section), matches=matches, kind="governance")
 
 
 # One-line forms ---------------------------------------------------------------------------------
@@ -324,8 +339,8 @@ KINDS: dict[str, RecordKind] = {
     "problem": RecordKind(text_card, _item_line),
     "potentiality": RecordKind(text_card, _item_line),
     "operational_action": RecordKind(text_card, lambda _v, i, _d: f"{i.number}. {i.text}"),
-    "governance": RecordKind(text_card, lambda _v, g, _d: f"{g.name}: {shorten(g.text, 160)}"),
-    "policy": RecordKind(text_card, lambda _v, p, _d: sentence(p.name)),
+    "governance": RecordKind(governance_card, lambda _v, g, _d: f"{g.name}: {shorten(g.text, 160)}"),
+    "policy": RecordKind(policy_card, lambda _v, p, _d: sentence(p.name)),
     "pom_line": RecordKind(
         text_card, lambda v, pl, _d: f"{sentence(pl.text)} ({v.tematica_name(pl.tematica)})"
     ),

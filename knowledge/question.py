@@ -35,6 +35,8 @@ class Phrases:
     influence_words: tuple[str, ...]
     places: tuple[str, ...]
     clause_starts: frozenset[str]
+    members: dict[str, tuple[str, ...]]
+    filler: frozenset[str]
 
 
 @cache
@@ -50,6 +52,8 @@ def phrases() -> Phrases:
         influence_words=tuple(fold(p) for p in influence["words"]),
         places=tuple(fold(p) for p in raw["places"]),
         clause_starts=frozenset(fold(p) for p in raw["clause_starts"]),
+        members={k: tuple(fold(p) for p in v) for k, v in raw["members"].items()},
+        filler=frozenset(fold(p) for p in raw["filler"]),
     )
 
 
@@ -76,18 +80,54 @@ def read_ask(folded: str) -> Ask:
     p = phrases()
     marks = frozenset(kind for kind, said in p.asks.items() if _has(folded, kind, said))
     list_id, list_words = _named_list(folded)
-    measure = (
-        "investment"
-        if has_phrase(folded, ("inversion", "invertir", "invierte", "invierten"))
-        else "operating"
-        if has_phrase(folded, ("funcionamiento",))
-        else "available"
-    )
+    investment = has_phrase(folded, ("inversion", "invertir", "invierte", "invierten", "obras"))
+    operating = has_phrase(folded, ("funcionamiento", "gastos de funcionamiento"))
+    measure = "investment" if investment and not operating else "operating" if operating else "available"
+    if measure != "available" and has_phrase(folded, ("porcentaje", "por ciento", "proporcion")):
+        measure += "_pct"
+    if investment and operating and marks & {"max", "min"}:
+        measure = "investment_or_operating"
     what = _what(marks, list_id, folded)
     return Ask(what, list_id, list_words, measure, marks)
 
 
+MORE = re.compile(
+    r"\b(?:mas|mayor)\s+(?:\w+\s+)?(?:dinero|pisto|plata|porcentaje|presupuesto|fondos|inversion|recursos|"
+    r"grande|caro|cara|alto|alta|monto|costoso|costosa)\b|\b(?:aporta|recibe|tiene|manda|da|invierte|destina|gasta|"
+    r"cuesta|toca|sale|viene|pone)\s+(?:\w+\s+)?mas\b"
+)
+LESS = re.compile(
+    r"\b(?:menos|menor)\s+(?:\w+\s+)?(?:dinero|pisto|plata|porcentaje|presupuesto|fondos|inversion|recursos|"
+    r"monto)\b|\b(?:aporta|recibe|tiene|manda|da|invierte|destina|gasta|cuesta|toca|sale|viene|pone)\s+"
+    r"(?:\w+\s+)?menos\b|\bmas\s+(?:barato|barata|pequeno|pequena|chico|chica|bajo|baja)\b"
+)
+STRONG_SUM = (
+    "suma",
+    "suman",
+    "sumado",
+    "sumados",
+    "total",
+    "en total",
+    "todo junto",
+    "cuanto cuestan",
+    "cuanto cuesta",
+)
+"""Sum words that win over a plural list word ("¿cuánto suman los proyectos de la zona 10?")."""
+ORDINAL = re.compile(r"\b(segund[oa]|tercer[oa]?|cuart[oa])\b")
+ORDINAL_RANK = {"segund": 1, "tercer": 2, "cuart": 3}
+
+
+def rank_asked(folded: str) -> int:
+    """ "la segunda fuente más grande" → 1 (0 is the first)."""
+    found = ORDINAL.search(folded)
+    return next((n for prefix, n in ORDINAL_RANK.items() if found and found.group(1).startswith(prefix)), 0)
+
+
 def _has(folded: str, kind: str, said: tuple[str, ...]) -> bool:
+    if kind == "max" and MORE.search(folded):
+        return True
+    if kind == "min" and LESS.search(folded):
+        return True
     if kind == "max":
         # "adulto mayor", "mayores de edad" are people, not a superlative
         folded = re.sub(r"\b(adultos? mayor(es)?|mayor(es)? de edad|menores de)\b", " ", folded)
@@ -112,6 +152,8 @@ def _what(marks: frozenset[str], list_id: str | None, folded: str) -> str:
         return "status"
     if "when" in marks:
         return "when"
+    if "sum" in marks and has_phrase(folded, STRONG_SUM):
+        return "sum"
     if list_id and ("list" in marks or _plural_list_question(folded, first)):
         return "list"
     if "sum" in marks:
@@ -133,16 +175,21 @@ def _counts_list(folded: str) -> bool:
 def _plural_list_question(folded: str, first: list[str]) -> bool:
     """ "¿qué proyectos hay?", "qué actores trabajan con la muni": a plural list word asked with
     qué / cuáles, or alone ("proyectos de agua")."""
-    asked = any(w in ("que", "cuales", "cual", "q", "k", "hay", "tiene", "tienen") for w in first)
+    del first
     words = TOKEN.findall(folded)
-    plural = [w for w in words if w.endswith("s") and any(w in ws for ws in phrases().lists.values())]
-    return bool(plural) and (asked or words[:1] == plural[:1] or "hay" in words)
+    named = [p for said in (*phrases().lists.values(), *phrases().members.values()) for p in said]
+    plural = [p for p in named if p.split()[0].endswith("s") and has_phrase(folded, (p,))]
+    singular_ask = "cual" in words and "cuales" not in words
+    return bool(plural) and not singular_ask
 
 
 def _named_list(folded: str) -> tuple[str | None, tuple[str, ...]]:
     """The list a question names, preferring the longest phrase ("acciones operativas" over
     "acciones"); plural words win over singular ones."""
     best: tuple[int, str, str] | None = None
+    member_of = _member_list(folded)
+    if member_of is not None and not any(has_phrase(folded, (p,)) for p in phrases().lists[member_of]):
+        return member_of, ()
     for list_id, said in phrases().lists.items():
         for phrase in said:
             if has_phrase(folded, (phrase,)):
@@ -153,6 +200,11 @@ def _named_list(folded: str) -> tuple[str | None, tuple[str, ...]]:
         return None, ()
     list_id = best[1]
     return list_id, tuple(p for p in phrases().lists[list_id] if has_phrase(folded, (p,)))
+
+
+def _member_list(folded: str) -> str | None:
+    """ "¿qué ministerios aparecen?": words that name part of a list also name the list."""
+    return next((list_id for list_id, said in phrases().members.items() if has_phrase(folded, said)), None)
 
 
 def question_clauses(text: str) -> list[str]:
@@ -172,9 +224,24 @@ def question_clauses(text: str) -> list[str]:
             score = 2 * (asked and n == len(clauses) - 1) + asked + opens
             if score:
                 pieces.append((-score, position, clause))
+            tail = _question_tail(words)
+            if tail:  # no punctuation: the question starts at its last question word
+                pieces.append((-(score + 1), position, tail))
             position += 1
     pieces.sort()
     return [clause for _, _, clause in pieces]
+
+
+TAIL_STARTS = frozenset(
+    ("que", "cual", "cuales", "cuanto", "cuanta", "cuantos", "cuantas", "cuando", "como", "donde", "hay")
+)
+
+
+def _question_tail(words: list[str]) -> str | None:
+    """ "estoy molesto la basura está por todos lados que va a hacer la muni con la basura" →
+    "que va a hacer la muni con la basura"."""
+    starts = [n for n, w in enumerate(words) if w in TAIL_STARTS and n >= 3 and len(words) - n >= 3]
+    return " ".join(words[starts[-1] :]) if starts else None
 
 
 def influence_filter(folded: str) -> tuple[str | None, tuple[str, ...]]:
@@ -208,8 +275,46 @@ def place_phrases(folded: str) -> list[str]:
 
 
 PLACE_STOPS = frozenset(
-    "zona zonas de del en que hay tiene tienen para por con y o a cuando como donde ya esta es son "
-    "mixco la muni municipalidad proyecto proyectos obra obras algo alguna algun se va van me mi".split()
+    [
+        "zona",
+        "zonas",
+        "de",
+        "del",
+        "en",
+        "que",
+        "hay",
+        "tiene",
+        "tienen",
+        "para",
+        "por",
+        "con",
+        "y",
+        "o",
+        "a",
+        "cuando",
+        "como",
+        "donde",
+        "ya",
+        "esta",
+        "es",
+        "son",
+        "mixco",
+        "la",
+        "muni",
+        "municipalidad",
+        "proyecto",
+        "proyectos",
+        "obra",
+        "obras",
+        "algo",
+        "alguna",
+        "algun",
+        "se",
+        "va",
+        "van",
+        "me",
+        "mi",
+    ]
 )
 
 

@@ -72,7 +72,7 @@ ORDINALS = {
 
 TOKEN = re.compile(r"[a-z0-9]+")
 ZONA_FORM = re.compile(
-    r"\b(zonas|zona|sonas|sona|zonna|zoma|z)\s*(?:no\.?\s*|numero\s*|#\s*)?(-?\d{1,4}|[a-z]+)\b"
+    r"\b(zonas|zona|sonas|sona|zonna|zoma|z)\.?\s*(?:no\.?\s*|numero\s*|#\s*)?(-?\d{1,4}|[a-z]+)\b"
 )
 SNIP_FORM = re.compile(r"(?<![\d.,])(\d{6})(?![\d.,])")
 YEAR_FORM = re.compile(r"\b(20[0-4]\d)\b")
