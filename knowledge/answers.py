@@ -36,7 +36,7 @@ from knowledge.answer_types import (
 )
 from knowledge.documents import LISTS as DOC_LISTS
 from knowledge.documents import plan_documents
-from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of, list_members
+from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
 from knowledge.model import ZONAS, Actor, Plan, Project
 from knowledge.question import (
     Ask,
@@ -46,7 +46,7 @@ from knowledge.question import (
     rank_asked,
     read_ask,
 )
-from knowledge.search import Hit, Query, SearchIndex, analyze
+from knowledge.search import Doc, Hit, Query, SearchIndex, analyze
 from knowledge.text import TOKEN, content_words, find_years, find_zonas, fold, has_phrase, stem, vocabulary
 
 __all__ = ["Answer", "Answerer", "Fact", "FollowUp", "Line", "Match", "format_q"]
@@ -140,10 +140,19 @@ class Answerer:
         self.place_words = frozenset(
             w for p in plan.projects for w in TOKEN.findall(fold(f"{p.name} {p.place or ''}"))
         )
-        self.plan_text = " ".join(
-            ["", *(" ".join(TOKEN.findall(fold(f"{d.title} {d.text}"))) for d in self.index.docs), ""]
-        )
+        self.doc_words = [
+            f" {' '.join(TOKEN.findall(fold(f'{d.title} {d.text}')))} " for d in self.index.docs
+        ]
         """Every document's words, folded, for "does the plan name this place?"."""
+        self.plan_years = frozenset(y for text in self.doc_words for y in find_years(text))
+        self.by_kind: dict[str, list[Doc]] = {}
+        for doc in self.index.docs:
+            self.by_kind.setdefault(doc.kind, []).append(doc)
+        self.role_keys = {
+            doc.id: {_key(w): w for w in content_words(getattr(self.records[doc.id], "role", ""))}
+            for doc in self.by_kind.get("actor", [])
+        }
+        self._headings: dict[str, frozenset[str]] = {}
         self._remembered: OrderedDict[str, Answer] = OrderedDict()
         self.answer(WARM_UP)  # first-use costs (vocabulary file, stemmer, numpy) paid here, not by a person
 
@@ -202,7 +211,7 @@ class Answerer:
             return self.not_in_plan(
                 query, note=t.OTHER_YEAR.format(years=join_numbers(sorted(self.budget_years)))
             )
-        unknown_years = [y for y in query.years if f" {y} " not in self.plan_text]
+        unknown_years = [y for y in query.years if y not in self.plan_years]
         if unknown_years:
             return self.not_in_plan(query, note=t.YEAR_NOT_IN_PLAN.format(year=unknown_years[0]))
         if ask.what == "define":
@@ -454,10 +463,10 @@ class Answerer:
         synonyms = vocabulary().synonyms
         keys = [{_key(w), *(_key(x) for s in synonyms.get(w, ()) for x in content_words(s))} for w in asked]
         by_role = []
-        for doc in list_members(self.index.docs, LISTS["actors"]):
+        for doc in self._members_of("actors"):
             actor = self.records[doc.id]
             assert isinstance(actor, Actor)
-            role = {_key(w): w for w in content_words(actor.role)}
+            role = self.role_keys[doc.id]
             said = [
                 next(role[k] for k in word_keys if k in role) for word_keys in keys if word_keys & role.keys()
             ]
@@ -532,7 +541,13 @@ class Answerer:
         return found
 
     def _plan_names_place(self, place: str) -> bool:
-        return f" {place} " in self.plan_text
+        words = place.split()
+        rarest = min(words, key=lambda w: len(self.index.postings.get(stem(w), ((),))[0]))
+        postings = self.index.postings.get(stem(rarest))
+        if postings is None:
+            return False
+        padded = f" {place} "
+        return any(padded in self.doc_words[n] for n in postings[0].tolist())
 
     def place_not_listed(self, place: str, zona: int | None) -> Answer:
         """Say the place is not listed, then offer what is near or in its zona (not confident)."""
@@ -841,7 +856,7 @@ class Answerer:
     def list_answer(self, list_id: str, filter_query: Query | None = None, folded: str = "") -> Answer:
         """A whole list of the plan, or the part of it the question's other words select."""
         members = self._members(list_id, filter_query, folded)
-        everything = list_members(self.index.docs, LISTS[list_id])
+        everything = self._members_of(list_id)
         answer = self._list_of_docs(list_id, members or everything, page=1, filter_key=None)
         lead: Line | None = None
         level, dimensions = influence_filter(folded) if list_id == "actors" else (None, ())
@@ -862,14 +877,14 @@ class Answerer:
         """A page of a whole list (its buttons carry ``lista:<list_id>:<page>``)."""
         if list_id not in LISTS or filter_key is not None or page < 1:
             return None
-        members = list_members(self.index.docs, LISTS[list_id])
+        members = self._members_of(list_id)
         if (page - 1) * PAGE_SIZE >= len(members):
             return None
         return self._list_of_docs(list_id, members, page=page, filter_key=None)
 
     def _members(self, list_id: str, filter_query: Query | None, folded: str) -> list:  # type: ignore[type-arg]
         spec = LISTS[list_id]
-        everything = list_members(self.index.docs, spec)
+        everything = self._members_of(list_id)
         if list_id == "actors":
             level, dimensions = influence_filter(folded)
             if level is not None:
@@ -993,12 +1008,18 @@ class Answerer:
             return None
         return replace(rest, sources=sources)
 
+    def _members_of(self, list_id: str) -> list[Doc]:
+        return self.by_kind.get(LISTS[list_id].doc_kind, [])
+
     def _heading_keys(self, list_id: str | None) -> frozenset[str]:
         if list_id not in LISTS:
             return frozenset()
-        sections = [
-            getattr(self.records[d.id], "section", ()) for d in list_members(self.index.docs, LISTS[list_id])
-        ]
+        if list_id not in self._headings:
+            self._headings[list_id] = self._heading_keys_uncached(list_id)
+        return self._headings[list_id]
+
+    def _heading_keys_uncached(self, list_id: str) -> frozenset[str]:
+        sections = [getattr(self.records[d.id], "section", ()) for d in self._members_of(list_id)]
         common: tuple[str, ...] = sections[0] if sections else ()
         for section in sections[1:]:
             n = 0
@@ -1032,7 +1053,7 @@ class Answerer:
         if top.doc.kind == "project" and len(projects) > 1 and projects[1].score >= RELATED_RATIO * top.score:
             docs = [self.index.by_id[h.doc.id] for h in projects if h.score >= RELATED_RATIO * top.score]
             chosen = {d.id for d in docs}
-            ordered = [d for d in list_members(self.index.docs, LISTS["projects"]) if d.id in chosen]
+            ordered = [d for d in self._members_of("projects") if d.id in chosen]
             answer = self._list_of_docs("projects", ordered, page=1, filter_key=None)
             lead = t.LIST_FILTERED.format(
                 n=len(ordered),
@@ -1232,8 +1253,8 @@ def _actor_has_influence(actor: object, level: str, dimensions: tuple[str, ...])
 
 
 def _key(word: str) -> str:
-    """Words that share their first five letters are taken as one ("valida", "validación")."""
-    return fold(word)[:5]
+    """Folded words that share their first five letters are taken as one ("valida", "validacion")."""
+    return word[:5]
 
 
 def _match(hit: Hit) -> Match:

@@ -6,7 +6,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import Stemmer
@@ -189,8 +189,24 @@ def _widen(targets: tuple[str, ...], direct: dict[str, tuple[str, ...]]) -> tupl
 
 def has_phrase(folded: str, phrases: tuple[str, ...]) -> bool:
     """Whether any phrase occurs in folded text as whole words."""
-    padded = f" {' '.join(TOKEN.findall(folded))} "
-    return any(f" {p} " in padded for p in phrases)
+    return _phrase_pattern(phrases).search(_token_text(folded)) is not None
+
+
+@lru_cache(maxsize=512)
+def _token_text(folded: str) -> str:
+    """The text's words joined by single spaces, padded ("¿y la zona 6?" → " y la zona 6 ")."""
+    return f" {' '.join(TOKEN.findall(folded))} "
+
+
+@lru_cache(maxsize=1024)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression for a set of phrases, compiled once per set."""
+    alternatives = sorted(
+        {" ".join(TOKEN.findall(p)) for p in phrases if TOKEN.findall(p)}, key=len, reverse=True
+    )
+    if not alternatives:
+        return re.compile(r"(?!x)x")
+    return re.compile(" (?:" + "|".join(re.escape(a) for a in alternatives) + ") ")
 
 
 PHONETIC_RULES = (
