@@ -26,7 +26,7 @@ from knowledge import catalog as t
 from knowledge.answers import Answer, Answerer, FollowUp
 from knowledge.followup import context_after, names_my_zona, resolve, subject_test, with_my_zona
 from knowledge.render import to_html
-from knowledge.staff import format_date, status_lines
+from knowledge.staff import format_date, with_status
 from knowledge.text import find_zonas, fold
 
 CALLBACK_MAX_BYTES = 64
@@ -136,12 +136,11 @@ def chat_hash(chat_id: int, salt: str) -> str:
 async def with_staff_status(
     staff: StaffCache, answer: Answer, *, session: AsyncSession | None = None
 ) -> Answer:
-    """A project card also shows what staff recorded, apart from the plan's figures."""
+    """A project card also shows what staff recorded (first, when that is what was asked)."""
     snip = project_snip(answer)
     if answer.kind != "project" or snip is None:
         return answer
-    view = await staff.status(snip, session=session)
-    return replace(answer, sections=(*answer.sections, (t.STATUS_CARD_TITLE, status_lines(view))))
+    return with_status(answer, await staff.status(snip, session=session))
 
 
 async def answer_question(message: Message, context: Context, text: str) -> None:

@@ -690,12 +690,12 @@ class Answerer:
             lead = t.WHEN_NEW.format(observation=project.observation)
         else:
             lead = t.WHEN_UNKNOWN
-        return replace(with_lead(self.project_answer(project.snip), lead), asks=asks)
+        return replace(with_lead(self.project_answer(project.snip), lead, t.WHEN_NO_PROGRESS), asks=asks)
 
     def _only_the_term(self, query: Query, term: GlossaryTerm, others_allowed: int = 1) -> bool:
         """ "¿qué es el arrastre?" asks for the word; "¿qué es el objetivo operativo del POA?" asks
         for something the word only qualifies."""
-        alias_words = {w for a in term.aliases for w in a.split()}
+        alias_words = {w for a in term.aliases if has_phrase(query.folded, (a,)) for w in a.split()}
         generic = {"plan", "proyecto", "proyectos", "obra", "obras", "palabra", "termino", "sigla", "siglas"}
         others = [
             s
@@ -863,8 +863,9 @@ class Answerer:
         if level is not None:
             where = " y ".join(t.INFLUENCE_WHERE[d] for d in dimensions)
             lead = t.ACTORS_BY_INFLUENCE.format(level=level, where=where)
-        elif filter_query is not None and filter_query.sources:
-            words = " ".join(filter_query.sources)
+        elif (filter_query is not None and filter_query.sources) or self._period_years(folded):
+            sources = filter_query.sources if filter_query is not None else ()
+            words = " ".join([*sources, *map(str, self._period_years(folded))])
             noun = LISTS[list_id].noun
             if not members:
                 lead = t.LIST_FILTER_EMPTY.format(noun=noun, words=words)
@@ -891,6 +892,12 @@ class Answerer:
                 everything = [
                     d for d in everything if _actor_has_influence(self.records[d.id], level, dimensions)
                 ]
+        years = self._period_years(folded)
+        if years:  # "proyectos multianuales 2023-2025": the members whose text carries those years
+            position = self.index.position
+            everything = [
+                d for d in everything if all(f" {y} " in self.doc_words[position[d.id]] for y in years)
+            ]
         if filter_query is None or not filter_query.sources:
             return everything
         hits = self.index.search(filter_query, limit=len(self.index.docs))
@@ -984,7 +991,7 @@ class Answerer:
         what is left filters the list ("proyectos de agua" → "agua"). Words of the list's own
         section heading describe every member, so they filter nothing."""
         drop = set(ask.list_words)
-        for kind in ("list", "count", "sum", "max", "min", "who"):
+        for kind in ("list", "count", "sum", "max", "min", "who", "when", "status"):
             drop.update(p for p in _ask_phrases(kind) if has_phrase(query.folded, (p,)))
         level, _ = influence_filter(query.folded)
         if level is not None:
@@ -1007,6 +1014,10 @@ class Answerer:
         if not sources:
             return None
         return replace(rest, sources=sources)
+
+    def _period_years(self, folded: str) -> list[int]:
+        """Years a question names that pick members (not the budget year every figure is for)."""
+        return [y for y in find_years(folded) if y not in self.budget_years]
 
     def _members_of(self, list_id: str) -> list[Doc]:
         return self.by_kind.get(LISTS[list_id].doc_kind, [])

@@ -208,19 +208,12 @@ ZONA_SUM = (
 )
 ZONA_SUM_ONE = "Zona {n}: {amount} en 2024, el monto de su único proyecto listado."
 FILTERED_SUM = "Suma de los {count} proyectos listados: {amount} (calculada de las filas del plan)."
-WHEN_PERIOD = (
-    "{observation}: el plan lo programa de {start} a {end}. No hay avance registrado por el personal."
-)
-WHEN_CARRY = (
-    "ARRASTRE: viene de años anteriores y sigue en el POA 2024; el plan no da fecha de fin. "
-    "No hay avance registrado por el personal."
-)
-WHEN_NEW = (
-    "{observation}: es un proyecto nuevo en el POA 2024; el plan no da fecha de fin. "
-    "No hay avance registrado por el personal."
-)
-WHEN_UNKNOWN = "El plan no da fecha para este proyecto. No hay avance registrado por el personal."
-WHEN_STAFF = "{status}{progress}, según el personal municipal (actualizado el {date})."
+WHEN_PERIOD = "{observation}: el plan lo programa de {start} a {end}."
+WHEN_CARRY = "ARRASTRE: viene de años anteriores y sigue en el POA 2024; el plan no da fecha de fin."
+WHEN_NEW = "{observation}: es un proyecto nuevo en el POA 2024; el plan no da fecha de fin."
+WHEN_UNKNOWN = "El plan no da fecha para este proyecto."
+WHEN_NO_PROGRESS = "No hay avance registrado por el personal municipal."
+WHEN_STAFF = "Estado: {status}{progress}, según el personal municipal (actualizado el {date})."
 WHEN_ZONA = (
     "Periodo de los proyectos de la zona {n} según el plan (no hay avance registrado por el personal):"
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from html import escape
 
@@ -196,6 +196,21 @@ def status_lines(view: StatusView | None) -> tuple[str, ...]:
     if view.note:
         lines.append(t.STATUS_NOTE.format(note=view.note))
     return tuple(lines)
+
+
+def with_status(answer: Answer, view: StatusView | None) -> Answer:
+    """A project card with what staff recorded, apart from the plan's figures. When the question
+    asked how the project is going or when it ends, the recorded status is the first line."""
+    if answer.kind != "project":
+        return answer
+    answer = replace(answer, sections=(*answer.sections, (t.STATUS_CARD_TITLE, status_lines(view))))
+    if view is None or t.WHEN_NO_PROGRESS not in answer.lines:
+        return answer
+    lead = t.WHEN_STAFF.format(
+        status=status_label(view.status), progress=progress_text(view.progress), date=format_date(view.at)
+    )
+    rest = tuple(line for line in answer.lines if line != t.WHEN_NO_PROGRESS)
+    return replace(answer, lines=(lead, *rest))
 
 
 def format_date(when: datetime | date) -> str:

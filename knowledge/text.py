@@ -189,13 +189,21 @@ def _widen(targets: tuple[str, ...], direct: dict[str, tuple[str, ...]]) -> tupl
 
 def has_phrase(folded: str, phrases: tuple[str, ...]) -> bool:
     """Whether any phrase occurs in folded text as whole words."""
-    return _phrase_pattern(phrases).search(_token_text(folded)) is not None
+    text = _token_text(folded)
+    if len(phrases) <= 4:  # a few phrases: plain substring tests beat compiling a pattern
+        return any(f" {_norm_phrase(p)} " in text for p in phrases)
+    return _phrase_pattern(phrases).search(text) is not None
 
 
 @lru_cache(maxsize=512)
 def _token_text(folded: str) -> str:
     """The text's words joined by single spaces, padded ("¿y la zona 6?" → " y la zona 6 ")."""
     return f" {' '.join(TOKEN.findall(folded))} "
+
+
+@lru_cache(maxsize=4096)
+def _norm_phrase(phrase: str) -> str:
+    return " ".join(TOKEN.findall(phrase))
 
 
 @lru_cache(maxsize=1024)

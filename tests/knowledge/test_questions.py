@@ -1,0 +1,331 @@
+"""Kinds of question, one group each: lists, aggregates, when/status, who, definitions, chatty
+messages, unlisted places and questions the plan does not answer. Every answer leads with the
+direct answer: what is checked as "lead" must be in its first 400 characters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from knowledge import catalog as t
+from knowledge.answers import Answerer
+from knowledge.ingest import load_bundled_plan
+from knowledge.question import question_clauses, read_ask
+from knowledge.render import to_plain
+from knowledge.staff import StatusView, with_status
+from knowledge.text import fold
+
+LEAD = 400
+ALL_SNIPS = ("242177", "276227", "297669", "299884", "273703", "206148", "206213", "287389")
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    return Answerer(load_bundled_plan())
+
+
+def lead_of(answerer: Answerer, question: str) -> str:
+    return to_plain(answerer.answer(question))[:LEAD]
+
+
+# What is asked ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "what", "list_id"),
+    [
+        ("¿cuáles son los problemas de Mixco?", "list", "problems"),
+        ("todas las potencialidades", "list", "potentialities"),
+        ("¿qué ministerios aparecen?", "list", "actors"),
+        ("proyectos de agua", "list", "projects"),
+        ("¿cuál es el proyecto más caro?", "max", "projects"),
+        ("el que tiene menos pisto", "min", None),
+        ("¿cuántos proyectos hay?", "count", "projects"),
+        ("¿cuánto suma la zona 6?", "sum", None),
+        ("¿hasta cuándo dura el proyecto del tanque?", "when", "projects"),
+        ("¿ya terminaron el pozo de San José las Rosas?", "status", None),
+        ("¿quién valida y aprueba el plan?", "who", None),
+        ("¿qué quiere decir arrastre?", "define", None),
+        ("meta de basura", "lookup", None),
+        ("servicios para el adulto mayor", "lookup", None),  # "mayor" here is not a superlative
+    ],
+)
+def test_what_a_question_asks(question: str, what: str, list_id: str | None) -> None:
+    ask = read_ask(fold(question))
+    assert ask.what == what
+    assert ask.list_id == list_id
+
+
+def test_the_question_inside_a_chatty_message_is_found() -> None:
+    clauses = question_clauses("que proyectos de drenajes hay? aqui se inunda todo cuando llueve y apesta")
+    assert clauses[0] == "que proyectos de drenajes hay?".rstrip("?")
+    assert question_clauses("proyectos zona 6") == []  # short messages are taken whole
+
+
+# Lists --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "count", "sample"),
+    [
+        ("¿cuáles son los problemas de Mixco?", 12, "percepción de inseguridad"),
+        ("todas las potencialidades", 6, "Aglomeraciones urbanas"),
+        ("¿qué leyes respaldan el plan?", 12, "101-97"),
+        ("acciones operativas del poa, todas", 16, "educación integral"),
+    ],
+)
+def test_a_list_question_gets_the_whole_list(
+    answerer: Answerer, question: str, count: int, sample: str
+) -> None:
+    answer = answerer.answer(question)
+    assert answer.confident
+    assert answer.kind.startswith("list:")
+    assert len(answer.items) == count
+    assert sample in to_plain(answer)
+
+
+def test_a_long_list_is_paginated_with_buttons(answerer: Answerer) -> None:
+    answer = answerer.answer("¿qué actores trabajan con la muni?")
+    assert answer.kind == "list:actors"
+    assert len(answer.items) == 20
+    assert "Página 1 de 3." in to_plain(answer)
+    next_page = [f.action for f in answer.follow_ups if f.action.startswith("lista:actors:")]
+    assert next_page == ["lista:actors:2"]
+    last = answerer.list_page("actors", None, 3)
+    assert last is not None
+    assert len(last.items) == 10
+    assert "VECINOS" in to_plain(last)
+    assert answerer.list_page("actors", None, 4) is None
+    assert answerer.list_page("nothing", None, 1) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "present", "absent"),
+    [
+        (
+            "¿qué ministerios aparecen?",
+            {"MINISTERIO DE EDUCACIÓN", "MINISTERIO PÚBLICO"},
+            {"VECINOS", "INTECAP"},
+        ),
+        (
+            "actores con influencia alta en las decisiones",
+            {"VECINOS", "EMPRESARIOS", "MINISTERIO DE AMBIENTE"},
+            {"INTECAP", "SEGEPLAN"},
+        ),
+        ("proyectos de agua", {"276227", "297669", "299884", "273703"}, {"242177", "206213", "287389"}),
+        ("proyectos multianuales 2023-2025", {"297669", "299884", "273703"}, {"242177", "276227", "206148"}),
+    ],
+)
+def test_a_list_question_with_a_filter_gets_that_part(
+    answerer: Answerer, question: str, present: set[str], absent: set[str]
+) -> None:
+    text = to_plain(answerer.answer(question))
+    assert all(p in text for p in present)
+    assert not any(a in text for a in absent)
+
+
+def test_a_plural_word_in_passing_does_not_make_a_list(answerer: Answerer) -> None:
+    answer = answerer.answer("decreto de la ley de consejos de desarrollo urbano y rural")
+    assert "11-2002" in lead_of(answerer, "decreto de la ley de consejos de desarrollo urbano y rural")
+    assert answer.kind == "law"
+
+
+# Aggregates ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("¿cuál es el proyecto más caro?", "SNIP 242177: Q 4,441,894.00"),
+        ("el que tiene menos pisto", "SNIP 287389: Q 375,000.00"),
+        ("¿qué zona recibe más dinero?", "La zona 10"),
+        ("¿cuál fuente aporta más?", "Ingresos propios: Q 298,040,400.00"),
+        ("la fuente de financiamiento más pequeña", "Porcentaje Forestal INAB de Madera: Q 3,500.00"),
+        ("segunda fuente de ingresos más grande", "Fondos de IUSI: Q 268,817,000.00"),
+        ("cual fuente manda mas porcentaje a funcionamiento", "75%"),
+        ("la muni gasta más en inversión o en funcionamiento", "inversión: Q 364,029,262.59"),
+        ("¿cuánto suma la zona 6?", "Q 5,833,672.56"),
+        ("¿cuántos proyectos hay?", "8 proyectos"),
+        ("cuantos proyectos de arrastre hay y cuanto suman", "Q 4,096,284.00"),
+    ],
+)
+def test_aggregates_lead_with_the_figure(answerer: Answerer, question: str, lead: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.confident
+    assert lead in to_plain(answer)[:LEAD]
+
+
+def test_a_computed_sum_says_it_is_computed_and_the_plans_total_is_quoted(answerer: Answerer) -> None:
+    zona = to_plain(answerer.answer("¿cuánto suma la zona 6?"))
+    assert "suma de los 2 proyectos listados" in zona
+    assert "calculada de las filas del plan" in zona
+    total = to_plain(answerer.answer("¿cuántos proyectos hay?"))
+    assert "Q 18,819,178.00" in total  # the TOTAL row as the document prints it
+
+
+def test_the_largest_zona_lists_the_ranking(answerer: Answerer) -> None:
+    text = to_plain(answerer.answer("que zona recibe mas dinero del codede"))
+    assert "242177" in text
+    assert "206213" in text
+    assert text.index("Zona 10: Q 6,430,130.44") < text.index("Zona 6: Q 5,833,672.56")
+
+
+# When and status ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("¿cuándo termina el proyecto 242177?", "MULTIANUAL 2021-2024: el plan lo programa de 2021 a 2024."),
+        ("¿ya terminaron el pozo de San José las Rosas?", "ARRASTRE: viene de años anteriores"),
+        ("cómo va el parque de la colonia Primero de Julio", "NUEVO 2024: es un proyecto nuevo"),
+        ("hasta cuando dura el proyecto del tanque en la zona 1", "2023-2025"),
+    ],
+)
+def test_when_and_status_answer_from_the_period_the_plan_gives(
+    answerer: Answerer, question: str, lead: str
+) -> None:
+    answer = answerer.answer(question)
+    assert answer.confident
+    assert answer.asks in {"when", "status"}
+    text = to_plain(answer)[:LEAD]
+    assert lead in text
+    assert t.WHEN_NO_PROGRESS in text
+
+
+def test_a_recorded_status_comes_first_with_its_date(answerer: Answerer) -> None:
+    answer = answerer.answer("¿cómo va el proyecto 242177?")
+    view = StatusView("suspendido", 35, "obra detenida", datetime(2024, 5, 2, 10, 0))
+    shown = with_status(answer, view)
+    text = to_plain(shown)
+    assert (
+        text.splitlines()[1]
+        == "Estado: Suspendido · 35%, según el personal municipal (actualizado el 02/05/2024)."
+    )
+    assert t.WHEN_NO_PROGRESS not in text
+    assert "MULTIANUAL 2021-2024" in text[:LEAD]
+    assert t.WHEN_NO_PROGRESS in to_plain(with_status(answer, None))
+
+
+def test_a_plan_date_comes_from_the_sentence_that_gives_it(answerer: Answerer) -> None:
+    assert "2021-2025" in lead_of(answerer, "vigencia del PEI")
+
+
+# Who, definitions -------------------------------------------------------------------------------------
+def test_who_answers_with_the_actors_whose_role_says_it(answerer: Answerer) -> None:
+    answer = answerer.answer("¿quién valida y aprueba el plan?")
+    text = to_plain(answer)
+    assert answer.asks == "who"
+    for actor in ("SEGEPLAN", "CONSEJO DEPARTAMENTAL DE DESARROLLO", "MINISTERIO DE AMBIENTE"):
+        assert actor in text
+    assert "VECINOS" not in text
+
+
+def test_who_about_a_topic_is_searched_not_matched_by_role(answerer: Answerer) -> None:
+    text = to_plain(answerer.answer("con quien coordina la muni para los centros de cuidado infantil"))
+    assert "Secretaría de Obras Sociales" in text
+
+
+@pytest.mark.parametrize(
+    ("question", "plan_words"),
+    [
+        ("¿qué quiere decir arrastre?", None),
+        ("que es el PDM-OT", "Plan de Desarrollo Municipal con Enfoque Territorial"),
+        ("que significa IUSI", "Impuesto Único Sobre Inmuebles"),
+    ],
+)
+def test_plan_words_are_explained_and_marked_as_explanations(
+    answerer: Answerer, question: str, plan_words: str | None
+) -> None:
+    answer = answerer.answer(question)
+    text = to_plain(answer)
+    assert answer.kind == "define"
+    assert "Explicación (no es texto del plan)" in text
+    if plan_words:
+        assert f"En el plan: «{plan_words}" in text
+
+
+def test_a_project_card_explains_its_observation(answerer: Answerer) -> None:
+    text = to_plain(answerer.project_answer("206148"))
+    assert "Qué significa (explicación, no es texto del plan)" in text
+
+
+def test_a_term_that_only_qualifies_the_question_is_not_defined(answerer: Answerer) -> None:
+    answer = answerer.answer("q es el objetivo operativo anual del poa 2024")
+    assert answer.kind != "define"
+
+
+# Chatty messages ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "snips"),
+    [
+        ("que proyectos de drenajes hay? aqui se inunda todo cuando llueve y apesta", {"242177", "206213"}),
+        (
+            "buenas tardes, fíjese que en mi colonia siempre se va el agua… "
+            "¿qué proyectos de pozos tiene la muni?",
+            {"276227", "297669", "273703", "206148"},
+        ),
+        (
+            "buenos dias seño, en barrio san antonio zona 10 las aguas negras corren por la calle, cuando "
+            "terminan el alcantariyado??",
+            {"242177"},
+        ),
+    ],
+)
+def test_complaint_words_do_not_sink_the_question(answerer: Answerer, question: str, snips: set[str]) -> None:
+    answer = answerer.answer(question)
+    assert answer.confident
+    assert all(s in to_plain(answer) for s in snips)
+
+
+def test_thanks_with_chatter_is_thanks(answerer: Answerer) -> None:
+    assert answerer.answer("muchas gracias mija, dios le bendiga").kind == "thanks"
+
+
+# Places the plan does not list -------------------------------------------------------------------------
+def test_an_unlisted_colonia_is_said_to_be_unlisted(answerer: Answerer) -> None:
+    answer = answerer.answer("obras en la colonia El Milagro")
+    assert not answer.confident
+    assert "«El Milagro»" in to_plain(answer)
+    assert not any(s in to_plain(answer) for s in ALL_SNIPS)
+
+
+def test_an_unlisted_place_offers_what_is_near(answerer: Answerer) -> None:
+    answer = answerer.answer("¿hay proyecto en Sacoj Grande?")
+    text = to_plain(answer)
+    assert not answer.confident
+    assert "«Sacoj Grande» no aparece en el plan" in text
+    assert "273703" in text  # Sacoj Chiquito is what the plan has
+
+
+def test_an_unlisted_place_in_a_zona_offers_that_zona(answerer: Answerer) -> None:
+    answer = answerer.answer("proyectos en la colonia el naranjo zona 6")
+    text = to_plain(answer)
+    assert not answer.confident
+    assert "En la zona 6 el plan tiene:" in text
+    assert "273703" in text
+
+
+# Questions the plan does not answer -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "question",
+    [
+        "¿cómo saco mi DPI?",
+        "¿cómo se llama el alcalde?",
+        "¿cuánto recaudó el IUSI en 2023?",
+        "venden terrenos en la zona 6?",
+        "¿cuánto se gastó en 242177 en 2022?",
+        "meta de produccion de agua potable para el 2040",
+        "que profundidad va a tener el pozo de san jose las rosas",
+        "como formo un COCODE en mi colonia, que papeles piden",
+    ],
+)
+def test_questions_that_share_the_plans_words_abstain(answerer: Answerer, question: str) -> None:
+    answer = answerer.answer(question)
+    assert not answer.confident
+
+
+def test_a_detail_the_plan_lacks_still_shows_the_project(answerer: Answerer) -> None:
+    answer = answerer.answer("que profundidad va a tener el pozo de san jose las rosas")
+    text = to_plain(answer)
+    assert "El plan no dice eso (profundidad)" in text
+    assert "206148" in text
+
+
+# Target summaries ---------------------------------------------------------------------------------------
+def test_target_summaries_say_what_is_measured(answerer: Answerer) -> None:
+    lines = to_plain(answerer.targets_answer("ambientalmente"))
+    assert "La cobertura del servicio de recolección de desechos sólidos: De 85% (2021) a 95% (2032)" in lines
