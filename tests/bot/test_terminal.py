@@ -31,8 +31,9 @@ async def test_terminal_chat_answers_and_presses_buttons(tmp_path: Path) -> None
     text = "\n".join(output)
     assert "Bienvenido" in text
     assert "[1] Mi zona" in text
-    assert "¿De qué zona quiere saber?" in text  # "#1" pressed "Mi zona"
+    assert "¿En qué zona vive?" in text  # "#1" pressed "Mi zona" (no zona chosen yet)
     assert "Zona 3 de Mixco" in text  # "#3" pressed zona 3 in the picker
+    assert "recordaré que su zona es la 3" in text
     assert "Q 268,817,000.00" in text
     assert "Eso no está en el plan" in text
     assert "<b>" not in text
