@@ -37,6 +37,7 @@ from knowledge.answer_types import (
 from knowledge.documents import LISTS as DOC_LISTS
 from knowledge.documents import plan_documents
 from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
+from knowledge.lexicon import spanish_words
 from knowledge.model import ZONAS, Actor, Plan, Project
 from knowledge.question import (
     Ask,
@@ -634,7 +635,7 @@ class Answerer:
         words = [s for s in query.sources if len(s) > 2]
         if not words:
             return True
-        unknown = self._unknown_words(words)
+        unknown = [w for w in self._unknown_words(words) if w in spanish_words()]  # not gibberish
         return len(unknown) * 2 <= len(words)
 
     def _unknown_words(self, words: Sequence[str]) -> list[str]:

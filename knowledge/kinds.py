@@ -42,10 +42,17 @@ from knowledge.model import (
 )
 from knowledge.search import Doc
 
-MEASURED = re.compile(
-    r"\b(?:aumentando|incrementando|disminuyendo|reduciendo|mejorando|ampliando|teniendo|"
-    r"fortalecido|incrementado|aumentado|disminuido|mantenido|desarrollado)\s+"
-    r"(?:(?:a|en)\s+(?:un\s+)?[\d.,]+\s*%?\s+)?(.{8,90}?)(?=\s+(?:a un|al|a|en un|de)\s+[\d.,]+|[,;(]|$)"
+NUMBER_FIRST = r"(?:(?:a|al|en)\s+(?:un\s+)?[\d.,]+\s*(?:%|puntos porcentuales)?\s+(?:de forma anual\s+)?)?"
+MEASURED_BY = (
+    re.compile(  # a gerund says best what moves: "aumentando la cobertura del servicio … a un 95%"
+        r"\b(?:aumentando|incrementando|disminuyendo|reduciendo|mejorando|ampliando|teniendo)\s+"
+        + NUMBER_FIRST
+        + r"(.{8,90}?)(?=\s+(?:a un|al|a|en un|de)\s+[\d.,]+|[,;(]|$)"
+    ),
+    re.compile(
+        r"\b(?:fortalecido|incrementado|aumentado|disminuido|mantenido|desarrollado|cuenta con)\s+"
+        r"(?:\w+mente\s+)?" + NUMBER_FIRST + r"(.{8,90}?)(?=\s+(?:a un|al|a|en un|de|para)\s+[\d.,]+|[,;(]|$)"
+    ),
 )
 
 
@@ -75,8 +82,8 @@ class PlanView:
         figures = "; ".join(
             measure_text(m.baseline, m.baseline_year, m.target, m.target_year) for m in measures
         )
-        measured = measured_phrase(r.text)
-        return f"{measured}: {figures}" if measured else figures
+        measured = measured_phrase(r.text) or shorten(r.text, 90)
+        return f"{measured}: {figures}"
 
     def targets_for(self, record: object) -> list[Target]:
         """The 2032 targets of the objective a record serves (for lines and actions)."""
@@ -94,11 +101,12 @@ class PlanView:
 
 def measured_phrase(text: str) -> str | None:
     """The thing a target measures, in the target's own words."""
-    found = MEASURED.search(text)
-    if not found:
-        return None
-    phrase = found.group(1).strip(" ,.")
-    return phrase[:1].upper() + phrase[1:] if phrase else None
+    for pattern in MEASURED_BY:
+        found = pattern.search(text)
+        if found:
+            phrase = re.sub(r"\s+(?:y|e|o)$", "", found.group(1).strip(" ,."))
+            return phrase[:1].upper() + phrase[1:] if phrase else None
+    return None
 
 
 def measure_text(
