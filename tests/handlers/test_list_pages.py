@@ -4,14 +4,22 @@ pass validation and are answered with ``Answerer.list_page``."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
 from typing import cast
 
 import pytest
 
+from bot.storage import open_storage
+from db.plan_store import save_plan
 from handlers.replies import CALLBACK_MAX_BYTES, action_from_callback, answer_for_action, callback_for
 from knowledge import catalog as t
 from knowledge.answers import Answer, Answerer
-from tests.fakebotapi import Sent
+from knowledge.ingest import load_bundled_plan
+from knowledge.model import Item, Plan
+from tests.conftest import running_bot, settings_for
+from tests.fakebotapi import FakeBotApi, Sent
 from tests.handlers.conftest import Chat
 
 PAGE_BUTTON = re.compile(r"a\|lista:[a-z_]+(?::[a-z0-9-]+)?:\d+")
@@ -110,11 +118,45 @@ async def test_a_page_of_an_unknown_list_is_a_stale_button(chat: Chat) -> None:
     assert stale.plain_text == t.STALE_BUTTON
 
 
-async def everything_sent(chat: Chat, text: str) -> list[Sent]:
-    """Say ``text`` and return every message the bot sent for it (the bot handles one update at
-    a time, so once an empty inline query queued after it is answered, the reply is complete)."""
-    mark = chat.api.mark()
-    chat.api.send_text(chat.api.user_id, text)
+def long_plan() -> Plan:
+    """The bundled plan with 120 operational actions: a list too long for one message."""
+    plan = load_bundled_plan()
+    section = plan.operational_actions[0].section
+    actions = tuple(
+        Item(
+            number=n,
+            text=f"Acción operativa número {n}: mantenimiento de calles, drenajes y alumbrado público "
+            f"en el sector {n} del municipio, con participación de los vecinos del COCODE",
+            section=section,
+        )
+        for n in range(1, 121)
+    )
+    return replace(plan, operational_actions=actions)
+
+
+@pytest.fixture
+async def long_lists(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Chat]:
+    """The bot serving :func:`long_plan` (loaded as staff would load another edition)."""
+    database = tmp_path / "long.db"
+    storage = await open_storage(f"sqlite+aiosqlite:///{database}")
+    try:
+        async with storage.sessionmaker() as session:
+            await save_plan(session=session, plan=long_plan(), source="long-lists.json")
+            await session.commit()
+    finally:
+        await storage.engine.dispose()
+    async with running_bot(api, settings_for(api, database)) as application:
+        yield Chat(api, application)
+    api.assert_no_violations()
+
+
+def numbers_listed(replies: list[Sent]) -> set[str]:
+    return {n for sent in replies for n in re.findall(r"Acción operativa número (\d+)", sent.plain_text)}
+
+
+async def whole_reply(chat: Chat, mark: int) -> list[Sent]:
+    """Every message the bot sent since ``mark`` once it is done (it handles one update at a
+    time, so an empty inline query queued now is answered after the reply is complete)."""
     query_id = chat.api.inline_query("")["inline_query"]["id"]
     await chat.api.wait_for(
         lambda c: c.method == "answerInlineQuery" and str(c.params.get("inline_query_id")) == query_id,
@@ -124,20 +166,20 @@ async def everything_sent(chat: Chat, text: str) -> list[Sent]:
 
 
 @pytest.mark.skipif(not hasattr(Answerer, "list_page"), reason="Answerer.list_page is not written yet")
-async def test_next_page_of_a_long_list_end_to_end(chat: Chat) -> None:
-    questions = ("/metas", "actores del municipio", "acciones operativas", "problemáticas", "leyes")
-    offered = [s for q in questions for s in await everything_sent(chat, q) if page_buttons(s)]
-    assert offered, "no long list offered a page button"
-    first = offered[0]
-    data = page_buttons(first)[0]
-    (page, *_) = await chat.press(first, data)
-    assert page.plain_text not in (t.STALE_BUTTON, first.plain_text)
-    list_part = data.removeprefix("a|").rsplit(":", 1)[0]
-    mark = chat.api.mark()
-    chat.api.press_button(first.message, f"a|{list_part}:99", check=False)  # a page the list has not
-    (stale,) = await chat.api.wait_for_sent(chat.api.user_id, since=mark)
+async def test_next_page_of_a_long_list_end_to_end(long_lists: Chat) -> None:
+    mark = long_lists.api.mark()
+    long_lists.api.send_text(long_lists.api.user_id, "acciones operativas del POA 2024")
+    first = await whole_reply(long_lists, mark)
+    pages = [d for d in first[-1].callback_data if PAGE_BUTTON.fullmatch(d)]  # buttons: last message
+    assert pages, f"a long list offered no page button: {first[-1].callback_data}"
+    mark = long_lists.api.mark()
+    long_lists.api.press_button(first[-1].message, pages[0])
+    second = await whole_reply(long_lists, mark)
+    assert numbers_listed(first)
+    assert numbers_listed(second)
+    assert not numbers_listed(first) & numbers_listed(second)  # the next items, not the same again
+    list_part = pages[0].removeprefix("a|").rsplit(":", 1)[0]
+    mark = long_lists.api.mark()
+    long_lists.api.press_button(first[-1].message, f"a|{list_part}:99", check=False)  # no such page
+    (stale,) = await long_lists.api.wait_for_sent(long_lists.api.user_id, since=mark)
     assert stale.plain_text == t.STALE_BUTTON
-
-
-def page_buttons(sent: Sent) -> list[str]:
-    return [d for d in sent.callback_data if PAGE_BUTTON.fullmatch(d)]
