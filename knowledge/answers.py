@@ -58,7 +58,11 @@ MIN_LONG_COVERAGE = 0.3
 CLEAR_LEAD = 1.4
 RELATED_RATIO = 0.55
 MAX_RELATED = 3
-PAGE_SIZE = 20
+PAGE_CHARS = 4600
+"""A page of a list is at most about one Telegram message of items (4,096 characters; the
+renderer splits a page into two messages when its title, lead and source add to it): a list of
+50 short lines comes whole, the 128 lines of action in pages with buttons."""
+MAX_PAGE_ITEMS = 60
 WARM_UP = "meta de basura zona 6 2024"
 MAX_QUESTION_CHARS = 1000
 REMEMBERED_ANSWERS = 1024
@@ -98,12 +102,19 @@ def glossary() -> tuple[GlossaryTerm, ...]:
 
 def find_term(folded: str) -> GlossaryTerm | None:
     """The glossary term a question names (the longest alias wins)."""
-    best: tuple[int, GlossaryTerm] | None = None
+    terms = find_terms(folded)
+    return terms[0] if terms else None
+
+
+def find_terms(folded: str) -> list[GlossaryTerm]:
+    """Every glossary term a question names, the one with the longest alias first."""
+    found: list[tuple[int, GlossaryTerm]] = []
     for term in glossary():
-        for alias in term.aliases:
-            if has_phrase(folded, (alias,)) and (best is None or len(alias) > best[0]):
-                best = (len(alias), term)
-    return best[1] if best else None
+        longest = max((len(a) for a in term.aliases if has_phrase(folded, (a,))), default=0)
+        if longest:
+            found.append((longest, term))
+    found.sort(key=lambda pair: -pair[0])
+    return [term for _, term in found]
 
 
 def _confident(hits: Sequence[Hit], query: Query) -> bool:
@@ -178,16 +189,19 @@ class Answerer:
             return Answer(t.EMPTY_QUESTION, confident=False, kind="empty", follow_ups=self.menu())
         if is_small_talk(query):
             return self._small_talk(query) or self.not_in_plan(query)
-        clauses = [self._with_subject(c, query) for c in question_clauses(question)]
-        if clauses and "?" in question:  # a chatty message with a question in it: that question first
-            clause_answer = self._understood(analyze(clauses[0], self.index))
-            if clause_answer.confident:
+        clauses = [analyze(self._with_subject(c, query), self.index) for c in question_clauses(question)]
+        if clauses and "?" in question:  # a chatty message with a question mark: that question first
+            clause_answer = self._understood(clauses[0])
+            if clause_answer.confident and clause_answer.kind != "summary":
                 return clause_answer
+        if clauses and query.out_of_scope and not clauses[0].out_of_scope:
+            # "yo pago mi IUSI puntual … ¿cuánto de eso va a inversión?": the aside is not the question
+            query = replace(query, out_of_scope=False)
         answer = self._understood(query)
         if answer.confident or answer.kind != "not_in_plan":
             return answer
         for clause in clauses:  # complaint words sank the whole message: try each question alone
-            clause_answer = self._understood(analyze(clause, self.index))
+            clause_answer = self._understood(clause)
             if clause_answer.confident:
                 return clause_answer
         return answer
@@ -198,6 +212,12 @@ class Answerer:
         folded = fold(clause)
         extra = [f"zona {z.number}" for z in query.zonas[:1] if not find_zonas(folded)]
         extra.extend(p for p in place_phrases(query.folded) if p not in folded and self._plan_names_place(p))
+        extra.extend(
+            alias
+            for term in find_terms(query.folded)
+            for alias in term.aliases[:1]
+            if not find_terms(folded) and has_phrase(query.folded, term.aliases)
+        )
         return " ".join([clause, *extra])
 
     def _understood(self, query: Query) -> Answer:
@@ -216,9 +236,11 @@ class Answerer:
         if unknown_years:
             return self.not_in_plan(query, note=t.YEAR_NOT_IN_PLAN.format(year=unknown_years[0]))
         if ask.what == "define":
-            term = find_term(query.folded)
-            if term is not None and self._only_the_term(query, term):
-                return self.define_answer(term)
+            terms = find_terms(query.folded)
+            if len(terms) > 1 and self._only_the_terms(query, terms):
+                return self.define_answer(*terms)  # "¿qué significa arrastre y multianual?"
+            if terms and self._only_the_term(query, terms[0]):
+                return self.define_answer(terms[0])
         if not query.sources and not query.zonas:
             return self._small_talk(query) or self.not_in_plan(query)
         places = self._unlisted_places(query)
@@ -243,10 +265,26 @@ class Answerer:
             return self.not_in_plan(
                 query, note=t.OTHER_YEAR.format(years=join_numbers(sorted(self.budget_years)))
             )
+        snips = list(dict.fromkeys(query.snips))
+        if len(snips) > 1:  # "¿el 206213 y el 242177 son de lo mismo?": both, side by side
+            return self._projects_by_snip(snips)
         project = self.plan.project(snip)
         if project is not None and ask.what in ("when", "status"):
             return self.when_answer(project, ask.what)
+        if project is not None:
+            return self._project_or_unknown_detail(query, project)
         return self.project_answer(snip)
+
+    def _projects_by_snip(self, snips: list[str]) -> Answer:
+        known = [self.index.by_id[f"project:{s}"] for s in snips if f"project:{s}" in self.index.by_id]
+        if not known:
+            return self.project_answer(snips[0])
+        answer = self._list_of_docs("projects", known, page=1, filter_key=None)
+        missing = [s for s in snips if f"project:{s}" not in self.index.by_id]
+        lead = [t.PROJECT_NOT_FOUND.format(snip=s) for s in missing]
+        answer = replace(answer, title=t.PROJECTS_NAMED.format(n=len(known)), kind="projects")
+        follow = tuple(FollowUp(t.BTN_PROJECT.format(snip=d.key), f"proyecto:{d.key}") for d in known[:4])
+        return replace(with_lead(answer, *lead) if lead else answer, follow_ups=follow)
 
     def _another_kind_explains(self, query: Query, list_id: str) -> bool:
         """Whether a record of another kind explains the question better than any member of the
@@ -331,6 +369,8 @@ class Answerer:
                 projects = [p for p in projects if p.zona == query.zonas[0].number] or projects
             if not projects:
                 return None
+            if has_phrase(folded, ("dura", "duran", "duracion", "anos", "largo", "tiempo", "tarda")):
+                return self._longest(projects, highest, ask)
             ranked = sorted(projects, key=lambda p: p.amount_2024, reverse=highest)
             chosen = ranked[min(rank, len(ranked) - 1)]
             template = t.MAX_PROJECT if highest else t.MIN_PROJECT
@@ -341,6 +381,23 @@ class Answerer:
                 answer = with_section(answer, t.OTHER_PROJECTS, others)
             return replace(answer, asks=ask.what)
         return None
+
+    def _longest(self, projects: list[Project], highest: bool, ask: Ask) -> Answer | None:
+        """ "¿cuál proyecto multianual dura más años?": by the period the plan gives."""
+        dated = [p for p in projects if p.period]
+        if not dated:
+            return None
+        span = lambda p: p.period[1] - p.period[0] if p.period else 0  # noqa: E731
+        chosen = (max if highest else min)(dated, key=span)
+        same = [p for p in dated if span(p) == span(chosen)]
+        template = t.LONGEST_PROJECT if highest else t.SHORTEST_PROJECT
+        lead = template.format(
+            snips=", ".join(p.snip for p in same), observation=chosen.observation, years=span(chosen) + 1
+        )
+        docs = [self.index.by_id[f"project:{p.snip}"] for p in sorted(dated, key=span, reverse=highest)]
+        return replace(
+            with_lead(self._list_of_docs("projects", docs, page=1, filter_key=None), lead), asks=ask.what
+        )
 
     def _compare_measures(self, highest: bool) -> Answer:
         """ "¿gasta más en inversión o en funcionamiento?": the plan's two totals side by side."""
@@ -423,8 +480,16 @@ class Answerer:
                 return replace(answer, lines=lines, asks=ask.what)
             return None
         term = find_term(query.folded)  # "vigencia del PEI": the plan's own words name its period
-        if term is not None and self._only_the_term(query, term, others_allowed=0):
+        dated = term is not None and term.plan_text is not None and bool(find_years(fold(term.plan_text)))
+        if term is not None and self._only_the_term(query, term, others_allowed=1 if dated else 0):
             return self.define_answer(term)
+        if (
+            term is not None and term.plan_text
+        ):  # "¿cuándo se aprobó el plan Mixco 2032?": what the name stands for
+            expanded = analyze(f"{query.text} {term.plan_text}", self.index)
+            in_text = self._when_in_text(expanded, ask)
+            if in_text is not None:
+                return in_text
         return self._when_in_text(query, ask)
 
     def _when_in_text(self, query: Query, ask: Ask) -> Answer | None:
@@ -433,18 +498,17 @@ class Answerer:
         hits = self.index.search(query)
         if not hits or not _confident(hits, query):
             return None
-        wanted = {_key(s) for s in query.sources if s not in WHEN_WORDS}
+        wanted = {stem(s) for s in query.sources if s not in WHEN_WORDS}
         best: tuple[int, str, Hit] | None = None
         asked_years = set(query.years)
         for hit in hits[:10]:
             record = self.records[hit.doc.id]
             text = getattr(record, "text", "") or hit.doc.title
-            for sentence in re.split(r"(?<=[.;])\s+", text):
+            for sentence in _dated_clauses(text):
                 years = set(find_years(fold(sentence)))
-                if not years:
-                    continue
-                overlap = len(wanted & {_key(w) for w in content_words(sentence)})
-                said = 2 * overlap + bool(years - asked_years) if overlap else 0  # a year not asked is news
+                overlap = len(wanted & {stem(w) for w in content_words(sentence)})
+                enough = overlap * 2 >= len(wanted) or overlap >= 2
+                said = 2 * overlap + bool(years - asked_years) if enough else 0  # a year not asked is news
                 if said and (best is None or said > best[0]):
                     best = (said, sentence.strip(), hit)
         if best is None:
@@ -705,13 +769,22 @@ class Answerer:
         ]
         return len(others) <= others_allowed
 
-    def define_answer(self, term: GlossaryTerm) -> Answer:
+    def _only_the_terms(self, query: Query, terms: list[GlossaryTerm]) -> bool:
+        named = {
+            w for term in terms for a in term.aliases if has_phrase(query.folded, (a,)) for w in a.split()
+        }
+        rest = replace(query, sources=tuple(s for s in query.sources if s not in named))
+        return self._only_the_term(rest, terms[0])
+
+    def define_answer(self, *terms: GlossaryTerm) -> Answer:
         lines: list[Line] = []
-        if term.plan_text:
-            lines.append(t.DEFINE_PLAN.format(text=term.plan_text))
-        lines.append(t.DEFINE_EXPLAINED.format(text=term.explanation))
+        for term in terms:
+            prefix = f"{term.term}: " if len(terms) > 1 else ""
+            if term.plan_text:
+                lines.append(prefix + t.DEFINE_PLAN.format(text=term.plan_text))
+            lines.append(prefix + t.DEFINE_EXPLAINED.format(text=term.explanation))
         return Answer(
-            t.DEFINE_TITLE.format(term=term.term),
+            t.DEFINE_TITLE.format(term=" y ".join(term.term for term in terms)),
             tuple(lines),
             follow_ups=self.menu()[:2],
             kind="define",
@@ -836,7 +909,8 @@ class Answerer:
         are for its budget year only."""
         years = set(query.years)
         asks_money = "budget" in query.intents or (money_words and "money" in query.intents)
-        return asks_money and bool(years) and bool(self.budget_years) and not years & self.budget_years
+        other_year = (bool(years) and not years & self.budget_years) or "past" in query.intents
+        return asks_money and other_year and bool(self.budget_years)
 
     def not_in_plan(self, query: Query, hits: Sequence[Hit] = (), note: str | None = None) -> Answer:
         title, line = (
@@ -880,9 +954,26 @@ class Answerer:
         if list_id not in LISTS or filter_key is not None or page < 1:
             return None
         members = self._members_of(list_id)
-        if (page - 1) * PAGE_SIZE >= len(members):
+        if page > len(self._pages(list_id, members)):
             return None
         return self._list_of_docs(list_id, members, page=page, filter_key=None)
+
+    def _pages(self, list_id: str, docs: Sequence[Doc]) -> list[list[Doc]]:
+        """The list cut into pages of at most :data:`PAGE_CHARS` characters of items."""
+        del list_id
+        pages: list[list[Doc]] = [[]]
+        size = 0
+        for doc in docs:
+            length = len(self._line(doc)) + 3
+            if pages[-1] and (size + length > PAGE_CHARS or len(pages[-1]) >= MAX_PAGE_ITEMS):
+                pages.append([])
+                size = 0
+            pages[-1].append(doc)
+            size += length
+        return pages
+
+    def _line(self, doc: Doc) -> str:
+        return kind_of(doc.kind).line(self.view, self.records[doc.id], doc)
 
     def _members(self, list_id: str, filter_query: Query | None, folded: str) -> list:  # type: ignore[type-arg]
         spec = LISTS[list_id]
@@ -893,6 +984,13 @@ class Answerer:
                 everything = [
                     d for d in everything if _actor_has_influence(self.records[d.id], level, dimensions)
                 ]
+        ending = has_phrase(
+            folded,
+            ("terminan", "termina", "terminen", "finalizan", "finaliza", "acaban", "acaba", "concluyen"),
+        )
+        if list_id == "projects" and ending and find_years(folded):  # "¿qué proyectos terminan este 2024?"
+            end_years = set(find_years(folded))
+            return [d for d in everything if (p := self.records[d.id]).period and p.period[1] in end_years]  # type: ignore[attr-defined]
         years = self._period_years(folded)
         if years:  # "proyectos multianuales 2023-2025": the members whose text carries those years
             position = self.index.position
@@ -910,9 +1008,10 @@ class Answerer:
 
     def _list_of_docs(self, list_id: str, docs: list, *, page: int, filter_key: str | None) -> Answer:  # type: ignore[type-arg]
         spec: ListSpec = LISTS[list_id]
-        pages = max(1, -(-len(docs) // PAGE_SIZE))
-        shown = docs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-        items = tuple(kind_of(d.kind).line(self.view, self.records[d.id], d) for d in shown)
+        cut = self._pages(list_id, docs)
+        pages = len(cut)
+        shown = cut[page - 1] if page <= pages else []
+        items = tuple(self._line(d) for d in shown)
         lines: list[Line] = []
         follow: list[FollowUp] = []
         if list_id == "projects" and len(docs) == len(self.plan.projects):
@@ -930,6 +1029,8 @@ class Answerer:
             ]
         elif list_id == "tematicas":
             follow = [FollowUp(tm.name, f"tema:{tm.id}") for tm in self.plan.tematicas]
+        elif list_id == "actors":
+            lines.append(t.ACTOR_LINE_NOTE)
         if pages > 1:
             lines.append(t.LIST_PAGE.format(page=page, pages=pages))
             key = f"{filter_key}:" if filter_key else ""
@@ -1074,6 +1175,16 @@ class Answerer:
                 words=" ".join(query.sources),
             )
             return replace(with_lead(answer, lead), matches=matches)
+        gap = next(
+            (
+                h
+                for h in hits[:3]
+                if h.doc.kind == "statement" and not getattr(self.records[h.doc.id], "text", "x")
+            ),
+            None,
+        )
+        if gap is not None and gap.coverage >= top.coverage:  # "nómbreme las diez prioridades nacionales"
+            return self._card(gap, matches)
         answer = self._card(top, matches)
         extra = [self._summary(h.doc.id) for h in related[:MAX_RELATED] if h.doc.id != top.doc.id]
         if extra:
@@ -1262,6 +1373,22 @@ def _actor_has_influence(actor: object, level: str, dimensions: tuple[str, ...])
     assert isinstance(actor, Actor)
     values = {"decisions": actor.influence_decisions, "implementation": actor.influence_implementation}
     return any(fold(values[d])[:3] == level[:3] for d in dimensions)
+
+
+def _dated_clauses(text: str) -> list[str]:
+    """The clauses of a text that carry a year, each with the dated clauses right after it
+    ("se aprobó … en el año 2018; este instrumento ha sido actualizado en el 2022")."""
+    clauses = [c.strip() for c in re.split(r"(?<=[.;,])\s+", text) if c.strip()]
+    dated = [bool(find_years(fold(c))) for c in clauses]
+    out = []
+    for n in range(len(clauses)):
+        if not dated[n]:
+            continue
+        end = n + 1
+        while end < len(clauses) and dated[end] and end - n < 3:
+            end += 1
+        out.append(" ".join(clauses[n:end]))
+    return out
 
 
 def _key(word: str) -> str:

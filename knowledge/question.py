@@ -87,19 +87,24 @@ def read_ask(folded: str) -> Ask:
         measure += "_pct"
     if investment and operating and marks & {"max", "min"}:
         measure = "investment_or_operating"
+    if list_id and _asks_for_list_by_name(folded, list_words):
+        marks = marks | {"list"}
     what = _what(marks, list_id, folded)
     return Ask(what, list_id, list_words, measure, marks)
 
 
+NOUNS_OF_MORE = (
+    "dinero|pisto|plata|porcentaje|presupuesto|fondos|inversion|recursos|grande|caro|cara|alto|alta|monto|"
+    "costoso|costosa|anos|tiempo|largo"
+)
+VERBS_OF_MORE = "aporta|recibe|tiene|manda|da|invierte|destina|gasta|cuesta|toca|sale|viene|pone|dura|tarda"
 MORE = re.compile(
-    r"\b(?:mas|mayor)\s+(?:\w+\s+)?(?:dinero|pisto|plata|porcentaje|presupuesto|fondos|inversion|recursos|"
-    r"grande|caro|cara|alto|alta|monto|costoso|costosa)\b|\b(?:aporta|recibe|tiene|manda|da|invierte|destina|gasta|"
-    r"cuesta|toca|sale|viene|pone)\s+(?:\w+\s+)?mas\b"
+    rf"\b(?:mas|mayor)\s+(?:\w+\s+)?(?:{NOUNS_OF_MORE})\b|\b(?:{VERBS_OF_MORE})\s+(?:\w+\s+)?mas\b"
 )
 LESS = re.compile(
     r"\b(?:menos|menor)\s+(?:\w+\s+)?(?:dinero|pisto|plata|porcentaje|presupuesto|fondos|inversion|recursos|"
-    r"monto)\b|\b(?:aporta|recibe|tiene|manda|da|invierte|destina|gasta|cuesta|toca|sale|viene|pone)\s+"
-    r"(?:\w+\s+)?menos\b|\bmas\s+(?:barato|barata|pequeno|pequena|chico|chica|bajo|baja)\b"
+    rf"monto|anos|tiempo)\b|\b(?:{VERBS_OF_MORE})\s+(?:\w+\s+)?menos\b|"
+    r"\bmas\s+(?:barato|barata|pequeno|pequena|chico|chica|bajo|baja|corto|corta)\b"
 )
 STRONG_SUM = (
     "suma",
@@ -159,6 +164,15 @@ def _what(marks: frozenset[str], list_id: str | None, folded: str) -> str:
     if "sum" in marks:
         return "sum"
     return "lookup"
+
+
+def _asks_for_list_by_name(folded: str, list_words: tuple[str, ...]) -> bool:
+    """ "¿qué proyectos terminan este año?", "cuáles actores …": a question word, then the list."""
+    return any(
+        re.match(rf"(?:que|q|k|cuales)\s+(?:\w+\s+)?{re.escape(w)}\b", folded)
+        for w in list_words
+        if w.split()[0].endswith("s")
+    )
 
 
 def _counts_list(folded: str) -> bool:

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from knowledge import catalog as t
-from knowledge.answers import Answerer
+from knowledge.answers import PAGE_CHARS, Answerer
 from knowledge.ingest import load_bundled_plan
 from knowledge.question import question_clauses, read_ask
 from knowledge.render import to_plain
@@ -81,19 +81,33 @@ def test_a_list_question_gets_the_whole_list(
     assert sample in to_plain(answer)
 
 
-def test_a_long_list_is_paginated_with_buttons(answerer: Answerer) -> None:
+def test_a_list_that_fits_comes_whole(answerer: Answerer) -> None:
     answer = answerer.answer("¿qué actores trabajan con la muni?")
     assert answer.kind == "list:actors"
-    assert len(answer.items) == 20
-    assert "Página 1 de 3." in to_plain(answer)
-    next_page = [f.action for f in answer.follow_ups if f.action.startswith("lista:actors:")]
-    assert next_page == ["lista:actors:2"]
-    last = answerer.list_page("actors", None, 3)
+    assert len(answer.items) == 50
+    assert not any(f.action.startswith("lista:actors:") for f in answer.follow_ups)
+
+
+def test_a_long_list_is_paginated_with_buttons(answerer: Answerer) -> None:
+    first = answerer.answer("todas las líneas de acción")
+    assert first.kind == "list:action_lines"
+    assert 0 < len(first.items) < 128
+    assert [f.action for f in first.follow_ups if f.action.startswith("lista:")] == ["lista:action_lines:2"]
+    pages = [first.items]
+    n = 2
+    while (page := answerer.list_page("action_lines", None, n)) is not None:
+        assert sum(len(item) for item in page.items) <= PAGE_CHARS
+        pages.append(page.items)
+        n += 1
+    every = [item for items in pages for item in items]
+    assert len(every) == len(set(every)) == 128  # each line once, none lost between pages
+    last = answerer.list_page("action_lines", None, n - 1)
     assert last is not None
-    assert len(last.items) == 10
-    assert "VECINOS" in to_plain(last)
-    assert answerer.list_page("actors", None, 4) is None
+    assert [f.action for f in last.follow_ups if f.action.startswith("lista:")] == [
+        f"lista:action_lines:{n - 2}"
+    ]
     assert answerer.list_page("nothing", None, 1) is None
+    assert answerer.list_page("action_lines", None, 0) is None
 
 
 @pytest.mark.parametrize(
