@@ -241,7 +241,7 @@ class Answerer:
                 return self.define_answer(*terms)  # "¿qué significa arrastre y multianual?"
             if terms and self._only_the_term(query, terms[0]):
                 return self.define_answer(terms[0])
-        if not query.sources and not query.zonas:
+        if not any(len(s) > 2 for s in query.sources) and not query.zonas:  # "", "no", "si"
             return self._small_talk(query) or self.not_in_plan(query)
         places = self._unlisted_places(query)
         if places:
@@ -566,6 +566,9 @@ class Answerer:
         return replace(answer, asks=ask.what) if ask.what != "lookup" else answer
 
     def _searched(self, query: Query, ask: Ask) -> Answer:
+        asks_when = ask.what in ("when", "status")
+        if asks_when and all(stem(s) in _ask_stems() or s in _filler() for s in query.sources):
+            return self.not_in_plan(query, self.index.search(query)[:1])  # "¿cuándo termina?" — ¿qué cosa?
         hits = self.index.search(query)
         if not hits or not _confident(hits, query):
             if ask.what == "list" and ask.list_id in LISTS:
@@ -1237,7 +1240,13 @@ class Answerer:
 
     def _is_broad(self, query: Query, hits: list[Hit]) -> bool:
         kinds = {h.doc.kind for h in hits if h.score >= 0.5 * hits[0].score}
-        return len(query.sources) == 1 and len(hits) >= 8 and len(kinds) >= 3 and hits[0].doc.kind != "list"
+        return (
+            len(query.sources) == 1
+            and len(query.sources[0]) > 2  # "no" alone is not a topic
+            and len(hits) >= 8
+            and len(kinds) >= 3
+            and hits[0].doc.kind != "list"
+        )
 
     def _summary(self, doc_id: str) -> str:
         doc = self.index.by_id[doc_id]

@@ -74,6 +74,11 @@ TOKEN = re.compile(r"[a-z0-9]+")
 ZONA_FORM = re.compile(
     r"\b(zonas|zona|sonas|sona|zonna|zoma|z)\.?\s*(?:no\.?\s*|numero\s*|#\s*)?(-?\d{1,4}|[a-z]+)\b"
 )
+LA_ZONA_FORM = re.compile(
+    r"\b(?:en|pa|para|de|por|a)\s+la\s+(\d{1,2}|[a-z]+)\b(?!\s*(?:calle|avenida|av|ave|cuadra|[ap]\.?\s?m\b|%|de\b))"
+)
+MAX_SPOKEN_ZONA = 11
+"""Only "la 1" to "la 11" read as a zona: "la 30" is an avenue, "la 2 de" a date."""
 SNIP_FORM = re.compile(r"(?<![\d.,])(\d{6})(?![\d.,])")
 YEAR_FORM = re.compile(r"\b(20[0-4]\d)\b")
 ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
@@ -148,6 +153,12 @@ def find_zonas(folded: str) -> list[ZonaMention]:
         else:
             continue
         found.append(ZonaMention(number, match.span()))
+    if not found:  # "aquí en la 10", "qué hay pa la 6": how people name a zona in Guatemala
+        for match in LA_ZONA_FORM.finditer(folded):
+            raw = match.group(1)
+            number = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw, 0)
+            if 1 <= number <= MAX_SPOKEN_ZONA:
+                found.append(ZonaMention(number, match.span()))
     return found
 
 
