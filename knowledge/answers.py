@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import ClassVar
 
@@ -72,6 +72,9 @@ WHEN_WORDS = frozenset(
     ("cuando", "hasta", "desde", "fecha", "ano", "periodo", "vigencia", "vigente", "plazo", "tiempo", "dura")
 )
 FILTER_COVERAGE = 0.5
+GAP_SHARE = 0.75
+"""A heading whose text the document lacks wins over a record that only mentions it when it
+explains this share of what the best record explains."""
 """A list member belongs to a filtered list when it explains this share of the filter words."""
 
 
@@ -106,15 +109,26 @@ def find_term(folded: str) -> GlossaryTerm | None:
     return terms[0] if terms else None
 
 
-def find_terms(folded: str) -> list[GlossaryTerm]:
+@lru_cache(maxsize=256)
+def find_terms(folded: str) -> tuple[GlossaryTerm, ...]:
     """Every glossary term a question names, the one with the longest alias first."""
-    found: list[tuple[int, GlossaryTerm]] = []
-    for term in glossary():
-        longest = max((len(a) for a in term.aliases if has_phrase(folded, (a,))), default=0)
-        if longest:
-            found.append((longest, term))
-    found.sort(key=lambda pair: -pair[0])
-    return [term for _, term in found]
+    aliases = _glossary_aliases()
+    said = set(TOKEN.findall(folded))
+    found: dict[str, tuple[int, GlossaryTerm]] = {}
+    for alias, term in aliases:
+        if alias.split(" ", 1)[0] in said and has_phrase(folded, (alias,)):
+            best = found.get(term.term)
+            if best is None or len(alias) > best[0]:
+                found[term.term] = (len(alias), term)
+    return tuple(term for _, term in sorted(found.values(), key=lambda pair: -pair[0]))
+
+
+@cache
+def _glossary_aliases() -> tuple[tuple[str, GlossaryTerm], ...]:
+    """Every alias with its term, as words ("pdm-ot" → "pdm ot"): the first word is tested first."""
+    return tuple(
+        (" ".join(TOKEN.findall(a)), term) for term in glossary() for a in term.aliases if TOKEN.findall(a)
+    )
 
 
 def _confident(hits: Sequence[Hit], query: Query) -> bool:
@@ -569,6 +583,8 @@ class Answerer:
         asks_when = ask.what in ("when", "status")
         if asks_when and all(stem(s) in _ask_stems() or s in _filler() for s in query.sources):
             return self.not_in_plan(query, self.index.search(query)[:1])  # "¿cuándo termina?" — ¿qué cosa?
+        if ask.what == "when":  # no project, zona or dated sentence: the plan gives no date for it
+            return self.not_in_plan(query, self.index.search(query)[:3], note=t.WHEN_NOT_IN_PLAN)
         hits = self.index.search(query)
         if not hits or not _confident(hits, query):
             if ask.what == "list" and ask.list_id in LISTS:
@@ -579,7 +595,7 @@ class Answerer:
             return self._project_or_unknown_detail(query, top)
         if ask.list_id in LISTS and hits[0].doc.kind == "list":
             return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.folded)
-        answer = self._compose(query, hits)
+        answer = self._compose(query, hits, ask)
         return replace(answer, asks=ask.what) if ask.what != "lookup" else answer
 
     def _unlisted_places(self, query: Query) -> list[str]:
@@ -610,10 +626,11 @@ class Answerer:
 
     def _plan_names_place(self, place: str) -> bool:
         words = place.split()
-        rarest = min(words, key=lambda w: len(self.index.postings.get(stem(w), ((),))[0]))
-        postings = self.index.postings.get(stem(rarest))
-        if postings is None:
-            return False
+        found = [self.index.posting(stem(w)) for w in words]
+        if any(p is None for p in found):
+            return False  # a word no record has
+        postings = min(found, key=lambda p: len(p[0]))  # type: ignore[arg-type,index]
+        assert postings is not None
         padded = f" {place} "
         return any(padded in self.doc_words[n] for n in postings[0].tolist())
 
@@ -772,7 +789,7 @@ class Answerer:
         ]
         return len(others) <= others_allowed
 
-    def _only_the_terms(self, query: Query, terms: list[GlossaryTerm]) -> bool:
+    def _only_the_terms(self, query: Query, terms: tuple[GlossaryTerm, ...]) -> bool:
         named = {
             w for term in terms for a in term.aliases if has_phrase(query.folded, (a,)) for w in a.split()
         }
@@ -1159,7 +1176,7 @@ class Answerer:
         return sums
 
     # Composition of a searched record ---------------------------------------------------------------
-    def _compose(self, query: Query, hits: list[Hit]) -> Answer:
+    def _compose(self, query: Query, hits: list[Hit], ask: Ask) -> Answer:
         top = hits[0]
         related = [h for h in hits[1:] if h.score >= RELATED_RATIO * top.score and h.coverage >= MIN_COVERAGE]
         matches = tuple(_match(h) for h in hits[:5])
@@ -1186,8 +1203,10 @@ class Answerer:
             ),
             None,
         )
-        if gap is not None and gap.coverage >= top.coverage:  # "nómbreme las diez prioridades nacionales"
-            return self._card(gap, matches)
+        if gap is not None and ask.what != "count" and gap.coverage >= GAP_SHARE * top.coverage:
+            return self._card(
+                gap, matches
+            )  # "nómbreme las diez prioridades nacionales": a heading without text
         answer = self._card(top, matches)
         extra = [self._summary(h.doc.id) for h in related[:MAX_RELATED] if h.doc.id != top.doc.id]
         if extra:
@@ -1393,10 +1412,11 @@ def _dated_clauses(text: str) -> list[str]:
     for n in range(len(clauses)):
         if not dated[n]:
             continue
+        start = n - 1 if n and len(clauses[n].split()) <= 3 else n  # "…DE LA VIOLENCIA, 2014-2029."
         end = n + 1
         while end < len(clauses) and dated[end] and end - n < 3:
             end += 1
-        out.append(" ".join(clauses[n:end]))
+        out.append(" ".join(clauses[start:end]))
     return out
 
 

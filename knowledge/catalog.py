@@ -218,6 +218,9 @@ WHEN_NEW = "{observation}: es un proyecto nuevo en el POA 2024; el plan no da fe
 WHEN_UNKNOWN = "El plan no da fecha para este proyecto."
 WHEN_NO_PROGRESS = "No hay avance registrado por el personal municipal."
 WHEN_STAFF = "Estado: {status}{progress}, según el personal municipal (actualizado el {date})."
+WHEN_NOT_IN_PLAN = (
+    "El plan no da una fecha para eso. Puedo decirle qué obras y metas tiene, y hasta cuándo las programa."
+)
 WHEN_ZONA = (
     "Periodo de los proyectos de la zona {n} según el plan (no hay avance registrado por el personal):"
 )

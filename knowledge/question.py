@@ -280,12 +280,17 @@ def influence_filter(folded: str) -> tuple[str | None, tuple[str, ...]]:
 def place_phrases(folded: str) -> list[str]:
     """Place names introduced by a place word: "colonia el milagro" → "el milagro"."""
     found = []
-    for word in phrases().places:
-        for match in re.finditer(rf"\b{re.escape(word)}\.?\s+((?:[a-z0-9]+\s?){{1,4}})", folded):
-            name = _trim_place(match.group(1))
-            if name:
-                found.append(name)
+    for match in _place_pattern().finditer(folded):
+        name = _trim_place(match.group(1))
+        if name:
+            found.append(name)
     return found
+
+
+@cache
+def _place_pattern() -> re.Pattern[str]:
+    words = "|".join(re.escape(w) for w in sorted(phrases().places, key=len, reverse=True))
+    return re.compile(rf"\b(?:{words})\.?\s+((?:[a-z0-9]+\s?){{1,4}})")
 
 
 PLACE_STOPS = frozenset(

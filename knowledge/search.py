@@ -14,7 +14,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -136,16 +136,32 @@ class SearchIndex:
         total = len(self.docs) or 1
         self.idf = {s: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for s, p in postings.items()}
         self.max_idf = math.log(1 + (total + 0.5) / 0.5)
-        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        for s, pairs in postings.items():
-            ids = np.fromiter((n for n, _ in pairs), dtype=np.int64, count=len(pairs))
+        # All postings in three flat arrays (a stem's slice: its documents and their BM25
+        # contributions); one small array per stem would cost ~110 bytes of header each.
+        self._slot: dict[str, int] = {}
+        self._offsets = np.zeros(len(postings) + 1, dtype=np.int64)
+        self._ids = np.empty(sum(len(p) for p in postings.values()), dtype=np.int32)
+        self._contributions = np.empty(len(self._ids), dtype=np.float64)
+        at = 0
+        for slot, (s, pairs) in enumerate(postings.items()):
+            ids = np.fromiter((n for n, _ in pairs), dtype=np.int32, count=len(pairs))
             tf = np.fromiter((c for _, c in pairs), dtype=np.float64, count=len(pairs))
-            self.postings[s] = (ids, self.idf[s] * tf * (K1 + 1) / (tf + norms[ids]))
+            self._ids[at : at + len(ids)] = ids
+            self._contributions[at : at + len(ids)] = self.idf[s] * tf * (K1 + 1) / (tf + norms[ids])
+            at += len(ids)
+            self._slot[s] = slot
+            self._offsets[slot + 1] = at
         title_postings: dict[str, list[int]] = defaultdict(list)
         for n, doc in enumerate(self.docs):
             for title_stem in {stem(w) for w in words(doc.title)}:
                 title_postings[title_stem].append(n)
-        self.title_postings = {s: np.array(ids, dtype=np.int64) for s, ids in title_postings.items()}
+        self._title_slot = {s: n for n, s in enumerate(title_postings)}
+        self._title_offsets = np.cumsum([0, *(len(v) for v in title_postings.values())], dtype=np.int64)
+        self._title_ids = np.fromiter(
+            (n for ids in title_postings.values() for n in ids),
+            dtype=np.int32,
+            count=int(self._title_offsets[-1]),
+        )
         self.prior = np.array([KIND_PRIOR.get(d.kind, 1.0) for d in self.docs], dtype=np.float64)
         self.intent_boost = {
             intent: np.array([1.5 if d.kind in kinds else 1.0 for d in self.docs], dtype=np.float64)
@@ -186,7 +202,22 @@ class SearchIndex:
         return self.idf.get(term_stem, UNKNOWN_WEIGHT * self.max_idf)
 
     def knows(self, term_stem: str) -> bool:
-        return term_stem in self.postings
+        return term_stem in self._slot
+
+    def posting(self, term_stem: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The documents a stem occurs in and its BM25 contribution to each (views, no copy)."""
+        slot = self._slot.get(term_stem)
+        if slot is None:
+            return None
+        start, end = self._offsets[slot], self._offsets[slot + 1]
+        return self._ids[start:end], self._contributions[start:end]
+
+    def title_docs(self, term_stem: str) -> np.ndarray | None:
+        """The documents whose title has the stem."""
+        slot = self._title_slot.get(term_stem)
+        if slot is None:
+            return None
+        return self._title_ids[self._title_offsets[slot] : self._title_offsets[slot + 1]]
 
     def correct(self, word: str) -> str:
         """The index word a misspelt query word most likely means ("vasura" → "basura")."""
@@ -219,21 +250,22 @@ class SearchIndex:
         stem_weight: dict[str, float] = {}
         stems_of_source: dict[str, set[str]] = defaultdict(set)
         for term in query.terms:
-            if term.stem in self.postings:
+            if term.stem in self._slot:
                 stem_weight[term.stem] = max(stem_weight.get(term.stem, 0.0), term.weight)
                 stems_of_source[term.source].add(term.stem)
         for term_stem, weight in stem_weight.items():
-            ids, contribution = self.postings[term_stem]
+            ids, contribution = self.posting(term_stem)  # type: ignore[misc]
             scores[ids] += weight * contribution
         total_weight = sum(self.weight(stem(s)) for s in query.sources) or 1.0
         for source, source_stems in stems_of_source.items():
             share = self.weight(stem(source)) / total_weight
-            ids_list = [self.postings[s][0] for s in source_stems]
+            ids_list = [self.posting(s)[0] for s in source_stems]  # type: ignore[index]
             ids = ids_list[0] if len(ids_list) == 1 else np.unique(np.concatenate(ids_list))
             coverage[ids] += share
             own = stem(source)
-            if own in self.title_postings:
-                title_coverage[self.title_postings[own]] += share
+            title_ids = self.title_docs(own)
+            if title_ids is not None:
+                title_coverage[title_ids] += share
         return scores, coverage, title_coverage
 
     def scores(self, query: Query) -> dict[str, float]:
@@ -305,8 +337,9 @@ def _synonym_terms(corrected: str, sources: list[str]) -> list[Term]:
     """
     out: list[Term] = []
     padded = f" {corrected} "
-    for key, targets in vocabulary().synonyms.items():
-        if f" {key} " not in padded:
+    said = set(corrected.split())
+    for key, targets in _synonyms_by_first_word().items():
+        if key.split(" ", 1)[0] not in said or f" {key} " not in padded:
             continue
         owners = [w for w in key.split() if w in sources]
         if not owners:
@@ -316,6 +349,12 @@ def _synonym_terms(corrected: str, sources: list[str]) -> list[Term]:
             for target in targets:
                 out.extend(Term(stem(w), SYNONYM_WEIGHT, owner) for w in content_words(target))
     return out
+
+
+@cache
+def _synonyms_by_first_word() -> dict[str, tuple[str, ...]]:
+    """The synonyms, in their order (a cheap first-word test before the phrase test)."""
+    return dict(vocabulary().synonyms)
 
 
 def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
