@@ -48,7 +48,17 @@ from knowledge.question import (
     read_ask,
 )
 from knowledge.search import Doc, Hit, Query, SearchIndex, analyze
-from knowledge.text import TOKEN, content_words, find_years, find_zonas, fold, has_phrase, stem, vocabulary
+from knowledge.text import (
+    TOKEN,
+    content_words,
+    find_years,
+    find_zonas,
+    fold,
+    has_phrase,
+    phrases_in,
+    stem,
+    vocabulary,
+)
 
 __all__ = ["Answer", "Answerer", "Fact", "FollowUp", "Line", "Match", "format_q"]
 
@@ -166,11 +176,7 @@ class Answerer:
         self.place_words = frozenset(
             w for p in plan.projects for w in TOKEN.findall(fold(f"{p.name} {p.place or ''}"))
         )
-        self.doc_words = [
-            f" {' '.join(TOKEN.findall(fold(f'{d.title} {d.text}')))} " for d in self.index.docs
-        ]
-        """Every document's words, folded, for "does the plan name this place?"."""
-        self.plan_years = frozenset(y for text in self.doc_words for y in find_years(text))
+        self.plan_years = frozenset(y for d in self.index.docs for y in find_years(_words_of(d)))
         self.by_kind: dict[str, list[Doc]] = {}
         for doc in self.index.docs:
             self.by_kind.setdefault(doc.kind, []).append(doc)
@@ -518,9 +524,8 @@ class Answerer:
         for hit in hits[:10]:
             record = self.records[hit.doc.id]
             text = getattr(record, "text", "") or hit.doc.title
-            for sentence in _dated_clauses(text):
-                years = set(find_years(fold(sentence)))
-                overlap = len(wanted & {stem(w) for w in content_words(sentence)})
+            for sentence, years, sentence_stems in _dated_clauses(text):
+                overlap = len(wanted & sentence_stems)
                 enough = overlap * 2 >= len(wanted) or overlap >= 2
                 said = 2 * overlap + bool(years - asked_years) if enough else 0  # a year not asked is news
                 if said and (best is None or said > best[0]):
@@ -632,7 +637,8 @@ class Answerer:
         postings = min(found, key=lambda p: len(p[0]))  # type: ignore[arg-type,index]
         assert postings is not None
         padded = f" {place} "
-        return any(padded in self.doc_words[n] for n in postings[0].tolist())
+        docs = self.index.docs
+        return any(padded in _words_of(docs[n]) for n in postings[0].tolist())
 
     def place_not_listed(self, place: str, zona: int | None) -> Answer:
         """Say the place is not listed, then offer what is near or in its zona (not confident)."""
@@ -1013,14 +1019,12 @@ class Answerer:
             return [d for d in everything if (p := self.records[d.id]).period and p.period[1] in end_years]  # type: ignore[attr-defined]
         years = self._period_years(folded)
         if years:  # "proyectos multianuales 2023-2025": the members whose text carries those years
-            position = self.index.position
-            everything = [
-                d for d in everything if all(f" {y} " in self.doc_words[position[d.id]] for y in years)
-            ]
+            everything = [d for d in everything if all(f" {y} " in _words_of(d) for y in years)]
         if filter_query is None or not filter_query.sources:
             return everything
-        hits = self.index.search(filter_query, limit=len(self.index.docs))
-        chosen = {h.doc.id for h in hits if h.doc.kind == spec.doc_kind and h.coverage >= FILTER_COVERAGE}
+        coverage = self.index.coverage(filter_query)
+        position = self.index.position
+        chosen = {d.id for d in everything if coverage[position[d.id]] >= FILTER_COVERAGE}
         member_words = {_key(w) for w in _member_words(list_id) if has_phrase(folded, (w,))}
         if not chosen and member_words:  # "secretarías de gobierno": the part of the list its name says
             chosen = {d.id for d in everything if member_words & {_key(w) for w in content_words(d.title)}}
@@ -1114,7 +1118,7 @@ class Answerer:
         section heading describe every member, so they filter nothing."""
         drop = set(ask.list_words)
         for kind in ("list", "count", "sum", "max", "min", "who", "when", "status"):
-            drop.update(p for p in _ask_phrases(kind) if has_phrase(query.folded, (p,)))
+            drop.update(phrases_in(query.folded, _ask_phrases(kind)))
         level, _ = influence_filter(query.folded)
         if level is not None:
             drop.update(_influence_words())
@@ -1403,9 +1407,17 @@ def _actor_has_influence(actor: object, level: str, dimensions: tuple[str, ...])
     return any(fold(values[d])[:3] == level[:3] for d in dimensions)
 
 
-def _dated_clauses(text: str) -> list[str]:
+def _words_of(doc: Doc) -> str:
+    """A document's words, folded and padded (" construccion sistema de … "), made when asked:
+    only the few documents a phrase's rarest word occurs in are ever looked at."""
+    return f" {' '.join(TOKEN.findall(fold(f'{doc.title} {doc.text}')))} "
+
+
+@lru_cache(maxsize=256)
+def _dated_clauses(text: str) -> tuple[tuple[str, frozenset[int], frozenset[str]], ...]:
     """The clauses of a text that carry a year, each with the dated clauses right after it
-    ("se aprobó … en el año 2018; este instrumento ha sido actualizado en el 2022")."""
+    ("se aprobó … en el año 2018; este instrumento ha sido actualizado en el 2022"), with their
+    years and stems."""
     clauses = [c.strip() for c in re.split(r"(?<=[.;,])\s+", text) if c.strip()]
     dated = [bool(find_years(fold(c))) for c in clauses]
     out = []
@@ -1416,8 +1428,10 @@ def _dated_clauses(text: str) -> list[str]:
         end = n + 1
         while end < len(clauses) and dated[end] and end - n < 3:
             end += 1
-        out.append(" ".join(clauses[start:end]))
-    return out
+        joined = " ".join(clauses[start:end])
+        years = frozenset(find_years(fold(joined)))
+        out.append((joined, years, frozenset(stem(w) for w in content_words(joined))))
+    return tuple(out)
 
 
 def _key(word: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from knowledge.text import TOKEN, fold, has_phrase
+from knowledge.text import TOKEN, fold, has_phrase, phrases_in
 
 CLAUSE_SPLIT = re.compile(r"[?¿!¡.;:\n]+|,\s+|\s+(?:pero|porque|ya que|y es que|entonces)\s+")
 MIN_CHATTY_WORDS = 9
@@ -191,10 +191,14 @@ def _plural_list_question(folded: str, first: list[str]) -> bool:
     qué / cuáles, or alone ("proyectos de agua")."""
     del first
     words = TOKEN.findall(folded)
-    named = [p for said in (*phrases().lists.values(), *phrases().members.values()) for p in said]
-    plural = [p for p in named if p.split()[0].endswith("s") and has_phrase(folded, (p,))]
+    plural = [p for p in phrases_in(folded, _named_phrases()) if p.split()[0].endswith("s")]
     singular_ask = "cual" in words and "cuales" not in words
     return bool(plural) and not singular_ask
+
+
+@cache
+def _named_phrases() -> tuple[str, ...]:
+    return tuple(p for said in (*phrases().lists.values(), *phrases().members.values()) for p in said)
 
 
 def _named_list(folded: str) -> tuple[str | None, tuple[str, ...]]:
@@ -205,15 +209,14 @@ def _named_list(folded: str) -> tuple[str | None, tuple[str, ...]]:
     if member_of is not None and not any(has_phrase(folded, (p,)) for p in phrases().lists[member_of]):
         return member_of, ()
     for list_id, said in phrases().lists.items():
-        for phrase in said:
-            if has_phrase(folded, (phrase,)):
-                rank = len(phrase) + (100 if phrase.endswith("s") else 0)
-                if best is None or rank > best[0]:
-                    best = (rank, list_id, phrase)
+        for phrase in phrases_in(folded, said):
+            rank = len(phrase) + (100 if phrase.endswith("s") else 0)
+            if best is None or rank > best[0]:
+                best = (rank, list_id, phrase)
     if best is None:
         return None, ()
     list_id = best[1]
-    return list_id, tuple(p for p in phrases().lists[list_id] if has_phrase(folded, (p,)))
+    return list_id, tuple(phrases_in(folded, phrases().lists[list_id]))
 
 
 def _member_list(folded: str) -> str | None:

@@ -273,6 +273,11 @@ class SearchIndex:
         raw, _, _ = self._score(query)
         return {self.docs[n].id: float(raw[n]) for n in np.flatnonzero(raw)}
 
+    def coverage(self, query: Query) -> np.ndarray:
+        """How much of the question's weight each document explains (by document number)."""
+        _, coverage, _ = self._score(query)
+        return coverage
+
     def search(self, query: Query, limit: int = 10) -> list[Hit]:
         raw, coverage, title_coverage = self._score(query)
         final = raw * (0.5 + coverage) * (1 + TITLE_BONUS * title_coverage) * self.prior

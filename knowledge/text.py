@@ -208,6 +208,12 @@ def has_phrase(folded: str, phrases: tuple[str, ...]) -> bool:
     return _phrase_pattern(phrases).search(text) is not None
 
 
+def phrases_in(folded: str, phrases: tuple[str, ...]) -> list[str]:
+    """The phrases (already folded, words separated by single spaces) that occur in the text."""
+    text = _token_text(folded)
+    return [p for p in phrases if f" {p} " in text]
+
+
 @lru_cache(maxsize=512)
 def _token_text(folded: str) -> str:
     """The text's words joined by single spaces, padded ("¿y la zona 6?" → " y la zona 6 ")."""
