@@ -1001,8 +1001,7 @@ class Answerer:
     def _line(self, doc: Doc) -> str:
         return kind_of(doc.kind).line(self.view, self.records[doc.id], doc)
 
-    def _members(self, list_id: str, filter_query: Query | None, folded: str) -> list:  # type: ignore[type-arg]
-        spec = LISTS[list_id]
+    def _members(self, list_id: str, filter_query: Query | None, folded: str) -> list[Doc]:
         everything = self._members_of(list_id)
         if list_id == "actors":
             level, dimensions = influence_filter(folded)
@@ -1030,7 +1029,7 @@ class Answerer:
             chosen = {d.id for d in everything if member_words & {_key(w) for w in content_words(d.title)}}
         return [d for d in everything if d.id in chosen]
 
-    def _list_of_docs(self, list_id: str, docs: list, *, page: int, filter_key: str | None) -> Answer:  # type: ignore[type-arg]
+    def _list_of_docs(self, list_id: str, docs: list[Doc], *, page: int, filter_key: str | None) -> Answer:
         spec: ListSpec = LISTS[list_id]
         cut = self._pages(list_id, docs)
         pages = len(cut)
