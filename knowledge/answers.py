@@ -78,6 +78,11 @@ MAX_QUESTION_CHARS = 1000
 REMEMBERED_ANSWERS = 1024
 """Answers kept per Answerer: residents ask the same few questions again and again, and an
 answer depends only on the question and the plan (an Answerer serves one plan)."""
+ENDING_WORDS = (
+    *("terminan", "termina", "terminen", "finalizan", "finaliza", "acaban", "acaba", "concluyen"),
+    *("siguen hasta", "van hasta", "duran hasta", "llegan hasta"),
+)
+"""Words that, with a year, pick the projects whose period ends then."""
 WHEN_WORDS = frozenset(
     ("cuando", "hasta", "desde", "fecha", "ano", "periodo", "vigencia", "vigente", "plazo", "tiempo", "dura")
 )
@@ -207,7 +212,7 @@ class Answerer:
         query = analyze(question, self.index)
         if not query.folded.strip() or not any(c.isalnum() for c in query.folded):
             return Answer(t.EMPTY_QUESTION, confident=False, kind="empty", follow_ups=self.menu())
-        if is_small_talk(query):
+        if is_small_talk(query, self.index):
             return self._small_talk(query) or self.not_in_plan(query)
         clauses = [analyze(self._with_subject(c, query), self.index) for c in question_clauses(question)]
         if clauses and "?" in question:  # a chatty message with a question mark: that question first
@@ -255,6 +260,13 @@ class Answerer:
         unknown_years = [y for y in query.years if y not in self.plan_years]
         if unknown_years:
             return self.not_in_plan(query, note=t.YEAR_NOT_IN_PLAN.format(year=unknown_years[0]))
+        bare = ask.what == "lookup" and not query.zonas and find_terms(query.folded)  # "MDTF?", "arrastre"
+        if (
+            bare
+            and self._only_the_term(query, bare[0], others_allowed=0)
+            and _said_as_one_word(query, bare[0])
+        ):
+            return self.define_answer(bare[0])
         if ask.what == "define":
             terms = find_terms(query.folded)
             if len(terms) > 1 and self._only_the_terms(query, terms):
@@ -394,6 +406,8 @@ class Answerer:
             ranked = sorted(projects, key=lambda p: p.amount_2024, reverse=highest)
             chosen = ranked[min(rank, len(ranked) - 1)]
             template = t.MAX_PROJECT if highest else t.MIN_PROJECT
+            if rank:
+                template = t.RANKED_PROJECT.format(rank=rank + 1, most=t.MOST if highest else t.LEAST)
             lead = template.format(snip=chosen.snip, amount=format_q(chosen.amount_2024))
             answer = with_lead(self.project_answer(chosen.snip), lead)
             others = tuple(self.view.project_line(p) for p in ranked if p is not chosen)
@@ -803,6 +817,27 @@ class Answerer:
         return self._only_the_term(rest, terms[0])
 
     def define_answer(self, *terms: GlossaryTerm) -> Answer:
+        """What plan words mean; a word that names a record of the plan (a funding source, an
+        actor) brings that record's figures along ("¿qué es Fonpetrol y cuánto da?")."""
+        answer = self._definitions(terms)
+        for term in terms:
+            doc = self._record_named(term)
+            if doc is not None:
+                card = kind_of(doc.kind).card(self.view, self.records[doc.id], doc, ())
+                facts = tuple(f"{x.label}: {x.value}" if isinstance(x, Fact) else x for x in card.lines)
+                answer = with_section(answer, card.title, facts)
+                answer = replace(answer, source=card.source)
+        return answer
+
+    def _record_named(self, term: GlossaryTerm) -> Doc | None:
+        """The funding source or actor whose name is the term."""
+        for kind in ("funding", "actor"):
+            for doc in self.by_kind.get(kind, []):
+                if any(has_phrase(fold(doc.title), (a,)) for a in term.aliases if len(a) > 2):
+                    return doc
+        return None
+
+    def _definitions(self, terms: tuple[GlossaryTerm, ...]) -> Answer:
         lines: list[Line] = []
         for term in terms:
             prefix = f"{term.term}: " if len(terms) > 1 else ""
@@ -1009,10 +1044,7 @@ class Answerer:
                 everything = [
                     d for d in everything if _actor_has_influence(self.records[d.id], level, dimensions)
                 ]
-        ending = has_phrase(
-            folded,
-            ("terminan", "termina", "terminen", "finalizan", "finaliza", "acaban", "acaba", "concluyen"),
-        )
+        ending = has_phrase(folded, ENDING_WORDS)
         if list_id == "projects" and ending and find_years(folded):  # "¿qué proyectos terminan este 2024?"
             end_years = set(find_years(folded))
             return [d for d in everything if (p := self.records[d.id]).period and p.period[1] in end_years]  # type: ignore[attr-defined]
@@ -1361,7 +1393,7 @@ def _ask_phrases(kind: str) -> tuple[str, ...]:
     return phrases().asks[kind]
 
 
-def is_small_talk(query: Query) -> bool:
+def is_small_talk(query: Query, index: SearchIndex) -> bool:
     """Only greetings, thanks or a call for help ("hola", "gracias!", "muchas gracias mija, dios
     le bendiga"): a courtesy, with no word the plan knows beside it."""
     if not query.intents & {"greeting", "thanks", "help"} or query.zonas or query.snips:
@@ -1369,12 +1401,14 @@ def is_small_talk(query: Query) -> bool:
     intents = vocabulary().intents
     phrases = " ".join(p for name in ("greeting", "thanks", "help") for p in intents[name]).split()
     said = [w for w in (*content_words(query.folded), *query.sources) if w not in phrases]
-    return all(not _plan_word(w, query) for w in said)
+    return all(not _plan_word(w, index) for w in said)
 
 
-def _plan_word(word: str, query: Query) -> bool:
-    del query
-    return len(word) > 3 and (stem(word) in _known_stems() or bool(vocabulary().synonyms.get(word)))
+def _plan_word(word: str, index: SearchIndex) -> bool:
+    """A word a question about the plan is made of: the plan's own, a local synonym, a way of
+    asking ("piloto" is the plan's; "mija", "bendiga" are not)."""
+    known = index.knows(stem(word)) or stem(word) in _known_stems() or bool(vocabulary().synonyms.get(word))
+    return len(word) > 3 and known
 
 
 @cache
@@ -1397,6 +1431,8 @@ def _known_stems() -> frozenset[str]:
         "salud",
         "educacion",
     }
+    for name in ("money", "budget", "target", "status", "past"):
+        words |= {w for phrase in vocabulary().intents.get(name, ()) for w in phrase.split()}
     return frozenset(stem(w) for w in words if len(w) > 3)
 
 
@@ -1410,6 +1446,12 @@ def _words_of(doc: Doc) -> str:
     """A document's words, folded and padded (" construccion sistema de … "), made when asked:
     only the few documents a phrase's rarest word occurs in are ever looked at."""
     return f" {' '.join(TOKEN.findall(fold(f'{doc.title} {doc.text}')))} "
+
+
+def _said_as_one_word(query: Query, term: GlossaryTerm) -> bool:
+    """The question names the term by a one-word alias ("MDTF", "arrastre"), not by plain words
+    that are also a topic of their own ("vivienda de interés social")."""
+    return any(" " not in a and has_phrase(query.folded, (a,)) for a in term.aliases)
 
 
 @lru_cache(maxsize=256)

@@ -179,6 +179,7 @@ MEASURE_WORDS = {
     "investment_pct": " a inversión (en porcentaje)",
     "operating_pct": " a funcionamiento (en porcentaje)",
 }
+RANKED_PROJECT = "El proyecto número {rank} con {most} dinero en 2024 es el SNIP {{snip}}: {{amount}}."
 RANKED_FUNDING = "La fuente número {rank} que {most} aporta{{measure}} es {{source}}: {{amount}}."
 MOST = "más"
 LEAST = "menos"
