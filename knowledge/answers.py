@@ -40,7 +40,9 @@ from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
 from knowledge.lexicon import spanish_words
 from knowledge.model import ZONAS, Actor, Plan, Project
 from knowledge.question import (
+    EXCLUSION,
     Ask,
+    excluded_words,
     influence_filter,
     place_phrases,
     question_clauses,
@@ -386,6 +388,12 @@ class Answerer:
         folded = query.folded
         if ask.measure == "investment_or_operating" and self.plan.funding_total:
             return self._compare_measures(highest)
+        named = list(dict.fromkeys(z.number for z in query.zonas if z.number in ZONAS))
+        if len(named) > 1:  # "¿a cuál le toca más, a la zona 6 o a la zona 10?"
+            return self._zona_extreme(highest, named)
+        groups = self._compared_groups(query)
+        if groups is not None:  # "¿se invierte más en agua o en alcantarillado?"
+            return self._compare_groups(highest, groups, ask)
         if has_phrase(folded, ("zona", "zonas", "sona")) and not query.zonas:
             return self._zona_extreme(highest)
         if ask.list_id == "funding" or (
@@ -433,6 +441,49 @@ class Answerer:
             with_lead(self._list_of_docs("projects", docs, page=1, filter_key=None), lead), asks=ask.what
         )
 
+    def _compared_groups(self, query: Query) -> tuple[tuple[str, list[Project]], ...] | None:
+        """ "agua o alcantarillado": two kinds of project named side by side, each with its rows."""
+        found = re.search(
+            r"\b(\w+(?:\s\w+)?)\s+o\s+(?:en\s+|de\s+|a\s+|la\s+|el\s+)*(\w+(?:\s\w+)?)\b", query.folded
+        )
+        if not found:
+            return None
+        groups = []
+        for side in found.group(1, 2):
+            words = [w for w in content_words(side) if stem(w) not in _ask_stems() and w not in _filler()]
+            if not words:
+                return None
+            side_query = analyze(" ".join(words), self.index)
+            docs = self._members("projects", side_query if side_query.sources else None, " ".join(words))
+            if not docs or len(docs) == len(self.plan.projects):
+                return None
+            groups.append(
+                (" ".join(words), [p for d in docs if isinstance(p := self.records[d.id], Project)])
+            )
+        if {p.snip for p in groups[0][1]} & {p.snip for p in groups[1][1]}:
+            return None
+        return tuple(groups)
+
+    def _compare_groups(
+        self, highest: bool, groups: tuple[tuple[str, list[Project]], ...], ask: Ask
+    ) -> Answer:
+        sums = sorted(
+            (
+                (words, sum((p.amount_2024 for p in projects), Decimal(0)), projects)
+                for words, projects in groups
+            ),
+            key=lambda g: g[1],
+            reverse=highest,
+        )
+        lines = [
+            t.GROUP_SUM.format(words=words, amount=format_q(amount), count=len(projects))
+            for words, amount, projects in sums
+        ]
+        docs = [self.index.by_id[f"project:{p.snip}"] for _, _, projects in sums for p in projects]
+        answer = self._list_of_docs("projects", docs, page=1, filter_key=None)
+        lead = t.GROUP_WINNER.format(words=sums[0][0], most=t.MOST if highest else t.LEAST)
+        return replace(with_lead(answer, lead, *lines), asks=ask.what)
+
     def _compare_measures(self, highest: bool) -> Answer:
         """ "¿gasta más en inversión o en funcionamiento?": the plan's two totals side by side."""
         total = self.plan.funding_total
@@ -451,8 +502,8 @@ class Answerer:
         )
         return replace(with_lead(self.list_answer("funding"), lead), asks="max" if highest else "min")
 
-    def _zona_extreme(self, highest: bool) -> Answer | None:
-        sums = self._zona_sums()
+    def _zona_extreme(self, highest: bool, among: list[int] | None = None) -> Answer | None:
+        sums = {z: v for z, v in self._zona_sums().items() if among is None or z in among}
         if not sums:
             return None
         ranked = sorted(sums.items(), key=lambda kv: kv[1][0], reverse=highest)
@@ -460,7 +511,10 @@ class Answerer:
         template = t.MAX_ZONA if highest else t.MIN_ZONA
         lead = template.format(n=zona, amount=format_q(amount), count=count)
         ranking = tuple(t.ZONA_RANK_LINE.format(n=z, amount=format_q(a), count=c) for z, (a, c) in ranked)
-        answer = with_section(with_lead(self.zona_answer(zona), lead), t.ZONA_RANKING, ranking)
+        if among is not None:  # the zonas compared, side by side, right under the answer
+            answer = with_lead(self.zona_answer(zona), lead, *ranking[1:])
+        else:
+            answer = with_section(with_lead(self.zona_answer(zona), lead), t.ZONA_RANKING, ranking)
         return replace(answer, asks="max" if highest else "min")
 
     def _funding_extreme(self, highest: bool, measure: str, rank: int = 0) -> Answer | None:
@@ -1007,6 +1061,12 @@ class Answerer:
                 lead = t.LIST_FILTER_EMPTY.format(noun=noun, words=words)
             elif len(members) < len(everything):
                 lead = t.LIST_FILTERED.format(n=len(members), total=len(everything), noun=noun, words=words)
+        excluded = excluded_words(folded)
+        if excluded and members:
+            left = t.LIST_EXCLUDED.format(
+                n=len(members), total=len(everything), noun=LISTS[list_id].noun, words=excluded
+            )
+            lead = f"{lead} {left}" if isinstance(lead, str) else left
         answer = with_lead(answer, lead) if lead else answer
         return replace(answer, asks="list")
 
@@ -1051,6 +1111,11 @@ class Answerer:
         years = self._period_years(folded)
         if years:  # "proyectos multianuales 2023-2025": the members whose text carries those years
             everything = [d for d in everything if all(f" {y} " in _words_of(d) for y in years)]
+        excluded = excluded_words(folded)
+        if excluded:  # "¿qué otras leyes, aparte del código municipal?"
+            left_out = self.index.coverage(analyze(excluded, self.index))
+            position = self.index.position
+            everything = [d for d in everything if left_out[position[d.id]] < FILTER_COVERAGE]
         if filter_query is None or not filter_query.sources:
             return everything
         coverage = self.index.coverage(filter_query)
@@ -1154,6 +1219,9 @@ class Answerer:
         if level is not None:
             drop.update(_influence_words())
         text = f" {' '.join(TOKEN.findall(query.folded))} "
+        excluded = excluded_words(query.folded)
+        if excluded:  # the words left out, and the words that leave them out, filter nothing
+            text = EXCLUSION.sub(" ", text.replace(f" {excluded} ", f" {excluded} | ", 1)).replace("|", " ")
         for phrase in sorted(drop, key=len, reverse=True):
             text = text.replace(f" {phrase} ", " ")
         rest = analyze(text, self.index)

@@ -263,6 +263,44 @@ def _question_tail(words: list[str]) -> str | None:
     return " ".join(words[starts[-1] :]) if starts else None
 
 
+EXCLUSION = re.compile(
+    r"\b(?:aparte de|aparte del|ademas de|ademas del|excepto|salvo|sin contar|fuera de|fuera del|"
+    r"que no sean?|que no son|que no es|no son de|no sea de|no son del)\s+((?:[a-z0-9]+\s?){1,5})"
+)
+EXCLUSION_STOPS = frozenset(
+    [
+        "que",
+        "cual",
+        "cuales",
+        "otras",
+        "otros",
+        "otra",
+        "otro",
+        "hay",
+        "tiene",
+        "tienen",
+        "menciona",
+        "mencionan",
+        "y",
+        "o",
+    ]
+)
+
+
+def excluded_words(folded: str) -> str | None:
+    """What a question leaves out: "aparte del código municipal, ¿qué otras leyes …?" → "codigo
+    municipal"; "¿qué proyectos no son de agua?" → "agua"."""
+    found = EXCLUSION.search(folded)
+    if not found:
+        return None
+    kept: list[str] = []
+    for word in found.group(1).split():
+        if word in EXCLUSION_STOPS:
+            break
+        kept.append(word)
+    return " ".join(kept) or None
+
+
 def influence_filter(folded: str) -> tuple[str | None, tuple[str, ...]]:
     """ "actores con influencia alta en las decisiones" → ("alto", ("decisions",)); the level is
     None when the question names none."""

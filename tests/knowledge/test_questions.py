@@ -14,7 +14,7 @@ from knowledge.ingest import load_bundled_plan
 from knowledge.question import question_clauses, read_ask
 from knowledge.render import to_plain
 from knowledge.staff import StatusView, with_status
-from knowledge.text import fold
+from knowledge.text import find_zonas, fold
 
 LEAD = 400
 ALL_SNIPS = ("242177", "276227", "297669", "299884", "273703", "206148", "206213", "287389")
@@ -343,3 +343,65 @@ def test_a_detail_the_plan_lacks_still_shows_the_project(answerer: Answerer) -> 
 def test_target_summaries_say_what_is_measured(answerer: Answerer) -> None:
     lines = to_plain(answerer.targets_answer("ambientalmente"))
     assert "La cobertura del servicio de recolección de desechos sólidos: De 85% (2021) a 95% (2032)" in lines
+
+
+# Comparisons, exclusions, ranks ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("a cual le toca mas dinero a la zona 6 o a la zona 10", ("La zona 10", "Zona 6: Q 5,833,672.56")),
+        (
+            "se invierte mas en agua o en alcantarillado",
+            ("«agua»: Q 12,389,047.56", "«alcantarillado»: Q 6,430,130.44"),
+        ),
+        ("segundo proyecto con mas monto", ("número 2", "SNIP 273703: Q 3,725,625.00")),
+        ("cual proyecto multianual dura mas años", ("SNIP 242177", "4 años")),
+    ],
+)
+def test_comparisons_and_ranks_lead_with_both_figures(
+    answerer: Answerer, question: str, lead: tuple[str, ...]
+) -> None:
+    text = lead_of(answerer, question)
+    assert all(part in text for part in lead)
+
+
+@pytest.mark.parametrize(
+    ("question", "present", "absent"),
+    [
+        (
+            "aparte del codigo municipal que otras leyes menciona el marco legal",
+            {"101-97", "15-98"},
+            {"12-2002"},
+        ),
+        ("que proyectos no son de agua", {"242177", "206213", "287389"}, {"276227", "297669", "273703"}),
+    ],
+)
+def test_what_a_question_leaves_out_is_left_out(
+    answerer: Answerer, question: str, present: set[str], absent: set[str]
+) -> None:
+    text = to_plain(answerer.answer(question))
+    assert all(p in text for p in present)
+    assert not any(a in text for a in absent)
+
+
+def test_a_plan_word_alone_is_defined_and_brings_its_record(answerer: Answerer) -> None:
+    answer = answerer.answer("fonpetrol")
+    text = to_plain(answer)
+    assert answer.kind == "define"
+    assert "Explicación (no es texto del plan)" in text
+    assert "Q 1,833,000.00" in text  # the funding row it names
+    assert answerer.answer("vivienda de interes social").kind != "define"  # plain words are a topic
+
+
+@pytest.mark.parametrize(("question", "zona"), [("que hay pa la 6", 6), ("aqui en la 10 se inunda", 10)])
+def test_zonas_as_people_say_them(answerer: Answerer, question: str, zona: int) -> None:
+    assert answerer.answer(question).zona == zona
+    assert find_zonas(fold("vivo en la 30 avenida")) == []  # an avenue, not a zona
+
+
+def test_thanks_after_a_real_question_is_not_small_talk(answerer: Answerer) -> None:
+    answer = answerer.answer(
+        "buenas soy piloto de bus y un compañero me dijo que nos van a capacitar a los pilotos, a cuantos? gracias"
+    )
+    assert answer.kind != "thanks"
+    assert "3,000 pilotos" in to_plain(answer)
