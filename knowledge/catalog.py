@@ -206,7 +206,10 @@ WHEN_TEXT = "Según el plan: «{sentence}»"
 PROJECTS_NAMED = "Los {n} proyectos por los que pregunta"
 LONGEST_PROJECT = "El periodo más largo es el del SNIP {snips}: {observation}, {years} años según el plan."
 SHORTEST_PROJECT = "El periodo más corto es el del SNIP {snips}: {observation}, {years} años según el plan."
-GROUP_WINNER = "Los proyectos de «{words}» son los que {most} dinero tienen en 2024 (sumas calculadas de las filas del plan):"
+GROUP_WINNER = (
+    "Los proyectos de «{words}» son los que {most} dinero tienen en 2024 "
+    "(sumas calculadas de las filas del plan):"
+)
 GROUP_SUM = "«{words}»: {amount} ({count} proyectos)"
 OTHER_PROJECTS = "Los demás proyectos del plan:"
 ZONA_RANKING = "Zonas por dinero del CODEDE en 2024 (sumas calculadas de las filas del plan):"

@@ -393,7 +393,7 @@ def test_a_plan_word_alone_is_defined_and_brings_its_record(answerer: Answerer) 
     assert answerer.answer("vivienda de interes social").kind != "define"  # plain words are a topic
 
 
-@pytest.mark.parametrize(("question", "zona"), [("que hay pa la 6", 6), ("aqui en la 10 se inunda", 10)])
+@pytest.mark.parametrize(("question", "zona"), [("que hay pa la 6", 6), ("aqui en la 10 que obras hay", 10)])
 def test_zonas_as_people_say_them(answerer: Answerer, question: str, zona: int) -> None:
     assert answerer.answer(question).zona == zona
     assert find_zonas(fold("vivo en la 30 avenida")) == []  # an avenue, not a zona
