@@ -401,7 +401,8 @@ def test_zonas_as_people_say_them(answerer: Answerer, question: str, zona: int) 
 
 def test_thanks_after_a_real_question_is_not_small_talk(answerer: Answerer) -> None:
     answer = answerer.answer(
-        "buenas soy piloto de bus y un compañero me dijo que nos van a capacitar a los pilotos, a cuantos? gracias"
+        "buenas soy piloto de bus y un compañero me dijo que nos van a capacitar a los pilotos, "
+        "a cuantos? gracias"
     )
     assert answer.kind != "thanks"
     assert "3,000 pilotos" in to_plain(answer)
