@@ -544,6 +544,18 @@ class Answerer:
             template = t.ZONA_SUM if len(projects) > 1 else t.ZONA_SUM_ONE
             lead = template.format(n=zona, amount=format_q(amount), count=len(projects))
             return replace(with_lead(self.zona_answer(zona, query), lead), asks="sum")
+        sources = [
+            f
+            for f in self.plan.funding
+            if has_phrase(query.folded, (fold(f.source),)) or _names_source(query, f.source)
+        ]
+        if len(sources) > 1:  # "¿cuánto suman el situado constitucional y el IVA-PAZ juntos?"
+            amount = sum((f.available for f in sources), Decimal(0))
+            lead = t.SOURCES_SUM.format(
+                sources=join_words([f"{f.source} ({format_q(f.available)})" for f in sources]),
+                amount=format_q(amount),
+            )
+            return replace(with_lead(self.list_answer("funding"), lead), asks="sum")
         if ask.list_id == "projects":
             projects = self._filtered_projects(query, ask)
             if 1 < len(projects) < len(self.plan.projects):
@@ -849,7 +861,10 @@ class Answerer:
             lead = t.WHEN_NEW.format(observation=project.observation)
         else:
             lead = t.WHEN_UNKNOWN
-        return replace(with_lead(self.project_answer(project.snip), lead, t.WHEN_NO_PROGRESS), asks=asks)
+        card = with_lead(self.project_answer(project.snip), lead, t.WHEN_NO_PROGRESS)
+        # "¿cuándo termina?" is answered by the period; "¿ya terminaron?" / "¿cómo va?" only by a
+        # status staff recorded (knowledge.staff.with_status makes it confident then)
+        return replace(card, asks=asks, confident=asks != "status")
 
     def _only_the_term(self, query: Query, term: GlossaryTerm, others_allowed: int = 1) -> bool:
         """ "¿qué es el arrastre?" asks for the word; "¿qué es el objetivo operativo del POA?" asks
@@ -1190,6 +1205,9 @@ class Answerer:
             for p in self.plan.projects
             if not p.in_total
         )
+        if len(in_total) < len(self.plan.projects):
+            every = sum((p.amount_2024 for p in self.plan.projects), Decimal(0))
+            lines.append(t.PROJECTS_ALL_SUM.format(n=len(self.plan.projects), total=format_q(every)))
         return lines
 
     def _ejes_answer(self) -> Answer:
@@ -1514,6 +1532,16 @@ def _words_of(doc: Doc) -> str:
     """A document's words, folded and padded (" construccion sistema de … "), made when asked:
     only the few documents a phrase's rarest word occurs in are ever looked at."""
     return f" {' '.join(TOKEN.findall(fold(f'{doc.title} {doc.text}')))} "
+
+
+def _names_source(query: Query, source: str) -> bool:
+    """A question names a funding source by its distinctive words ("el IVA paz", "del IUSI")."""
+    words = [w for w in content_words(source) if len(w) > 3 and w not in ("fondos", "ingresos", "impuesto")]
+    return bool(words) and all(has_phrase(query.folded, (w,)) for w in words[:2])
+
+
+def join_words(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} y {parts[-1]}"
 
 
 def _said_as_one_word(query: Query, term: GlossaryTerm) -> bool:

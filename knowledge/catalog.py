@@ -74,6 +74,11 @@ PROJECT_NAMED_AFTER_TOTAL = (
     "El proyecto {snip} aparece después del total de la tabla, "
     "por lo que no está sumado en el total de {total}."
 )
+PROJECTS_ALL_SUM = (
+    "Los {n} proyectos, contando los que aparecen después del total, suman {total} "
+    "(calculado de las filas del plan)."
+)
+SOURCES_SUM = "{sources} suman {amount} (calculado de las filas del plan)."
 PROJECTS_TOTAL = "Total de los proyectos 1 a {last}: {total}"
 
 FUNDING_TITLE = "{source}: financiamiento 2024"

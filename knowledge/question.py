@@ -151,6 +151,8 @@ def _what(marks: frozenset[str], list_id: str | None, folded: str) -> str:
     first = TOKEN.findall(folded)[:3]
     if "count" in marks and list_id and _counts_list(folded):
         return "count"
+    if "sum" in marks and has_phrase(folded, STRONG_SUM):  # "los proyectos de agua, ¿cuánto suman todos?"
+        return "sum"
     if list_id and "list" in marks:  # "¿cuáles obras siguen hasta el 2025?": a list, filtered
         return "list"
     if "who" in marks:

@@ -210,7 +210,7 @@ def with_status(answer: Answer, view: StatusView | None) -> Answer:
         status=status_label(view.status), progress=progress_text(view.progress), date=format_date(view.at)
     )
     rest = tuple(line for line in answer.lines if line != t.WHEN_NO_PROGRESS)
-    return replace(answer, lines=(lead, *rest))
+    return replace(answer, lines=(lead, *rest), confident=True)
 
 
 def format_date(when: datetime | date) -> str:

@@ -193,7 +193,7 @@ def test_when_and_status_answer_from_the_period_the_plan_gives(
     answerer: Answerer, question: str, lead: str
 ) -> None:
     answer = answerer.answer(question)
-    assert answer.confident
+    assert answer.confident is (answer.asks == "when")  # how it is going: only staff can say
     assert answer.asks in {"when", "status"}
     text = to_plain(answer)[:LEAD]
     assert lead in text
@@ -204,6 +204,8 @@ def test_a_recorded_status_comes_first_with_its_date(answerer: Answerer) -> None
     answer = answerer.answer("¿cómo va el proyecto 242177?")
     view = StatusView("suspendido", 35, "obra detenida", datetime(2024, 5, 2, 10, 0))
     shown = with_status(answer, view)
+    assert not answer.confident
+    assert shown.confident
     text = to_plain(shown)
     assert (
         text.splitlines()[1]
