@@ -1324,7 +1324,12 @@ class Answerer:
             ),
             None,
         )
-        if gap is not None and ask.what != "count" and gap.coverage >= GAP_SHARE * top.coverage:
+        if (
+            gap is None and "list" in ask.marks
+        ):  # "nómbreme las diez prioridades …": a heading, listed nowhere
+            gap = next((h for h in hits[:5] if self._gap_titles_it(h, query)), None)
+        titled = gap is not None and "list" in ask.marks and self._gap_titles_it(gap, query)
+        if gap is not None and ask.what != "count" and (titled or gap.coverage >= GAP_SHARE * top.coverage):
             return self._card(
                 gap, matches
             )  # "nómbreme las diez prioridades nacionales": a heading without text
@@ -1333,6 +1338,17 @@ class Answerer:
         if extra:
             answer = with_section(answer, t.RELATED, tuple(extra))
         return answer
+
+    def _gap_titles_it(self, hit: Hit, query: Query) -> bool:
+        """A heading without text whose title has every word the question names (numbers and
+        ways of asking aside)."""
+        if hit.doc.kind != "statement" or getattr(self.records[hit.doc.id], "text", "x"):
+            return False
+        title = {stem(w) for w in content_words(hit.doc.title)}
+        named = [
+            s for s in query.sources if not s.isdigit() and stem(s) not in _ask_stems() and s not in _filler()
+        ]
+        return bool(named) and all(stem(w) in title for w in named)
 
     def _card(self, hit: Hit, matches: tuple[Match, ...]) -> Answer:
         record = self.records[hit.doc.id]
