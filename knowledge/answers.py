@@ -38,7 +38,7 @@ from knowledge.documents import LISTS as DOC_LISTS
 from knowledge.documents import plan_documents
 from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
 from knowledge.lexicon import spanish_words
-from knowledge.model import ZONAS, Actor, Plan, Project
+from knowledge.model import ZONAS, Actor, Plan, Project, Statement
 from knowledge.question import (
     EXCLUSION,
     Ask,
@@ -1316,14 +1316,7 @@ class Answerer:
                 words=" ".join(query.sources),
             )
             return replace(with_lead(answer, lead), matches=matches)
-        gap = next(
-            (
-                h
-                for h in hits[:3]
-                if h.doc.kind == "statement" and not getattr(self.records[h.doc.id], "text", "x")
-            ),
-            None,
-        )
+        gap = next((h for h in hits[:3] if self._is_gap(h)), None)
         if (
             gap is None and "list" in ask.marks
         ):  # "nómbreme las diez prioridades …": a heading, listed nowhere
@@ -1339,10 +1332,15 @@ class Answerer:
             answer = with_section(answer, t.RELATED, tuple(extra))
         return answer
 
+    def _is_gap(self, hit: Hit) -> bool:
+        """A heading of the document whose text the document lacks."""
+        record = self.records[hit.doc.id]
+        return hit.doc.kind == "statement" and isinstance(record, Statement) and not record.text
+
     def _gap_titles_it(self, hit: Hit, query: Query) -> bool:
         """A heading without text whose title has every word the question names (numbers and
         ways of asking aside)."""
-        if hit.doc.kind != "statement" or getattr(self.records[hit.doc.id], "text", "x"):
+        if not self._is_gap(hit):
             return False
         title = {stem(w) for w in content_words(hit.doc.title)}
         named = [
