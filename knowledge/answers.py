@@ -826,6 +826,9 @@ class Answerer:
         ("¿qué empresa construye…?", "¿cuántos metros de tubería…?"), it says so and is not
         confident."""
         unknown = self._unknown_words(query.sources)
+        counted = re.search(r"\b(?:cuantos|cuantas)\s+(\w+)", query.folded)
+        if counted and not _plan_money_word(counted.group(1)):  # "¿cuántas familias …?": no row counts them
+            unknown = [counted.group(1), *unknown]
         card = self.project_answer(project.snip)
         if not unknown:
             return card
@@ -1546,6 +1549,12 @@ def _words_of(doc: Doc) -> str:
     """A document's words, folded and padded (" construccion sistema de … "), made when asked:
     only the few documents a phrase's rarest word occurs in are ever looked at."""
     return f" {' '.join(TOKEN.findall(fold(f'{doc.title} {doc.text}')))} "
+
+
+def _plan_money_word(word: str) -> bool:
+    """Money and time words: what a project row does give ("¿cuántos quetzales …?", "cuántos años")."""
+    intents = vocabulary().intents
+    return word in {*intents["money"], *intents["budget"], "quetzales", "anos", "meses", "proyectos", "obras"}
 
 
 def _names_source(query: Query, source: str) -> bool:
