@@ -192,6 +192,9 @@ class Answerer:
             for doc in self.by_kind.get("actor", [])
         }
         self._headings: dict[str, frozenset[str]] = {}
+        self._whole_pages: dict[str, list[list[Doc]]] = {}
+        self.source_words = [(f, _source_words(f.source)) for f in plan.funding]
+        """Each funding source with the words that name it ("iva", "paz"; "iusi")."""
         self._remembered: OrderedDict[str, Answer] = OrderedDict()
         self.answer(WARM_UP)  # first-use costs (vocabulary file, stemmer, numpy) paid here, not by a person
 
@@ -544,11 +547,8 @@ class Answerer:
             template = t.ZONA_SUM if len(projects) > 1 else t.ZONA_SUM_ONE
             lead = template.format(n=zona, amount=format_q(amount), count=len(projects))
             return replace(with_lead(self.zona_answer(zona, query), lead), asks="sum")
-        sources = [
-            f
-            for f in self.plan.funding
-            if has_phrase(query.folded, (fold(f.source),)) or _names_source(query, f.source)
-        ]
+        said = set(TOKEN.findall(query.folded))
+        sources = [f for f, words in self.source_words if words and said.issuperset(words)]
         if len(sources) > 1:  # "¿cuánto suman el situado constitucional y el IVA-PAZ juntos?"
             amount = sum((f.available for f in sources), Decimal(0))
             lead = t.SOURCES_SUM.format(
@@ -1098,8 +1098,11 @@ class Answerer:
         return self._list_of_docs(list_id, members, page=page, filter_key=None)
 
     def _pages(self, list_id: str, docs: Sequence[Doc]) -> list[list[Doc]]:
-        """The list cut into pages of at most :data:`PAGE_CHARS` characters of items."""
-        del list_id
+        """The list cut into pages of at most :data:`PAGE_CHARS` characters of items (a whole
+        list's pages are cut once)."""
+        whole = len(docs) == len(self._members_of(list_id))
+        if whole and list_id in self._whole_pages:
+            return self._whole_pages[list_id]
         pages: list[list[Doc]] = [[]]
         size = 0
         for doc in docs:
@@ -1109,6 +1112,8 @@ class Answerer:
                 size = 0
             pages[-1].append(doc)
             size += length
+        if whole:
+            self._whole_pages[list_id] = pages
         return pages
 
     def _line(self, doc: Doc) -> str:
@@ -1126,9 +1131,11 @@ class Answerer:
         if list_id == "projects" and ending and find_years(folded):  # "¿qué proyectos terminan este 2024?"
             end_years = set(find_years(folded))
             return [d for d in everything if (p := self.records[d.id]).period and p.period[1] in end_years]  # type: ignore[attr-defined]
-        years = self._period_years(folded)
-        if years:  # "proyectos multianuales 2023-2025": the members whose text carries those years
-            everything = [d for d in everything if all(f" {y} " in _words_of(d) for y in years)]
+        years = self._period_years(folded) if list_id == "projects" else []
+        if years:  # "proyectos multianuales 2023-2025": the projects whose period names those years
+            everything = [
+                d for d in everything if all(str(y) in self.records[d.id].observation for y in years)
+            ]  # type: ignore[attr-defined]
         excluded = excluded_words(folded)
         if excluded:  # "¿qué otras leyes, aparte del código municipal?"
             left_out = self.index.coverage(analyze(excluded, self.index))
@@ -1545,6 +1552,7 @@ def _actor_has_influence(actor: object, level: str, dimensions: tuple[str, ...])
     return any(fold(values[d])[:3] == level[:3] for d in dimensions)
 
 
+@lru_cache(maxsize=1024)
 def _words_of(doc: Doc) -> str:
     """A document's words, folded and padded (" construccion sistema de … "), made when asked:
     only the few documents a phrase's rarest word occurs in are ever looked at."""
@@ -1557,10 +1565,12 @@ def _plan_money_word(word: str) -> bool:
     return word in {*intents["money"], *intents["budget"], "quetzales", "anos", "meses", "proyectos", "obras"}
 
 
-def _names_source(query: Query, source: str) -> bool:
-    """A question names a funding source by its distinctive words ("el IVA paz", "del IUSI")."""
-    words = [w for w in content_words(source) if len(w) > 3 and w not in ("fondos", "ingresos", "impuesto")]
-    return bool(words) and all(has_phrase(query.folded, (w,)) for w in words[:2])
+def _source_words(source: str) -> frozenset[str]:
+    """The words that name a funding source when people say it ("situado constitucional", "iva
+    paz", "iusi"): its own words without the generic ones."""
+    generic = {"fondos", "ingresos", "impuesto", "de", "del", "la", "a", "y"}
+    words = [w for w in TOKEN.findall(fold(source)) if w not in generic]
+    return frozenset(words[:2])
 
 
 def join_words(parts: list[str]) -> str:
