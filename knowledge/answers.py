@@ -1130,12 +1130,14 @@ class Answerer:
         ending = has_phrase(folded, ENDING_WORDS)
         if list_id == "projects" and ending and find_years(folded):  # "¿qué proyectos terminan este 2024?"
             end_years = set(find_years(folded))
-            return [d for d in everything if (p := self.records[d.id]).period and p.period[1] in end_years]  # type: ignore[attr-defined]
+            return [
+                d for d in everything if (period := self._project_of(d).period) and period[1] in end_years
+            ]
         years = self._period_years(folded) if list_id == "projects" else []
         if years:  # "proyectos multianuales 2023-2025": the projects whose period names those years
             everything = [
-                d for d in everything if all(str(y) in self.records[d.id].observation for y in years)
-            ]  # type: ignore[attr-defined]
+                d for d in everything if all(str(y) in self._project_of(d).observation for y in years)
+            ]
         excluded = excluded_words(folded)
         if excluded:  # "¿qué otras leyes, aparte del código municipal?"
             left_out = self.index.coverage(analyze(excluded, self.index))
@@ -1271,6 +1273,11 @@ class Answerer:
     def _period_years(self, folded: str) -> list[int]:
         """Years a question names that pick members (not the budget year every figure is for)."""
         return [y for y in find_years(folded) if y not in self.budget_years]
+
+    def _project_of(self, doc: Doc) -> Project:
+        project = self.records[doc.id]
+        assert isinstance(project, Project)
+        return project
 
     def _members_of(self, list_id: str) -> list[Doc]:
         return self.by_kind.get(LISTS[list_id].doc_kind, [])
