@@ -25,6 +25,7 @@ FLOORS = {
     "questions-heldout-5.jsonl": 149,  # of 160
     "questions-heldout-6.jsonl": 142,  # of 160
     "questions-heldout-7.jsonl": 140,  # of 160
+    "questions-heldout-8.jsonl": 129,  # of 150
 }
 
 
