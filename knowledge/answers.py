@@ -9,14 +9,12 @@ who, a definition, a status, or one record). Composition is then a table lookup
 
 from __future__ import annotations
 
-import json
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
-from functools import cache, lru_cache
-from importlib import resources
+from functools import lru_cache
 from typing import ClassVar
 
 from knowledge import catalog as t
@@ -34,16 +32,20 @@ from knowledge.answer_types import (
     with_lead,
     with_section,
 )
-from knowledge.documents import LISTS as DOC_LISTS
 from knowledge.documents import plan_documents
-from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
+from knowledge.glossary import GlossaryTerm, find_term, find_terms, said_as_one_word
+from knowledge.kinds import LISTS, PlanView, kind_of
 from knowledge.lexicon import spanish_words
+from knowledge.lists import Lists, word_key
 from knowledge.model import ZONAS, Actor, Plan, Project, Statement
 from knowledge.question import (
-    EXCLUSION,
+    WHEN_WORDS,
     Ask,
-    excluded_words,
+    ask_stems,
+    define_words,
+    filler_words,
     influence_filter,
+    known_stems,
     place_phrases,
     question_clauses,
     rank_asked,
@@ -57,7 +59,6 @@ from knowledge.text import (
     find_zonas,
     fold,
     has_phrase,
-    phrases_in,
     stem,
     vocabulary,
 )
@@ -70,82 +71,15 @@ MIN_LONG_COVERAGE = 0.3
 CLEAR_LEAD = 1.4
 RELATED_RATIO = 0.55
 MAX_RELATED = 3
-PAGE_CHARS = 4600
-"""A page of a list is at most about one Telegram message of items (4,096 characters; the
-renderer splits a page into two messages when its title, lead and source add to it): a list of
-50 short lines comes whole, the 128 lines of action in pages with buttons."""
-MAX_PAGE_ITEMS = 60
 WARM_UP = "meta de basura zona 6 2024"
 MAX_QUESTION_CHARS = 1000
 REMEMBERED_ANSWERS = 1024
 """Answers kept per Answerer: residents ask the same few questions again and again, and an
 answer depends only on the question and the plan (an Answerer serves one plan)."""
-ENDING_WORDS = (
-    *("terminan", "termina", "terminen", "finalizan", "finaliza", "acaban", "acaba", "concluyen"),
-    *("siguen hasta", "van hasta", "duran hasta", "llegan hasta"),
-)
-"""Words that, with a year, pick the projects whose period ends then."""
-WHEN_WORDS = frozenset(
-    ("cuando", "hasta", "desde", "fecha", "ano", "periodo", "vigencia", "vigente", "plazo", "tiempo", "dura")
-)
-FILTER_COVERAGE = 0.5
 GAP_SHARE = 0.75
 """A heading whose text the document lacks wins over a record that only mentions it when it
 explains this share of what the best record explains."""
 """A list member belongs to a filtered list when it explains this share of the filter words."""
-
-
-@dataclass(frozen=True, slots=True)
-class GlossaryTerm:
-    term: str
-    aliases: tuple[str, ...]
-    plan_text: str | None
-    explanation: str
-    card: str | None
-
-
-@cache
-def glossary() -> tuple[GlossaryTerm, ...]:
-    """Plan words people don't know, as data (``knowledge/data/glossary.json``)."""
-    raw = json.loads(resources.files("knowledge").joinpath("data", "glossary.json").read_text("utf-8"))
-    return tuple(
-        GlossaryTerm(
-            term=e["term"],
-            aliases=tuple(fold(a) for a in e["aliases"]),
-            plan_text=e.get("plan_text"),
-            explanation=e["explanation"],
-            card=e.get("card"),
-        )
-        for e in raw["terms"]
-    )
-
-
-def find_term(folded: str) -> GlossaryTerm | None:
-    """The glossary term a question names (the longest alias wins)."""
-    terms = find_terms(folded)
-    return terms[0] if terms else None
-
-
-@lru_cache(maxsize=256)
-def find_terms(folded: str) -> tuple[GlossaryTerm, ...]:
-    """Every glossary term a question names, the one with the longest alias first."""
-    aliases = _glossary_aliases()
-    said = set(TOKEN.findall(folded))
-    found: dict[str, tuple[int, GlossaryTerm]] = {}
-    for alias, term in aliases:
-        if alias.split(" ", 1)[0] in said and has_phrase(folded, (alias,)):
-            best = found.get(term.term)
-            if best is None or len(alias) > best[0]:
-                found[term.term] = (len(alias), term)
-    return tuple(term for _, term in sorted(found.values(), key=lambda pair: -pair[0]))
-
-
-@cache
-def _glossary_aliases() -> tuple[tuple[str, GlossaryTerm], ...]:
-    """Every alias with its term, as words ("pdm-ot" → "pdm ot"): the first word is tested first."""
-    return tuple(
-        (" ".join(TOKEN.findall(a)), term) for term in glossary() for a in term.aliases if TOKEN.findall(a)
-    )
 
 
 def _confident(hits: Sequence[Hit], query: Query) -> bool:
@@ -160,7 +94,7 @@ def _confident(hits: Sequence[Hit], query: Query) -> bool:
     return long_question and top.coverage >= MIN_LONG_COVERAGE and top.score >= CLEAR_LEAD * second
 
 
-class Answerer:
+class Answerer(Lists):
     """Answers questions about one plan. Build once; ``answer`` is cheap and pure."""
 
     def __init__(self, plan: Plan, *, remember: int = REMEMBERED_ANSWERS) -> None:
@@ -188,7 +122,7 @@ class Answerer:
         for doc in self.index.docs:
             self.by_kind.setdefault(doc.kind, []).append(doc)
         self.role_keys = {
-            doc.id: {_key(w): w for w in content_words(getattr(self.records[doc.id], "role", ""))}
+            doc.id: {word_key(w): w for w in content_words(getattr(self.records[doc.id], "role", ""))}
             for doc in self.by_kind.get("actor", [])
         }
         self._headings: dict[str, frozenset[str]] = {}
@@ -269,7 +203,7 @@ class Answerer:
         if (
             bare
             and self._only_the_term(query, bare[0], others_allowed=0)
-            and _said_as_one_word(query, bare[0])
+            and said_as_one_word(query.folded, bare[0])
         ):
             return self.define_answer(bare[0])
         if ask.what == "define":
@@ -453,7 +387,7 @@ class Answerer:
             return None
         groups = []
         for side in found.group(1, 2):
-            words = [w for w in content_words(side) if stem(w) not in _ask_stems() and w not in _filler()]
+            words = [w for w in content_words(side) if stem(w) not in ask_stems() and w not in filler_words()]
             if not words:
                 return None
             side_query = analyze(" ".join(words), self.index)
@@ -625,7 +559,10 @@ class Answerer:
             if w not in ("quien", "quienes", "institucion", "instituciones")
         ]
         synonyms = vocabulary().synonyms
-        keys = [{_key(w), *(_key(x) for s in synonyms.get(w, ()) for x in content_words(s))} for w in asked]
+        keys = [
+            {word_key(w), *(word_key(x) for s in synonyms.get(w, ()) for x in content_words(s))}
+            for w in asked
+        ]
         by_role = []
         for doc in self._members_of("actors"):
             actor = self.records[doc.id]
@@ -666,7 +603,7 @@ class Answerer:
 
     def _searched(self, query: Query, ask: Ask) -> Answer:
         asks_when = ask.what in ("when", "status")
-        if asks_when and all(stem(s) in _ask_stems() or s in _filler() for s in query.sources):
+        if asks_when and all(stem(s) in ask_stems() or s in filler_words() for s in query.sources):
             return self.not_in_plan(query, self.index.search(query)[:1])  # "¿cuándo termina?" — ¿qué cosa?
         if ask.what == "when":  # no project, zona or dated sentence: the plan gives no date for it
             return self.not_in_plan(query, self.index.search(query)[:3], note=t.WHEN_NOT_IN_PLAN)
@@ -788,7 +725,7 @@ class Answerer:
             "obra",
             "obras",
         }
-        words = [s for s in query.sources if s not in generic and len(s) > 2 and stem(s) not in _ask_stems()]
+        words = [s for s in query.sources if s not in generic and len(s) > 2 and stem(s) not in ask_stems()]
         if not words:
             return 0.0
         text = {stem(w) for w in TOKEN.findall(fold(f"{hit.doc.title} {hit.doc.text}"))}
@@ -817,8 +754,8 @@ class Answerer:
             if len(w) > 3
             and not self.index.knows(stem(w))
             and not vocabulary().synonyms.get(w)
-            and stem(w) not in _known_stems()
-            and w not in _filler()
+            and stem(w) not in known_stems()
+            and w not in filler_words()
         ]
 
     def _project_or_unknown_detail(self, query: Query, project: Project) -> Answer:
@@ -877,7 +814,10 @@ class Answerer:
         others = [
             s
             for s in query.sources
-            if s not in alias_words and s not in generic and s not in _define_words() and s not in _filler()
+            if s not in alias_words
+            and s not in generic
+            and s not in define_words()
+            and s not in filler_words()
         ]
         return len(others) <= others_allowed
 
@@ -1060,251 +1000,6 @@ class Answerer:
             matches=tuple(_match(h) for h in hits[:3]),
         )
 
-    # Lists --------------------------------------------------------------------------------------
-    def list_answer(self, list_id: str, filter_query: Query | None = None, folded: str = "") -> Answer:
-        """A whole list of the plan, or the part of it the question's other words select."""
-        members = self._members(list_id, filter_query, folded)
-        everything = self._members_of(list_id)
-        answer = self._list_of_docs(list_id, members or everything, page=1, filter_key=None)
-        lead: Line | None = None
-        level, dimensions = influence_filter(folded) if list_id == "actors" else (None, ())
-        if level is not None:
-            where = " y ".join(t.INFLUENCE_WHERE[d] for d in dimensions)
-            lead = t.ACTORS_BY_INFLUENCE.format(level=level, where=where)
-        elif (filter_query is not None and filter_query.sources) or self._period_years(folded):
-            sources = filter_query.sources if filter_query is not None else ()
-            words = " ".join([*sources, *map(str, self._period_years(folded))])
-            noun = LISTS[list_id].noun
-            if not members:
-                lead = t.LIST_FILTER_EMPTY.format(noun=noun, words=words)
-            elif len(members) < len(everything):
-                lead = t.LIST_FILTERED.format(n=len(members), total=len(everything), noun=noun, words=words)
-        excluded = excluded_words(folded)
-        if excluded and members:
-            left = t.LIST_EXCLUDED.format(
-                n=len(members), total=len(everything), noun=LISTS[list_id].noun, words=excluded
-            )
-            lead = f"{lead} {left}" if isinstance(lead, str) else left
-        answer = with_lead(answer, lead) if lead else answer
-        return replace(answer, asks="list")
-
-    def list_page(self, list_id: str, filter_key: str | None, page: int) -> Answer | None:
-        """A page of a whole list (its buttons carry ``lista:<list_id>:<page>``)."""
-        if list_id not in LISTS or filter_key is not None or page < 1:
-            return None
-        members = self._members_of(list_id)
-        if page > len(self._pages(list_id, members)):
-            return None
-        return self._list_of_docs(list_id, members, page=page, filter_key=None)
-
-    def _pages(self, list_id: str, docs: Sequence[Doc]) -> list[list[Doc]]:
-        """The list cut into pages of at most :data:`PAGE_CHARS` characters of items (a whole
-        list's pages are cut once)."""
-        whole = len(docs) == len(self._members_of(list_id))
-        if whole and list_id in self._whole_pages:
-            return self._whole_pages[list_id]
-        pages: list[list[Doc]] = [[]]
-        size = 0
-        for doc in docs:
-            length = len(self._line(doc)) + 3
-            if pages[-1] and (size + length > PAGE_CHARS or len(pages[-1]) >= MAX_PAGE_ITEMS):
-                pages.append([])
-                size = 0
-            pages[-1].append(doc)
-            size += length
-        if whole:
-            self._whole_pages[list_id] = pages
-        return pages
-
-    def _line(self, doc: Doc) -> str:
-        return kind_of(doc.kind).line(self.view, self.records[doc.id], doc)
-
-    def _members(self, list_id: str, filter_query: Query | None, folded: str) -> list[Doc]:
-        everything = self._members_of(list_id)
-        if list_id == "actors":
-            level, dimensions = influence_filter(folded)
-            if level is not None:
-                everything = [
-                    d for d in everything if _actor_has_influence(self.records[d.id], level, dimensions)
-                ]
-        ending = has_phrase(folded, ENDING_WORDS)
-        if list_id == "projects" and ending and find_years(folded):  # "¿qué proyectos terminan este 2024?"
-            end_years = set(find_years(folded))
-            return [
-                d for d in everything if (period := self._project_of(d).period) and period[1] in end_years
-            ]
-        years = self._period_years(folded) if list_id == "projects" else []
-        if years:  # "proyectos multianuales 2023-2025": the projects whose period names those years
-            everything = [
-                d for d in everything if all(str(y) in self._project_of(d).observation for y in years)
-            ]
-        excluded = excluded_words(folded)
-        if excluded:  # "¿qué otras leyes, aparte del código municipal?"
-            left_out = self.index.coverage(analyze(excluded, self.index))
-            position = self.index.position
-            everything = [d for d in everything if left_out[position[d.id]] < FILTER_COVERAGE]
-        if filter_query is None or not filter_query.sources:
-            return everything
-        coverage = self.index.coverage(filter_query)
-        position = self.index.position
-        chosen = {d.id for d in everything if coverage[position[d.id]] >= FILTER_COVERAGE}
-        member_words = {_key(w) for w in _member_words(list_id) if has_phrase(folded, (w,))}
-        if not chosen and member_words:  # "secretarías de gobierno": the part of the list its name says
-            chosen = {d.id for d in everything if member_words & {_key(w) for w in content_words(d.title)}}
-        return [d for d in everything if d.id in chosen]
-
-    def _list_of_docs(self, list_id: str, docs: list[Doc], *, page: int, filter_key: str | None) -> Answer:
-        spec: ListSpec = LISTS[list_id]
-        cut = self._pages(list_id, docs)
-        pages = len(cut)
-        shown = cut[page - 1] if page <= pages else []
-        items = tuple(self._line(d) for d in shown)
-        lines: list[Line] = []
-        follow: list[FollowUp] = []
-        if list_id == "projects" and len(docs) == len(self.plan.projects):
-            lines.extend(self._projects_total_lines())
-            follow = [
-                FollowUp(t.BTN_ZONA.format(n=z), f"zona:{z}")
-                for z in sorted({p.zona for p in self.plan.projects if p.zona})
-            ]
-        elif list_id == "funding" and self.plan.funding_total:
-            total = self.plan.funding_total
-            lines = [
-                Fact(t.FACT_AVAILABLE, format_q(total.available)),
-                Fact(t.FACT_INVESTMENT, format_q(total.investment)),
-                Fact(t.FACT_OPERATING, format_q(total.operating)),
-            ]
-        elif list_id == "tematicas":
-            follow = [FollowUp(tm.name, f"tema:{tm.id}") for tm in self.plan.tematicas]
-        elif list_id == "actors":
-            lines.append(t.ACTOR_LINE_NOTE)
-        if pages > 1:
-            lines.append(t.LIST_PAGE.format(page=page, pages=pages))
-            key = f"{filter_key}:" if filter_key else ""
-            if page > 1:
-                follow.append(
-                    FollowUp(
-                        t.BTN_BACK.format(page=page - 1, pages=pages), f"lista:{list_id}:{key}{page - 1}"
-                    )
-                )
-            if page < pages:
-                follow.append(
-                    FollowUp(
-                        t.BTN_MORE.format(page=page + 1, pages=pages), f"lista:{list_id}:{key}{page + 1}"
-                    )
-                )
-        first = self.records[docs[0].id] if docs else None
-        section = getattr(first, "section", ()) if first is not None else ()
-        if list_id in ("tematicas", "targets") and section:
-            section = section[:-1]
-        return Answer(
-            spec.title,
-            tuple(lines),
-            items,
-            tuple(follow),
-            cite(section) if section else None,
-            matches=tuple(Match(d.id, d.kind, d.title, 1.0) for d in shown[:5]),
-            kind=f"list:{list_id}",
-            asks="list",
-        )
-
-    def _projects_total_lines(self) -> list[Line]:
-        in_total = [p for p in self.plan.projects if p.in_total]
-        total = format_q(self.view.projects_total())
-        lines: list[Line] = [t.PROJECTS_TOTAL.format(last=len(in_total), total=total)]
-        lines.extend(
-            t.PROJECT_NAMED_AFTER_TOTAL.format(snip=p.snip, total=total)
-            for p in self.plan.projects
-            if not p.in_total
-        )
-        if len(in_total) < len(self.plan.projects):
-            every = sum((p.amount_2024 for p in self.plan.projects), Decimal(0))
-            lines.append(t.PROJECTS_ALL_SUM.format(n=len(self.plan.projects), total=format_q(every)))
-        return lines
-
-    def _ejes_answer(self) -> Answer:
-        section = self.plan.tematicas[0].section[:-1] if self.plan.tematicas else ()
-        items = tuple(
-            f"{eje}: {', '.join(tm.name for tm in self.plan.tematicas if tm.eje == eje)}"
-            for eje in self.plan.ejes
-        )
-        return Answer(
-            t.LIST_TITLES["ejes"],
-            (t.EJES_LINE.format(n=len(self.plan.ejes)),),
-            items,
-            (FollowUp(t.BTN_TEMATICAS, "lista:tematicas"),),
-            cite(section) if section else None,
-            kind="list:ejes",
-            asks="list",
-        )
-
-    def _filter_query(self, query: Query, ask: Ask) -> Query | None:
-        """The question without the words that name the list, ask for it or only introduce it:
-        what is left filters the list ("proyectos de agua" → "agua"). Words of the list's own
-        section heading describe every member, so they filter nothing."""
-        drop = set(ask.list_words)
-        for kind in ("list", "count", "sum", "max", "min", "who", "when", "status"):
-            drop.update(phrases_in(query.folded, _ask_phrases(kind)))
-        level, _ = influence_filter(query.folded)
-        if level is not None:
-            drop.update(_influence_words())
-        text = f" {' '.join(TOKEN.findall(query.folded))} "
-        excluded = excluded_words(query.folded)
-        if excluded:  # the words left out, and the words that leave them out, filter nothing
-            text = EXCLUSION.sub(" ", text.replace(f" {excluded} ", f" {excluded} | ", 1)).replace("|", " ")
-        for phrase in sorted(drop, key=len, reverse=True):
-            text = text.replace(f" {phrase} ", " ")
-        rest = analyze(text, self.index)
-        generic = set(_filler())
-        if ask.list_id in ("funding", "projects"):  # money words do not pick sources or projects
-            generic |= set(vocabulary().intents["budget"]) | set(vocabulary().intents["money"])
-        heading = self._heading_keys(ask.list_id)
-        sources = tuple(
-            s
-            for s in rest.sources
-            if s not in generic
-            and _key(s) not in heading
-            and (self.index.knows(stem(s)) or vocabulary().synonyms.get(s))
-        )
-        if not sources:
-            return None
-        return replace(rest, sources=sources)
-
-    def _period_years(self, folded: str) -> list[int]:
-        """Years a question names that pick members (not the budget year every figure is for)."""
-        return [y for y in find_years(folded) if y not in self.budget_years]
-
-    def _project_of(self, doc: Doc) -> Project:
-        project = self.records[doc.id]
-        assert isinstance(project, Project)
-        return project
-
-    def _members_of(self, list_id: str) -> list[Doc]:
-        return self.by_kind.get(LISTS[list_id].doc_kind, [])
-
-    def _heading_keys(self, list_id: str | None) -> frozenset[str]:
-        if list_id not in LISTS:
-            return frozenset()
-        if list_id not in self._headings:
-            self._headings[list_id] = self._heading_keys_uncached(list_id)
-        return self._headings[list_id]
-
-    def _heading_keys_uncached(self, list_id: str) -> frozenset[str]:
-        sections = [getattr(self.records[d.id], "section", ()) for d in self._members_of(list_id)]
-        common: tuple[str, ...] = sections[0] if sections else ()
-        for section in sections[1:]:
-            n = 0
-            while n < min(len(common), len(section)) and common[n] == section[n]:
-                n += 1
-            common = common[:n]
-        spec = LISTS[list_id]
-        own = " ".join([*common[-1:], spec.title, DOC_LISTS.get(list_id, ("", ""))[1]])
-        return frozenset(_key(w) for w in content_words(own) if len(w) > 3)
-
-    def _filtered_projects(self, query: Query, ask: Ask) -> list[Project]:
-        members = self._members("projects", self._filter_query(query, ask), query.folded)
-        return [p for d in members if isinstance(p := self.records[d.id], Project)]
-
     def _zona_sums(self) -> dict[int, tuple[Decimal, int]]:
         sums: dict[int, tuple[Decimal, int]] = {}
         for p in self.plan.projects:
@@ -1361,7 +1056,9 @@ class Answerer:
             return False
         title = {stem(w) for w in content_words(hit.doc.title)}
         named = [
-            s for s in query.sources if not s.isdigit() and stem(s) not in _ask_stems() and s not in _filler()
+            s
+            for s in query.sources
+            if not s.isdigit() and stem(s) not in ask_stems() and s not in filler_words()
         ]
         return bool(named) and all(stem(w) in title for w in named)
 
@@ -1453,63 +1150,6 @@ Answerer.COMPOSERS = {
 }
 
 
-@cache
-def _ask_stems() -> frozenset[str]:
-    from knowledge.question import phrases
-
-    return frozenset(stem(w) for said in phrases().asks.values() for phrase in said for w in phrase.split())
-
-
-@cache
-def _define_words() -> frozenset[str]:
-    """The words of "¿qué significa …?", "¿hasta cuándo va …?": they ask, they name nothing."""
-    from knowledge.question import phrases
-
-    return frozenset(w for phrase in phrases().asks["define"] for w in phrase.split()) | WHEN_WORDS
-
-
-@cache
-def _member_words(list_id: str) -> tuple[str, ...]:
-    from knowledge.question import phrases
-
-    return phrases().members.get(list_id, ())
-
-
-@cache
-def _filler() -> frozenset[str]:
-    from knowledge.question import phrases
-
-    return phrases().filler
-
-
-@cache
-def _influence_words() -> tuple[str, ...]:
-    from knowledge.question import phrases
-
-    p = phrases()
-    return (
-        *p.influence_words,
-        *p.influence_decisions,
-        *p.influence_implementation,
-        "alta",
-        "alto",
-        "media",
-        "medio",
-        "baja",
-        "bajo",
-        "altas",
-        "bajas",
-        "medias",
-    )
-
-
-@cache
-def _ask_phrases(kind: str) -> tuple[str, ...]:
-    from knowledge.question import phrases
-
-    return phrases().asks[kind]
-
-
 def is_small_talk(query: Query, index: SearchIndex) -> bool:
     """Only greetings, thanks or a call for help ("hola", "gracias!", "muchas gracias mija, dios
     le bendiga"): a courtesy, with no word the plan knows beside it."""
@@ -1524,39 +1164,8 @@ def is_small_talk(query: Query, index: SearchIndex) -> bool:
 def _plan_word(word: str, index: SearchIndex) -> bool:
     """A word a question about the plan is made of: the plan's own, a local synonym, a way of
     asking ("piloto" is the plan's; "mija", "bendiga" are not)."""
-    known = index.knows(stem(word)) or stem(word) in _known_stems() or bool(vocabulary().synonyms.get(word))
+    known = index.knows(stem(word)) or stem(word) in known_stems() or bool(vocabulary().synonyms.get(word))
     return len(word) > 3 and known
-
-
-@cache
-def _known_stems() -> frozenset[str]:
-    """Stems of the words any plan question is made of (list words, ask words): a courtesy has none."""
-    from knowledge.question import phrases
-
-    p = phrases()
-    words = {w for said in p.lists.values() for phrase in said for w in phrase.split()}
-    words |= {w for said in p.asks.values() for phrase in said for w in phrase.split()}
-    words |= {
-        "zona",
-        "meta",
-        "plan",
-        "presupuesto",
-        "dinero",
-        "agua",
-        "basura",
-        "seguridad",
-        "salud",
-        "educacion",
-    }
-    for name in ("money", "budget", "target", "status", "past"):
-        words |= {w for phrase in vocabulary().intents.get(name, ()) for w in phrase.split()}
-    return frozenset(stem(w) for w in words if len(w) > 3)
-
-
-def _actor_has_influence(actor: object, level: str, dimensions: tuple[str, ...]) -> bool:
-    assert isinstance(actor, Actor)
-    values = {"decisions": actor.influence_decisions, "implementation": actor.influence_implementation}
-    return any(fold(values[d])[:3] == level[:3] for d in dimensions)
 
 
 @lru_cache(maxsize=1024)
@@ -1584,12 +1193,6 @@ def join_words(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} y {parts[-1]}"
 
 
-def _said_as_one_word(query: Query, term: GlossaryTerm) -> bool:
-    """The question names the term by a one-word alias ("MDTF", "arrastre"), not by plain words
-    that are also a topic of their own ("vivienda de interés social")."""
-    return any(" " not in a and has_phrase(query.folded, (a,)) for a in term.aliases)
-
-
 @lru_cache(maxsize=256)
 def _dated_clauses(text: str) -> tuple[tuple[str, frozenset[int], frozenset[str]], ...]:
     """The clauses of a text that carry a year, each with the dated clauses right after it
@@ -1609,11 +1212,6 @@ def _dated_clauses(text: str) -> tuple[tuple[str, frozenset[int], frozenset[str]
         years = frozenset(find_years(fold(joined)))
         out.append((joined, years, frozenset(stem(w) for w in content_words(joined))))
     return tuple(out)
-
-
-def _key(word: str) -> str:
-    """Folded words that share their first five letters are taken as one ("valida", "validacion")."""
-    return word[:5]
 
 
 def _match(hit: Hit) -> Match:

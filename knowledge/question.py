@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from knowledge.text import TOKEN, fold, has_phrase, phrases_in
+from knowledge.text import TOKEN, fold, has_phrase, phrases_in, stem, vocabulary
 
 CLAUSE_SPLIT = re.compile(r"[?¿!¡.;:\n]+|,\s+|\s+(?:pero|porque|ya que|y es que|entonces)\s+")
 MIN_CHATTY_WORDS = 9
@@ -392,3 +392,77 @@ def _trim_place(words_text: str) -> str:
     while kept and kept[-1] in ("el", "la", "los", "las", "de", "del"):
         kept.pop()
     return " ".join(kept)
+
+
+# Words of asking, for the answerer's finer choices ---------------------------------------------
+WHEN_WORDS = frozenset(
+    ("cuando", "hasta", "desde", "fecha", "ano", "periodo", "vigencia", "vigente", "plazo", "tiempo", "dura")
+)
+
+
+@cache
+def ask_stems() -> frozenset[str]:
+    return frozenset(stem(w) for said in phrases().asks.values() for phrase in said for w in phrase.split())
+
+
+@cache
+def define_words() -> frozenset[str]:
+    """The words of "¿qué significa …?", "¿hasta cuándo va …?": they ask, they name nothing."""
+    return frozenset(w for phrase in phrases().asks["define"] for w in phrase.split()) | WHEN_WORDS
+
+
+@cache
+def member_words(list_id: str) -> tuple[str, ...]:
+    return phrases().members.get(list_id, ())
+
+
+@cache
+def filler_words() -> frozenset[str]:
+    return phrases().filler
+
+
+@cache
+def influence_words() -> tuple[str, ...]:
+    p = phrases()
+    return (
+        *p.influence_words,
+        *p.influence_decisions,
+        *p.influence_implementation,
+        "alta",
+        "alto",
+        "media",
+        "medio",
+        "baja",
+        "bajo",
+        "altas",
+        "bajas",
+        "medias",
+    )
+
+
+@cache
+def ask_phrases(kind: str) -> tuple[str, ...]:
+    return phrases().asks[kind]
+
+
+@cache
+def known_stems() -> frozenset[str]:
+    """Stems of the words any plan question is made of (list words, ask words): a courtesy has none."""
+    p = phrases()
+    words = {w for said in p.lists.values() for phrase in said for w in phrase.split()}
+    words |= {w for said in p.asks.values() for phrase in said for w in phrase.split()}
+    words |= {
+        "zona",
+        "meta",
+        "plan",
+        "presupuesto",
+        "dinero",
+        "agua",
+        "basura",
+        "seguridad",
+        "salud",
+        "educacion",
+    }
+    for name in ("money", "budget", "target", "status", "past"):
+        words |= {w for phrase in vocabulary().intents.get(name, ()) for w in phrase.split()}
+    return frozenset(stem(w) for w in words if len(w) > 3)

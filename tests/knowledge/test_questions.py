@@ -9,8 +9,9 @@ from datetime import datetime
 import pytest
 
 from knowledge import catalog as t
-from knowledge.answers import PAGE_CHARS, Answerer
+from knowledge.answers import Answerer
 from knowledge.ingest import load_bundled_plan
+from knowledge.lists import PAGE_CHARS
 from knowledge.question import question_clauses, read_ask
 from knowledge.render import to_plain
 from knowledge.staff import StatusView, with_status

@@ -1,0 +1,312 @@
+"""Whole lists of the plan (problems, actors, laws, projects …), the part of one a question
+picks, and its pages.
+
+A list's members are the index documents of its kind (``knowledge.kinds.LISTS``); a question's
+other words filter them by coverage, as search does, and what it leaves out ("aparte del
+código municipal") is left out. A page is about one Telegram message of items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from decimal import Decimal
+
+from knowledge import catalog as t
+from knowledge.answer_types import Answer, Fact, FollowUp, Line, Match, cite, format_q, with_lead
+from knowledge.documents import LISTS as DOC_LISTS
+from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
+from knowledge.model import Actor, Plan, Project
+from knowledge.question import (
+    EXCLUSION,
+    Ask,
+    ask_phrases,
+    excluded_words,
+    filler_words,
+    influence_filter,
+    influence_words,
+    member_words,
+)
+from knowledge.search import Doc, Query, SearchIndex, analyze
+from knowledge.text import TOKEN, content_words, find_years, fold, has_phrase, phrases_in, stem, vocabulary
+
+PAGE_CHARS = 4600
+"""A page of a list is at most about one Telegram message of items (4,096 characters; the
+renderer splits a page into two messages when its title, lead and source add to it): a list of
+50 short lines comes whole, the 128 lines of action in pages with buttons."""
+MAX_PAGE_ITEMS = 60
+ENDING_WORDS = (
+    *("terminan", "termina", "terminen", "finalizan", "finaliza", "acaban", "acaba", "concluyen"),
+    *("siguen hasta", "van hasta", "duran hasta", "llegan hasta"),
+)
+"""Words that, with a year, pick the projects whose period ends then."""
+FILTER_COVERAGE = 0.5
+
+
+class Lists:
+    """The list-answering half of :class:`knowledge.answers.Answerer` (a mixin: it reads the
+    answerer's plan, view and index)."""
+
+    plan: Plan
+    view: PlanView
+    index: SearchIndex
+    records: dict[str, object]
+    by_kind: dict[str, list[Doc]]
+    budget_years: frozenset[int]
+    _whole_pages: dict[str, list[list[Doc]]]
+    _headings: dict[str, frozenset[str]]
+
+    def list_answer(self, list_id: str, filter_query: Query | None = None, folded: str = "") -> Answer:
+        """A whole list of the plan, or the part of it the question's other words select."""
+        members = self._members(list_id, filter_query, folded)
+        everything = self._members_of(list_id)
+        answer = self._list_of_docs(list_id, members or everything, page=1, filter_key=None)
+        lead: Line | None = None
+        level, dimensions = influence_filter(folded) if list_id == "actors" else (None, ())
+        if level is not None:
+            where = " y ".join(t.INFLUENCE_WHERE[d] for d in dimensions)
+            lead = t.ACTORS_BY_INFLUENCE.format(level=level, where=where)
+        elif (filter_query is not None and filter_query.sources) or self._period_years(folded):
+            sources = filter_query.sources if filter_query is not None else ()
+            words = " ".join([*sources, *map(str, self._period_years(folded))])
+            noun = LISTS[list_id].noun
+            if not members:
+                lead = t.LIST_FILTER_EMPTY.format(noun=noun, words=words)
+            elif len(members) < len(everything):
+                lead = t.LIST_FILTERED.format(n=len(members), total=len(everything), noun=noun, words=words)
+        excluded = excluded_words(folded)
+        if excluded and members:
+            left = t.LIST_EXCLUDED.format(
+                n=len(members), total=len(everything), noun=LISTS[list_id].noun, words=excluded
+            )
+            lead = f"{lead} {left}" if isinstance(lead, str) else left
+        answer = with_lead(answer, lead) if lead else answer
+        return replace(answer, asks="list")
+
+    def list_page(self, list_id: str, filter_key: str | None, page: int) -> Answer | None:
+        """A page of a whole list (its buttons carry ``lista:<list_id>:<page>``)."""
+        if list_id not in LISTS or filter_key is not None or page < 1:
+            return None
+        members = self._members_of(list_id)
+        if page > len(self._pages(list_id, members)):
+            return None
+        return self._list_of_docs(list_id, members, page=page, filter_key=None)
+
+    def _pages(self, list_id: str, docs: Sequence[Doc]) -> list[list[Doc]]:
+        """The list cut into pages of at most :data:`PAGE_CHARS` characters of items (a whole
+        list's pages are cut once)."""
+        whole = len(docs) == len(self._members_of(list_id))
+        if whole and list_id in self._whole_pages:
+            return self._whole_pages[list_id]
+        pages: list[list[Doc]] = [[]]
+        size = 0
+        for doc in docs:
+            length = len(self._line(doc)) + 3
+            if pages[-1] and (size + length > PAGE_CHARS or len(pages[-1]) >= MAX_PAGE_ITEMS):
+                pages.append([])
+                size = 0
+            pages[-1].append(doc)
+            size += length
+        if whole:
+            self._whole_pages[list_id] = pages
+        return pages
+
+    def _line(self, doc: Doc) -> str:
+        return kind_of(doc.kind).line(self.view, self.records[doc.id], doc)
+
+    def _members(self, list_id: str, filter_query: Query | None, folded: str) -> list[Doc]:
+        everything = self._members_of(list_id)
+        if list_id == "actors":
+            level, dimensions = influence_filter(folded)
+            if level is not None:
+                everything = [
+                    d for d in everything if _actor_has_influence(self.records[d.id], level, dimensions)
+                ]
+        ending = has_phrase(folded, ENDING_WORDS)
+        if list_id == "projects" and ending and find_years(folded):  # "¿qué proyectos terminan este 2024?"
+            end_years = set(find_years(folded))
+            return [
+                d for d in everything if (period := self._project_of(d).period) and period[1] in end_years
+            ]
+        years = self._period_years(folded) if list_id == "projects" else []
+        if years:  # "proyectos multianuales 2023-2025": the projects whose period names those years
+            everything = [
+                d for d in everything if all(str(y) in self._project_of(d).observation for y in years)
+            ]
+        excluded = excluded_words(folded)
+        if excluded:  # "¿qué otras leyes, aparte del código municipal?"
+            left_out = self.index.coverage(analyze(excluded, self.index))
+            position = self.index.position
+            everything = [d for d in everything if left_out[position[d.id]] < FILTER_COVERAGE]
+        if filter_query is None or not filter_query.sources:
+            return everything
+        coverage = self.index.coverage(filter_query)
+        position = self.index.position
+        chosen = {d.id for d in everything if coverage[position[d.id]] >= FILTER_COVERAGE}
+        named = {word_key(w) for w in member_words(list_id) if has_phrase(folded, (w,))}
+        if not chosen and named:  # "secretarías de gobierno": the part of the list its name says
+            chosen = {d.id for d in everything if named & {word_key(w) for w in content_words(d.title)}}
+        return [d for d in everything if d.id in chosen]
+
+    def _list_of_docs(self, list_id: str, docs: list[Doc], *, page: int, filter_key: str | None) -> Answer:
+        spec: ListSpec = LISTS[list_id]
+        cut = self._pages(list_id, docs)
+        pages = len(cut)
+        shown = cut[page - 1] if page <= pages else []
+        items = tuple(self._line(d) for d in shown)
+        lines: list[Line] = []
+        follow: list[FollowUp] = []
+        if list_id == "projects" and len(docs) == len(self.plan.projects):
+            lines.extend(self._projects_total_lines())
+            follow = [
+                FollowUp(t.BTN_ZONA.format(n=z), f"zona:{z}")
+                for z in sorted({p.zona for p in self.plan.projects if p.zona})
+            ]
+        elif list_id == "funding" and self.plan.funding_total:
+            total = self.plan.funding_total
+            lines = [
+                Fact(t.FACT_AVAILABLE, format_q(total.available)),
+                Fact(t.FACT_INVESTMENT, format_q(total.investment)),
+                Fact(t.FACT_OPERATING, format_q(total.operating)),
+            ]
+        elif list_id == "tematicas":
+            follow = [FollowUp(tm.name, f"tema:{tm.id}") for tm in self.plan.tematicas]
+        elif list_id == "actors":
+            lines.append(t.ACTOR_LINE_NOTE)
+        if pages > 1:
+            lines.append(t.LIST_PAGE.format(page=page, pages=pages))
+            key = f"{filter_key}:" if filter_key else ""
+            if page > 1:
+                follow.append(
+                    FollowUp(
+                        t.BTN_BACK.format(page=page - 1, pages=pages), f"lista:{list_id}:{key}{page - 1}"
+                    )
+                )
+            if page < pages:
+                follow.append(
+                    FollowUp(
+                        t.BTN_MORE.format(page=page + 1, pages=pages), f"lista:{list_id}:{key}{page + 1}"
+                    )
+                )
+        first = self.records[docs[0].id] if docs else None
+        section = getattr(first, "section", ()) if first is not None else ()
+        if list_id in ("tematicas", "targets") and section:
+            section = section[:-1]
+        return Answer(
+            spec.title,
+            tuple(lines),
+            items,
+            tuple(follow),
+            cite(section) if section else None,
+            matches=tuple(Match(d.id, d.kind, d.title, 1.0) for d in shown[:5]),
+            kind=f"list:{list_id}",
+            asks="list",
+        )
+
+    def _projects_total_lines(self) -> list[Line]:
+        in_total = [p for p in self.plan.projects if p.in_total]
+        total = format_q(self.view.projects_total())
+        lines: list[Line] = [t.PROJECTS_TOTAL.format(last=len(in_total), total=total)]
+        lines.extend(
+            t.PROJECT_NAMED_AFTER_TOTAL.format(snip=p.snip, total=total)
+            for p in self.plan.projects
+            if not p.in_total
+        )
+        if len(in_total) < len(self.plan.projects):
+            every = sum((p.amount_2024 for p in self.plan.projects), Decimal(0))
+            lines.append(t.PROJECTS_ALL_SUM.format(n=len(self.plan.projects), total=format_q(every)))
+        return lines
+
+    def _ejes_answer(self) -> Answer:
+        section = self.plan.tematicas[0].section[:-1] if self.plan.tematicas else ()
+        items = tuple(
+            f"{eje}: {', '.join(tm.name for tm in self.plan.tematicas if tm.eje == eje)}"
+            for eje in self.plan.ejes
+        )
+        return Answer(
+            t.LIST_TITLES["ejes"],
+            (t.EJES_LINE.format(n=len(self.plan.ejes)),),
+            items,
+            (FollowUp(t.BTN_TEMATICAS, "lista:tematicas"),),
+            cite(section) if section else None,
+            kind="list:ejes",
+            asks="list",
+        )
+
+    def _filter_query(self, query: Query, ask: Ask) -> Query | None:
+        """The question without the words that name the list, ask for it or only introduce it:
+        what is left filters the list ("proyectos de agua" → "agua"). Words of the list's own
+        section heading describe every member, so they filter nothing."""
+        drop = set(ask.list_words)
+        for kind in ("list", "count", "sum", "max", "min", "who", "when", "status"):
+            drop.update(phrases_in(query.folded, ask_phrases(kind)))
+        level, _ = influence_filter(query.folded)
+        if level is not None:
+            drop.update(influence_words())
+        text = f" {' '.join(TOKEN.findall(query.folded))} "
+        excluded = excluded_words(query.folded)
+        if excluded:  # the words left out, and the words that leave them out, filter nothing
+            text = EXCLUSION.sub(" ", text.replace(f" {excluded} ", f" {excluded} | ", 1)).replace("|", " ")
+        for phrase in sorted(drop, key=len, reverse=True):
+            text = text.replace(f" {phrase} ", " ")
+        rest = analyze(text, self.index)
+        generic = set(filler_words())
+        if ask.list_id in ("funding", "projects"):  # money words do not pick sources or projects
+            generic |= set(vocabulary().intents["budget"]) | set(vocabulary().intents["money"])
+        heading = self._heading_keys(ask.list_id)
+        sources = tuple(
+            s
+            for s in rest.sources
+            if s not in generic
+            and word_key(s) not in heading
+            and (self.index.knows(stem(s)) or vocabulary().synonyms.get(s))
+        )
+        if not sources:
+            return None
+        return replace(rest, sources=sources)
+
+    def _heading_keys(self, list_id: str | None) -> frozenset[str]:
+        if list_id not in LISTS:
+            return frozenset()
+        if list_id not in self._headings:
+            self._headings[list_id] = self._heading_keys_uncached(list_id)
+        return self._headings[list_id]
+
+    def _heading_keys_uncached(self, list_id: str) -> frozenset[str]:
+        sections = [getattr(self.records[d.id], "section", ()) for d in self._members_of(list_id)]
+        common: tuple[str, ...] = sections[0] if sections else ()
+        for section in sections[1:]:
+            n = 0
+            while n < min(len(common), len(section)) and common[n] == section[n]:
+                n += 1
+            common = common[:n]
+        spec = LISTS[list_id]
+        own = " ".join([*common[-1:], spec.title, DOC_LISTS.get(list_id, ("", ""))[1]])
+        return frozenset(word_key(w) for w in content_words(own) if len(w) > 3)
+
+    def _period_years(self, folded: str) -> list[int]:
+        """Years a question names that pick members (not the budget year every figure is for)."""
+        return [y for y in find_years(folded) if y not in self.budget_years]
+
+    def _project_of(self, doc: Doc) -> Project:
+        project = self.records[doc.id]
+        assert isinstance(project, Project)
+        return project
+
+    def _members_of(self, list_id: str) -> list[Doc]:
+        return self.by_kind.get(LISTS[list_id].doc_kind, [])
+
+    def _filtered_projects(self, query: Query, ask: Ask) -> list[Project]:
+        members = self._members("projects", self._filter_query(query, ask), query.folded)
+        return [p for d in members if isinstance(p := self.records[d.id], Project)]
+
+
+def _actor_has_influence(actor: object, level: str, dimensions: tuple[str, ...]) -> bool:
+    assert isinstance(actor, Actor)
+    values = {"decisions": actor.influence_decisions, "implementation": actor.influence_implementation}
+    return any(fold(values[d])[:3] == level[:3] for d in dimensions)
+
+
+def word_key(word: str) -> str:
+    """Folded words that share their first five letters are taken as one ("valida", "validacion")."""
+    return word[:5]
