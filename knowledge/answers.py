@@ -59,6 +59,7 @@ from knowledge.text import (
     find_zonas,
     fold,
     has_phrase,
+    is_stop_word,
     stem,
     vocabulary,
 )
@@ -76,6 +77,7 @@ MAX_QUESTION_CHARS = 1000
 REMEMBERED_ANSWERS = 1024
 """Answers kept per Answerer: residents ask the same few questions again and again, and an
 answer depends only on the question and the plan (an Answerer serves one plan)."""
+PLACE_KINDS = frozenset(("calle", "avenida", "colonia", "barrio", "zona", "boulevard", "finca", "sector"))
 GAP_SHARE = 0.75
 """A heading whose text the document lacks wins over a record that only mentions it when it
 explains this share of what the best record explains."""
@@ -114,6 +116,14 @@ class Answerer(Lists):
         self.budget_years = frozenset(
             year for f in plan.funding[:1] for part in f.section for year in find_years(fold(part))
         )
+        self.place_names = frozenset(
+            w
+            for p in plan.projects
+            for w in TOKEN.findall(fold(p.place or ""))
+            if len(w) > 3 and not is_stop_word(w) and w not in PLACE_KINDS
+        )
+        """The words of the projects' places ("molino", "flores", "marilu"): a chatty message keeps
+        them when its question is a clause without them."""
         self.place_words = frozenset(
             w for p in plan.projects for w in TOKEN.findall(fold(f"{p.name} {p.place or ''}"))
         )
@@ -176,6 +186,10 @@ class Answerer(Lists):
         folded = fold(clause)
         extra = [f"zona {z.number}" for z in query.zonas[:1] if not find_zonas(folded)]
         extra.extend(p for p in place_phrases(query.folded) if p not in folded and self._plan_names_place(p))
+        clause_words = set(TOKEN.findall(folded))
+        extra.extend(
+            w for w in TOKEN.findall(query.folded) if w in self.place_names and w not in clause_words
+        )
         extra.extend(
             alias
             for term in find_terms(query.folded)
@@ -190,6 +204,13 @@ class Answerer(Lists):
             return self._about_snip(query, ask)
         if query.out_of_scope:
             return self.not_in_plan(query)
+        if "where" in query.intents and not query.zonas:  # "¿dónde queda …?": only a project's row says
+            project = self._one_project_meant(query)
+            return (
+                self.project_answer(project.snip)
+                if project
+                else self.not_in_plan(query, note=t.WHERE_NOT_IN_PLAN)
+            )
         if ask.what in ("when", "status") and (project := self._one_project_meant(query)):
             return self.when_answer(project, ask.what)  # "¿ya terminaron el pozo de …?"
         if self._asks_money_for_another_year(query):
@@ -436,6 +457,7 @@ class Answerer(Lists):
             more_amount=format_q(more_amount),
             less=t.MEASURE_NAMES[less],
             less_amount=format_q(less_amount),
+            difference=format_q(abs(more_amount - less_amount)),
         )
         return replace(with_lead(self.list_answer("funding"), lead), asks="max" if highest else "min")
 
@@ -613,8 +635,10 @@ class Answerer(Lists):
                 return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.folded)
             return self.not_in_plan(query, hits)
         top = self.records[hits[0].doc.id]
-        if isinstance(top, Project) and self._unknown_words(query.sources):
-            return self._project_or_unknown_detail(query, top)
+        if isinstance(top, Project):  # a detail no row gives ("¿cuántas familias …?") is not confident
+            detail = self._project_or_unknown_detail(query, top)
+            if not detail.confident:
+                return detail
         if ask.list_id in LISTS and hits[0].doc.kind == "list":
             return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.folded)
         answer = self._compose(query, hits, ask)

@@ -204,8 +204,10 @@ DETAIL_NOT_IN_PLAN = "El plan no dice eso ({words}) de este proyecto; esto es lo
 ZONAS_TITLE = "Zonas {zonas} de Mixco"
 ZONAS_PROJECTS = "Proyectos del POA 2024 en las zonas {zonas} (aporte CODEDE):"
 COMPARE_MEASURES = (
-    "Se destina más a {more}: {more_amount}, frente a {less_amount} para {less} (totales del plan)."
+    "Se destina más a {more}: {more_amount}, frente a {less_amount} para {less} (totales del plan); "
+    "la diferencia es de {difference} (calculada)."
 )
+WHERE_NOT_IN_PLAN = "El plan no dice dónde queda eso; de los proyectos sí da el lugar de cada uno."
 MEASURE_NAMES = {"investment": "inversión", "operating": "funcionamiento"}
 WHEN_TEXT = "Según el plan: «{sentence}»"
 PROJECTS_NAMED = "Los {n} proyectos por los que pregunta"
