@@ -132,9 +132,14 @@ class Answerer(Lists):
         for doc in self.index.docs:
             self.by_kind.setdefault(doc.kind, []).append(doc)
         self.role_keys = {
-            doc.id: {word_key(w): w for w in content_words(getattr(self.records[doc.id], "role", ""))}
+            doc.id: {
+                word_key(fold(w)): w.lower()
+                for w in re.findall(r"\w+", getattr(self.records[doc.id], "role", ""))
+                if not is_stop_word(fold(w))
+            }
             for doc in self.by_kind.get("actor", [])
         }
+        """Each actor's role words as the plan writes them, by their first five folded letters."""
         self._headings: dict[str, frozenset[str]] = {}
         self._whole_pages: dict[str, list[list[Doc]]] = {}
         self.source_words = [(f, _source_words(f.source)) for f in plan.funding]
@@ -573,8 +578,16 @@ class Answerer(Lists):
         return replace(with_lead(card, t.WHEN_TEXT.format(sentence=shorten(sentence, 300))), asks=ask.what)
 
     def _who(self, query: Query, ask: Ask) -> Answer | None:
-        """ "¿quién valida y aprueba el plan?": the actors whose role says it."""
-        del ask
+        """ "¿quién valida y aprueba el plan?": the actors whose role says it. "¿Quién pone el
+        dinero de los pozos?": the projects' table says who contributes to them."""
+        if query.intents & {"money", "budget"} and self.plan.projects:
+            projects = self._filtered_projects(query, replace(ask, list_id="projects", list_words=()))
+            if projects and len(projects) < len(self.plan.projects) or ask.list_id == "projects":
+                docs = [self.index.by_id[f"project:{p.snip}"] for p in projects] or self._members_of(
+                    "projects"
+                )
+                answer = self._list_of_docs("projects", docs, page=1, filter_key=None)
+                return replace(with_lead(answer, t.PROJECTS_FUNDER), asks="who")
         asked = [
             w
             for w in content_words(query.folded)

@@ -218,6 +218,9 @@ GROUP_WINNER = (
     "(sumas calculadas de las filas del plan):"
 )
 GROUP_SUM = "«{words}»: {amount} ({count} proyectos)"
+PROJECTS_FUNDER = (
+    "El plan los lista entre los proyectos con aporte del Consejo Departamental de Desarrollo (CODEDE):"
+)
 OTHER_PROJECTS = "Los demás proyectos del plan:"
 ZONA_RANKING = "Zonas por dinero del CODEDE en 2024 (sumas calculadas de las filas del plan):"
 ZONA_RANK_LINE = "Zona {n}: {amount} ({count} proyectos)"
