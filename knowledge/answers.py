@@ -582,7 +582,7 @@ class Answerer(Lists):
         dinero de los pozos?": the projects' table says who contributes to them."""
         if query.intents & {"money", "budget"} and self.plan.projects:
             projects = self._filtered_projects(query, replace(ask, list_id="projects", list_words=()))
-            if projects and len(projects) < len(self.plan.projects) or ask.list_id == "projects":
+            if (projects and len(projects) < len(self.plan.projects)) or ask.list_id == "projects":
                 docs = [self.index.by_id[f"project:{p.snip}"] for p in projects] or self._members_of(
                     "projects"
                 )
