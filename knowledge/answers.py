@@ -78,6 +78,7 @@ REMEMBERED_ANSWERS = 1024
 """Answers kept per Answerer: residents ask the same few questions again and again, and an
 answer depends only on the question and the plan (an Answerer serves one plan)."""
 PLACE_KINDS = frozenset(("calle", "avenida", "colonia", "barrio", "zona", "boulevard", "finca", "sector"))
+RARE_DOCS = 2
 GAP_SHARE = 0.75
 """A heading whose text the document lacks wins over a record that only mentions it when it
 explains this share of what the best record explains."""
@@ -240,6 +241,9 @@ class Answerer(Lists):
                 return self.define_answer(terms[0])
         if not any(len(s) > 2 for s in query.sources) and not query.zonas:  # "", "no", "si"
             return self._small_talk(query) or self.not_in_plan(query)
+        gap = self._gap_named(query)
+        if gap is not None:  # "explíqueme el organigrama": a heading the document leaves empty
+            return gap
         places = self._unlisted_places(query)
         if places:
             return self.place_not_listed(places[0], query.zonas[0].number if query.zonas else None)
@@ -524,6 +528,8 @@ class Answerer(Lists):
                 answer = self.list_answer("projects", self._filter_query(query, ask), query.folded)
                 lead = t.FILTERED_SUM.format(count=len(projects), amount=format_q(amount))
                 return replace(with_lead(answer, lead), asks="sum")
+            if len(projects) == len(self.plan.projects) or not projects:  # the whole table: its totals lead
+                return replace(self.list_answer("projects"), asks="sum")
         return None
 
     def _when(self, query: Query, ask: Ask) -> Answer | None:
@@ -608,7 +614,23 @@ class Answerer(Lists):
             ]
             if said:
                 by_role.append((len(said), doc, said))
-        if not by_role:
+        if not by_role:  # "¿quién ayuda con la alfabetización?": the topic, searched without the framing
+            framing = {
+                "ayuda",
+                "ayudan",
+                "apoya",
+                "apoyan",
+                "trabaja",
+                "trabajan",
+                "coordina",
+                "participa",
+                "encarga",
+            }
+            rest = " ".join(w for w in TOKEN.findall(query.folded) if w not in framing)
+            reduced = analyze(rest, self.index)
+            if reduced.sources and set(reduced.sources) != set(query.sources):
+                answer = self._searched(reduced, replace(ask, what="lookup"))
+                return answer if answer.confident else None
             return None
         best = max(n for n, _, _ in by_role)
         if best * 2 < len(asked):
@@ -1080,6 +1102,24 @@ class Answerer(Lists):
         if extra:
             answer = with_section(answer, t.RELATED, tuple(extra))
         return answer
+
+    def _gap_named(self, query: Query) -> Answer | None:
+        """The answer for a heading without text that the question names by a word only that
+        heading has ("organigrama")."""
+        said = {stem(s) for s in query.sources}
+        for doc in self.by_kind.get("statement", []):
+            record = self.records[doc.id]
+            if not isinstance(record, Statement) or record.text:
+                continue
+            rare = [stem(w) for w in content_words(doc.title) if len(w) > 4 and self._rare(stem(w))]
+            if rare and all(r in said for r in rare):
+                return self._card(Hit(doc, 1.0, 1.0), (Match(doc.id, doc.kind, doc.title, 1.0),))
+        return None
+
+    def _rare(self, term_stem: str) -> bool:
+        """A word at most two records have."""
+        posting = self.index.posting(term_stem)
+        return posting is not None and len(posting[0]) <= RARE_DOCS
 
     def _is_gap(self, hit: Hit) -> bool:
         """A heading of the document whose text the document lacks."""

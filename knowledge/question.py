@@ -116,6 +116,9 @@ STRONG_SUM = (
     "todo junto",
     "cuanto cuestan",
     "cuanto cuesta",
+    "juntos",
+    "juntas",
+    "sumando",
 )
 """Sum words that win over a plural list word ("¿cuánto suman los proyectos de la zona 10?")."""
 ORDINAL = re.compile(r"\b(segund[oa]|tercer[oa]?|cuart[oa])\b")
@@ -386,7 +389,15 @@ def _trim_place(words_text: str) -> str:
     words = words_text.split()
     kept: list[str] = []
     for n, word in enumerate(words):
-        if word in PLACE_STOPS and not (n == 0 and word in ("el", "la", "los", "las", "san", "santa")):
+        inside = (
+            n + 1 < len(words) and words[n + 1] not in PLACE_STOPS
+        )  # "lo de bran", "molino de las flores"
+        connector = word in ("de", "del", "la", "las", "los") and kept and inside
+        if (
+            word in PLACE_STOPS
+            and not connector
+            and not (n == 0 and word in ("el", "la", "los", "las", "san", "santa"))
+        ):
             break
         kept.append(word)
     while kept and kept[-1] in ("el", "la", "los", "las", "de", "del"):
