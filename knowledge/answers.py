@@ -143,6 +143,7 @@ class Answerer(Lists):
         """Each actor's role words as the plan writes them, by their first five folded letters."""
         self._headings: dict[str, frozenset[str]] = {}
         self._whole_pages: dict[str, list[list[Doc]]] = {}
+        self._gaps: list[tuple[Doc, frozenset[str]]] | None = None
         self.source_words = [(f, _source_words(f.source)) for f in plan.funding]
         """Each funding source with the words that name it ("iva", "paz"; "iusi")."""
         self._remembered: OrderedDict[str, Answer] = OrderedDict()
@@ -1107,14 +1108,24 @@ class Answerer(Lists):
         """The answer for a heading without text that the question names by a word only that
         heading has ("organigrama")."""
         said = {stem(s) for s in query.sources}
-        for doc in self.by_kind.get("statement", []):
-            record = self.records[doc.id]
-            if not isinstance(record, Statement) or record.text:
-                continue
-            rare = [stem(w) for w in content_words(doc.title) if len(w) > 4 and self._rare(stem(w))]
-            if rare and all(r in said for r in rare):
+        for doc, rare in self._gap_words():
+            if rare and rare <= said:
                 return self._card(Hit(doc, 1.0, 1.0), (Match(doc.id, doc.kind, doc.title, 1.0),))
         return None
+
+    def _gap_words(self) -> list[tuple[Doc, frozenset[str]]]:
+        """Each heading without text, with the stems of its title words only it (or one more
+        record) has; worked out once."""
+        if self._gaps is None:
+            self._gaps = []
+            for doc in self.by_kind.get("statement", []):
+                record = self.records[doc.id]
+                if isinstance(record, Statement) and not record.text:
+                    rare = frozenset(
+                        stem(w) for w in content_words(doc.title) if len(w) > 4 and self._rare(stem(w))
+                    )
+                    self._gaps.append((doc, rare))
+        return self._gaps
 
     def _rare(self, term_stem: str) -> bool:
         """A word at most two records have."""
