@@ -816,6 +816,7 @@ class Answerer(Lists):
             and not vocabulary().synonyms.get(w)
             and stem(w) not in known_stems()
             and w not in filler_words()
+            and not w.endswith("mente")  # "exactamente", "actualmente": how, not what
         ]
 
     def _project_or_unknown_detail(self, query: Query, project: Project) -> Answer:

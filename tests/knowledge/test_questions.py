@@ -409,3 +409,37 @@ def test_thanks_after_a_real_question_is_not_small_talk(answerer: Answerer) -> N
     )
     assert answer.kind != "thanks"
     assert "3,000 pilotos" in to_plain(answer)
+
+
+# Where, who pays, empty headings -----------------------------------------------------------------------
+def test_where_is_answered_by_a_projects_place_only(answerer: Answerer) -> None:
+    answer = answerer.answer("donde queda exactamente el tanque de agua de la zona 1")
+    assert answer.confident
+    assert "4TA. CALLE Y 6TA. AVENIDA" in to_plain(answer)
+    assert not answerer.answer("donde va a quedar el observatorio municipal de seguridad").confident
+
+
+def test_who_pays_for_the_projects_is_the_projects_table(answerer: Answerer) -> None:
+    text = lead_of(answerer, "quien pone el pisto para los pozos y alcantarillados")
+    assert "Consejo Departamental de Desarrollo" in text
+    assert "242177" in text
+
+
+def test_a_heading_named_by_its_own_word_says_it_has_no_text(answerer: Answerer) -> None:
+    answer = answerer.answer(
+        "me puede explicar el organigrama de la muni, quien esta a cargo de cada direccion"
+    )
+    assert answer.kind == "gap"
+    assert not answer.confident
+
+
+def test_a_place_name_keeps_its_de(answerer: Answerer) -> None:
+    answer = answerer.answer("hay proyectos para la colonia lo de bran?")
+    assert not answer.confident
+    assert "no aparece en el plan" in to_plain(answer)
+
+
+def test_a_count_of_something_no_row_counts_is_not_confident(answerer: Answerer) -> None:
+    answer = answerer.answer("cuantas familias se van a beneficiar con el pozo de molino de las flores")
+    assert not answer.confident
+    assert "276227" in to_plain(answer)  # the card still follows
