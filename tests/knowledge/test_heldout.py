@@ -27,6 +27,7 @@ FLOORS = {
     "questions-heldout-7.jsonl": 141,  # of 160
     "questions-heldout-8.jsonl": 136,  # of 150
     "questions-heldout-9.jsonl": 135,  # of 150
+    "questions-heldout-10.jsonl": 123,  # of 150
 }
 
 
