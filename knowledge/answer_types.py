@@ -7,6 +7,7 @@ status); details, the source and the buttons come after.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -96,6 +97,10 @@ def sentence(text: str) -> str:
     return lowered[:1].upper() + lowered[1:]
 
 
-def join_numbers(numbers: list[int] | tuple[int, ...]) -> str:
-    text = [str(n) for n in numbers]
-    return text[0] if len(text) == 1 else f"{', '.join(text[:-1])} y {text[-1]}"
+def join_words(parts: Sequence[str]) -> str:
+    """ "a, b y c"."""
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} y {parts[-1]}"
+
+
+def join_numbers(numbers: Sequence[int]) -> str:
+    return join_words([str(n) for n in numbers])

@@ -28,6 +28,7 @@ from knowledge.answer_types import (
     format_pct,
     format_q,
     join_numbers,
+    join_words,
     shorten,
     with_lead,
     with_section,
@@ -37,7 +38,7 @@ from knowledge.glossary import GlossaryTerm, find_term, find_terms, said_as_one_
 from knowledge.kinds import LISTS, PlanView, kind_of
 from knowledge.lexicon import spanish_words
 from knowledge.lists import Lists, word_key
-from knowledge.model import ZONAS, Actor, Plan, Project, Statement
+from knowledge.model import ZONAS, Actor, FundingSource, Plan, Project, Statement
 from knowledge.question import (
     WHEN_WORDS,
     Ask,
@@ -82,7 +83,6 @@ RARE_DOCS = 2
 GAP_SHARE = 0.75
 """A heading whose text the document lacks wins over a record that only mentions it when it
 explains this share of what the best record explains."""
-"""A list member belongs to a filtered list when it explains this share of the filter words."""
 
 
 def _confident(hits: Sequence[Hit], query: Query) -> bool:
@@ -128,7 +128,9 @@ class Answerer(Lists):
         self.place_words = frozenset(
             w for p in plan.projects for w in TOKEN.findall(fold(f"{p.name} {p.place or ''}"))
         )
-        self.plan_years = frozenset(y for d in self.index.docs for y in find_years(_words_of(d)))
+        self.plan_years = frozenset(
+            y for d in self.index.docs for y in find_years(fold(f"{d.title} {d.text}"))
+        )
         self.by_kind: dict[str, list[Doc]] = {}
         for doc in self.index.docs:
             self.by_kind.setdefault(doc.kind, []).append(doc)
@@ -197,12 +199,8 @@ class Answerer(Lists):
         extra.extend(
             w for w in TOKEN.findall(query.folded) if w in self.place_names and w not in clause_words
         )
-        extra.extend(
-            alias
-            for term in find_terms(query.folded)
-            for alias in term.aliases[:1]
-            if not find_terms(folded) and has_phrase(query.folded, term.aliases)
-        )
+        if not find_terms(folded):
+            extra.extend(term.aliases[0] for term in find_terms(query.folded) if term.aliases)
         return " ".join([clause, *extra])
 
     def _understood(self, query: Query) -> Answer:
@@ -221,9 +219,7 @@ class Answerer(Lists):
         if ask.what in ("when", "status") and (project := self._one_project_meant(query)):
             return self.when_answer(project, ask.what)  # "¿ya terminaron el pozo de …?"
         if self._asks_money_for_another_year(query):
-            return self.not_in_plan(
-                query, note=t.OTHER_YEAR.format(years=join_numbers(sorted(self.budget_years)))
-            )
+            return self._other_year(query)
         unknown_years = [y for y in query.years if y not in self.plan_years]
         if unknown_years:
             return self.not_in_plan(query, note=t.YEAR_NOT_IN_PLAN.format(year=unknown_years[0]))
@@ -264,9 +260,7 @@ class Answerer(Lists):
     def _about_snip(self, query: Query, ask: Ask) -> Answer:
         snip = query.snips[0]
         if self._asks_money_for_another_year(query, money_words=True):
-            return self.not_in_plan(
-                query, note=t.OTHER_YEAR.format(years=join_numbers(sorted(self.budget_years)))
-            )
+            return self._other_year(query)
         snips = list(dict.fromkeys(query.snips))
         if len(snips) > 1:  # "¿el 206213 y el 242177 son de lo mismo?": both, side by side
             return self._projects_by_snip(snips)
@@ -281,7 +275,7 @@ class Answerer(Lists):
         known = [self.index.by_id[f"project:{s}"] for s in snips if f"project:{s}" in self.index.by_id]
         if not known:
             return self.project_answer(snips[0])
-        answer = self._list_of_docs("projects", known, page=1, filter_key=None)
+        answer = self._list_of_docs("projects", known, page=1)
         missing = [s for s in snips if f"project:{s}" not in self.index.by_id]
         lead = [t.PROJECT_NOT_FOUND.format(snip=s) for s in missing]
         answer = replace(answer, title=t.PROJECTS_NAMED.format(n=len(known)), kind="projects")
@@ -343,9 +337,7 @@ class Answerer(Lists):
             lead = t.LIST_COUNT.format(n=len(members), noun=spec.noun)
         leads: list[Line] = [lead]
         if list_id == "projects" and "sum" in ask.marks and 1 < len(members) < len(self.plan.projects):
-            amount = sum(
-                (p.amount_2024 for d in members if isinstance(p := self.records[d.id], Project)), Decimal(0)
-            )
+            amount = sum((self._project_of(d).amount_2024 for d in members), Decimal(0))
             leads.append(t.FILTERED_SUM.format(count=len(members), amount=format_q(amount)))
         return replace(with_lead(answer, *leads), asks="count")
 
@@ -405,9 +397,7 @@ class Answerer(Lists):
             snips=", ".join(p.snip for p in same), observation=chosen.observation, years=span(chosen) + 1
         )
         docs = [self.index.by_id[f"project:{p.snip}"] for p in sorted(dated, key=span, reverse=highest)]
-        return replace(
-            with_lead(self._list_of_docs("projects", docs, page=1, filter_key=None), lead), asks=ask.what
-        )
+        return replace(with_lead(self._list_of_docs("projects", docs, page=1), lead), asks=ask.what)
 
     def _compared_groups(self, query: Query) -> tuple[tuple[str, list[Project]], ...] | None:
         """ "agua o alcantarillado": two kinds of project named side by side, each with its rows."""
@@ -425,9 +415,7 @@ class Answerer(Lists):
             docs = self._members("projects", side_query if side_query.sources else None, " ".join(words))
             if not docs or len(docs) == len(self.plan.projects):
                 return None
-            groups.append(
-                (" ".join(words), [p for d in docs if isinstance(p := self.records[d.id], Project)])
-            )
+            groups.append((" ".join(words), [self._project_of(d) for d in docs]))
         if {p.snip for p in groups[0][1]} & {p.snip for p in groups[1][1]}:
             return None
         return tuple(groups)
@@ -448,7 +436,7 @@ class Answerer(Lists):
             for words, amount, projects in sums
         ]
         docs = [self.index.by_id[f"project:{p.snip}"] for _, _, projects in sums for p in projects]
-        answer = self._list_of_docs("projects", docs, page=1, filter_key=None)
+        answer = self._list_of_docs("projects", docs, page=1)
         lead = t.GROUP_WINNER.format(words=sums[0][0], most=t.MOST if highest else t.LEAST)
         return replace(with_lead(answer, lead, *lines), asks=ask.what)
 
@@ -551,9 +539,7 @@ class Answerer(Lists):
         dated = term is not None and term.plan_text is not None and bool(find_years(fold(term.plan_text)))
         if term is not None and self._only_the_term(query, term, others_allowed=1 if dated else 0):
             return self.define_answer(term)
-        if (
-            term is not None and term.plan_text
-        ):  # "¿cuándo se aprobó el plan Mixco 2032?": what the name stands for
+        if term is not None and term.plan_text:  # "¿cuándo se aprobó el plan Mixco 2032?": its full name
             expanded = analyze(f"{query.text} {term.plan_text}", self.index)
             in_text = self._when_in_text(expanded, ask)
             if in_text is not None:
@@ -593,7 +579,7 @@ class Answerer(Lists):
                 docs = [self.index.by_id[f"project:{p.snip}"] for p in projects] or self._members_of(
                     "projects"
                 )
-                answer = self._list_of_docs("projects", docs, page=1, filter_key=None)
+                answer = self._list_of_docs("projects", docs, page=1)
                 return replace(with_lead(answer, t.PROJECTS_FUNDER), asks="who")
         asked = [
             w
@@ -638,7 +624,7 @@ class Answerer(Lists):
             return None  # "¿con quién coordina la muni los centros de cuidado infantil?": a topic, not a role
         chosen = [doc for n, doc, _ in by_role if n == best]
         role_words = sorted({w for n, _, said in by_role if n == best for w in said})
-        answer = self._list_of_docs("actors", chosen, page=1, filter_key=None)
+        answer = self._list_of_docs("actors", chosen, page=1)
         lead = t.ACTORS_BY_ROLE.format(words=" / ".join(role_words))
         return replace(with_lead(answer, lead), asks="who")
 
@@ -707,15 +693,13 @@ class Answerer(Lists):
         return found
 
     def _plan_names_place(self, place: str) -> bool:
-        words = place.split()
-        found = [self.index.posting(stem(w)) for w in words]
-        if any(p is None for p in found):
+        found = [self.index.posting(stem(w)) for w in place.split()]
+        postings = [p[0] for p in found if p is not None]
+        if len(postings) < len(found) or not postings:
             return False  # a word no record has
-        postings = min(found, key=lambda p: len(p[0]))  # type: ignore[arg-type,index]
-        assert postings is not None
         padded = f" {place} "
         docs = self.index.docs
-        return any(padded in _words_of(docs[n]) for n in postings[0].tolist())
+        return any(padded in _words_of(docs[n]) for n in min(postings, key=len).tolist())
 
     def place_not_listed(self, place: str, zona: int | None) -> Answer:
         """Say the place is not listed, then offer what is near or in its zona (not confident)."""
@@ -1046,6 +1030,11 @@ class Answerer(Lists):
         other_year = (bool(years) and not years & self.budget_years) or "past" in query.intents
         return asks_money and other_year and bool(self.budget_years)
 
+    def _other_year(self, query: Query) -> Answer:
+        return self.not_in_plan(
+            query, note=t.OTHER_YEAR.format(years=join_numbers(sorted(self.budget_years)))
+        )
+
     def not_in_plan(self, query: Query, hits: Sequence[Hit] = (), note: str | None = None) -> Answer:
         title, line = (
             (t.NOT_IN_PLAN_TITLE, note or t.NOT_IN_PLAN_LINE.format(plan=t.PLAN_NAME))
@@ -1081,7 +1070,7 @@ class Answerer(Lists):
             docs = [self.index.by_id[h.doc.id] for h in projects if h.score >= RELATED_RATIO * top.score]
             chosen = {d.id for d in docs}
             ordered = [d for d in self._members_of("projects") if d.id in chosen]
-            answer = self._list_of_docs("projects", ordered, page=1, filter_key=None)
+            answer = self._list_of_docs("projects", ordered, page=1)
             lead = t.LIST_FILTERED.format(
                 n=len(ordered),
                 total=len(self.plan.projects),
@@ -1089,16 +1078,14 @@ class Answerer(Lists):
                 words=" ".join(query.sources),
             )
             return replace(with_lead(answer, lead), matches=matches)
+        # "nómbreme las diez prioridades nacionales": a heading the document leaves without text
         gap = next((h for h in hits[:3] if self._is_gap(h)), None)
-        if (
-            gap is None and "list" in ask.marks
-        ):  # "nómbreme las diez prioridades …": a heading, listed nowhere
+        if gap is None and "list" in ask.marks:
             gap = next((h for h in hits[:5] if self._gap_titles_it(h, query)), None)
-        titled = gap is not None and "list" in ask.marks and self._gap_titles_it(gap, query)
-        if gap is not None and ask.what != "count" and (titled or gap.coverage >= GAP_SHARE * top.coverage):
-            return self._card(
-                gap, matches
-            )  # "nómbreme las diez prioridades nacionales": a heading without text
+        if gap is not None and ask.what != "count":
+            titled = "list" in ask.marks and self._gap_titles_it(gap, query)
+            if titled or gap.coverage >= GAP_SHARE * top.coverage:
+                return self._card(gap, matches)
         answer = self._card(top, matches)
         extra = [self._summary(h.doc.id) for h in related[:MAX_RELATED] if h.doc.id != top.doc.id]
         if extra:
@@ -1154,11 +1141,7 @@ class Answerer(Lists):
     def _card(self, hit: Hit, matches: tuple[Match, ...]) -> Answer:
         record = self.records[hit.doc.id]
         if hit.doc.kind == "list" and isinstance(record, str):
-            return (
-                self.list_answer(record)
-                if record in LISTS
-                else self._list_of_docs("projects", [], page=1, filter_key=None)
-            )
+            return self.list_answer(record)
         if hit.doc.kind == "project" and isinstance(record, Project):
             return replace(self.project_answer(record.snip), matches=matches)
         if hit.doc.kind == "funding_total":
@@ -1207,12 +1190,11 @@ class Answerer(Lists):
 
     def _summary(self, doc_id: str) -> str:
         doc = self.index.by_id[doc_id]
-        if doc.kind == "funding":
-            record = self.records[doc_id]
-            return f"{record.source}: {format_q(record.available)}"  # type: ignore[attr-defined]
-        if doc.kind == "actor":
-            record = self.records[doc_id]
-            return f"{record.name} ({record.role})"  # type: ignore[attr-defined]
+        record = self.records[doc_id]
+        if isinstance(record, FundingSource):
+            return f"{record.source}: {format_q(record.available)}"
+        if isinstance(record, Actor):
+            return f"{record.name} ({record.role})"
         if doc.kind in ("project", "target"):
             return kind_of(doc.kind).line(self.view, self.records[doc_id], doc)
         return shorten(doc.title)
@@ -1276,10 +1258,6 @@ def _source_words(source: str) -> frozenset[str]:
     generic = {"fondos", "ingresos", "impuesto", "de", "del", "la", "a", "y"}
     words = [w for w in TOKEN.findall(fold(source)) if w not in generic]
     return frozenset(words[:2])
-
-
-def join_words(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} y {parts[-1]}"
 
 
 @lru_cache(maxsize=256)

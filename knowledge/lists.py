@@ -60,7 +60,7 @@ class Lists:
         """A whole list of the plan, or the part of it the question's other words select."""
         members = self._members(list_id, filter_query, folded)
         everything = self._members_of(list_id)
-        answer = self._list_of_docs(list_id, members or everything, page=1, filter_key=None)
+        answer = self._list_of_docs(list_id, members or everything, page=1)
         lead: Line | None = None
         level, dimensions = influence_filter(folded) if list_id == "actors" else (None, ())
         if level is not None:
@@ -90,12 +90,12 @@ class Lists:
         members = self._members_of(list_id)
         if page > len(self._pages(list_id, members)):
             return None
-        return self._list_of_docs(list_id, members, page=page, filter_key=None)
+        return self._list_of_docs(list_id, members, page=page)
 
     def _pages(self, list_id: str, docs: Sequence[Doc]) -> list[list[Doc]]:
         """The list cut into pages of at most :data:`PAGE_CHARS` characters of items (a whole
         list's pages are cut once)."""
-        whole = len(docs) == len(self._members_of(list_id))
+        whole = list(docs) == self._members_of(list_id)  # the whole list in its own order, not a reordering
         if whole and list_id in self._whole_pages:
             return self._whole_pages[list_id]
         pages: list[list[Doc]] = [[]]
@@ -115,7 +115,10 @@ class Lists:
         return kind_of(doc.kind).line(self.view, self.records[doc.id], doc)
 
     def _members(self, list_id: str, filter_query: Query | None, folded: str) -> list[Doc]:
+        """The members the question picks: by influence, period, what it leaves out and its other
+        words (coverage of them, as search measures it)."""
         everything = self._members_of(list_id)
+        position = self.index.position
         if list_id == "actors":
             level, dimensions = influence_filter(folded)
             if level is not None:
@@ -136,19 +139,17 @@ class Lists:
         excluded = excluded_words(folded)
         if excluded:  # "¿qué otras leyes, aparte del código municipal?"
             left_out = self.index.coverage(analyze(excluded, self.index))
-            position = self.index.position
             everything = [d for d in everything if left_out[position[d.id]] < FILTER_COVERAGE]
         if filter_query is None or not filter_query.sources:
             return everything
         coverage = self.index.coverage(filter_query)
-        position = self.index.position
         chosen = {d.id for d in everything if coverage[position[d.id]] >= FILTER_COVERAGE}
         named = {word_key(w) for w in member_words(list_id) if has_phrase(folded, (w,))}
         if not chosen and named:  # "secretarías de gobierno": the part of the list its name says
             chosen = {d.id for d in everything if named & {word_key(w) for w in content_words(d.title)}}
         return [d for d in everything if d.id in chosen]
 
-    def _list_of_docs(self, list_id: str, docs: list[Doc], *, page: int, filter_key: str | None) -> Answer:
+    def _list_of_docs(self, list_id: str, docs: list[Doc], *, page: int) -> Answer:
         spec: ListSpec = LISTS[list_id]
         cut = self._pages(list_id, docs)
         pages = len(cut)
@@ -175,18 +176,13 @@ class Lists:
             lines.append(t.ACTOR_LINE_NOTE)
         if pages > 1:
             lines.append(t.LIST_PAGE.format(page=page, pages=pages))
-            key = f"{filter_key}:" if filter_key else ""
             if page > 1:
                 follow.append(
-                    FollowUp(
-                        t.BTN_BACK.format(page=page - 1, pages=pages), f"lista:{list_id}:{key}{page - 1}"
-                    )
+                    FollowUp(t.BTN_BACK.format(page=page - 1, pages=pages), f"lista:{list_id}:{page - 1}")
                 )
             if page < pages:
                 follow.append(
-                    FollowUp(
-                        t.BTN_MORE.format(page=page + 1, pages=pages), f"lista:{list_id}:{key}{page + 1}"
-                    )
+                    FollowUp(t.BTN_MORE.format(page=page + 1, pages=pages), f"lista:{list_id}:{page + 1}")
                 )
         first = self.records[docs[0].id] if docs else None
         section = getattr(first, "section", ()) if first is not None else ()
@@ -298,7 +294,7 @@ class Lists:
 
     def _filtered_projects(self, query: Query, ask: Ask) -> list[Project]:
         members = self._members("projects", self._filter_query(query, ask), query.folded)
-        return [p for d in members if isinstance(p := self.records[d.id], Project)]
+        return [self._project_of(d) for d in members]
 
 
 def _actor_has_influence(actor: object, level: str, dimensions: tuple[str, ...]) -> bool:
