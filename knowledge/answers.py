@@ -33,7 +33,7 @@ from knowledge.answer_types import (
     with_lead,
     with_section,
 )
-from knowledge.documents import plan_documents
+from knowledge.documents import ancestors, plan_documents
 from knowledge.glossary import GlossaryTerm, find_term, find_terms, said_as_one_word
 from knowledge.kinds import LISTS, PlanView, kind_of
 from knowledge.lexicon import spanish_words
@@ -131,6 +131,9 @@ class Answerer(Lists):
         self.plan_years = frozenset(
             y for d in self.index.docs for y in find_years(fold(f"{d.title} {d.text}"))
         )
+        self.above = ancestors(plan)
+        self.municipality_stems = _common_stems([tm.name for tm in plan.tematicas])
+        """The words every temática's name has (the municipality's name): they pick none."""
         self.by_kind: dict[str, list[Doc]] = {}
         for doc in self.index.docs:
             self.by_kind.setdefault(doc.kind, []).append(doc)
@@ -288,6 +291,8 @@ class Answerer(Lists):
         hits = self.index.search(query, limit=30)
         if not hits or hits[0].doc.kind in (LISTS[list_id].doc_kind, "list"):
             return False
+        if any(hits[0].doc.id in self.above.get(d.id, ()) for d in self._members_of(list_id)):
+            return False  # "líneas de acción para los mantos freáticos": the objective they serve
         best_member = max((h.coverage for h in hits if h.doc.kind == LISTS[list_id].doc_kind), default=0.0)
         return hits[0].coverage >= MIN_COVERAGE and hits[0].coverage > best_member
 
@@ -298,8 +303,13 @@ class Answerer(Lists):
         return self.list_answer("actors", self._filter_query(query, ask), query.folded)
 
     def _list(self, query: Query, ask: Ask) -> Answer | None:
+        asks_zonas = ask.list_id == "zonas" or (
+            ask.list_id == "projects" and has_phrase(query.folded, ("zonas",))
+        )
+        if asks_zonas and not query.zonas:
+            return self._zonas_of_projects(query, replace(ask, list_words=(*ask.list_words, "zonas")))
         if ask.list_id == "zonas" or (ask.list_id == "projects" and query.zonas):
-            return None  # "¿qué zonas tienen proyectos?", "proyectos zona 6": the zona composer
+            return None  # "proyectos zona 6": the zona composer
         if ask.list_id == "ejes":
             # "ejes de la política de seguridad": another record's axes, found by search
             return self._ejes_answer() if self._filter_query(query, ask) is None else None
@@ -315,6 +325,22 @@ class Answerer(Lists):
         ):
             return None  # "decreto de la ley de consejos de desarrollo": a law, not the councils
         return self.list_answer(ask.list_id, filter_query, query.folded)
+
+    def _zonas_of_projects(self, query: Query, ask: Ask) -> Answer | None:
+        """ "¿en qué zonas van a perforar pozos?", "¿qué zonas tienen proyectos?": the projects
+        the other words pick (all when there are none), led by their zonas; None when the other
+        words pick no project."""
+        projects_ask = replace(ask, list_id="projects")
+        filter_query = self._filter_query(query, projects_ask)
+        projects = self._filtered_projects(query, projects_ask) if filter_query is not None else []
+        if filter_query is not None and not projects:
+            return None
+        zonas = sorted({p.zona for p in projects or self.plan.projects if p.zona})
+        answer = self.list_answer("projects", filter_query, query.folded)
+        if zonas:
+            places = join_words([t.WHAT_ZONA.format(n=z) for z in zonas])
+            answer = with_lead(answer, t.PROJECTS_IN_ZONAS.format(zonas=places))
+        return replace(answer, asks="list")
 
     def _count(self, query: Query, ask: Ask) -> Answer | None:
         answer = self._list(query, ask)
@@ -574,7 +600,7 @@ class Answerer(Lists):
         """ "¿quién valida y aprueba el plan?": the actors whose role says it. "¿Quién pone el
         dinero de los pozos?": the projects' table says who contributes to them."""
         if query.intents & {"money", "budget"} and self.plan.projects:
-            projects = self._filtered_projects(query, replace(ask, list_id="projects", list_words=()))
+            projects = self._filtered_projects(query, replace(ask, list_id="projects"))
             if (projects and len(projects) < len(self.plan.projects)) or ask.list_id == "projects":
                 docs = [self.index.by_id[f"project:{p.snip}"] for p in projects] or self._members_of(
                     "projects"
@@ -1279,6 +1305,11 @@ def _dated_clauses(text: str) -> tuple[tuple[str, frozenset[int], frozenset[str]
         years = frozenset(find_years(fold(joined)))
         out.append((joined, years, frozenset(stem(w) for w in content_words(joined))))
     return tuple(out)
+
+
+def _common_stems(names: Sequence[str]) -> frozenset[str]:
+    stems = [frozenset(stem(w) for w in content_words(fold(name))) for name in names]
+    return frozenset.intersection(*stems) if len(stems) > 1 else frozenset()
 
 
 def _match(hit: Hit) -> Match:

@@ -66,6 +66,8 @@ FACT_ZONA = "Zona"
 FACT_PLACE = "Lugar"
 FACT_AMOUNT_2024 = "Monto 2024"
 FACT_OBSERVATION = "Observación"
+FACT_FUNDED_BY = "Aporte"
+PROJECT_FUNDER = "Consejo Departamental de Desarrollo (CODEDE)"
 FACT_NUMBER = "No. en la tabla"
 PROJECT_AFTER_TOTAL = (
     "Aparece después del total de la tabla, por lo que no está sumado en el total de {total}."
@@ -158,6 +160,7 @@ LIST_TITLES = {
     "ejes": "Ejes del PDM-OT Mixco 2032",
 }
 LIST_COUNT = "El plan lista {n} {noun}."
+PROJECTS_IN_ZONAS = "Están en {zonas}."
 LIST_FILTERED = "{n} de {total} {noun} del plan tienen que ver con «{words}»:"
 LIST_EXCLUDED = "{n} de {total} {noun} del plan, sin contar «{words}»:"
 LIST_FILTER_EMPTY = "Ninguno de los {noun} del plan menciona «{words}»; esta es la lista completa:"

@@ -66,6 +66,23 @@ def plan_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
         yield Doc(f"list:{list_id}", "list", title, aliases, list_id), list_id
 
 
+def ancestors(plan: Plan) -> dict[str, tuple[str, ...]]:
+    """Each PDM-OT line's documents above it, nearest first: a line of action's strategic line
+    and objective, a strategic line's objective. Their words describe it too ("las líneas de
+    acción para los mantos freáticos" are the ones under that objective, whatever they say)."""
+    objective_of = {line.id: line.objective for line in plan.strategic_lines}
+    above: dict[str, tuple[str, ...]] = {
+        f"line:{line.id}": (f"objective:{line.objective}",) for line in plan.strategic_lines
+    }
+    for action in plan.action_lines:
+        objective = objective_of.get(action.strategic_line)
+        chain = [f"line:{action.strategic_line}"]
+        if objective is not None:
+            chain.append(f"objective:{objective}")
+        above[f"action:{action.id}"] = tuple(chain)
+    return above
+
+
 def _pdmot_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
     """Temáticas (with their objectives' words), objectives, lines, targets and POM lines."""
     names = {t.id: t.name for t in plan.tematicas}

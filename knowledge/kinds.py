@@ -150,6 +150,7 @@ def project_card(view: PlanView, p: Project, _doc: Doc, matches: tuple[Match, ..
         lines.append(Fact(t.FACT_PLACE, p.place))
     lines.append(Fact(t.FACT_AMOUNT_2024, format_q(p.amount_2024)))
     lines.append(Fact(t.FACT_OBSERVATION, p.observation))
+    lines.append(Fact(t.FACT_FUNDED_BY, t.PROJECT_FUNDER))
     if not p.in_total and view.plan.projects:
         lines.append(t.PROJECT_AFTER_TOTAL.format(total=format_q(view.projects_total())))
     follow = [FollowUp(t.BTN_ZONA.format(n=p.zona), f"zona:{p.zona}")] if p.zona else []

@@ -8,9 +8,12 @@ código municipal") is left out. A page is about one Telegram message of items.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
+
+import numpy as np
 
 from knowledge import catalog as t
 from knowledge.answer_types import Answer, Fact, FollowUp, Line, Match, cite, format_q, with_lead
@@ -55,6 +58,8 @@ class Lists:
     budget_years: frozenset[int]
     _whole_pages: dict[str, list[list[Doc]]]
     _headings: dict[str, frozenset[str]]
+    above: dict[str, tuple[str, ...]]
+    municipality_stems: frozenset[str]
 
     def list_answer(self, list_id: str, filter_query: Query | None = None, folded: str = "") -> Answer:
         """A whole list of the plan, or the part of it the question's other words select."""
@@ -142,12 +147,34 @@ class Lists:
             everything = [d for d in everything if left_out[position[d.id]] < FILTER_COVERAGE]
         if filter_query is None or not filter_query.sources:
             return everything
-        coverage = self.index.coverage(filter_query)
-        chosen = {d.id for d in everything if coverage[position[d.id]] >= FILTER_COVERAGE}
+        tematica = self._tematica_named(filter_query)
+        if tematica is not None and any(d.tematica for d in everything):
+            return [d for d in everything if d.tematica == tematica]  # "líneas de Mixco ordenado, …"
+        coverages = [self.index.coverage(q) for q in (filter_query, *_alternatives(filter_query))]
+        chosen = {d.id for d in everything if self._covers(d.id, coverages)}
         named = {word_key(w) for w in member_words(list_id) if has_phrase(folded, (w,))}
         if not chosen and named:  # "secretarías de gobierno": the part of the list its name says
             chosen = {d.id for d in everything if named & {word_key(w) for w in content_words(d.title)}}
         return [d for d in everything if d.id in chosen]
+
+    def _covers(self, doc_id: str, coverages: list[np.ndarray]) -> bool:
+        """Whether the filter (or one of its alternatives) describes the document or a document
+        above it (a line of action under the objective the question names)."""
+        position = self.index.position
+        rows = [position[doc_id], *(position[a] for a in self.above.get(doc_id, ()) if a in position)]
+        return any(coverage[row] >= FILTER_COVERAGE for coverage in coverages for row in rows)
+
+    def _tematica_named(self, filter_query: Query) -> str | None:
+        """The temática whose name the filter words are ("Mixco ordenado, conectado y
+        resiliente"), if any: most of them, and at least two."""
+        asked = {stem(s) for s in filter_query.sources} - self.municipality_stems
+        if len(asked) < 2:
+            return None
+        for tematica in self.plan.tematicas:
+            name = {stem(w) for w in content_words(fold(tematica.name))} - self.municipality_stems
+            if len(asked & name) * 3 >= len(asked) * 2 and len(asked & name) >= 2:
+                return tematica.id
+        return None
 
     def _list_of_docs(self, list_id: str, docs: list[Doc], *, page: int) -> Answer:
         spec: ListSpec = LISTS[list_id]
@@ -295,6 +322,33 @@ class Lists:
     def _filtered_projects(self, query: Query, ask: Ask) -> list[Project]:
         members = self._members("projects", self._filter_query(query, ask), query.folded)
         return [self._project_of(d) for d in members]
+
+
+CONJUNCTION = re.compile(r" (?:y|o|e|u|ni) ")
+
+
+def _alternatives(filter_query: Query) -> list[Query]:
+    """ "problemas de agua y basura", "perforar o construir pozos": each side of a conjunction
+    also filters on its own (the list is their union)."""
+    fixed = filter_query.corrections
+    chosen = set(filter_query.sources)
+    parts = [
+        [w for w in TOKEN.findall(part) if fixed.get(w, w) in chosen]
+        for part in CONJUNCTION.split(f" {' '.join(TOKEN.findall(filter_query.folded))} ")
+    ]
+    if len(parts) < 2:
+        return []
+    for n in range(len(parts) - 1):  # "perforar o construir pozos": both are about the pozos
+        if len(parts[n]) == 1 and len(parts[n + 1]) > 1:
+            parts[n] = [*parts[n], *parts[n + 1][1:]]
+    found = []
+    for part in parts:
+        said = {fixed.get(w, w) for w in part}
+        sources = tuple(s for s in filter_query.sources if s in said)
+        if sources and len(sources) < len(filter_query.sources):
+            terms = tuple(term for term in filter_query.terms if term.source in sources)
+            found.append(replace(filter_query, sources=sources, terms=terms))
+    return found
 
 
 def _actor_has_influence(actor: object, level: str, dimensions: tuple[str, ...]) -> bool:

@@ -10,6 +10,7 @@ person asked the best document explains, which is what confidence rests on.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -40,6 +41,10 @@ K1 = 1.2
 B = 0.5
 TITLE_WEIGHT = 2
 SYNONYM_WEIGHT = 0.6
+FAMILY_WEIGHT = 0.7
+"""Weight of a plan stem of the same word family as the question's ("construir" → construcción)."""
+MIN_FAMILY_STEM = 6
+MAX_FAMILY_SUFFIX = 5
 UNKNOWN_WEIGHT = 0.45
 TITLE_BONUS = 1.0
 """A record whose own title says what was asked ranks above one that only mentions it."""
@@ -155,6 +160,7 @@ class SearchIndex:
         for n, doc in enumerate(self.docs):
             for title_stem in {stem(w) for w in words(doc.title)}:
                 title_postings[title_stem].append(n)
+        self._sorted_stems = sorted(self._slot)
         self._title_slot = {s: n for n, s in enumerate(title_postings)}
         self._title_offsets = np.cumsum([0, *(len(v) for v in title_postings.values())], dtype=np.int64)
         self._title_ids = np.fromiter(
@@ -200,6 +206,30 @@ class SearchIndex:
         """How much a word counts: its IDF; a word the plan never uses counts a bit less than the
         rarest plan word (people add words the plan has no use for)."""
         return self.idf.get(term_stem, UNKNOWN_WEIGHT * self.max_idf)
+
+    def family_weight(self, term_stem: str) -> float:
+        """A word counts as much as the commonest word of its family: "construir" is rare in the
+        plan, but "construcción" is in most projects' names."""
+        return min([self.weight(term_stem), *(self.weight(r) for r in self.related_stems(term_stem))])
+
+    def related_stems(self, term_stem: str) -> list[str]:
+        """The plan's stems of the same word family: one extends the other by a suffix the
+        stemmer leaves ("constru" of construir, "construccion"; "deport" of deporte,
+        "deportiv")."""
+        if len(term_stem) < MIN_FAMILY_STEM:
+            return []
+        related = []
+        at = bisect.bisect_left(self._sorted_stems, term_stem)
+        for other in self._sorted_stems[at:]:
+            if not other.startswith(term_stem):
+                break
+            if other != term_stem and len(other) - len(term_stem) <= MAX_FAMILY_SUFFIX:
+                related.append(other)
+        for cut in range(MIN_FAMILY_STEM, len(term_stem)):
+            shorter = term_stem[:cut]
+            if len(term_stem) - cut <= MAX_FAMILY_SUFFIX and shorter in self._slot:
+                related.append(shorter)
+        return related
 
     def knows(self, term_stem: str) -> bool:
         return term_stem in self._slot
@@ -256,9 +286,9 @@ class SearchIndex:
         for term_stem, weight in stem_weight.items():
             ids, contribution = self.posting(term_stem)  # type: ignore[misc]
             scores[ids] += weight * contribution
-        total_weight = sum(self.weight(stem(s)) for s in query.sources) or 1.0
+        total_weight = sum(self.family_weight(stem(s)) for s in query.sources) or 1.0
         for source, source_stems in stems_of_source.items():
-            share = self.weight(stem(source)) / total_weight
+            share = self.family_weight(stem(source)) / total_weight
             ids_list = [self.posting(s)[0] for s in source_stems]  # type: ignore[index]
             ids = ids_list[0] if len(ids_list) == 1 else np.unique(np.concatenate(ids_list))
             coverage[ids] += share
@@ -317,6 +347,7 @@ def analyze(text: str, index: SearchIndex) -> Query:
         sources.append(fixed)
         all_words.append(fixed)
     terms = [Term(stem(s), 1.0, s) for s in sources]
+    terms.extend(Term(r, FAMILY_WEIGHT, s) for s in sources for r in index.related_stems(stem(s)))
     terms.extend(_synonym_terms(" ".join(all_words), sources))
     terms.extend(Term(str(y), 0.5, str(y)) for y in years)
     return Query(

@@ -443,3 +443,40 @@ def test_a_count_of_something_no_row_counts_is_not_confident(answerer: Answerer)
     answer = answerer.answer("cuantas familias se van a beneficiar con el pozo de molino de las flores")
     assert not answer.confident
     assert "276227" in to_plain(answer)  # the card still follows
+
+
+# Filters: alternatives, the records above, word families -------------------------------------------
+def test_a_filter_joined_by_y_is_the_union_of_its_sides(answerer: Answerer) -> None:
+    text = to_plain(answerer.answer("problemas del municipio que tengan que ver con agua y basura"))
+    assert "continuidad del servicio de agua potable" in text
+    assert "cuerpos de agua" in text
+    assert "desechos sólidos" in text
+    assert "3 de 12" in text
+
+
+def test_lines_under_the_objective_the_question_names_are_listed(answerer: Answerer) -> None:
+    """The lines of action under the objective on the mantos freáticos do not repeat its words."""
+    answer = answerer.answer("lineas de accion para el recurso hidrico y los mantos freaticos")
+    assert answer.kind == "list:action_lines"
+    text = fold(to_plain(answer))
+    assert "rios superficiales" in text
+    assert "areas permeables" in text
+
+
+def test_a_verb_finds_the_noun_of_its_family(answerer: Answerer) -> None:
+    """ "construir" and "construcción" stem apart; the family links them."""
+    assert "construccion" in answerer.index.related_stems("constru")
+    answer = answerer.answer("en que zonas van a perforar o construir pozos")
+    text = to_plain(answer)
+    assert all(snip in text for snip in ("276227", "297669", "273703", "206148"))
+
+
+def test_a_project_card_says_who_contributes(answerer: Answerer) -> None:
+    text = to_plain(answerer.answer("el proyecto 242177 con aporte de quien se hace"))
+    assert f"{t.FACT_FUNDED_BY}: Consejo Departamental de Desarrollo" in text
+
+
+def test_which_zonas_leads_with_the_zonas_of_the_projects_picked(answerer: Answerer) -> None:
+    assert "Están en la zona 10." in lead_of(answerer, "en que zonas hay proyectos de drenaje")
+    every = lead_of(answerer, "que zonas tienen proyectos")
+    assert "la zona 1, la zona 2, la zona 4, la zona 5, la zona 6 y la zona 10" in every
