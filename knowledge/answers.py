@@ -33,6 +33,7 @@ from knowledge.answer_types import (
     with_lead,
     with_section,
 )
+from knowledge.compare import Comparisons
 from knowledge.documents import ancestors, plan_documents
 from knowledge.glossary import GlossaryTerm, find_term, find_terms, said_as_one_word
 from knowledge.kinds import LISTS, PlanView, kind_of
@@ -97,7 +98,7 @@ def _confident(hits: Sequence[Hit], query: Query) -> bool:
     return long_question and top.coverage >= MIN_LONG_COVERAGE and top.score >= CLEAR_LEAD * second
 
 
-class Answerer(Lists):
+class Answerer(Lists, Comparisons):
     """Answers questions about one plan. Build once; ``answer`` is cheap and pure."""
 
     def __init__(self, plan: Plan, *, remember: int = REMEMBERED_ANSWERS) -> None:
@@ -175,6 +176,11 @@ class Answerer(Lists):
             return Answer(t.EMPTY_QUESTION, confident=False, kind="empty", follow_ups=self.menu())
         if is_small_talk(query, self.index):
             return self._small_talk(query) or self.not_in_plan(query)
+        compared = None if query.out_of_scope else self.comparison(query, read_ask(query.folded))
+        if (
+            compared is not None
+        ):  # the two sides may sit in different clauses: "¿quién recibe más, A o B? ¿por cuánto?"
+            return compared
         clauses = [analyze(self._with_subject(c, query), self.index) for c in question_clauses(question)]
         if clauses and "?" in question:  # a chatty message with a question mark: that question first
             clause_answer = self._understood(clauses[0])
@@ -250,6 +256,9 @@ class Answerer(Lists):
         by_influence = self._influence(query, ask)
         if by_influence is not None:
             return by_influence
+        compared = self.comparison(query, ask)
+        if compared is not None:  # "¿cuánta diferencia hay entre el de San Antonio y el de la Marilú?"
+            return compared
         composer = self.COMPOSERS.get(ask.what)
         if composer is not None:
             composed = composer(self, query, ask)

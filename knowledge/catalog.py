@@ -160,6 +160,13 @@ LIST_TITLES = {
     "ejes": "Ejes del PDM-OT Mixco 2032",
 }
 LIST_COUNT = "El plan lista {n} {noun}."
+COMPARE_TITLE = "Comparación de montos 2024"
+COMPARE_MORE = "{winner} tiene más: {amount}, {difference} más que {other} ({other_amount})."
+COMPARE_LESS = "{winner} tiene menos: {amount}, {difference} menos que {other} ({other_amount})."
+COMPARE_SIDE = "{name}: {amount}"
+COMPARE_DIFFERENCE = "Diferencia: {difference} (calculada de los montos del plan)."
+COMPARE_ZONA = "{zona} ({count} proyectos, suma calculada de sus filas)"
+COMPARE_PROJECT = "el proyecto SNIP {snip} ({where})"
 PROJECTS_IN_ZONAS = "Están en {zonas}."
 LIST_FILTERED = "{n} de {total} {noun} del plan tienen que ver con «{words}»:"
 LIST_EXCLUDED = "{n} de {total} {noun} del plan, sin contar «{words}»:"

@@ -352,7 +352,7 @@ def test_target_summaries_say_what_is_measured(answerer: Answerer) -> None:
 @pytest.mark.parametrize(
     ("question", "lead"),
     [
-        ("a cual le toca mas dinero a la zona 6 o a la zona 10", ("La zona 10", "Zona 6: Q 5,833,672.56")),
+        ("a cual le toca mas dinero a la zona 6 o a la zona 10", ("La zona 10", "Q 5,833,672.56", "596,457.88")),
         (
             "se invierte mas en agua o en alcantarillado",
             ("«agua»: Q 12,389,047.56", "«alcantarillado»: Q 6,430,130.44"),
@@ -480,3 +480,34 @@ def test_which_zonas_leads_with_the_zonas_of_the_projects_picked(answerer: Answe
     assert "Están en la zona 10." in lead_of(answerer, "en que zonas hay proyectos de drenaje")
     every = lead_of(answerer, "que zonas tienen proyectos")
     assert "la zona 1, la zona 2, la zona 4, la zona 5, la zona 6 y la zona 10" in every
+
+
+# Comparisons of two things --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("cuanta diferencia hay entre el alcantarillado de san antonio y el de la marilu", "2,453,657.56"),
+        ("quien recibe mas, el proyecto de zona 4 o el de zona 1? y por cuanto", "631,933.00"),
+        ("el pozo de la zona 4 cuesta mas o menos que el del molino de las flores", "809,291.00"),
+        ("que aporta mas para inversion, el situado constitucional o el IVA PAZ", "47,700,000.00"),
+        ("diferencia de dinero entre los dos proyectos de alcantarillado de la zona 10", "2,453,657.56"),
+    ],
+)
+def test_two_things_side_by_side_lead_with_the_larger_and_the_difference(
+    answerer: Answerer, question: str, lead: str
+) -> None:
+    answer = answerer.answer(question)
+    assert answer.kind == "compare"
+    assert lead in to_plain(answer)[:LEAD]
+    assert "calculada" in to_plain(answer)  # a computed figure says so
+
+
+def test_the_smaller_side_when_the_question_asks_for_less(answerer: Answerer) -> None:
+    text = lead_of(answerer, "cual recibe menos, el pozo de la zona 4 o el del molino de las flores")
+    assert text.index("276227") < text.index("297669")
+    assert "tiene menos" in text
+
+
+def test_sides_that_are_not_two_things_with_amounts_are_no_comparison(answerer: Answerer) -> None:
+    assert answerer.answer("diferencia entre arrastre y multianual").kind != "compare"
+    assert answerer.answer("proyectos de agua y drenaje").kind != "compare"

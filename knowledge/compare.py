@@ -1,0 +1,155 @@
+"""Two things of the plan set side by side: two projects, two zonas, two funding sources or two
+kinds of project ("¿cuánta diferencia hay entre el alcantarillado de San Antonio y el de la
+Marilú?", "¿qué aporta más para inversión, el situado constitucional o el IVA PAZ?").
+
+Each side of the question is read on its own; the comparison is made only when both sides are
+things of the same sort that carry an amount, and the difference is labelled as computed from
+the plan's figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from knowledge import catalog as t
+from knowledge.answer_types import Answer, FollowUp, Line, Match, cite, format_q
+from knowledge.model import ZONAS, FundingSource, Plan, Project
+from knowledge.question import Ask
+from knowledge.search import Query, SearchIndex, analyze
+from knowledge.text import TOKEN, find_zonas, has_phrase
+
+SIDES = (
+    re.compile(r"\bentre\s+(?P<a>.+?)\s+y\s+(?P<b>.+)"),
+    re.compile(
+        r"(?P<a>.+?)\s+(?:cuesta|recibe|tiene|aporta|da|lleva)?\s*(?:mas|menos)\s+(?:o\s+menos\s+)?que\s+(?P<b>.+)"
+    ),
+    re.compile(r"(?P<a>.+?)\s+o\s+(?P<b>.+)"),
+)
+"""Where a question puts its two sides: "entre A y B", "A cuesta más (o menos) que B", "A o B"."""
+CUES = ("diferencia", "comparar", "compara", "comparacion", "versus", "vs", "por cuanto", "cuanto mas")
+"""Words that ask for a comparison whatever the ask ("¿cuánta diferencia hay …?")."""
+BOTH = ("los dos", "las dos", "ambos", "ambas")
+"""Words that name the two members of a group of two ("los dos proyectos de alcantarillado")."""
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of a comparison: what it is called and its amount."""
+
+    name: str
+    amount: Decimal
+    projects: tuple[Project, ...] = ()
+
+
+class Comparisons:
+    """The comparing half of :class:`knowledge.answers.Answerer` (a mixin: it reads the
+    answerer's plan and index and resolves each side with the answerer's own lookups)."""
+
+    plan: Plan
+    index: SearchIndex
+    source_words: list[tuple[FundingSource, frozenset[str]]]
+
+    _one_project_meant: Callable[[Query], Project | None]
+    _filtered_projects: Callable[[Query, Ask], list[Project]]
+
+    def comparison(self, query: Query, ask: Ask) -> Answer | None:
+        """Both sides and who has more, when the question sets two things side by side."""
+        cued = ask.what in ("max", "min") or has_phrase(query.folded, CUES)
+        if not cued:
+            return None
+        sides = self._two_sides(query, ask)
+        if sides is None:
+            return None
+        highest = ask.what != "min"
+        return self._compared(sides, highest, ask)
+
+    def _two_sides(self, query: Query, ask: Ask) -> tuple[Side, Side] | None:
+        text = " ".join(TOKEN.findall(query.folded))
+        for pattern in SIDES:
+            found = pattern.search(text)
+            if found is None:
+                continue
+            a, b = self._side(found.group("a"), ask), self._side(found.group("b"), ask)
+            if a is not None and b is not None and a.name != b.name and bool(a.projects) == bool(b.projects):
+                return a, b
+        if has_phrase(query.folded, BOTH):  # "los dos proyectos de alcantarillado de la zona 10"
+            projects = self._filtered_projects(query, Ask("list", "projects", ("proyectos", *BOTH)))
+            if query.zonas:
+                projects = [p for p in projects if p.zona == query.zonas[0].number]
+            if len(projects) == 2:
+                first, second = (_project_side(p) for p in projects)
+                return first, second
+        return None
+
+    def _side(self, text: str, ask: Ask) -> Side | None:
+        """What one side names: a funding source, a project, or a zona's projects."""
+        words = set(text.split())
+        sources = [f for f, names in self.source_words if names and names <= words]
+        if len(sources) == 1:
+            source = sources[0]
+            amount = {"investment": source.investment, "operating": source.operating}.get(
+                ask.measure, source.available
+            )
+            return Side(source.source, amount)
+        side_query = analyze(text, self.index)
+        zonas = [z.number for z in find_zonas(text) if z.number in ZONAS]
+        in_zona = [p for p in self.plan.projects if zonas and p.zona == zonas[0]]
+        if len(in_zona) == 1:  # "el proyecto de la zona 4"
+            return _project_side(in_zona[0])
+        project = self._one_project_meant(side_query)
+        if project is not None:
+            return _project_side(project)
+        if in_zona:
+            amount = sum((p.amount_2024 for p in in_zona), Decimal(0))
+            name = t.COMPARE_ZONA.format(zona=t.WHAT_ZONA.format(n=zonas[0]), count=len(in_zona))
+            return Side(name, amount, tuple(in_zona))
+        return None
+
+    def _compared(self, sides: tuple[Side, Side], highest: bool, ask: Ask) -> Answer:
+        first, second = sorted(sides, key=lambda s: s.amount, reverse=highest)
+        difference = abs(first.amount - second.amount)
+        template = t.COMPARE_MORE if highest else t.COMPARE_LESS
+        lead = template.format(
+            winner=capitalised(first.name),
+            amount=format_q(first.amount),
+            difference=format_q(difference),
+            other=second.name,
+            other_amount=format_q(second.amount),
+        )
+        lines: list[Line] = [
+            lead,
+            *(t.COMPARE_SIDE.format(name=s.name, amount=format_q(s.amount)) for s in sides),
+        ]
+        lines.append(t.COMPARE_DIFFERENCE.format(difference=format_q(difference)))
+        projects = [p for s in sides for p in s.projects]
+        follow = tuple(
+            FollowUp(t.BTN_PROJECT.format(snip=p.snip), f"proyecto:{p.snip}") for p in projects[:4]
+        )
+        section = projects[0].section if projects else _funding_section(self.plan)
+        return Answer(
+            t.COMPARE_TITLE,
+            tuple(lines),
+            follow_ups=follow,
+            source=cite(section) if section else None,
+            matches=tuple(Match(f"project:{p.snip}", "project", p.name, 1.0) for p in projects[:5]),
+            kind="compare",
+            asks=ask.what,
+        )
+
+
+def _project_side(project: Project) -> Side:
+    where = [t.WHAT_ZONA.format(n=project.zona)] if project.zona else []
+    where.extend([project.place] if project.place else [])
+    name = t.COMPARE_PROJECT.format(snip=project.snip, where=", ".join(where))
+    return Side(name, project.amount_2024, (project,))
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _funding_section(plan: Plan) -> tuple[str, ...]:
+    return plan.funding[0].section if plan.funding else ()
