@@ -186,7 +186,7 @@ class Answerer(Lists, Comparisons):
             clause_answer = self._understood(clauses[0])
             if clause_answer.confident and clause_answer.kind != "summary":
                 return clause_answer
-        if clauses and query.out_of_scope and not clauses[0].out_of_scope:
+        if clauses and query.out_of_scope and not any(c.out_of_scope for c in clauses):
             # "yo pago mi IUSI puntual … ¿cuánto de eso va a inversión?": the aside is not the question
             query = replace(query, out_of_scope=False)
         answer = self._understood(query)
@@ -213,6 +213,12 @@ class Answerer(Lists, Comparisons):
         return " ".join([clause, *extra])
 
     def _understood(self, query: Query) -> Answer:
+        answer = self._understood_ask(query)
+        if "exact_date" in query.intents and answer.confident:  # "¿qué día empiezan …?": years only
+            return replace(with_lead(answer, t.EXACT_DATE_NOT_IN_PLAN), confident=False)
+        return answer
+
+    def _understood_ask(self, query: Query) -> Answer:
         ask = read_ask(query.folded)
         if query.snips:
             return self._about_snip(query, ask)
@@ -838,11 +844,31 @@ class Answerer(Lists, Comparisons):
             and not w.endswith("mente")  # "exactamente", "actualmente": how, not what
         ]
 
+    def _words_the_row_lacks(self, query: Query, project: Project) -> list[str]:
+        """Plan words of the question that are about something the project's row does not give
+        ("¿qué juegos va a tener el parque …?"): neither its own words (or what they stand for)
+        nor words of asking, money, time or the plan's lists."""
+        doc = self.index.by_id[f"project:{project.snip}"]
+        row = {stem(w) for w in TOKEN.findall(fold(f"{doc.title} {doc.text}"))}
+        synonyms = vocabulary().synonyms
+        generic = set(vocabulary().intents["money"]) | set(vocabulary().intents["budget"])
+        lacking = []
+        for word in query.sources:
+            if len(word) <= 3 or word in generic or word in filler_words() or word in WHEN_WORDS:
+                continue
+            family = {stem(word), *self.index.related_stems(stem(word))}
+            family |= {stem(x) for s in synonyms.get(word, ()) for x in content_words(s)}
+            if family & row or family & known_stems() or stem(word) in ask_stems():
+                continue
+            if word.isalpha() and not word.endswith("mente"):
+                lacking.append(word)
+        return lacking
+
     def _project_or_unknown_detail(self, query: Query, project: Project) -> Answer:
         """The project's card; when the question asks for a detail the plan does not give
         ("¿qué empresa construye…?", "¿cuántos metros de tubería…?"), it says so and is not
         confident."""
-        unknown = self._unknown_words(query.sources)
+        unknown = self._unknown_words(query.sources) or self._words_the_row_lacks(query, project)
         counted = re.search(r"\b(?:cuantos|cuantas)\s+(\w+)", query.folded)
         if counted and not _plan_money_word(counted.group(1)):  # "¿cuántas familias …?": no row counts them
             unknown = [counted.group(1), *unknown]

@@ -210,6 +210,7 @@ MIN_ZONA = (
 YEAR_NOT_IN_PLAN = (
     "El plan no trae datos para {year}: sus cifras son del presupuesto 2024 y sus metas llegan a 2032."
 )
+EXACT_DATE_NOT_IN_PLAN = "El plan no da días ni meses, solo años; esto es lo que sí trae:"
 DETAIL_NOT_IN_PLAN = "El plan no dice eso ({words}) de este proyecto; esto es lo que sí trae:"
 ZONAS_TITLE = "Zonas {zonas} de Mixco"
 ZONAS_PROJECTS = "Proyectos del POA 2024 en las zonas {zonas} (aporte CODEDE):"

@@ -352,7 +352,10 @@ def test_target_summaries_say_what_is_measured(answerer: Answerer) -> None:
 @pytest.mark.parametrize(
     ("question", "lead"),
     [
-        ("a cual le toca mas dinero a la zona 6 o a la zona 10", ("La zona 10", "Q 5,833,672.56", "596,457.88")),
+        (
+            "a cual le toca mas dinero a la zona 6 o a la zona 10",
+            ("La zona 10", "Q 5,833,672.56", "596,457.88"),
+        ),
         (
             "se invierte mas en agua o en alcantarillado",
             ("«agua»: Q 12,389,047.56", "«alcantarillado»: Q 6,430,130.44"),
@@ -511,3 +514,30 @@ def test_the_smaller_side_when_the_question_asks_for_less(answerer: Answerer) ->
 def test_sides_that_are_not_two_things_with_amounts_are_no_comparison(answerer: Answerer) -> None:
     assert answerer.answer("diferencia entre arrastre y multianual").kind != "compare"
     assert answerer.answer("proyectos de agua y drenaje").kind != "compare"
+
+
+# Traps: days the plan does not give, procedures, details a row lacks ---------------------------------
+@pytest.mark.parametrize(
+    "question",
+    [
+        "cuando inauguran el parque de la primero de julio, que fecha",
+        "que dia empiezan los trabajos del tanque en la 4ta calle y 6ta avenida zona 1",
+        "cuanto cuesta inscribirse en la escuela de bomberos municipales",
+        "como hace mi COCODE para meter un proyecto al consejo departamental de desarrollo",
+        "que juegos va a tener el parque de la primero de julio",
+    ],
+)
+def test_what_the_plan_does_not_give_is_not_confident(answerer: Answerer, question: str) -> None:
+    assert not answerer.answer(question).confident
+
+
+def test_a_day_asked_keeps_the_years_the_plan_gives(answerer: Answerer) -> None:
+    answer = answerer.answer("que dia empiezan los trabajos del tanque en la 4ta calle y 6ta avenida zona 1")
+    text = to_plain(answer)
+    assert t.EXACT_DATE_NOT_IN_PLAN in text
+    assert "299884" in text
+
+
+def test_a_project_asked_by_what_its_row_says_stays_confident(answerer: Answerer) -> None:
+    assert answerer.answer("cuanto cuesta el parque de la primero de julio").confident
+    assert answerer.answer("cuando terminan el pozo de molino de las flores").confident
