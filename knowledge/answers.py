@@ -44,6 +44,7 @@ from knowledge.question import (
     WHEN_WORDS,
     Ask,
     ask_stems,
+    asks_for_works,
     define_words,
     filler_words,
     influence_filter,
@@ -265,6 +266,17 @@ class Answerer(Lists, Comparisons):
         compared = self.comparison(query, ask)
         if compared is not None:  # "¿cuánta diferencia hay entre el de San Antonio y el de la Marilú?"
             return compared
+        named = self._named_sources(query)
+        if (
+            len(named) == 1
+            and ask.what in ("lookup", "list", "sum")
+            and ask.list_id == "projects"  # "obras" names the projects; the source's row says it
+            and query.intents & {"money", "budget"}
+            and not query.zonas
+            and self._zona_words_explained(query)
+        ):
+            doc = self.index.by_id[f"funding:{fold(named[0].source)}"]  # "del IUSI, ¿cuánto va a obras?"
+            return replace(self._card(Hit(doc, 1.0, 1.0), (_match(Hit(doc, 1.0, 1.0)),)), asks=ask.what)
         composer = self.COMPOSERS.get(ask.what)
         if composer is not None:
             composed = composer(self, query, ask)
@@ -542,8 +554,7 @@ class Answerer(Lists, Comparisons):
             template = t.ZONA_SUM if len(projects) > 1 else t.ZONA_SUM_ONE
             lead = template.format(n=zona, amount=format_q(amount), count=len(projects))
             return replace(with_lead(self.zona_answer(zona, query), lead), asks="sum")
-        said = set(TOKEN.findall(query.folded))
-        sources = [f for f, words in self.source_words if words and said.issuperset(words)]
+        sources = self._named_sources(query)
         if len(sources) > 1:  # "¿cuánto suman el situado constitucional y el IVA-PAZ juntos?"
             amount = sum((f.available for f in sources), Decimal(0))
             lead = t.SOURCES_SUM.format(
@@ -561,6 +572,11 @@ class Answerer(Lists, Comparisons):
             if len(projects) == len(self.plan.projects) or not projects:  # the whole table: its totals lead
                 return replace(self.list_answer("projects"), asks="sum")
         return None
+
+    def _named_sources(self, query: Query) -> list[FundingSource]:
+        """The funding sources a question names by their own words ("IUSI", "IVA PAZ")."""
+        said = set(TOKEN.findall(query.folded))
+        return [f for f, words in self.source_words if words and said.issuperset(words)]
 
     def _when(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿cuándo termina…?", "¿ya terminaron…?", "¿cómo va…?": the period the plan gives (the
@@ -825,7 +841,7 @@ class Answerer(Lists, Comparisons):
         """ "venden terrenos en la zona 6?": words beside the zona that the plan has no use for
         mean the question is not about the zona's works."""
         words = [s for s in query.sources if len(s) > 2]
-        if not words:
+        if not words or asks_for_works(query.folded):  # the rest is chatter: "vivo en la zona 6 y …"
             return True
         unknown = [w for w in self._unknown_words(words) if w in spanish_words()]  # not gibberish
         return len(unknown) * 2 <= len(words)

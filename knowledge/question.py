@@ -37,6 +37,7 @@ class Phrases:
     clause_starts: frozenset[str]
     members: dict[str, tuple[str, ...]]
     filler: frozenset[str]
+    works: tuple[str, ...]
 
 
 @cache
@@ -54,6 +55,7 @@ def phrases() -> Phrases:
         clause_starts=frozenset(fold(p) for p in raw["clause_starts"]),
         members={k: tuple(fold(p) for p in v) for k, v in raw["members"].items()},
         filler=frozenset(fold(p) for p in raw["filler"]),
+        works=tuple(fold(p) for p in raw["works"]),
     )
 
 
@@ -430,6 +432,11 @@ def member_words(list_id: str) -> tuple[str, ...]:
 @cache
 def filler_words() -> frozenset[str]:
     return phrases().filler
+
+
+def asks_for_works(folded: str) -> bool:
+    """ "¿van a hacer algo por aquí?", "¿hay algo pa la zona 2?": what works a place gets."""
+    return has_phrase(folded, phrases().works)
 
 
 @cache

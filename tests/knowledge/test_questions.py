@@ -541,3 +541,18 @@ def test_a_day_asked_keeps_the_years_the_plan_gives(answerer: Answerer) -> None:
 def test_a_project_asked_by_what_its_row_says_stays_confident(answerer: Answerer) -> None:
     assert answerer.answer("cuanto cuesta el parque de la primero de julio").confident
     assert answerer.answer("cuando terminan el pozo de molino de las flores").confident
+
+
+def test_a_zona_asked_for_its_works_among_chatter_gets_its_projects(answerer: Answerer) -> None:
+    answer = answerer.answer(
+        "mire disculpe, vivo en zona 6 y quiero saber si la muni va a hacer algo por aca o no"
+    )
+    assert answer.zona == 6
+    assert "273703" in to_plain(answer)
+    assert not answerer.answer("venden terrenos en la zona 6?").confident
+
+
+def test_a_funding_source_named_with_obras_is_that_sources_row(answerer: Answerer) -> None:
+    text = lead_of(answerer, "del IUSI que porcentaje va a obras y cuanto es")
+    assert "188,171,900.00" in text
+    assert "70.00%" in text
