@@ -22,12 +22,13 @@ FLOORS = {
     "questions-heldout-2.jsonl": 102,  # of 110
     "questions-heldout-3.jsonl": 92,  # of 100
     "questions-heldout-4.jsonl": 160,  # of 170
-    "questions-heldout-5.jsonl": 150,  # of 160
-    "questions-heldout-6.jsonl": 144,  # of 160
-    "questions-heldout-7.jsonl": 141,  # of 160
-    "questions-heldout-8.jsonl": 136,  # of 150
-    "questions-heldout-9.jsonl": 135,  # of 150
-    "questions-heldout-10.jsonl": 123,  # of 150
+    "questions-heldout-5.jsonl": 151,  # of 160
+    "questions-heldout-6.jsonl": 145,  # of 160
+    "questions-heldout-7.jsonl": 146,  # of 160
+    "questions-heldout-8.jsonl": 138,  # of 150
+    "questions-heldout-9.jsonl": 137,  # of 150
+    "questions-heldout-10.jsonl": 132,  # of 150
+    "questions-heldout-12.jsonl": 143,  # of 160
 }
 
 
