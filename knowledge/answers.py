@@ -69,6 +69,12 @@ from knowledge.text import (
 
 __all__ = ["Answer", "Answerer", "Fact", "FollowUp", "Line", "Match", "format_q"]
 
+POM_WORDS = ("pom", "multianual", "2024-2028", "2024 2028")
+"""Words that name the multi-year plan (its strategic lines are a list of their own)."""
+NAMED_AMONG = 5
+NAMED_SHARE = 0.5
+NAMED_TITLE = 0.75
+"""A record the question names by its whole title comes first when it scores this share of the best."""
 MIN_COVERAGE = 0.5
 LONG_QUESTION_WORDS = 7
 MIN_LONG_COVERAGE = 0.3
@@ -342,16 +348,22 @@ class Answerer(Lists, Comparisons):
             return self._ejes_answer() if self._filter_query(query, ask) is None else None
         if ask.list_id is None or ask.list_id not in LISTS:
             return None
+        list_id = ask.list_id
+        if list_id == "strategic_lines" and has_phrase(query.folded, POM_WORDS):
+            list_id = "pom_lines"  # "líneas estratégicas … del plan multianual"
+            ask = replace(ask, list_id=list_id)
+        if ask.what == "define" and "list" not in ask.marks:
+            return None  # "¿qué es el ranking de la gestión municipal?": what describes it, not its members
         filter_query = self._filter_query(query, ask)
-        if filter_query is not None and not self._members(ask.list_id, filter_query, query.folded):
+        if filter_query is not None and not self._members(list_id, filter_query, query.folded):
             return None  # "índices IIC IGA meta 2032": the other words are about something else
         if (
             "list" not in ask.marks
             and filter_query is not None
-            and self._another_kind_explains(query, ask.list_id)
+            and self._another_kind_explains(query, list_id)
         ):
             return None  # "decreto de la ley de consejos de desarrollo": a law, not the councils
-        return self.list_answer(ask.list_id, filter_query, query.folded)
+        return self.list_answer(list_id, filter_query, query.folded)
 
     def _zonas_of_projects(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿en qué zonas van a perforar pozos?", "¿qué zonas tienen proyectos?": the projects
@@ -718,10 +730,23 @@ class Answerer(Lists, Comparisons):
             detail = self._project_or_unknown_detail(query, top)
             if not detail.confident:
                 return detail
+        if ask.what == "define" and "list" not in ask.marks:
+            hits = self._named_first(query, hits)  # "¿qué mide el índice de información a la ciudadanía?"
         if ask.list_id in LISTS and hits[0].doc.kind == "list":
             return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.folded)
         answer = self._compose(query, hits, ask)
         return replace(answer, asks=ask.what) if ask.what != "lookup" else answer
+
+    def _named_first(self, query: Query, hits: list[Hit]) -> list[Hit]:
+        """The hits with the record the question names by its whole title first: "¿qué es X?"
+        asks for X itself, not for a list of X's parts or a target that mentions X."""
+        said = {stem(w) for w in TOKEN.findall(query.folded)}
+        for hit in hits[:NAMED_AMONG]:
+            title = {stem(w) for w in content_words(fold(hit.doc.title))} - self.municipality_stems
+            named = len(title & said) >= max(2, NAMED_TITLE * len(title)) or (title and title <= said)
+            if hit.doc.kind != "list" and named and hit.score >= NAMED_SHARE * hits[0].score:
+                return [hit, *(h for h in hits if h is not hit)]
+        return hits
 
     def _unlisted_places(self, query: Query) -> list[str]:
         """Places the question names ("colonia El Milagro", "Sacoj Grande") that no record of the

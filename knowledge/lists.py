@@ -29,6 +29,7 @@ from knowledge.question import (
     influence_filter,
     influence_words,
     member_words,
+    plan_names,
 )
 from knowledge.search import Doc, Query, SearchIndex, analyze
 from knowledge.text import TOKEN, content_words, find_years, fold, has_phrase, phrases_in, stem, vocabulary
@@ -260,7 +261,7 @@ class Lists:
         """The question without the words that name the list, ask for it or only introduce it:
         what is left filters the list ("proyectos de agua" → "agua"). Words of the list's own
         section heading describe every member, so they filter nothing."""
-        drop = set(ask.list_words)
+        drop = set(ask.list_words) | set(phrases_in(query.folded, plan_names()))
         for kind in ("list", "count", "sum", "max", "min", "who", "when", "status"):
             drop.update(phrases_in(query.folded, ask_phrases(kind)))
         level, _ = influence_filter(query.folded)

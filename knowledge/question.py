@@ -38,6 +38,7 @@ class Phrases:
     members: dict[str, tuple[str, ...]]
     filler: frozenset[str]
     works: tuple[str, ...]
+    plan_names: tuple[str, ...]
 
 
 @cache
@@ -56,6 +57,7 @@ def phrases() -> Phrases:
         members={k: tuple(fold(p) for p in v) for k, v in raw["members"].items()},
         filler=frozenset(fold(p) for p in raw["filler"]),
         works=tuple(fold(p) for p in raw["works"]),
+        plan_names=tuple(fold(p) for p in raw["plan_names"]),
     )
 
 
@@ -432,6 +434,11 @@ def member_words(list_id: str) -> tuple[str, ...]:
 @cache
 def filler_words() -> frozenset[str]:
     return phrases().filler
+
+
+def plan_names() -> tuple[str, ...]:
+    """How people name the plan itself ("el plan de desarrollo"): words that filter no list."""
+    return phrases().plan_names
 
 
 def asks_for_works(folded: str) -> bool:

@@ -556,3 +556,30 @@ def test_a_funding_source_named_with_obras_is_that_sources_row(answerer: Answere
     text = lead_of(answerer, "del IUSI que porcentaje va a obras y cuanto es")
     assert "188,171,900.00" in text
     assert "70.00%" in text
+
+
+# What a thing is: the record itself, not its parts ----------------------------------------------------
+def test_what_a_list_is_is_what_describes_it(answerer: Answerer) -> None:
+    answer = answerer.answer("para que sirve el ranking de la gestion municipal")
+    assert answer.kind != "list:governance"
+    assert "2012" in to_plain(answer)
+    assert (
+        answerer.answer("cuales son los indices del ranking de la gestion municipal").kind
+        == "list:governance"
+    )
+
+
+def test_what_a_record_measures_is_that_record(answerer: Answerer) -> None:
+    text = lead_of(answerer, "que mide el indice de informacion a la ciudadania")
+    assert "ingresos y egresos" in text
+
+
+def test_the_plans_own_name_filters_no_list(answerer: Answerer) -> None:
+    text = to_plain(answerer.answer("que tematicas tiene el plan de desarrollo"))
+    assert "Mixco Saludable" in text
+    assert "Mixco próspero" in text
+
+
+def test_strategic_lines_of_the_multi_year_plan_are_the_poms(answerer: Answerer) -> None:
+    answer = answerer.answer("lineas estrategicas del eje ambiental en el plan multianual")
+    assert answer.kind == "list:pom_lines"
