@@ -188,9 +188,11 @@ class Answerer(Lists, Comparisons):
             compared is not None
         ):  # the two sides may sit in different clauses: "¿quién recibe más, A o B? ¿por cuánto?"
             return compared
+        if query.snips:  # a SNIP names its project whatever the chatter ("me dijeron q el 287389 …")
+            return self._understood(query)
         clauses = [analyze(self._with_subject(c, query), self.index) for c in question_clauses(question)]
-        if clauses and "?" in question:  # a chatty message with a question mark: that question first
-            clause_answer = self._understood(clauses[0])
+        if clauses and "?" in question and not self._names_a_list_its_clause_does_not(query, clauses[0]):
+            clause_answer = self._understood(clauses[0])  # a chatty message with a "?": that question first
             if clause_answer.confident and clause_answer.kind != "summary":
                 return clause_answer
         if clauses and query.out_of_scope and not any(c.out_of_scope for c in clauses):
@@ -199,11 +201,19 @@ class Answerer(Lists, Comparisons):
         answer = self._understood(query)
         if answer.confident or answer.kind != "not_in_plan":
             return answer
+        if query.out_of_scope and has_phrase(query.folded, vocabulary().out_of_scope_strong):
+            return answer  # "¿quién ganó la licitación …, cuál es el NOG?": no clause of it is for the plan
         for clause in clauses:  # complaint words sank the whole message: try each question alone
             clause_answer = self._understood(clause)
             if clause_answer.confident:
                 return clause_answer
         return answer
+
+    def _names_a_list_its_clause_does_not(self, query: Query, clause: Query) -> bool:
+        """ "¿y con la basura qué van a hacer? las líneas de acción de desechos sólidos": the list
+        is named outside the clause with the "?", so the whole message is the question."""
+        whole = read_ask(query.folded).list_id
+        return whole in LISTS and read_ask(clause.folded).list_id != whole
 
     def _with_subject(self, clause: str, query: Query) -> str:
         """A clause of a chatty message keeps the zona and the place the message names elsewhere

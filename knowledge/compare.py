@@ -31,6 +31,8 @@ SIDES = (
 """Where a question puts its two sides: "entre A y B", "A cuesta más (o menos) que B", "A o B"."""
 CUES = ("diferencia", "comparar", "compara", "comparacion", "versus", "vs", "por cuanto", "cuanto mas")
 """Words that ask for a comparison whatever the ask ("¿cuánta diferencia hay …?")."""
+INVESTMENT_WORDS = ("inversion", "invertir", "invierte", "obras")
+OPERATING_WORDS = ("funcionamiento", "gastos de funcionamiento")
 BOTH = ("los dos", "las dos", "ambos", "ambas")
 """Words that name the two members of a group of two ("los dos proyectos de alcantarillado")."""
 
@@ -94,6 +96,12 @@ class Comparisons:
                 ask.measure, source.available
             )
             return Side(source.source, amount)
+        total = self.plan.funding_total
+        if total is not None and not sources:  # "lo que va a inversión y lo de funcionamiento"
+            if has_phrase(text, INVESTMENT_WORDS):
+                return Side(t.COMPARE_INVESTMENT, total.investment)
+            if has_phrase(text, OPERATING_WORDS):
+                return Side(t.COMPARE_OPERATING, total.operating)
         side_query = analyze(text, self.index)
         zonas = [z.number for z in find_zonas(text) if z.number in ZONAS]
         in_zona = [p for p in self.plan.projects if zonas and p.zona == zonas[0]]

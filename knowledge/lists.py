@@ -153,6 +153,11 @@ class Lists:
             return [d for d in everything if d.tematica == tematica]  # "líneas de Mixco ordenado, …"
         coverages = [self.index.coverage(q) for q in (filter_query, *_alternatives(filter_query))]
         chosen = {d.id for d in everything if self._covers(d.id, coverages)}
+        if len(coverages) > 2 and len(chosen) > 1:  # "apoyo técnico y financiero": who has both first
+            sides = coverages[1:]
+            everything = sorted(
+                everything, key=lambda d: -sum(c[position[d.id]] >= FILTER_COVERAGE for c in sides)
+            )
         named = {word_key(w) for w in member_words(list_id) if has_phrase(folded, (w,))}
         if not chosen and named:  # "secretarías de gobierno": the part of the list its name says
             chosen = {d.id for d in everything if named & {word_key(w) for w in content_words(d.title)}}

@@ -25,6 +25,7 @@ from knowledge.text import (
     NUMBER_WORDS,
     ZonaMention,
     content_words,
+    expand_shorthand,
     find_snips,
     find_years,
     find_zonas,
@@ -325,7 +326,7 @@ class SearchIndex:
 def analyze(text: str, index: SearchIndex) -> Query:
     """Read a question: entities, intents, out-of-scope marks and weighted terms."""
     vocab = vocabulary()
-    folded = fold(text)
+    folded = expand_shorthand(fold(text))
     zonas = find_zonas(folded)
     without_zonas = _blank_spans(folded, [z.span for z in zonas])
     snips = find_snips(without_zonas)

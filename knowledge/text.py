@@ -92,6 +92,22 @@ def fold(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+SHORTHAND = (
+    (re.compile(r"\b[qk]\b(?!\.?\s*\d)"), "que"),  # not "Q 375,000.00", "Q.1,833,000.00"
+    (re.compile(r"\b(?:xq|pq|porq)\b"), "porque"),
+    (re.compile(r"\bd\b(?!\s*\d)"), "de"),
+    (re.compile(r"\b(?:tmb|tb)\b"), "tambien"),
+)
+"""How people shorten words typing on a phone ("a q hora", "los problemas d mixco")."""
+
+
+def expand_shorthand(folded: str) -> str:
+    """Folded text with phone shorthand written out, so phrases and asks read it."""
+    for pattern, word in SHORTHAND:
+        folded = pattern.sub(word, folded)
+    return folded
+
+
 def slugify(text: str) -> str:
     return "-".join(TOKEN.findall(fold(text)))
 
@@ -178,6 +194,9 @@ class Vocabulary:
     synonyms: dict[str, tuple[str, ...]]
     intents: dict[str, tuple[str, ...]]
     out_of_scope: tuple[str, ...]
+    out_of_scope_strong: tuple[str, ...]
+    """The out-of-scope phrases that are not mere framing ("es cierto que", "que opina"): no
+    clause of a message that has one is answered from the plan."""
 
 
 @cache
@@ -188,7 +207,8 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(
         synonyms={k: _widen(vs, direct) for k, vs in direct.items()},
         intents={k: tuple(fold(v) for v in vs) for k, vs in raw["intents"].items()},
-        out_of_scope=tuple(fold(v) for v in raw["out_of_scope"]),
+        out_of_scope=tuple(fold(v) for v in [*raw["out_of_scope"], *raw["framing"]]),
+        out_of_scope_strong=tuple(fold(v) for v in raw["out_of_scope"]),
     )
 
 

@@ -583,3 +583,41 @@ def test_the_plans_own_name_filters_no_list(answerer: Answerer) -> None:
 def test_strategic_lines_of_the_multi_year_plan_are_the_poms(answerer: Answerer) -> None:
     answer = answerer.answer("lineas estrategicas del eje ambiental en el plan multianual")
     assert answer.kind == "list:pom_lines"
+
+
+# Phone shorthand, framing, SNIPs among chatter ------------------------------------------------------
+def test_phone_shorthand_is_read_as_the_words_it_stands_for(answerer: Answerer) -> None:
+    assert not answerer.answer("a q hora pasa el camion de la basura en mi colonia").confident
+    assert "agua potable" in to_plain(answerer.answer("cuales son los problemas d mixco"))
+    assert "Q 375,000.00" in to_plain(answerer.answer("287389"))  # "Q" before a figure stays quetzales
+
+
+def test_a_snip_among_chatter_is_that_project(answerer: Answerer) -> None:
+    answer = answerer.answer("me dijeron q el 287389 es un parque, es cierto? donde queda")
+    assert answer.confident
+    assert "PRIMERO DE JULIO" in to_plain(answer)
+
+
+def test_no_clause_of_a_message_out_of_the_plans_scope_is_answered(answerer: Answerer) -> None:
+    assert not answerer.answer(
+        "quien gano la licitacion del parque de la primero de julio, cual es el NOG"
+    ).confident
+    assert not answerer.answer(
+        "cuanto cuesta un nicho en el cementerio municipal, se me murio mi abuelita"
+    ).confident
+    framed = answerer.answer(
+        "van a perforar un pozo en una finca de la zona 6, como se llama la finca y cuanto cuesta"
+    )
+    assert "3,725,625.00" in to_plain(framed)
+
+
+def test_the_difference_between_the_plans_two_totals(answerer: Answerer) -> None:
+    text = lead_of(
+        answerer, "cual es la diferencia entre lo que va a inversion y lo de funcionamiento en quetzales"
+    )
+    assert "39,748,325.18" in text
+
+
+def test_a_filtered_list_puts_the_members_that_say_most_of_it_first(answerer: Answerer) -> None:
+    text = lead_of(answerer, "que instituciones le dan apoyo tecnico y financiero a la muni")
+    assert "Técnico y Financiero" in text
