@@ -237,6 +237,8 @@ class Answerer(Lists, Comparisons):
 
     def _understood_ask(self, query: Query) -> Answer:
         ask = read_ask(query.folded)
+        if ask.what == "lookup" and ask.list_id == "projects" and asks_for_works(query.folded):
+            ask = replace(ask, what="list")  # "¿hay algún proyecto de parques …?": which ones there are
         if query.snips:
             return self._about_snip(query, ask)
         if query.out_of_scope:
@@ -364,6 +366,8 @@ class Answerer(Lists, Comparisons):
             ask = replace(ask, list_id=list_id)
         if ask.what == "define" and "list" not in ask.marks:
             return None  # "¿qué es el ranking de la gestión municipal?": what describes it, not its members
+        if self._another_record_named(query, ask):
+            return None  # "objetivos de la política de prevención de la violencia": that policy's own
         filter_query = self._filter_query(query, ask)
         if filter_query is not None and not self._members(list_id, filter_query, query.folded):
             return None  # "índices IIC IGA meta 2032": the other words are about something else
@@ -374,6 +378,17 @@ class Answerer(Lists, Comparisons):
         ):
             return None  # "decreto de la ley de consejos de desarrollo": a law, not the councils
         return self.list_answer(list_id, filter_query, query.folded)
+
+    def _another_record_named(self, query: Query, ask: Ask) -> bool:
+        """Whether the list's filter words are the title of a policy, which holds objectives and
+        lines of its own ("objetivos de la política de prevención de la violencia")."""
+        filter_query = self._filter_query(query, ask)
+        hits = self.index.search(query, limit=3)
+        if filter_query is None or not hits or hits[0].doc.kind != "policy":
+            return False
+        asked = {stem(s) for s in filter_query.sources}
+        title = {stem(w) for w in content_words(fold(hits[0].doc.title))}
+        return len(asked) >= 2 and len(asked & title) >= NAMED_TITLE * len(asked)
 
     def _zonas_of_projects(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿en qué zonas van a perforar pozos?", "¿qué zonas tienen proyectos?": the projects
@@ -736,7 +751,9 @@ class Answerer(Lists, Comparisons):
                 return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.folded)
             return self.not_in_plan(query, hits)
         top = self.records[hits[0].doc.id]
-        if isinstance(top, Project):  # a detail no row gives ("¿cuántas familias …?") is not confident
+        if isinstance(top, Project) and not asks_for_works(query.folded):
+            # a detail no row gives ("¿cuántas familias …?") is not confident; "¿hay algún proyecto
+            # de parques …?" asks whether there is one, which the card answers
             detail = self._project_or_unknown_detail(query, top)
             if not detail.confident:
                 return detail

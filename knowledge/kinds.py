@@ -288,15 +288,15 @@ def text_card(view: PlanView, record: Any, doc: Doc, matches: tuple[Match, ...])
 
 
 def policy_card(_view: PlanView, policy: Policy, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
-    """A security policy: its general objectives, then its axes (what each one aims at)."""
+    """A security policy: its general and specific objectives, then its axes (what each one aims at)."""
     axes = tuple(
         " / ".join(x for x in (axis.national_axis, axis.axis) if x)
         + (f": {axis.objective}" if axis.objective else "")
         for axis in policy.axes
     )
-    sections = [(t.POLICY_AXES, tuple(dict.fromkeys(axes)))] if axes else []
-    if policy.specific_objectives:
-        sections.append((t.POLICY_SPECIFIC, policy.specific_objectives))
+    sections = [(t.POLICY_SPECIFIC, policy.specific_objectives)] if policy.specific_objectives else []
+    if axes:
+        sections.append((t.POLICY_AXES, tuple(dict.fromkeys(axes))))
     return Answer(
         sentence(policy.name),
         tuple(policy.general_objectives),

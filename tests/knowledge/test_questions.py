@@ -621,3 +621,18 @@ def test_the_difference_between_the_plans_two_totals(answerer: Answerer) -> None
 def test_a_filtered_list_puts_the_members_that_say_most_of_it_first(answerer: Answerer) -> None:
     text = lead_of(answerer, "que instituciones le dan apoyo tecnico y financiero a la muni")
     assert "Técnico y Financiero" in text
+
+
+def test_is_there_a_project_of_a_kind_lists_the_projects_of_that_kind(answerer: Answerer) -> None:
+    text = lead_of(
+        answerer, "hay algun proyecto de parques o areas pa que jueguen los patojos en el poa 2024"
+    )
+    assert "287389" in text
+
+
+def test_the_objectives_of_a_policy_named_are_that_policys(answerer: Answerer) -> None:
+    answer = answerer.answer(
+        "cuales son los objetivos de la politica de prevencion de la violencia y el delito"
+    )
+    assert answer.kind == "policy"
+    assert "Observatorio Municipal de Seguridad Ciudadana" in to_plain(answer)
