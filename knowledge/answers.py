@@ -71,6 +71,14 @@ __all__ = ["Answer", "Answerer", "Fact", "FollowUp", "Line", "Match", "format_q"
 
 POM_WORDS = ("pom", "multianual", "2024-2028", "2024 2028")
 """Words that name the multi-year plan (its strategic lines are a list of their own)."""
+QUOTE_FROM_CHARS = 350
+"""A record's text at least this long may hide the sentence asked for below the first screen."""
+QUOTE_SHOWN_CHARS = 300
+QUOTE_SHARE = 0.6
+"""The share of the question's words (not the title's) a sentence must say to be quoted first."""
+SENTENCE_END = re.compile(r"(?<=[.;])\s+")
+OPERATIONAL = ("operativa", "operativas", "operativo", "poa")
+"""Words that name the POA's own operational actions, not the PDM-OT's lines of action."""
 NAMED_AMONG = 5
 NAMED_SHARE = 0.5
 NAMED_TITLE = 0.75
@@ -369,6 +377,15 @@ class Answerer(Lists, Comparisons):
         if self._another_record_named(query, ask):
             return None  # "objetivos de la política de prevención de la violencia": that policy's own
         filter_query = self._filter_query(query, ask)
+        if (
+            list_id == "operational_actions"
+            and filter_query is not None
+            and not has_phrase(query.folded, OPERATIONAL)
+        ):
+            lines = self._members("action_lines", filter_query, query.folded)
+            if len(lines) > len(self._members(list_id, filter_query, query.folded)):
+                list_id = "action_lines"  # "¿qué acciones hay para los mantos freáticos?": the PDM-OT's lines
+                ask = replace(ask, list_id=list_id)
         if filter_query is not None and not self._members(list_id, filter_query, query.folded):
             return None  # "índices IIC IGA meta 2032": the other words are about something else
         if (
@@ -1215,11 +1232,38 @@ class Answerer(Lists, Comparisons):
             titled = "list" in ask.marks and self._gap_titles_it(gap, query)
             if titled or gap.coverage >= GAP_SHARE * top.coverage:
                 return self._card(gap, matches)
-        answer = self._card(top, matches)
+        answer = self._with_the_sentence_asked(query, top, self._card(top, matches))
         extra = [self._summary(h.doc.id) for h in related[:MAX_RELATED] if h.doc.id != top.doc.id]
         if extra:
             answer = with_section(answer, t.RELATED, tuple(extra))
         return answer
+
+    def _with_the_sentence_asked(self, query: Query, hit: Hit, answer: Answer) -> Answer:
+        """A long text's sentence that says most of what was asked, quoted first, when the card
+        would show it below what a phone shows without scrolling ("¿quiénes participaron en la
+        elaboración del POA?" → «… con la participación de todas las áreas …»)."""
+        text = _record_text(self.records[hit.doc.id])
+        if len(text) < QUOTE_FROM_CHARS:
+            return answer
+        asked = {
+            stem(s): self.index.family_weight(stem(s))
+            for s in query.sources
+            if stem(s) not in ask_stems() and s not in filler_words() and s not in WHEN_WORDS
+        }
+        title = {stem(w) for w in TOKEN.findall(fold(hit.doc.title))}
+        wanted = {s: w for s, w in asked.items() if s not in title} or asked
+        if not wanted:
+            return answer
+        best, best_share = "", 0.0
+        for sentence in SENTENCE_END.split(text):
+            said = {stem(w) for w in TOKEN.findall(fold(sentence))}
+            share = sum(w for s, w in wanted.items() if s in said) / sum(wanted.values())
+            if share > best_share:
+                best, best_share = sentence.strip(), share
+        shown = fold(" ".join(str(line) for line in answer.lines))[:QUOTE_SHOWN_CHARS]
+        if best_share < QUOTE_SHARE or fold(best)[:60] in shown:
+            return answer
+        return with_lead(answer, t.WHEN_TEXT.format(sentence=shorten(best, 300)))
 
     def _gap_named(self, query: Query) -> Answer | None:
         """The answer for a heading without text that the question names by a word only that
@@ -1408,6 +1452,15 @@ def _dated_clauses(text: str) -> tuple[tuple[str, frozenset[int], frozenset[str]
         years = frozenset(find_years(fold(joined)))
         out.append((joined, years, frozenset(stem(w) for w in content_words(joined))))
     return tuple(out)
+
+
+def _record_text(record: object) -> str:
+    """The running text of a record that has one (a statement, a law's description, an index)."""
+    for name in ("text", "description"):
+        value = getattr(record, name, None)
+        if isinstance(value, str):
+            return value
+    return ""
 
 
 def _common_stems(names: Sequence[str]) -> frozenset[str]:

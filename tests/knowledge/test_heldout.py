@@ -28,8 +28,9 @@ FLOORS = {
     "questions-heldout-8.jsonl": 140,  # of 150
     "questions-heldout-9.jsonl": 137,  # of 150
     "questions-heldout-10.jsonl": 134,  # of 150
-    "questions-heldout-11.jsonl": 146,  # of 160
-    "questions-heldout-12.jsonl": 146,  # of 160
+    "questions-heldout-11.jsonl": 149,  # of 160
+    "questions-heldout-12.jsonl": 147,  # of 160
+    "questions-heldout-13.jsonl": 132,  # of 150
 }
 
 

@@ -636,3 +636,16 @@ def test_the_objectives_of_a_policy_named_are_that_policys(answerer: Answerer) -
     )
     assert answer.kind == "policy"
     assert "Observatorio Municipal de Seguridad Ciudadana" in to_plain(answer)
+
+
+# The sentence asked for, and what "acciones" means -------------------------------------------------------
+def test_the_sentence_that_answers_is_quoted_first_from_a_long_text(answerer: Answerer) -> None:
+    text = lead_of(answerer, "Disculpe, ¿quiénes participaron en la elaboración del POA 2024?")
+    assert "todas las áreas" in text
+    assert "estado de la gestión municipal" in lead_of(answerer, "que es el ranking de la gestion municipal")
+
+
+def test_actions_about_a_topic_are_the_pdmot_lines_of_action(answerer: Answerer) -> None:
+    answer = answerer.answer("que acciones hay para el agua y los mantos freaticos")
+    assert answer.kind == "list:action_lines"
+    assert answerer.answer("que acciones operativas tiene el poa").kind == "list:operational_actions"
