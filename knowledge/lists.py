@@ -45,6 +45,7 @@ ENDING_WORDS = (
 )
 """Words that, with a year, pick the projects whose period ends then."""
 FILTER_COVERAGE = 0.5
+PERCENT = re.compile(r"\b(\d{1,3})\s*(?:%|por ciento)")
 
 
 class Lists:
@@ -142,6 +143,10 @@ class Lists:
             everything = [
                 d for d in everything if all(str(y) in self._project_of(d).observation for y in years)
             ]
+        share = PERCENT.search(folded)
+        if list_id == "funding" and share:  # "¿qué fuentes van 100% a inversión?"
+            field = "operating_pct" if has_phrase(folded, ("funcionamiento",)) else "investment_pct"
+            return [d for d in everything if getattr(self.records[d.id], field) == Decimal(share.group(1))]
         excluded = excluded_words(folded)
         if excluded:  # "¿qué otras leyes, aparte del código municipal?"
             left_out = self.index.coverage(analyze(excluded, self.index))
@@ -292,7 +297,8 @@ class Lists:
         )
         if not sources:
             return None
-        return replace(rest, sources=sources)
+        kept = set(sources)  # the dropped words' terms would count toward coverage as well
+        return replace(rest, sources=sources, terms=tuple(term for term in rest.terms if term.source in kept))
 
     def _heading_keys(self, list_id: str | None) -> frozenset[str]:
         if list_id not in LISTS:
@@ -330,7 +336,7 @@ class Lists:
         return [self._project_of(d) for d in members]
 
 
-CONJUNCTION = re.compile(r" (?:y|o|e|u|ni) ")
+CONJUNCTION = re.compile(r" (?:y|o|e|u|ni|tambien|ademas) ")
 
 
 def _alternatives(filter_query: Query) -> list[Query]:

@@ -649,3 +649,16 @@ def test_actions_about_a_topic_are_the_pdmot_lines_of_action(answerer: Answerer)
     answer = answerer.answer("que acciones hay para el agua y los mantos freaticos")
     assert answer.kind == "list:action_lines"
     assert answerer.answer("que acciones operativas tiene el poa").kind == "list:operational_actions"
+
+
+def test_a_filter_counts_only_its_own_words(answerer: Answerer) -> None:
+    """The words that name the list ("con aporte del consejo departamental") pick no member."""
+    text = lead_of(answerer, "cuantos proyectos de agua potable hay con aporte del consejo departamental")
+    assert "5 de 8" in text or "5 proyectos" in text
+
+
+def test_funding_sources_by_the_share_they_give_to_investment(answerer: Answerer) -> None:
+    text = lead_of(answerer, "que fuentes van 100% a inversion")
+    assert "Fonpetrol" in text
+    assert "Porcentaje Forestal" in text
+    assert "IVA-PAZ" not in text
