@@ -163,6 +163,11 @@ class Answerer(Lists, Comparisons):
         }
         """Each actor's role words as the plan writes them, by their first five folded letters."""
         self._headings: dict[str, frozenset[str]] = {}
+        self._named_records: dict[str, Doc | None] = {}
+        self._folded_titles: dict[str, str] = {}
+        self._doc_stems: dict[str, frozenset[str]] = {}
+        self._title_stems: dict[str, frozenset[str]] = {}
+        """Per-document facts worked out on first use (the index is read-only, so they never change)."""
         self._whole_pages: dict[str, list[list[Doc]]] = {}
         self._gaps: list[tuple[Doc, frozenset[str]]] | None = None
         self.source_words = [(f, _source_words(f.source)) for f in plan.funding]
@@ -399,12 +404,14 @@ class Answerer(Lists, Comparisons):
     def _another_record_named(self, query: Query, ask: Ask) -> bool:
         """Whether the list's filter words are the title of a policy, which holds objectives and
         lines of its own ("objetivos de la política de prevención de la violencia")."""
-        filter_query = self._filter_query(query, ask)
         hits = self.index.search(query, limit=3)
-        if filter_query is None or not hits or hits[0].doc.kind != "policy":
+        if not hits or hits[0].doc.kind != "policy":
+            return False
+        filter_query = self._filter_query(query, ask)
+        if filter_query is None:
             return False
         asked = {stem(s) for s in filter_query.sources}
-        title = {stem(w) for w in content_words(fold(hits[0].doc.title))}
+        title = self.title_stems(hits[0].doc)
         return len(asked) >= 2 and len(asked & title) >= NAMED_TITLE * len(asked)
 
     def _zonas_of_projects(self, query: Query, ask: Ask) -> Answer | None:
@@ -786,7 +793,7 @@ class Answerer(Lists, Comparisons):
         asks for X itself, not for a list of X's parts or a target that mentions X."""
         said = {stem(w) for w in TOKEN.findall(query.folded)}
         for hit in hits[:NAMED_AMONG]:
-            title = {stem(w) for w in content_words(fold(hit.doc.title))} - self.municipality_stems
+            title = self.title_stems(hit.doc)
             named = len(title & said) >= max(2, NAMED_TITLE * len(title)) or (title and title <= said)
             if hit.doc.kind != "list" and named and hit.score >= NAMED_SHARE * hits[0].score:
                 return [hit, *(h for h in hits if h is not hit)]
@@ -933,8 +940,7 @@ class Answerer(Lists, Comparisons):
         """Plan words of the question that are about something the project's row does not give
         ("¿qué juegos va a tener el parque …?"): neither its own words (or what they stand for)
         nor words of asking, money, time or the plan's lists."""
-        doc = self.index.by_id[f"project:{project.snip}"]
-        row = {stem(w) for w in TOKEN.findall(fold(f"{doc.title} {doc.text}"))}
+        row = self.stems_of(self.index.by_id[f"project:{project.snip}"])
         synonyms = vocabulary().synonyms
         generic = set(vocabulary().intents["money"]) | set(vocabulary().intents["budget"])
         lacking = []
@@ -1033,12 +1039,43 @@ class Answerer(Lists, Comparisons):
         return answer
 
     def _record_named(self, term: GlossaryTerm) -> Doc | None:
-        """The funding source or actor whose name is the term."""
-        for kind in ("funding", "actor"):
-            for doc in self.by_kind.get(kind, []):
-                if any(has_phrase(fold(doc.title), (a,)) for a in term.aliases if len(a) > 2):
-                    return doc
-        return None
+        """The funding source or actor whose name is the term (worked out once per term)."""
+        if term.term not in self._named_records:
+            aliases = tuple(a for a in term.aliases if len(a) > 2)
+            self._named_records[term.term] = next(
+                (
+                    doc
+                    for kind in ("funding", "actor")
+                    for doc in self.by_kind.get(kind, [])
+                    if aliases and has_phrase(self.folded_title(doc), aliases)
+                ),
+                None,
+            )
+        return self._named_records[term.term]
+
+    def folded_title(self, doc: Doc) -> str:
+        """A document's title folded (worked out once per document)."""
+        folded = self._folded_titles.get(doc.id)
+        if folded is None:
+            folded = self._folded_titles[doc.id] = fold(doc.title)
+        return folded
+
+    def stems_of(self, doc: Doc) -> frozenset[str]:
+        """The stems of a document's title and text (worked out once per document)."""
+        stems = self._doc_stems.get(doc.id)
+        if stems is None:
+            stems = self._doc_stems[doc.id] = frozenset(
+                stem(w) for w in TOKEN.findall(fold(f"{doc.title} {doc.text}"))
+            )
+        return stems
+
+    def title_stems(self, doc: Doc) -> frozenset[str]:
+        """The stems of a document's title's content words, without the municipality's name."""
+        stems = self._title_stems.get(doc.id)
+        if stems is None:
+            words = content_words(self.folded_title(doc))
+            stems = self._title_stems[doc.id] = frozenset(stem(w) for w in words) - self.municipality_stems
+        return stems
 
     def _definitions(self, terms: tuple[GlossaryTerm, ...]) -> Answer:
         lines: list[Line] = []
@@ -1250,7 +1287,7 @@ class Answerer(Lists, Comparisons):
             for s in query.sources
             if stem(s) not in ask_stems() and s not in filler_words() and s not in WHEN_WORDS
         }
-        title = {stem(w) for w in TOKEN.findall(fold(hit.doc.title))}
+        title = self.title_stems(hit.doc)
         wanted = {s: w for s, w in asked.items() if s not in title} or asked
         if not wanted:
             return answer

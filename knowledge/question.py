@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from knowledge.text import TOKEN, fold, has_phrase, phrases_in, stem, vocabulary
@@ -61,6 +61,10 @@ def phrases() -> Phrases:
     )
 
 
+READ_ASKS_KEPT = 2048
+"""A question is read several times (whole, by clause, for comparisons): readings are kept."""
+
+
 @dataclass(frozen=True, slots=True)
 class Ask:
     """What a question asks.
@@ -79,6 +83,7 @@ class Ask:
     """Every kind of ask whose phrases occur ("list", "when" …), for the composers' finer choices."""
 
 
+@lru_cache(maxsize=READ_ASKS_KEPT)
 def read_ask(folded: str) -> Ask:
     """What ``folded`` (a question run through :func:`knowledge.text.fold`) asks."""
     p = phrases()

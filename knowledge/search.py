@@ -46,6 +46,7 @@ FAMILY_WEIGHT = 0.7
 """Weight of a plan stem of the same word family as the question's ("construir" → construcción)."""
 MIN_FAMILY_STEM = 6
 MAX_FAMILY_SUFFIX = 5
+MAX_FAMILIES_KEPT = 20_000
 UNKNOWN_WEIGHT = 0.45
 TITLE_BONUS = 1.0
 """A record whose own title says what was asked ranks above one that only mentions it."""
@@ -162,6 +163,7 @@ class SearchIndex:
             for title_stem in {stem(w) for w in words(doc.title)}:
                 title_postings[title_stem].append(n)
         self._sorted_stems = sorted(self._slot)
+        self._families: dict[str, tuple[str, ...]] = {}
         self._title_slot = {s: n for n, s in enumerate(title_postings)}
         self._title_offsets = np.cumsum([0, *(len(v) for v in title_postings.values())], dtype=np.int64)
         self._title_ids = np.fromiter(
@@ -213,12 +215,15 @@ class SearchIndex:
         plan, but "construcción" is in most projects' names."""
         return min([self.weight(term_stem), *(self.weight(r) for r in self.related_stems(term_stem))])
 
-    def related_stems(self, term_stem: str) -> list[str]:
+    def related_stems(self, term_stem: str) -> tuple[str, ...]:
         """The plan's stems of the same word family: one extends the other by a suffix the
         stemmer leaves ("constru" of construir, "construccion"; "deport" of deporte,
         "deportiv")."""
         if len(term_stem) < MIN_FAMILY_STEM:
-            return []
+            return ()
+        known = self._families.get(term_stem)
+        if known is not None:
+            return known
         related = []
         at = bisect.bisect_left(self._sorted_stems, term_stem)
         for other in self._sorted_stems[at:]:
@@ -230,7 +235,10 @@ class SearchIndex:
             shorter = term_stem[:cut]
             if len(term_stem) - cut <= MAX_FAMILY_SUFFIX and shorter in self._slot:
                 related.append(shorter)
-        return related
+        family = tuple(related)
+        if len(self._families) < MAX_FAMILIES_KEPT:  # bounded: questions bring words of their own
+            self._families[term_stem] = family
+        return family
 
     def knows(self, term_stem: str) -> bool:
         return term_stem in self._slot
