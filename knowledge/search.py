@@ -46,7 +46,7 @@ FAMILY_WEIGHT = 0.7
 """Weight of a plan stem of the same word family as the question's ("construir" → construcción)."""
 MIN_FAMILY_STEM = 6
 MAX_FAMILY_SUFFIX = 5
-MAX_FAMILIES_KEPT = 20_000
+MAX_FAMILIES_KEPT = 4096
 UNKNOWN_WEIGHT = 0.45
 TITLE_BONUS = 1.0
 """A record whose own title says what was asked ranks above one that only mentions it."""
