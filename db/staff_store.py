@@ -229,11 +229,12 @@ async def mark_report_reviewed(
     return row
 
 
-async def add_feedback(*, session: AsyncSession, query_id: int, chat_hash: str, useful: bool) -> bool:
-    """One vote per question; False when the question is unknown or already rated."""
+async def add_feedback(*, session: AsyncSession, query_id: int, chat_hash: str, useful: bool) -> bool | None:
+    """One vote per question: True when counted, False when already rated, None when there is
+    no such question in this chat (forged, or deleted by retention or /olvidarme)."""
     asked = await session.get(QueryLogRow, query_id)
     if asked is None or asked.chat_hash != chat_hash:
-        return False
+        return None
     existing = await session.exec(select(Feedback).where(Feedback.query_id == query_id))
     if existing.first() is not None:
         return False

@@ -167,6 +167,8 @@ async def feedback(message: Message, context: Context, query_id: int, useful: bo
         async with sessionmaker() as session:
             saved = await add_feedback(session=session, query_id=query_id, chat_hash=hashed, useful=useful)
             await session.commit()
+    if saved is None:
+        return t.STALE_BUTTON
     return t.FEEDBACK_THANKS if saved else t.FEEDBACK_DUPLICATE
 
 

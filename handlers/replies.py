@@ -25,33 +25,73 @@ from handlers.context import Context
 from knowledge import catalog as t
 from knowledge.answers import Answer, Answerer, FollowUp
 from knowledge.followup import context_after, names_my_zona, resolve, subject_test, with_my_zona
+from knowledge.model import Plan
 from knowledge.render import to_html
 from knowledge.staff import format_date, with_status
 from knowledge.text import find_zonas, fold
 
 CALLBACK_MAX_BYTES = 64
 ZONA = r"(?:[1-9]|1[01])"
-SNIP = r"\d{6}"
-LIST_PAGE = r"lista:[a-z_]{1,24}(?::[a-z0-9-]{1,24})?:[1-9]\d?"
+SNIP = r"(?P<snip>\d{6})"
+"""A project's SNIP: a button that names one is checked against the plan (:func:`known_action`)."""
+TEMA = r"(?P<tema>[a-z0-9-]{1,40})"
+"""A temática's id, checked against the plan like a SNIP."""
+ROW_ID = r"\d{1,12}"
+"""A database row (a logged question, a broadcast, a pending confirmation, a report): the handler
+that reads it says when it is gone."""
+LIST_PAGE = r"[a-z_]{1,24}(?::[a-z0-9-]{1,24})?:[1-9]\d?"
 """A page of a long list: ``lista:<list_id>:<page>`` or ``lista:<list_id>:<filter>:<page>``."""
-ACTION = re.compile(
-    rf"(?:zona:{ZONA}|proyecto:{SNIP}|tema:[a-z0-9-]{{1,40}}|metas:[a-z0-9-]{{1,40}}|"
-    rf"lista:(?:projects|funding|tematicas|targets)|{LIST_PAGE}|"
-    rf"zonas|zonas:cambiar|mizona:{ZONA}|plan|ayuda|grafico:zona:{ZONA}|"
-    rf"seguir:(?:zona:{ZONA}|proyecto:{SNIP})|reportar:{SNIP}|fb:\d{{1,12}}:[01]|olvidar:(?:si|no)|"
-    rf"estado:{SNIP}:(?:planificado|en_ejecucion|suspendido|finalizado)|"
-    rf"(?:enviar|cancelar|aplicar|descartar|revisar):\d{{1,12}})"
-)
-"""Every action a button may carry (always matched whole, with ``fullmatch``). Anything else in
-callback data is stale or forged."""
+VERBS: dict[str, re.Pattern[str]] = {
+    verb: re.compile(arguments)
+    for verb, arguments in {
+        "zona": rf":{ZONA}",
+        "proyecto": rf":{SNIP}",
+        "tema": rf":{TEMA}",
+        "metas": rf":{TEMA}",
+        "lista": rf":(?:projects|funding|tematicas|targets|{LIST_PAGE})",
+        "zonas": r"(?::cambiar)?",
+        "mizona": rf":{ZONA}",
+        "plan": "",
+        "ayuda": "",
+        "grafico": rf":zona:{ZONA}",
+        "seguir": rf":(?:zona:{ZONA}|proyecto:{SNIP})",
+        "reportar": rf":{SNIP}",
+        "fb": rf":{ROW_ID}:[01]",
+        "olvidar": r":(?:si|no)",
+        "estado": rf":{SNIP}:(?:planificado|en_ejecucion|suspendido|finalizado)",
+        **{verb: rf":{ROW_ID}" for verb in ("enviar", "cancelar", "aplicar", "descartar", "revisar")},
+    }.items()
+}
+"""Every action a button may carry: its verb, then what follows the verb (matched whole). Anything
+else in callback data is stale or forged."""
 BUTTONS_PER_ROW = 2
 REPORT_WINDOW = timedelta(minutes=30)
 """How long after "📣 Reportar avance" the next message counts as the report."""
 
 
+def parse_action(action: str) -> re.Match[str] | None:
+    """The action read by its verb's grammar (named groups ``snip``, ``tema``), or None."""
+    verb = action.split(":", 1)[0]
+    grammar = VERBS.get(verb)
+    return grammar.fullmatch(action, len(verb)) if grammar is not None else None
+
+
+def known_action(action: str, plan: Plan) -> bool:
+    """The action is well formed and every project and temática it names is in the plan (the
+    grammar only admits Mixco's zonas). Buttons and deep links are checked with it on arrival."""
+    parsed = parse_action(action)
+    if parsed is None:
+        return False
+    named = parsed.groupdict()
+    snip, tema = named.get("snip"), named.get("tema")
+    if snip is not None and plan.project(snip) is None:
+        return False
+    return tema is None or plan.tematica(tema) is not None
+
+
 def callback_for(action: str) -> str | None:
     data = f"a|{action}"
-    return data if ACTION.fullmatch(action) and len(data.encode()) <= CALLBACK_MAX_BYTES else None
+    return data if parse_action(action) and len(data.encode()) <= CALLBACK_MAX_BYTES else None
 
 
 def action_from_callback(data: str | None) -> str | None:
@@ -59,7 +99,7 @@ def action_from_callback(data: str | None) -> str | None:
     if not data or len(data.encode()) > CALLBACK_MAX_BYTES or not data.startswith("a|"):
         return None
     action = data[2:]
-    return action if ACTION.fullmatch(action) else None
+    return action if parse_action(action) else None
 
 
 def button(label: str, action: str) -> InlineKeyboardButton:
