@@ -56,6 +56,7 @@ from knowledge.staff import (
     export_csv,
     format_date,
     group_unanswered,
+    history_lines,
     late_projects,
     parse_announcement,
     parse_status_command,
@@ -154,9 +155,15 @@ async def staff_command(update: Update, context: Context) -> None:
 
 
 # Project status ---------------------------------------------------------------------------------
-async def record_status(session: AsyncSession, project: Project, change: StatusChange, actor: int) -> int:
-    """Store the status, audit it, and queue one notification per follower — one transaction."""
+async def record_status(
+    session: AsyncSession, project: Project, change: StatusChange, actor: int, *, keep_rest: bool = False
+) -> tuple[StatusChange, int]:
+    """Store the status, audit it, and queue one notification per follower — one transaction.
+    With ``keep_rest`` (a status button) the progress and note stay as recorded. Returns the
+    status as stored and how many chats will be told."""
     before = await current_status(session=session, snip=project.snip)
+    if keep_rest:
+        change = change.keeping_rest_of(before.view() if before else None)
     row = await add_status(
         session=session,
         snip=project.snip,
@@ -185,19 +192,21 @@ async def record_status(session: AsyncSession, project: Project, change: StatusC
             state="sending",
         )
         await enqueue(session=session, broadcast=broadcast, chat_ids=chats)
-    return len(chats)
+    return change, len(chats)
 
 
 def _status_dict(status: str, progress: int | None, note: str | None) -> dict[str, Any]:
     return {"status": status, "progress": progress, "note": note}
 
 
-async def save_status(message: Message, context: Context, change: StatusChange, actor: int) -> None:
+async def save_status(
+    message: Message, context: Context, change: StatusChange, actor: int, *, keep_rest: bool = False
+) -> None:
     sessionmaker, answerer = context.bot_data.services()
     project = answerer.plan.project(change.snip)
-    assert project is not None  # parse_status_command checked it
+    assert project is not None  # parse_status_command, or known_action for a button, checked it
     async with sessionmaker() as session:
-        notified = await record_status(session, project, change, actor)
+        change, notified = await record_status(session, project, change, actor, keep_rest=keep_rest)
         await session.commit()
     context.bot_data.staff().status_changed(change.snip)
     wake_outbox(context)
@@ -241,22 +250,13 @@ async def history_command(update: Update, context: Context) -> None:
         await message.reply_text(t.HISTORY_EMPTY.format(snip=snip), do_quote=False)
         return
     lines = [f"<b>{escape(t.HISTORY_TITLE.format(snip=snip))}</b>"]
-    lines.extend(
-        escape(
-            t.HISTORY_LINE.format(
-                date=format_date(r.created_at),
-                status=status_label(r.status),
-                progress=progress_text(r.progress),
-                note=f" — {r.note}" if r.note else "",
-            )
-        )
-        for r in rows
-    )
+    lines.extend(escape(line) for line in history_lines([r.view() for r in rows]))
     await message.reply_text("\n".join(lines)[:4096], parse_mode=ParseMode.HTML, do_quote=False)
 
 
 async def status_button(message: Message, context: Context, user_id: int, snip: str, status: str) -> None:
-    await save_status(message, context, StatusChange(snip, status, None, None), user_id)
+    """A button names the status only: progress and note stay as recorded."""
+    await save_status(message, context, StatusChange(snip, status, None, None), user_id, keep_rest=True)
 
 
 # Announcements ----------------------------------------------------------------------------------

@@ -228,3 +228,22 @@ async def test_staff_see_residents_reports_on_the_project_card(town: Chat) -> No
     (staff_view, *_) = await say(town, ADMIN, "proyecto 206213")
     assert "Reportes de vecinos sin revisar:" in staff_view.plain_text
     assert "Ya pusieron los tubos en la calle 0" in staff_view.plain_text
+
+
+async def test_a_status_button_changes_the_status_and_keeps_progress_and_note(town: Chat) -> None:
+    await say(town, ADMIN, "/estado 242177 suspendido 35% obra detenida")
+    await say(town, RESIDENT, "/suscribir proyecto 242177")
+    (card, *_) = await say(town, ADMIN, "proyecto 242177")
+    mark = town.api.mark()
+    assert await press(town, ADMIN, card, "a|estado:242177:en_ejecucion") == ""
+    by_chat = {s.chat_id: s.plain_text for s in await town.api.wait_for_sent(count=2, since=mark)}
+    assert "242177 → En ejecución · 35%" in by_chat[ADMIN]
+    assert "Nuevo estado: En ejecución · 35%" in by_chat[RESIDENT]
+    assert "Nota: obra detenida" in by_chat[RESIDENT]
+    (resident_card, *_) = await say(town, RESIDENT, "proyecto 242177")
+    assert "En ejecución · 35%" in resident_card.plain_text
+    assert "Nota: obra detenida" in resident_card.plain_text
+    (history,) = await say(town, ADMIN, "/historial 242177")
+    first, second = history.plain_text.splitlines()[1:]
+    assert first.endswith("Suspendido · 35% — obra detenida")
+    assert second.endswith("En ejecución · 35% — obra detenida (cambió estado: Suspendido → En ejecución)")
