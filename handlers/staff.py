@@ -42,6 +42,7 @@ from db.staff_store import (
     status_history,
     subscription_counts,
 )
+from db.status_notices import queue_status_notice
 from handlers.context import Context
 from handlers.replies import button
 from knowledge import catalog as t
@@ -156,11 +157,18 @@ async def staff_command(update: Update, context: Context) -> None:
 
 # Project status ---------------------------------------------------------------------------------
 async def record_status(
-    session: AsyncSession, project: Project, change: StatusChange, actor: int, *, keep_rest: bool = False
+    session: AsyncSession,
+    project: Project,
+    change: StatusChange,
+    actor: int,
+    *,
+    window: timedelta,
+    keep_rest: bool = False,
 ) -> tuple[StatusChange, int]:
-    """Store the status, audit it, and queue one notification per follower — one transaction.
-    With ``keep_rest`` (a status button) the progress and note stay as recorded. Returns the
-    status as stored and how many chats will be told."""
+    """Store the status, audit it, and queue one notification per follower — one transaction;
+    a follower told of this project less than ``window`` ago hears of it at the window's end (see
+    db.status_notices). With ``keep_rest`` (a status button) the progress and note stay as
+    recorded. Returns the status as stored and how many chats will be told."""
     before = await current_status(session=session, snip=project.snip)
     if keep_rest:
         change = change.keeping_rest_of(before.view() if before else None)
@@ -183,15 +191,14 @@ async def record_status(
     keys = [("proyecto", project.snip)] + ([("zona", str(project.zona))] if project.zona else [])
     chats = await followers(session=session, keys=keys)
     if chats:
-        broadcast = await create_broadcast(
+        await queue_status_notice(
             session=session,
-            kind="status",
-            audience=f"proyecto:{project.snip}",
+            snip=project.snip,
             text=status_notification_html(project, change, row.created_at),
+            chat_ids=chats,
+            window=window,
             created_by=actor,
-            state="sending",
         )
-        await enqueue(session=session, broadcast=broadcast, chat_ids=chats)
     return change, len(chats)
 
 
@@ -206,7 +213,9 @@ async def save_status(
     project = answerer.plan.project(change.snip)
     assert project is not None  # parse_status_command, or known_action for a button, checked it
     async with sessionmaker() as session:
-        change, notified = await record_status(session, project, change, actor, keep_rest=keep_rest)
+        change, notified = await record_status(
+            session, project, change, actor, window=context.bot_data.notify_window, keep_rest=keep_rest
+        )
         await session.commit()
     context.bot_data.staff().status_changed(change.snip)
     wake_outbox(context)
@@ -505,7 +514,7 @@ async def confirm_csv(message: Message, context: Context, user_id: int, pending_
         for change in rows:
             project = answerer.plan.project(change.snip)
             if project is not None:
-                await record_status(session, project, change, user_id)
+                await record_status(session, project, change, user_id, window=context.bot_data.notify_window)
         await close_pending(session=session, pending=pending, state="applied")
         await session.commit()
     for change in rows:

@@ -3,13 +3,18 @@ end to end through the fake Bot API, with the outbox worker delivering notificat
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.staff_models import Delivery
 from tests.conftest import running_bot, settings_for
 from tests.fakebotapi import FakeBotApi, Sent
 from tests.handlers.conftest import Chat
@@ -247,3 +252,58 @@ async def test_a_status_button_changes_the_status_and_keeps_progress_and_note(to
     first, second = history.plain_text.splitlines()[1:]
     assert first.endswith("Suspendido · 35% — obra detenida")
     assert second.endswith("En ejecución · 35% — obra detenida (cambió estado: Suspendido → En ejecución)")
+
+
+async def test_quick_changes_reach_a_follower_as_one_message_then_the_latest(town: Chat) -> None:
+    await say(town, RESIDENT, "/suscribir proyecto 242177")
+    await say(town, RESIDENT, "/suscribir zona 10")
+    mark = town.api.mark()
+    await say(town, ADMIN, "/estado 242177 suspendido 35% obra detenida")
+    (first,) = await town.api.wait_for_sent(RESIDENT, since=mark)  # a quiet period: at once
+    assert "Nuevo estado: Suspendido · 35%" in first.plain_text
+    second_change = datetime.now(UTC)
+    await say(town, ADMIN, "/estado 242177 en ejecución 40%")
+    await say(town, ADMIN, "/estado 242177 finalizado 100%")
+    window = timedelta(minutes=10)
+    async with town_session(town) as session:
+        first_sent, waiting = await notices_to(session, RESIDENT, ("sent", "pending"))
+        assert first_sent.sent_at is not None
+        # due when the window after the first message ends (or after the change, if it was on its way)
+        assert min(first_sent.sent_at, second_change) + window <= waiting.next_attempt_at
+        assert waiting.next_attempt_at <= datetime.now(UTC) + window
+        waiting.next_attempt_at = datetime.now(UTC)  # the window's end has come
+        session.add(waiting)
+        await session.commit()
+    mark = town.api.mark()
+    wake = town.app.bot_data.outbox_wakeup
+    assert wake is not None
+    wake()
+    (latest,) = await town.api.wait_for_sent(RESIDENT, since=mark)
+    assert "Nuevo estado: Finalizado · 100%" in latest.plain_text
+    recorded = await recorded_notices_to(town, RESIDENT)  # every notice accounted for
+    assert [d.status for d in recorded] == ["sent", "superseded", "sent"]
+
+
+def town_session(town: Chat) -> AsyncSession:
+    sessionmaker = town.app.bot_data.sessionmaker
+    assert sessionmaker is not None
+    return sessionmaker()
+
+
+async def notices_to(session: AsyncSession, chat_id: int, statuses: tuple[str, ...] = ()) -> list[Delivery]:
+    """The chat's deliveries (of those statuses), oldest first."""
+    query = select(Delivery).where(Delivery.chat_id == chat_id).order_by(col(Delivery.id))
+    if statuses:
+        query = query.where(col(Delivery.status).in_(statuses))
+    return list((await session.exec(query)).all())
+
+
+async def recorded_notices_to(town: Chat, chat_id: int) -> list[Delivery]:
+    """The chat's deliveries once the worker recorded the outcome of each."""
+    async with asyncio.timeout(5):
+        while True:
+            async with town_session(town) as session:
+                rows = await notices_to(session, chat_id)
+            if all(d.status != "pending" for d in rows):
+                return rows
+            await asyncio.sleep(0.05)
