@@ -72,6 +72,7 @@ def build_application(
         data.query_log_salt = settings.query_log_salt.get_secret_value()
         data.admin_ids = settings.admin_ids
         data.notify_window = timedelta(minutes=settings.notify_window_minutes)
+        data.report_mode = timedelta(minutes=settings.report_mode_minutes)
         if metrics is not None:
             data.answer_observer = metrics.observe_answer
             data.error_observer = metrics.observe_send_error

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     """How long a worker holds a delivery it claimed; a crashed instance's deliveries wait this long."""
     notify_window_minutes: float = Field(default=10.0, ge=0, le=1440)
     """A follower gets at most one status notice per project per this many minutes (db.status_notices)."""
+    report_mode_minutes: float = Field(default=10.0, gt=0, le=1440)
+    """How long after "📣 Reportar avance" the person's messages make the report's draft."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     query_log_days: int = Field(default=90, ge=1, le=3650)

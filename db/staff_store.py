@@ -269,6 +269,16 @@ async def open_pending(
     return result.first()
 
 
+async def drafts_of(*, session: AsyncSession, kind: str, created_by: int) -> list[PendingAction]:
+    """Every draft of ``kind`` by this person, however old."""
+    result = await session.exec(
+        select(PendingAction).where(
+            PendingAction.kind == kind, PendingAction.created_by == created_by, PendingAction.state == "draft"
+        )
+    )
+    return list(result.all())
+
+
 async def close_pending(*, session: AsyncSession, pending: PendingAction, state: str) -> None:
     pending.state = state
     session.add(pending)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, Message, Update, User
 from telegram.ext import CallbackQueryHandler
 
-from handlers import follow, staff
+from handlers import follow, reports, staff
 from handlers.charts import send_chart
 from handlers.context import Context
 from handlers.replies import (
@@ -62,7 +62,10 @@ async def resident_button(message: Message, user: User, context: Context, action
         kind, key = arg.split(":")
         await follow.follow(message, context, kind, key)
     elif verb == "reportar":
-        await follow.start_report(message, user, context, arg)
+        await reports.start_report(message, user, context, arg)
+    elif verb == "reporte":
+        step, pending_id = arg.split(":")
+        await reports.report_button(message, user, context, step, int(pending_id))
     elif verb == "olvidar":
         await follow.forget_confirmed(message, context, arg == "si")
     else:

@@ -33,6 +33,8 @@ class BotData:
     admin_ids: tuple[int, ...] = ()
     notify_window: timedelta = timedelta(minutes=10)
     """A follower gets at most one status notice per project per window (NOTIFY_WINDOW_MINUTES)."""
+    report_mode: timedelta = timedelta(minutes=10)
+    """How long after "📣 Reportar avance" messages make the report's draft (REPORT_MODE_MINUTES)."""
     answer_observer: Callable[[bool], None] | None = None
     """Told whether each question was answered from the plan (metrics)."""
     error_observer: Callable[[str], None] | None = None

@@ -6,7 +6,6 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
 from functools import lru_cache
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -15,12 +14,7 @@ from telegram.constants import ParseMode
 
 from db.chat_state import ChatState
 from db.staff_cache import StaffCache
-from db.staff_store import (
-    add_ground_report,
-    close_pending,
-    ground_reports,
-    open_pending,
-)
+from db.staff_store import ground_reports
 from handlers.context import Context
 from knowledge import catalog as t
 from knowledge.answers import Answer, Answerer, FollowUp
@@ -56,6 +50,7 @@ VERBS: dict[str, re.Pattern[str]] = {
         "grafico": rf":zona:{ZONA}",
         "seguir": rf":(?:zona:{ZONA}|proyecto:{SNIP})",
         "reportar": rf":{SNIP}",
+        "reporte": rf":(?:enviar|cancelar):{ROW_ID}",
         "fb": rf":{ROW_ID}:[01]",
         "olvidar": r":(?:si|no)",
         "estado": rf":{SNIP}:(?:planificado|en_ejecucion|suspendido|finalizado)",
@@ -65,8 +60,6 @@ VERBS: dict[str, re.Pattern[str]] = {
 """Every action a button may carry: its verb, then what follows the verb (matched whole). Anything
 else in callback data is stale or forged."""
 BUTTONS_PER_ROW = 2
-REPORT_WINDOW = timedelta(minutes=30)
-"""How long after "📣 Reportar avance" the next message counts as the report."""
 
 
 def parse_action(action: str) -> re.Match[str] | None:
@@ -186,7 +179,7 @@ async def with_staff_status(
 async def answer_question(message: Message, context: Context, text: str) -> None:
     """A free-text question: resolve follow-ups from the chat's context, answer, log, reply.
 
-    What must be read (a report request, the chat's context, a project's status, the role) comes
+    What must be read (the chat's context, a project's status, the role) comes
     from ``ChatState`` / ``StaffCache``, which read the database only for what this process does
     not know; the context, the recipient and the query log are written by ``ChatState`` in
     batches."""
@@ -196,15 +189,11 @@ async def answer_question(message: Message, context: Context, text: str) -> None
     # One session for whatever must be read; it takes a connection only if something is read
     # (with long polling, usually nothing is) and is closed before anything is sent.
     async with sessionmaker() as session:
-        report_snip = await take_ground_report(session, message, state)
-        asked = None if report_snip else await with_own_zona(state, message.chat_id, text, session=session)
+        asked = await with_own_zona(state, message.chat_id, text, session=session)
         if asked is not None:
             answered = await answer_from_plan(session, context, message, asked)
         if session.in_transaction():
             await session.commit()
-    if report_snip is not None:
-        await message.reply_text(t.REPORT_SAVED.format(snip=report_snip), do_quote=False)
-        return
     if answered is None:  # "mi zona" in a chat that has not said which zona is its own
         await message.reply_text(t.MY_ZONA_ASK, reply_markup=zona_picker("mizona"), do_quote=False)
         return
@@ -277,32 +266,6 @@ async def with_ground_reports(session: AsyncSession, answer: Answer) -> Answer:
         for r in reports
     )
     return replace(answer, sections=(*answer.sections, (t.REPORT_GROUND, lines or (t.REPORT_NOTHING,))))
-
-
-async def take_ground_report(session: AsyncSession, message: Message, state: ChatState) -> str | None:
-    """When this person was asked for a ground report in this chat ("📣 Reportar avance"), the
-    message is that report: store it and return the project's SNIP; else None."""
-    user = message.from_user
-    if user is None or not state.may_have_report_request(user.id):
-        return None
-    pending = await open_pending(
-        session=session, kind="ground_report", created_by=user.id, max_age=REPORT_WINDOW
-    )
-    if pending is None or pending.payload.get("chat_id") != message.chat_id:
-        state.note_report_request(user.id, open_=pending is not None)
-        return None
-    state.note_report_request(user.id, open_=False)
-    snip = str(pending.payload["snip"])
-    photo = message.photo[-1].file_id if message.photo else None
-    await add_ground_report(
-        session=session,
-        snip=snip,
-        chat_id=message.chat_id,
-        text=message.text or message.caption or "",
-        photo_file_id=photo,
-    )
-    await close_pending(session=session, pending=pending, state="done")
-    return snip
 
 
 async def is_staff_viewing_project(

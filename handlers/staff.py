@@ -64,6 +64,7 @@ from knowledge.staff import (
     parse_status_csv,
     progress_text,
     report_answer,
+    report_reviewed_html,
     status_label,
     status_notification_html,
     thousands,
@@ -417,12 +418,24 @@ async def report_command(update: Update, context: Context) -> None:
 
 
 async def review_report(message: Message, context: Context, user_id: int, report_id: int) -> None:
+    """Mark a resident's report reviewed and tell the reporter's chat, through the outbox."""
     sessionmaker, _ = context.bot_data.services()
     async with sessionmaker() as session:
         row = await mark_report_reviewed(session=session, report_id=report_id, reviewer=user_id)
         if row is not None:
             await audit(session=session, actor_id=user_id, action="report_reviewed", target=str(report_id))
+            notice = await create_broadcast(
+                session=session,
+                kind="report_reviewed",
+                audience=f"reporte:{report_id}",
+                text=report_reviewed_html(row.snip, row.created_at, row.text),
+                created_by=user_id,
+                state="sending",
+            )
+            await enqueue(session=session, broadcast=notice, chat_ids=[row.chat_id])
         await session.commit()
+    if row is not None:
+        wake_outbox(context)
     await message.reply_text(
         t.REPORT_REVIEWED.format(id=report_id) if row else t.STALE_BUTTON, do_quote=False
     )

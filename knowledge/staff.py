@@ -197,6 +197,12 @@ def status_notification_html(project: Project, change: StatusChange, when: datet
     )
 
 
+def report_reviewed_html(snip: str, reported_at: datetime, text: str) -> str:
+    """What the reporter is told once staff reviewed the report (the report's opening words)."""
+    said = text if len(text) <= 80 else text[:79] + "…"
+    return escape(t.REPORT_REVIEWED_NOTICE.format(snip=snip, date=format_date(reported_at), text=said))
+
+
 def status_lines(view: StatusView | None) -> tuple[str, ...]:
     if view is None:
         return (t.STATUS_NONE,)

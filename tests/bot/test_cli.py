@@ -133,7 +133,7 @@ def test_invalid_setting_is_named(
 
 
 @pytest.mark.parametrize("value", ["-1", "diez", "1441"])
-@pytest.mark.parametrize("name", ["NOTIFY_WINDOW_MINUTES"])
+@pytest.mark.parametrize("name", ["NOTIFY_WINDOW_MINUTES", "REPORT_MODE_MINUTES"])
 def test_invalid_window_is_named(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, value: str
 ) -> None:

@@ -45,6 +45,7 @@ NONEXISTENT: dict[str, tuple[str, ...]] = {
     "grafico": ("grafico:zona:12", "grafico:proyecto:999999"),
     "seguir": ("seguir:proyecto:999999", "seguir:zona:12", "seguir:tema:no-existe"),
     "reportar": ("reportar:999999",),
+    "reporte": ("reporte:enviar:999999", "reporte:cancelar:999999"),
     "fb": ("fb:999999:1",),
     "olvidar": ("olvidar:999999",),
     "estado": ("estado:999999:finalizado", "estado:999999:en_ejecucion"),

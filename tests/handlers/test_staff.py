@@ -206,14 +206,23 @@ async def test_csv_bulk_update_preview_then_apply(town: Chat) -> None:
     assert "Finalizado · 100% — entregado" in after.plain_text
 
 
-async def test_ground_report_reaches_staff_without_changing_the_status(town: Chat) -> None:
-    (card, *_) = await say(town, RESIDENT, "proyecto 273703")
+async def report(town: Chat, snip: str, text: str) -> str:
+    """A resident's report from the card's "📣 Reportar avance" to Enviar; the bot's last word."""
+    (card, *_) = await say(town, RESIDENT, f"proyecto {snip}")
     mark = town.api.mark()
-    await press(town, RESIDENT, card, "a|reportar:273703")
+    await press(town, RESIDENT, card, f"a|reportar:{snip}")
     (prompt,) = await town.api.wait_for_sent(RESIDENT, since=mark)
-    assert "Escriba lo que ve en la obra del proyecto 273703" in prompt.plain_text
-    (saved,) = await say(town, RESIDENT, "La obra está parada desde hace un mes")
-    assert "su reporte del proyecto 273703 llegó" in saved.plain_text
+    assert f"Escriba lo que ve en la obra del proyecto {snip}" in prompt.plain_text
+    (preview,) = await say(town, RESIDENT, text)
+    mark = town.api.mark()
+    await press(town, RESIDENT, preview, next(d for d in preview.callback_data if "reporte:enviar" in d))
+    (saved,) = await town.api.wait_for("editMessageText", since=mark)
+    return str(saved.params["text"])
+
+
+async def test_ground_report_reaches_staff_without_changing_the_status(town: Chat) -> None:
+    saved = await report(town, "273703", "La obra está parada desde hace un mes")
+    assert "su reporte del proyecto 273703 llegó" in saved
     replies = await say(town, ADMIN, "/reporte")
     text = "\n".join(r.plain_text for r in replies)
     assert "proyecto 273703" in text
@@ -223,11 +232,7 @@ async def test_ground_report_reaches_staff_without_changing_the_status(town: Cha
 
 
 async def test_staff_see_residents_reports_on_the_project_card(town: Chat) -> None:
-    (card, *_) = await say(town, RESIDENT, "proyecto 206213")
-    mark = town.api.mark()
-    await press(town, RESIDENT, card, "a|reportar:206213")
-    await town.api.wait_for_sent(RESIDENT, since=mark)
-    await say(town, RESIDENT, "Ya pusieron los tubos en la calle 0")
+    await report(town, "206213", "Ya pusieron los tubos en la calle 0")
     (resident_view, *_) = await say(town, NEIGHBOUR, "proyecto 206213")
     assert "Ya pusieron los tubos" not in resident_view.plain_text
     (staff_view, *_) = await say(town, ADMIN, "proyecto 206213")

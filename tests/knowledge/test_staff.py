@@ -16,6 +16,7 @@ from knowledge.staff import (
     parse_announcement,
     parse_status_command,
     parse_status_csv,
+    report_reviewed_html,
     status_notification_html,
     thousands,
     what_changed,
@@ -156,3 +157,10 @@ def test_history_says_what_each_entry_changed() -> None:
         "03/05/2024: Planificado",
         "03/05/2024: En ejecución · 10% (cambió estado: Planificado → En ejecución; avance: sin dato → 10%)",
     ]
+
+
+def test_the_reviewed_notice_quotes_the_report_escaped_and_short() -> None:
+    html = report_reviewed_html("242177", AT, "Hay <basura> & lodo " + "x" * 100)
+    assert "proyecto 242177 del 03/05/2024" in html
+    assert "Hay &lt;basura&gt; &amp; lodo" in html
+    assert "x" * 80 not in html
