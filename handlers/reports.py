@@ -84,46 +84,62 @@ async def start_report(message: Message, user: User, context: Context, snip: str
     )
 
 
-async def stop_taking(session: AsyncSession, user_id: int) -> list[Draft]:
+async def stop_taking(session: AsyncSession, user_id: int) -> None:
     """End the mode for every draft of this person: one with something in it waits for its
-    Enviar, an empty one is cancelled. The drafts it ended."""
-    ended = []
+    Enviar, an empty one is cancelled."""
     for pending in await drafts_of(session=session, kind=KIND, created_by=user_id):
-        draft = Draft.of(pending)
-        await close_pending(session=session, pending=pending, state=CANCELLED if draft.empty else WAITING)
-        ended.append(draft)
-    return ended
+        state = CANCELLED if Draft.of(pending).empty else WAITING
+        await close_pending(session=session, pending=pending, state=state)
 
 
 # Messages while the mode is open ------------------------------------------------------------------
+async def open_here(
+    session: AsyncSession, message: Message, context: Context, user_id: int
+) -> PendingAction | None:
+    """The draft taking this person's messages in this chat, if the mode is open here."""
+    pending = await open_pending(
+        session=session, kind=KIND, created_by=user_id, max_age=context.bot_data.report_mode
+    )
+    context.bot_data.state().note_report_request(user_id, open_=pending is not None)
+    return pending if pending is not None and pending.payload.get("chat_id") == message.chat_id else None
+
+
 async def take_message(message: Message, context: Context, text: str, photo: str | None = None) -> bool:
     """A message from someone whose report mode may be open: True when it went into the draft
     (a preview is shown); False when it is to be answered as usual — no mode open in this chat,
     or the message asks something and so ended the mode (the person is told)."""
-    user, state = message.from_user, context.bot_data.state()
-    if user is None or not state.may_have_report_request(user.id):
+    user = message.from_user
+    if user is None or not context.bot_data.state().may_have_report_request(user.id):
         return False
-    asking = photo is None and asks_the_bot(text)
+    if photo is None and asks_the_bot(text):
+        await leave_mode(message, context, user.id)
+        return False
     sessionmaker, _ = context.bot_data.services()
     async with sessionmaker() as session:
-        pending = await open_pending(
-            session=session, kind=KIND, created_by=user.id, max_age=context.bot_data.report_mode
-        )
-        if pending is None or pending.payload.get("chat_id") != message.chat_id:
-            state.note_report_request(user.id, open_=pending is not None)
+        pending = await open_here(session, message, context, user.id)
+        if pending is None:
             return False
-        if asking:
-            ended = await stop_taking(session, user.id)
-        else:
-            draft = _add_to(pending, text, photo)
-            session.add(pending)
+        draft = _add_to(pending, text, photo)
+        session.add(pending)
         await session.commit()
-    if asking:
-        state.note_report_request(user.id, open_=False)
-        await tell_mode_ended(message, ended)
-        return False
     await show_preview(message, context, draft)
     return True
+
+
+async def leave_mode(message: Message, context: Context, user_id: int) -> None:
+    """A question or a command while the mode is open here ends it, and the person is told
+    whether a draft waits for its Enviar."""
+    sessionmaker, _ = context.bot_data.services()
+    async with sessionmaker() as session:
+        pending = await open_here(session, message, context, user_id)
+        if pending is None:
+            return
+        draft = Draft.of(pending)
+        await stop_taking(session, user_id)
+        await session.commit()
+    context.bot_data.state().note_report_request(user_id, open_=False)
+    text = t.REPORT_LEFT if draft.empty else t.REPORT_LEFT_DRAFT
+    await message.reply_text(text.format(snip=draft.snip), do_quote=False)
 
 
 def _add_to(pending: PendingAction, text: str, photo: str | None) -> Draft:
@@ -132,14 +148,6 @@ def _add_to(pending: PendingAction, text: str, photo: str | None) -> Draft:
     joined = "\n".join(part for part in (said.text, text.strip()) if part)[:MAX_REPORT_CHARS]
     pending.payload = {**pending.payload, "text": joined, "photo": photo or said.photo}
     return Draft.of(pending)
-
-
-async def tell_mode_ended(message: Message, ended: list[Draft]) -> None:
-    draft = next(iter(ended), None)
-    if draft is None:
-        return
-    text = t.REPORT_LEFT if draft.empty else t.REPORT_LEFT_DRAFT
-    await message.reply_text(text.format(snip=draft.snip), do_quote=False)
 
 
 async def show_preview(message: Message, context: Context, draft: Draft) -> None:
@@ -179,14 +187,8 @@ async def photo_message(update: Update, context: Context) -> None:
 async def command_leaves(update: Update, context: Context) -> None:
     """Any command ends the report mode (and is then handled as usual, by the next group)."""
     message, user = update.effective_message, update.effective_user
-    if message is None or user is None or not context.bot_data.state().may_have_report_request(user.id):
-        return
-    sessionmaker, _ = context.bot_data.services()
-    async with sessionmaker() as session:
-        ended = await stop_taking(session, user.id)
-        await session.commit()
-    context.bot_data.state().note_report_request(user.id, open_=False)
-    await tell_mode_ended(message, ended)
+    if message is not None and user is not None and context.bot_data.state().may_have_report_request(user.id):
+        await leave_mode(message, context, user.id)
 
 
 # Enviar / Cancelar ---------------------------------------------------------------------------------

@@ -141,6 +141,8 @@ async def test_report_mode_times_out(town: Chat) -> None:
         await session.commit()
     (answer,) = await say(town, "La obra está parada")
     assert answered_as_usual(answer)
+    (help_reply,) = await say(town, "/ayuda")  # nothing to leave any more: no notice first
+    assert answered_as_usual(help_reply)
     assert await filed(town) == []
 
 
