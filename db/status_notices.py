@@ -63,6 +63,7 @@ async def notice_due_times(
     *, session: AsyncSession, snip: str, chat_ids: Collection[int], window: timedelta, now: datetime
 ) -> dict[int, datetime]:
     """When each chat's notice of the project's next status is due; supersedes what it replaces."""
+    await _one_change_at_a_time(session, snip)
     earlier = select(Broadcast.id).where(
         Broadcast.kind == STATUS_KIND, Broadcast.audience == status_audience(snip)
     )
@@ -99,6 +100,15 @@ async def notice_due_times(
     )
     last_sent.update(dict.fromkeys((int(chat) for chat in sending.all()), now))
     return {chat: queued.get(chat) or _after_window(last_sent.get(chat), window, now) for chat in chat_ids}
+
+
+async def _one_change_at_a_time(session: AsyncSession, snip: str) -> None:
+    """Two changes of one project queue their notices one after the other, the second seeing the
+    first's (else both could be due, the older status last). SQLite has one writer at a time; on
+    PostgreSQL a transaction-scoped advisory lock per project does it."""
+    if session.get_bind().dialect.name == "postgresql":
+        key = func.hashtext(f"{STATUS_KIND}:{status_audience(snip)}")
+        await session.exec(select(func.pg_advisory_xact_lock(key)))
 
 
 def _after_window(last: datetime | None, window: timedelta, now: datetime) -> datetime:

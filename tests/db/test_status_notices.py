@@ -3,9 +3,10 @@ latest status always queued, the first change of a quiet period due at once."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -113,3 +114,28 @@ async def test_the_window_is_per_chat_and_per_project(sessionmaker: Sessions) ->
         ("otro proyecto", PENDING, later),
     ]
     assert await notices(sessionmaker, BETO) == [("en ejecución", PENDING, later)]
+
+
+async def test_two_changes_at_once_leave_one_notice_waiting(
+    engine: AsyncEngine, sessionmaker: Sessions
+) -> None:
+    """Two instances storing a status of one project at the same moment: the second waits for
+    the first's notice and replaces it (PostgreSQL; SQLite has one writer at a time)."""
+    if engine.dialect.name != "postgresql":
+        return
+    async with sessionmaker() as first:
+        await queue_status_notice(
+            session=first,
+            snip="242177",
+            text="suspendido",
+            chat_ids=(ANA,),
+            window=WINDOW,
+            created_by=7,
+            now=T0,
+        )
+        second = asyncio.create_task(change(sessionmaker, "en ejecución", T0 + timedelta(seconds=1)))
+        await asyncio.sleep(0.3)  # the second is under way while the first is not committed
+        await first.commit()
+    async with asyncio.timeout(5):
+        await second
+    assert await notices(sessionmaker) == [("suspendido", SUPERSEDED, T0), ("en ejecución", PENDING, T0)]
