@@ -44,7 +44,7 @@ def push(town: Chat, sent: Sent, prefix: str, user: int) -> int:
 
 async def press(town: Chat, sent: Sent, prefix: str, user: int = RESIDENT) -> Sent:
     """Press a button; the message it made the bot send."""
-    (reply,) = await town.api.wait_for_sent(user, since=push(town, sent, prefix, user))
+    (reply,) = await town.api.wait_for_sent(sent.chat_id, since=push(town, sent, prefix, user))
     return reply
 
 
@@ -52,7 +52,7 @@ async def press_for_edit(town: Chat, sent: Sent, prefix: str, user: int = RESIDE
     """Press a button; what the bot edited the message to say (or the message it sent instead)."""
     mark = push(town, sent, prefix, user)
     (call,) = await town.api.wait_for(
-        lambda c: c.method in ("editMessageText", "sendMessage") and c.params.get("chat_id") == user,
+        lambda c: c.method in ("editMessageText", "sendMessage") and c.params.get("chat_id") == sent.chat_id,
         since=mark,
     )
     return str(call.params["text"])
@@ -170,3 +170,20 @@ async def test_the_reporter_is_told_when_staff_review_the_report(town: Chat) -> 
     (told,) = await town.api.wait_for_sent(RESIDENT, since=mark)
     assert "revisó su reporte del proyecto 242177" in told.plain_text
     assert "La obra está parada" in told.plain_text
+
+
+async def test_in_a_group_only_the_reporter_sends_the_draft(town: Chat) -> None:
+    group, neighbour = -4_012_345, 200_000_002
+    town.api.make_chat(group)
+    town.api.make_user(neighbour, "Vecina")
+    mention = f"@{town.api.bot_user['username']}"
+    (card, *_) = await town.say(f"{mention} proyecto 242177", chat_id=group, chat_type="group", user=RESIDENT)
+    prompt = await press(town, card, "a|reportar:242177")
+    (preview,) = await town.say(
+        "Ya taparon las zanjas", chat_id=group, chat_type="group", user=RESIDENT, reply_to=prompt
+    )
+    assert "Ya taparon las zanjas" in preview.plain_text
+    assert await press_for_edit(town, preview, "a|reporte:enviar:", user=neighbour) == t.STALE_BUTTON
+    assert "su reporte del proyecto 242177 llegó" in await press_for_edit(town, preview, "a|reporte:enviar:")
+    (report,) = await filed(town)
+    assert (report.chat_id, report.text) == (group, "Ya taparon las zanjas")
