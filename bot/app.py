@@ -8,6 +8,7 @@ import gc
 import logging
 import subprocess
 import sys
+from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, BotCommand, BotCommandScopeChat, Update
@@ -70,6 +71,8 @@ def build_application(
         data.staff_cache = StaffCache(opened.sessionmaker, exclusive=not webhook)
         data.query_log_salt = settings.query_log_salt.get_secret_value()
         data.admin_ids = settings.admin_ids
+        data.notify_window = timedelta(minutes=settings.notify_window_minutes)
+        data.report_mode = timedelta(minutes=settings.report_mode_minutes)
         if metrics is not None:
             data.answer_observer = metrics.observe_answer
             data.error_observer = metrics.observe_send_error

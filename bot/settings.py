@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     """Broadcast messages per second: about 30 is Telegram's free limit; paid broadcasts reach 1,000."""
     broadcast_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
     """How long a worker holds a delivery it claimed; a crashed instance's deliveries wait this long."""
+    notify_window_minutes: float = Field(default=10.0, ge=0, le=1440)
+    """A follower gets at most one status notice per project per this many minutes (db.status_notices)."""
+    report_mode_minutes: float = Field(default=10.0, gt=0, le=1440)
+    """How long after "📣 Reportar avance" the person's messages make the report's draft."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     query_log_days: int = Field(default=90, ge=1, le=3650)

@@ -9,11 +9,14 @@ A delivery is ``pending`` until it ends ``sent``, ``failed`` (with ``last_error`
 worker that died simply lets its leases expire. Every outcome function checks that the caller
 still holds the lease, so a worker that lost it (it stalled past ``lease_until`` and another one
 reclaimed the row) cannot overwrite the newer owner's outcome.
+
+A status notice no worker claimed yet may also end ``superseded``: a newer status of the same
+project took its place (db.status_notices).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,8 +31,9 @@ PENDING = "pending"
 SENT = "sent"
 FAILED = "failed"
 INACTIVE = "inactive"
+SUPERSEDED = "superseded"
 OUTCOMES = (SENT, FAILED, INACTIVE)
-"""The final statuses of a delivery."""
+"""The final statuses a worker records (a notice may also end superseded, see below)."""
 
 DRAFT = "draft"
 SENDING = "sending"
@@ -89,8 +93,15 @@ async def create_broadcast(
     return broadcast
 
 
-async def enqueue(*, session: AsyncSession, broadcast: Broadcast, chat_ids: Iterable[int]) -> int:
-    """One pending delivery per distinct chat id, due now; returns how many rows were added.
+async def enqueue(
+    *,
+    session: AsyncSession,
+    broadcast: Broadcast,
+    chat_ids: Iterable[int],
+    due: Mapping[int, datetime] | None = None,
+) -> int:
+    """One pending delivery per distinct chat id, due now (or at ``due[chat_id]``); returns how
+    many rows were added.
 
     Idempotent per chat: a chat already queued for this broadcast is skipped (ON CONFLICT DO
     NOTHING on the ``(broadcast_id, chat_id)`` unique key), so a retried confirmation cannot
@@ -111,7 +122,7 @@ async def enqueue(*, session: AsyncSession, broadcast: Broadcast, chat_ids: Iter
                 "chat_id": chat_id,
                 "status": PENDING,
                 "attempts": 0,
-                "next_attempt_at": now,
+                "next_attempt_at": due.get(chat_id, now) if due else now,
             }
             for chat_id in distinct[start : start + _INSERT_CHUNK]
         ]

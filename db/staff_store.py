@@ -229,11 +229,12 @@ async def mark_report_reviewed(
     return row
 
 
-async def add_feedback(*, session: AsyncSession, query_id: int, chat_hash: str, useful: bool) -> bool:
-    """One vote per question; False when the question is unknown or already rated."""
+async def add_feedback(*, session: AsyncSession, query_id: int, chat_hash: str, useful: bool) -> bool | None:
+    """One vote per question: True when counted, False when already rated, None when there is
+    no such question in this chat (forged, or deleted by retention or /olvidarme)."""
     asked = await session.get(QueryLogRow, query_id)
     if asked is None or asked.chat_hash != chat_hash:
-        return False
+        return None
     existing = await session.exec(select(Feedback).where(Feedback.query_id == query_id))
     if existing.first() is not None:
         return False
@@ -266,6 +267,16 @@ async def open_pending(
         .limit(1)
     )
     return result.first()
+
+
+async def drafts_of(*, session: AsyncSession, kind: str, created_by: int) -> list[PendingAction]:
+    """Every draft of ``kind`` by this person, however old."""
+    result = await session.exec(
+        select(PendingAction).where(
+            PendingAction.kind == kind, PendingAction.created_by == created_by, PendingAction.state == "draft"
+        )
+    )
+    return list(result.all())
 
 
 async def close_pending(*, session: AsyncSession, pending: PendingAction, state: str) -> None:

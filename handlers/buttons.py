@@ -6,10 +6,17 @@ from __future__ import annotations
 from telegram import CallbackQuery, Message, Update, User
 from telegram.ext import CallbackQueryHandler
 
-from handlers import follow, staff
+from handlers import follow, reports, staff
 from handlers.charts import send_chart
 from handlers.context import Context
-from handlers.replies import action_from_callback, choose_my_zona, send_action, send_my_zona, zona_picker
+from handlers.replies import (
+    action_from_callback,
+    choose_my_zona,
+    known_action,
+    send_action,
+    send_my_zona,
+    zona_picker,
+)
 from knowledge import catalog as t
 
 STAFF_VERBS = frozenset({"estado", "enviar", "cancelar", "aplicar", "descartar", "revisar"})
@@ -19,9 +26,15 @@ async def button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
+    _, answerer = context.bot_data.services()
     action = action_from_callback(query.data)
     message = query.message
-    if action is None or not isinstance(message, Message) or query.from_user is None:
+    if (
+        action is None
+        or not known_action(action, answerer.plan)
+        or not isinstance(message, Message)
+        or query.from_user is None
+    ):
         await query.answer(t.STALE_BUTTON)
         return
     verb, _, arg = action.partition(":")
@@ -49,7 +62,10 @@ async def resident_button(message: Message, user: User, context: Context, action
         kind, key = arg.split(":")
         await follow.follow(message, context, kind, key)
     elif verb == "reportar":
-        await follow.start_report(message, user, context, arg)
+        await reports.start_report(message, user, context, arg)
+    elif verb == "reporte":
+        step, pending_id = arg.split(":")
+        await reports.report_button(message, user, context, step, int(pending_id))
     elif verb == "olvidar":
         await follow.forget_confirmed(message, context, arg == "si")
     else:

@@ -11,7 +11,15 @@ from telegram.ext import CommandHandler
 
 from handlers.charts import send_chart
 from handlers.context import Context
-from handlers.replies import ACTION, answer_for_action, answer_question, send_action, send_answer, zona_picker
+from handlers.replies import (
+    answer_for_action,
+    answer_question,
+    known_action,
+    parse_action,
+    send_action,
+    send_answer,
+    zona_picker,
+)
 from knowledge import catalog as t
 from knowledge.text import find_snips, fold
 
@@ -31,7 +39,7 @@ def action_for_payload(payload: str) -> str | None:
         found = pattern.fullmatch(payload)
         if found:
             action = template.format(found.group(1))
-            return action if ACTION.fullmatch(action) else None
+            return action if parse_action(action) else None
     return None
 
 
@@ -54,20 +62,23 @@ def welcome_keyboard() -> InlineKeyboardMarkup:
 
 
 async def start(update: Update, context: Context) -> None:
+    """The welcome; a deep link's answer instead, or "no longer available" above the welcome when
+    the link names something the plan does not have."""
     message = update.effective_message
     if message is None:
         return
     payload = context.args[0] if context.args else ""
-    action = action_for_payload(payload) if payload else None
-    if action:
+    if payload:
         _, answerer = context.bot_data.services()
-        answer = answer_for_action(answerer, action)
+        action = action_for_payload(payload)
+        known = action is not None and known_action(action, answerer.plan)
+        answer = answer_for_action(answerer, action) if action and known else None
         if answer is not None:
             await send_answer(message, answer)
             return
-    await message.reply_text(
-        t.WELCOME.format(plan=t.PLAN_NAME), reply_markup=welcome_keyboard(), do_quote=False
-    )
+    welcome = t.WELCOME.format(plan=t.PLAN_NAME)
+    text = f"{t.STALE_BUTTON}\n\n{welcome}" if payload else welcome
+    await message.reply_text(text, reply_markup=welcome_keyboard(), do_quote=False)
 
 
 def show(action: str) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -30,6 +31,10 @@ class BotData:
     """Project statuses and roles, as project cards read them."""
     query_log_salt: str = ""
     admin_ids: tuple[int, ...] = ()
+    notify_window: timedelta = timedelta(minutes=10)
+    """A follower gets at most one status notice per project per window (NOTIFY_WINDOW_MINUTES)."""
+    report_mode: timedelta = timedelta(minutes=10)
+    """How long after "📣 Reportar avance" messages make the report's draft (REPORT_MODE_MINUTES)."""
     answer_observer: Callable[[bool], None] | None = None
     """Told whether each question was answered from the plan (metrics)."""
     error_observer: Callable[[str], None] | None = None

@@ -1,30 +1,26 @@
-"""What residents and COCODE groups follow, ground reports, feedback, and /olvidarme."""
+"""What residents and COCODE groups follow, feedback, and /olvidarme."""
 
 from __future__ import annotations
 
 from html import escape
 
-from telegram import InlineKeyboardMarkup, Message, Update, User
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler
 
 from db.staff_store import (
     add_feedback,
-    create_pending,
     forget_chat,
-    reports_today,
     subscribe,
     subscriptions_of,
     touch_recipient,
     unsubscribe,
 )
 from handlers.context import Context
-from handlers.replies import button, chat_hash, take_ground_report
+from handlers.replies import button, chat_hash
 from knowledge import catalog as t
 from knowledge.model import ZONAS
 from knowledge.text import fold
-
-REPORTS_PER_DAY = 3
 
 
 def parse_target(args: list[str], known_snips: set[str]) -> tuple[str, str] | None:
@@ -124,39 +120,6 @@ async def forget_confirmed(message: Message, context: Context, confirmed: bool) 
     await message.edit_text(t.FORGET_DONE)
 
 
-async def start_report(message: Message, user: User, context: Context, snip: str) -> None:
-    """The next text or photo this person sends in this chat becomes a ground report."""
-    sessionmaker, _ = context.bot_data.services()
-    async with sessionmaker() as session:
-        if await reports_today(session=session, chat_id=message.chat_id) >= REPORTS_PER_DAY:
-            await message.reply_text(t.REPORT_LIMIT.format(n=REPORTS_PER_DAY), do_quote=False)
-            return
-        await create_pending(
-            session=session,
-            kind="ground_report",
-            created_by=user.id,
-            payload={"snip": snip, "chat_id": message.chat_id},
-        )
-        await session.commit()
-    context.bot_data.state().note_report_request(user.id, open_=True)
-    await message.reply_text(t.REPORT_ASK.format(snip=snip), do_quote=False)
-
-
-async def photo_report(update: Update, context: Context) -> None:
-    """A photo (with its caption) sent right after "📣 Reportar avance" is the report."""
-    message = update.effective_message
-    if message is None:
-        return
-    sessionmaker, _ = context.bot_data.services()
-    async with sessionmaker() as session:
-        snip = await take_ground_report(session, message, context.bot_data.state())
-        await session.commit()
-    if snip is not None:
-        await message.reply_text(t.REPORT_SAVED.format(snip=snip), do_quote=False)
-    elif message.chat.type == "private":
-        await message.reply_text(t.NON_TEXT, do_quote=False)
-
-
 async def feedback(message: Message, context: Context, query_id: int, useful: bool) -> str:
     sessionmaker, _ = context.bot_data.services()
     state = context.bot_data.state()
@@ -167,6 +130,8 @@ async def feedback(message: Message, context: Context, query_id: int, useful: bo
         async with sessionmaker() as session:
             saved = await add_feedback(session=session, query_id=query_id, chat_hash=hashed, useful=useful)
             await session.commit()
+    if saved is None:
+        return t.STALE_BUTTON
     return t.FEEDBACK_THANKS if saved else t.FEEDBACK_DUPLICATE
 
 
@@ -175,5 +140,4 @@ HANDLERS = [
     CommandHandler("desuscribir", unsubscribe_command),
     CommandHandler("suscripciones", subscriptions_command),
     CommandHandler("olvidarme", forget_command),
-    MessageHandler(filters.UpdateType.MESSAGE & filters.PHOTO, photo_report),
 ]

@@ -8,6 +8,7 @@ from dataclasses import replace
 from telegram import Message, MessageEntity, Update
 from telegram.ext import MessageHandler, filters
 
+from handlers import reports
 from handlers.context import Context
 from handlers.replies import answer_question, send_answer
 from knowledge import catalog as t
@@ -32,7 +33,8 @@ async def private_text(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
-    await answer_question(message, context, message.text)
+    if not await reports.take_message(message, context, message.text):
+        await answer_question(message, context, message.text)
 
 
 def addressed_text(message: Message, bot_username: str, bot_id: int) -> str | None:
@@ -53,7 +55,7 @@ async def group_text(update: Update, context: Context) -> None:
     if message is None or not message.text:
         return
     question = addressed_text(message, context.bot.username, context.bot.id)
-    if question:
+    if question and not await reports.take_message(message, context, question):
         await answer_question(message, context, question)
 
 

@@ -6,7 +6,6 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
 from functools import lru_cache
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -15,43 +14,77 @@ from telegram.constants import ParseMode
 
 from db.chat_state import ChatState
 from db.staff_cache import StaffCache
-from db.staff_store import (
-    add_ground_report,
-    close_pending,
-    ground_reports,
-    open_pending,
-)
+from db.staff_store import ground_reports
 from handlers.context import Context
 from knowledge import catalog as t
 from knowledge.answers import Answer, Answerer, FollowUp
 from knowledge.followup import context_after, names_my_zona, resolve, subject_test, with_my_zona
+from knowledge.model import Plan
 from knowledge.render import to_html
 from knowledge.staff import format_date, with_status
 from knowledge.text import find_zonas, fold
 
 CALLBACK_MAX_BYTES = 64
 ZONA = r"(?:[1-9]|1[01])"
-SNIP = r"\d{6}"
-LIST_PAGE = r"lista:[a-z_]{1,24}(?::[a-z0-9-]{1,24})?:[1-9]\d?"
+SNIP = r"(?P<snip>\d{6})"
+"""A project's SNIP: a button that names one is checked against the plan (:func:`known_action`)."""
+TEMA = r"(?P<tema>[a-z0-9-]{1,40})"
+"""A temática's id, checked against the plan like a SNIP."""
+ROW_ID = r"\d{1,12}"
+"""A database row (a logged question, a broadcast, a pending confirmation, a report): the handler
+that reads it says when it is gone."""
+LIST_PAGE = r"[a-z_]{1,24}(?::[a-z0-9-]{1,24})?:[1-9]\d?"
 """A page of a long list: ``lista:<list_id>:<page>`` or ``lista:<list_id>:<filter>:<page>``."""
-ACTION = re.compile(
-    rf"(?:zona:{ZONA}|proyecto:{SNIP}|tema:[a-z0-9-]{{1,40}}|metas:[a-z0-9-]{{1,40}}|"
-    rf"lista:(?:projects|funding|tematicas|targets)|{LIST_PAGE}|"
-    rf"zonas|zonas:cambiar|mizona:{ZONA}|plan|ayuda|grafico:zona:{ZONA}|"
-    rf"seguir:(?:zona:{ZONA}|proyecto:{SNIP})|reportar:{SNIP}|fb:\d{{1,12}}:[01]|olvidar:(?:si|no)|"
-    rf"estado:{SNIP}:(?:planificado|en_ejecucion|suspendido|finalizado)|"
-    rf"(?:enviar|cancelar|aplicar|descartar|revisar):\d{{1,12}})"
-)
-"""Every action a button may carry (always matched whole, with ``fullmatch``). Anything else in
-callback data is stale or forged."""
+VERBS: dict[str, re.Pattern[str]] = {
+    verb: re.compile(arguments)
+    for verb, arguments in {
+        "zona": rf":{ZONA}",
+        "proyecto": rf":{SNIP}",
+        "tema": rf":{TEMA}",
+        "metas": rf":{TEMA}",
+        "lista": rf":(?:projects|funding|tematicas|targets|{LIST_PAGE})",
+        "zonas": r"(?::cambiar)?",
+        "mizona": rf":{ZONA}",
+        "plan": "",
+        "ayuda": "",
+        "grafico": rf":zona:{ZONA}",
+        "seguir": rf":(?:zona:{ZONA}|proyecto:{SNIP})",
+        "reportar": rf":{SNIP}",
+        "reporte": rf":(?:enviar|cancelar):{ROW_ID}",
+        "fb": rf":{ROW_ID}:[01]",
+        "olvidar": r":(?:si|no)",
+        "estado": rf":{SNIP}:(?:planificado|en_ejecucion|suspendido|finalizado)",
+        **{verb: rf":{ROW_ID}" for verb in ("enviar", "cancelar", "aplicar", "descartar", "revisar")},
+    }.items()
+}
+"""Every action a button may carry: its verb, then what follows the verb (matched whole). Anything
+else in callback data is stale or forged."""
 BUTTONS_PER_ROW = 2
-REPORT_WINDOW = timedelta(minutes=30)
-"""How long after "📣 Reportar avance" the next message counts as the report."""
+
+
+def parse_action(action: str) -> re.Match[str] | None:
+    """The action read by its verb's grammar (named groups ``snip``, ``tema``), or None."""
+    verb = action.split(":", 1)[0]
+    grammar = VERBS.get(verb)
+    return grammar.fullmatch(action, len(verb)) if grammar is not None else None
+
+
+def known_action(action: str, plan: Plan) -> bool:
+    """The action is well formed and every project and temática it names is in the plan (the
+    grammar only admits Mixco's zonas). Buttons and deep links are checked with it on arrival."""
+    parsed = parse_action(action)
+    if parsed is None:
+        return False
+    named = parsed.groupdict()
+    snip, tema = named.get("snip"), named.get("tema")
+    if snip is not None and plan.project(snip) is None:
+        return False
+    return tema is None or plan.tematica(tema) is not None
 
 
 def callback_for(action: str) -> str | None:
     data = f"a|{action}"
-    return data if ACTION.fullmatch(action) and len(data.encode()) <= CALLBACK_MAX_BYTES else None
+    return data if parse_action(action) and len(data.encode()) <= CALLBACK_MAX_BYTES else None
 
 
 def action_from_callback(data: str | None) -> str | None:
@@ -59,7 +92,7 @@ def action_from_callback(data: str | None) -> str | None:
     if not data or len(data.encode()) > CALLBACK_MAX_BYTES or not data.startswith("a|"):
         return None
     action = data[2:]
-    return action if ACTION.fullmatch(action) else None
+    return action if parse_action(action) else None
 
 
 def button(label: str, action: str) -> InlineKeyboardButton:
@@ -146,7 +179,7 @@ async def with_staff_status(
 async def answer_question(message: Message, context: Context, text: str) -> None:
     """A free-text question: resolve follow-ups from the chat's context, answer, log, reply.
 
-    What must be read (a report request, the chat's context, a project's status, the role) comes
+    What must be read (the chat's context, a project's status, the role) comes
     from ``ChatState`` / ``StaffCache``, which read the database only for what this process does
     not know; the context, the recipient and the query log are written by ``ChatState`` in
     batches."""
@@ -156,15 +189,11 @@ async def answer_question(message: Message, context: Context, text: str) -> None
     # One session for whatever must be read; it takes a connection only if something is read
     # (with long polling, usually nothing is) and is closed before anything is sent.
     async with sessionmaker() as session:
-        report_snip = await take_ground_report(session, message, state)
-        asked = None if report_snip else await with_own_zona(state, message.chat_id, text, session=session)
+        asked = await with_own_zona(state, message.chat_id, text, session=session)
         if asked is not None:
             answered = await answer_from_plan(session, context, message, asked)
         if session.in_transaction():
             await session.commit()
-    if report_snip is not None:
-        await message.reply_text(t.REPORT_SAVED.format(snip=report_snip), do_quote=False)
-        return
     if answered is None:  # "mi zona" in a chat that has not said which zona is its own
         await message.reply_text(t.MY_ZONA_ASK, reply_markup=zona_picker("mizona"), do_quote=False)
         return
@@ -237,32 +266,6 @@ async def with_ground_reports(session: AsyncSession, answer: Answer) -> Answer:
         for r in reports
     )
     return replace(answer, sections=(*answer.sections, (t.REPORT_GROUND, lines or (t.REPORT_NOTHING,))))
-
-
-async def take_ground_report(session: AsyncSession, message: Message, state: ChatState) -> str | None:
-    """When this person was asked for a ground report in this chat ("📣 Reportar avance"), the
-    message is that report: store it and return the project's SNIP; else None."""
-    user = message.from_user
-    if user is None or not state.may_have_report_request(user.id):
-        return None
-    pending = await open_pending(
-        session=session, kind="ground_report", created_by=user.id, max_age=REPORT_WINDOW
-    )
-    if pending is None or pending.payload.get("chat_id") != message.chat_id:
-        state.note_report_request(user.id, open_=pending is not None)
-        return None
-    state.note_report_request(user.id, open_=False)
-    snip = str(pending.payload["snip"])
-    photo = message.photo[-1].file_id if message.photo else None
-    await add_ground_report(
-        session=session,
-        snip=snip,
-        chat_id=message.chat_id,
-        text=message.text or message.caption or "",
-        photo_file_id=photo,
-    )
-    await close_pending(session=session, pending=pending, state="done")
-    return snip
 
 
 async def is_staff_viewing_project(

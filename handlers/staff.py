@@ -42,6 +42,7 @@ from db.staff_store import (
     status_history,
     subscription_counts,
 )
+from db.status_notices import queue_status_notice
 from handlers.context import Context
 from handlers.replies import button
 from knowledge import catalog as t
@@ -56,12 +57,14 @@ from knowledge.staff import (
     export_csv,
     format_date,
     group_unanswered,
+    history_lines,
     late_projects,
     parse_announcement,
     parse_status_command,
     parse_status_csv,
     progress_text,
     report_answer,
+    report_reviewed_html,
     status_label,
     status_notification_html,
     thousands,
@@ -154,9 +157,22 @@ async def staff_command(update: Update, context: Context) -> None:
 
 
 # Project status ---------------------------------------------------------------------------------
-async def record_status(session: AsyncSession, project: Project, change: StatusChange, actor: int) -> int:
-    """Store the status, audit it, and queue one notification per follower — one transaction."""
+async def record_status(
+    session: AsyncSession,
+    project: Project,
+    change: StatusChange,
+    actor: int,
+    *,
+    window: timedelta,
+    keep_rest: bool = False,
+) -> tuple[StatusChange, int]:
+    """Store the status, audit it, and queue one notification per follower — one transaction;
+    a follower told of this project less than ``window`` ago hears of it at the window's end (see
+    db.status_notices). With ``keep_rest`` (a status button) the progress and note stay as
+    recorded. Returns the status as stored and how many chats will be told."""
     before = await current_status(session=session, snip=project.snip)
+    if keep_rest:
+        change = change.keeping_rest_of(before.view() if before else None)
     row = await add_status(
         session=session,
         snip=project.snip,
@@ -176,28 +192,31 @@ async def record_status(session: AsyncSession, project: Project, change: StatusC
     keys = [("proyecto", project.snip)] + ([("zona", str(project.zona))] if project.zona else [])
     chats = await followers(session=session, keys=keys)
     if chats:
-        broadcast = await create_broadcast(
+        await queue_status_notice(
             session=session,
-            kind="status",
-            audience=f"proyecto:{project.snip}",
+            snip=project.snip,
             text=status_notification_html(project, change, row.created_at),
+            chat_ids=chats,
+            window=window,
             created_by=actor,
-            state="sending",
         )
-        await enqueue(session=session, broadcast=broadcast, chat_ids=chats)
-    return len(chats)
+    return change, len(chats)
 
 
 def _status_dict(status: str, progress: int | None, note: str | None) -> dict[str, Any]:
     return {"status": status, "progress": progress, "note": note}
 
 
-async def save_status(message: Message, context: Context, change: StatusChange, actor: int) -> None:
+async def save_status(
+    message: Message, context: Context, change: StatusChange, actor: int, *, keep_rest: bool = False
+) -> None:
     sessionmaker, answerer = context.bot_data.services()
     project = answerer.plan.project(change.snip)
-    assert project is not None  # parse_status_command checked it
+    assert project is not None  # parse_status_command, or known_action for a button, checked it
     async with sessionmaker() as session:
-        notified = await record_status(session, project, change, actor)
+        change, notified = await record_status(
+            session, project, change, actor, window=context.bot_data.notify_window, keep_rest=keep_rest
+        )
         await session.commit()
     context.bot_data.staff().status_changed(change.snip)
     wake_outbox(context)
@@ -241,22 +260,13 @@ async def history_command(update: Update, context: Context) -> None:
         await message.reply_text(t.HISTORY_EMPTY.format(snip=snip), do_quote=False)
         return
     lines = [f"<b>{escape(t.HISTORY_TITLE.format(snip=snip))}</b>"]
-    lines.extend(
-        escape(
-            t.HISTORY_LINE.format(
-                date=format_date(r.created_at),
-                status=status_label(r.status),
-                progress=progress_text(r.progress),
-                note=f" — {r.note}" if r.note else "",
-            )
-        )
-        for r in rows
-    )
+    lines.extend(escape(line) for line in history_lines([r.view() for r in rows]))
     await message.reply_text("\n".join(lines)[:4096], parse_mode=ParseMode.HTML, do_quote=False)
 
 
 async def status_button(message: Message, context: Context, user_id: int, snip: str, status: str) -> None:
-    await save_status(message, context, StatusChange(snip, status, None, None), user_id)
+    """A button names the status only: progress and note stay as recorded."""
+    await save_status(message, context, StatusChange(snip, status, None, None), user_id, keep_rest=True)
 
 
 # Announcements ----------------------------------------------------------------------------------
@@ -408,12 +418,24 @@ async def report_command(update: Update, context: Context) -> None:
 
 
 async def review_report(message: Message, context: Context, user_id: int, report_id: int) -> None:
+    """Mark a resident's report reviewed and tell the reporter's chat, through the outbox."""
     sessionmaker, _ = context.bot_data.services()
     async with sessionmaker() as session:
         row = await mark_report_reviewed(session=session, report_id=report_id, reviewer=user_id)
         if row is not None:
             await audit(session=session, actor_id=user_id, action="report_reviewed", target=str(report_id))
+            notice = await create_broadcast(
+                session=session,
+                kind="report_reviewed",
+                audience=f"reporte:{report_id}",
+                text=report_reviewed_html(row.snip, row.created_at, row.text),
+                created_by=user_id,
+                state="sending",
+            )
+            await enqueue(session=session, broadcast=notice, chat_ids=[row.chat_id])
         await session.commit()
+    if row is not None:
+        wake_outbox(context)
     await message.reply_text(
         t.REPORT_REVIEWED.format(id=report_id) if row else t.STALE_BUTTON, do_quote=False
     )
@@ -505,7 +527,7 @@ async def confirm_csv(message: Message, context: Context, user_id: int, pending_
         for change in rows:
             project = answerer.plan.project(change.snip)
             if project is not None:
-                await record_status(session, project, change, user_id)
+                await record_status(session, project, change, user_id, window=context.bot_data.notify_window)
         await close_pending(session=session, pending=pending, state="applied")
         await session.commit()
     for change in rows:

@@ -338,7 +338,13 @@ STATUS_NOTE = "Nota: {note}"
 STATUS_NONE = "Sin actualización del personal todavía."
 HISTORY_TITLE = "Historial del proyecto {snip}"
 HISTORY_EMPTY = "El proyecto {snip} no tiene actualizaciones del personal todavía."
-HISTORY_LINE = "{date}: {status}{progress}{note}"
+HISTORY_LINE = "{date}: {status}{progress}{note}{changed}"
+HISTORY_CHANGED = " (cambió {what})"
+CHANGED_STATUS = "estado: {before} → {after}"
+CHANGED_PROGRESS = "avance: {before} → {after}"
+CHANGED_NO_PROGRESS = "sin dato"
+CHANGED_NOTE = "nota"
+CHANGED_NOTHING = "nada"
 NOTIFY_STATUS = (
     "🔔 <b>Proyecto SNIP {snip}</b>\n{name}\nNuevo estado: <b>{status}</b>{progress}\n{note}"
     "<i>Dato ingresado por el personal municipal el {date}.</i>"
@@ -388,10 +394,30 @@ BROADCAST_DONE = "Anuncio enviado: {delivered} entregados, {undelivered} no entr
 ANNOUNCE_NOT_YOURS = "Solo quien preparó el anuncio puede enviarlo."
 BTN_SEND = "Enviar"
 
-REPORT_ASK = "Escriba lo que ve en la obra del proyecto {snip} (puede adjuntar una foto con texto)."
+REPORT_ASK = (
+    "Escriba lo que ve en la obra del proyecto {snip} (puede adjuntar una foto con texto). "
+    "Se lo muestro antes de enviarlo. Tiene {minutes} minutos; si me hace una pregunta, "
+    "se la respondo como siempre."
+)
+REPORT_PREVIEW = (
+    "Así quedaría su reporte del proyecto {snip}:\n\n{body}\n\n"
+    "¿Lo envío al personal municipal? Si quiere agregar algo, escríbalo."
+)
+REPORT_PREVIEW_PHOTO = "📷 Con foto."
 REPORT_SAVED = "Gracias, su reporte del proyecto {snip} llegó al personal municipal."
+REPORT_CANCELLED = "Listo, no envié el reporte."
+REPORT_LEFT = (
+    "El reporte del proyecto {snip} no se envió. Para reportar, toque otra vez «📣 Reportar avance»."
+)
+REPORT_LEFT_DRAFT = (
+    "Su reporte del proyecto {snip} no se envió todavía: "
+    "puede enviarlo con el botón Enviar de la vista previa."
+)
 REPORT_LIMIT = "Ya envió {n} reportes hoy. Podrá enviar más mañana."
 REPORT_REVIEWED = "Reporte {id} marcado como revisado."
+REPORT_REVIEWED_NOTICE = (
+    "✅ La municipalidad revisó su reporte del proyecto {snip} del {date}: «{text}». ¡Gracias por avisar!"
+)
 FEEDBACK_THANKS = "¡Gracias por su opinión!"
 FEEDBACK_DUPLICATE = "Ya recibimos su opinión sobre esta respuesta."
 BTN_USEFUL = "👍"

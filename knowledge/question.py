@@ -496,3 +496,25 @@ def known_stems() -> frozenset[str]:
     for name in ("money", "budget", "target", "status", "past"):
         words |= {w for phrase in vocabulary().intents.get(name, ()) for w in phrase.split()}
     return frozenset(stem(w) for w in words if len(w) > 3)
+
+
+ASKING_STARTS = frozenset(
+    ("cual", "cuales", "cuanto", "cuanta", "cuantos", "cuantas", "quien", "quienes", "donde", "cuando")
+)
+"""Words that open a question even without "?" ("cuánto cuesta", "dónde queda"). Not "qué" or
+"cómo", which as often open an exclamation or a story ("qué bueno que ya empezaron")."""
+LOOKUP_WORDS = frozenset(
+    ("proyecto", "proyectos", "snip", "codigo", "numero", "no", "zona", "el", "la", "del", "de")
+)
+"""What a bare lookup says besides its SNIP or zona number ("proyecto 242177", "zona 6")."""
+
+
+def asks_the_bot(text: str) -> bool:
+    """Whether a message asks the bot something — a question, or a bare lookup such as «proyecto
+    242177» — rather than telling it what one sees. A report draft ends with such a message."""
+    if "?" in text or "¿" in text:
+        return True
+    words = TOKEN.findall(fold(text))
+    if not words:
+        return False
+    return words[0] in ASKING_STARTS or all(w in LOOKUP_WORDS or w.isdigit() for w in words)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from html import escape
@@ -39,6 +40,17 @@ class StatusChange:
     status: str
     progress: int | None
     note: str | None
+
+    def keeping_rest_of(self, before: StatusView | None) -> StatusChange:
+        """This change with the progress and note it leaves out (None) as ``before`` has them: a
+        status button names the status only, and the rest stays as recorded."""
+        if before is None:
+            return self
+        return replace(
+            self,
+            progress=self.progress if self.progress is not None else before.progress,
+            note=self.note if self.note is not None else before.note,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +197,12 @@ def status_notification_html(project: Project, change: StatusChange, when: datet
     )
 
 
+def report_reviewed_html(snip: str, reported_at: datetime, text: str) -> str:
+    """What the reporter is told once staff reviewed the report (the report's opening words)."""
+    said = text if len(text) <= 80 else text[:79] + "…"
+    return escape(t.REPORT_REVIEWED_NOTICE.format(snip=snip, date=format_date(reported_at), text=said))
+
+
 def status_lines(view: StatusView | None) -> tuple[str, ...]:
     if view is None:
         return (t.STATUS_NONE,)
@@ -196,6 +214,46 @@ def status_lines(view: StatusView | None) -> tuple[str, ...]:
     if view.note:
         lines.append(t.STATUS_NOTE.format(note=view.note))
     return tuple(lines)
+
+
+def history_lines(views: Sequence[StatusView]) -> list[str]:
+    """/historial, oldest first: each entry as recorded and, after the first, what it changed."""
+    lines = []
+    for before, view in zip((None, *views), views, strict=False):
+        changed = "" if before is None else t.HISTORY_CHANGED.format(what=what_changed(before, view))
+        note = f" — {view.note}" if view.note else ""
+        lines.append(
+            t.HISTORY_LINE.format(
+                date=format_date(view.at),
+                status=status_label(view.status),
+                progress=progress_text(view.progress),
+                note=note,
+                changed=changed,
+            )
+        )
+    return lines
+
+
+def what_changed(before: StatusView, after: StatusView) -> str:
+    """ "estado: Suspendido → En ejecución; avance: 35% → 50%; nota" — or "nada"."""
+    changes = []
+    if before.status != after.status:
+        changes.append(
+            t.CHANGED_STATUS.format(before=status_label(before.status), after=status_label(after.status))
+        )
+    if before.progress != after.progress:
+        changes.append(
+            t.CHANGED_PROGRESS.format(
+                before=_progress_value(before.progress), after=_progress_value(after.progress)
+            )
+        )
+    if before.note != after.note:
+        changes.append(t.CHANGED_NOTE)
+    return "; ".join(changes) or t.CHANGED_NOTHING
+
+
+def _progress_value(progress: int | None) -> str:
+    return f"{progress}%" if progress is not None else t.CHANGED_NO_PROGRESS
 
 
 def with_status(answer: Answer, view: StatusView | None) -> Answer:

@@ -132,6 +132,16 @@ def test_invalid_setting_is_named(
     assert "BROADCAST_RATE" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("value", ["-1", "diez", "1441"])
+@pytest.mark.parametrize("name", ["NOTIFY_WINDOW_MINUTES", "REPORT_MODE_MINUTES"])
+def test_invalid_window_is_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    assert main(["ask", "hola"]) == 2
+    assert name in capsys.readouterr().err
+
+
 def test_run_without_a_token_says_so(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -3,13 +3,18 @@ end to end through the fake Bot API, with the outbox worker delivering notificat
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.staff_models import Delivery
 from tests.conftest import running_bot, settings_for
 from tests.fakebotapi import FakeBotApi, Sent
 from tests.handlers.conftest import Chat
@@ -201,14 +206,23 @@ async def test_csv_bulk_update_preview_then_apply(town: Chat) -> None:
     assert "Finalizado · 100% — entregado" in after.plain_text
 
 
-async def test_ground_report_reaches_staff_without_changing_the_status(town: Chat) -> None:
-    (card, *_) = await say(town, RESIDENT, "proyecto 273703")
+async def report(town: Chat, snip: str, text: str) -> str:
+    """A resident's report from the card's "📣 Reportar avance" to Enviar; the bot's last word."""
+    (card, *_) = await say(town, RESIDENT, f"proyecto {snip}")
     mark = town.api.mark()
-    await press(town, RESIDENT, card, "a|reportar:273703")
+    await press(town, RESIDENT, card, f"a|reportar:{snip}")
     (prompt,) = await town.api.wait_for_sent(RESIDENT, since=mark)
-    assert "Escriba lo que ve en la obra del proyecto 273703" in prompt.plain_text
-    (saved,) = await say(town, RESIDENT, "La obra está parada desde hace un mes")
-    assert "su reporte del proyecto 273703 llegó" in saved.plain_text
+    assert f"Escriba lo que ve en la obra del proyecto {snip}" in prompt.plain_text
+    (preview,) = await say(town, RESIDENT, text)
+    mark = town.api.mark()
+    await press(town, RESIDENT, preview, next(d for d in preview.callback_data if "reporte:enviar" in d))
+    (saved,) = await town.api.wait_for("editMessageText", since=mark)
+    return str(saved.params["text"])
+
+
+async def test_ground_report_reaches_staff_without_changing_the_status(town: Chat) -> None:
+    saved = await report(town, "273703", "La obra está parada desde hace un mes")
+    assert "su reporte del proyecto 273703 llegó" in saved
     replies = await say(town, ADMIN, "/reporte")
     text = "\n".join(r.plain_text for r in replies)
     assert "proyecto 273703" in text
@@ -218,13 +232,83 @@ async def test_ground_report_reaches_staff_without_changing_the_status(town: Cha
 
 
 async def test_staff_see_residents_reports_on_the_project_card(town: Chat) -> None:
-    (card, *_) = await say(town, RESIDENT, "proyecto 206213")
-    mark = town.api.mark()
-    await press(town, RESIDENT, card, "a|reportar:206213")
-    await town.api.wait_for_sent(RESIDENT, since=mark)
-    await say(town, RESIDENT, "Ya pusieron los tubos en la calle 0")
+    await report(town, "206213", "Ya pusieron los tubos en la calle 0")
     (resident_view, *_) = await say(town, NEIGHBOUR, "proyecto 206213")
     assert "Ya pusieron los tubos" not in resident_view.plain_text
     (staff_view, *_) = await say(town, ADMIN, "proyecto 206213")
     assert "Reportes de vecinos sin revisar:" in staff_view.plain_text
     assert "Ya pusieron los tubos en la calle 0" in staff_view.plain_text
+
+
+async def test_a_status_button_changes_the_status_and_keeps_progress_and_note(town: Chat) -> None:
+    await say(town, ADMIN, "/estado 242177 suspendido 35% obra detenida")
+    await say(town, RESIDENT, "/suscribir proyecto 242177")
+    (card, *_) = await say(town, ADMIN, "proyecto 242177")
+    mark = town.api.mark()
+    assert await press(town, ADMIN, card, "a|estado:242177:en_ejecucion") == ""
+    by_chat = {s.chat_id: s.plain_text for s in await town.api.wait_for_sent(count=2, since=mark)}
+    assert "242177 → En ejecución · 35%" in by_chat[ADMIN]
+    assert "Nuevo estado: En ejecución · 35%" in by_chat[RESIDENT]
+    assert "Nota: obra detenida" in by_chat[RESIDENT]
+    (resident_card, *_) = await say(town, RESIDENT, "proyecto 242177")
+    assert "En ejecución · 35%" in resident_card.plain_text
+    assert "Nota: obra detenida" in resident_card.plain_text
+    (history,) = await say(town, ADMIN, "/historial 242177")
+    first, second = history.plain_text.splitlines()[1:]
+    assert first.endswith("Suspendido · 35% — obra detenida")
+    assert second.endswith("En ejecución · 35% — obra detenida (cambió estado: Suspendido → En ejecución)")
+
+
+async def test_quick_changes_reach_a_follower_as_one_message_then_the_latest(town: Chat) -> None:
+    await say(town, RESIDENT, "/suscribir proyecto 242177")
+    await say(town, RESIDENT, "/suscribir zona 10")
+    mark = town.api.mark()
+    await say(town, ADMIN, "/estado 242177 suspendido 35% obra detenida")
+    (first,) = await town.api.wait_for_sent(RESIDENT, since=mark)  # a quiet period: at once
+    assert "Nuevo estado: Suspendido · 35%" in first.plain_text
+    second_change = datetime.now(UTC)
+    await say(town, ADMIN, "/estado 242177 en ejecución 40%")
+    await say(town, ADMIN, "/estado 242177 finalizado 100%")
+    window = timedelta(minutes=10)
+    async with town_session(town) as session:
+        first_sent, waiting = await notices_to(session, RESIDENT, ("sent", "pending"))
+        assert first_sent.sent_at is not None
+        # due when the window after the first message ends (or after the change, if it was on its way)
+        assert min(first_sent.sent_at, second_change) + window <= waiting.next_attempt_at
+        assert waiting.next_attempt_at <= datetime.now(UTC) + window
+        waiting.next_attempt_at = datetime.now(UTC)  # the window's end has come
+        session.add(waiting)
+        await session.commit()
+    mark = town.api.mark()
+    wake = town.app.bot_data.outbox_wakeup
+    assert wake is not None
+    wake()
+    (latest,) = await town.api.wait_for_sent(RESIDENT, since=mark)
+    assert "Nuevo estado: Finalizado · 100%" in latest.plain_text
+    recorded = await recorded_notices_to(town, RESIDENT)  # every notice accounted for
+    assert [d.status for d in recorded] == ["sent", "superseded", "sent"]
+
+
+def town_session(town: Chat) -> AsyncSession:
+    sessionmaker = town.app.bot_data.sessionmaker
+    assert sessionmaker is not None
+    return sessionmaker()
+
+
+async def notices_to(session: AsyncSession, chat_id: int, statuses: tuple[str, ...] = ()) -> list[Delivery]:
+    """The chat's deliveries (of those statuses), oldest first."""
+    query = select(Delivery).where(Delivery.chat_id == chat_id).order_by(col(Delivery.id))
+    if statuses:
+        query = query.where(col(Delivery.status).in_(statuses))
+    return list((await session.exec(query)).all())
+
+
+async def recorded_notices_to(town: Chat, chat_id: int) -> list[Delivery]:
+    """The chat's deliveries once the worker recorded the outcome of each."""
+    async with asyncio.timeout(5):
+        while True:
+            async with town_session(town) as session:
+                rows = await notices_to(session, chat_id)
+            if all(d.status != "pending" for d in rows):
+                return rows
+            await asyncio.sleep(0.05)

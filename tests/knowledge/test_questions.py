@@ -12,7 +12,7 @@ from knowledge import catalog as t
 from knowledge.answers import Answerer
 from knowledge.ingest import load_bundled_plan
 from knowledge.lists import PAGE_CHARS
-from knowledge.question import question_clauses, read_ask
+from knowledge.question import asks_the_bot, question_clauses, read_ask
 from knowledge.render import to_plain
 from knowledge.staff import StatusView, with_status
 from knowledge.text import find_zonas, fold
@@ -662,3 +662,31 @@ def test_funding_sources_by_the_share_they_give_to_investment(answerer: Answerer
     assert "Fonpetrol" in text
     assert "Porcentaje Forestal" in text
     assert "IVA-PAZ" not in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "¿cuánto dinero tiene este proyecto?",
+        "proyecto 242177",
+        "zona 6",
+        "cuanto cuesta",
+        "donde queda",
+        "hay agua?",
+    ],
+)
+def test_questions_and_bare_lookups_ask_the_bot(text: str) -> None:
+    assert asks_the_bot(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La obra está parada desde hace un mes",
+        "obra detenida",
+        "qué bueno que ya empezaron",
+        "Ya pusieron los tubos",
+    ],
+)
+def test_what_one_sees_is_told_not_asked(text: str) -> None:
+    assert not asks_the_bot(text)

@@ -11,12 +11,15 @@ from knowledge.model import Plan
 from knowledge.staff import (
     StatusChange,
     StatusView,
+    history_lines,
     late_projects,
     parse_announcement,
     parse_status_command,
     parse_status_csv,
+    report_reviewed_html,
     status_notification_html,
     thousands,
+    what_changed,
 )
 
 
@@ -121,3 +124,43 @@ def test_late_projects(plan: Plan) -> None:
 def test_thousands_use_a_point() -> None:
     assert thousands(1200) == "1.200"
     assert thousands(5000000) == "5.000.000"
+
+
+AT = datetime(2024, 5, 3, 10, 0, tzinfo=UTC)
+
+
+def test_a_change_that_names_the_status_only_keeps_the_rest() -> None:
+    before = StatusView("suspendido", 35, "obra detenida", AT)
+    button = StatusChange("242177", "en_ejecucion", None, None)
+    assert button.keeping_rest_of(before) == StatusChange("242177", "en_ejecucion", 35, "obra detenida")
+    assert button.keeping_rest_of(None) == button
+    named = StatusChange("242177", "finalizado", 100, None)
+    assert named.keeping_rest_of(before) == StatusChange("242177", "finalizado", 100, "obra detenida")
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        (StatusView("en_ejecucion", 35, "obra detenida", AT), "estado: Suspendido → En ejecución"),
+        (StatusView("suspendido", 50, "obra detenida", AT), "avance: 35% → 50%"),
+        (StatusView("suspendido", None, "otra", AT), "avance: 35% → sin dato; nota"),
+        (StatusView("suspendido", 35, "obra detenida", AT), "nada"),
+    ],
+)
+def test_what_changed(after: StatusView, expected: str) -> None:
+    assert what_changed(StatusView("suspendido", 35, "obra detenida", AT), after) == expected
+
+
+def test_history_says_what_each_entry_changed() -> None:
+    views = [StatusView("planificado", None, None, AT), StatusView("en_ejecucion", 10, None, AT)]
+    assert history_lines(views) == [
+        "03/05/2024: Planificado",
+        "03/05/2024: En ejecución · 10% (cambió estado: Planificado → En ejecución; avance: sin dato → 10%)",
+    ]
+
+
+def test_the_reviewed_notice_quotes_the_report_escaped_and_short() -> None:
+    html = report_reviewed_html("242177", AT, "Hay <basura> & lodo " + "x" * 100)
+    assert "proyecto 242177 del 03/05/2024" in html
+    assert "Hay &lt;basura&gt; &amp; lodo" in html
+    assert "x" * 80 not in html
