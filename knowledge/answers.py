@@ -301,7 +301,8 @@ class Answerer(Lists, Comparisons):
         if (
             len(named) == 1
             and ask.what in ("lookup", "list", "sum")
-            and ask.list_id == "projects"  # "obras" names the projects; the source's row says it
+            and ask.list_id
+            in (None, "projects", "funding")  # "obras" names the projects; the source's row says it
             and query.intents & {"money", "budget"}
             and not query.zonas
             and self._zona_words_explained(query)

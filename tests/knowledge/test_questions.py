@@ -552,7 +552,7 @@ def test_a_zona_asked_for_its_works_among_chatter_gets_its_projects(answerer: An
     assert not answerer.answer("venden terrenos en la zona 6?").confident
 
 
-def test_a_funding_source_named_with_obras_is_that_sources_row(answerer: Answerer) -> None:
+def test_a_funding_source_named_with_money_words_is_that_sources_row(answerer: Answerer) -> None:
     text = lead_of(answerer, "del IUSI que porcentaje va a obras y cuanto es")
     assert "188,171,900.00" in text
     assert "70.00%" in text
@@ -690,3 +690,10 @@ def test_questions_and_bare_lookups_ask_the_bot(text: str) -> None:
 )
 def test_what_one_sees_is_told_not_asked(text: str) -> None:
     assert not asks_the_bot(text)
+
+
+def test_a_source_asked_among_chatter_is_its_row_but_a_payment_is_not_the_plans(answerer: Answerer) -> None:
+    assert "268,817,000.00" in lead_of(
+        answerer, "cuanto piensa sacar la muni del iusi, segun el plan, porq uno paga y paga"
+    )
+    assert not answerer.answer("cuanto IUSI tengo que pagar por mi casa que vale 500 mil").confident
