@@ -77,6 +77,24 @@ QUOTE_SHOWN_CHARS = 300
 QUOTE_SHARE = 0.6
 """The share of the question's words (not the title's) a sentence must say to be quoted first."""
 SENTENCE_END = re.compile(r"(?<=[.;])\s+")
+START_ASKS = (
+    "desde cuando",
+    "desde que ano",
+    "cuando empezo",
+    "cuando inicio",
+    "cuando comenzo",
+    "desde que fecha",
+)
+START_MARKS = (
+    "a partir de",
+    "a partir del",
+    "desde",
+    "dio inicio",
+    "inicio",
+    "comenzo",
+    "se creo",
+    "se aprobo",
+)
 OPERATIONAL = ("operativa", "operativas", "operativo", "poa")
 """Words that name the POA's own operational actions, not the PDM-OT's lines of action."""
 NAMED_AMONG = 5
@@ -674,6 +692,7 @@ class Answerer(Lists, Comparisons):
         wanted = {stem(s) for s in query.sources if s not in WHEN_WORDS}
         best: tuple[int, str, Hit] | None = None
         asked_years = set(query.years)
+        asks_start = has_phrase(query.folded, START_ASKS)
         for hit in hits[:10]:
             record = self.records[hit.doc.id]
             text = getattr(record, "text", "") or hit.doc.title
@@ -681,6 +700,8 @@ class Answerer(Lists, Comparisons):
                 overlap = len(wanted & sentence_stems)
                 enough = overlap * 2 >= len(wanted) or overlap >= 2
                 said = 2 * overlap + bool(years - asked_years) if enough else 0  # a year not asked is news
+                if said and asks_start and has_phrase(fold(sentence), START_MARKS):
+                    said += 2  # "¿desde cuándo …?": the sentence that says when it began
                 if said and (best is None or said > best[0]):
                     best = (said, sentence.strip(), hit)
         if best is None:

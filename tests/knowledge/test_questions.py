@@ -697,3 +697,7 @@ def test_a_source_asked_among_chatter_is_its_row_but_a_payment_is_not_the_plans(
         answerer, "cuanto piensa sacar la muni del iusi, segun el plan, porq uno paga y paga"
     )
     assert not answerer.answer("cuanto IUSI tengo que pagar por mi casa que vale 500 mil").confident
+
+
+def test_since_when_quotes_the_sentence_that_says_when_it_began(answerer: Answerer) -> None:
+    assert "2012" in lead_of(answerer, "desde cuando se hace el ranking de la gestion municipal")
