@@ -29,7 +29,11 @@ SIDES = (
     re.compile(r"(?P<a>.+?)\s+o\s+(?P<b>.+)"),
 )
 """Where a question puts its two sides: "entre A y B", "A cuesta más (o menos) que B", "A o B"."""
-CUES = ("diferencia", "comparar", "compara", "comparacion", "versus", "vs", "por cuanto", "cuanto mas")
+LESS_CUES = ("que es menos", "cual es menos", "es menor")
+CUES = (
+    *("diferencia", "comparar", "compara", "comparacion", "versus", "vs", "por cuanto", "cuanto mas"),
+    *("que es mas", "cual es mas", "es mayor", *LESS_CUES),
+)
 """Words that ask for a comparison whatever the ask ("¿cuánta diferencia hay …?")."""
 INVESTMENT_WORDS = ("inversion", "invertir", "invierte", "obras")
 OPERATING_WORDS = ("funcionamiento", "gastos de funcionamiento")
@@ -65,7 +69,7 @@ class Comparisons:
         sides = self._two_sides(query, ask)
         if sides is None:
             return None
-        highest = ask.what != "min"
+        highest = ask.what != "min" and not has_phrase(query.folded, LESS_CUES)
         return self._compared(sides, highest, ask)
 
     def _two_sides(self, query: Query, ask: Ask) -> tuple[Side, Side] | None:

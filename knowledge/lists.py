@@ -25,6 +25,7 @@ from knowledge.question import (
     Ask,
     ask_phrases,
     excluded_words,
+    filler_stems,
     filler_words,
     influence_filter,
     influence_words,
@@ -292,6 +293,7 @@ class Lists:
             s
             for s in rest.sources
             if s not in generic
+            and stem(s) not in filler_stems()
             and word_key(s) not in heading
             and (self.index.knows(stem(s)) or vocabulary().synonyms.get(s))
         )

@@ -446,6 +446,12 @@ def plan_names() -> tuple[str, ...]:
     return phrases().plan_names
 
 
+@cache
+def filler_stems() -> frozenset[str]:
+    """The stems of the filler words: "identifca", corrected to "identificar", is "identifica"."""
+    return frozenset(stem(w) for w in phrases().filler)
+
+
 def asks_for_works(folded: str) -> bool:
     """ "¿van a hacer algo por aquí?", "¿hay algo pa la zona 2?": what works a place gets."""
     return has_phrase(folded, phrases().works)

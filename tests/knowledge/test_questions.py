@@ -701,3 +701,19 @@ def test_a_source_asked_among_chatter_is_its_row_but_a_payment_is_not_the_plans(
 
 def test_since_when_quotes_the_sentence_that_says_when_it_began(answerer: Answerer) -> None:
     assert "2012" in lead_of(answerer, "desde cuando se hace el ranking de la gestion municipal")
+
+
+def test_which_is_more_compares_the_two_totals(answerer: Answerer) -> None:
+    text = lead_of(answerer, "que es mas, lo de inversion o lo de funcionamiento en el 2024")
+    assert "364,029,262.59" in text
+    assert "324,280,937.41" in text
+
+
+def test_a_misspelt_word_that_only_introduces_a_list_filters_nothing(answerer: Answerer) -> None:
+    assert "12 problemáticas" in lead_of(
+        answerer, "cuantas problematicas identifca el plan, osea los problemas del municpio"
+    )
+
+
+def test_job_seeking_is_not_the_plans(answerer: Answerer) -> None:
+    assert not answerer.answer("hay chamba en la muni? como aplico").confident
