@@ -27,7 +27,7 @@ from knowledge.answers import Answer, Answerer, FollowUp
 from knowledge.followup import context_after, names_my_zona, resolve, subject_test, with_my_zona
 from knowledge.render import to_html
 from knowledge.staff import format_date, with_status
-from knowledge.text import find_zonas, fold
+from knowledge.text import clean_text, find_zonas, fold
 
 CALLBACK_MAX_BYTES = 64
 ZONA = r"(?:[1-9]|1[01])"
@@ -129,6 +129,11 @@ async def send_answer(
     return sent
 
 
+def user_args(context: Context) -> list[str]:
+    """A command's arguments, cleaned as every text a person sends (``clean_text``)."""
+    return [clean_text(arg) for arg in context.args or []]
+
+
 def chat_hash(chat_id: int, salt: str) -> str:
     return hashlib.sha256(f"{salt}:{chat_id}".encode()).hexdigest()
 
@@ -150,6 +155,7 @@ async def answer_question(message: Message, context: Context, text: str) -> None
     from ``ChatState`` / ``StaffCache``, which read the database only for what this process does
     not know; the context, the recipient and the query log are written by ``ChatState`` in
     batches."""
+    text = clean_text(text)
     sessionmaker, _ = context.bot_data.services()
     state = context.bot_data.state()
     answered = None
@@ -258,7 +264,7 @@ async def take_ground_report(session: AsyncSession, message: Message, state: Cha
         session=session,
         snip=snip,
         chat_id=message.chat_id,
-        text=message.text or message.caption or "",
+        text=clean_text(message.text or message.caption or ""),
         photo_file_id=photo,
     )
     await close_pending(session=session, pending=pending, state="done")

@@ -583,6 +583,15 @@ _HTML_ENTITY_RE = re.compile(r"&(#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za
 _NAMED_HTML_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
 
+def _json_bytes(body: JSON) -> bytes:
+    """An answer as UTF-8 JSON. Text that UTF-8 cannot hold (a lone surrogate a test sends as a
+    user's text) goes as ``\\u`` escapes, as Telegram writes every non-ASCII character."""
+    try:
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(body, separators=(",", ":")).encode("ascii")
+
+
 def _byte_offset(text: str, index: int) -> int:
     return len(text[:index].encode("utf-8"))
 
@@ -1604,7 +1613,7 @@ class FakeBotApi:
         self._record(call)
         body = {"ok": True, "result": result} if error is None else error.body()
         return Response(
-            json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+            _json_bytes(body),
             status_code=call.status,
             media_type="application/json",
         )

@@ -6,10 +6,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
+from db.chat_store import recent_queries
+from db.staff_store import ground_reports, status_history
 from tests.conftest import running_bot, settings_for
 from tests.fakebotapi import FakeBotApi, Sent
 from tests.handlers.conftest import Chat
@@ -22,15 +25,28 @@ OTHER = 100_000_003
 STAFF_ONLY = "Este comando es solo para el personal de la municipalidad."
 
 
-@pytest.fixture
-async def town(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Chat]:
+@asynccontextmanager
+async def open_town(api: FakeBotApi, database: Path | str) -> AsyncIterator[Chat]:
     """The bot with one administrator (ADMIN_IDS) and the outbox worker running."""
     for user_id, name in ((ADMIN, "Admin"), (STAFF, "Técnica"), (NEIGHBOUR, "Vecina"), (OTHER, "Otro")):
         api.make_user(user_id, name)
-    settings = settings_for(api, tmp_path / "town.db", admin_ids=(ADMIN,), broadcast_rate=30)
+    settings = settings_for(api, database, admin_ids=(ADMIN,), broadcast_rate=30)
     async with running_bot(api, settings) as application:
         yield Chat(api, application)
     api.assert_no_violations()
+
+
+@pytest.fixture
+async def town(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Chat]:
+    async with open_town(api, tmp_path / "town.db") as chat:
+        yield chat
+
+
+@pytest.fixture
+async def any_town(api: FakeBotApi, database_url: str) -> AsyncIterator[Chat]:
+    """``town`` on SQLite and, with TEST_DATABASE_URL, on PostgreSQL."""
+    async with open_town(api, database_url) as chat:
+        yield chat
 
 
 async def say(town: Chat, user_id: int, text: str, count: int = 1) -> list[Sent]:
@@ -228,3 +244,29 @@ async def test_staff_see_residents_reports_on_the_project_card(town: Chat) -> No
     (staff_view, *_) = await say(town, ADMIN, "proyecto 206213")
     assert "Reportes de vecinos sin revisar:" in staff_view.plain_text
     assert "Ya pusieron los tubos en la calle 0" in staff_view.plain_text
+
+
+async def test_text_no_database_can_store_is_cleaned_where_it_enters(any_town: Chat) -> None:
+    """NUL (PostgreSQL text cannot hold it) and lone surrogates (nothing can encode them), as a
+    broken or hostile client sends them, in a question, a ground report and a staff note."""
+    town = any_town
+    (answer, *_) = await say(town, RESIDENT, "proyectos\x00 zona 6 \ud800")
+    assert "273703" in answer.plain_text
+    (card, *_) = await say(town, RESIDENT, "proyecto 273703")
+    mark = town.api.mark()
+    await press(town, RESIDENT, card, "a|reportar:273703")
+    await town.api.wait_for_sent(RESIDENT, since=mark)
+    (saved,) = await say(town, RESIDENT, "obra\x00 parada\ud800")
+    assert "su reporte del proyecto 273703 llegó" in saved.plain_text
+    (status,) = await say(town, ADMIN, "/estado 273703 suspendido falta\x00 material\ud800")
+    assert "273703 → Suspendido" in status.plain_text
+    assert await town.app.bot_data.state().flush() is True
+    sessionmaker = town.app.bot_data.sessionmaker
+    assert sessionmaker is not None
+    async with sessionmaker() as session:
+        questions = [row.question for row in await recent_queries(session=session)]
+        reports = [row.text for row in await ground_reports(session=session)]
+        notes = [row.note for row in await status_history(session=session, snip="273703")]
+    assert sorted(questions) == ["proyecto 273703", "proyectos zona 6 \ufffd"]
+    assert reports == ["obra parada\ufffd"]
+    assert notes == ["falta material\ufffd"]
