@@ -107,6 +107,11 @@ class LruMap(Generic[K, V]):
     def pop(self, key: K) -> None:
         self._items.pop(key, None)
 
+    def pop_where(self, test: Callable[[V], bool]) -> None:
+        """Forget every entry whose value passes ``test``."""
+        for key in [key for key, value in self._items.items() if test(value)]:
+            del self._items[key]
+
     def __len__(self) -> int:
         return len(self._items)
 
@@ -363,6 +368,7 @@ class ChatState:
         self._votes = [v for v in self._votes if v.chat_hash != chat_hash]
         self._known_contexts.pop(chat_id)
         self._known_zonas.pop(chat_id)
+        self._asked.pop_where(lambda asked: asked[0] == chat_hash)  # a later 👍 is not counted
         await self.flush()
 
     async def flush(self) -> bool:

@@ -38,7 +38,7 @@ ACTION = re.compile(
     rf"(?:zona:{ZONA}|proyecto:{SNIP}|tema:[a-z0-9-]{{1,40}}|metas:[a-z0-9-]{{1,40}}|"
     rf"lista:(?:projects|funding|tematicas|targets)|{LIST_PAGE}|"
     rf"zonas|zonas:cambiar|mizona:{ZONA}|plan|ayuda|grafico:zona:{ZONA}|"
-    rf"seguir:(?:zona:{ZONA}|proyecto:{SNIP})|reportar:{SNIP}|fb:\d{{1,12}}:[01]|olvidar:(?:si|no)|"
+    rf"seguir:(?:zona:{ZONA}|proyecto:{SNIP})|reportar:{SNIP}|fb:\d{{1,12}}:[01]|olvidar:(?:si|no):\d{{1,16}}|"
     rf"estado:{SNIP}:(?:planificado|en_ejecucion|suspendido|finalizado)|"
     rf"(?:enviar|cancelar|aplicar|descartar|revisar):\d{{1,12}})"
 )
