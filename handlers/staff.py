@@ -296,9 +296,7 @@ async def announce_command(update: Update, context: Context) -> None:
     preview = t.ANNOUNCE_PREVIEW.format(
         audience=escape(audience_label(audience)), count=thousands(count), text=html
     )
-    sent = await message.reply_text(
-        preview[:4096], parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False
-    )
+    sent = await message.reply_text(preview, parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False)
     async with sessionmaker() as session:
         stored = await session.get(Broadcast, broadcast.id)
         if stored is not None:

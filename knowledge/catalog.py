@@ -366,6 +366,10 @@ BTN_CANCEL = "Cancelar"
 CANCELLED = "Cancelado, no se cambió nada."
 
 ANNOUNCE_USAGE = "Uso: /anunciar zona 6 texto del anuncio, o /anunciar todos texto del anuncio"
+ANNOUNCE_TOO_LONG = (
+    "El anuncio es demasiado largo: acórtelo en {n} caracteres, por favor. (Al guardarlo, cada &, < "
+    "o > y cada comilla ocupa varios caracteres, y cada emoji cuenta como dos.)"
+)
 ANNOUNCE_PREVIEW = "<b>Vista previa del anuncio</b> para {audience} ({count} destinatarios):\n\n{text}"
 ANNOUNCE_AUDIENCE_ALL = "todos"
 ANNOUNCE_AUDIENCE_ZONA = "la zona {n}"

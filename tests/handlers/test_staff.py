@@ -11,9 +11,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 from db.chat_store import recent_queries
+from db.staff_models import Broadcast
 from db.staff_store import ground_reports, status_history
 from handlers.replies import chat_hash
 from knowledge import catalog as t
@@ -372,3 +373,22 @@ async def test_only_a_group_administrator_forgets_the_group_and_only_who_asked_c
     (done,) = await town.api.wait_for("editMessageText", since=mark)
     assert done.params["text"] == t.FORGET_DONE
     assert await where_the_chat_is_named(town, GROUP) == set()
+
+
+async def test_an_announcement_too_long_to_store_says_how_much_to_cut(any_town: Chat) -> None:
+    town = any_town
+    await say(town, NEIGHBOUR, "/suscribir zona 6")  # a recipient
+    text = " ".join(['Aviso "importante" & urgente'] * 120)  # 3,479 characters, 5,191 stored as HTML
+    (refused,) = await say(town, ADMIN, f"/anunciar todos {text}")
+    assert refused.plain_text == t.ANNOUNCE_TOO_LONG.format(n="1.191")
+    sessionmaker = town.app.bot_data.sessionmaker
+    assert sessionmaker is not None
+    async with sessionmaker() as session:
+        assert (await session.exec(select(Broadcast))).all() == []  # nothing was stored
+    shortened = text[:-1191]
+    (preview,) = await say(town, ADMIN, f"/anunciar todos {shortened}")
+    assert shortened in preview.plain_text
+    mark = town.api.mark()
+    await press(town, ADMIN, preview, next(d for d in preview.callback_data if d.startswith("a|enviar:")))
+    (delivered,) = await town.api.wait_for_sent(NEIGHBOUR, since=mark)
+    assert delivered.plain_text.endswith(shortened)
