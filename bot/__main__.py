@@ -107,7 +107,7 @@ async def cmd_load(settings: Settings, args: argparse.Namespace) -> int:
     from knowledge.ingest import BUNDLED_PLAN, load_bundled_plan
 
     try:
-        plan = read_plan_file(args.file) if args.file else load_bundled_plan()
+        plan = read_plan_file(args.file, settings.plan_max_bytes) if args.file else load_bundled_plan()
     except PlanFormatError as exc:
         print(f"No se cargó el plan: {exc}. La base de datos no cambió.", file=sys.stderr)
         return 1

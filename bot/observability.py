@@ -92,7 +92,7 @@ class Metrics:
         )
         self.chat_state = Gauge(
             "bot_chat_state",
-            "Buffered per-chat writes: rows waiting, questions dropped, failed flushes in a row",
+            "Buffered per-chat writes: waiting, questions dropped, failed flushes in a row, rows rejected",
             ["measure"],
             registry=self.registry,
         )

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     query_log_days: int = Field(default=90, ge=1, le=3650)
+    plan_max_bytes: int = Field(default=5_000_000, ge=100_000, le=1_000_000_000)
+    """The largest plan file ``load`` reads: the bundled document is 82 KB, its JSON export 207 KB."""
     query_log_salt: SecretStr = SecretStr("mixco-plan-bot")
 
     @field_validator("telegram_token")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,20 +67,44 @@ async def current_plan(storage: Storage) -> Plan:
         return bundled
 
 
-def read_plan_file(path: Path) -> Plan:
-    """A plan document (text) or a JSON export → Plan; PlanFormatError says what is wrong."""
+def read_plan_file(path: Path, max_bytes: int) -> Plan:
+    """A plan document (text) or a JSON export of at most ``max_bytes`` → Plan; PlanFormatError
+    says what is wrong."""
+    text = decode_document(read_bounded(path, max_bytes))
+    if text.lstrip().startswith(("{", "[")):  # JSON (a list is refused by plan_from_json)
+        return plan_from_json(read_json(text))
+    return parse_plan(text)
+
+
+def read_bounded(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, refused when there are more than ``max_bytes`` (read no further)."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(max_bytes + 1)
+            size = os.fstat(file.fileno()).st_size
     except OSError as exc:
         raise PlanFormatError(f"no se pudo leer el archivo: {exc.strerror}", str(path)) from exc
-    text = decode_document(raw)
-    if text.lstrip().startswith("{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise PlanFormatError(f"JSON no válido: {exc.msg}", f"línea {exc.lineno}") from exc
-        return plan_from_json(data)
-    return parse_plan(text)
+    if len(raw) > max_bytes:
+        raise PlanFormatError(
+            f"el archivo pesa {megabytes(max(size, len(raw)))} y el máximo es {megabytes(max_bytes)} "
+            "(PLAN_MAX_BYTES); un plan ocupa mucho menos: ¿es el archivo correcto?"
+        )
+    return raw
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def read_json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanFormatError(f"JSON no válido: {exc.msg}", f"línea {exc.lineno}") from exc
+    except RecursionError:  # what the json module raises for deep nesting
+        raise PlanFormatError("JSON no válido: anidado a demasiada profundidad") from None
+    except ValueError:  # a number longer than int() takes
+        raise PlanFormatError("JSON no válido: un número tiene demasiadas cifras") from None
 
 
 async def replace_plan(storage: Storage, plan: Plan, source: str) -> None:

@@ -3,7 +3,8 @@
 ``POST /telegram`` checks Telegram's secret header before reading anything, bounds the body,
 drops redelivered update ids (shared across instances through the database) and hands the
 update to the Application's queue, answering 200 at once. ``GET /healthz`` and ``GET /metrics``
-are for the load balancer and Prometheus. SIGTERM (uvicorn) stops taking requests, lets the
+are for the load balancer and Prometheus; /healthz says "degraded" (still 200: answers go out)
+while the buffered per-chat writes fail. SIGTERM (uvicorn) stops taking requests, lets the
 Application finish the queued updates, and releases the outbox leases.
 """
 
@@ -91,10 +92,11 @@ def create_webhook_app(
             status["database"] = "ok"
         except Exception as exc:
             status["database"] = f"error: {type(exc).__name__}"
+        failed_flushes = data_store.chat_state.failed_flushes if data_store.chat_state is not None else 0
+        status["chat_state"] = f"error: {failed_flushes} failed writes in a row" if failed_flushes else "ok"
         healthy = status["database"] == "ok" and status["plan_loaded"]
-        return JSONResponse(
-            {"status": "ok" if healthy else "unhealthy", **status}, status_code=200 if healthy else 503
-        )
+        overall = ("ok" if not failed_flushes else "degraded") if healthy else "unhealthy"
+        return JSONResponse({"status": overall, **status}, status_code=200 if healthy else 503)
 
     async def metrics_endpoint(_request: Request) -> Response:
         data_store: BotData = application.bot_data

@@ -14,6 +14,11 @@ What that trades, on purpose:
 * With several instances (webhook behind a balancer), another instance sees a context up to
   ``flush_every`` later; a person does not type a follow-up that fast.
 
+A row the database refuses (text it cannot store, a missing chat id) would be refused however
+often it was tried: when a batch fails that way, its rows are written one by one, and each refused
+row is logged once, counted (``rejected_rows`` in /metrics) and dropped, so that one bad row never
+keeps the others out. A database that cannot be reached keeps every row waiting.
+
 When this process is the only one answering (long polling: Telegram lets one ``getUpdates``
 consumer in at a time), it is also the only writer of contexts, report requests and votes, so it
 keeps them in bounded in-memory maps and reads the database only for chats it has not seen yet
@@ -30,10 +35,11 @@ import contextlib
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError, StatementError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -66,6 +72,11 @@ CACHED_CHATS = 20_000
 over the context, report-request and question maps, so at most ~13 MB; a chat beyond them is
 read from the database again."""
 ID_BLOCK = 1_000
+WRITE_ERRORS = (SQLAlchemyError, OSError, ValueError)
+"""What writing a batch may raise: the database away or refusing, or a driver that cannot encode a
+value (sqlite3 raises UnicodeEncodeError for a lone surrogate as it is)."""
+REJECTING_SQLSTATES = ("22", "23")
+"""PostgreSQL error classes that refuse a row's values: data exception, integrity violation."""
 NO_ZONA = 0
 """In the known-zonas map: the database says the chat has chosen no zona."""
 
@@ -96,6 +107,11 @@ class LruMap(Generic[K, V]):
     def pop(self, key: K) -> None:
         self._items.pop(key, None)
 
+    def pop_where(self, test: Callable[[V], bool]) -> None:
+        """Forget every entry whose value passes ``test``."""
+        for key in [key for key, value in self._items.items() if test(value)]:
+            del self._items[key]
+
     def __len__(self) -> int:
         return len(self._items)
 
@@ -111,6 +127,63 @@ async def read_with(
         return await query(session=session, **arguments)
     async with sessionmaker() as own:
         return await query(session=own, **arguments)
+
+
+def rejects_values(error: BaseException) -> bool:
+    """True when the database or its driver refused a row's values (text it cannot encode, a
+    missing required value, a broken constraint), so that writing the row again cannot succeed;
+    False when the database could not be reached or is not ready, and a later try may."""
+    if isinstance(error, IntegrityError | DataError):
+        return True
+    driver_error = (error.orig if isinstance(error, StatementError) else None) or error
+    sqlstate = getattr(driver_error, "sqlstate", None)
+    if sqlstate:
+        return str(sqlstate)[:2] in REJECTING_SQLSTATES
+    return any(isinstance(e, ValueError) for e in (driver_error, driver_error.__cause__))
+
+
+def _first_line(error: BaseException) -> str:
+    """The error's first line (SQLAlchemy's next ones repeat the statement and its values)."""
+    return (str(error).splitlines() or [type(error).__name__])[0][:300]
+
+
+@dataclass(slots=True)
+class _Batch:
+    """Rows on their way to the database, by table."""
+
+    contexts: dict[int, ChatContext] = field(default_factory=dict)
+    recipients: dict[int, bool] = field(default_factory=dict)
+    questions: list[LoggedQuestion] = field(default_factory=list)
+    votes: list[Vote] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.contexts or self.recipients or self.questions or self.votes)
+
+    async def write(self, session: AsyncSession, at: datetime) -> None:
+        await log_queries(session=session, questions=self.questions)
+        await log_votes(session=session, votes=self.votes)
+        await save_chat_contexts(session=session, contexts=self.contexts, at=at)
+        await touch_recipients(session=session, chats=self.recipients, at=at)
+
+    def rows(self) -> list[tuple[str, _Batch]]:
+        """Each row as a batch of its own, with the name a log line gives it."""
+        return [
+            *((f"question {q.id}", _Batch(questions=[q])) for q in self.questions),
+            *((f"vote on question {v.query_id}", _Batch(votes=[v])) for v in self.votes),
+            *((f"context of chat {c}", _Batch(contexts={c: ctx})) for c, ctx in self.contexts.items()),
+            *((f"recipient {c}", _Batch(recipients={c: group})) for c, group in self.recipients.items()),
+        ]
+
+    def discard(self, row: _Batch) -> None:
+        """Take out a row that :meth:`rows` gave."""
+        for chat_id in row.contexts:
+            del self.contexts[chat_id]
+        for chat_id in row.recipients:
+            del self.recipients[chat_id]
+        for question in row.questions:
+            self.questions.remove(question)
+        for vote in row.votes:
+            self.votes.remove(vote)
 
 
 class ChatState:
@@ -148,6 +221,7 @@ class ChatState:
         self._asked: LruMap[int, tuple[str, bool]] = LruMap(cached_chats)  # id -> (chat hash, voted)
         self.dropped_questions = 0
         self.failed_flushes = 0  # in a row; 0 once a flush succeeds
+        self.rejected_rows = 0  # refused by the database, logged and dropped
 
     # Lifecycle ------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -165,11 +239,12 @@ class ChatState:
 
     def stats(self) -> dict[str, int]:
         """For /metrics: rows waiting, questions dropped while the database was away, failed
-        flushes in a row."""
+        flushes in a row, rows the database rejected."""
         return {
             "waiting": self.waiting,
             "dropped_questions": self.dropped_questions,
             "failed_flushes": self.failed_flushes,
+            "rejected_rows": self.rejected_rows,
         }
 
     @property
@@ -293,41 +368,23 @@ class ChatState:
         self._votes = [v for v in self._votes if v.chat_hash != chat_hash]
         self._known_contexts.pop(chat_id)
         self._known_zonas.pop(chat_id)
+        self._asked.pop_where(lambda asked: asked[0] == chat_hash)  # a later 👍 is not counted
         await self.flush()
 
     async def flush(self) -> bool:
-        """Write everything waiting in one transaction; False (and kept for later) on failure."""
+        """Write everything waiting in one transaction; False (and kept for later) when the
+        database cannot be reached. When it rejects the batch, the rows are written one by one
+        and each row it rejects is logged, counted and dropped, so that the others are written."""
         async with self._flush_lock:
-            contexts, recipients, questions = self._contexts, self._recipients, self._questions
-            votes = self._votes
-            if not (contexts or recipients or questions or votes):
+            batch = _Batch(self._contexts, self._recipients, self._questions, self._votes)
+            if not batch:
                 return True
             self._contexts, self._recipients, self._questions, self._votes = {}, {}, [], []
-            self._writing = contexts
+            self._writing = batch.contexts
             try:
-                async with self._sessionmaker() as session:
-                    at = datetime.now(UTC)
-                    await log_queries(session=session, questions=questions)
-                    await log_votes(session=session, votes=votes)
-                    await save_chat_contexts(session=session, contexts=contexts, at=at)
-                    await touch_recipients(session=session, chats=recipients, at=at)
-                    await session.commit()
-            except (SQLAlchemyError, OSError):
-                self.failed_flushes += 1
-                if self.failed_flushes % FAILURES_PER_WARNING == 1:  # not four lines a second
-                    log.warning(
-                        "chat state not written (%d tries in a row); will retry",
-                        self.failed_flushes,
-                        exc_info=True,
-                    )
-                self._contexts = {**contexts, **self._contexts}
-                self._recipients = {**recipients, **self._recipients}
-                self._questions = [*questions, *self._questions]
-                self._votes = [*votes, *self._votes]
-                excess = len(self._questions) - MAX_BUFFERED_QUESTIONS
-                if excess > 0:
-                    del self._questions[:excess]
-                    self.dropped_questions += excess
+                await self._write(batch)
+            except WRITE_ERRORS:
+                self._failed(batch)
                 return False
             finally:
                 self._writing = {}
@@ -335,6 +392,49 @@ class ChatState:
                 log.warning("chat state written again after %d failed tries", self.failed_flushes)
                 self.failed_flushes = 0
             return True
+
+    async def _write(self, batch: _Batch) -> None:
+        try:
+            async with self._sessionmaker() as session:
+                await batch.write(session, datetime.now(UTC))
+                await session.commit()
+        except WRITE_ERRORS as error:
+            if not rejects_values(error):
+                raise
+            await self._write_row_by_row(batch)
+
+    async def _write_row_by_row(self, batch: _Batch) -> None:
+        """Each row in its own savepoint of one transaction; a row the database rejects is
+        taken out of ``batch`` (so that a later failure does not put it back)."""
+        async with self._sessionmaker() as session:
+            at = datetime.now(UTC)
+            for name, row in batch.rows():
+                try:
+                    async with session.begin_nested():
+                        await row.write(session, at)
+                except WRITE_ERRORS as error:
+                    if not rejects_values(error):
+                        raise
+                    batch.discard(row)
+                    self.rejected_rows += 1
+                    log.warning("chat state: the database rejected %s; dropped: %s", name, _first_line(error))
+            await session.commit()
+
+    def _failed(self, batch: _Batch) -> None:
+        """Put the batch back in front of what came in meanwhile (newer contexts win)."""
+        self.failed_flushes += 1
+        if self.failed_flushes % FAILURES_PER_WARNING == 1:  # not four lines a second
+            log.warning(
+                "chat state not written (%d tries in a row); will retry", self.failed_flushes, exc_info=True
+            )
+        self._contexts = {**batch.contexts, **self._contexts}
+        self._recipients = {**batch.recipients, **self._recipients}
+        self._questions = [*batch.questions, *self._questions]
+        self._votes = [*batch.votes, *self._votes]
+        excess = len(self._questions) - MAX_BUFFERED_QUESTIONS
+        if excess > 0:
+            del self._questions[:excess]
+            self.dropped_questions += excess
 
     # Internals ------------------------------------------------------------------------------
     async def _next_id(self) -> int:

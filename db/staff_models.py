@@ -11,7 +11,7 @@ from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from db.models import JSON_TYPE, UtcDateTime
-from knowledge.staff import StatusView
+from knowledge.staff import BROADCAST_TEXT_MAX, StatusView
 
 STATUSES = ("planificado", "en_ejecucion", "suspendido", "finalizado")
 
@@ -95,7 +95,7 @@ class Broadcast(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=20)
     audience: str = Field(max_length=40)
-    text: str = Field(max_length=4000)
+    text: str = Field(max_length=BROADCAST_TEXT_MAX)
     state: str = Field(max_length=16, index=True)
     created_by: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)

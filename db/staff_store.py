@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -286,7 +286,10 @@ async def close_pending(*, session: AsyncSession, pending: PendingAction, state:
 
 # Forgetting a chat ---------------------------------------------------------------------------------
 async def forget_chat(*, session: AsyncSession, chat_id: int, chat_hash: str) -> int:
-    """Delete everything kept about a chat; returns how many rows went."""
+    """Delete every row about a chat: what it follows, asked, voted, reported and was sent, its
+    context and zona, and the requests made in it (or, in a private chat, by its person); returns
+    how many rows went. What staff did as staff (audit log, statuses, broadcasts they wrote) is
+    the municipality's record and stays."""
     removed = 0
     statements = (
         delete(Subscription).where(col(Subscription.chat_id) == chat_id),
@@ -295,7 +298,13 @@ async def forget_chat(*, session: AsyncSession, chat_id: int, chat_hash: str) ->
         delete(GroundReport).where(col(GroundReport.chat_id) == chat_id),
         delete(Feedback).where(col(Feedback.chat_hash) == chat_hash),
         delete(QueryLogRow).where(col(QueryLogRow.chat_hash) == chat_hash),
-        delete(Delivery).where(col(Delivery.chat_id) == chat_id, col(Delivery.status) == "pending"),
+        delete(Delivery).where(col(Delivery.chat_id) == chat_id),
+        delete(PendingAction).where(
+            or_(
+                col(PendingAction.created_by) == chat_id,
+                col(PendingAction.payload)["chat_id"].as_string() == str(chat_id),
+            )
+        ),
         delete(Recipient).where(col(Recipient.chat_id) == chat_id),
     )
     for statement in statements:

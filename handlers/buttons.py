@@ -43,6 +43,8 @@ async def button(update: Update, context: Context) -> None:
     elif verb == "fb":
         query_id, useful = arg.split(":")
         await query.answer(await follow.feedback(message, context, int(query_id), useful == "1"))
+    elif verb == "olvidar":
+        await follow.forget_pressed(query, message, context, arg)
     else:
         await query.answer()
         await resident_button(message, query.from_user, context, action)
@@ -66,8 +68,6 @@ async def resident_button(message: Message, user: User, context: Context, action
     elif verb == "reporte":
         step, pending_id = arg.split(":")
         await reports.report_button(message, user, context, step, int(pending_id))
-    elif verb == "olvidar":
-        await follow.forget_confirmed(message, context, arg == "si")
     else:
         await send_action(message, context, action)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatMemberStatus, ParseMode
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import CommandHandler
 
 from db.staff_store import (
@@ -21,6 +22,8 @@ from handlers.replies import button, chat_hash
 from knowledge import catalog as t
 from knowledge.model import ZONAS
 from knowledge.text import fold
+
+GROUP_ADMINS = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
 
 
 def parse_target(args: list[str], known_snips: set[str]) -> tuple[str, str] | None:
@@ -97,17 +100,47 @@ async def subscriptions_command(update: Update, context: Context) -> None:
     await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML, do_quote=False)
 
 
-async def forget_command(update: Update, _context: Context) -> None:
-    message = update.effective_message
-    if message is None:
+async def is_group_admin(context: Context, chat_id: int, user_id: int) -> bool:
+    """Whether Telegram says the person administers the group (or created it)."""
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except (BadRequest, Forbidden):  # the bot was removed, or the person is unknown there
+        return False
+    return member.status in GROUP_ADMINS
+
+
+async def forget_command(update: Update, context: Context) -> None:
+    """Ask before forgetting the chat; a group is forgotten only by one of its administrators,
+    and the buttons answer only the person who asked."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    if message.chat.type != "private" and not await is_group_admin(context, message.chat_id, user.id):
+        await message.reply_text(t.FORGET_GROUP_ADMINS, do_quote=False)
         return
     markup = InlineKeyboardMarkup(
-        [[button(t.BTN_FORGET_YES, "olvidar:si"), button(t.BTN_CANCEL, "olvidar:no")]]
+        [[button(t.BTN_FORGET_YES, f"olvidar:si:{user.id}"), button(t.BTN_CANCEL, f"olvidar:no:{user.id}")]]
     )
     await message.reply_text(t.FORGET_ASK, reply_markup=markup, do_quote=False)
 
 
-async def forget_confirmed(message: Message, context: Context, confirmed: bool) -> None:
+async def forget_pressed(query: CallbackQuery, message: Message, context: Context, arg: str) -> None:
+    """ "Sí, borrar" or "Cancelar" under /olvidarme's question. In a group only the member who
+    asked may answer, and only while still an administrator; anyone else gets a polite line."""
+    choice, _, asker = arg.partition(":")
+    user_id = query.from_user.id
+    if message.chat.type != "private":
+        if asker != str(user_id):
+            await query.answer(t.FORGET_NOT_YOURS)
+            return
+        if not await is_group_admin(context, message.chat_id, user_id):
+            await query.answer(t.FORGET_GROUP_ADMINS)
+            return
+    await query.answer()
+    await forget_confirmed(message, context, confirmed=choice == "si")
+
+
+async def forget_confirmed(message: Message, context: Context, *, confirmed: bool) -> None:
     if not confirmed:
         await message.edit_text(t.CANCELLED)
         return

@@ -17,6 +17,7 @@ from handlers.replies import answer_for_action
 from knowledge import catalog as t
 from knowledge.answers import Answer, Answerer
 from knowledge.render import to_html, to_plain
+from knowledge.text import clean_text
 
 MAX_RESULTS = 10
 DESCRIPTION_CHARS = 120
@@ -65,7 +66,7 @@ async def inline_query(update: Update, context: Context) -> None:
     if query is None:
         return
     _, answerer = context.bot_data.services()
-    text = query.query.strip()[:256]
+    text = clean_text(query.query).strip()[:256]
     answers = inline_answers(answerer, text) if text else []
     if not answers:
         answers = [Answer(t.INLINE_EMPTY_TITLE, (t.INLINE_EMPTY_TEXT,))] if not text else []

@@ -12,6 +12,7 @@ from handlers import reports
 from handlers.context import Context
 from handlers.replies import answer_question, send_answer
 from knowledge import catalog as t
+from knowledge.text import clean_text
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 NON_TEXT = (
@@ -65,7 +66,7 @@ async def unknown_command(update: Update, context: Context) -> None:
     if message is None or not message.text:
         return
     _, answerer = context.bot_data.services()
-    command = message.text.split()[0].split("@")[0]
+    command = clean_text(message.text.split()[0].split("@")[0])
     answer = answerer.help_answer()
     await send_answer(message, replace(answer, title=t.UNKNOWN_COMMAND.format(command=command)))
 

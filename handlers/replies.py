@@ -22,7 +22,7 @@ from knowledge.followup import context_after, names_my_zona, resolve, subject_te
 from knowledge.model import Plan
 from knowledge.render import to_html
 from knowledge.staff import format_date, with_status
-from knowledge.text import find_zonas, fold
+from knowledge.text import clean_text, find_zonas, fold
 
 CALLBACK_MAX_BYTES = 64
 ZONA = r"(?:[1-9]|1[01])"
@@ -52,7 +52,7 @@ VERBS: dict[str, re.Pattern[str]] = {
         "reportar": rf":{SNIP}",
         "reporte": rf":(?:enviar|cancelar):{ROW_ID}",
         "fb": rf":{ROW_ID}:[01]",
-        "olvidar": r":(?:si|no)",
+        "olvidar": r":(?:si|no):\d{1,16}",
         "estado": rf":{SNIP}:(?:planificado|en_ejecucion|suspendido|finalizado)",
         **{verb: rf":{ROW_ID}" for verb in ("enviar", "cancelar", "aplicar", "descartar", "revisar")},
     }.items()
@@ -162,6 +162,11 @@ async def send_answer(
     return sent
 
 
+def user_args(context: Context) -> list[str]:
+    """A command's arguments, cleaned as every text a person sends (``clean_text``)."""
+    return [clean_text(arg) for arg in context.args or []]
+
+
 def chat_hash(chat_id: int, salt: str) -> str:
     return hashlib.sha256(f"{salt}:{chat_id}".encode()).hexdigest()
 
@@ -183,6 +188,7 @@ async def answer_question(message: Message, context: Context, text: str) -> None
     from ``ChatState`` / ``StaffCache``, which read the database only for what this process does
     not know; the context, the recipient and the query log are written by ``ChatState`` in
     batches."""
+    text = clean_text(text)
     sessionmaker, _ = context.bot_data.services()
     state = context.bot_data.state()
     answered = None

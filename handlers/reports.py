@@ -33,6 +33,7 @@ from handlers.context import Context
 from handlers.replies import button
 from knowledge import catalog as t
 from knowledge.question import asks_the_bot
+from knowledge.text import clean_text
 
 KIND = "ground_report"
 TAKING, WAITING, DONE, CANCELLED = "draft", "waiting", "done", "cancelled"
@@ -111,6 +112,7 @@ async def take_message(message: Message, context: Context, text: str, photo: str
     user = message.from_user
     if user is None or not context.bot_data.state().may_have_report_request(user.id):
         return False
+    text = clean_text(text)  # a report is stored and sent back to staff: no NUL, no lone surrogate
     if photo is None and asks_the_bot(text):
         await leave_mode(message, context, user.id)
         return False

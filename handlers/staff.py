@@ -44,7 +44,7 @@ from db.staff_store import (
 )
 from db.status_notices import queue_status_notice
 from handlers.context import Context
-from handlers.replies import button
+from handlers.replies import button, user_args
 from knowledge import catalog as t
 from knowledge.answers import Answerer
 from knowledge.model import Project
@@ -69,7 +69,7 @@ from knowledge.staff import (
     status_notification_html,
     thousands,
 )
-from knowledge.text import fold
+from knowledge.text import clean_text, fold
 
 log = logging.getLogger(__name__)
 MAX_CSV_BYTES = 1_000_000
@@ -237,7 +237,7 @@ async def status_command(update: Update, context: Context) -> None:
     if message is None or user is None:
         return
     _, answerer = context.bot_data.services()
-    change = parse_status_command(context.args or [], answerer.plan)
+    change = parse_status_command(user_args(context), answerer.plan)
     if isinstance(change, str):
         await message.reply_text(change, parse_mode=ParseMode.HTML, do_quote=False)
         return
@@ -281,7 +281,7 @@ async def announce_command(update: Update, context: Context) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    parsed = parse_announcement(context.args or [])
+    parsed = parse_announcement(user_args(context))
     if isinstance(parsed, str):
         await message.reply_text(parsed, do_quote=False)
         return
@@ -306,9 +306,7 @@ async def announce_command(update: Update, context: Context) -> None:
     preview = t.ANNOUNCE_PREVIEW.format(
         audience=escape(audience_label(audience)), count=thousands(count), text=html
     )
-    sent = await message.reply_text(
-        preview[:4096], parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False
-    )
+    sent = await message.reply_text(preview, parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False)
     async with sessionmaker() as session:
         stored = await session.get(Broadcast, broadcast.id)
         if stored is not None:
@@ -468,9 +466,9 @@ async def csv_document(update: Update, context: Context) -> None:
         await message.reply_text(t.CSV_TOO_BIG, do_quote=False)
         return
     try:
-        text = raw.decode("utf-8-sig")
+        text = clean_text(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        text = raw.decode("latin-1")
+        text = clean_text(raw.decode("latin-1"))
     sessionmaker, answerer = context.bot_data.services()
     changes, rejected = parse_status_csv(text, answerer.plan)
     lines = [t.CSV_PREVIEW.format(ok=len(changes), bad=len(rejected))]

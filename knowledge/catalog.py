@@ -378,11 +378,17 @@ BTN_FOLLOW = "🔔 Seguir"
 BTN_REPORT = "📣 Reportar avance"
 FORGET_ASK = "¿Borrar todo lo que el bot guarda de este chat (suscripciones, preguntas, reportes)?"
 FORGET_DONE = "Listo, borré todo lo que guardaba de este chat."
+FORGET_GROUP_ADMINS = "Solo un administrador del grupo puede borrar lo que el bot guarda del grupo."
+FORGET_NOT_YOURS = "Solo quien pidió borrar los datos del grupo puede confirmarlo o cancelarlo."
 BTN_FORGET_YES = "Sí, borrar"
 BTN_CANCEL = "Cancelar"
 CANCELLED = "Cancelado, no se cambió nada."
 
 ANNOUNCE_USAGE = "Uso: /anunciar zona 6 texto del anuncio, o /anunciar todos texto del anuncio"
+ANNOUNCE_TOO_LONG = (
+    "El anuncio es demasiado largo: acórtelo en {n} caracteres, por favor. (Al guardarlo, cada &, < "
+    "o > y cada comilla ocupa varios caracteres, y cada emoji cuenta como dos.)"
+)
 ANNOUNCE_PREVIEW = "<b>Vista previa del anuncio</b> para {audience} ({count} destinatarios):\n\n{text}"
 ANNOUNCE_AUDIENCE_ALL = "todos"
 ANNOUNCE_AUDIENCE_ZONA = "la zona {n}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 
-from knowledge.errors import PlanFormatError
+from knowledge.errors import PlanFormatError, checked
 from knowledge.model import (
     ActionLine,
     Actor,
@@ -35,6 +35,10 @@ from knowledge.model import (
     StrategicLine,
     Target,
     Tematica,
+    amount_problem,
+    check_unique_snips,
+    number_problem,
+    percent_problem,
 )
 from knowledge.text import fold, slugify
 
@@ -88,13 +92,37 @@ def load_bundled_plan() -> Plan:
 
 
 def decode_document(raw: bytes) -> str:
-    """Bytes of a plan file → text, refusing binary or non-UTF-8 content with a clear error."""
+    """Bytes of a plan file → text: UTF-8, or UTF-16 (what Windows calls "Unicode"); binary or
+    other content is refused with a clear error."""
+    utf16 = _utf16_encoding(raw)
+    if utf16 is not None:
+        try:
+            return raw.decode(utf16)
+        except UnicodeDecodeError as exc:
+            message = f"el archivo parece UTF-16 pero no se puede leer (byte {exc.start})"
+            raise PlanFormatError(message) from exc
     if b"\x00" in raw[:65536]:
         raise PlanFormatError("el archivo es binario, no un documento de texto del plan")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PlanFormatError(f"el archivo no es texto UTF-8 (byte {exc.start})") from exc
+
+
+def _utf16_encoding(raw: bytes) -> str | None:
+    """ "utf-16" when the file starts with a UTF-16 byte order mark; "utf-16-le" / "utf-16-be"
+    when, without one, NUL bytes fill every other byte (the upper half of Latin text)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = raw[:4096]
+    if len(sample) < 2:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if b"\x00" not in even and odd.count(0) * 2 > len(odd):
+        return "utf-16-le"
+    if b"\x00" not in odd and even.count(0) * 2 > len(even):
+        return "utf-16-be"
+    return None
 
 
 def parse_plan(text: str) -> Plan:
@@ -138,6 +166,13 @@ def _split_chapters(lines: list[Line]) -> dict[str, list[Line]]:
         found = CHAPTER.match(line.text)
         if found and line.text.isupper():
             current = found.group(1)
+            if current in chapters:
+                first = chapters[current][0].number
+                raise PlanFormatError(
+                    f"el capítulo {current} aparece otra vez (ya estaba en la línea {first}): "
+                    "¿el documento está repetido?",
+                    f"línea {line.number}",
+                )
             chapters[current] = [line]
         elif current:
             chapters[current].append(line)
@@ -184,17 +219,28 @@ def _is_heading(text: str) -> bool:
 def _parse_amount(cell: str, where: str) -> Decimal:
     cleaned = cell.replace("Q", "").replace(",", "").replace(" ", "").strip() or "0"
     try:
-        return Decimal(cleaned).quantize(Decimal("0.01"))
+        amount = Decimal(cleaned).quantize(Decimal("0.01"))
     except InvalidOperation as exc:
         raise PlanFormatError(f"monto no válido «{cell.strip()}»", where) from exc
+    return checked(amount, amount_problem(amount), where)
 
 
 def _parse_percent(cell: str, where: str) -> Decimal:
     cleaned = cell.replace("%", "").strip()
     try:
-        return Decimal(cleaned)
+        percent = Decimal(cleaned)
     except InvalidOperation as exc:
         raise PlanFormatError(f"porcentaje no válido «{cell.strip()}»", where) from exc
+    return checked(percent, percent_problem(percent), where)
+
+
+def _parse_number(cell: str, where: str) -> int:
+    """A row's "No." (or any whole number the document writes)."""
+    try:
+        number = int(cell.strip())
+    except ValueError:
+        raise PlanFormatError(f"número no válido «{cell.strip()[:40]}»", where) from None
+    return checked(number, number_problem(number), where)
 
 
 def parse_measures(text: str) -> tuple[Measure, ...]:
@@ -242,6 +288,8 @@ class _PlanBuilder:
     funding: list[FundingSource] = field(default_factory=list)
     funding_total: FundingTotal | None = None
     projects: list[Project] = field(default_factory=list)
+    project_lines: list[int] = field(default_factory=list)
+    """The line of each project, for errors that name two of them."""
     actors: list[Actor] = field(default_factory=list)
     potentialities: list[Item] = field(default_factory=list)
     problems: list[Item] = field(default_factory=list)
@@ -683,7 +731,8 @@ class _PlanBuilder:
                     break
                 i += 1
                 continue
-            self.operational_actions.append(Item(int(found.group(1)), found.group(2).strip(), section))
+            number = _parse_number(found.group(1), f"línea {lines[i].number}")
+            self.operational_actions.append(Item(number, found.group(2).strip(), section))
             i += 1
         return i
 
@@ -736,9 +785,10 @@ class _PlanBuilder:
                 )
             zona = ZONA_IN_NAME.search(cells[1])
             place = PLACE_IN_NAME.search(cells[1])
+            self.project_lines.append(lines[i].number)
             self.projects.append(
                 Project(
-                    number=int(cells[0]),
+                    number=_parse_number(cells[0], where),
                     snip=cells[2],
                     name=cells[1],
                     zona=int(zona.group(1)) if zona else None,
@@ -750,6 +800,7 @@ class _PlanBuilder:
                 )
             )
             i += 1
+        check_unique_snips(self.projects, lambda position: f"línea {self.project_lines[position]}")
         return i
 
     def build(self) -> Plan:
@@ -817,7 +868,8 @@ def _make_actor(cells: list[str], line: Line, section: Section) -> Actor:
             f"la fila de actor debe tener No., actor, rol y dos grados de influencia ({len(cells)} columnas)",
             f"línea {line.number}",
         )
-    return Actor(int(cells[0]), cells[1], cells[2], cells[3], cells[4], section)
+    number = _parse_number(cells[0], f"línea {line.number}")
+    return Actor(number, cells[1], cells[2], cells[3], cells[4], section)
 
 
 def _make_law(raw: dict[str, object], section: Section) -> Law:

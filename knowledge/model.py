@@ -7,13 +7,53 @@ percentages keep the precision the document writes ("70.00" stays "70.00").
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from knowledge.errors import PlanFormatError
 from knowledge.text import year_range
 
 ZONAS: tuple[int, ...] = tuple(range(1, 12))
 """Mixco has zonas 1 to 11."""
+
+LARGEST_NUMBER = 2**31 - 1
+"""A plan's whole numbers (row numbers, zonas, years) are kept as 32-bit integers."""
+LARGEST_AMOUNT = Decimal(2**63 - 1).scaleb(-2)
+"""Amounts are kept as whole cents in a 64-bit integer: Q 92,233,720,368,547,758.07 at most."""
+LONGEST_PERCENT = 32
+"""Characters of a percentage as written ("52.89"), which is how it is kept."""
+
+
+def number_problem(value: int) -> str | None:
+    """Why a whole number cannot be part of a plan, or None."""
+    if -LARGEST_NUMBER - 1 <= value <= LARGEST_NUMBER:
+        return None
+    return f"número fuera de rango: {value} (máximo {LARGEST_NUMBER})"
+
+
+def amount_problem(value: Decimal) -> str | None:
+    """Why an amount cannot be part of a plan, or None."""
+    if abs(value) <= LARGEST_AMOUNT:
+        return None
+    return f"monto fuera de rango: Q {value:,} (máximo Q {LARGEST_AMOUNT:,})"
+
+
+def percent_problem(value: Decimal) -> str | None:
+    """Why a percentage cannot be part of a plan, or None."""
+    return None if len(str(value)) <= LONGEST_PERCENT else f"porcentaje con demasiadas cifras: {value}"
+
+
+def check_unique_snips(projects: Sequence[Project], where: Callable[[int], str]) -> None:
+    """PlanFormatError when two projects share a SNIP (staff data and the database know a
+    project by it); ``where`` names the place of the project at a position."""
+    seen: dict[str, int] = {}
+    for position, project in enumerate(projects):
+        if project.snip in seen:
+            first = where(seen[project.snip])
+            raise PlanFormatError(f"SNIP {project.snip} repetido (la primera vez: {first})", where(position))
+        seen[project.snip] = position
+
 
 Section = tuple[str, ...]
 

@@ -17,8 +17,9 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
-from knowledge.errors import PlanFormatError
-from knowledge.model import Plan, Target
+from knowledge.errors import PlanFormatError, checked
+from knowledge.model import Plan, Target, amount_problem, check_unique_snips, number_problem, percent_problem
+from knowledge.text import UNSTORABLE
 
 __all__ = ["plan_digest", "plan_from_json", "plan_to_json", "record_from_json", "record_to_json"]
 
@@ -94,7 +95,9 @@ def plan_from_json(data: object) -> Plan:
     """Rebuild a Plan from :func:`plan_to_json` output; raise PlanFormatError naming the bad path."""
     if not isinstance(data, Mapping):
         raise PlanFormatError(f"expected a JSON object for the plan, got {_type_name(data)}")
-    return _record(Plan, data, "", extra=frozenset({"institution"}))
+    plan = _record(Plan, data, "", extra=frozenset({"institution"}))
+    check_unique_snips(plan.projects, lambda position: f"projects[{position}].snip")
+    return plan
 
 
 def record_from_json(record_type: type[R], data: object, where: str) -> R:
@@ -126,11 +129,11 @@ def _parse(value: object, tp: Any, path: str, name: str = "") -> Any:
     if tp is int:
         if not isinstance(value, int) or isinstance(value, bool):
             raise _wrong(path, "an integer", value)
-        return value
+        return checked(value, number_problem(value), path)
     if tp is str:
         if not isinstance(value, str):
             raise _wrong(path, "a string", value)
-        return value
+        return checked(value, _text_problem(value), path)
     raise TypeError(f"{path}: no JSON reader for type {tp!r}")  # a model change we do not know
 
 
@@ -189,11 +192,18 @@ def _number(value: object, path: str, *, amount: bool) -> Decimal:
     if not number.is_finite():
         raise PlanFormatError(f"expected a finite number, got {value!r}", where=path)
     if not amount:
-        return number
+        return checked(number, percent_problem(number), path)
     try:
-        return number.quantize(CENTS)
+        cents = number.quantize(CENTS)
     except InvalidOperation:
         raise PlanFormatError(f"amount out of range: {value!r}", where=path) from None
+    return checked(cents, amount_problem(cents), path)
+
+
+def _text_problem(text: str) -> str | None:
+    """Why a text cannot be kept (a character no database stores), or None."""
+    found = UNSTORABLE.search(text)
+    return None if found is None else f"texto con un carácter que no se puede guardar (U+{ord(found[0]):04X})"
 
 
 @cache

@@ -32,6 +32,10 @@ PROGRESS = re.compile(r"^(\d{1,3})\s*%?$")
 STALE_DAYS = 60
 MAX_NOTE = 500
 MAX_ANNOUNCEMENT = 3500
+"""What a recipient reads of an announcement, in UTF-16 code units (as Telegram counts, an emoji
+is two): Telegram's 4,096 less room for the preview's first line."""
+BROADCAST_TEXT_MAX = 4000
+"""Characters of a broadcast's HTML the database keeps (``broadcast.text``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +176,20 @@ def parse_announcement(args: list[str]) -> tuple[str, str] | str:
     else:
         return t.ANNOUNCE_USAGE
     text = " ".join(words).strip()
-    return (audience, text[:MAX_ANNOUNCEMENT]) if text else t.ANNOUNCE_USAGE
+    if not text:
+        return t.ANNOUNCE_USAGE
+    excess = announcement_excess(text)
+    return t.ANNOUNCE_TOO_LONG.format(n=thousands(excess)) if excess else (audience, text)
+
+
+def announcement_excess(text: str) -> int:
+    """How many characters the announcement must lose (0 when it fits): its HTML as stored and
+    sent, where & < > and quotes are escaped to several characters, must fit the database's
+    column, and the text a recipient reads must fit a Telegram message. Taking out that many
+    characters of any kind is enough, since each one shortens both by at least one."""
+    stored = len(announcement_html(text)) - BROADCAST_TEXT_MAX
+    read = len(text.encode("utf-16-le")) // 2 - MAX_ANNOUNCEMENT
+    return max(stored, read, 0)
 
 
 def audience_label(audience: str) -> str:

@@ -82,6 +82,19 @@ MAX_SPOKEN_ZONA = 11
 SNIP_FORM = re.compile(r"(?<![\d.,])(\d{6})(?![\d.,])")
 YEAR_FORM = re.compile(r"\b(20[0-4]\d)\b")
 ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+"""NUL (PostgreSQL text cannot hold it) and surrogate code points (no UTF-8 form exists for a
+lone one, so neither SQLite nor PostgreSQL nor Telegram takes it)."""
+
+
+def clean_text(text: str) -> str:
+    """Text a person sent, as it may be stored and sent back: NUL characters removed, lone
+    surrogates replaced by U+FFFD (a surrogate pair split in two code points is joined again).
+    Every user text goes through it where it enters (handlers), before anything keeps it."""
+    if not UNSTORABLE.search(text):
+        return text
+    without_nul = text.replace("\x00", "")
+    return without_nul.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def fold(text: str) -> str:

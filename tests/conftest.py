@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import Application
 
+from bench._load import fresh_postgres_database
 from bot.app import build_application
 from bot.settings import Settings
 from db.migrate import upgrade
@@ -59,6 +60,17 @@ async def engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     else:
         async with postgres_test_engine(os.environ[TEST_DATABASE_URL_ENV]) as pg_engine:
             yield pg_engine
+
+
+@pytest.fixture(params=DB_BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database a bot (or another process) opens by URL: a SQLite file, or a new PostgreSQL
+    database (a bot takes only a URL, so a schema of the test database would not do)."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+        return
+    async with fresh_postgres_database(os.environ[TEST_DATABASE_URL_ENV], "test_bot") as url:
+        yield url
 
 
 @pytest.fixture
@@ -109,12 +121,13 @@ def _use_search_path(engine: AsyncEngine, schema: str) -> None:
 # --- The fake Telegram Bot API -------------------------------------------------------------------
 
 
-def settings_for(api: FakeBotApi, database: Path, **overrides: Any) -> Settings:
-    """Settings of a bot that talks to ``api`` and keeps its data in the SQLite file ``database``."""
+def settings_for(api: FakeBotApi, database: Path | str, **overrides: Any) -> Settings:
+    """Settings of a bot that talks to ``api`` and keeps its data in the SQLite file ``database``
+    (or in the database a URL names)."""
     return Settings(
         telegram_token=SecretStr(api.token),
         telegram_api_base_url=f"{api.url}/bot",
-        database_url=f"sqlite+aiosqlite:///{database}",
+        database_url=database if isinstance(database, str) else f"sqlite+aiosqlite:///{database}",
         **overrides,
     )
 

@@ -186,6 +186,28 @@ _TRUE_METHODS = (
     "unpinChatMessage",
 )
 
+# ChatMember fields beyond status and user, by status (what getChatMember answers).
+_MEMBER_STATUSES: dict[str, JSON] = {
+    "creator": {"is_anonymous": False},
+    "administrator": {
+        "can_be_edited": False,
+        "is_anonymous": False,
+        "can_manage_chat": True,
+        "can_delete_messages": True,
+        "can_manage_video_chats": True,
+        "can_restrict_members": True,
+        "can_promote_members": False,
+        "can_change_info": True,
+        "can_invite_users": True,
+        "can_post_stories": False,
+        "can_edit_stories": False,
+        "can_delete_stories": False,
+    },
+    "member": {},
+    "left": {},
+    "kicked": {"until_date": 0},
+}
+
 # A 1x1 transparent PNG, served for user-sent photos when the test does not provide bytes.
 _TINY_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
@@ -583,6 +605,15 @@ _HTML_ENTITY_RE = re.compile(r"&(#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za
 _NAMED_HTML_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
 
+def _json_bytes(body: JSON) -> bytes:
+    """An answer as UTF-8 JSON. Text that UTF-8 cannot hold (a lone surrogate a test sends as a
+    user's text) goes as ``\\u`` escapes, as Telegram writes every non-ASCII character."""
+    try:
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(body, separators=(",", ":")).encode("ascii")
+
+
 def _byte_offset(text: str, index: int) -> int:
     return len(text[:index].encode("utf-8"))
 
@@ -878,6 +909,7 @@ class FakeBotApi:
         self._open_inline_queries: set[str] = set()
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._webhook: JSON = {}
+        self._member_status: dict[tuple[ChatId, int], str] = {}  # (chat id, user id) -> status
 
         self._faults: list[FaultRule] = []
         self._delays: dict[str, float] = {}
@@ -984,6 +1016,13 @@ class FakeBotApi:
             user["language_code"] = language_code
         self._users[user_id] = user
         return dict(user)
+
+    def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
+        """What ``getChatMember`` says of the user in the chat: "creator", "administrator",
+        "member" (the default for everyone), "left" or "kicked"."""
+        if status not in _MEMBER_STATUSES:
+            raise ValueError(f"unknown member status {status!r}; one of {sorted(_MEMBER_STATUSES)}")
+        self._member_status[(chat_id, user_id)] = status
 
     def make_chat(
         self, chat_id: int, chat_type: str = "group", *, title: str | None = None, username: str | None = None
@@ -1604,7 +1643,7 @@ class FakeBotApi:
         self._record(call)
         body = {"ok": True, "result": result} if error is None else error.body()
         return Response(
-            json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+            _json_bytes(body),
             status_code=call.status,
             media_type="application/json",
         )
@@ -2094,6 +2133,7 @@ class FakeBotApi:
             "answerCallbackQuery": self._answer_callback_query,
             "answerInlineQuery": self._answer_inline_query,
             "getChat": self._get_chat,
+            "getChatMember": self._get_chat_member,
             "getFile": self._get_file,
         }
         for name in _TRUE_METHODS:
@@ -2339,6 +2379,16 @@ class FakeBotApi:
                 "gifts_from_channels": False,
             },
         }
+
+    def _get_chat_member(self, params: JSON) -> JSON:
+        chat = self._find_chat(_chat_key(params.get("chat_id")))
+        if chat is None:
+            raise _bad("chat not found")
+        user = self._users.get(_int_param(params, "user_id"))
+        if user is None:
+            raise _bad("PARTICIPANT_ID_INVALID")
+        status = self._member_status.get((chat["id"], int(user["id"])), "member")
+        return {"status": status, "user": dict(user), **_MEMBER_STATUSES[status]}
 
     def _get_file(self, params: JSON) -> JSON:
         stored = self._files.get(str(params.get("file_id") or ""))

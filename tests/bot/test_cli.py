@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.__main__ import main
-from knowledge.ingest import read_bundled_text
+from knowledge.ingest import load_bundled_plan, read_bundled_text
+from knowledge.plan_json import plan_to_json
 
 
 @pytest.fixture
@@ -17,6 +20,14 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{path}")
     monkeypatch.delenv("TELEGRAM_TOKEN", raising=False)
     return path
+
+
+@pytest.fixture
+def any_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """``database`` on SQLite and, with TEST_DATABASE_URL, on PostgreSQL."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("TELEGRAM_TOKEN", raising=False)
+    return database_url
 
 
 def export(capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
@@ -63,30 +74,89 @@ def test_load_is_idempotent(capsys: pytest.CaptureFixture[str]) -> None:
     assert export(capsys) == first
 
 
+PLAN = read_bundled_text()
+FIRST_PROJECT = "1\tCONSTRUCCION SISTEMA DE ALCANTARILLADO SANITARIO EN BARRIO SAN ANTONIO"  # line 1262
+
+
+def exported(change: Callable[[dict[str, Any]], object]) -> bytes:
+    """The bundled plan as its JSON export, changed by ``change``."""
+    data = plan_to_json(load_bundled_plan())
+    change(data)
+    return json.dumps(data).encode()
+
+
+def first_project(key: str, value: object) -> bytes:
+    return exported(lambda data: data["projects"][0].update({key: value}))
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "vac"),
-        (b"\x00\x01\x02binary\x00", "binario"),
-        (read_bundled_text()[:30000].encode(), "faltan cap"),
-        (read_bundled_text().replace("\t206148\t", "\t").encode(), "línea"),
-        (b'{"projects": [{"number": "uno"}]}', "tematicas"),
-        (b"{not json", "JSON"),
+        (lambda: b"", "vac"),
+        (lambda: b"\x00\x01\x02binary\x00", "binario"),
+        (lambda: PLAN[:30000].encode(), "faltan cap"),
+        (lambda: PLAN.replace("\t206148\t", "\t").encode(), "línea"),
+        (lambda: b'{"projects": [{"number": "uno"}]}', "tematicas"),
+        (lambda: b"{not json", "JSON"),
+        (lambda: b"[1, 2, 3]", "expected a JSON object for the plan, got list"),
+        (
+            lambda: PLAN.replace("\t276227\t", "\t242177\t").encode(),
+            "línea 1263: SNIP 242177 repetido (la primera vez: línea 1262)",
+        ),
+        (
+            lambda: exported(lambda data: data["projects"][1].update(snip="242177")),
+            "projects[1].snip: SNIP 242177 repetido (la primera vez: projects[0].snip)",
+        ),
+        (
+            lambda: PLAN.replace("4,441,894.00", "100000000000000000000.00").encode(),
+            "línea 1262: monto fuera de rango: Q 100,000,000,000,000,000,000.00",
+        ),
+        (lambda: first_project("amount_2024", 1e20), "projects[0].amount_2024: monto fuera de rango"),
+        (
+            lambda: PLAN.replace(FIRST_PROJECT, "1" + "0" * 30 + FIRST_PROJECT[1:]).encode(),
+            "línea 1262: número fuera de rango: 1" + "0" * 30,
+        ),
+        (lambda: first_project("number", 10**30), "projects[0].number: número fuera de rango"),
+        (lambda: b"[" * 100_000 + b"]" * 100_000, "JSON no válido: anidado a demasiada profundidad"),
+        (lambda: first_project("name", "POZO\x00"), "projects[0].name: texto con un carácter que no"),
+        (lambda: first_project("name", "POZO \ud800"), "no se puede guardar (U+D800)"),
+        (lambda: (PLAN * 2).encode(), "el capítulo I aparece otra vez (ya estaba en la línea 43)"),
+        (lambda: (PLAN * 600).encode(), "el archivo pesa 49.2 MB y el máximo es 5.0 MB (PLAN_MAX_BYTES)"),
     ],
-    ids=["empty", "binary", "truncated", "row-missing-column", "json-wrong-type", "json-malformed"],
-)
-@pytest.mark.usefixtures("database")
-def test_bad_file_is_refused_and_the_database_unchanged(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
+    ids=[
+        "empty", "binary", "truncated", "row-missing-column", "json-wrong-type", "json-malformed",
+        "json-list", "duplicate-snip", "json-duplicate-snip", "huge-amount", "json-huge-amount",
+        "huge-number", "json-huge-number", "json-100000-deep", "json-nul", "json-lone-surrogate",
+        "plan-twice", "plan-600-times",
+    ],
+)  # fmt: skip
+@pytest.mark.usefixtures("any_database")
+def test_bad_file_is_refused_in_one_line_and_the_database_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: Callable[[], bytes], message: str
 ) -> None:
     before = export(capsys)
     bad = tmp_path / "bad.txt"
-    bad.write_bytes(content)
+    bad.write_bytes(content())
     assert main(["load", str(bad)]) == 1
     err = capsys.readouterr().err
     assert message in err
     assert "no cambió" in err
+    assert len(err.splitlines()) == 1
     assert export(capsys) == before
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+@pytest.mark.usefixtures("database")
+def test_a_utf16_document_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str], encoding: str) -> None:
+    plain, wide = tmp_path / "plan.txt", tmp_path / "plan-utf16.txt"
+    plain.write_text(PLAN, encoding="utf-8")
+    wide.write_text(PLAN, encoding=encoding)  # what Windows saves as "Unicode"
+    assert main(["load", str(plain)]) == 0
+    capsys.readouterr()
+    expected = export(capsys)
+    assert main(["load", str(wide)]) == 0
+    assert "8 proyectos" in capsys.readouterr().out
+    assert export(capsys) == expected
 
 
 @pytest.mark.usefixtures("database")
@@ -124,12 +194,13 @@ def test_ask_json_batch_keeps_order_and_shape(tmp_path: Path, capsys: pytest.Cap
     assert {"id", "kind", "title", "score"} == set(rows[0]["matches"][0])
 
 
+@pytest.mark.parametrize(("name", "value"), [("BROADCAST_RATE", "mucho"), ("PLAN_MAX_BYTES", "0")])
 def test_invalid_setting_is_named(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, value: str
 ) -> None:
-    monkeypatch.setenv("BROADCAST_RATE", "mucho")
+    monkeypatch.setenv(name, value)
     assert main(["ask", "hola"]) == 2
-    assert "BROADCAST_RATE" in capsys.readouterr().err
+    assert name in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("value", ["-1", "diez", "1441"])

@@ -19,14 +19,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bench._load import fresh_postgres_database
 from bot.outbox import worker_owner
 from bot.outbox_runner import RunnerConfig
 from db.migrate import upgrade
 from db.outbox_store import broadcast_counts, create_broadcast, enqueue
 from db.session import create_engine, create_sessionmaker
 from db.staff_models import Broadcast
-from tests.conftest import DB_BACKENDS, TEST_DATABASE_URL_ENV
 from tests.fakebotapi import Call, FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,16 +37,6 @@ KILL_AFTER = 50
 async def api() -> AsyncIterator[FakeBotApi]:
     async with FakeBotApi() as fake:
         yield fake
-
-
-@pytest.fixture(params=DB_BACKENDS)
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A database another process can open: a SQLite file, or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'outbox.db'}"
-        return
-    async with fresh_postgres_database(os.environ[TEST_DATABASE_URL_ENV], "test_outbox") as url:
-        yield url
 
 
 def runner_env(api: FakeBotApi, database_url: str) -> dict[str, str]:

@@ -11,11 +11,15 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import text
 from starlette.applications import Starlette
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.observability import Metrics
 from bot.webhook import MAX_BODY, SECRET_HEADER, create_webhook_app
+from db.session import create_engine
+from knowledge.followup import ChatContext
 from tests.conftest import settings_for
 from tests.fakebotapi import FakeBotApi
 
@@ -27,6 +31,8 @@ class Server:
     api: FakeBotApi
     client: httpx.AsyncClient
     app: Starlette
+    application: Application  # type: ignore[type-arg]
+    database: Path
     next_id: int = 5000
 
     def update(self, text: str, update_id: int | None = None) -> dict[str, Any]:
@@ -61,7 +67,7 @@ async def server(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Server]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://hook") as client:
-            yield Server(api, client, app)
+            yield Server(api, client, app, application, tmp_path / "hook.db")
 
 
 async def test_webhook_is_registered_with_the_secret(server: Server) -> None:
@@ -109,7 +115,37 @@ async def test_duplicate_update_id_is_processed_once(server: Server) -> None:
 async def test_healthz_reports_database_plan_and_outbox(server: Server) -> None:
     response = await server.client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "plan_loaded": True, "outbox_pending": 0, "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "plan_loaded": True,
+        "outbox_pending": 0,
+        "database": "ok",
+        "chat_state": "ok",
+    }
+
+
+async def rename_table(database: Path, old: str, new: str) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{database}")
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))
+    finally:
+        await engine.dispose()
+
+
+async def test_healthz_is_degraded_while_chat_state_cannot_be_written(server: Server) -> None:
+    state = server.application.bot_data.state()
+    await rename_table(server.database, "chat_context", "chat_context_away")
+    state.remember(42, ChatContext("zona 6", 6, None))
+    assert await state.flush() is False
+    response = await server.client.get("/healthz")
+    assert response.status_code == 200  # answers still go out
+    health = response.json()
+    assert (health["status"], health["database"]) == ("degraded", "ok")
+    assert health["chat_state"].startswith("error: ")
+    await rename_table(server.database, "chat_context_away", "chat_context")
+    assert await state.flush() is True
+    assert (await server.client.get("/healthz")).json()["status"] == "ok"
 
 
 async def test_metrics_count_updates_and_unanswered(server: Server) -> None:
@@ -122,6 +158,7 @@ async def test_metrics_count_updates_and_unanswered(server: Server) -> None:
     assert "bot_unanswered_ratio 0.5" in text
     assert 'bot_chat_state{measure="failed_flushes"} 0.0' in text
     assert 'bot_chat_state{measure="dropped_questions"} 0.0' in text
+    assert 'bot_chat_state{measure="rejected_rows"} 0.0' in text
 
 
 async def test_metrics_count_errors_by_kind(server: Server) -> None:
@@ -142,7 +179,7 @@ async def test_stopping_finishes_queued_updates(api: FakeBotApi, tmp_path: Path)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://hook") as client:
-            server = Server(api, client, app)
+            server = Server(api, client, app, application, tmp_path / "drain.db")
             for n in range(8):
                 assert (await server.post(server.update(f"zona {n % 11 + 1}"))).status_code == 200
     assert len(api.sent(42)) == 8  # all queued updates were answered before the app stopped

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
+from typing import cast
 
 import pytest
 from sqlalchemy import text
@@ -114,12 +116,12 @@ async def test_a_failed_flush_keeps_everything_for_the_next(engine: AsyncEngine,
         await connection.execute(text("ALTER TABLE chat_context RENAME TO chat_context_away"))
     assert await state.flush() is False
     assert state.waiting == 2
-    assert state.stats() == {"waiting": 2, "dropped_questions": 0, "failed_flushes": 1}
+    assert state.stats() == {"waiting": 2, "dropped_questions": 0, "failed_flushes": 1, "rejected_rows": 0}
     state.remember(11, ChatContext("agua", None, None))  # newer than what failed: it wins
     async with engine.begin() as connection:
         await connection.execute(text("ALTER TABLE chat_context_away RENAME TO chat_context"))
     assert await state.flush() is True
-    assert state.stats() == {"waiting": 0, "dropped_questions": 0, "failed_flushes": 0}
+    assert state.stats() == {"waiting": 0, "dropped_questions": 0, "failed_flushes": 0, "rejected_rows": 0}
     assert [r.id for r in await stored_questions(sessionmaker)] == [query_id]  # once, not lost
     assert await stored_context(sessionmaker, 11) == ChatContext("agua")
 
@@ -210,7 +212,7 @@ async def test_questions_beyond_the_bound_drop_the_oldest(
     monkeypatch.setattr(chat_state, "MAX_BUFFERED_QUESTIONS", 3)
     state = ChatState(sessionmaker, exclusive=True, flush_every=SLOW)
     ids = [await log(state, "h", f"q{n}") for n in range(5)]
-    assert state.stats() == {"waiting": 3, "dropped_questions": 2, "failed_flushes": 0}
+    assert state.stats() == {"waiting": 3, "dropped_questions": 2, "failed_flushes": 0, "rejected_rows": 0}
     await state.flush()
     assert [r.question for r in await stored_questions(sessionmaker)] == ["q2", "q3", "q4"]
     assert [r.id for r in await stored_questions(sessionmaker)] == ids[2:]
@@ -254,3 +256,29 @@ async def test_forget_drops_the_known_zona(sessionmaker: Maker) -> None:
         await session.commit()
     assert await stored_zona(sessionmaker, 11) is None
     assert await state.zona(11) is None
+
+
+async def test_rows_the_database_rejects_are_dropped_and_the_others_written(
+    sessionmaker: Maker, caplog: pytest.LogCaptureFixture
+) -> None:
+    state = ChatState(sessionmaker, exclusive=True, flush_every=SLOW)
+    good = await log(state, "h1", "zona 6")
+    await log(state, "h2", "zona \ud800 6")  # a lone surrogate: no backend can encode it
+    state.remember(11, ChatContext("zona 6", 6, None))
+    state.seen(11, is_group=False)
+    state.seen(cast(int, None), is_group=False)  # an update without a chat id
+    with caplog.at_level(logging.WARNING, logger="db.chat_state"):
+        assert await state.flush() is True
+    assert [r.id for r in await stored_questions(sessionmaker)] == [good]
+    assert await stored_context(sessionmaker, 11) == ChatContext("zona 6", 6, None)
+    async with sessionmaker() as session:
+        assert [r.chat_id for r in (await session.exec(select(Recipient))).all()] == [11]
+    assert state.stats() == {"waiting": 0, "dropped_questions": 0, "failed_flushes": 0, "rejected_rows": 2}
+    rejected = [r.getMessage() for r in caplog.records if "rejected" in r.getMessage()]
+    assert len(rejected) == 2
+    assert any("question" in line for line in rejected)
+    assert any("recipient None" in line for line in rejected)
+    later = await log(state, "h3", "agua")  # the next flush is not held back by them
+    state.seen(12, is_group=True)
+    assert await state.flush() is True
+    assert [r.id for r in await stored_questions(sessionmaker)] == [good, later]

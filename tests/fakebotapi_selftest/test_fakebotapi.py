@@ -594,3 +594,20 @@ async def test_wait_for_times_out_with_a_listing(api: FakeBotApi, bot: Bot) -> N
 
     with pytest.raises(TimeoutError, match="matching is_photo, got 0"):
         await api.wait_for(is_photo, timeout=0.05)
+
+
+async def test_get_chat_member_reports_the_status_a_test_set(api: FakeBotApi, bot: Bot) -> None:
+    api.make_chat(-4001, "group")
+    api.make_user(501, "Admin")
+    api.make_user(502, "Vecina")
+    api.set_member_status(-4001, 501, "administrator")
+    admin = await bot.get_chat_member(-4001, 501)
+    member = await bot.get_chat_member(-4001, 502)
+    assert (admin.status, admin.user.id) == ("administrator", 501)
+    assert (member.status, member.user.id) == ("member", 502)
+    api.set_member_status(-4001, 502, "creator")
+    assert (await bot.get_chat_member(-4001, 502)).status == "creator"
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.get_chat_member(-4999, 501)
+    with pytest.raises(ValueError, match="unknown member status"):
+        api.set_member_status(-4001, 501, "boss")

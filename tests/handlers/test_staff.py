@@ -6,15 +6,21 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.staff_models import Delivery
+from db.chat_store import recent_queries
+from db.staff_models import Broadcast, Delivery
+from db.staff_store import ground_reports, status_history
+from handlers.replies import chat_hash
+from knowledge import catalog as t
 from tests.conftest import running_bot, settings_for
 from tests.fakebotapi import FakeBotApi, Sent
 from tests.handlers.conftest import Chat
@@ -27,15 +33,28 @@ OTHER = 100_000_003
 STAFF_ONLY = "Este comando es solo para el personal de la municipalidad."
 
 
-@pytest.fixture
-async def town(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Chat]:
+@asynccontextmanager
+async def open_town(api: FakeBotApi, database: Path | str) -> AsyncIterator[Chat]:
     """The bot with one administrator (ADMIN_IDS) and the outbox worker running."""
     for user_id, name in ((ADMIN, "Admin"), (STAFF, "Técnica"), (NEIGHBOUR, "Vecina"), (OTHER, "Otro")):
         api.make_user(user_id, name)
-    settings = settings_for(api, tmp_path / "town.db", admin_ids=(ADMIN,), broadcast_rate=30)
+    settings = settings_for(api, database, admin_ids=(ADMIN,), broadcast_rate=30)
     async with running_bot(api, settings) as application:
         yield Chat(api, application)
     api.assert_no_violations()
+
+
+@pytest.fixture
+async def town(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Chat]:
+    async with open_town(api, tmp_path / "town.db") as chat:
+        yield chat
+
+
+@pytest.fixture
+async def any_town(api: FakeBotApi, database_url: str) -> AsyncIterator[Chat]:
+    """``town`` on SQLite and, with TEST_DATABASE_URL, on PostgreSQL."""
+    async with open_town(api, database_url) as chat:
+        yield chat
 
 
 async def say(town: Chat, user_id: int, text: str, count: int = 1) -> list[Sent]:
@@ -154,7 +173,7 @@ async def test_forget_me_deletes_the_chats_data(town: Chat) -> None:
     (mine,) = await say(town, RESIDENT, "mi zona")
     assert "Zona 4 de Mixco" in mine.plain_text
     (ask,) = await say(town, RESIDENT, "/olvidarme")
-    await press(town, RESIDENT, ask, "a|olvidar:si")
+    await press(town, RESIDENT, ask, f"a|olvidar:si:{RESIDENT}")
     (empty,) = await say(town, RESIDENT, "/suscripciones")
     assert "Todavía no sigue" in empty.plain_text
     (which,) = await say(town, RESIDENT, "mi zona")
@@ -312,3 +331,163 @@ async def recorded_notices_to(town: Chat, chat_id: int) -> list[Delivery]:
             if all(d.status != "pending" for d in rows):
                 return rows
             await asyncio.sleep(0.05)
+
+
+async def test_text_no_database_can_store_is_cleaned_where_it_enters(any_town: Chat) -> None:
+    """NUL (PostgreSQL text cannot hold it) and lone surrogates (nothing can encode them), as a
+    broken or hostile client sends them, in a question, a ground report and a staff note."""
+    town = any_town
+    (answer, *_) = await say(town, RESIDENT, "proyectos\x00 zona 6 \ud800")
+    assert "273703" in answer.plain_text
+    (card, *_) = await say(town, RESIDENT, "proyecto 273703")
+    mark = town.api.mark()
+    await press(town, RESIDENT, card, "a|reportar:273703")
+    await town.api.wait_for_sent(RESIDENT, since=mark)
+    (preview,) = await say(town, RESIDENT, "obra\x00 parada\ud800")
+    assert "obra parada\ufffd" in preview.plain_text
+    send = next(d for d in preview.callback_data if d.startswith("a|reporte:enviar:"))
+    mark = town.api.mark()
+    await press(town, RESIDENT, preview, send)
+    (saved,) = await town.api.wait_for(
+        lambda c: c.method in ("editMessageText", "sendMessage") and c.params.get("chat_id") == RESIDENT,
+        since=mark,
+    )
+    assert "su reporte del proyecto 273703 llegó" in str(saved.params["text"])
+    (status,) = await say(town, ADMIN, "/estado 273703 suspendido falta\x00 material\ud800")
+    assert "273703 → Suspendido" in status.plain_text
+    assert await town.app.bot_data.state().flush() is True
+    sessionmaker = town.app.bot_data.sessionmaker
+    assert sessionmaker is not None
+    async with sessionmaker() as session:
+        questions = [row.question for row in await recent_queries(session=session)]
+        reports = [row.text for row in await ground_reports(session=session)]
+        notes = [row.note for row in await status_history(session=session, snip="273703")]
+    assert sorted(questions) == ["proyecto 273703", "proyectos zona 6 \ufffd"]
+    assert reports == ["obra parada\ufffd"]
+    assert notes == ["falta material\ufffd"]
+
+
+def names_the_chat(value: object, chat_id: int, hashed: str) -> bool:
+    """A stored value that names the chat: its id as a number, or its id or hash in a text or
+    JSON value."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value == chat_id
+    if isinstance(value, dict | list):
+        value = json.dumps(value)
+    return isinstance(value, str) and (str(chat_id) in value or hashed in value)
+
+
+async def where_the_chat_is_named(town: Chat, chat_id: int) -> set[str]:
+    """Every ``table.column`` of every table in the metadata that names the chat anywhere, so a
+    table added later is searched too."""
+    await town.app.bot_data.state().flush()
+    sessionmaker = town.app.bot_data.sessionmaker
+    assert sessionmaker is not None
+    hashed = chat_hash(chat_id, town.app.bot_data.query_log_salt)
+    found: set[str] = set()
+    async with sessionmaker() as session:
+        connection = await session.connection()
+        for table in SQLModel.metadata.sorted_tables:
+            for row in (await connection.execute(table.select())).mappings():
+                found.update(
+                    f"{table.name}.{column}"
+                    for column, value in row.items()
+                    if names_the_chat(value, chat_id, hashed)
+                )
+    return found
+
+
+async def leave_every_trace(town: Chat, user_id: int) -> Sent:
+    """Follow, ask, vote, report, open a report request; returns an answer not voted on yet."""
+    await say(town, user_id, "/suscribir zona 4")
+    (voted, *_) = await say(town, user_id, "meta de basura")
+    await press(town, user_id, voted, next(d for d in voted.callback_data if d.startswith("a|fb:")))
+    (unvoted, *_) = await say(town, user_id, "proyectos zona 6")
+    (card, *_) = await say(town, user_id, "proyecto 273703")
+    for report in ("La obra está parada", None):  # one report sent, one request left open
+        mark = town.api.mark()
+        await press(town, user_id, card, "a|reportar:273703")
+        await town.api.wait_for_sent(user_id, since=mark)
+        if report:  # the report's preview, then Enviar
+            (preview,) = await say(town, user_id, report)
+            send = next(d for d in preview.callback_data if d.startswith("a|reporte:enviar:"))
+            mark = town.api.mark()
+            await press(town, user_id, preview, send)
+            await town.api.wait_for(
+                lambda c: (
+                    c.method in ("editMessageText", "sendMessage") and c.params.get("chat_id") == user_id
+                ),
+                since=mark,
+            )
+    return unvoted
+
+
+async def test_forgetting_leaves_no_row_that_names_the_chat(any_town: Chat) -> None:
+    town = any_town
+    unvoted = await leave_every_trace(town, RESIDENT)
+    await say(town, NEIGHBOUR, "/suscribir zona 6")
+    (preview,) = await say(town, ADMIN, "/anunciar todos Feria el sábado")
+    mark = town.api.mark()
+    await press(town, ADMIN, preview, next(d for d in preview.callback_data if d.startswith("a|enviar:")))
+    await town.api.wait_for_sent(RESIDENT, since=mark)  # the announcement was delivered to the chat
+    before = {name.split(".")[0] for name in await where_the_chat_is_named(town, RESIDENT)}
+    assert {
+        "subscription", "recipient", "chat_zona", "chat_context", "query_log", "feedback",
+        "ground_report", "pending_action", "delivery",
+    } <= before  # fmt: skip
+
+    (ask,) = await say(town, RESIDENT, "/olvidarme")
+    await press(town, RESIDENT, ask, f"a|olvidar:si:{RESIDENT}")
+    await press(town, RESIDENT, unvoted, next(d for d in unvoted.callback_data if d.startswith("a|fb:")))
+    assert await where_the_chat_is_named(town, RESIDENT) == set()
+    assert "subscription.chat_id" in await where_the_chat_is_named(town, NEIGHBOUR)  # others' rows stay
+
+
+GROUP = -4_012_345
+
+
+async def test_only_a_group_administrator_forgets_the_group_and_only_who_asked_confirms(
+    town: Chat,
+) -> None:
+    town.api.set_member_status(GROUP, NEIGHBOUR, "administrator")
+    (followed,) = await town.say("/suscribir zona 6", chat_id=GROUP, user=RESIDENT, chat_type="group")
+    assert "zona 6" in followed.plain_text
+    (refused,) = await town.say("/olvidarme", chat_id=GROUP, user=RESIDENT, chat_type="group")
+    assert refused.plain_text == t.FORGET_GROUP_ADMINS
+    assert refused.callback_data == []
+    (ask,) = await town.say("/olvidarme", chat_id=GROUP, user=NEIGHBOUR, chat_type="group")
+    confirm = f"a|olvidar:si:{NEIGHBOUR}"
+    assert confirm in ask.callback_data
+    assert await press(town, RESIDENT, ask, confirm) == t.FORGET_NOT_YOURS
+    forged = f"a|olvidar:si:{OTHER}"  # claims to be the one who asked, but administers nothing
+    assert await press(town, OTHER, ask, forged) == t.FORGET_GROUP_ADMINS
+    assert "subscription.chat_id" in await where_the_chat_is_named(town, GROUP)  # nothing was deleted
+    town.api.set_member_status(GROUP, NEIGHBOUR, "member")  # no longer an administrator
+    assert await press(town, NEIGHBOUR, ask, confirm) == t.FORGET_GROUP_ADMINS
+    town.api.set_member_status(GROUP, NEIGHBOUR, "creator")
+    mark = town.api.mark()
+    assert await press(town, NEIGHBOUR, ask, confirm) == ""
+    (done,) = await town.api.wait_for("editMessageText", since=mark)
+    assert done.params["text"] == t.FORGET_DONE
+    assert await where_the_chat_is_named(town, GROUP) == set()
+
+
+async def test_an_announcement_too_long_to_store_says_how_much_to_cut(any_town: Chat) -> None:
+    town = any_town
+    await say(town, NEIGHBOUR, "/suscribir zona 6")  # a recipient
+    text = " ".join(['Aviso "importante" & urgente'] * 120)  # 3,479 characters, 5,191 stored as HTML
+    (refused,) = await say(town, ADMIN, f"/anunciar todos {text}")
+    assert refused.plain_text == t.ANNOUNCE_TOO_LONG.format(n="1.191")
+    sessionmaker = town.app.bot_data.sessionmaker
+    assert sessionmaker is not None
+    async with sessionmaker() as session:
+        assert (await session.exec(select(Broadcast))).all() == []  # nothing was stored
+    shortened = text[:-1191]
+    (preview,) = await say(town, ADMIN, f"/anunciar todos {shortened}")
+    assert shortened in preview.plain_text
+    mark = town.api.mark()
+    await press(town, ADMIN, preview, next(d for d in preview.callback_data if d.startswith("a|enviar:")))
+    (delivered,) = await town.api.wait_for_sent(NEIGHBOUR, since=mark)
+    assert delivered.plain_text.endswith(shortened)

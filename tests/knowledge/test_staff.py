@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from knowledge import catalog as t
 from knowledge.ingest import load_bundled_plan
 from knowledge.model import Plan
 from knowledge.staff import (
@@ -92,6 +93,22 @@ def test_announcement_audiences() -> None:
     for bad in ("zona 12 hola", "zona 6", "todos", "vecinos hola", ""):
         assert isinstance(parse_announcement(bad.split()), str)
         assert "Uso: /anunciar" in str(parse_announcement(bad.split()))
+
+
+@pytest.mark.parametrize(
+    ("text", "cut"),
+    [
+        ("a" * 3500, 0),
+        ("a" * 3501, 1),  # what a recipient reads: 3,500 at most
+        ("📢" * 1751, 2),  # an emoji is two for Telegram
+        ("&" * 793, 0),  # stored as 793 times "&amp;" after the 32-character heading: 3,997 of 4,000
+        ("&" * 793 + '"', 3),  # and "&quot;" takes 6
+        ('"' * 700, 232),  # 700 characters, 4,200 stored
+    ],
+)
+def test_announcement_length_is_what_is_stored_and_read(text: str, cut: int) -> None:
+    expected = t.ANNOUNCE_TOO_LONG.format(n=thousands(cut)) if cut else ("todos", text)
+    assert parse_announcement(["todos", text]) == expected
 
 
 def test_notification_escapes_staff_text(plan: Plan) -> None:

@@ -4,7 +4,31 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.text import content_words, find_snips, find_years, find_zonas, fold, phonetic, stem, words
+from knowledge.text import (
+    clean_text,
+    content_words,
+    find_snips,
+    find_years,
+    find_zonas,
+    fold,
+    phonetic,
+    stem,
+    words,
+)
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("zona 6", "zona 6"),
+        ("zo\x00na 6\x00", "zona 6"),
+        ("agua \ud800 y \udfff", "agua \ufffd y \ufffd"),
+        ("risa \ud83d\ude00", "risa \U0001f600"),  # a pair split in two code points is one emoji
+        ("ñandú 📢 «sí»", "ñandú 📢 «sí»"),
+    ],
+)
+def test_clean_text_removes_what_cannot_be_stored(sent: str, kept: str) -> None:
+    assert clean_text(sent) == kept
 
 
 def test_fold_removes_accents_case_and_invisible_characters() -> None:
