@@ -86,10 +86,23 @@ async def audit_entries(*, session: AsyncSession, limit: int = 50) -> list[Audit
 
 # Project status ---------------------------------------------------------------------------------
 async def add_status(
-    *, session: AsyncSession, snip: str, status: str, progress: int | None, note: str | None, author_id: int
+    *,
+    session: AsyncSession,
+    snip: str,
+    status: str,
+    progress: int | None,
+    note: str | None,
+    author_id: int,
+    author_name: str | None = None,
 ) -> ProjectStatus:
     row = ProjectStatus(
-        snip=snip, status=status, progress=progress, note=note, author_id=author_id, created_at=now()
+        snip=snip,
+        status=status,
+        progress=progress,
+        note=note,
+        author_id=author_id,
+        author_name=author_name[:80] if author_name else None,
+        created_at=now(),
     )
     session.add(row)
     await session.flush()
@@ -107,10 +120,14 @@ async def current_status(*, session: AsyncSession, snip: str) -> ProjectStatus |
 
 
 async def status_history(*, session: AsyncSession, snip: str, limit: int = 30) -> list[ProjectStatus]:
+    """The project's latest ``limit`` statuses, oldest first."""
     result = await session.exec(
-        select(ProjectStatus).where(ProjectStatus.snip == snip).order_by(col(ProjectStatus.id)).limit(limit)
+        select(ProjectStatus)
+        .where(ProjectStatus.snip == snip)
+        .order_by(col(ProjectStatus.id).desc())
+        .limit(limit)
     )
-    return list(result.all())
+    return list(reversed(result.all()))
 
 
 async def current_statuses(*, session: AsyncSession) -> dict[str, ProjectStatus]:

@@ -80,11 +80,11 @@ async def staff_button(query: CallbackQuery, message: Message, context: Context,
     await query.answer()
     if verb == "estado":
         snip, status = arg.split(":")
-        await staff.status_button(message, context, user_id, snip, status)
+        await staff.status_button(message, context, query.from_user, snip, status)
     elif verb in ("enviar", "cancelar"):
         await staff.confirm_announcement(message, context, user_id, int(arg), send=verb == "enviar")
     elif verb in ("aplicar", "descartar"):
-        await staff.confirm_csv(message, context, user_id, int(arg), apply=verb == "aplicar")
+        await staff.confirm_csv(message, context, query.from_user, int(arg), apply=verb == "aplicar")
     elif verb == "revisar":
         await staff.review_report(message, context, user_id, int(arg))
 

@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup, InputFile, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CommandHandler, MessageHandler, filters
@@ -50,6 +50,7 @@ from knowledge.answers import Answerer
 from knowledge.model import Project
 from knowledge.render import to_html
 from knowledge.staff import (
+    HISTORY_SHOWN,
     ReportData,
     StatusChange,
     announcement_html,
@@ -161,7 +162,7 @@ async def record_status(
     session: AsyncSession,
     project: Project,
     change: StatusChange,
-    actor: int,
+    author: User,
     *,
     window: timedelta,
     keep_rest: bool = False,
@@ -170,6 +171,7 @@ async def record_status(
     a follower told of this project less than ``window`` ago hears of it at the window's end (see
     db.status_notices). With ``keep_rest`` (a status button) the progress and note stay as
     recorded. Returns the status as stored and how many chats will be told."""
+    actor = author.id
     before = await current_status(session=session, snip=project.snip)
     if keep_rest:
         change = change.keeping_rest_of(before.view() if before else None)
@@ -180,6 +182,7 @@ async def record_status(
         progress=change.progress,
         note=change.note,
         author_id=actor,
+        author_name=author_name(author),
     )
     await audit(
         session=session,
@@ -203,19 +206,24 @@ async def record_status(
     return change, len(chats)
 
 
+def author_name(user: User) -> str:
+    """How /historial names a staff member: @username, else the name Telegram gives."""
+    return f"@{user.username}" if user.username else user.full_name
+
+
 def _status_dict(status: str, progress: int | None, note: str | None) -> dict[str, Any]:
     return {"status": status, "progress": progress, "note": note}
 
 
 async def save_status(
-    message: Message, context: Context, change: StatusChange, actor: int, *, keep_rest: bool = False
+    message: Message, context: Context, change: StatusChange, author: User, *, keep_rest: bool = False
 ) -> None:
     sessionmaker, answerer = context.bot_data.services()
     project = answerer.plan.project(change.snip)
     assert project is not None  # parse_status_command, or known_action for a button, checked it
     async with sessionmaker() as session:
         change, notified = await record_status(
-            session, project, change, actor, window=context.bot_data.notify_window, keep_rest=keep_rest
+            session, project, change, author, window=context.bot_data.notify_window, keep_rest=keep_rest
         )
         await session.commit()
     context.bot_data.staff().status_changed(change.snip)
@@ -241,7 +249,7 @@ async def status_command(update: Update, context: Context) -> None:
     if isinstance(change, str):
         await message.reply_text(change, parse_mode=ParseMode.HTML, do_quote=False)
         return
-    await save_status(message, context, change, user.id)
+    await save_status(message, context, change, user)
 
 
 @staff_only
@@ -255,18 +263,18 @@ async def history_command(update: Update, context: Context) -> None:
         await message.reply_text(t.STATUS_BAD_SNIP.format(snip=escape(snip[:20])), do_quote=False)
         return
     async with sessionmaker() as session:
-        rows = await status_history(session=session, snip=snip)
+        rows = await status_history(session=session, snip=snip, limit=HISTORY_SHOWN + 1)
     if not rows:
         await message.reply_text(t.HISTORY_EMPTY.format(snip=snip), do_quote=False)
         return
     lines = [f"<b>{escape(t.HISTORY_TITLE.format(snip=snip))}</b>"]
-    lines.extend(escape(line) for line in history_lines([r.view() for r in rows]))
+    lines.extend(escape(line) for line in history_lines([r.entry() for r in rows]))
     await message.reply_text("\n".join(lines)[:4096], parse_mode=ParseMode.HTML, do_quote=False)
 
 
-async def status_button(message: Message, context: Context, user_id: int, snip: str, status: str) -> None:
+async def status_button(message: Message, context: Context, user: User, snip: str, status: str) -> None:
     """A button names the status only: progress and note stay as recorded."""
-    await save_status(message, context, StatusChange(snip, status, None, None), user_id, keep_rest=True)
+    await save_status(message, context, StatusChange(snip, status, None, None), user, keep_rest=True)
 
 
 # Announcements ----------------------------------------------------------------------------------
@@ -499,8 +507,9 @@ async def csv_document(update: Update, context: Context) -> None:
     )
 
 
-async def confirm_csv(message: Message, context: Context, user_id: int, pending_id: int, apply: bool) -> None:
+async def confirm_csv(message: Message, context: Context, user: User, pending_id: int, apply: bool) -> None:
     """All rows at once, in one transaction, only by the staff member who sent the file."""
+    user_id = user.id
     sessionmaker, answerer = context.bot_data.services()
     async with sessionmaker() as session:
         pending = await session.get(PendingAction, pending_id)
@@ -527,7 +536,7 @@ async def confirm_csv(message: Message, context: Context, user_id: int, pending_
         for change in rows:
             project = answerer.plan.project(change.snip)
             if project is not None:
-                await record_status(session, project, change, user_id, window=context.bot_data.notify_window)
+                await record_status(session, project, change, user, window=context.bot_data.notify_window)
         await close_pending(session=session, pending=pending, state="applied")
         await session.commit()
     for change in rows:

@@ -8,7 +8,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from html import escape
 
 from knowledge import catalog as t
@@ -30,6 +30,10 @@ STATUS_ALIASES = {
 }
 PROGRESS = re.compile(r"^(\d{1,3})\s*%?$")
 STALE_DAYS = 60
+HISTORY_SHOWN = 30
+GUATEMALA = timezone(timedelta(hours=-6), "America/Guatemala")
+"""America/Guatemala: UTC-6 all year (no daylight saving time since 2006). A fixed offset needs no
+time zone database, which slim containers lack."""
 MAX_NOTE = 500
 MAX_ANNOUNCEMENT = 3500
 
@@ -61,6 +65,14 @@ class StatusView:
     progress: int | None
     note: str | None
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One line of /historial: the status as recorded and who recorded it (name, @username or id)."""
+
+    view: StatusView
+    author: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,15 +228,21 @@ def status_lines(view: StatusView | None) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def history_lines(views: Sequence[StatusView]) -> list[str]:
-    """/historial, oldest first: each entry as recorded and, after the first, what it changed."""
+def history_lines(entries: Sequence[HistoryEntry], shown: int = HISTORY_SHOWN) -> list[str]:
+    """/historial: the latest ``shown`` entries, oldest first (newest last), each with its author,
+    date and time of day, and what it changed from the entry before it (an older entry not shown
+    still counts as the one before)."""
+    views = [entry.view for entry in entries]
+    first = max(len(entries) - shown, 0)
     lines = []
-    for before, view in zip((None, *views), views, strict=False):
-        changed = "" if before is None else t.HISTORY_CHANGED.format(what=what_changed(before, view))
+    for n in range(first, len(entries)):
+        view = views[n]
+        changed = "" if n == 0 else t.HISTORY_CHANGED.format(what=what_changed(views[n - 1], view))
         note = f" — {view.note}" if view.note else ""
         lines.append(
             t.HISTORY_LINE.format(
-                date=format_date(view.at),
+                date=format_datetime(view.at),
+                author=entries[n].author,
                 status=status_label(view.status),
                 progress=progress_text(view.progress),
                 note=note,
@@ -273,6 +291,12 @@ def with_status(answer: Answer, view: StatusView | None) -> Answer:
 
 def format_date(when: datetime | date) -> str:
     return when.strftime("%d/%m/%Y")
+
+
+def format_datetime(when: datetime) -> str:
+    """ "02/12/2026 14:35", Guatemala time (a naive datetime is taken as UTC)."""
+    aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    return aware.astimezone(GUATEMALA).strftime("%d/%m/%Y %H:%M")
 
 
 def late_projects(plan: Plan, statuses: dict[str, StatusView], today: date) -> list[str]:

@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.staff_models import Delivery
+from db.staff_store import add_status
 from tests.conftest import running_bot, settings_for
 from tests.fakebotapi import FakeBotApi, Sent
 from tests.handlers.conftest import Chat
@@ -312,3 +313,32 @@ async def recorded_notices_to(town: Chat, chat_id: int) -> list[Delivery]:
             if all(d.status != "pending" for d in rows):
                 return rows
             await asyncio.sleep(0.05)
+
+
+async def test_history_shows_the_latest_entries_with_author_and_guatemala_time(town: Chat) -> None:
+    town.api.make_user(ADMIN, "Admin", username="jefa_obras")
+    start = datetime(2026, 12, 2, 20, 31, tzinfo=UTC)  # 14:31 in Guatemala (UTC-6)
+    async with town_session(town) as session:
+        for n in range(1, 33):
+            row = await add_status(
+                session=session,
+                snip="242177",
+                status="en_ejecucion",
+                progress=n,
+                note=f"paso {n}",
+                author_id=STAFF,
+                author_name="Técnica Pérez" if n % 2 == 0 else None,
+            )
+            row.created_at = start + timedelta(minutes=n)
+            session.add(row)
+        await session.commit()
+    await say(town, ADMIN, "/estado 242177 finalizado 100%")
+    (history,) = await say(town, ADMIN, "/historial 242177")
+    _title, *entries = history.plain_text.splitlines()
+    assert len(entries) == 30  # the latest 30 of 33, oldest first
+    assert entries[0] == (
+        "02/12/2026 14:35 · Técnica Pérez: En ejecución · 4% — paso 4 (cambió avance: 3% → 4%; nota)"
+    )
+    assert entries[1].startswith(f"02/12/2026 14:36 · {STAFF}: En ejecución · 5% — paso 5")
+    assert "· @jefa_obras: Finalizado · 100% (cambió estado: En ejecución → Finalizado;" in entries[-1]
+    assert not any("paso 3 " in line or line.endswith("paso 3") for line in entries)
