@@ -181,9 +181,10 @@ async def followers(*, session: AsyncSession, keys: Iterable[tuple[str, str]]) -
     return chats - set(inactive.all())
 
 
-async def subscription_counts(*, session: AsyncSession) -> Counter[str]:
+async def subscription_counts(*, session: AsyncSession) -> Counter[tuple[str, str]]:
+    """How many chats follow each (kind, key)."""
     result = await session.exec(select(Subscription.kind, Subscription.key))
-    return Counter(f"{kind} {key}" for kind, key in result.all())
+    return Counter((kind, key) for kind, key in result.all())
 
 
 async def touch_recipient(*, session: AsyncSession, chat_id: int, is_group: bool) -> None:

@@ -20,6 +20,7 @@ from handlers.context import Context
 from handlers.replies import button, chat_hash
 from knowledge import catalog as t
 from knowledge.model import ZONAS
+from knowledge.staff import subject_name
 from knowledge.text import fold
 
 
@@ -35,12 +36,8 @@ def parse_target(args: list[str], known_snips: set[str]) -> tuple[str, str] | No
     return None
 
 
-def describe(kind: str, key: str) -> str:
-    return t.WHAT_ZONA.format(n=key) if kind == "zona" else t.WHAT_PROJECT.format(snip=key)
-
-
 async def follow(message: Message, context: Context, kind: str, key: str) -> None:
-    sessionmaker, _ = context.bot_data.services()
+    sessionmaker, answerer = context.bot_data.services()
     async with sessionmaker() as session:
         created = await subscribe(session=session, chat_id=message.chat_id, kind=kind, key=key)
         await touch_recipient(
@@ -50,7 +47,7 @@ async def follow(message: Message, context: Context, kind: str, key: str) -> Non
     if kind == "zona":  # the first zona a chat follows is its own, unless it chose one
         await context.bot_data.state().choose_zona(message.chat_id, int(key), replace=False)
     text = t.SUBSCRIBED if created else t.ALREADY_SUBSCRIBED
-    await message.reply_text(text.format(what=describe(kind, key)), do_quote=False)
+    await message.reply_text(text.format(what=subject_name(kind, key, answerer.plan)), do_quote=False)
 
 
 async def subscribe_command(update: Update, context: Context) -> None:
@@ -78,21 +75,21 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
         removed = await unsubscribe(session=session, chat_id=message.chat_id, kind=target[0], key=target[1])
         await session.commit()
     text = t.UNSUBSCRIBED if removed else t.NOT_SUBSCRIBED
-    await message.reply_text(text.format(what=describe(*target)), do_quote=False)
+    await message.reply_text(text.format(what=subject_name(*target, answerer.plan)), do_quote=False)
 
 
 async def subscriptions_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    sessionmaker, _ = context.bot_data.services()
+    sessionmaker, answerer = context.bot_data.services()
     async with sessionmaker() as session:
         rows = await subscriptions_of(session=session, chat_id=message.chat_id)
     if not rows:
         await message.reply_text(t.SUBSCRIPTIONS_EMPTY, do_quote=False)
         return
     lines = [f"<b>{escape(t.SUBSCRIPTIONS_TITLE)}</b>"] + [
-        f"• {escape(describe(r.kind, r.key))}" for r in rows
+        f"• {escape(subject_name(r.kind, r.key, answerer.plan))}" for r in rows
     ]
     await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML, do_quote=False)
 

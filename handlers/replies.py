@@ -17,6 +17,7 @@ from db.staff_cache import StaffCache
 from db.staff_store import ground_reports
 from handlers.context import Context
 from knowledge import catalog as t
+from knowledge.answer_types import shorten
 from knowledge.answers import Answer, Answerer, FollowUp
 from knowledge.followup import context_after, names_my_zona, resolve, subject_test, with_my_zona
 from knowledge.model import Plan
@@ -262,7 +263,9 @@ async def with_ground_reports(session: AsyncSession, answer: Answer) -> Answer:
         return answer
     reports = await ground_reports(session=session, snip=snip, unreviewed=True, limit=5)
     lines = tuple(
-        t.REPORT_GROUND_LINE.format(id=r.id, snip=r.snip, date=format_date(r.created_at), text=r.text[:200])
+        t.REPORT_GROUND_LINE.format(
+            id=r.id, snip=r.snip, date=format_date(r.created_at), text=shorten(r.text, 200)
+        )
         for r in reports
     )
     return replace(answer, sections=(*answer.sections, (t.REPORT_GROUND, lines or (t.REPORT_NOTHING,))))

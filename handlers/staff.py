@@ -46,7 +46,9 @@ from db.status_notices import queue_status_notice
 from handlers.context import Context
 from handlers.replies import button
 from knowledge import catalog as t
+from knowledge.answer_types import shorten
 from knowledge.answers import Answerer
+from knowledge.counts import count_of, thousands
 from knowledge.model import Project
 from knowledge.render import to_html
 from knowledge.staff import (
@@ -68,7 +70,7 @@ from knowledge.staff import (
     report_reviewed_html,
     status_label,
     status_notification_html,
-    thousands,
+    subject_name,
 )
 from knowledge.text import fold
 
@@ -233,7 +235,7 @@ async def save_status(
             snip=change.snip,
             status=status_label(change.status),
             progress=progress_text(change.progress),
-            followers=notified,
+            followers=count_of(notified, t.FOLLOWING_CHATS),
         ),
         do_quote=False,
     )
@@ -294,7 +296,7 @@ async def announce_command(update: Update, context: Context) -> None:
         await message.reply_text(parsed, do_quote=False)
         return
     audience, text = parsed
-    sessionmaker, _ = context.bot_data.services()
+    sessionmaker, answerer = context.bot_data.services()
     html = announcement_html(text)
     async with sessionmaker() as session:
         count = len(await audience_chats(session, audience))
@@ -312,7 +314,9 @@ async def announce_command(update: Update, context: Context) -> None:
         [[button(t.BTN_SEND, f"enviar:{broadcast.id}"), button(t.BTN_CANCEL, f"cancelar:{broadcast.id}")]]
     )
     preview = t.ANNOUNCE_PREVIEW.format(
-        audience=escape(audience_label(audience)), count=thousands(count), text=html
+        audience=escape(audience_label(audience, answerer.plan)),
+        recipients=count_of(count, t.RECIPIENTS),
+        text=html,
     )
     sent = await message.reply_text(
         preview[:4096], parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False
@@ -329,7 +333,7 @@ async def confirm_announcement(
     message: Message, context: Context, user_id: int, broadcast_id: int, send: bool
 ) -> None:
     """Only "Enviar" by the staff member who prepared it sends; the recipients are counted again now."""
-    sessionmaker, _ = context.bot_data.services()
+    sessionmaker, answerer = context.bot_data.services()
     async with sessionmaker() as session:
         broadcast = await session.get(Broadcast, broadcast_id)
         if broadcast is None or broadcast.state != "draft":
@@ -350,7 +354,9 @@ async def confirm_announcement(
             broadcast.state = "cancelled"
             session.add(broadcast)
             await session.commit()
-            await message.edit_text(t.ANNOUNCE_NONE.format(audience=audience_label(broadcast.audience)))
+            await message.edit_text(
+                t.ANNOUNCE_NONE.format(audience=audience_label(broadcast.audience, answerer.plan))
+            )
             return
         await enqueue(session=session, broadcast=broadcast, chat_ids=chats)
         await audit(
@@ -372,9 +378,12 @@ async def gather_report(session: AsyncSession, answerer: Answerer) -> ReportData
     topics = Counter(q.matches[0] for q in asked if q.confident and q.matches)
     titles = answerer.index.by_id
     up, down = await feedback_counts(session=session)
-    subscriptions = sorted(
-        (await subscription_counts(session=session)).items(), key=lambda kv: (-kv[1], kv[0])
-    )
+    subscriptions = [
+        (subject_name(kind, key, answerer.plan), n)
+        for (kind, key), n in sorted(
+            (await subscription_counts(session=session)).items(), key=lambda kv: (-kv[1], kv[0])
+        )
+    ]
     broadcasts = []
     for b in await recent_broadcasts(session=session):
         assert b.id is not None
@@ -382,21 +391,23 @@ async def gather_report(session: AsyncSession, answerer: Answerer) -> ReportData
         broadcasts.append(
             t.REPORT_BROADCAST_LINE.format(
                 date=format_date(b.created_at),
-                audience=audience_label(b.audience) if b.kind == "announcement" else b.audience,
-                sent=counts.get("sent", 0),
-                failed=counts.get("failed", 0) + counts.get("inactive", 0),
-                pending=counts.get("pending", 0),
+                audience=audience_label(b.audience, answerer.plan),
+                sent=count_of(counts.get("sent", 0), t.SENT),
+                failed=count_of(counts.get("failed", 0) + counts.get("inactive", 0), t.UNDELIVERED),
+                pending=count_of(counts.get("pending", 0), t.PENDING),
             )
         )
     views = {snip: r.view() for snip, r in (await current_statuses(session=session)).items()}
     ground = [
-        t.REPORT_GROUND_LINE.format(id=r.id, snip=r.snip, date=format_date(r.created_at), text=r.text[:100])
+        t.REPORT_GROUND_LINE.format(
+            id=r.id, snip=r.snip, date=format_date(r.created_at), text=shorten(r.text, 100)
+        )
         for r in await ground_reports(session=session, unreviewed=True, limit=10)
     ]
     return ReportData(
         unanswered=unanswered,
         topics=[
-            (titles[doc_id].title[:80] if doc_id in titles else doc_id, n)
+            (shorten(titles[doc_id].title, 80) if doc_id in titles else doc_id, n)
             for doc_id, n in topics.most_common(8)
         ],
         feedback_up=up,
@@ -481,7 +492,11 @@ async def csv_document(update: Update, context: Context) -> None:
         text = raw.decode("latin-1")
     sessionmaker, answerer = context.bot_data.services()
     changes, rejected = parse_status_csv(text, answerer.plan)
-    lines = [t.CSV_PREVIEW.format(ok=len(changes), bad=len(rejected))]
+    lines = [
+        t.CSV_PREVIEW.format(
+            ok=count_of(len(changes), t.ROWS_READY), bad=count_of(len(rejected), t.ROWS_REJECTED)
+        )
+    ]
     lines += [
         escape(
             t.CSV_ROW.format(snip=c.snip, status=status_label(c.status), progress=progress_text(c.progress))
@@ -542,7 +557,7 @@ async def confirm_csv(message: Message, context: Context, user: User, pending_id
     for change in rows:
         context.bot_data.staff().status_changed(change.snip)
     wake_outbox(context)
-    await message.edit_text(t.CSV_APPLIED.format(n=len(rows)))
+    await message.edit_text(t.CSV_APPLIED.format(applied=count_of(len(rows), t.UPDATES_APPLIED)))
 
 
 HANDLERS = [

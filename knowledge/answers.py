@@ -34,6 +34,7 @@ from knowledge.answer_types import (
     with_section,
 )
 from knowledge.compare import Comparisons
+from knowledge.counts import count_of
 from knowledge.documents import ancestors, plan_documents
 from knowledge.glossary import GlossaryTerm, find_term, find_terms, said_as_one_word
 from knowledge.kinds import LISTS, PlanView, kind_of
@@ -546,7 +547,9 @@ class Answerer(Lists, Comparisons):
             reverse=highest,
         )
         lines = [
-            t.GROUP_SUM.format(words=words, amount=format_q(amount), count=len(projects))
+            t.GROUP_SUM.format(
+                words=words, amount=format_q(amount), projects=count_of(len(projects), t.PROJECTS)
+            )
             for words, amount, projects in sums
         ]
         docs = [self.index.by_id[f"project:{p.snip}"] for _, _, projects in sums for p in projects]
@@ -580,8 +583,11 @@ class Answerer(Lists, Comparisons):
         ranked = sorted(sums.items(), key=lambda kv: kv[1][0], reverse=highest)
         zona, (amount, count) = ranked[0]
         template = t.MAX_ZONA if highest else t.MIN_ZONA
-        lead = template.format(n=zona, amount=format_q(amount), count=count)
-        ranking = tuple(t.ZONA_RANK_LINE.format(n=z, amount=format_q(a), count=c) for z, (a, c) in ranked)
+        lead = template.format(n=zona, amount=format_q(amount), projects=count_of(count, t.LISTED_PROJECTS))
+        ranking = tuple(
+            t.ZONA_RANK_LINE.format(n=z, amount=format_q(a), projects=count_of(c, t.PROJECTS))
+            for z, (a, c) in ranked
+        )
         if among is not None:  # the zonas compared, side by side, right under the answer
             answer = with_lead(self.zona_answer(zona), lead, *ranking[1:])
         else:

@@ -167,7 +167,7 @@ COMPARE_SIDE = "{name}: {amount}"
 COMPARE_DIFFERENCE = "Diferencia: {difference} (calculada de los montos del plan)."
 COMPARE_INVESTMENT = "lo destinado a inversión"
 COMPARE_OPERATING = "lo destinado a funcionamiento"
-COMPARE_ZONA = "{zona} ({count} proyectos, suma calculada de sus filas)"
+COMPARE_ZONA = "{zona} ({projects}, suma calculada de sus filas)"
 COMPARE_PROJECT = "el proyecto SNIP {snip} ({where})"
 PROJECTS_IN_ZONAS = "Están en {zonas}."
 LIST_FILTERED = "{n} de {total} {noun} del plan tienen que ver con «{words}»:"
@@ -201,14 +201,8 @@ RANKED_PROJECT = "El proyecto número {rank} con {most} dinero en 2024 es el SNI
 RANKED_FUNDING = "La fuente número {rank} que {most} aporta{{measure}} es {{source}}: {{amount}}."
 MOST = "más"
 LEAST = "menos"
-MAX_ZONA = (
-    "La zona {n} es la que recibe más dinero del CODEDE en 2024: {amount} "
-    "(suma de sus {count} proyectos listados)."
-)
-MIN_ZONA = (
-    "De las zonas con proyectos, la zona {n} es la que recibe menos: {amount} "
-    "(suma de sus {count} proyectos listados)."
-)
+MAX_ZONA = "La zona {n} es la que recibe más dinero del CODEDE en 2024: {amount} (suma de {projects})."
+MIN_ZONA = "De las zonas con proyectos, la zona {n} es la que recibe menos: {amount} (suma de {projects})."
 YEAR_NOT_IN_PLAN = (
     "El plan no trae datos para {year}: sus cifras son del presupuesto 2024 y sus metas llegan a 2032."
 )
@@ -230,13 +224,13 @@ GROUP_WINNER = (
     "Los proyectos de «{words}» son los que {most} dinero tienen en 2024 "
     "(sumas calculadas de las filas del plan):"
 )
-GROUP_SUM = "«{words}»: {amount} ({count} proyectos)"
+GROUP_SUM = "«{words}»: {amount} ({projects})"
 PROJECTS_FUNDER = (
     "El plan los lista entre los proyectos con aporte del Consejo Departamental de Desarrollo (CODEDE):"
 )
 OTHER_PROJECTS = "Los demás proyectos del plan:"
 ZONA_RANKING = "Zonas por dinero del CODEDE en 2024 (sumas calculadas de las filas del plan):"
-ZONA_RANK_LINE = "Zona {n}: {amount} ({count} proyectos)"
+ZONA_RANK_LINE = "Zona {n}: {amount} ({projects})"
 ZONA_SUM = (
     "Zona {n}: {amount} en 2024, suma de los {count} proyectos listados (calculada de las filas del plan)."
 )
@@ -331,7 +325,7 @@ STATUS_BAD_STATE = (
     "No reconozco el estado «{state}». Use: planificado, en_ejecucion, suspendido o finalizado."
 )
 STATUS_BAD_PROGRESS = "El avance debe ser un número de 0 a 100, por ejemplo 45%."
-STATUS_SAVED = "Listo: proyecto {snip} → {status}{progress}. Se avisará a {followers} chats que lo siguen."
+STATUS_SAVED = "Listo: proyecto {snip} → {status}{progress}. Se avisará a {followers}."
 STATUS_CARD_TITLE = "Seguimiento (dato ingresado por el personal municipal)"
 STATUS_CARD_LINE = "{status}{progress} · actualizado el {date}"
 STATUS_NOTE = "Nota: {note}"
@@ -374,6 +368,9 @@ SUBSCRIPTIONS_TITLE = "Lo que usted sigue"
 SUBSCRIPTIONS_EMPTY = "Todavía no sigue ninguna zona ni proyecto. Use el botón 🔔 Seguir o /suscribir zona 6."
 WHAT_ZONA = "la zona {n}"
 WHAT_PROJECT = "el proyecto {snip}"
+WHAT_PROJECT_NAMED = "el proyecto {snip} ({name})"
+WHAT_TEMA = "el tema {name}"
+WHAT_REPORT = "el reporte #{id}"
 BTN_FOLLOW = "🔔 Seguir"
 BTN_REPORT = "📣 Reportar avance"
 FORGET_ASK = "¿Borrar todo lo que el bot guarda de este chat (suscripciones, preguntas, reportes)?"
@@ -383,14 +380,13 @@ BTN_CANCEL = "Cancelar"
 CANCELLED = "Cancelado, no se cambió nada."
 
 ANNOUNCE_USAGE = "Uso: /anunciar zona 6 texto del anuncio, o /anunciar todos texto del anuncio"
-ANNOUNCE_PREVIEW = "<b>Vista previa del anuncio</b> para {audience} ({count} destinatarios):\n\n{text}"
+ANNOUNCE_PREVIEW = "<b>Vista previa del anuncio</b> para {audience} ({recipients}):\n\n{text}"
 ANNOUNCE_AUDIENCE_ALL = "todos"
-ANNOUNCE_AUDIENCE_ZONA = "la zona {n}"
 ANNOUNCE_HEADER = "📢 <b>Municipalidad de Mixco</b>\n"
 ANNOUNCE_NONE = "No hay destinatarios para {audience} todavía; no se envió nada."
 ANNOUNCE_QUEUED = "Enviando anuncio… Enviados 0 de {count}"
 BROADCAST_PROGRESS = "Enviando anuncio… Enviados {done} de {total}"
-BROADCAST_DONE = "Anuncio enviado: {delivered} entregados, {undelivered} no entregados."
+BROADCAST_DONE = "Anuncio enviado: {delivered}, {undelivered}."
 ANNOUNCE_NOT_YOURS = "Solo quien preparó el anuncio puede enviarlo."
 BTN_SEND = "Enviar"
 
@@ -413,7 +409,7 @@ REPORT_LEFT_DRAFT = (
     "Su reporte del proyecto {snip} no se envió todavía: "
     "puede enviarlo con el botón Enviar de la vista previa."
 )
-REPORT_LIMIT = "Ya envió {n} reportes hoy. Podrá enviar más mañana."
+REPORT_LIMIT = "Ya envió {reports} hoy. Podrá enviar más mañana."
 REPORT_REVIEWED = "Reporte {id} marcado como revisado."
 REPORT_REVIEWED_NOTICE = (
     "✅ La municipalidad revisó su reporte del proyecto {snip} del {date}: «{text}». ¡Gracias por avisar!"
@@ -423,10 +419,10 @@ FEEDBACK_DUPLICATE = "Ya recibimos su opinión sobre esta respuesta."
 BTN_USEFUL = "👍"
 BTN_NOT_USEFUL = "👎"
 
-CSV_PREVIEW = "<b>Actualización masiva</b>: {ok} filas listas, {bad} rechazadas."
+CSV_PREVIEW = "<b>Actualización masiva</b>: {ok}, {bad}."
 CSV_ROW = "{snip} → {status}{progress}"
 CSV_REJECTED = "Línea {line}: {reason}"
-CSV_APPLIED = "Listo: se aplicaron {n} actualizaciones."
+CSV_APPLIED = "Listo: {applied}."
 CSV_NOTHING = "El archivo no tiene filas válidas; no se aplicó nada."
 CSV_TOO_BIG = "El archivo es demasiado grande (máximo 1 MB)."
 CSV_NOT_CSV = "Envíe un archivo .csv con columnas SNIP, estado, avance, nota."
@@ -441,12 +437,13 @@ REPORT_BROADCASTS = "Últimos envíos:"
 REPORT_LATE = "Proyectos atrasados o sin actualizar:"
 REPORT_GROUND = "Reportes de vecinos sin revisar:"
 REPORT_NOTHING = "Nada por ahora."
-REPORT_ASKED = "{zona}: «{question}» ({n} veces)"
-REPORT_COUNTED = "{text} ({n} veces)"
-REPORT_BROADCAST_LINE = "{date} · {audience}: {sent} enviados, {failed} no entregados, {pending} pendientes"
+REPORT_ASKED = "{zona}: «{question}» ({times})"
+REPORT_COUNTED = "{text} ({times})"
+REPORT_BROADCAST_LINE = "{date} · {audience}: {sent}, {failed}, {pending}"
+REPORT_SUBSCRIPTION_LINE = "{what}: {chats}"
 REPORT_GROUND_LINE = "#{id} · proyecto {snip} · {date}: {text}"
 LATE_PERIOD = "{snip}: su periodo terminaba en {year} y no está finalizado"
-LATE_STALE = "{snip}: sin actualización en {days} días"
+LATE_STALE = "{snip}: sin actualización en {days}"
 LATE_NEVER = "{snip}: nunca se ha actualizado"
 
 # Mi zona: the zona a chat chose as its own (handlers.replies.send_my_zona) ---------------------
@@ -454,3 +451,20 @@ BTN_CHANGE_ZONA = "Cambiar de zona"
 MY_ZONA_PICK = "¿En qué zona vive? Elíjala y la recordaré para la próxima vez."
 MY_ZONA_ASK = "¿De qué zona es usted? Elíjala y le respondo; la recordaré para la próxima vez."
 MY_ZONA_SAVED = "Listo, recordaré que su zona es la {n}."
+
+# Nouns counted in the texts above, as (singular, plural) for knowledge.counts.count_of ---------
+TIMES = ("vez", "veces")
+CHATS = ("chat", "chats")
+FOLLOWING_CHATS = ("chat que lo sigue", "chats que lo siguen")
+RECIPIENTS = ("destinatario", "destinatarios")
+SENT = ("enviado", "enviados")
+DELIVERED = ("entregado", "entregados")
+UNDELIVERED = ("no entregado", "no entregados")
+PENDING = ("pendiente", "pendientes")
+ROWS_READY = ("fila lista", "filas listas")
+ROWS_REJECTED = ("rechazada", "rechazadas")
+UPDATES_APPLIED = ("actualización aplicada", "actualizaciones aplicadas")
+REPORTS = ("reporte", "reportes")
+DAYS = ("día", "días")
+PROJECTS = ("proyecto", "proyectos")
+LISTED_PROJECTS = ("proyecto listado", "proyectos listados")

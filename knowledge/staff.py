@@ -12,7 +12,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from html import escape
 
 from knowledge import catalog as t
+from knowledge.answer_types import sentence, shorten
 from knowledge.answers import Answer
+from knowledge.counts import count_of
 from knowledge.model import Plan, Project
 from knowledge.text import fold
 
@@ -187,10 +189,31 @@ def parse_announcement(args: list[str]) -> tuple[str, str] | str:
     return (audience, text[:MAX_ANNOUNCEMENT]) if text else t.ANNOUNCE_USAGE
 
 
-def audience_label(audience: str) -> str:
-    if audience.startswith("zona:"):
-        return t.ANNOUNCE_AUDIENCE_ZONA.format(n=audience.split(":", 1)[1])
-    return t.ANNOUNCE_AUDIENCE_ALL
+SHORT_NAME = 40
+
+
+def subject_name(kind: str, key: str, plan: Plan) -> str:
+    """What a subscription or an audience names, in words: "la zona 6", "el proyecto 206148
+    (its name, shortened)", "el tema Mixco seguro", "el reporte #12"."""
+    if kind == "zona":
+        return t.WHAT_ZONA.format(n=key)
+    if kind == "proyecto":
+        project = plan.project(key)
+        if project is None:
+            return t.WHAT_PROJECT.format(snip=key)
+        return t.WHAT_PROJECT_NAMED.format(snip=key, name=shorten(sentence(project.name), SHORT_NAME))
+    if kind == "tema":
+        tematica = plan.tematica(key)
+        return t.WHAT_TEMA.format(name=tematica.name if tematica else key)
+    if kind == "reporte":
+        return t.WHAT_REPORT.format(id=key)
+    return f"{kind} {key}"
+
+
+def audience_label(audience: str, plan: Plan) -> str:
+    """Who a broadcast goes to: "todos", or the subject its followers follow ("zona:6" → "la zona 6")."""
+    kind, _, key = audience.partition(":")
+    return subject_name(kind, key, plan) if key else t.ANNOUNCE_AUDIENCE_ALL
 
 
 def announcement_html(text: str) -> str:
@@ -211,7 +234,7 @@ def status_notification_html(project: Project, change: StatusChange, when: datet
 
 def report_reviewed_html(snip: str, reported_at: datetime, text: str) -> str:
     """What the reporter is told once staff reviewed the report (the report's opening words)."""
-    said = text if len(text) <= 80 else text[:79] + "…"
+    said = shorten(text, 80)
     return escape(t.REPORT_REVIEWED_NOTICE.format(snip=snip, date=format_date(reported_at), text=said))
 
 
@@ -312,13 +335,10 @@ def late_projects(plan: Plan, statuses: dict[str, StatusView], today: date) -> l
         elif view is None:
             late.append(t.LATE_NEVER.format(snip=project.snip))
         elif not finished and (today - view.at.date()).days > STALE_DAYS:
-            late.append(t.LATE_STALE.format(snip=project.snip, days=(today - view.at.date()).days))
+            late.append(
+                t.LATE_STALE.format(snip=project.snip, days=count_of((today - view.at.date()).days, t.DAYS))
+            )
     return late
-
-
-def thousands(n: int) -> str:
-    """1200 → "1.200" (Guatemala writes thousands with a point in prose)."""
-    return f"{n:,}".replace(",", ".")
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,10 +363,28 @@ def report_answer(data: ReportData) -> Answer:
     sections = (
         (
             t.REPORT_UNANSWERED,
-            items([t.REPORT_ASKED.format(zona=zona, question=q, n=n) for zona, q, n in data.unanswered]),
+            items(
+                [
+                    t.REPORT_ASKED.format(zona=zona, question=q, times=count_of(n, t.TIMES))
+                    for zona, q, n in data.unanswered
+                ]
+            ),
         ),
-        (t.REPORT_TOPICS, items([t.REPORT_COUNTED.format(text=title, n=n) for title, n in data.topics])),
-        (t.REPORT_SUBSCRIPTIONS, items([f"{key}: {n}" for key, n in data.subscriptions])),
+        (
+            t.REPORT_TOPICS,
+            items(
+                [t.REPORT_COUNTED.format(text=title, times=count_of(n, t.TIMES)) for title, n in data.topics]
+            ),
+        ),
+        (
+            t.REPORT_SUBSCRIPTIONS,
+            items(
+                [
+                    t.REPORT_SUBSCRIPTION_LINE.format(what=w, chats=count_of(n, t.CHATS))
+                    for w, n in data.subscriptions
+                ]
+            ),
+        ),
         (t.REPORT_BROADCASTS, items(data.broadcasts)),
         (t.REPORT_LATE, items(data.late)),
         (t.REPORT_GROUND, items(data.ground)),
@@ -363,7 +401,7 @@ def group_unanswered(questions: list[tuple[int | None, str]], limit: int = 15) -
         label = f"Zona {zona}" if zona is not None else "Sin zona"
         key = (label, fold(question))
         counts[key] = counts.get(key, 0) + 1
-        shown.setdefault(key, question[:120])
+        shown.setdefault(key, shorten(question, 120))
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [(label, shown[(label, folded)], n) for (label, folded), n in ranked[:limit]]
 

@@ -196,13 +196,16 @@ async def test_csv_bulk_update_preview_then_apply(town: Chat) -> None:
         ADMIN, data=content.encode(), file_name="estados.csv", mime_type="text/csv", user=ADMIN
     )
     (preview,) = await town.api.wait_for_sent(ADMIN, since=mark)
-    assert "1 filas listas, 1 rechazadas" in preview.plain_text
+    assert "1 fila lista, 1 rechazada." in preview.plain_text
     assert "Línea 3: no hay proyecto con SNIP 999999" in preview.plain_text
     (history,) = await say(town, ADMIN, "/historial 242177")
     assert "no tiene actualizaciones" in history.plain_text  # nothing applied before confirming
     apply = next(d for d in preview.callback_data if d.startswith("a|aplicar:"))
     assert await press(town, RESIDENT, preview, apply) == STAFF_ONLY
+    mark = town.api.mark()
     await press(town, ADMIN, preview, apply)
+    (applied,) = await town.api.wait_for("editMessageText", since=mark)
+    assert applied.params["text"] == "Listo: 1 actualización aplicada."
     (after,) = await say(town, ADMIN, "/historial 242177")
     assert "Finalizado · 100% — entregado" in after.plain_text
 
@@ -342,3 +345,27 @@ async def test_history_shows_the_latest_entries_with_author_and_guatemala_time(t
     assert entries[1].startswith(f"02/12/2026 14:36 · {STAFF}: En ejecución · 5% — paso 5")
     assert "· @jefa_obras: Finalizado · 100% (cambió estado: En ejecución → Finalizado;" in entries[-1]
     assert not any("paso 3 " in line or line.endswith("paso 3") for line in entries)
+
+
+async def test_staff_texts_count_in_good_spanish_and_name_what_is_followed(town: Chat) -> None:
+    await say(town, RESIDENT, "/suscribir proyecto 242177")
+    await say(town, NEIGHBOUR, "/suscribir zona 6")
+    mark = town.api.mark()
+    (saved,) = await say(town, ADMIN, "/estado 242177 en ejecución 10%")
+    assert saved.plain_text.endswith("Se avisará a 1 chat que lo sigue.")
+    await town.api.wait_for_sent(RESIDENT, since=mark)  # the notice is delivered
+    (preview,) = await say(town, ADMIN, "/anunciar zona 6 Corte de agua el lunes")
+    assert "para la zona 6 (1 destinatario):" in preview.plain_text
+    await say(town, RESIDENT, "receta de pepián")
+    replies = await say(town, ADMIN, "/reporte")
+    text = "\n".join(r.plain_text for r in replies)
+    assert "Sin zona: «receta de pepián» (1 vez)" in text
+    assert "el proyecto 242177 (Construccion sistema de alcantarillado…): 1 chat" in text
+    assert "la zona 6: 1 chat" in text
+    assert (
+        "· el proyecto 242177 (Construccion sistema de alcantarillado…): 1 enviado, 0 no entregados" in text
+    )
+    assert "proyecto:242177" not in text
+    assert "proyecto 242177:" not in text
+    (following,) = await say(town, RESIDENT, "/suscripciones")
+    assert "• el proyecto 242177 (Construccion sistema de alcantarillado…)" in following.plain_text
