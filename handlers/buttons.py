@@ -14,6 +14,7 @@ from handlers.replies import (
     choose_my_zona,
     known_action,
     send_action,
+    send_help,
     send_my_zona,
     zona_picker,
 )
@@ -66,6 +67,8 @@ async def resident_button(message: Message, user: User, context: Context, action
     elif verb == "reporte":
         step, pending_id = arg.split(":")
         await reports.report_button(message, user, context, step, int(pending_id))
+    elif action == "ayuda":
+        await send_help(message, context, user)
     elif verb == "olvidar":
         await follow.forget_confirmed(message, context, arg == "si")
     else:

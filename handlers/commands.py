@@ -18,6 +18,7 @@ from handlers.replies import (
     parse_action,
     send_action,
     send_answer,
+    send_help,
     zona_picker,
 )
 from knowledge import catalog as t
@@ -82,13 +83,18 @@ async def start(update: Update, context: Context) -> None:
 
 
 def show(action: str) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
-    """A command that always shows the same answer (/proyectos, /temas, /plan, /ayuda)."""
+    """A command that always shows the same answer (/proyectos, /temas, /plan)."""
 
     async def command(update: Update, context: Context) -> None:
         if update.effective_message:
             await send_action(update.effective_message, context, action)
 
     return command
+
+
+async def help_command(update: Update, context: Context) -> None:
+    if update.effective_message:
+        await send_help(update.effective_message, context, update.effective_user)
 
 
 async def zona(update: Update, context: Context) -> None:
@@ -134,7 +140,7 @@ async def funding(update: Update, context: Context) -> None:
 
 HANDLERS = [
     CommandHandler("start", start),
-    CommandHandler(["ayuda", "help"], show("ayuda")),
+    CommandHandler(["ayuda", "help"], help_command),
     CommandHandler("zona", zona),
     CommandHandler("proyecto", project),
     CommandHandler("proyectos", show("lista:projects")),

@@ -9,7 +9,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 from telegram.constants import ParseMode
 
 from db.chat_state import ChatState
@@ -22,7 +22,7 @@ from knowledge.answers import Answer, Answerer, FollowUp
 from knowledge.followup import context_after, names_my_zona, resolve, subject_test, with_my_zona
 from knowledge.model import Plan
 from knowledge.render import to_html
-from knowledge.staff import format_date, with_status
+from knowledge.staff import format_date, staff_help, with_status
 from knowledge.text import find_zonas, fold
 
 CALLBACK_MAX_BYTES = 64
@@ -271,15 +271,32 @@ async def with_ground_reports(session: AsyncSession, answer: Answer) -> Answer:
     return replace(answer, sections=(*answer.sections, (t.REPORT_GROUND, lines or (t.REPORT_NOTHING,))))
 
 
+async def send_help(message: Message, context: Context, user: User | None) -> None:
+    """/ayuda and the Ayuda button: staff, in their private chat, get their own help."""
+    _, answerer = context.bot_data.services()
+    answer = answerer.help_answer()
+    if await is_staff_in_private(context, message, user):
+        answer = staff_help(answer)
+    await send_answer(message, answer)
+
+
+async def is_staff_in_private(
+    context: Context, message: Message, user: User | None, *, session: AsyncSession | None = None
+) -> bool:
+    if user is None or message.chat.type != "private":
+        return False
+    return (
+        await context.bot_data.staff().role(user.id, context.bot_data.admin_ids, session=session) is not None
+    )
+
+
 async def is_staff_viewing_project(
     context: Context, message: Message, answer: Answer, *, session: AsyncSession | None = None
 ) -> bool:
     """Staff see status buttons under a project card, in their private chat only."""
-    user = message.from_user
-    if answer.kind != "project" or user is None or message.chat.type != "private":
-        return False
-    role = await context.bot_data.staff().role(user.id, context.bot_data.admin_ids, session=session)
-    return role is not None
+    return answer.kind == "project" and await is_staff_in_private(
+        context, message, message.from_user, session=session
+    )
 
 
 def status_rows(snip: str) -> list[list[InlineKeyboardButton]]:

@@ -349,6 +349,32 @@ STAFF_ALREADY = "{user_id} ya era parte del personal."
 STAFF_REMOVED = "Listo: {user_id} ya no es parte del personal."
 STAFF_NOT_FOUND = "{user_id} no estaba en el personal."
 STAFF_LIST = "Personal con acceso: {ids}"
+STAFF_HELP_TITLE = "Ayuda para el personal municipal"
+STAFF_HELP_PLAN = (
+    "Las preguntas sobre el plan se escriben como las de cualquier vecino, por ejemplo «proyecto 242177»."
+)
+STAFF_HELP_COMMANDS_TITLE = "Sus comandos, con un ejemplo de cada uno:"
+STAFF_HELP_COMMANDS = (
+    "/estado SNIP estado [avance%] [nota] — registra el estado de un proyecto y avisa a quienes lo "
+    "siguen. Ejemplo: /estado 242177 en ejecución 45% zanjeo terminado",
+    "/historial SNIP — las últimas 30 actualizaciones, con quién y cuándo. Ejemplo: /historial 242177",
+    "/anunciar zona N texto, o /anunciar todos texto — le muestro la vista previa antes de enviar. "
+    "Ejemplo: /anunciar zona 6 Corte de agua el lunes de 8 a 12",
+    "/reporte — preguntas sin respuesta, temas más consultados, envíos y reportes de vecinos. "
+    "Ejemplo: /reporte",
+    "/exportar — el estado de todos los proyectos en un archivo CSV. Ejemplo: /exportar",
+    "/staff agregar ID o /staff quitar ID — solo administradores. Ejemplo: /staff agregar 123456789",
+)
+STAFF_HELP_CSV_TITLE = "Actualizar varios proyectos con un archivo CSV:"
+STAFF_HELP_CSV = (
+    "Envíeme aquí, en el chat privado, un archivo .csv (máximo 1 MB) con las columnas "
+    "SNIP, estado, avance, nota, separadas por coma, punto y coma o tabulador; la primera fila "
+    "puede ser el encabezado.",
+    "Estados: planificado, en_ejecucion, suspendido, finalizado. El avance (0 a 100) y la nota "
+    "pueden quedar vacíos.",
+    "Ejemplo de fila: 242177,en_ejecucion,45,zanjeo terminado",
+    "Le muestro cada fila lista y cada rechazada con su motivo; nada cambia hasta que toque «Aplicar».",
+)
 STAFF_COMMANDS = (
     ("estado", "Registrar estado y avance de un proyecto"),
     ("historial", "Historial de un proyecto"),
@@ -380,6 +406,9 @@ BTN_CANCEL = "Cancelar"
 CANCELLED = "Cancelado, no se cambió nada."
 
 ANNOUNCE_USAGE = "Uso: /anunciar zona 6 texto del anuncio, o /anunciar todos texto del anuncio"
+ANNOUNCE_BAD_ZONA = (
+    "Mixco no tiene zona {n}: sus zonas van de la 1 a la 11. Por ejemplo: /anunciar zona 6 texto del anuncio"
+)
 ANNOUNCE_PREVIEW = "<b>Vista previa del anuncio</b> para {audience} ({recipients}):\n\n{text}"
 ANNOUNCE_AUDIENCE_ALL = "todos"
 ANNOUNCE_HEADER = "📢 <b>Municipalidad de Mixco</b>\n"

@@ -15,7 +15,7 @@ from knowledge import catalog as t
 from knowledge.answer_types import sentence, shorten
 from knowledge.answers import Answer
 from knowledge.counts import count_of
-from knowledge.model import Plan, Project
+from knowledge.model import ZONAS, Plan, Project
 from knowledge.text import fold
 
 STATUS_ALIASES = {
@@ -178,8 +178,11 @@ def _csv_row(cells: list[str], plan: Plan) -> StatusChange | str:
 
 
 def parse_announcement(args: list[str]) -> tuple[str, str] | str:
-    """``zona 6 texto…`` → ("zona:6", texto); ``todos texto…`` → ("todos", texto); else usage."""
-    if len(args) >= 3 and fold(args[0]) == "zona" and args[1].isdigit() and 1 <= int(args[1]) <= 11:
+    """``zona 6 texto…`` → ("zona:6", texto); ``todos texto…`` → ("todos", texto); a zona Mixco
+    does not have → the text that says so; else usage."""
+    if len(args) >= 2 and fold(args[0]) == "zona" and args[1].isdigit() and int(args[1]) not in ZONAS:
+        return t.ANNOUNCE_BAD_ZONA.format(n=int(args[1]))
+    if len(args) >= 3 and fold(args[0]) == "zona" and args[1].isdigit():
         audience, words = f"zona:{int(args[1])}", args[2:]
     elif len(args) >= 2 and fold(args[0]) == "todos":
         audience, words = "todos", args[1:]
@@ -214,6 +217,16 @@ def audience_label(audience: str, plan: Plan) -> str:
     """Who a broadcast goes to: "todos", or the subject its followers follow ("zona:6" → "la zona 6")."""
     kind, _, key = audience.partition(":")
     return subject_name(kind, key, plan) if key else t.ANNOUNCE_AUDIENCE_ALL
+
+
+def staff_help(resident_help: Answer) -> Answer:
+    """/ayuda for staff: their commands with an example each and the CSV format, then the
+    resident help's buttons."""
+    sections = (
+        (t.STAFF_HELP_COMMANDS_TITLE, t.STAFF_HELP_COMMANDS),
+        (t.STAFF_HELP_CSV_TITLE, t.STAFF_HELP_CSV),
+    )
+    return replace(resident_help, title=t.STAFF_HELP_TITLE, lines=(t.STAFF_HELP_PLAN,), sections=sections)
 
 
 def announcement_html(text: str) -> str:

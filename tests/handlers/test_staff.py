@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.staff_models import Delivery
 from db.staff_store import add_status
+from knowledge import catalog as t
 from tests.conftest import running_bot, settings_for
 from tests.fakebotapi import FakeBotApi, Sent
 from tests.handlers.conftest import Chat
@@ -369,3 +370,31 @@ async def test_staff_texts_count_in_good_spanish_and_name_what_is_followed(town:
     assert "proyecto 242177:" not in text
     (following,) = await say(town, RESIDENT, "/suscripciones")
     assert "• el proyecto 242177 (Construccion sistema de alcantarillado…)" in following.plain_text
+
+
+async def test_staff_get_their_own_help_and_residents_keep_theirs(town: Chat) -> None:
+    (staff_help,) = await say(town, ADMIN, "/ayuda")
+    text = staff_help.plain_text
+    assert text.startswith("Ayuda para el personal municipal")
+    for command, _ in t.STAFF_COMMANDS:
+        assert f"/{command} " in text
+        assert f"Ejemplo: /{command}" in text
+    assert "SNIP, estado, avance, nota" in text
+    assert "Ejemplo de fila: 242177,en_ejecucion,45,zanjeo terminado" in text
+    (resident_help,) = await say(town, RESIDENT, "/ayuda")
+    assert resident_help.plain_text.startswith("¿En qué le puedo ayudar?")
+    assert "/estado" not in resident_help.plain_text
+    (welcome,) = await say(town, ADMIN, "/start")
+    mark = town.api.mark()
+    await press(town, ADMIN, welcome, "a|ayuda")
+    (pressed,) = await town.api.wait_for_sent(ADMIN, since=mark)
+    assert pressed.plain_text == text
+    group = -4_000_123
+    (in_group,) = await town.say("/ayuda", chat_id=group, user=ADMIN, chat_type="group")
+    assert "/estado" not in in_group.plain_text  # the group's residents see no staff commands
+
+
+async def test_an_announcement_to_a_zona_mixco_does_not_have_says_so(town: Chat) -> None:
+    (reply,) = await say(town, ADMIN, "/anunciar zona 12 Corte de agua")
+    assert reply.plain_text == t.ANNOUNCE_BAD_ZONA.format(n=12)
+    assert not any(d.startswith("a|enviar:") for d in reply.callback_data)

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from knowledge import catalog as t
 from knowledge.counts import count_of, thousands
 from knowledge.ingest import load_bundled_plan
 from knowledge.model import Plan
@@ -93,9 +94,23 @@ def test_announcement_audiences() -> None:
     expected = ("zona:6", "Corte de agua el lunes")
     assert parse_announcement(["zona", "6", "Corte", "de", "agua", "el", "lunes"]) == expected
     assert parse_announcement(["todos", "Feria", "el", "sábado"]) == ("todos", "Feria el sábado")
-    for bad in ("zona 12 hola", "zona 6", "todos", "vecinos hola", ""):
+    for bad in ("zona 6", "todos", "vecinos hola", ""):
         assert isinstance(parse_announcement(bad.split()), str)
         assert "Uso: /anunciar" in str(parse_announcement(bad.split()))
+
+
+@pytest.mark.parametrize("zona", ["12", "0", "99"])
+def test_an_announcement_to_a_zona_mixco_does_not_have_says_so(zona: str) -> None:
+    said = parse_announcement(["zona", zona, "hola"])
+    assert said == t.ANNOUNCE_BAD_ZONA.format(n=int(zona))
+    assert f"Mixco no tiene zona {int(zona)}" in str(said)
+
+
+def test_the_staff_help_csv_example_is_a_row_the_upload_accepts(plan: Plan) -> None:
+    example = next(line for line in t.STAFF_HELP_CSV if line.startswith("Ejemplo de fila: "))
+    changes, rejected = parse_status_csv(example.removeprefix("Ejemplo de fila: "), plan)
+    assert rejected == []
+    assert changes == [StatusChange("242177", "en_ejecucion", 45, "zanjeo terminado")]
 
 
 def test_notification_escapes_staff_text(plan: Plan) -> None:
