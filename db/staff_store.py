@@ -169,6 +169,14 @@ async def subscriptions_of(*, session: AsyncSession, chat_id: int) -> list[Subsc
     return list(result.all())
 
 
+async def followed_by(*, session: AsyncSession, chat_id: int) -> frozenset[tuple[str, str]]:
+    """Every (kind, key) the chat follows."""
+    result = await session.exec(
+        select(Subscription.kind, Subscription.key).where(Subscription.chat_id == chat_id)
+    )
+    return frozenset((kind, key) for kind, key in result.all())
+
+
 async def followers(*, session: AsyncSession, keys: Iterable[tuple[str, str]]) -> set[int]:
     """Active chats following any of ``keys`` ((kind, key) pairs), each once."""
     chats: set[int] = set()

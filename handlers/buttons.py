@@ -62,6 +62,9 @@ async def resident_button(message: Message, user: User, context: Context, action
     elif verb == "seguir":
         kind, key = arg.split(":")
         await follow.follow(message, context, kind, key)
+    elif verb == "dejar":
+        kind, key = arg.split(":")
+        await follow.unfollow(message, context, kind, key)
     elif verb == "reportar":
         await reports.start_report(message, user, context, arg)
     elif verb == "reporte":

@@ -14,6 +14,7 @@ from handlers.context import Context
 from handlers.replies import (
     answer_for_action,
     answer_question,
+    follows_for,
     known_action,
     parse_action,
     send_action,
@@ -75,7 +76,7 @@ async def start(update: Update, context: Context) -> None:
         known = action is not None and known_action(action, answerer.plan)
         answer = answer_for_action(answerer, action) if action and known else None
         if answer is not None:
-            await send_answer(message, answer)
+            await send_answer(message, answer, followed=await follows_for(context, message, answer))
             return
     welcome = t.WELCOME.format(plan=t.PLAN_NAME)
     text = f"{t.STALE_BUTTON}\n\n{welcome}" if payload else welcome

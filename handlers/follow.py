@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler
 
@@ -44,6 +44,7 @@ async def follow(message: Message, context: Context, kind: str, key: str) -> Non
             session=session, chat_id=message.chat_id, is_group=message.chat.type != "private"
         )
         await session.commit()
+    context.bot_data.staff().follows_changed(message.chat_id)
     if kind == "zona":  # the first zona a chat follows is its own, unless it chose one
         await context.bot_data.state().choose_zona(message.chat_id, int(key), replace=False)
     text = t.SUBSCRIBED if created else t.ALREADY_SUBSCRIBED
@@ -66,16 +67,23 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    sessionmaker, answerer = context.bot_data.services()
+    _, answerer = context.bot_data.services()
     target = parse_target(context.args or [], {p.snip for p in answerer.plan.projects})
     if target is None:
         await message.reply_text(t.UNSUBSCRIBE_USAGE, do_quote=False)
         return
+    await unfollow(message, context, *target)
+
+
+async def unfollow(message: Message, context: Context, kind: str, key: str) -> None:
+    """/desuscribir, the card's "🔕 Dejar de seguir" and the buttons under /suscripciones."""
+    sessionmaker, answerer = context.bot_data.services()
     async with sessionmaker() as session:
-        removed = await unsubscribe(session=session, chat_id=message.chat_id, kind=target[0], key=target[1])
+        removed = await unsubscribe(session=session, chat_id=message.chat_id, kind=kind, key=key)
         await session.commit()
+    context.bot_data.staff().follows_changed(message.chat_id)
     text = t.UNSUBSCRIBED if removed else t.NOT_SUBSCRIBED
-    await message.reply_text(text.format(what=subject_name(*target, answerer.plan)), do_quote=False)
+    await message.reply_text(text.format(what=subject_name(kind, key, answerer.plan)), do_quote=False)
 
 
 async def subscriptions_command(update: Update, context: Context) -> None:
@@ -91,7 +99,13 @@ async def subscriptions_command(update: Update, context: Context) -> None:
     lines = [f"<b>{escape(t.SUBSCRIPTIONS_TITLE)}</b>"] + [
         f"• {escape(subject_name(r.kind, r.key, answerer.plan))}" for r in rows
     ]
-    await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML, do_quote=False)
+    markup = InlineKeyboardMarkup([[unfollow_button(r.kind, r.key)] for r in rows])
+    await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False)
+
+
+def unfollow_button(kind: str, key: str) -> InlineKeyboardButton:
+    label = t.BTN_UNFOLLOW_ZONA.format(n=key) if kind == "zona" else t.BTN_UNFOLLOW_PROJECT.format(snip=key)
+    return button(label, f"dejar:{kind}:{key}")
 
 
 async def forget_command(update: Update, _context: Context) -> None:
@@ -114,6 +128,7 @@ async def forget_confirmed(message: Message, context: Context, confirmed: bool) 
     async with sessionmaker() as session:
         await forget_chat(session=session, chat_id=message.chat_id, chat_hash=hashed)
         await session.commit()
+    context.bot_data.staff().follows_changed(message.chat_id)
     await message.edit_text(t.FORGET_DONE)
 
 
