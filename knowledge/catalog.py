@@ -277,6 +277,14 @@ MISSING_TOKEN = "Falta TELEGRAM_TOKEN: créelo con @BotFather y expórtelo antes
 MISSING_WEBHOOK_SECRET = "Falta WEBHOOK_SECRET: el modo webhook exige un secreto compartido con Telegram."
 DATABASE_NOT_READY = "No se pudo preparar la base de datos; revise DATABASE_URL."
 
+TERMINAL_HELP = (
+    "Escriba su pregunta. «#2» pulsa el botón 2 del último mensaje; «/archivo RUTA» envía un "
+    "archivo (por ejemplo un CSV de estados); Ctrl-D para salir. Los comandos del personal "
+    "necesitan ADMIN_IDS=1000 (el usuario de esta terminal)."
+)
+TERMINAL_FILE_MISSING = "No encuentro el archivo {path}."
+TERMINAL_FILE_SENT = "[archivo {name}]"
+
 # Telegram conversation -----------------------------------------------------------------------
 NON_TEXT = (
     "Por ahora solo puedo leer texto. Escríbame su pregunta sobre el plan, "
