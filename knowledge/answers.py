@@ -453,7 +453,11 @@ class Answerer(Lists, Comparisons):
         leads: list[Line] = [lead]
         if list_id == "projects" and "sum" in ask.marks and 1 < len(members) < len(self.plan.projects):
             amount = sum((self._project_of(d).amount_2024 for d in members), Decimal(0))
-            leads.append(t.FILTERED_SUM.format(count=len(members), amount=format_q(amount)))
+            leads.append(
+                t.FILTERED_SUM.format(
+                    projects=count_of(len(members), t.LISTED_PROJECTS), amount=format_q(amount)
+                )
+            )
         return replace(with_lead(answer, *leads), asks="count")
 
     def _extreme(self, query: Query, ask: Ask) -> Answer | None:
@@ -634,7 +638,9 @@ class Answerer(Lists, Comparisons):
             if 1 < len(projects) < len(self.plan.projects):
                 amount = sum((p.amount_2024 for p in projects), Decimal(0))
                 answer = self.list_answer("projects", self._filter_query(query, ask), query.folded)
-                lead = t.FILTERED_SUM.format(count=len(projects), amount=format_q(amount))
+                lead = t.FILTERED_SUM.format(
+                    projects=count_of(len(projects), t.LISTED_PROJECTS), amount=format_q(amount)
+                )
                 return replace(with_lead(answer, lead), asks="sum")
             if len(projects) == len(self.plan.projects) or not projects:  # the whole table: its totals lead
                 return replace(self.list_answer("projects"), asks="sum")

@@ -235,7 +235,7 @@ ZONA_SUM = (
     "Zona {n}: {amount} en 2024, suma de los {count} proyectos listados (calculada de las filas del plan)."
 )
 ZONA_SUM_ONE = "Zona {n}: {amount} en 2024, el monto de su único proyecto listado."
-FILTERED_SUM = "Suma de los {count} proyectos listados: {amount} (calculada de las filas del plan)."
+FILTERED_SUM = "Suma de {projects}: {amount} (calculada de las filas del plan)."
 WHEN_PERIOD = "{observation}: el plan lo programa de {start} a {end}."
 WHEN_CARRY = "ARRASTRE: viene de años anteriores y sigue en el POA 2024; el plan no da fecha de fin."
 WHEN_NEW = "{observation}: es un proyecto nuevo en el POA 2024; el plan no da fecha de fin."
