@@ -175,7 +175,7 @@ def run_terminal_chat(settings: Settings) -> int:
     local = settings.model_copy(
         update={"telegram_token": SecretStr("1:terminal-chat-without-a-real-token-000")}
     )
-    application = build_application(local, request=request, concurrent_updates=1, run_outbox=False)
+    application = build_application(local, request=request, concurrent_updates=1)
     asyncio.run(run_chat(application, request))
     return 0
 

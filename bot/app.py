@@ -86,7 +86,7 @@ def build_application(
                 token,
                 base_url=base_url,
                 base_file_url=file_base_url(settings.telegram_api_base_url),
-                request=AiohttpRequest(),
+                request=request or AiohttpRequest(),  # the terminal chat shows deliveries too
             )
             await delivery_bot.initialize()
             bots.append(delivery_bot)

@@ -83,7 +83,7 @@ from db.outbox_store import (
 )
 from db.staff_models import Broadcast, Delivery
 from knowledge import catalog as t
-from knowledge.staff import thousands
+from knowledge.counts import count_of, thousands
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,9 @@ def progress_text(done: int, total: int) -> str:
 
 
 def done_text(delivered: int, undelivered: int) -> str:
-    return t.BROADCAST_DONE.format(delivered=thousands(delivered), undelivered=thousands(undelivered))
+    return t.BROADCAST_DONE.format(
+        delivered=count_of(delivered, t.DELIVERED), undelivered=count_of(undelivered, t.UNDELIVERED)
+    )
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:

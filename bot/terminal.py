@@ -7,13 +7,17 @@ from __future__ import annotations
 import asyncio
 import html
 import json
+import mimetypes
 import re
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path, PurePath
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
+
+from knowledge import catalog as t
 
 BOT_USER = {
     "id": 1,
@@ -30,7 +34,9 @@ TAG = re.compile(r"<[^>]+>")
 PROMPT = "> "
 ANSWER_WAIT = 15.0
 QUIET = 0.2
-HELP = "Escriba su pregunta. «#2» pulsa el botón 2 del último mensaje; Ctrl-D para salir."
+SEND_FILE = re.compile(r"/archivo\s+(?P<path>.+)")
+MAX_FILE_BYTES = 20_000_000
+"""What the Bot API lets a bot download."""
 
 
 class TerminalRequest(BaseRequest):
@@ -49,6 +55,8 @@ class TerminalRequest(BaseRequest):
         self.answered = asyncio.Event()
         self.answered.set()
         self.last_output = 0.0
+        self.files: dict[str, bytes] = {}
+        """Files sent with /archivo, by file_id, for getFile and the download."""
 
     @property
     def read_timeout(self) -> float | None:
@@ -63,10 +71,13 @@ class TerminalRequest(BaseRequest):
     async def do_request(
         self, url: str, method: str, request_data: RequestData | None = None, *_args: Any, **_kwargs: Any
     ) -> tuple[int, bytes]:
-        del method  # always POST; the Bot API method is the URL's last part
+        if method == "GET":  # a file download: the URL ends with the file's path, its file_id here
+            return 200, self.files.get(url.rsplit("/", 1)[-1], b"")
         api_method = url.rsplit("/", 1)[-1]
-        params = request_data.parameters if request_data else {}
-        result = await self.answer(api_method, dict(params))
+        params = dict(request_data.parameters) if request_data else {}
+        if request_data is not None:
+            params["_files"] = [name for name, *_ in request_data.multipart_data.values()]
+        result = await self.answer(api_method, params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
     async def answer(self, api_method: str, params: dict[str, Any]) -> object:
@@ -74,6 +85,10 @@ class TerminalRequest(BaseRequest):
             return BOT_USER
         if api_method == "getUpdates":
             return await self.next_updates()
+        if api_method == "getFile":
+            file_id = str(params.get("file_id", ""))
+            size = len(self.files.get(file_id, b""))
+            return {"file_id": file_id, "file_unique_id": file_id, "file_size": size, "file_path": file_id}
         if api_method in ("sendMessage", "editMessageText", "sendPhoto", "sendDocument"):
             return self.show(params)
         if api_method == "answerCallbackQuery":
@@ -112,6 +127,9 @@ class TerminalRequest(BaseRequest):
             return []
         self.answered.clear()
         self.update_id += 1
+        sent_file = SEND_FILE.fullmatch(line)
+        if sent_file:
+            return await self.document_update(sent_file.group("path").strip())
         pressed = re.fullmatch(r"#(\d+)", line)
         if pressed and self.last_message and 0 < int(pressed.group(1)) <= len(self.last_buttons):
             data = self.last_buttons[int(pressed.group(1)) - 1][1]
@@ -135,10 +153,39 @@ class TerminalRequest(BaseRequest):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(line.split()[0])}]
         return [{"update_id": self.update_id, "message": message}]
 
+    async def document_update(self, path: str) -> list[dict[str, Any]]:
+        """``/archivo RUTA``: the file, as a document the person sends (a CSV of statuses …)."""
+        data = await asyncio.to_thread(_read_file, path)
+        if data is None or len(data) > MAX_FILE_BYTES:
+            self.write(t.TERMINAL_FILE_MISSING.format(path=path))
+            self.mark_output()
+            return []
+        file_id = f"file{self.update_id}"
+        self.files[file_id] = data
+        self.message_id += 1
+        document = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_name": PurePath(path).name,
+            "mime_type": mimetypes.guess_type(PurePath(path).name)[0] or "application/octet-stream",
+            "file_size": len(data),
+        }
+        message = {
+            "message_id": self.message_id,
+            "date": int(time.time()),
+            "chat": CHAT,
+            "from": PERSON,
+            "document": document,
+        }
+        return [{"update_id": self.update_id, "message": message}]
+
     def show(self, params: dict[str, Any]) -> dict[str, Any]:
         text = str(params.get("text") or params.get("caption") or "")
+        files = [str(name) for name in params.get("_files", []) if name]
         if "photo" in params:
             self.write(f"[imagen] {text}")
+        elif files:
+            self.write(" ".join([*(t.TERMINAL_FILE_SENT.format(name=name) for name in files), text]).strip())
         else:
             self.write(html.unescape(TAG.sub("", text)))
         markup = params.get("reply_markup")
@@ -175,6 +222,13 @@ class TerminalRequest(BaseRequest):
         return message
 
 
+def _read_file(path: str) -> bytes | None:
+    try:
+        return Path(path).expanduser().read_bytes()
+    except OSError:
+        return None
+
+
 def _input_line() -> str | None:
     try:
         return input(PROMPT)
@@ -184,7 +238,7 @@ def _input_line() -> str | None:
 
 async def run_chat(application: Any, request: TerminalRequest) -> None:
     """Run the Application until the person closes the input."""
-    request.write(HELP)
+    request.write(t.TERMINAL_HELP)
     async with application:
         await application.post_init(application)
         await application.start()

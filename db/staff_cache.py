@@ -1,7 +1,9 @@
 """What staff wrote that every project card reads: each project's latest status and who is staff.
 
 A project card shows the status staff recorded and, to staff in their private chat, the status
-buttons; both used to be two queries before every card. When this process is the only one
+buttons; both used to be two queries before every card. Project and zona cards also offer to
+stop following what the chat follows (the handlers call :meth:`StaffCache.follows_changed` after
+a chat follows or stops following something). When this process is the only one
 answering (long polling, ``exclusive=True``), it is also the only one that records statuses and
 changes roles, so it keeps what it read and forgets an entry when it writes it (the handlers call
 :meth:`StaffCache.status_changed` / :meth:`StaffCache.roles_changed` after committing).
@@ -18,9 +20,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.chat_state import CACHED_CHATS, LruMap, read_with
-from db.staff_store import current_status, get_role
+from db.staff_store import current_status, followed_by, get_role
 from knowledge.staff import StatusView
 
+FOLLOWS_CACHED = 4_096
+"""Chats whose subscriptions this process keeps (exclusive mode): a set of a few pairs each."""
 NOT_STAFF = ""
 """Remembered for someone who is not staff (``None`` from the map means "not known")."""
 
@@ -31,6 +35,7 @@ class StaffCache:
         self.exclusive = exclusive
         self._statuses: dict[str, StatusView | None] = {}  # None: known to have no status
         self._roles: LruMap[int, str] = LruMap(CACHED_CHATS)
+        self._follows: LruMap[int, frozenset[tuple[str, str]]] = LruMap(FOLLOWS_CACHED)
 
     async def status(self, snip: str, *, session: AsyncSession | None = None) -> StatusView | None:
         """The project's latest status, or None when staff never recorded one."""
@@ -55,6 +60,20 @@ class StaffCache:
             if self.exclusive:
                 self._roles.put(user_id, known)
         return known or None
+
+    async def follows(
+        self, chat_id: int, *, session: AsyncSession | None = None
+    ) -> frozenset[tuple[str, str]]:
+        """The (kind, key) pairs the chat follows: a card offers to stop following them."""
+        known = self._follows.get(chat_id) if self.exclusive else None
+        if known is None:
+            known = await read_with(self._sessionmaker, session, followed_by, chat_id=chat_id)
+            if self.exclusive:
+                self._follows.put(chat_id, known)
+        return known
+
+    def follows_changed(self, chat_id: int) -> None:
+        self._follows.pop(chat_id)
 
     def status_changed(self, snip: str) -> None:
         self._statuses.pop(snip, None)

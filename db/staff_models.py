@@ -11,7 +11,7 @@ from sqlalchemy import BigInteger, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from db.models import JSON_TYPE, UtcDateTime
-from knowledge.staff import BROADCAST_TEXT_MAX, StatusView
+from knowledge.staff import BROADCAST_TEXT_MAX, HistoryEntry, StatusView
 
 STATUSES = ("planificado", "en_ejecucion", "suspendido", "finalizado")
 
@@ -52,11 +52,17 @@ class ProjectStatus(SQLModel, table=True):
     progress: int | None = None
     note: str | None = Field(default=None, max_length=1000)
     author_id: int = Field(sa_type=BigInteger)
+    author_name: str | None = Field(default=None, max_length=80)
+    """``@username`` or the name Telegram gave for the author when the status was recorded."""
     created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
 
     def view(self) -> StatusView:
         """The status as project cards, reports and exports show it."""
         return StatusView(self.status, self.progress, self.note, self.created_at)
+
+    def entry(self) -> HistoryEntry:
+        """The status as /historial shows it: with who recorded it."""
+        return HistoryEntry(self.view(), self.author_name or str(self.author_id))
 
 
 class Subscription(SQLModel, table=True):

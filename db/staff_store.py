@@ -86,10 +86,23 @@ async def audit_entries(*, session: AsyncSession, limit: int = 50) -> list[Audit
 
 # Project status ---------------------------------------------------------------------------------
 async def add_status(
-    *, session: AsyncSession, snip: str, status: str, progress: int | None, note: str | None, author_id: int
+    *,
+    session: AsyncSession,
+    snip: str,
+    status: str,
+    progress: int | None,
+    note: str | None,
+    author_id: int,
+    author_name: str | None = None,
 ) -> ProjectStatus:
     row = ProjectStatus(
-        snip=snip, status=status, progress=progress, note=note, author_id=author_id, created_at=now()
+        snip=snip,
+        status=status,
+        progress=progress,
+        note=note,
+        author_id=author_id,
+        author_name=author_name[:80] if author_name else None,
+        created_at=now(),
     )
     session.add(row)
     await session.flush()
@@ -107,10 +120,14 @@ async def current_status(*, session: AsyncSession, snip: str) -> ProjectStatus |
 
 
 async def status_history(*, session: AsyncSession, snip: str, limit: int = 30) -> list[ProjectStatus]:
+    """The project's latest ``limit`` statuses, oldest first."""
     result = await session.exec(
-        select(ProjectStatus).where(ProjectStatus.snip == snip).order_by(col(ProjectStatus.id)).limit(limit)
+        select(ProjectStatus)
+        .where(ProjectStatus.snip == snip)
+        .order_by(col(ProjectStatus.id).desc())
+        .limit(limit)
     )
-    return list(result.all())
+    return list(reversed(result.all()))
 
 
 async def current_statuses(*, session: AsyncSession) -> dict[str, ProjectStatus]:
@@ -152,6 +169,14 @@ async def subscriptions_of(*, session: AsyncSession, chat_id: int) -> list[Subsc
     return list(result.all())
 
 
+async def followed_by(*, session: AsyncSession, chat_id: int) -> frozenset[tuple[str, str]]:
+    """Every (kind, key) the chat follows."""
+    result = await session.exec(
+        select(Subscription.kind, Subscription.key).where(Subscription.chat_id == chat_id)
+    )
+    return frozenset((kind, key) for kind, key in result.all())
+
+
 async def followers(*, session: AsyncSession, keys: Iterable[tuple[str, str]]) -> set[int]:
     """Active chats following any of ``keys`` ((kind, key) pairs), each once."""
     chats: set[int] = set()
@@ -164,9 +189,10 @@ async def followers(*, session: AsyncSession, keys: Iterable[tuple[str, str]]) -
     return chats - set(inactive.all())
 
 
-async def subscription_counts(*, session: AsyncSession) -> Counter[str]:
+async def subscription_counts(*, session: AsyncSession) -> Counter[tuple[str, str]]:
+    """How many chats follow each (kind, key)."""
     result = await session.exec(select(Subscription.kind, Subscription.key))
-    return Counter(f"{kind} {key}" for kind, key in result.all())
+    return Counter((kind, key) for kind, key in result.all())
 
 
 async def touch_recipient(*, session: AsyncSession, chat_id: int, is_group: bool) -> None:

@@ -14,6 +14,7 @@ from handlers.replies import (
     choose_my_zona,
     known_action,
     send_action,
+    send_help,
     send_my_zona,
     zona_picker,
 )
@@ -63,11 +64,16 @@ async def resident_button(message: Message, user: User, context: Context, action
     elif verb == "seguir":
         kind, key = arg.split(":")
         await follow.follow(message, context, kind, key)
+    elif verb == "dejar":
+        kind, key = arg.split(":")
+        await follow.unfollow(message, context, kind, key)
     elif verb == "reportar":
         await reports.start_report(message, user, context, arg)
     elif verb == "reporte":
         step, pending_id = arg.split(":")
         await reports.report_button(message, user, context, step, int(pending_id))
+    elif action == "ayuda":
+        await send_help(message, context, user)
     else:
         await send_action(message, context, action)
 
@@ -80,11 +86,11 @@ async def staff_button(query: CallbackQuery, message: Message, context: Context,
     await query.answer()
     if verb == "estado":
         snip, status = arg.split(":")
-        await staff.status_button(message, context, user_id, snip, status)
+        await staff.status_button(message, context, query.from_user, snip, status)
     elif verb in ("enviar", "cancelar"):
         await staff.confirm_announcement(message, context, user_id, int(arg), send=verb == "enviar")
     elif verb in ("aplicar", "descartar"):
-        await staff.confirm_csv(message, context, user_id, int(arg), apply=verb == "aplicar")
+        await staff.confirm_csv(message, context, query.from_user, int(arg), apply=verb == "aplicar")
     elif verb == "revisar":
         await staff.review_report(message, context, user_id, int(arg))
 

@@ -14,10 +14,12 @@ from handlers.context import Context
 from handlers.replies import (
     answer_for_action,
     answer_question,
+    follows_for,
     known_action,
     parse_action,
     send_action,
     send_answer,
+    send_help,
     zona_picker,
 )
 from knowledge import catalog as t
@@ -74,7 +76,7 @@ async def start(update: Update, context: Context) -> None:
         known = action is not None and known_action(action, answerer.plan)
         answer = answer_for_action(answerer, action) if action and known else None
         if answer is not None:
-            await send_answer(message, answer)
+            await send_answer(message, answer, followed=await follows_for(context, message, answer))
             return
     welcome = t.WELCOME.format(plan=t.PLAN_NAME)
     text = f"{t.STALE_BUTTON}\n\n{welcome}" if payload else welcome
@@ -82,13 +84,18 @@ async def start(update: Update, context: Context) -> None:
 
 
 def show(action: str) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
-    """A command that always shows the same answer (/proyectos, /temas, /plan, /ayuda)."""
+    """A command that always shows the same answer (/proyectos, /temas, /plan)."""
 
     async def command(update: Update, context: Context) -> None:
         if update.effective_message:
             await send_action(update.effective_message, context, action)
 
     return command
+
+
+async def help_command(update: Update, context: Context) -> None:
+    if update.effective_message:
+        await send_help(update.effective_message, context, update.effective_user)
 
 
 async def zona(update: Update, context: Context) -> None:
@@ -134,7 +141,7 @@ async def funding(update: Update, context: Context) -> None:
 
 HANDLERS = [
     CommandHandler("start", start),
-    CommandHandler(["ayuda", "help"], show("ayuda")),
+    CommandHandler(["ayuda", "help"], help_command),
     CommandHandler("zona", zona),
     CommandHandler("proyecto", project),
     CommandHandler("proyectos", show("lista:projects")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CommandHandler
@@ -21,6 +21,7 @@ from handlers.context import Context
 from handlers.replies import button, chat_hash
 from knowledge import catalog as t
 from knowledge.model import ZONAS
+from knowledge.staff import subject_name
 from knowledge.text import fold
 
 GROUP_ADMINS = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
@@ -38,22 +39,19 @@ def parse_target(args: list[str], known_snips: set[str]) -> tuple[str, str] | No
     return None
 
 
-def describe(kind: str, key: str) -> str:
-    return t.WHAT_ZONA.format(n=key) if kind == "zona" else t.WHAT_PROJECT.format(snip=key)
-
-
 async def follow(message: Message, context: Context, kind: str, key: str) -> None:
-    sessionmaker, _ = context.bot_data.services()
+    sessionmaker, answerer = context.bot_data.services()
     async with sessionmaker() as session:
         created = await subscribe(session=session, chat_id=message.chat_id, kind=kind, key=key)
         await touch_recipient(
             session=session, chat_id=message.chat_id, is_group=message.chat.type != "private"
         )
         await session.commit()
+    context.bot_data.staff().follows_changed(message.chat_id)
     if kind == "zona":  # the first zona a chat follows is its own, unless it chose one
         await context.bot_data.state().choose_zona(message.chat_id, int(key), replace=False)
     text = t.SUBSCRIBED if created else t.ALREADY_SUBSCRIBED
-    await message.reply_text(text.format(what=describe(kind, key)), do_quote=False)
+    await message.reply_text(text.format(what=subject_name(kind, key, answerer.plan)), do_quote=False)
 
 
 async def subscribe_command(update: Update, context: Context) -> None:
@@ -72,32 +70,45 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    sessionmaker, answerer = context.bot_data.services()
+    _, answerer = context.bot_data.services()
     target = parse_target(context.args or [], {p.snip for p in answerer.plan.projects})
     if target is None:
         await message.reply_text(t.UNSUBSCRIBE_USAGE, do_quote=False)
         return
+    await unfollow(message, context, *target)
+
+
+async def unfollow(message: Message, context: Context, kind: str, key: str) -> None:
+    """/desuscribir, the card's "🔕 Dejar de seguir" and the buttons under /suscripciones."""
+    sessionmaker, answerer = context.bot_data.services()
     async with sessionmaker() as session:
-        removed = await unsubscribe(session=session, chat_id=message.chat_id, kind=target[0], key=target[1])
+        removed = await unsubscribe(session=session, chat_id=message.chat_id, kind=kind, key=key)
         await session.commit()
+    context.bot_data.staff().follows_changed(message.chat_id)
     text = t.UNSUBSCRIBED if removed else t.NOT_SUBSCRIBED
-    await message.reply_text(text.format(what=describe(*target)), do_quote=False)
+    await message.reply_text(text.format(what=subject_name(kind, key, answerer.plan)), do_quote=False)
 
 
 async def subscriptions_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    sessionmaker, _ = context.bot_data.services()
+    sessionmaker, answerer = context.bot_data.services()
     async with sessionmaker() as session:
         rows = await subscriptions_of(session=session, chat_id=message.chat_id)
     if not rows:
         await message.reply_text(t.SUBSCRIPTIONS_EMPTY, do_quote=False)
         return
     lines = [f"<b>{escape(t.SUBSCRIPTIONS_TITLE)}</b>"] + [
-        f"• {escape(describe(r.kind, r.key))}" for r in rows
+        f"• {escape(subject_name(r.kind, r.key, answerer.plan))}" for r in rows
     ]
-    await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML, do_quote=False)
+    markup = InlineKeyboardMarkup([[unfollow_button(r.kind, r.key)] for r in rows])
+    await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False)
+
+
+def unfollow_button(kind: str, key: str) -> InlineKeyboardButton:
+    label = t.BTN_UNFOLLOW_ZONA.format(n=key) if kind == "zona" else t.BTN_UNFOLLOW_PROJECT.format(snip=key)
+    return button(label, f"dejar:{kind}:{key}")
 
 
 async def is_group_admin(context: Context, chat_id: int, user_id: int) -> bool:
@@ -150,6 +161,7 @@ async def forget_confirmed(message: Message, context: Context, *, confirmed: boo
     async with sessionmaker() as session:
         await forget_chat(session=session, chat_id=message.chat_id, chat_hash=hashed)
         await session.commit()
+    context.bot_data.staff().follows_changed(message.chat_id)
     await message.edit_text(t.FORGET_DONE)
 
 

@@ -9,7 +9,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 from telegram.constants import ParseMode
 
 from db.chat_state import ChatState
@@ -17,11 +17,12 @@ from db.staff_cache import StaffCache
 from db.staff_store import ground_reports
 from handlers.context import Context
 from knowledge import catalog as t
+from knowledge.answer_types import shorten
 from knowledge.answers import Answer, Answerer, FollowUp
 from knowledge.followup import context_after, names_my_zona, resolve, subject_test, with_my_zona
 from knowledge.model import Plan
 from knowledge.render import to_html
-from knowledge.staff import format_date, with_status
+from knowledge.staff import format_date, staff_help, with_status
 from knowledge.text import clean_text, find_zonas, fold
 
 CALLBACK_MAX_BYTES = 64
@@ -49,6 +50,7 @@ VERBS: dict[str, re.Pattern[str]] = {
         "ayuda": "",
         "grafico": rf":zona:{ZONA}",
         "seguir": rf":(?:zona:{ZONA}|proyecto:{SNIP})",
+        "dejar": rf":(?:zona:{ZONA}|proyecto:{SNIP})",
         "reportar": rf":{SNIP}",
         "reporte": rf":(?:enviar|cancelar):{ROW_ID}",
         "fb": rf":{ROW_ID}:[01]",
@@ -123,18 +125,44 @@ def zona_picker(verb: str = "zona") -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons[0:4], buttons[4:8], buttons[8:11]])
 
 
-def extra_follow_ups(answer: Answer) -> tuple[FollowUp, ...]:
-    """Buttons every zona or project answer offers: its chart, following it, reporting on it."""
+def extra_follow_ups(
+    answer: Answer, followed: frozenset[tuple[str, str]] = frozenset()
+) -> tuple[FollowUp, ...]:
+    """Buttons every zona or project answer offers: its chart, following it (or, when the chat
+    follows it already, stopping), reporting on it."""
     extra: list[FollowUp] = []
-    if answer.kind == "zona" and answer.zona:
-        if answer.matches:
-            extra.append(FollowUp(t.BTN_CHART, f"grafico:zona:{answer.zona}"))
-        extra.append(FollowUp(t.BTN_FOLLOW, f"seguir:zona:{answer.zona}"))
-    snip = project_snip(answer)
-    if answer.kind == "project" and snip:
-        extra.append(FollowUp(t.BTN_FOLLOW, f"seguir:proyecto:{snip}"))
-        extra.append(FollowUp(t.BTN_REPORT, f"reportar:{snip}"))
+    subject = card_subject(answer)
+    if answer.kind == "zona" and answer.matches:
+        extra.append(FollowUp(t.BTN_CHART, f"grafico:zona:{answer.zona}"))
+    if subject is not None:
+        kind, key = subject
+        follows = subject in followed
+        extra.append(
+            FollowUp(
+                t.BTN_UNFOLLOW if follows else t.BTN_FOLLOW,
+                f"{'dejar' if follows else 'seguir'}:{kind}:{key}",
+            )
+        )
+    if subject is not None and subject[0] == "proyecto":
+        extra.append(FollowUp(t.BTN_REPORT, f"reportar:{subject[1]}"))
     return (*answer.follow_ups, *extra)
+
+
+def card_subject(answer: Answer) -> tuple[str, str] | None:
+    """What a zona or project card can be followed as: ("zona", "6"), ("proyecto", SNIP)."""
+    if answer.kind == "zona" and answer.zona:
+        return "zona", str(answer.zona)
+    snip = project_snip(answer)
+    return ("proyecto", snip) if answer.kind == "project" and snip else None
+
+
+async def follows_for(
+    context: Context, message: Message, answer: Answer, *, session: AsyncSession | None = None
+) -> frozenset[tuple[str, str]]:
+    """What the chat follows, read only for a card that can be followed."""
+    if card_subject(answer) is None:
+        return frozenset()
+    return await context.bot_data.staff().follows(message.chat_id, session=session)
 
 
 def project_snip(answer: Answer) -> str | None:
@@ -142,11 +170,16 @@ def project_snip(answer: Answer) -> str | None:
 
 
 async def send_answer(
-    message: Message, answer: Answer, extra_rows: Sequence[Sequence[InlineKeyboardButton]] = ()
+    message: Message,
+    answer: Answer,
+    extra_rows: Sequence[Sequence[InlineKeyboardButton]] = (),
+    *,
+    followed: frozenset[tuple[str, str]] = frozenset(),
 ) -> list[Message]:
-    """Send the answer as one or more HTML messages; buttons go under the last one."""
+    """Send the answer as one or more HTML messages; buttons go under the last one. ``followed``:
+    what the chat follows (its card offers to stop following it)."""
     chunks = to_html(answer)
-    markup = keyboard(extra_follow_ups(answer), extra_rows)
+    markup = keyboard(extra_follow_ups(answer, followed), extra_rows)
     sent = []
     for n, chunk in enumerate(chunks):
         last = n == len(chunks) - 1
@@ -192,12 +225,14 @@ async def answer_question(message: Message, context: Context, text: str) -> None
     sessionmaker, _ = context.bot_data.services()
     state = context.bot_data.state()
     answered = None
+    followed: frozenset[tuple[str, str]] = frozenset()
     # One session for whatever must be read; it takes a connection only if something is read
     # (with long polling, usually nothing is) and is closed before anything is sent.
     async with sessionmaker() as session:
         asked = await with_own_zona(state, message.chat_id, text, session=session)
         if asked is not None:
             answered = await answer_from_plan(session, context, message, asked)
+            followed = await follows_for(context, message, answered[1], session=session)
         if session.in_transaction():
             await session.commit()
     if answered is None:  # "mi zona" in a chat that has not said which zona is its own
@@ -211,7 +246,7 @@ async def answer_question(message: Message, context: Context, text: str) -> None
     snip = project_snip(answer)
     if staff_view and snip:
         rows.extend(status_rows(snip))
-    await send_answer(message, answer, rows if answer.confident else ())
+    await send_answer(message, answer, rows if answer.confident else (), followed=followed)
 
 
 async def answer_from_plan(
@@ -249,7 +284,9 @@ async def send_my_zona(message: Message, context: Context) -> None:
         await message.reply_text(t.MY_ZONA_PICK, reply_markup=zona_picker("mizona"), do_quote=False)
         return
     _, answerer = context.bot_data.services()
-    await send_answer(message, answerer.zona_answer(zona), [[button(t.BTN_CHANGE_ZONA, "zonas:cambiar")]])
+    answer = answerer.zona_answer(zona)
+    followed = await follows_for(context, message, answer)
+    await send_answer(message, answer, [[button(t.BTN_CHANGE_ZONA, "zonas:cambiar")]], followed=followed)
 
 
 async def choose_my_zona(message: Message, context: Context, zona: int) -> None:
@@ -258,7 +295,8 @@ async def choose_my_zona(message: Message, context: Context, zona: int) -> None:
     _, answerer = context.bot_data.services()
     answer = answerer.zona_answer(zona)
     answer = replace(answer, lines=(t.MY_ZONA_SAVED.format(n=zona), *answer.lines))
-    await send_answer(message, answer, [[button(t.BTN_CHANGE_ZONA, "zonas:cambiar")]])
+    followed = await follows_for(context, message, answer)
+    await send_answer(message, answer, [[button(t.BTN_CHANGE_ZONA, "zonas:cambiar")]], followed=followed)
 
 
 async def with_ground_reports(session: AsyncSession, answer: Answer) -> Answer:
@@ -268,21 +306,40 @@ async def with_ground_reports(session: AsyncSession, answer: Answer) -> Answer:
         return answer
     reports = await ground_reports(session=session, snip=snip, unreviewed=True, limit=5)
     lines = tuple(
-        t.REPORT_GROUND_LINE.format(id=r.id, snip=r.snip, date=format_date(r.created_at), text=r.text[:200])
+        t.REPORT_GROUND_LINE.format(
+            id=r.id, snip=r.snip, date=format_date(r.created_at), text=shorten(r.text, 200)
+        )
         for r in reports
     )
     return replace(answer, sections=(*answer.sections, (t.REPORT_GROUND, lines or (t.REPORT_NOTHING,))))
+
+
+async def send_help(message: Message, context: Context, user: User | None) -> None:
+    """/ayuda and the Ayuda button: staff, in their private chat, get their own help."""
+    _, answerer = context.bot_data.services()
+    answer = answerer.help_answer()
+    if await is_staff_in_private(context, message, user):
+        answer = staff_help(answer)
+    await send_answer(message, answer)
+
+
+async def is_staff_in_private(
+    context: Context, message: Message, user: User | None, *, session: AsyncSession | None = None
+) -> bool:
+    if user is None or message.chat.type != "private":
+        return False
+    return (
+        await context.bot_data.staff().role(user.id, context.bot_data.admin_ids, session=session) is not None
+    )
 
 
 async def is_staff_viewing_project(
     context: Context, message: Message, answer: Answer, *, session: AsyncSession | None = None
 ) -> bool:
     """Staff see status buttons under a project card, in their private chat only."""
-    user = message.from_user
-    if answer.kind != "project" or user is None or message.chat.type != "private":
-        return False
-    role = await context.bot_data.staff().role(user.id, context.bot_data.admin_ids, session=session)
-    return role is not None
+    return answer.kind == "project" and await is_staff_in_private(
+        context, message, message.from_user, session=session
+    )
 
 
 def status_rows(snip: str) -> list[list[InlineKeyboardButton]]:
@@ -320,7 +377,8 @@ async def send_action(message: Message, context: Context, action: str) -> None:
     if answer is None:
         await message.reply_text(t.STALE_BUTTON, do_quote=False)
         return
-    await send_answer(message, await with_staff_status(context.bot_data.staff(), answer))
+    answer = await with_staff_status(context.bot_data.staff(), answer)
+    await send_answer(message, answer, followed=await follows_for(context, message, answer))
 
 
 def answer_for_action(answerer: Answerer, action: str) -> Answer | None:

@@ -32,6 +32,7 @@ from db.staff_store import (
 from handlers.context import Context
 from handlers.replies import button
 from knowledge import catalog as t
+from knowledge.counts import count_of
 from knowledge.question import asks_the_bot
 from knowledge.text import clean_text
 
@@ -67,7 +68,9 @@ async def start_report(message: Message, user: User, context: Context, snip: str
     sessionmaker, _ = context.bot_data.services()
     async with sessionmaker() as session:
         if await reports_today(session=session, chat_id=message.chat_id) >= REPORTS_PER_DAY:
-            await message.reply_text(t.REPORT_LIMIT.format(n=REPORTS_PER_DAY), do_quote=False)
+            await message.reply_text(
+                t.REPORT_LIMIT.format(reports=count_of(REPORTS_PER_DAY, t.REPORTS)), do_quote=False
+            )
             return
         await stop_taking(session, user.id)  # one report at a time takes messages
         pending = await create_pending(
@@ -209,7 +212,9 @@ async def report_button(message: Message, user: User, context: Context, verb: st
             await close_pending(session=session, pending=pending, state=CANCELLED)
             reply = t.REPORT_CANCELLED
         elif await reports_today(session=session, chat_id=message.chat_id) >= REPORTS_PER_DAY:
-            await message.reply_text(t.REPORT_LIMIT.format(n=REPORTS_PER_DAY), do_quote=False)
+            await message.reply_text(
+                t.REPORT_LIMIT.format(reports=count_of(REPORTS_PER_DAY, t.REPORTS)), do_quote=False
+            )
             return  # the draft stays: its Enviar works again tomorrow
         else:
             draft = Draft.of(pending)

@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup, InputFile, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CommandHandler, MessageHandler, filters
@@ -46,10 +46,13 @@ from db.status_notices import queue_status_notice
 from handlers.context import Context
 from handlers.replies import button, user_args
 from knowledge import catalog as t
+from knowledge.answer_types import shorten
 from knowledge.answers import Answerer
+from knowledge.counts import count_of, thousands
 from knowledge.model import Project
 from knowledge.render import to_html
 from knowledge.staff import (
+    HISTORY_SHOWN,
     ReportData,
     StatusChange,
     announcement_html,
@@ -67,7 +70,7 @@ from knowledge.staff import (
     report_reviewed_html,
     status_label,
     status_notification_html,
-    thousands,
+    subject_name,
 )
 from knowledge.text import clean_text, fold
 
@@ -161,7 +164,7 @@ async def record_status(
     session: AsyncSession,
     project: Project,
     change: StatusChange,
-    actor: int,
+    author: User,
     *,
     window: timedelta,
     keep_rest: bool = False,
@@ -170,6 +173,7 @@ async def record_status(
     a follower told of this project less than ``window`` ago hears of it at the window's end (see
     db.status_notices). With ``keep_rest`` (a status button) the progress and note stay as
     recorded. Returns the status as stored and how many chats will be told."""
+    actor = author.id
     before = await current_status(session=session, snip=project.snip)
     if keep_rest:
         change = change.keeping_rest_of(before.view() if before else None)
@@ -180,6 +184,7 @@ async def record_status(
         progress=change.progress,
         note=change.note,
         author_id=actor,
+        author_name=author_name(author),
     )
     await audit(
         session=session,
@@ -203,19 +208,24 @@ async def record_status(
     return change, len(chats)
 
 
+def author_name(user: User) -> str:
+    """How /historial names a staff member: @username, else the name Telegram gives."""
+    return f"@{user.username}" if user.username else user.full_name
+
+
 def _status_dict(status: str, progress: int | None, note: str | None) -> dict[str, Any]:
     return {"status": status, "progress": progress, "note": note}
 
 
 async def save_status(
-    message: Message, context: Context, change: StatusChange, actor: int, *, keep_rest: bool = False
+    message: Message, context: Context, change: StatusChange, author: User, *, keep_rest: bool = False
 ) -> None:
     sessionmaker, answerer = context.bot_data.services()
     project = answerer.plan.project(change.snip)
     assert project is not None  # parse_status_command, or known_action for a button, checked it
     async with sessionmaker() as session:
         change, notified = await record_status(
-            session, project, change, actor, window=context.bot_data.notify_window, keep_rest=keep_rest
+            session, project, change, author, window=context.bot_data.notify_window, keep_rest=keep_rest
         )
         await session.commit()
     context.bot_data.staff().status_changed(change.snip)
@@ -225,7 +235,7 @@ async def save_status(
             snip=change.snip,
             status=status_label(change.status),
             progress=progress_text(change.progress),
-            followers=notified,
+            followers=count_of(notified, t.FOLLOWING_CHATS),
         ),
         do_quote=False,
     )
@@ -241,7 +251,7 @@ async def status_command(update: Update, context: Context) -> None:
     if isinstance(change, str):
         await message.reply_text(change, parse_mode=ParseMode.HTML, do_quote=False)
         return
-    await save_status(message, context, change, user.id)
+    await save_status(message, context, change, user)
 
 
 @staff_only
@@ -255,18 +265,18 @@ async def history_command(update: Update, context: Context) -> None:
         await message.reply_text(t.STATUS_BAD_SNIP.format(snip=escape(snip[:20])), do_quote=False)
         return
     async with sessionmaker() as session:
-        rows = await status_history(session=session, snip=snip)
+        rows = await status_history(session=session, snip=snip, limit=HISTORY_SHOWN + 1)
     if not rows:
         await message.reply_text(t.HISTORY_EMPTY.format(snip=snip), do_quote=False)
         return
     lines = [f"<b>{escape(t.HISTORY_TITLE.format(snip=snip))}</b>"]
-    lines.extend(escape(line) for line in history_lines([r.view() for r in rows]))
+    lines.extend(escape(line) for line in history_lines([r.entry() for r in rows]))
     await message.reply_text("\n".join(lines)[:4096], parse_mode=ParseMode.HTML, do_quote=False)
 
 
-async def status_button(message: Message, context: Context, user_id: int, snip: str, status: str) -> None:
+async def status_button(message: Message, context: Context, user: User, snip: str, status: str) -> None:
     """A button names the status only: progress and note stay as recorded."""
-    await save_status(message, context, StatusChange(snip, status, None, None), user_id, keep_rest=True)
+    await save_status(message, context, StatusChange(snip, status, None, None), user, keep_rest=True)
 
 
 # Announcements ----------------------------------------------------------------------------------
@@ -286,7 +296,7 @@ async def announce_command(update: Update, context: Context) -> None:
         await message.reply_text(parsed, do_quote=False)
         return
     audience, text = parsed
-    sessionmaker, _ = context.bot_data.services()
+    sessionmaker, answerer = context.bot_data.services()
     html = announcement_html(text)
     async with sessionmaker() as session:
         count = len(await audience_chats(session, audience))
@@ -304,7 +314,9 @@ async def announce_command(update: Update, context: Context) -> None:
         [[button(t.BTN_SEND, f"enviar:{broadcast.id}"), button(t.BTN_CANCEL, f"cancelar:{broadcast.id}")]]
     )
     preview = t.ANNOUNCE_PREVIEW.format(
-        audience=escape(audience_label(audience)), count=thousands(count), text=html
+        audience=escape(audience_label(audience, answerer.plan)),
+        recipients=count_of(count, t.RECIPIENTS),
+        text=html,
     )
     sent = await message.reply_text(preview, parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False)
     async with sessionmaker() as session:
@@ -319,7 +331,7 @@ async def confirm_announcement(
     message: Message, context: Context, user_id: int, broadcast_id: int, send: bool
 ) -> None:
     """Only "Enviar" by the staff member who prepared it sends; the recipients are counted again now."""
-    sessionmaker, _ = context.bot_data.services()
+    sessionmaker, answerer = context.bot_data.services()
     async with sessionmaker() as session:
         broadcast = await session.get(Broadcast, broadcast_id)
         if broadcast is None or broadcast.state != "draft":
@@ -340,7 +352,9 @@ async def confirm_announcement(
             broadcast.state = "cancelled"
             session.add(broadcast)
             await session.commit()
-            await message.edit_text(t.ANNOUNCE_NONE.format(audience=audience_label(broadcast.audience)))
+            await message.edit_text(
+                t.ANNOUNCE_NONE.format(audience=audience_label(broadcast.audience, answerer.plan))
+            )
             return
         await enqueue(session=session, broadcast=broadcast, chat_ids=chats)
         await audit(
@@ -362,9 +376,12 @@ async def gather_report(session: AsyncSession, answerer: Answerer) -> ReportData
     topics = Counter(q.matches[0] for q in asked if q.confident and q.matches)
     titles = answerer.index.by_id
     up, down = await feedback_counts(session=session)
-    subscriptions = sorted(
-        (await subscription_counts(session=session)).items(), key=lambda kv: (-kv[1], kv[0])
-    )
+    subscriptions = [
+        (subject_name(kind, key, answerer.plan), n)
+        for (kind, key), n in sorted(
+            (await subscription_counts(session=session)).items(), key=lambda kv: (-kv[1], kv[0])
+        )
+    ]
     broadcasts = []
     for b in await recent_broadcasts(session=session):
         assert b.id is not None
@@ -372,21 +389,23 @@ async def gather_report(session: AsyncSession, answerer: Answerer) -> ReportData
         broadcasts.append(
             t.REPORT_BROADCAST_LINE.format(
                 date=format_date(b.created_at),
-                audience=audience_label(b.audience) if b.kind == "announcement" else b.audience,
-                sent=counts.get("sent", 0),
-                failed=counts.get("failed", 0) + counts.get("inactive", 0),
-                pending=counts.get("pending", 0),
+                audience=audience_label(b.audience, answerer.plan),
+                sent=count_of(counts.get("sent", 0), t.SENT),
+                failed=count_of(counts.get("failed", 0) + counts.get("inactive", 0), t.UNDELIVERED),
+                pending=count_of(counts.get("pending", 0), t.PENDING),
             )
         )
     views = {snip: r.view() for snip, r in (await current_statuses(session=session)).items()}
     ground = [
-        t.REPORT_GROUND_LINE.format(id=r.id, snip=r.snip, date=format_date(r.created_at), text=r.text[:100])
+        t.REPORT_GROUND_LINE.format(
+            id=r.id, snip=r.snip, date=format_date(r.created_at), text=shorten(r.text, 100)
+        )
         for r in await ground_reports(session=session, unreviewed=True, limit=10)
     ]
     return ReportData(
         unanswered=unanswered,
         topics=[
-            (titles[doc_id].title[:80] if doc_id in titles else doc_id, n)
+            (shorten(titles[doc_id].title, 80) if doc_id in titles else doc_id, n)
             for doc_id, n in topics.most_common(8)
         ],
         feedback_up=up,
@@ -471,7 +490,11 @@ async def csv_document(update: Update, context: Context) -> None:
         text = clean_text(raw.decode("latin-1"))
     sessionmaker, answerer = context.bot_data.services()
     changes, rejected = parse_status_csv(text, answerer.plan)
-    lines = [t.CSV_PREVIEW.format(ok=len(changes), bad=len(rejected))]
+    lines = [
+        t.CSV_PREVIEW.format(
+            ok=count_of(len(changes), t.ROWS_READY), bad=count_of(len(rejected), t.ROWS_REJECTED)
+        )
+    ]
     lines += [
         escape(
             t.CSV_ROW.format(snip=c.snip, status=status_label(c.status), progress=progress_text(c.progress))
@@ -497,8 +520,9 @@ async def csv_document(update: Update, context: Context) -> None:
     )
 
 
-async def confirm_csv(message: Message, context: Context, user_id: int, pending_id: int, apply: bool) -> None:
+async def confirm_csv(message: Message, context: Context, user: User, pending_id: int, apply: bool) -> None:
     """All rows at once, in one transaction, only by the staff member who sent the file."""
+    user_id = user.id
     sessionmaker, answerer = context.bot_data.services()
     async with sessionmaker() as session:
         pending = await session.get(PendingAction, pending_id)
@@ -525,13 +549,13 @@ async def confirm_csv(message: Message, context: Context, user_id: int, pending_
         for change in rows:
             project = answerer.plan.project(change.snip)
             if project is not None:
-                await record_status(session, project, change, user_id, window=context.bot_data.notify_window)
+                await record_status(session, project, change, user, window=context.bot_data.notify_window)
         await close_pending(session=session, pending=pending, state="applied")
         await session.commit()
     for change in rows:
         context.bot_data.staff().status_changed(change.snip)
     wake_outbox(context)
-    await message.edit_text(t.CSV_APPLIED.format(n=len(rows)))
+    await message.edit_text(t.CSV_APPLIED.format(applied=count_of(len(rows), t.UPDATES_APPLIED)))
 
 
 HANDLERS = [

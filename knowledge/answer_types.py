@@ -77,7 +77,15 @@ def cite(section: Section) -> str:
 
 
 def shorten(text: str, limit: int = SHORT) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    """At most ``limit`` characters, cut at the end of a word and ended with "…" (a single word
+    longer than the limit is cut where the limit falls)."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if not text[limit - 1].isspace() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-\u2013\u2014") + "…"
 
 
 def with_section(answer: Answer, title: str, items: tuple[str, ...]) -> Answer:

@@ -34,6 +34,7 @@ from knowledge.answer_types import (
     with_section,
 )
 from knowledge.compare import Comparisons
+from knowledge.counts import count_of
 from knowledge.documents import ancestors, plan_documents
 from knowledge.glossary import GlossaryTerm, find_term, find_terms, said_as_one_word
 from knowledge.kinds import LISTS, PlanView, kind_of
@@ -471,7 +472,11 @@ class Answerer(Lists, Comparisons):
         leads: list[Line] = [lead]
         if list_id == "projects" and "sum" in ask.marks and 1 < len(members) < len(self.plan.projects):
             amount = sum((self._project_of(d).amount_2024 for d in members), Decimal(0))
-            leads.append(t.FILTERED_SUM.format(count=len(members), amount=format_q(amount)))
+            leads.append(
+                t.FILTERED_SUM.format(
+                    projects=count_of(len(members), t.LISTED_PROJECTS), amount=format_q(amount)
+                )
+            )
         return replace(with_lead(answer, *leads), asks="count")
 
     def _extreme(self, query: Query, ask: Ask) -> Answer | None:
@@ -565,7 +570,9 @@ class Answerer(Lists, Comparisons):
             reverse=highest,
         )
         lines = [
-            t.GROUP_SUM.format(words=words, amount=format_q(amount), count=len(projects))
+            t.GROUP_SUM.format(
+                words=words, amount=format_q(amount), projects=count_of(len(projects), t.PROJECTS)
+            )
             for words, amount, projects in sums
         ]
         docs = [self.index.by_id[f"project:{p.snip}"] for _, _, projects in sums for p in projects]
@@ -599,8 +606,11 @@ class Answerer(Lists, Comparisons):
         ranked = sorted(sums.items(), key=lambda kv: kv[1][0], reverse=highest)
         zona, (amount, count) = ranked[0]
         template = t.MAX_ZONA if highest else t.MIN_ZONA
-        lead = template.format(n=zona, amount=format_q(amount), count=count)
-        ranking = tuple(t.ZONA_RANK_LINE.format(n=z, amount=format_q(a), count=c) for z, (a, c) in ranked)
+        lead = template.format(n=zona, amount=format_q(amount), projects=count_of(count, t.LISTED_PROJECTS))
+        ranking = tuple(
+            t.ZONA_RANK_LINE.format(n=z, amount=format_q(a), projects=count_of(c, t.PROJECTS))
+            for z, (a, c) in ranked
+        )
         if among is not None:  # the zonas compared, side by side, right under the answer
             answer = with_lead(self.zona_answer(zona), lead, *ranking[1:])
         else:
@@ -647,7 +657,9 @@ class Answerer(Lists, Comparisons):
             if 1 < len(projects) < len(self.plan.projects):
                 amount = sum((p.amount_2024 for p in projects), Decimal(0))
                 answer = self.list_answer("projects", self._filter_query(query, ask), query.folded)
-                lead = t.FILTERED_SUM.format(count=len(projects), amount=format_q(amount))
+                lead = t.FILTERED_SUM.format(
+                    projects=count_of(len(projects), t.LISTED_PROJECTS), amount=format_q(amount)
+                )
                 return replace(with_lead(answer, lead), asks="sum")
             if len(projects) == len(self.plan.projects) or not projects:  # the whole table: its totals lead
                 return replace(self.list_answer("projects"), asks="sum")

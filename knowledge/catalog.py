@@ -167,7 +167,7 @@ COMPARE_SIDE = "{name}: {amount}"
 COMPARE_DIFFERENCE = "Diferencia: {difference} (calculada de los montos del plan)."
 COMPARE_INVESTMENT = "lo destinado a inversión"
 COMPARE_OPERATING = "lo destinado a funcionamiento"
-COMPARE_ZONA = "{zona} ({count} proyectos, suma calculada de sus filas)"
+COMPARE_ZONA = "{zona} ({projects}, suma calculada de sus filas)"
 COMPARE_PROJECT = "el proyecto SNIP {snip} ({where})"
 PROJECTS_IN_ZONAS = "Están en {zonas}."
 LIST_FILTERED = "{n} de {total} {noun} del plan tienen que ver con «{words}»:"
@@ -201,14 +201,8 @@ RANKED_PROJECT = "El proyecto número {rank} con {most} dinero en 2024 es el SNI
 RANKED_FUNDING = "La fuente número {rank} que {most} aporta{{measure}} es {{source}}: {{amount}}."
 MOST = "más"
 LEAST = "menos"
-MAX_ZONA = (
-    "La zona {n} es la que recibe más dinero del CODEDE en 2024: {amount} "
-    "(suma de sus {count} proyectos listados)."
-)
-MIN_ZONA = (
-    "De las zonas con proyectos, la zona {n} es la que recibe menos: {amount} "
-    "(suma de sus {count} proyectos listados)."
-)
+MAX_ZONA = "La zona {n} es la que recibe más dinero del CODEDE en 2024: {amount} (suma de {projects})."
+MIN_ZONA = "De las zonas con proyectos, la zona {n} es la que recibe menos: {amount} (suma de {projects})."
 YEAR_NOT_IN_PLAN = (
     "El plan no trae datos para {year}: sus cifras son del presupuesto 2024 y sus metas llegan a 2032."
 )
@@ -230,18 +224,18 @@ GROUP_WINNER = (
     "Los proyectos de «{words}» son los que {most} dinero tienen en 2024 "
     "(sumas calculadas de las filas del plan):"
 )
-GROUP_SUM = "«{words}»: {amount} ({count} proyectos)"
+GROUP_SUM = "«{words}»: {amount} ({projects})"
 PROJECTS_FUNDER = (
     "El plan los lista entre los proyectos con aporte del Consejo Departamental de Desarrollo (CODEDE):"
 )
 OTHER_PROJECTS = "Los demás proyectos del plan:"
 ZONA_RANKING = "Zonas por dinero del CODEDE en 2024 (sumas calculadas de las filas del plan):"
-ZONA_RANK_LINE = "Zona {n}: {amount} ({count} proyectos)"
+ZONA_RANK_LINE = "Zona {n}: {amount} ({projects})"
 ZONA_SUM = (
     "Zona {n}: {amount} en 2024, suma de los {count} proyectos listados (calculada de las filas del plan)."
 )
 ZONA_SUM_ONE = "Zona {n}: {amount} en 2024, el monto de su único proyecto listado."
-FILTERED_SUM = "Suma de los {count} proyectos listados: {amount} (calculada de las filas del plan)."
+FILTERED_SUM = "Suma de {projects}: {amount} (calculada de las filas del plan)."
 WHEN_PERIOD = "{observation}: el plan lo programa de {start} a {end}."
 WHEN_CARRY = "ARRASTRE: viene de años anteriores y sigue en el POA 2024; el plan no da fecha de fin."
 WHEN_NEW = "{observation}: es un proyecto nuevo en el POA 2024; el plan no da fecha de fin."
@@ -282,6 +276,14 @@ BTN_PLAN = "Visión y misión"
 MISSING_TOKEN = "Falta TELEGRAM_TOKEN: créelo con @BotFather y expórtelo antes de iniciar el bot."
 MISSING_WEBHOOK_SECRET = "Falta WEBHOOK_SECRET: el modo webhook exige un secreto compartido con Telegram."
 DATABASE_NOT_READY = "No se pudo preparar la base de datos; revise DATABASE_URL."
+
+TERMINAL_HELP = (
+    "Escriba su pregunta. «#2» pulsa el botón 2 del último mensaje; «/archivo RUTA» envía un "
+    "archivo (por ejemplo un CSV de estados); Ctrl-D para salir. Los comandos del personal "
+    "necesitan ADMIN_IDS=1000 (el usuario de esta terminal)."
+)
+TERMINAL_FILE_MISSING = "No encuentro el archivo {path}."
+TERMINAL_FILE_SENT = "[archivo {name}]"
 
 # Telegram conversation -----------------------------------------------------------------------
 NON_TEXT = (
@@ -331,14 +333,14 @@ STATUS_BAD_STATE = (
     "No reconozco el estado «{state}». Use: planificado, en_ejecucion, suspendido o finalizado."
 )
 STATUS_BAD_PROGRESS = "El avance debe ser un número de 0 a 100, por ejemplo 45%."
-STATUS_SAVED = "Listo: proyecto {snip} → {status}{progress}. Se avisará a {followers} chats que lo siguen."
+STATUS_SAVED = "Listo: proyecto {snip} → {status}{progress}. Se avisará a {followers}."
 STATUS_CARD_TITLE = "Seguimiento (dato ingresado por el personal municipal)"
 STATUS_CARD_LINE = "{status}{progress} · actualizado el {date}"
 STATUS_NOTE = "Nota: {note}"
 STATUS_NONE = "Sin actualización del personal todavía."
 HISTORY_TITLE = "Historial del proyecto {snip}"
 HISTORY_EMPTY = "El proyecto {snip} no tiene actualizaciones del personal todavía."
-HISTORY_LINE = "{date}: {status}{progress}{note}{changed}"
+HISTORY_LINE = "{date} · {author}: {status}{progress}{note}{changed}"
 HISTORY_CHANGED = " (cambió {what})"
 CHANGED_STATUS = "estado: {before} → {after}"
 CHANGED_PROGRESS = "avance: {before} → {after}"
@@ -355,6 +357,32 @@ STAFF_ALREADY = "{user_id} ya era parte del personal."
 STAFF_REMOVED = "Listo: {user_id} ya no es parte del personal."
 STAFF_NOT_FOUND = "{user_id} no estaba en el personal."
 STAFF_LIST = "Personal con acceso: {ids}"
+STAFF_HELP_TITLE = "Ayuda para el personal municipal"
+STAFF_HELP_PLAN = (
+    "Las preguntas sobre el plan se escriben como las de cualquier vecino, por ejemplo «proyecto 242177»."
+)
+STAFF_HELP_COMMANDS_TITLE = "Sus comandos, con un ejemplo de cada uno:"
+STAFF_HELP_COMMANDS = (
+    "/estado SNIP estado [avance%] [nota] — registra el estado de un proyecto y avisa a quienes lo "
+    "siguen. Ejemplo: /estado 242177 en ejecución 45% zanjeo terminado",
+    "/historial SNIP — las últimas 30 actualizaciones, con quién y cuándo. Ejemplo: /historial 242177",
+    "/anunciar zona N texto, o /anunciar todos texto — le muestro la vista previa antes de enviar. "
+    "Ejemplo: /anunciar zona 6 Corte de agua el lunes de 8 a 12",
+    "/reporte — preguntas sin respuesta, temas más consultados, envíos y reportes de vecinos. "
+    "Ejemplo: /reporte",
+    "/exportar — el estado de todos los proyectos en un archivo CSV. Ejemplo: /exportar",
+    "/staff agregar ID o /staff quitar ID — solo administradores. Ejemplo: /staff agregar 123456789",
+)
+STAFF_HELP_CSV_TITLE = "Actualizar varios proyectos con un archivo CSV:"
+STAFF_HELP_CSV = (
+    "Envíeme aquí, en el chat privado, un archivo .csv (máximo 1 MB) con las columnas "
+    "SNIP, estado, avance, nota, separadas por coma, punto y coma o tabulador; la primera fila "
+    "puede ser el encabezado.",
+    "Estados: planificado, en_ejecucion, suspendido, finalizado. El avance (0 a 100) y la nota "
+    "pueden quedar vacíos.",
+    "Ejemplo de fila: 242177,en_ejecucion,45,zanjeo terminado",
+    "Le muestro cada fila lista y cada rechazada con su motivo; nada cambia hasta que toque «Aplicar».",
+)
 STAFF_COMMANDS = (
     ("estado", "Registrar estado y avance de un proyecto"),
     ("historial", "Historial de un proyecto"),
@@ -366,15 +394,21 @@ STAFF_COMMANDS = (
 
 SUBSCRIBE_USAGE = "Uso: /suscribir zona 6 o /suscribir proyecto 242177"
 UNSUBSCRIBE_USAGE = "Uso: /desuscribir zona 6 o /desuscribir proyecto 242177"
-SUBSCRIBED = "Listo, le avisaré de los cambios de {what}."
+SUBSCRIBED = "Listo, le avisaré de los cambios en {what}."
 ALREADY_SUBSCRIBED = "Ya sigue {what}."
-UNSUBSCRIBED = "Listo, ya no le avisaré de {what}."
+UNSUBSCRIBED = "Listo, ya no le avisaré de los cambios en {what}."
 NOT_SUBSCRIBED = "No seguía {what}."
 SUBSCRIPTIONS_TITLE = "Lo que usted sigue"
 SUBSCRIPTIONS_EMPTY = "Todavía no sigue ninguna zona ni proyecto. Use el botón 🔔 Seguir o /suscribir zona 6."
 WHAT_ZONA = "la zona {n}"
 WHAT_PROJECT = "el proyecto {snip}"
+WHAT_PROJECT_NAMED = "el proyecto {snip} ({name})"
+WHAT_TEMA = "el tema {name}"
+WHAT_REPORT = "el reporte #{id}"
 BTN_FOLLOW = "🔔 Seguir"
+BTN_UNFOLLOW = "🔕 Dejar de seguir"
+BTN_UNFOLLOW_ZONA = "🔕 Dejar la zona {n}"
+BTN_UNFOLLOW_PROJECT = "🔕 Dejar el proyecto {snip}"
 BTN_REPORT = "📣 Reportar avance"
 FORGET_ASK = "¿Borrar todo lo que el bot guarda de este chat (suscripciones, preguntas, reportes)?"
 FORGET_DONE = "Listo, borré todo lo que guardaba de este chat."
@@ -389,14 +423,16 @@ ANNOUNCE_TOO_LONG = (
     "El anuncio es demasiado largo: acórtelo en {n} caracteres, por favor. (Al guardarlo, cada &, < "
     "o > y cada comilla ocupa varios caracteres, y cada emoji cuenta como dos.)"
 )
-ANNOUNCE_PREVIEW = "<b>Vista previa del anuncio</b> para {audience} ({count} destinatarios):\n\n{text}"
+ANNOUNCE_BAD_ZONA = (
+    "Mixco no tiene zona {n}: sus zonas van de la 1 a la 11. Por ejemplo: /anunciar zona 6 texto del anuncio"
+)
+ANNOUNCE_PREVIEW = "<b>Vista previa del anuncio</b> para {audience} ({recipients}):\n\n{text}"
 ANNOUNCE_AUDIENCE_ALL = "todos"
-ANNOUNCE_AUDIENCE_ZONA = "la zona {n}"
 ANNOUNCE_HEADER = "📢 <b>Municipalidad de Mixco</b>\n"
 ANNOUNCE_NONE = "No hay destinatarios para {audience} todavía; no se envió nada."
 ANNOUNCE_QUEUED = "Enviando anuncio… Enviados 0 de {count}"
 BROADCAST_PROGRESS = "Enviando anuncio… Enviados {done} de {total}"
-BROADCAST_DONE = "Anuncio enviado: {delivered} entregados, {undelivered} no entregados."
+BROADCAST_DONE = "Anuncio enviado: {delivered}, {undelivered}."
 ANNOUNCE_NOT_YOURS = "Solo quien preparó el anuncio puede enviarlo."
 BTN_SEND = "Enviar"
 
@@ -419,7 +455,7 @@ REPORT_LEFT_DRAFT = (
     "Su reporte del proyecto {snip} no se envió todavía: "
     "puede enviarlo con el botón Enviar de la vista previa."
 )
-REPORT_LIMIT = "Ya envió {n} reportes hoy. Podrá enviar más mañana."
+REPORT_LIMIT = "Ya envió {reports} hoy. Podrá enviar más mañana."
 REPORT_REVIEWED = "Reporte {id} marcado como revisado."
 REPORT_REVIEWED_NOTICE = (
     "✅ La municipalidad revisó su reporte del proyecto {snip} del {date}: «{text}». ¡Gracias por avisar!"
@@ -429,10 +465,10 @@ FEEDBACK_DUPLICATE = "Ya recibimos su opinión sobre esta respuesta."
 BTN_USEFUL = "👍"
 BTN_NOT_USEFUL = "👎"
 
-CSV_PREVIEW = "<b>Actualización masiva</b>: {ok} filas listas, {bad} rechazadas."
+CSV_PREVIEW = "<b>Actualización masiva</b>: {ok}, {bad}."
 CSV_ROW = "{snip} → {status}{progress}"
 CSV_REJECTED = "Línea {line}: {reason}"
-CSV_APPLIED = "Listo: se aplicaron {n} actualizaciones."
+CSV_APPLIED = "Listo: {applied}."
 CSV_NOTHING = "El archivo no tiene filas válidas; no se aplicó nada."
 CSV_TOO_BIG = "El archivo es demasiado grande (máximo 1 MB)."
 CSV_NOT_CSV = "Envíe un archivo .csv con columnas SNIP, estado, avance, nota."
@@ -447,12 +483,13 @@ REPORT_BROADCASTS = "Últimos envíos:"
 REPORT_LATE = "Proyectos atrasados o sin actualizar:"
 REPORT_GROUND = "Reportes de vecinos sin revisar:"
 REPORT_NOTHING = "Nada por ahora."
-REPORT_ASKED = "{zona}: «{question}» ({n} veces)"
-REPORT_COUNTED = "{text} ({n} veces)"
-REPORT_BROADCAST_LINE = "{date} · {audience}: {sent} enviados, {failed} no entregados, {pending} pendientes"
+REPORT_ASKED = "{zona}: «{question}» ({times})"
+REPORT_COUNTED = "{text} ({times})"
+REPORT_BROADCAST_LINE = "{date} · {audience}: {sent}, {failed}, {pending}"
+REPORT_SUBSCRIPTION_LINE = "{what}: {chats}"
 REPORT_GROUND_LINE = "#{id} · proyecto {snip} · {date}: {text}"
 LATE_PERIOD = "{snip}: su periodo terminaba en {year} y no está finalizado"
-LATE_STALE = "{snip}: sin actualización en {days} días"
+LATE_STALE = "{snip}: sin actualización en {days}"
 LATE_NEVER = "{snip}: nunca se ha actualizado"
 
 # Mi zona: the zona a chat chose as its own (handlers.replies.send_my_zona) ---------------------
@@ -460,3 +497,20 @@ BTN_CHANGE_ZONA = "Cambiar de zona"
 MY_ZONA_PICK = "¿En qué zona vive? Elíjala y la recordaré para la próxima vez."
 MY_ZONA_ASK = "¿De qué zona es usted? Elíjala y le respondo; la recordaré para la próxima vez."
 MY_ZONA_SAVED = "Listo, recordaré que su zona es la {n}."
+
+# Nouns counted in the texts above, as (singular, plural) for knowledge.counts.count_of ---------
+TIMES = ("vez", "veces")
+CHATS = ("chat", "chats")
+FOLLOWING_CHATS = ("chat que lo sigue", "chats que lo siguen")
+RECIPIENTS = ("destinatario", "destinatarios")
+SENT = ("enviado", "enviados")
+DELIVERED = ("entregado", "entregados")
+UNDELIVERED = ("no entregado", "no entregados")
+PENDING = ("pendiente", "pendientes")
+ROWS_READY = ("fila lista", "filas listas")
+ROWS_REJECTED = ("rechazada", "rechazadas")
+UPDATES_APPLIED = ("actualización aplicada", "actualizaciones aplicadas")
+REPORTS = ("reporte", "reportes")
+DAYS = ("día", "días")
+PROJECTS = ("proyecto", "proyectos")
+LISTED_PROJECTS = ("proyecto listado", "proyectos listados")

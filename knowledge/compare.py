@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from knowledge import catalog as t
 from knowledge.answer_types import Answer, FollowUp, Line, Match, cite, format_q
+from knowledge.counts import count_of
 from knowledge.model import ZONAS, FundingSource, Plan, Project
 from knowledge.question import Ask
 from knowledge.search import Query, SearchIndex, analyze
@@ -116,7 +117,9 @@ class Comparisons:
             return _project_side(project)
         if in_zona:
             amount = sum((p.amount_2024 for p in in_zona), Decimal(0))
-            name = t.COMPARE_ZONA.format(zona=t.WHAT_ZONA.format(n=zonas[0]), count=len(in_zona))
+            name = t.COMPARE_ZONA.format(
+                zona=t.WHAT_ZONA.format(n=zonas[0]), projects=count_of(len(in_zona), t.PROJECTS)
+            )
             return Side(name, amount, tuple(in_zona))
         return None
 

@@ -8,12 +8,14 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from html import escape
 
 from knowledge import catalog as t
+from knowledge.answer_types import sentence, shorten
 from knowledge.answers import Answer
-from knowledge.model import Plan, Project
+from knowledge.counts import count_of, thousands
+from knowledge.model import ZONAS, Plan, Project
 from knowledge.text import fold
 
 STATUS_ALIASES = {
@@ -30,6 +32,10 @@ STATUS_ALIASES = {
 }
 PROGRESS = re.compile(r"^(\d{1,3})\s*%?$")
 STALE_DAYS = 60
+HISTORY_SHOWN = 30
+GUATEMALA = timezone(timedelta(hours=-6), "America/Guatemala")
+"""America/Guatemala: UTC-6 all year (no daylight saving time since 2006). A fixed offset needs no
+time zone database, which slim containers lack."""
 MAX_NOTE = 500
 MAX_ANNOUNCEMENT = 3500
 """What a recipient reads of an announcement, in UTF-16 code units (as Telegram counts, an emoji
@@ -65,6 +71,14 @@ class StatusView:
     progress: int | None
     note: str | None
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One line of /historial: the status as recorded and who recorded it (name, @username or id)."""
+
+    view: StatusView
+    author: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +182,11 @@ def _csv_row(cells: list[str], plan: Plan) -> StatusChange | str:
 
 
 def parse_announcement(args: list[str]) -> tuple[str, str] | str:
-    """``zona 6 texto…`` → ("zona:6", texto); ``todos texto…`` → ("todos", texto); else usage."""
-    if len(args) >= 3 and fold(args[0]) == "zona" and args[1].isdigit() and 1 <= int(args[1]) <= 11:
+    """``zona 6 texto…`` → ("zona:6", texto); ``todos texto…`` → ("todos", texto); a zona Mixco
+    does not have → the text that says so; else usage."""
+    if len(args) >= 2 and fold(args[0]) == "zona" and args[1].isdigit() and int(args[1]) not in ZONAS:
+        return t.ANNOUNCE_BAD_ZONA.format(n=int(args[1]))
+    if len(args) >= 3 and fold(args[0]) == "zona" and args[1].isdigit():
         audience, words = f"zona:{int(args[1])}", args[2:]
     elif len(args) >= 2 and fold(args[0]) == "todos":
         audience, words = "todos", args[1:]
@@ -192,10 +209,41 @@ def announcement_excess(text: str) -> int:
     return max(stored, read, 0)
 
 
-def audience_label(audience: str) -> str:
-    if audience.startswith("zona:"):
-        return t.ANNOUNCE_AUDIENCE_ZONA.format(n=audience.split(":", 1)[1])
-    return t.ANNOUNCE_AUDIENCE_ALL
+SHORT_NAME = 40
+
+
+def subject_name(kind: str, key: str, plan: Plan) -> str:
+    """What a subscription or an audience names, in words: "la zona 6", "el proyecto 206148
+    (its name, shortened)", "el tema Mixco seguro", "el reporte #12"."""
+    if kind == "zona":
+        return t.WHAT_ZONA.format(n=key)
+    if kind == "proyecto":
+        project = plan.project(key)
+        if project is None:
+            return t.WHAT_PROJECT.format(snip=key)
+        return t.WHAT_PROJECT_NAMED.format(snip=key, name=shorten(sentence(project.name), SHORT_NAME))
+    if kind == "tema":
+        tematica = plan.tematica(key)
+        return t.WHAT_TEMA.format(name=tematica.name if tematica else key)
+    if kind == "reporte":
+        return t.WHAT_REPORT.format(id=key)
+    return f"{kind} {key}"
+
+
+def audience_label(audience: str, plan: Plan) -> str:
+    """Who a broadcast goes to: "todos", or the subject its followers follow ("zona:6" → "la zona 6")."""
+    kind, _, key = audience.partition(":")
+    return subject_name(kind, key, plan) if key else t.ANNOUNCE_AUDIENCE_ALL
+
+
+def staff_help(resident_help: Answer) -> Answer:
+    """/ayuda for staff: their commands with an example each and the CSV format, then the
+    resident help's buttons."""
+    sections = (
+        (t.STAFF_HELP_COMMANDS_TITLE, t.STAFF_HELP_COMMANDS),
+        (t.STAFF_HELP_CSV_TITLE, t.STAFF_HELP_CSV),
+    )
+    return replace(resident_help, title=t.STAFF_HELP_TITLE, lines=(t.STAFF_HELP_PLAN,), sections=sections)
 
 
 def announcement_html(text: str) -> str:
@@ -216,7 +264,7 @@ def status_notification_html(project: Project, change: StatusChange, when: datet
 
 def report_reviewed_html(snip: str, reported_at: datetime, text: str) -> str:
     """What the reporter is told once staff reviewed the report (the report's opening words)."""
-    said = text if len(text) <= 80 else text[:79] + "…"
+    said = shorten(text, 80)
     return escape(t.REPORT_REVIEWED_NOTICE.format(snip=snip, date=format_date(reported_at), text=said))
 
 
@@ -233,15 +281,21 @@ def status_lines(view: StatusView | None) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def history_lines(views: Sequence[StatusView]) -> list[str]:
-    """/historial, oldest first: each entry as recorded and, after the first, what it changed."""
+def history_lines(entries: Sequence[HistoryEntry], shown: int = HISTORY_SHOWN) -> list[str]:
+    """/historial: the latest ``shown`` entries, oldest first (newest last), each with its author,
+    date and time of day, and what it changed from the entry before it (an older entry not shown
+    still counts as the one before)."""
+    views = [entry.view for entry in entries]
+    first = max(len(entries) - shown, 0)
     lines = []
-    for before, view in zip((None, *views), views, strict=False):
-        changed = "" if before is None else t.HISTORY_CHANGED.format(what=what_changed(before, view))
+    for n in range(first, len(entries)):
+        view = views[n]
+        changed = "" if n == 0 else t.HISTORY_CHANGED.format(what=what_changed(views[n - 1], view))
         note = f" — {view.note}" if view.note else ""
         lines.append(
             t.HISTORY_LINE.format(
-                date=format_date(view.at),
+                date=format_datetime(view.at),
+                author=entries[n].author,
                 status=status_label(view.status),
                 progress=progress_text(view.progress),
                 note=note,
@@ -292,6 +346,12 @@ def format_date(when: datetime | date) -> str:
     return when.strftime("%d/%m/%Y")
 
 
+def format_datetime(when: datetime) -> str:
+    """ "02/12/2026 14:35", Guatemala time (a naive datetime is taken as UTC)."""
+    aware = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    return aware.astimezone(GUATEMALA).strftime("%d/%m/%Y %H:%M")
+
+
 def late_projects(plan: Plan, statuses: dict[str, StatusView], today: date) -> list[str]:
     """Projects past the end year of their multi-year period and not finished, or not updated
     by staff for 60 days (or never)."""
@@ -305,13 +365,10 @@ def late_projects(plan: Plan, statuses: dict[str, StatusView], today: date) -> l
         elif view is None:
             late.append(t.LATE_NEVER.format(snip=project.snip))
         elif not finished and (today - view.at.date()).days > STALE_DAYS:
-            late.append(t.LATE_STALE.format(snip=project.snip, days=(today - view.at.date()).days))
+            late.append(
+                t.LATE_STALE.format(snip=project.snip, days=count_of((today - view.at.date()).days, t.DAYS))
+            )
     return late
-
-
-def thousands(n: int) -> str:
-    """1200 → "1.200" (Guatemala writes thousands with a point in prose)."""
-    return f"{n:,}".replace(",", ".")
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,10 +393,28 @@ def report_answer(data: ReportData) -> Answer:
     sections = (
         (
             t.REPORT_UNANSWERED,
-            items([t.REPORT_ASKED.format(zona=zona, question=q, n=n) for zona, q, n in data.unanswered]),
+            items(
+                [
+                    t.REPORT_ASKED.format(zona=zona, question=q, times=count_of(n, t.TIMES))
+                    for zona, q, n in data.unanswered
+                ]
+            ),
         ),
-        (t.REPORT_TOPICS, items([t.REPORT_COUNTED.format(text=title, n=n) for title, n in data.topics])),
-        (t.REPORT_SUBSCRIPTIONS, items([f"{key}: {n}" for key, n in data.subscriptions])),
+        (
+            t.REPORT_TOPICS,
+            items(
+                [t.REPORT_COUNTED.format(text=title, times=count_of(n, t.TIMES)) for title, n in data.topics]
+            ),
+        ),
+        (
+            t.REPORT_SUBSCRIPTIONS,
+            items(
+                [
+                    t.REPORT_SUBSCRIPTION_LINE.format(what=w, chats=count_of(n, t.CHATS))
+                    for w, n in data.subscriptions
+                ]
+            ),
+        ),
         (t.REPORT_BROADCASTS, items(data.broadcasts)),
         (t.REPORT_LATE, items(data.late)),
         (t.REPORT_GROUND, items(data.ground)),
@@ -356,7 +431,7 @@ def group_unanswered(questions: list[tuple[int | None, str]], limit: int = 15) -
         label = f"Zona {zona}" if zona is not None else "Sin zona"
         key = (label, fold(question))
         counts[key] = counts.get(key, 0) + 1
-        shown.setdefault(key, question[:120])
+        shown.setdefault(key, shorten(question, 120))
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [(label, shown[(label, folded)], n) for (label, folded), n in ranked[:limit]]
 

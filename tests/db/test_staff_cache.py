@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.staff_cache import StaffCache
-from db.staff_store import add_staff, add_status, remove_staff
+from db.staff_store import add_staff, add_status, remove_staff, subscribe
 
 Maker = async_sessionmaker[AsyncSession]
 ADMINS = (1,)
@@ -55,3 +55,17 @@ async def test_roles_read_known_and_forgotten_when_changed(sessionmaker: Maker) 
     exclusive.roles_changed()
     assert await exclusive.role(7, ADMINS) is None
     assert await shared.role(7, ADMINS) is None
+
+
+async def test_follows_read_known_and_forgotten_when_changed(sessionmaker: Maker) -> None:
+    exclusive = StaffCache(sessionmaker, exclusive=True)
+    shared = StaffCache(sessionmaker, exclusive=False)
+    assert await exclusive.follows(1000) == frozenset()
+    async with sessionmaker() as session:
+        await subscribe(session=session, chat_id=1000, kind="zona", key="6")
+        await subscribe(session=session, chat_id=2000, kind="zona", key="7")
+        await session.commit()
+    assert await shared.follows(1000) == {("zona", "6")}
+    assert await exclusive.follows(1000) == frozenset()  # known: this process did not write it
+    exclusive.follows_changed(1000)  # what the handlers say after committing a (un)subscription
+    assert await exclusive.follows(1000) == {("zona", "6")}

@@ -42,6 +42,7 @@ NONEXISTENT: dict[str, tuple[str, ...]] = {
     "mizona": ("mizona:12",),
     "plan": ("plan:999999",),
     "ayuda": ("ayuda:999999",),
+    "dejar": ("dejar:proyecto:999999", "dejar:zona:12", "dejar:tema:seguro"),
     "grafico": ("grafico:zona:12", "grafico:proyecto:999999"),
     "seguir": ("seguir:proyecto:999999", "seguir:zona:12", "seguir:tema:no-existe"),
     "reportar": ("reportar:999999",),

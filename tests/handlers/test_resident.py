@@ -169,3 +169,25 @@ async def test_edits_and_channel_posts_are_ignored_without_crashing(chat: Chat) 
 async def test_long_answer_is_split_under_the_limit(chat: Chat) -> None:
     replies = await chat.say("/metas")
     assert all(len(r.body) <= 4096 for r in replies)
+
+
+async def test_cards_offer_to_stop_following_what_the_chat_follows(chat: Chat) -> None:
+    *_, card = await chat.say("proyecto 242177")
+    assert "a|seguir:proyecto:242177" in card.callback_data
+    (followed,) = await chat.press(card, "a|seguir:proyecto:242177")
+    assert followed.plain_text.startswith("Listo, le avisaré de los cambios en el proyecto 242177 (")
+    *_, card = await chat.say("proyecto 242177")
+    assert "a|dejar:proyecto:242177" in card.callback_data
+    assert "a|seguir:proyecto:242177" not in card.callback_data
+    assert any(b["text"] == "🔕 Dejar de seguir" for b in card.buttons)
+    await chat.say("/suscribir zona 6")
+    *_, zona = await chat.say("/zona 6")
+    assert "a|dejar:zona:6" in zona.callback_data
+    (listed,) = await chat.say("/suscripciones")
+    assert listed.callback_data == ["a|dejar:proyecto:242177", "a|dejar:zona:6"]
+    (stopped,) = await chat.press(listed, "a|dejar:zona:6")
+    assert stopped.plain_text == "Listo, ya no le avisaré de los cambios en la zona 6."
+    *_, zona = await chat.say("/zona 6")
+    assert "a|seguir:zona:6" in zona.callback_data
+    (listed,) = await chat.say("/suscripciones")
+    assert listed.callback_data == ["a|dejar:proyecto:242177"]

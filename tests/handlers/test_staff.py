@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.chat_store import recent_queries
 from db.staff_models import Broadcast, Delivery
-from db.staff_store import ground_reports, status_history
+from db.staff_store import add_status, ground_reports, status_history
 from handlers.replies import chat_hash
 from knowledge import catalog as t
 from tests.conftest import running_bot, settings_for
@@ -214,13 +214,16 @@ async def test_csv_bulk_update_preview_then_apply(town: Chat) -> None:
         ADMIN, data=content.encode(), file_name="estados.csv", mime_type="text/csv", user=ADMIN
     )
     (preview,) = await town.api.wait_for_sent(ADMIN, since=mark)
-    assert "1 filas listas, 1 rechazadas" in preview.plain_text
+    assert "1 fila lista, 1 rechazada." in preview.plain_text
     assert "Línea 3: no hay proyecto con SNIP 999999" in preview.plain_text
     (history,) = await say(town, ADMIN, "/historial 242177")
     assert "no tiene actualizaciones" in history.plain_text  # nothing applied before confirming
     apply = next(d for d in preview.callback_data if d.startswith("a|aplicar:"))
     assert await press(town, RESIDENT, preview, apply) == STAFF_ONLY
+    mark = town.api.mark()
     await press(town, ADMIN, preview, apply)
+    (applied,) = await town.api.wait_for("editMessageText", since=mark)
+    assert applied.params["text"] == "Listo: 1 actualización aplicada."
     (after,) = await say(town, ADMIN, "/historial 242177")
     assert "Finalizado · 100% — entregado" in after.plain_text
 
@@ -491,3 +494,84 @@ async def test_an_announcement_too_long_to_store_says_how_much_to_cut(any_town: 
     await press(town, ADMIN, preview, next(d for d in preview.callback_data if d.startswith("a|enviar:")))
     (delivered,) = await town.api.wait_for_sent(NEIGHBOUR, since=mark)
     assert delivered.plain_text.endswith(shortened)
+
+
+async def test_history_shows_the_latest_entries_with_author_and_guatemala_time(town: Chat) -> None:
+    town.api.make_user(ADMIN, "Admin", username="jefa_obras")
+    start = datetime(2026, 12, 2, 20, 31, tzinfo=UTC)  # 14:31 in Guatemala (UTC-6)
+    async with town_session(town) as session:
+        for n in range(1, 33):
+            row = await add_status(
+                session=session,
+                snip="242177",
+                status="en_ejecucion",
+                progress=n,
+                note=f"paso {n}",
+                author_id=STAFF,
+                author_name="Técnica Pérez" if n % 2 == 0 else None,
+            )
+            row.created_at = start + timedelta(minutes=n)
+            session.add(row)
+        await session.commit()
+    await say(town, ADMIN, "/estado 242177 finalizado 100%")
+    (history,) = await say(town, ADMIN, "/historial 242177")
+    _title, *entries = history.plain_text.splitlines()
+    assert len(entries) == 30  # the latest 30 of 33, oldest first
+    assert entries[0] == (
+        "02/12/2026 14:35 · Técnica Pérez: En ejecución · 4% — paso 4 (cambió avance: 3% → 4%; nota)"
+    )
+    assert entries[1].startswith(f"02/12/2026 14:36 · {STAFF}: En ejecución · 5% — paso 5")
+    assert "· @jefa_obras: Finalizado · 100% (cambió estado: En ejecución → Finalizado;" in entries[-1]
+    assert not any("paso 3 " in line or line.endswith("paso 3") for line in entries)
+
+
+async def test_staff_texts_count_in_good_spanish_and_name_what_is_followed(town: Chat) -> None:
+    await say(town, RESIDENT, "/suscribir proyecto 242177")
+    await say(town, NEIGHBOUR, "/suscribir zona 6")
+    mark = town.api.mark()
+    (saved,) = await say(town, ADMIN, "/estado 242177 en ejecución 10%")
+    assert saved.plain_text.endswith("Se avisará a 1 chat que lo sigue.")
+    await town.api.wait_for_sent(RESIDENT, since=mark)  # the notice is delivered
+    (preview,) = await say(town, ADMIN, "/anunciar zona 6 Corte de agua el lunes")
+    assert "para la zona 6 (1 destinatario):" in preview.plain_text
+    await say(town, RESIDENT, "receta de pepián")
+    replies = await say(town, ADMIN, "/reporte")
+    text = "\n".join(r.plain_text for r in replies)
+    assert "Sin zona: «receta de pepián» (1 vez)" in text
+    assert "el proyecto 242177 (Construccion sistema de alcantarillado…): 1 chat" in text
+    assert "la zona 6: 1 chat" in text
+    assert (
+        "· el proyecto 242177 (Construccion sistema de alcantarillado…): 1 enviado, 0 no entregados" in text
+    )
+    assert "proyecto:242177" not in text
+    assert "proyecto 242177:" not in text
+    (following,) = await say(town, RESIDENT, "/suscripciones")
+    assert "• el proyecto 242177 (Construccion sistema de alcantarillado…)" in following.plain_text
+
+
+async def test_staff_get_their_own_help_and_residents_keep_theirs(town: Chat) -> None:
+    (staff_help,) = await say(town, ADMIN, "/ayuda")
+    text = staff_help.plain_text
+    assert text.startswith("Ayuda para el personal municipal")
+    for command, _ in t.STAFF_COMMANDS:
+        assert f"/{command} " in text
+        assert f"Ejemplo: /{command}" in text
+    assert "SNIP, estado, avance, nota" in text
+    assert "Ejemplo de fila: 242177,en_ejecucion,45,zanjeo terminado" in text
+    (resident_help,) = await say(town, RESIDENT, "/ayuda")
+    assert resident_help.plain_text.startswith("¿En qué le puedo ayudar?")
+    assert "/estado" not in resident_help.plain_text
+    (welcome,) = await say(town, ADMIN, "/start")
+    mark = town.api.mark()
+    await press(town, ADMIN, welcome, "a|ayuda")
+    (pressed,) = await town.api.wait_for_sent(ADMIN, since=mark)
+    assert pressed.plain_text == text
+    group = -4_000_123
+    (in_group,) = await town.say("/ayuda", chat_id=group, user=ADMIN, chat_type="group")
+    assert "/estado" not in in_group.plain_text  # the group's residents see no staff commands
+
+
+async def test_an_announcement_to_a_zona_mixco_does_not_have_says_so(town: Chat) -> None:
+    (reply,) = await say(town, ADMIN, "/anunciar zona 12 Corte de agua")
+    assert reply.plain_text == t.ANNOUNCE_BAD_ZONA.format(n=12)
+    assert not any(d.startswith("a|enviar:") for d in reply.callback_data)

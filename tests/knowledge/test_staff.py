@@ -7,11 +7,15 @@ from datetime import UTC, date, datetime
 import pytest
 
 from knowledge import catalog as t
+from knowledge.counts import count_of, thousands
 from knowledge.ingest import load_bundled_plan
 from knowledge.model import Plan
 from knowledge.staff import (
+    HistoryEntry,
     StatusChange,
     StatusView,
+    audience_label,
+    format_datetime,
     history_lines,
     late_projects,
     parse_announcement,
@@ -19,7 +23,7 @@ from knowledge.staff import (
     parse_status_csv,
     report_reviewed_html,
     status_notification_html,
-    thousands,
+    subject_name,
     what_changed,
 )
 
@@ -90,7 +94,7 @@ def test_announcement_audiences() -> None:
     expected = ("zona:6", "Corte de agua el lunes")
     assert parse_announcement(["zona", "6", "Corte", "de", "agua", "el", "lunes"]) == expected
     assert parse_announcement(["todos", "Feria", "el", "sábado"]) == ("todos", "Feria el sábado")
-    for bad in ("zona 12 hola", "zona 6", "todos", "vecinos hola", ""):
+    for bad in ("zona 6", "todos", "vecinos hola", ""):
         assert isinstance(parse_announcement(bad.split()), str)
         assert "Uso: /anunciar" in str(parse_announcement(bad.split()))
 
@@ -109,6 +113,20 @@ def test_announcement_audiences() -> None:
 def test_announcement_length_is_what_is_stored_and_read(text: str, cut: int) -> None:
     expected = t.ANNOUNCE_TOO_LONG.format(n=thousands(cut)) if cut else ("todos", text)
     assert parse_announcement(["todos", text]) == expected
+
+
+@pytest.mark.parametrize("zona", ["12", "0", "99"])
+def test_an_announcement_to_a_zona_mixco_does_not_have_says_so(zona: str) -> None:
+    said = parse_announcement(["zona", zona, "hola"])
+    assert said == t.ANNOUNCE_BAD_ZONA.format(n=int(zona))
+    assert f"Mixco no tiene zona {int(zona)}" in str(said)
+
+
+def test_the_staff_help_csv_example_is_a_row_the_upload_accepts(plan: Plan) -> None:
+    example = next(line for line in t.STAFF_HELP_CSV if line.startswith("Ejemplo de fila: "))
+    changes, rejected = parse_status_csv(example.removeprefix("Ejemplo de fila: "), plan)
+    assert rejected == []
+    assert changes == [StatusChange("242177", "en_ejecucion", 45, "zanjeo terminado")]
 
 
 def test_notification_escapes_staff_text(plan: Plan) -> None:
@@ -168,12 +186,51 @@ def test_what_changed(after: StatusView, expected: str) -> None:
     assert what_changed(StatusView("suspendido", 35, "obra detenida", AT), after) == expected
 
 
-def test_history_says_what_each_entry_changed() -> None:
-    views = [StatusView("planificado", None, None, AT), StatusView("en_ejecucion", 10, None, AT)]
-    assert history_lines(views) == [
-        "03/05/2024: Planificado",
-        "03/05/2024: En ejecución · 10% (cambió estado: Planificado → En ejecución; avance: sin dato → 10%)",
+def test_history_says_who_and_when_and_what_each_entry_changed() -> None:
+    entries = [
+        HistoryEntry(StatusView("planificado", None, None, AT), "@jefa_obras"),
+        HistoryEntry(StatusView("en_ejecucion", 10, None, AT), "700000002"),
     ]
+    assert history_lines(entries) == [
+        "03/05/2024 04:00 · @jefa_obras: Planificado",
+        "03/05/2024 04:00 · 700000002: En ejecución · 10% "
+        "(cambió estado: Planificado → En ejecución; avance: sin dato → 10%)",
+    ]
+
+
+def test_history_shows_the_latest_entries_and_what_the_first_shown_changed() -> None:
+    entries = [HistoryEntry(StatusView("en_ejecucion", n, None, AT), "Ana") for n in range(5)]
+    lines = history_lines(entries, shown=2)
+    assert [line.split(" (")[0] for line in lines] == [
+        "03/05/2024 04:00 · Ana: En ejecución · 3%",
+        "03/05/2024 04:00 · Ana: En ejecución · 4%",
+    ]
+    assert lines[0].endswith("(cambió avance: 2% → 3%)")
+
+
+def test_dates_with_time_are_guatemala_time() -> None:
+    assert format_datetime(datetime(2026, 12, 2, 20, 35, tzinfo=UTC)) == "02/12/2026 14:35"
+    assert format_datetime(datetime(2026, 1, 1, 3, 5, tzinfo=UTC)) == "31/12/2025 21:05"
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"), [(0, "0 veces"), (1, "1 vez"), (2, "2 veces"), (1200, "1.200 veces")]
+)
+def test_counts_agree_with_their_noun(n: int, expected: str) -> None:
+    assert count_of(n, ("vez", "veces")) == expected
+
+
+def test_subjects_and_audiences_are_named(plan: Plan) -> None:
+    project = plan.projects[0]
+    named = subject_name("proyecto", project.snip, plan)
+    assert named.startswith(f"el proyecto {project.snip} (")
+    assert len(named) < 80
+    assert subject_name("zona", "6", plan) == "la zona 6"
+    tematica = plan.tematicas[0]
+    assert subject_name("tema", tematica.id, plan) == f"el tema {tematica.name}"
+    assert audience_label("zona:6", plan) == "la zona 6"
+    assert audience_label(f"proyecto:{project.snip}", plan) == named
+    assert audience_label("todos", plan) == "todos"
 
 
 def test_the_reviewed_notice_quotes_the_report_escaped_and_short() -> None:
