@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     query_log_days: int = Field(default=90, ge=1, le=3650)
     query_log_salt: SecretStr = SecretStr("mixco-plan-bot")
 
+    def secrets(self) -> tuple[str, ...]:
+        """The values no log line may show (bot.observability redacts them)."""
+        values = (self.telegram_token, self.webhook_secret, self.query_log_salt)
+        return tuple(value.get_secret_value() for value in values if value is not None)
+
     @field_validator("telegram_token")
     @classmethod
     def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
