@@ -22,7 +22,7 @@ from bot.ordering import ChatOrderedProcessor
 from bot.outbox import OutboxWorker, worker_owner
 from bot.schema import finish_migration
 from bot.settings import Settings
-from bot.storage import Storage, current_plan, open_storage
+from bot.storage import Storage, current_plan, open_storage, query_log_salt
 from db.chat_state import ChatState
 from db.chat_store import prune_processed_updates, prune_query_log
 from db.staff_cache import StaffCache
@@ -68,7 +68,8 @@ def build_application(
         states.append(state)
         data.chat_state = state
         data.staff_cache = StaffCache(opened.sessionmaker, exclusive=not webhook)
-        data.query_log_salt = settings.query_log_salt.get_secret_value()
+        configured_salt = settings.query_log_salt.get_secret_value() if settings.query_log_salt else None
+        data.query_log_salt = await query_log_salt(opened, configured_salt)
         data.admin_ids = settings.admin_ids
         if metrics is not None:
             data.answer_observer = metrics.observe_answer

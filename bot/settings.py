@@ -30,7 +30,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     query_log_days: int = Field(default=90, ge=1, le=3650)
-    query_log_salt: SecretStr = SecretStr("mixco-plan-bot")
+    query_log_salt: SecretStr | None = None
+    """None: a random salt kept in the database (``bot.storage.query_log_salt``)."""
 
     def secrets(self) -> tuple[str, ...]:
         """The values no log line may show (bot.observability redacts them)."""
@@ -65,6 +66,11 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite", "postgresql")):
             raise ValueError("use sqlite+aiosqlite:///ruta.db o postgresql+asyncpg://usuario@host/base")
         return value
+
+    @field_validator("query_log_salt", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("webhook_secret")
     @classmethod

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ParseMode
 from telegram.ext import CommandHandler, MessageHandler, filters
 
+from db.chat_store import chat_hash
 from db.staff_store import (
     add_feedback,
     create_pending,
@@ -19,7 +20,7 @@ from db.staff_store import (
     unsubscribe,
 )
 from handlers.context import Context
-from handlers.replies import button, chat_hash, take_ground_report
+from handlers.replies import button, take_ground_report
 from knowledge import catalog as t
 from knowledge.model import ZONAS
 from knowledge.text import fold

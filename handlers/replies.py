@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -14,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 
 from db.chat_state import ChatState
+from db.chat_store import chat_hash
 from db.staff_cache import StaffCache
 from db.staff_store import (
     add_ground_report,
@@ -127,10 +127,6 @@ async def send_answer(
             )
         )
     return sent
-
-
-def chat_hash(chat_id: int, salt: str) -> str:
-    return hashlib.sha256(f"{salt}:{chat_id}".encode()).hexdigest()
 
 
 async def with_staff_status(
