@@ -145,6 +145,11 @@ class Metrics:
             ["measure"],
             registry=self.registry,
         )
+        self.database_up = Gauge(
+            "bot_database_up",
+            "1 when the last look at the database (for /metrics) succeeded, 0 when it failed",
+            registry=self.registry,
+        )
         self._answered = 0
         self._unconfident = 0
 
@@ -159,11 +164,13 @@ class Metrics:
 
     def render(
         self,
-        outbox_counts: dict[str, int],
+        outbox_counts: dict[str, int] | None,
         worker_stats: dict[str, int] | None = None,
         chat_state: dict[str, int] | None = None,
     ) -> bytes:
-        for status, count in outbox_counts.items():
+        """The exposition text; ``outbox_counts`` None: the database could not be read."""
+        self.database_up.set(0 if outbox_counts is None else 1)
+        for status, count in (outbox_counts or {}).items():
             self.outbox.labels(status=status).set(count)
         for event, count in (worker_stats or {}).items():
             self.worker.labels(event=event).set(count)

@@ -9,6 +9,7 @@ Application finish the queued updates, and releases the outbox leases.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -16,7 +17,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -26,12 +26,13 @@ from telegram.ext import Application
 
 from bot.observability import Metrics
 from db.chat_store import claim_update
-from db.outbox_store import outbox_depth
+from db.outbox_store import PENDING
 from db.staff_store import delivery_status_counts
 from handlers.context import BotData
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1_000_000
+DATABASE_PROBE_TIMEOUT = 3.0  # seconds /healthz and /metrics wait for the database
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 WEBHOOK_PATH = "/telegram"
 
@@ -83,28 +84,26 @@ def create_webhook_app(
     async def healthz(_request: Request) -> Response:
         data_store: BotData = application.bot_data
         status: dict[str, Any] = {"plan_loaded": data_store.answerer is not None}
-        try:
-            sessionmaker, _ = data_store.services()
-            async with sessionmaker() as session:
-                await session.exec(text("SELECT 1"))  # type: ignore[call-overload]
-                status["outbox_pending"] = await outbox_depth(session=session)
+        counts = await outbox_counts(data_store)
+        if isinstance(counts, dict):
+            status["outbox_pending"] = counts.get(PENDING, 0)
             status["database"] = "ok"
-        except Exception as exc:
-            status["database"] = f"error: {type(exc).__name__}"
+        else:
+            status["database"] = f"error: {counts}"
         healthy = status["database"] == "ok" and status["plan_loaded"]
         return JSONResponse(
             {"status": "ok" if healthy else "unhealthy", **status}, status_code=200 if healthy else 503
         )
 
     async def metrics_endpoint(_request: Request) -> Response:
+        """Always answers: while the database is away, ``bot_database_up`` is 0 and the outbox
+        gauges keep their last values; what this process counts itself is still reported."""
         data_store: BotData = application.bot_data
-        counts: dict[str, int] = {}
-        if data_store.sessionmaker is not None:
-            async with data_store.sessionmaker() as session:
-                counts = await delivery_status_counts(session=session)
+        counts = await outbox_counts(data_store)
         stats = data_store.outbox_stats() if data_store.outbox_stats is not None else None
         state = data_store.chat_state.stats() if data_store.chat_state is not None else None
-        return Response(metrics.render(counts, stats, state), media_type="text/plain; version=0.0.4")
+        body = metrics.render(counts if isinstance(counts, dict) else None, stats, state)
+        return Response(body, media_type="text/plain; version=0.0.4")
 
     return Starlette(
         routes=[
@@ -114,6 +113,21 @@ def create_webhook_app(
         ],
         lifespan=lifespan,
     )
+
+
+async def outbox_counts(data_store: BotData) -> dict[str, int] | str:
+    """Outbox deliveries by status, or why the database could not say (the error's type name).
+
+    Bounded by DATABASE_PROBE_TIMEOUT, so that a database that stopped answering (rather than
+    refusing) cannot hold the health check or the metrics.
+    """
+    if data_store.sessionmaker is None:
+        return "not started"
+    try:
+        async with asyncio.timeout(DATABASE_PROBE_TIMEOUT), data_store.sessionmaker() as session:
+            return await delivery_status_counts(session=session)
+    except Exception as exc:  # whatever the database or its driver raised: the probe's answer
+        return type(exc).__name__
 
 
 def parse_update(body: bytes, application: Application) -> Update | None:  # type: ignore[type-arg]

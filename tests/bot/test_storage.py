@@ -58,7 +58,9 @@ async def test_a_configured_salt_wins(api: FakeBotApi, tmp_path: Path) -> None:
     assert stored(database, "SELECT * FROM stored_secret") == []
 
 
-async def test_rows_of_the_old_built_in_salt_are_rekeyed_and_forgotten(api: FakeBotApi, tmp_path: Path) -> None:
+async def test_rows_of_the_old_built_in_salt_are_rekeyed_and_forgotten(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
     """A database the bot used before it generated salts: its rows are re-keyed on the first
     start, so /olvidarme still deletes them."""
     database = tmp_path / "legacy.db"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,10 +15,14 @@ import httpx
 import pytest
 from pydantic import SecretStr
 from starlette.applications import Starlette
+from telegram.ext import Application
 
+from bench._load import free_port
+from bot import webhook
 from bot.app import build_application
 from bot.observability import Metrics
 from bot.webhook import MAX_BODY, SECRET_HEADER, create_webhook_app
+from db.session import create_engine, create_sessionmaker
 from tests.conftest import settings_for
 from tests.fakebotapi import FakeBotApi
 
@@ -27,6 +34,7 @@ class Server:
     api: FakeBotApi
     client: httpx.AsyncClient
     app: Starlette
+    application: Application  # type: ignore[type-arg]
     next_id: int = 5000
 
     def update(self, text: str, update_id: int | None = None) -> dict[str, Any]:
@@ -61,7 +69,7 @@ async def server(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Server]:
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://hook") as client:
-            yield Server(api, client, app)
+            yield Server(api, client, app, application)
 
 
 async def test_webhook_is_registered_with_the_secret(server: Server) -> None:
@@ -142,7 +150,62 @@ async def test_stopping_finishes_queued_updates(api: FakeBotApi, tmp_path: Path)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://hook") as client:
-            server = Server(api, client, app)
+            server = Server(api, client, app, application)
             for n in range(8):
                 assert (await server.post(server.update(f"zona {n % 11 + 1}"))).status_code == 200
     assert len(api.sent(42)) == 8  # all queued updates were answered before the app stopped
+
+
+@asynccontextmanager
+async def silent_database() -> AsyncIterator[str]:
+    """A PostgreSQL address that accepts connections and never answers (a hung server)."""
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError):
+            await reader.read()
+        writer.close()
+
+    listener = await asyncio.start_server(hold, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    try:
+        yield f"postgresql+asyncpg://nobody@127.0.0.1:{port}/gone"
+    finally:
+        listener.close()
+
+
+@asynccontextmanager
+async def broken_database(kind: str, tmp_path: Path) -> AsyncIterator[str]:
+    if kind == "refused":
+        yield f"postgresql+asyncpg://nobody@127.0.0.1:{free_port()}/gone"
+    elif kind == "not a database":
+        yield f"sqlite+aiosqlite:///{tmp_path}"  # a folder
+    else:
+        async with silent_database() as url:
+            yield url
+
+
+@pytest.mark.parametrize("kind", ["refused", "not a database", "silent"])
+async def test_metrics_answer_while_the_database_is_unreachable(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    monkeypatch.setattr(webhook, "DATABASE_PROBE_TIMEOUT", 0.5)
+    await server.post(server.update("zona 6"))
+    await server.api.wait_for_sent(42)
+    assert "bot_database_up 1.0" in (await server.client.get("/metrics")).text
+    data = server.application.bot_data
+    working = data.sessionmaker
+    async with broken_database(kind, tmp_path) as url:
+        engine = create_engine(url)
+        data.sessionmaker = create_sessionmaker(engine)
+        try:
+            response = await server.client.get("/metrics")
+            health = await server.client.get("/healthz")
+        finally:
+            data.sessionmaker = working
+            await engine.dispose()
+    assert response.status_code == 200
+    assert "bot_database_up 0.0" in response.text
+    assert 'bot_updates_total{kind="message",outcome="ok"} 1.0' in response.text  # still counted
+    assert health.status_code == 503
+    assert health.json()["database"].startswith("error: ")
+    assert "bot_database_up 1.0" in (await server.client.get("/metrics")).text  # back

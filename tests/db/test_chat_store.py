@@ -149,7 +149,9 @@ async def test_a_zona_outside_mixco_is_refused(sessionmaker: async_sessionmaker[
             await save_chat_zona(session=session, chat_id=7, zona=12, at=NOW)
 
 
-async def test_a_stored_secret_is_made_once_and_shared(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+async def test_a_stored_secret_is_made_once_and_shared(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
     async def fetch() -> tuple[str, bool]:
         async with sessionmaker() as session:
             found = await stored_secret(session=session, name="query_log_salt")
@@ -187,5 +189,10 @@ async def test_rekeying_moves_a_known_chats_rows_to_the_new_salt(
     async with sessionmaker() as session:
         rows = {r.id: r.chat_hash for r in (await session.exec(select(QueryLogRow))).all()}
         votes = [v.chat_hash for v in (await session.exec(select(Feedback))).all()]
-    assert rows == {1: chat_hash(42, new), 2: chat_hash(42, new), 3: chat_hash(-77, new), 4: chat_hash(99, old)}
+    assert rows == {
+        1: chat_hash(42, new),
+        2: chat_hash(42, new),
+        3: chat_hash(-77, new),
+        4: chat_hash(99, old),  # unknown chat: left as it was
+    }
     assert votes == [chat_hash(42, new)]
