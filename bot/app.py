@@ -192,7 +192,7 @@ def run_webhook(settings: Settings, migration: subprocess.Popen[bytes]) -> int:
     """Serve updates over HTTPS webhooks (behind a load balancer); see bot.webhook."""
     import uvicorn
 
-    from bot.webhook import create_webhook_app
+    from bot.webhook import create_webhook_app, server_config
 
     if settings.webhook_secret is None:
         raise ValueError("run_webhook needs WEBHOOK_SECRET (see missing_setting)")
@@ -206,13 +206,15 @@ def run_webhook(settings: Settings, migration: subprocess.Popen[bytes]) -> int:
     )
     if not schema_ready(migration):
         return 1
-    uvicorn.run(
+    config = server_config(
         app,
         host=settings.webhook_listen,
         port=settings.webhook_port,
-        log_config=None,
-        timeout_graceful_shutdown=30,
+        header_timeout=settings.webhook_header_timeout,
+        body_timeout=settings.webhook_body_timeout,
+        max_connections=settings.webhook_max_connections,
     )
+    uvicorn.Server(config).run()
     return 0
 
 

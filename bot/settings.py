@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_header_timeout: float = Field(default=10.0, gt=0, le=300)
+    """Seconds a client has to send a request's head (line and headers) before it is closed."""
+    webhook_body_timeout: float = Field(default=20.0, gt=0, le=300)
+    """Seconds a client has to send a request's body once its head arrived."""
+    webhook_max_connections: int = Field(default=200, ge=2, le=100_000)
+    """Open connections at most; keep it well under the open-file limit (``ulimit -n``)."""
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     """Broadcast messages per second: about 30 is Telegram's free limit; paid broadcasts reach 1,000."""
     broadcast_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
