@@ -98,7 +98,7 @@ def build_application(
             await worker.start()
             workers.append(worker)
             data.outbox_wakeup = worker.notify
-            data.outbox_stats = lambda: dict(worker.stats)
+            data.outbox_stats = worker.report
         chores.append(asyncio.create_task(housekeeping(opened, settings.query_log_days), name="housekeeping"))
 
     async def post_shutdown(_application: PlanBotApplication) -> None:

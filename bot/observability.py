@@ -135,7 +135,8 @@ class Metrics:
         )
         self.worker = Gauge(
             "bot_outbox_worker_events",
-            "This instance's outbox worker: deliveries by outcome, rate_limited and lease_lost events",
+            "This instance's outbox worker: deliveries by outcome, rate_limited and lease_lost events; "
+            "window, in_window and most_in_window (deliveries a crash would send again)",
             ["event"],
             registry=self.registry,
         )
