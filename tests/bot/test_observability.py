@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,16 +28,9 @@ class Recorder(logging.Handler):
 
 
 @pytest.fixture
-def recorder() -> Iterator[Recorder]:
-    """Restores the root logger's handlers and level after the test reconfigured them."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    recording = Recorder()
-    try:
-        yield recording
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
+def recorder() -> Recorder:
+    """(The root logger is put back after each test by conftest's ``root_logging``.)"""
+    return Recorder()
 
 
 def record_texts(records: list[logging.LogRecord]) -> list[str]:
