@@ -733,8 +733,6 @@ class OutboxWorker:
         for outcome in batch:
             self._leave_window(outcome.item, committed=True)
             self._held.pop(outcome.item.delivery_id, None)
-        if self._cycles:
-            self._cycle = statistics.median(self._cycles)
             if outcome.status != SENT and outcome.status != RETRY:
                 log.info(
                     "outbox: delivery %d to chat %d %s: %s",
@@ -743,6 +741,8 @@ class OutboxWorker:
                     outcome.status,
                     outcome.error,
                 )
+        if self._cycles:
+            self._cycle = statistics.median(self._cycles)
         self.stats["lease_lost"] += lost
         if not self._held:
             self._progress_wake.set()
