@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         migration = start_migration(settings.database_url)
     from bot.observability import configure_logging
 
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, settings.log_format, secrets=settings.secrets())
     if args.command == "ask":
         questions = read_questions(args)
         return asyncio.run(cmd_ask(settings, args, questions)) if questions is not None else 2

@@ -23,7 +23,7 @@ from bot.ordering import ChatOrderedProcessor
 from bot.outbox import OutboxWorker, worker_owner
 from bot.schema import finish_migration
 from bot.settings import Settings
-from bot.storage import Storage, current_plan, open_storage
+from bot.storage import Storage, current_plan, open_storage, query_log_salt
 from db.chat_state import ChatState
 from db.chat_store import prune_processed_updates, prune_query_log
 from db.staff_cache import StaffCache
@@ -69,7 +69,8 @@ def build_application(
         states.append(state)
         data.chat_state = state
         data.staff_cache = StaffCache(opened.sessionmaker, exclusive=not webhook)
-        data.query_log_salt = settings.query_log_salt.get_secret_value()
+        configured_salt = settings.query_log_salt.get_secret_value() if settings.query_log_salt else None
+        data.query_log_salt = await query_log_salt(opened, configured_salt)
         data.admin_ids = settings.admin_ids
         data.notify_window = timedelta(minutes=settings.notify_window_minutes)
         data.report_mode = timedelta(minutes=settings.report_mode_minutes)
@@ -100,7 +101,7 @@ def build_application(
             await worker.start()
             workers.append(worker)
             data.outbox_wakeup = worker.notify
-            data.outbox_stats = lambda: dict(worker.stats)
+            data.outbox_stats = worker.report
         chores.append(asyncio.create_task(housekeeping(opened, settings.query_log_days), name="housekeeping"))
 
     async def post_shutdown(_application: PlanBotApplication) -> None:
@@ -194,7 +195,7 @@ def run_webhook(settings: Settings, migration: subprocess.Popen[bytes]) -> int:
     """Serve updates over HTTPS webhooks (behind a load balancer); see bot.webhook."""
     import uvicorn
 
-    from bot.webhook import create_webhook_app
+    from bot.webhook import create_webhook_app, server_config
 
     if settings.webhook_secret is None:
         raise ValueError("run_webhook needs WEBHOOK_SECRET (see missing_setting)")
@@ -208,13 +209,15 @@ def run_webhook(settings: Settings, migration: subprocess.Popen[bytes]) -> int:
     )
     if not schema_ready(migration):
         return 1
-    uvicorn.run(
+    config = server_config(
         app,
         host=settings.webhook_listen,
         port=settings.webhook_port,
-        log_config=None,
-        timeout_graceful_shutdown=30,
+        header_timeout=settings.webhook_header_timeout,
+        body_timeout=settings.webhook_body_timeout,
+        max_connections=settings.webhook_max_connections,
     )
+    uvicorn.Server(config).run()
     return 0
 
 

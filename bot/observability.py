@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from telegram import Update
@@ -16,6 +19,45 @@ from telegram.ext import Application
 log = logging.getLogger("bot.updates")
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+REDACTED = "[redacted]"
+BOT_TOKEN_SHAPE = re.compile(r"\d{3,}(?::|%3A)[A-Za-z0-9_-]{30,}")
+"""Anything shaped like a bot token (``123456789:AAH…``, also URL-quoted), whoever's it is."""
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces the bot token and the other secrets in every record a handler writes.
+
+    PTB logs the Bot API URL, which contains the token, at DEBUG ("Set Bot API URL: …/bot<token>");
+    HTTP clients log request URLs and the webhook's ``secret_token`` parameter; an exception's
+    text can quote a URL. On a handler this filter sees every record the handler writes, from
+    any logger at any level, so the record's message (arguments merged in), its exception text
+    and its stack are rewritten before any formatter reads them.
+    """
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        known = {s for secret in secrets if secret for s in (secret, quote(secret, safe=""))}
+        self._secrets = sorted(known, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return BOT_TOKEN_SHAPE.sub(REDACTED, text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed call: the handler reports it, redacted too
+            message = f"{record.msg!s} % {record.args!r}"
+        record.msg = self.redact(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -31,21 +73,28 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         entry.update({f: getattr(record, f) for f in self.FIELDS if hasattr(record, f)})
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = record.stack_info
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_logging(level: str, fmt: str) -> None:
+def configure_logging(level: str, fmt: str, *, secrets: Iterable[str] = ()) -> None:
+    """One handler on the root logger, in ``fmt`` (text or json), that never writes ``secrets``
+    nor anything shaped like a bot token (:class:`RedactSecrets`)."""
     handler = logging.StreamHandler()
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # At INFO httpx logs request URLs, which contain the bot token.
+    # At INFO httpx logs every request (its URL, redacted above): noise.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per plugin at start-up otherwise
@@ -86,7 +135,8 @@ class Metrics:
         )
         self.worker = Gauge(
             "bot_outbox_worker_events",
-            "This instance's outbox worker: deliveries by outcome, rate_limited and lease_lost events",
+            "This instance's outbox worker: deliveries by outcome, rate_limited and lease_lost events; "
+            "window, in_window and most_in_window (deliveries a crash would send again)",
             ["event"],
             registry=self.registry,
         )
@@ -94,6 +144,11 @@ class Metrics:
             "bot_chat_state",
             "Buffered per-chat writes: waiting, questions dropped, failed flushes in a row, rows rejected",
             ["measure"],
+            registry=self.registry,
+        )
+        self.database_up = Gauge(
+            "bot_database_up",
+            "1 when the last look at the database (for /metrics) succeeded, 0 when it failed",
             registry=self.registry,
         )
         self._answered = 0
@@ -110,11 +165,13 @@ class Metrics:
 
     def render(
         self,
-        outbox_counts: dict[str, int],
+        outbox_counts: dict[str, int] | None,
         worker_stats: dict[str, int] | None = None,
         chat_state: dict[str, int] | None = None,
     ) -> bytes:
-        for status, count in outbox_counts.items():
+        """The exposition text; ``outbox_counts`` None: the database could not be read."""
+        self.database_up.set(0 if outbox_counts is None else 1)
+        for status, count in (outbox_counts or {}).items():
             self.outbox.labels(status=status).set(count)
         for event, count in (worker_stats or {}).items():
             self.worker.labels(event=event).set(count)

@@ -8,11 +8,10 @@ One :class:`OutboxWorker` per process. Its tasks:
   rate (bursts of at most a tenth of a second's worth), at least 1 s between two messages to
   the same chat (counted from the end of the first request, so the server sees the spacing
   too), at most 20 a minute to a group, a pause for everything after a RetryAfter (then one
-  message and the rate, not a burst), as many requests on their way as the rate needs at the
-  measured round trip (:meth:`OutboxWorker.window`; so the rate is reachable despite network
-  latency), and at most ``max_unrecorded`` answered deliveries whose outcome is not committed
-  yet — if the database is slow, sending waits for it rather than piling up messages that a
-  crash would send twice;
+  message and the rate, not a burst), and a window (:meth:`OutboxWorker.window`): at most as
+  many deliveries between their request and their committed outcome as the rate needs at the
+  measured cycle of one (round trip plus commit), so that the rate is reachable despite network
+  latency, and a crash re-sends no more than that;
 * **recorder** — writes outcomes as soon as they are known, all that piled up during the
   previous commit in one transaction (group commit);
 * **heartbeat** — renews the leases of everything held every third of ``lease_seconds``, and
@@ -21,12 +20,15 @@ One :class:`OutboxWorker` per process. Its tasks:
   and once at the end, and marks finished broadcasts "done".
 
 Delivery guarantees: a killed worker's leases expire and another worker (or the restarted one)
-sends what it left, so nothing is lost. A message Telegram accepted before the kill whose
-outcome was not committed yet is sent again (Telegram has no idempotency key): at most one
-duplicate per recipient per crash, and in all at most the requests on their way plus
-``max_unrecorded`` (2 at 25/s) — typically 1. With ``max_in_flight=1`` it is exactly at most 1:
-one delivery at a time from dispatch to committed outcome, which caps the rate at one per round
-trip plus commit.
+sends what it left, so nothing is lost. What it sends again that Telegram had already accepted
+(Telegram has no idempotency key) is exactly the deliveries in the window at the kill: requests
+on their way and answers waiting for their commit. A chat has one request at a time, so each of
+them is a different recipient, who gets the message twice; and there are at most ``window()``
+of them — on average the rate times the cycle: 2 to 3 at 25/s with Telegram's 100 ms round
+trip, where the window is 4 (5 once the cycle passes 128 ms). The most the worker had in its
+window so far is logged when it grows (and :meth:`OutboxWorker.report` gives the window to
+/metrics). With ``max_in_flight=1`` it is exactly at most 1, which caps the rate at one per
+round trip plus commit.
 
 The rate is per process: with several instances sharing one bot token, give each
 ``rate / instances``.
@@ -43,6 +45,7 @@ import os
 import random
 import secrets
 import socket
+import statistics
 import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
@@ -99,9 +102,10 @@ INVALID_TOKEN_PAUSE = 60.0  # the token was refused: wait, keep the deliveries, 
 STOP_TIMEOUT = 30.0  # longest wait for in-flight requests on stop()
 MAX_RECORD_BATCH = 500
 SWEEP_INTERVAL = 60.0  # seconds between looks for any finished broadcast while idle
-INITIAL_LATENCY = 0.25  # assumed sendMessage round trip until measured, seconds
-LATENCY_SMOOTHING = 0.1
-UNRECORDED_SECONDS = 0.01  # answered-not-recorded allowance: this many seconds' worth of the rate
+CYCLE_SAMPLES = 32  # the typical cycle: the median of this many latest deliveries
+BASE_CYCLE_SECONDS = 10.0  # the quickest cycle: the fastest delivery of this many seconds
+QUEUE_FACTOR = 2.0  # the window never holds more than this times what the quickest cycle needs
+WINDOW_HEADROOM = 1.25  # the window holds this many times what the rate needs at the measured cycle
 DB_RETRY_LIMIT = 5  # attempts to write a batch of outcomes before giving up on it (and its leases)
 
 
@@ -166,6 +170,25 @@ class TokenBucket:
             await asyncio.sleep((1.0 - self._tokens) / self.rate)
 
 
+class SlidingMinimum:
+    """The smallest value added in the last ``seconds`` (0 before the first one)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._kept: deque[tuple[float, float]] = deque()  # (when, value), values increasing
+
+    def add(self, value: float, now: float) -> None:
+        while self._kept and self._kept[-1][1] >= value:
+            self._kept.pop()
+        self._kept.append((now, value))
+        while self._kept[0][0] < now - self.seconds:
+            self._kept.popleft()
+
+    @property
+    def value(self) -> float:
+        return self._kept[0][1] if self._kept else 0.0
+
+
 class ChatPacer:
     """Per-chat limits: one request at a time and ``PER_CHAT_INTERVAL`` after it ends; for groups
     (negative ids) also at most ``GROUP_LIMIT`` per ``GROUP_WINDOW``."""
@@ -216,8 +239,9 @@ class _Item:
     attempts: int
     lease_until: datetime
     text: str
-    dispatched_at: float = 0.0  # monotonic, while its request is on its way; else 0
-    unrecorded: bool = False  # answered, outcome not committed yet
+    dispatched_at: float = 0.0
+    """Monotonic time of its request, while it is in the window: from then until its outcome is
+    committed (or it goes back to the backlog unsent); else 0."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,12 +303,14 @@ class OutboxWorker:
         self._sessionmaker = sessionmaker
         self._bucket = TokenBucket(rate, capacity=rate / 10)
         self._pacer = ChatPacer()
-        self.max_unrecorded = max(2, math.ceil(rate * UNRECORDED_SECONDS))
-        """Answered deliveries whose outcome is not committed yet, at most: a crash re-sends them."""
-        self._in_http = 0  # requests on their way
-        self._unrecorded = 0  # answered, outcome not committed yet
+        self.in_window = 0
+        """Deliveries whose request was made and whose outcome is not committed: what a crash
+        now would send again (those Telegram accepted)."""
+        self.most_in_window = 0
         self._slot_freed = asyncio.Event()
-        self._latency = INITIAL_LATENCY  # smoothed sendMessage round trip, seconds
+        self._cycles: deque[float] = deque(maxlen=CYCLE_SAMPLES)
+        self._quickest = SlidingMinimum(BASE_CYCLE_SECONDS)
+        self._cycle = 0.0  # the typical time from a request to its committed outcome (see window())
         # Writes go one at a time: on SQLite concurrent writers would only wait in busy_timeout.
         self._db_lock = asyncio.Lock()
         self._complete_lock = asyncio.Lock()
@@ -392,6 +418,12 @@ class OutboxWorker:
         finally:
             if started:
                 await self.stop()
+
+    def report(self) -> dict[str, int]:
+        """The counts of :attr:`stats`, and the window: its size, how many are in it now and the
+        most there ever were (what a crash would send again, at most)."""
+        window = {"window": self.window(), "in_window": self.in_window, "most_in_window": self.most_in_window}
+        return {**self.stats, **window}
 
     def notify(self) -> None:
         """New deliveries were enqueued: look for them now rather than at the next poll."""
@@ -519,8 +551,7 @@ class OutboxWorker:
                 self._ready.appendleft(item)
                 continue
             self._pacer.begin(item.chat_id)
-            self._in_http += 1
-            item.dispatched_at = time.monotonic()
+            self._enter_window(item)
             task = asyncio.create_task(self._send(item), name=f"outbox-send-{item.delivery_id}")
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
@@ -545,42 +576,49 @@ class OutboxWorker:
         return None, max(0.001, min(wait, self.idle_poll))
 
     def window(self) -> int:
-        """How many sendMessage requests may be on their way at once: what the rate needs at the
-        measured round trip (Little's law, times 1.5 for jitter), at most ``max_in_flight``."""
-        return max(1, min(self.max_in_flight, math.ceil(self.rate * self._latency * 1.5)))
+        """How many deliveries may be between their request and their committed outcome: every
+        one of them is a message Telegram may have accepted without the database knowing — a
+        duplicate if the process dies now.
 
-    def _may_dispatch(self) -> bool:
-        """Room for one more request. Every request on its way or answered but not recorded is
-        a message Telegram may have accepted without the database knowing — a duplicate if the
-        process dies now — so both are kept small, and together within ``max_in_flight``."""
-        return (
-            self._in_http < self.window()
-            and self._unrecorded < self.max_unrecorded
-            and self._in_http + self._unrecorded < self.max_in_flight
-        )
+        As many as the rate needs (Little's law) at the typical cycle (the median of the latest
+        CYCLE_SAMPLES), a quarter more for jitter — but never more than QUEUE_FACTOR times what
+        it needs at the quickest cycle of the last BASE_CYCLE_SECONDS: cycles longer than that
+        are requests queueing (on a busy server or machine, behind a slow commit), and a wider
+        window would not send faster, only hold more messages a crash sends twice. At least 1
+        (so it starts at one), at most ``max_in_flight``.
+        """
+        typical = WINDOW_HEADROOM * self.rate * self._cycle
+        queueing = QUEUE_FACTOR * self.rate * self._quickest.value
+        needed = math.ceil(min(typical, queueing))
+        return max(1, min(self.max_in_flight, needed))
 
     async def _wait_window(self) -> None:
-        while not self._may_dispatch():
+        while self.in_window >= self.window():
             await self._wait(self._slot_freed, self.idle_poll)
 
-    def _answered(self, item: _Item, *, to_record: bool) -> None:
-        """The request is over; with ``to_record`` its outcome now waits for the recorder."""
-        if item.dispatched_at:
-            sample = time.monotonic() - item.dispatched_at
-            self._latency += LATENCY_SMOOTHING * (sample - self._latency)
-            self._in_http -= 1
-            item.dispatched_at = 0.0
-        if to_record and not item.unrecorded:
-            item.unrecorded = True
-            self._unrecorded += 1
-        self._slot_freed.set()
+    def _enter_window(self, item: _Item) -> None:
+        item.dispatched_at = time.monotonic()
+        self.in_window += 1
+        if self.in_window > self.most_in_window:
+            self.most_in_window = self.in_window
+            log.info(
+                "outbox: %d deliveries between request and committed outcome, the most so far "
+                "(window %d at a %.0f ms cycle)",
+                self.in_window,
+                self.window(),
+                self._cycle * 1000,
+            )
 
-    def _recorded(self, items: list[_Item]) -> None:
-        """Outcomes committed (or given up): their places are free."""
-        for item in items:
-            if item.unrecorded:
-                item.unrecorded = False
-                self._unrecorded -= 1
+    def _leave_window(self, item: _Item, *, committed: bool) -> None:
+        """Its outcome is committed (or given up), or it goes back to the backlog unsent."""
+        if not item.dispatched_at:
+            return
+        if committed:
+            now = time.monotonic()
+            self._cycles.append(now - item.dispatched_at)
+            self._quickest.add(now - item.dispatched_at, now)
+        item.dispatched_at = 0.0
+        self.in_window -= 1
         self._slot_freed.set()
 
     def _paused(self) -> bool:
@@ -612,7 +650,8 @@ class OutboxWorker:
             outcome = await self._attempt(item)
         finally:
             self._pacer.end(item.chat_id)
-            self._answered(item, to_record=outcome is not None)
+            if outcome is None:  # not accepted: nothing a crash could duplicate
+                self._leave_window(item, committed=False)
             self._work.set()
         if outcome is None:  # RetryAfter or refused token: back to the front of the line
             if self._running:
@@ -693,8 +732,8 @@ class OutboxWorker:
         else:
             log.error("outbox: %d outcomes not recorded; their leases will expire", len(batch))
             lost = len(batch)
-        self._recorded([outcome.item for outcome in batch])
         for outcome in batch:
+            self._leave_window(outcome.item, committed=True)
             self._held.pop(outcome.item.delivery_id, None)
             if outcome.status != SENT and outcome.status != RETRY:
                 log.info(
@@ -704,6 +743,8 @@ class OutboxWorker:
                     outcome.status,
                     outcome.error,
                 )
+        if self._cycles:
+            self._cycle = statistics.median(self._cycles)
         self.stats["lease_lost"] += lost
         if not self._held:
             self._progress_wake.set()

@@ -32,6 +32,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from telegram import Bot
 
 from bot.http import AiohttpRequest
+from bot.observability import configure_logging
 from bot.outbox import OutboxWorker, worker_owner
 from db.migrate import upgrade
 from db.session import create_engine, create_sessionmaker
@@ -132,9 +133,7 @@ def main() -> int:
     except ValueError as exc:
         print(f"outbox runner: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # At INFO httpx logs request URLs, which contain the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(config.log_level, "text", secrets=(config.token,))
     asyncio.run(run(config))
     return 0
 

@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_header_timeout: float = Field(default=10.0, gt=0, le=300)
+    """Seconds a client has to send a request's head (line and headers) before it is closed."""
+    webhook_body_timeout: float = Field(default=20.0, gt=0, le=300)
+    """Seconds a client has to send a request's body once its head arrived."""
+    webhook_max_connections: int = Field(default=200, ge=2, le=100_000)
+    """Open connections at most; keep it well under the open-file limit (``ulimit -n``)."""
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     """Broadcast messages per second: about 30 is Telegram's free limit; paid broadcasts reach 1,000."""
     broadcast_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
@@ -36,7 +42,13 @@ class Settings(BaseSettings):
     query_log_days: int = Field(default=90, ge=1, le=3650)
     plan_max_bytes: int = Field(default=5_000_000, ge=100_000, le=1_000_000_000)
     """The largest plan file ``load`` reads: the bundled document is 82 KB, its JSON export 207 KB."""
-    query_log_salt: SecretStr = SecretStr("mixco-plan-bot")
+    query_log_salt: SecretStr | None = None
+    """None: a random salt kept in the database (``bot.storage.query_log_salt``)."""
+
+    def secrets(self) -> tuple[str, ...]:
+        """The values no log line may show (bot.observability redacts them)."""
+        values = (self.telegram_token, self.webhook_secret, self.query_log_salt)
+        return tuple(value.get_secret_value() for value in values if value is not None)
 
     @field_validator("telegram_token")
     @classmethod
@@ -66,6 +78,11 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite", "postgresql")):
             raise ValueError("use sqlite+aiosqlite:///ruta.db o postgresql+asyncpg://usuario@host/base")
         return value
+
+    @field_validator("query_log_salt", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("webhook_secret")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.chat_store import BUILT_IN_SALT, QUERY_LOG_SALT, rekey_chat_hashes, stored_secret
 from db.migrate import upgrade
 from db.plan_store import get_plan_meta, load_plan, save_plan
 from db.session import create_engine, create_sessionmaker
@@ -18,6 +20,8 @@ from knowledge.errors import PlanFormatError
 from knowledge.ingest import BUNDLED_PLAN, decode_document, load_bundled_plan, parse_plan
 from knowledge.model import Plan
 from knowledge.plan_json import plan_digest, plan_from_json
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -65,6 +69,30 @@ async def current_plan(storage: Storage) -> Plan:
                 raise
             return stored
         return bundled
+
+
+async def query_log_salt(storage: Storage, configured: str | None) -> str:
+    """The salt of the query log's chat hashes: QUERY_LOG_SALT when set, else the random one in
+    the database, made on the first start (with a warning) and shared by every instance.
+
+    The start that makes it also re-keys the rows hashed with the old built-in salt, so that
+    /olvidarme still finds them and they can no longer be traced back to a chat.
+    """
+    if configured is not None:
+        return configured
+    async with storage.sessionmaker() as session:
+        salt, made = await stored_secret(session=session, name=QUERY_LOG_SALT)
+        if not made:
+            return salt
+        rekeyed = await rekey_chat_hashes(session=session, old_salt=BUILT_IN_SALT, new_salt=salt)
+        await session.commit()
+    log.warning(
+        "QUERY_LOG_SALT is not set: a random salt was generated and stored in the database "
+        "(table stored_secret), and every instance on it uses that one; %d chats' rows were "
+        "re-keyed from the old built-in salt",
+        rekeyed,
+    )
+    return salt
 
 
 def read_plan_file(path: Path, max_bytes: int) -> Plan:

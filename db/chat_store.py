@@ -4,19 +4,32 @@ The writes take many rows at once: ``db.chat_state`` buffers them off the reply 
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.models import ChatContextRow, ChatZonaRow, IdBlockRow, QueryLogRow
+from db.models import ChatContextRow, ChatZonaRow, IdBlockRow, QueryLogRow, StoredSecretRow
 from db.staff_models import Feedback, ProcessedUpdate, Recipient
 from knowledge.followup import ChatContext
+
+QUERY_LOG_SALT = "query_log_salt"
+"""The stored secret that salts the query log's chat hashes when QUERY_LOG_SALT is not set."""
+BUILT_IN_SALT = "mixco-plan-bot"
+"""The public salt used before one was generated: rows hashed with it are re-keyed once."""
+_REKEY_CHUNK = 500  # chats per statement: far below SQLite's and asyncpg's bind-parameter limits
+
+
+def chat_hash(chat_id: int, salt: str) -> str:
+    """How the query log and the votes name a chat."""
+    return hashlib.sha256(f"{salt}:{chat_id}".encode()).hexdigest()
 
 
 async def get_chat_context(*, session: AsyncSession, chat_id: int) -> ChatContext:
@@ -200,3 +213,43 @@ async def prune_processed_updates(*, session: AsyncSession, keep_hours: int = 48
     cutoff = datetime.now(UTC) - timedelta(hours=keep_hours)
     result = await session.exec(delete(ProcessedUpdate).where(col(ProcessedUpdate.at) < cutoff))
     return int(result.rowcount or 0)
+
+
+async def stored_secret(*, session: AsyncSession, name: str) -> tuple[str, bool]:
+    """The secret ``name``, made (random, 256 bits) by the first caller on this database; and
+    whether this call made it. Two instances starting together get the same value: the second
+    INSERT finds the first's row. The caller commits."""
+    statement = (
+        _insert_for(session)(StoredSecretRow)
+        .values(name=name, value=secrets.token_hex(32), created_at=datetime.now(UTC))
+        .on_conflict_do_nothing(index_elements=["name"])
+        .returning(col(StoredSecretRow.value))
+    )
+    made = (await (await session.connection()).execute(statement)).scalar_one_or_none()
+    if made is not None:
+        return made, True
+    kept = await session.exec(select(StoredSecretRow.value).where(col(StoredSecretRow.name) == name))
+    return kept.one(), False
+
+
+async def rekey_chat_hashes(*, session: AsyncSession, old_salt: str, new_salt: str) -> int:
+    """Rewrite the query log's and the votes' chat hashes made with ``old_salt`` into
+    ``new_salt``'s, for every chat the database knows (recipients, chat contexts); returns how
+    many chats had rows. A chat it does not know keeps its old hash until the row expires."""
+    known = select(Recipient.chat_id).union(select(ChatContextRow.chat_id))
+    connection = await session.connection()
+    chat_ids = [int(chat_id) for chat_id in (await connection.execute(known)).scalars().all()]
+    rekeyed = 0
+    for start in range(0, len(chat_ids), _REKEY_CHUNK):
+        chunk = chat_ids[start : start + _REKEY_CHUNK]
+        new_for = {chat_hash(c, old_salt): chat_hash(c, new_salt) for c in chunk}
+        found: set[str] = set()
+        for model in (QueryLogRow, Feedback):
+            column = col(model.chat_hash)
+            present = set((await session.exec(select(column).where(column.in_(new_for)).distinct())).all())
+            if present:
+                statement = update(model).where(column == bindparam("old")).values(chat_hash=bindparam("new"))
+                await connection.execute(statement, [{"old": h, "new": new_for[h]} for h in present])
+                found |= present
+        rekeyed += len(found)
+    return rekeyed

@@ -356,3 +356,14 @@ class ChatZonaRow(SQLModel, table=True):
     chat_id: int = Field(primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False})
     zona: int
     updated_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+
+
+class StoredSecretRow(SQLModel, table=True):
+    """A secret the bot generated once and every instance on this database shares (the query
+    log's salt when QUERY_LOG_SALT is not set)."""
+
+    __tablename__ = "stored_secret"
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: str = Field(max_length=128)
+    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)

@@ -9,6 +9,7 @@ from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CommandHandler
 
+from db.chat_store import chat_hash
 from db.staff_store import (
     add_feedback,
     forget_chat,
@@ -18,7 +19,7 @@ from db.staff_store import (
     unsubscribe,
 )
 from handlers.context import Context
-from handlers.replies import button, chat_hash
+from handlers.replies import button
 from knowledge import catalog as t
 from knowledge.model import ZONAS
 from knowledge.staff import subject_name

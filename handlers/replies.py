@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import replace
@@ -13,6 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 from telegram.constants import ParseMode
 
 from db.chat_state import ChatState
+from db.chat_store import chat_hash
 from db.staff_cache import StaffCache
 from db.staff_store import ground_reports
 from handlers.context import Context
@@ -198,10 +198,6 @@ async def send_answer(
 def user_args(context: Context) -> list[str]:
     """A command's arguments, cleaned as every text a person sends (``clean_text``)."""
     return [clean_text(arg) for arg in context.args or []]
-
-
-def chat_hash(chat_id: int, salt: str) -> str:
-    return hashlib.sha256(f"{salt}:{chat_id}".encode()).hexdigest()
 
 
 async def with_staff_status(

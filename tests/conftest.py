@@ -10,9 +10,10 @@ PostgreSQL too):
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,17 @@ DB_BACKENDS = [
         marks=pytest.mark.skipif(not os.environ.get(TEST_DATABASE_URL_ENV), reason=POSTGRES_SKIP_REASON),
     ),
 ]
+
+
+@pytest.fixture(autouse=True)
+def root_logging() -> Iterator[None]:
+    """Put the root logger back as it was: a test that runs ``main()`` (or configures logging
+    itself) leaves a handler on a stream that is closed once the test is over."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture(params=DB_BACKENDS)

@@ -194,13 +194,22 @@ def test_ask_json_batch_keeps_order_and_shape(tmp_path: Path, capsys: pytest.Cap
     assert {"id", "kind", "title", "score"} == set(rows[0]["matches"][0])
 
 
-@pytest.mark.parametrize(("name", "value"), [("BROADCAST_RATE", "mucho"), ("PLAN_MAX_BYTES", "0")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("BROADCAST_RATE", "mucho"),
+        ("PLAN_MAX_BYTES", "0"),
+        ("WEBHOOK_HEADER_TIMEOUT", "0"),
+        ("WEBHOOK_BODY_TIMEOUT", "3600"),
+        ("WEBHOOK_MAX_CONNECTIONS", "1"),
+    ],
+)
 def test_invalid_setting_is_named(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str, value: str
 ) -> None:
     monkeypatch.setenv(name, value)
     assert main(["ask", "hola"]) == 2
-    assert name in capsys.readouterr().err
+    assert f"Configuración inválida: {name}:" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("value", ["-1", "diez", "1441"])

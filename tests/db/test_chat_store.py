@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,26 +13,31 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.chat_store import (
     LoggedQuestion,
+    Vote,
+    chat_hash,
     claim_update,
     get_chat_context,
     get_chat_zona,
     log_queries,
+    log_votes,
     prune_processed_updates,
     prune_query_log,
+    rekey_chat_hashes,
     reserve_ids,
     save_chat_contexts,
     save_chat_zona,
+    stored_secret,
     touch_recipients,
 )
 from db.models import QueryLogRow
-from db.staff_models import Recipient
+from db.staff_models import Feedback, Recipient
 from knowledge.followup import ChatContext
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
-def question(query_id: int, text: str, *, asked_at: datetime = NOW) -> LoggedQuestion:
-    return LoggedQuestion(query_id, "h", text, "zona", True, 6, ("project:273703",), asked_at)
+def question(query_id: int, text: str, *, asked_at: datetime = NOW, chat: str = "h") -> LoggedQuestion:
+    return LoggedQuestion(query_id, chat, text, "zona", True, 6, ("project:273703",), asked_at)
 
 
 async def test_chat_contexts_are_upserted_together(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
@@ -141,3 +147,52 @@ async def test_a_zona_outside_mixco_is_refused(sessionmaker: async_sessionmaker[
     async with sessionmaker() as session:
         with pytest.raises(IntegrityError):
             await save_chat_zona(session=session, chat_id=7, zona=12, at=NOW)
+
+
+async def test_a_stored_secret_is_made_once_and_shared(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    async def fetch() -> tuple[str, bool]:
+        async with sessionmaker() as session:
+            found = await stored_secret(session=session, name="query_log_salt")
+            await session.commit()
+            return found
+
+    together = await asyncio.gather(fetch(), fetch())  # two instances starting at once
+    later = await fetch()
+    values = {value for value, _made in (*together, later)}
+    assert len(values) == 1
+    assert sorted(made for _value, made in together) == [False, True]
+    assert later[1] is False
+    (value,) = values
+    assert len(value) == 64
+    assert int(value, 16) >= 0  # hexadecimal
+
+
+async def test_rekeying_moves_a_known_chats_rows_to_the_new_salt(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    old, new = "old-salt", "new-salt"
+    async with sessionmaker() as session:
+        await touch_recipients(session=session, chats={42: False}, at=NOW)
+        await save_chat_contexts(session=session, contexts={-77: ChatContext("zona 6", 6)}, at=NOW)
+        asked = [(1, 42), (2, 42), (3, -77), (4, 99)]  # chat 99: the database does not know it
+        await log_queries(
+            session=session,
+            questions=[question(i, "zona 6", chat=chat_hash(c, old)) for i, c in asked],
+        )
+        await log_votes(session=session, votes=[Vote(1, chat_hash(42, old), True, NOW)])
+        await session.commit()
+    async with sessionmaker() as session:
+        assert await rekey_chat_hashes(session=session, old_salt=old, new_salt=new) == 2
+        await session.commit()
+    async with sessionmaker() as session:
+        rows = {r.id: r.chat_hash for r in (await session.exec(select(QueryLogRow))).all()}
+        votes = [v.chat_hash for v in (await session.exec(select(Feedback))).all()]
+    assert rows == {
+        1: chat_hash(42, new),
+        2: chat_hash(42, new),
+        3: chat_hash(-77, new),
+        4: chat_hash(99, old),  # unknown chat: left as it was
+    }
+    assert votes == [chat_hash(42, new)]

@@ -16,10 +16,9 @@ import pytest
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.chat_store import recent_queries
+from db.chat_store import chat_hash, recent_queries
 from db.staff_models import Broadcast, Delivery
 from db.staff_store import add_status, ground_reports, status_history
-from handlers.replies import chat_hash
 from knowledge import catalog as t
 from tests.conftest import running_bot, settings_for
 from tests.fakebotapi import FakeBotApi, Sent
