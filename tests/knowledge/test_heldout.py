@@ -22,15 +22,15 @@ FLOORS = {
     "questions-heldout-2.jsonl": 102,  # of 110
     "questions-heldout-3.jsonl": 92,  # of 100
     "questions-heldout-4.jsonl": 160,  # of 170
-    "questions-heldout-5.jsonl": 151,  # of 160
+    "questions-heldout-5.jsonl": 152,  # of 160
     "questions-heldout-6.jsonl": 147,  # of 160
     "questions-heldout-7.jsonl": 149,  # of 160
     "questions-heldout-8.jsonl": 140,  # of 150
     "questions-heldout-9.jsonl": 137,  # of 150
     "questions-heldout-10.jsonl": 134,  # of 150
     "questions-heldout-11.jsonl": 149,  # of 160
-    "questions-heldout-12.jsonl": 147,  # of 160
-    "questions-heldout-13.jsonl": 132,  # of 150
+    "questions-heldout-12.jsonl": 148,  # of 160
+    "questions-heldout-13.jsonl": 138,  # of 150
 }
 
 
