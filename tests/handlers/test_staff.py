@@ -345,16 +345,9 @@ async def test_text_no_database_can_store_is_cleaned_where_it_enters(any_town: C
     mark = town.api.mark()
     await press(town, RESIDENT, card, "a|reportar:273703")
     await town.api.wait_for_sent(RESIDENT, since=mark)
-    (preview,) = await say(town, RESIDENT, "obra\x00 parada\ud800")
-    assert "obra parada\ufffd" in preview.plain_text
-    send = next(d for d in preview.callback_data if d.startswith("a|reporte:enviar:"))
-    mark = town.api.mark()
-    await press(town, RESIDENT, preview, send)
-    (saved,) = await town.api.wait_for(
-        lambda c: c.method in ("editMessageText", "sendMessage") and c.params.get("chat_id") == RESIDENT,
-        since=mark,
+    assert "su reporte del proyecto 273703 llegó" in await send_report(
+        town, RESIDENT, "obra\x00 parada\ud800"
     )
-    assert "su reporte del proyecto 273703 llegó" in str(saved.params["text"])
     (status,) = await say(town, ADMIN, "/estado 273703 suspendido falta\x00 material\ud800")
     assert "273703 → Suspendido" in status.plain_text
     assert await town.app.bot_data.state().flush() is True
@@ -412,18 +405,22 @@ async def leave_every_trace(town: Chat, user_id: int) -> Sent:
         mark = town.api.mark()
         await press(town, user_id, card, "a|reportar:273703")
         await town.api.wait_for_sent(user_id, since=mark)
-        if report:  # the report's preview, then Enviar
-            (preview,) = await say(town, user_id, report)
-            send = next(d for d in preview.callback_data if d.startswith("a|reporte:enviar:"))
-            mark = town.api.mark()
-            await press(town, user_id, preview, send)
-            await town.api.wait_for(
-                lambda c: (
-                    c.method in ("editMessageText", "sendMessage") and c.params.get("chat_id") == user_id
-                ),
-                since=mark,
-            )
+        if report:
+            await send_report(town, user_id, report)
     return unvoted
+
+
+async def send_report(town: Chat, user_id: int, text: str) -> str:
+    """In an open report mode: the text, then Enviar on its preview; what the bot says then."""
+    (preview,) = await say(town, user_id, text)
+    send = next(d for d in preview.callback_data if d.startswith("a|reporte:enviar:"))
+    mark = town.api.mark()
+    await press(town, user_id, preview, send)
+    (said,) = await town.api.wait_for(
+        lambda c: c.method in ("editMessageText", "sendMessage") and c.params.get("chat_id") == user_id,
+        since=mark,
+    )
+    return str(said.params["text"])
 
 
 async def test_forgetting_leaves_no_row_that_names_the_chat(any_town: Chat) -> None:
