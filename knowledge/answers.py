@@ -169,6 +169,11 @@ class Answerer(Lists, Comparisons):
         self.above = ancestors(plan)
         self.municipality_stems = _common_stems([tm.name for tm in plan.tematicas])
         """The words every temática's name has (the municipality's name): they pick none."""
+        self.tematica_stems = tuple(
+            (tm.id, frozenset(stem(w) for w in content_words(fold(tm.name))) - self.municipality_stems)
+            for tm in plan.tematicas
+        )
+        """Each temática with the stems of its name, for "líneas de Mixco ordenado, …"."""
         self.by_kind: dict[str, list[Doc]] = {}
         for doc in self.index.docs:
             self.by_kind.setdefault(doc.kind, []).append(doc)

@@ -63,6 +63,7 @@ class Lists:
     _headings: dict[str, frozenset[str]]
     above: dict[str, tuple[str, ...]]
     municipality_stems: frozenset[str]
+    tematica_stems: tuple[tuple[str, frozenset[str]], ...]
 
     def list_answer(self, list_id: str, filter_query: Query | None = None, folded: str = "") -> Answer:
         """A whole list of the plan, or the part of it the question's other words select."""
@@ -182,10 +183,9 @@ class Lists:
         asked = {stem(s) for s in filter_query.sources} - self.municipality_stems
         if len(asked) < 2:
             return None
-        for tematica in self.plan.tematicas:
-            name = {stem(w) for w in content_words(fold(tematica.name))} - self.municipality_stems
+        for tematica_id, name in self.tematica_stems:
             if len(asked & name) * 3 >= len(asked) * 2 and len(asked & name) >= 2:
-                return tematica.id
+                return tematica_id
         return None
 
     def _list_of_docs(self, list_id: str, docs: list[Doc], *, page: int) -> Answer:
