@@ -944,7 +944,7 @@ class Answerer(Lists, Comparisons):
         words = [s for s in query.sources if s not in generic and len(s) > 2 and stem(s) not in ask_stems()]
         if not words:
             return 0.0
-        text = {stem(w) for w in TOKEN.findall(fold(f"{hit.doc.title} {hit.doc.text}"))}
+        text = self.stems_of(hit.doc)
         synonyms = vocabulary().synonyms
         known = 0
         for w in words:
