@@ -15,7 +15,7 @@ from telegram._utils.types import ODVInput
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
-from bot.outbox import OutboxWorker, SlidingMinimum, done_text, progress_text
+from bot.outbox import OutboxWorker, done_text, progress_text
 from db.outbox_store import create_broadcast, enqueue
 from db.staff_models import Broadcast, Delivery, Recipient
 from tests.fakebotapi import Call, FakeBotApi
@@ -277,15 +277,3 @@ async def test_the_heartbeat_keeps_leases_longer_than_their_term(
     assert worker.stats["lease_lost"] == 0
     assert worker.stats["sent"] == 12
     assert sends_per_chat(api) == Counter(range(7001, 7013))
-
-
-def test_the_quickest_cycle_is_the_quickest_of_the_last_seconds() -> None:
-    quickest = SlidingMinimum(10.0)
-    assert quickest.value == 0.0  # nothing measured: the window starts at one
-    for when, cycle in [(0.0, 0.5), (1.0, 0.2), (2.0, 0.9), (3.0, 0.3)]:
-        quickest.add(cycle, when)
-    assert quickest.value == 0.2
-    quickest.add(0.4, 11.5)  # 0.2 (at 1.0) is more than 10 s old now; 0.3 (at 3.0) is not
-    assert quickest.value == 0.3
-    quickest.add(0.6, 14.0)
-    assert quickest.value == 0.4
