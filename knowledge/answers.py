@@ -116,6 +116,8 @@ answer depends only on the question and the plan (an Answerer serves one plan)."
 PLACE_KINDS = frozenset(("calle", "avenida", "colonia", "barrio", "zona", "boulevard", "finca", "sector"))
 RARE_DOCS = 2
 GAP_SHARE = 0.75
+LIST_OUTSAID = 0.2  # a record explaining this much more of the question than a list document ...
+LIST_OUTSAID_SCORE = 0.9  # ... and scoring this near it answers instead of the whole section
 """A heading whose text the document lacks wins over a record that only mentions it when it
 explains this share of what the best record explains."""
 
@@ -368,16 +370,29 @@ class Answerer(Lists, Comparisons):
         follow = tuple(FollowUp(t.BTN_PROJECT.format(snip=d.key), f"proyecto:{d.key}") for d in known[:4])
         return replace(with_lead(answer, *lead) if lead else answer, follow_ups=follow)
 
-    def _another_kind_explains(self, query: Query, list_id: str) -> bool:
-        """Whether a record of another kind explains the question better than any member of the
-        list it names in passing (a plural word alone does not make a list question)."""
+    def _another_kind_explains(self, query: Query, list_id: str, filter_query: Query) -> bool:
+        """Whether a record of another kind explains the question's filter better than any member
+        of the list it names in passing (a plural word alone does not make a list question). A
+        member explains the filter with its own words or those of a record above it ("líneas de
+        acción para la seguridad vial": the lines under "seguridad y responsabilidad vial")."""
         hits = self.index.search(query, limit=30)
         if not hits or hits[0].doc.kind in (LISTS[list_id].doc_kind, "list"):
             return False
-        if any(hits[0].doc.id in self.above.get(d.id, ()) for d in self._members_of(list_id)):
+        members = self._members_of(list_id)
+        if any(hits[0].doc.id in self.above.get(d.id, ()) for d in members):
             return False  # "líneas de acción para los mantos freáticos": the objective they serve
-        best_member = max((h.coverage for h in hits if h.doc.kind == LISTS[list_id].doc_kind), default=0.0)
-        return hits[0].coverage >= MIN_COVERAGE and hits[0].coverage > best_member
+        coverage = self.index.coverage(filter_query)
+        position = self.index.position
+        best_member = max(
+            (
+                coverage[position[row]]
+                for d in members
+                for row in (d.id, *self.above.get(d.id, ()))
+                if row in position
+            ),
+            default=0.0,
+        )
+        return hits[0].coverage >= MIN_COVERAGE and coverage[position[hits[0].doc.id]] > best_member
 
     def _influence(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿cuál ministerio tiene influencia alta en las decisiones?": actors by influence."""
@@ -421,7 +436,7 @@ class Answerer(Lists, Comparisons):
         if (
             "list" not in ask.marks
             and filter_query is not None
-            and self._another_kind_explains(query, list_id)
+            and self._another_kind_explains(query, list_id, filter_query)
         ):
             return None  # "decreto de la ley de consejos de desarrollo": a law, not the councils
         return self.list_answer(list_id, filter_query, query.folded)
@@ -824,8 +839,20 @@ class Answerer(Lists, Comparisons):
             hits = self._named_first(query, hits)  # "¿qué mide el índice de información a la ciudadanía?"
         if ask.list_id in LISTS and hits[0].doc.kind == "list":
             return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.folded)
-        answer = self._compose(query, hits, ask)
+        answer = self._compose(query, self._record_over_section(hits), ask)
         return replace(answer, asks=ask.what) if ask.what != "lookup" else answer
+
+    def _record_over_section(self, hits: list[Hit]) -> list[Hit]:
+        """A list document found by the plan's name in the question ("¿quiénes participaron en
+        hacer el POA 2024?" → "Acciones operativas del POA 2024") gives way to a record that
+        explains clearly more of the question at nearly its score."""
+        top = hits[0]
+        if top.doc.kind != "list":
+            return hits
+        for hit in hits[1:3]:
+            if hit.coverage >= top.coverage + LIST_OUTSAID and hit.score >= LIST_OUTSAID_SCORE * top.score:
+                return [hit, *(h for h in hits if h is not hit)]
+        return hits
 
     def _named_first(self, query: Query, hits: list[Hit]) -> list[Hit]:
         """The hits with the record the question names by its whole title first: "¿qué es X?"

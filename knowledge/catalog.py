@@ -109,6 +109,7 @@ FACT_INFLUENCE_IMPLEMENTATION = "Influencia en la implementación del PDM-OT"
 LAW_DECREE = "Decreto / acuerdo"
 POLICY_AXIS = "Eje: {axis}"
 POLICY_AXES = "Ejes de la política:"
+POLICY_AXIS_ITEMS = "Lo que este eje propone:"
 POLICY_SPECIFIC = "Objetivos específicos:"
 RELATED = "También en el plan:"
 SUMMARY_TITLE = "«{word}» en el plan"
@@ -125,6 +126,7 @@ GROUP_LABELS = {
     "potentiality": "Potencialidades",
     "pom_line": "Líneas del POM 2024-2028",
     "policy_item": "Políticas de seguridad",
+    "policy_axis": "Políticas de seguridad",
     "actor": "Actores",
     "tematica": "Temas del plan",
 }
@@ -170,7 +172,8 @@ COMPARE_OPERATING = "lo destinado a funcionamiento"
 COMPARE_ZONA = "{zona} ({projects}, suma calculada de sus filas)"
 COMPARE_PROJECT = "el proyecto SNIP {snip} ({where})"
 PROJECTS_IN_ZONAS = "Están en {zonas}."
-LIST_FILTERED = "{n} de {total} {noun} del plan tienen que ver con «{words}»:"
+LIST_FILTERED = "{n} de {total} {noun} tienen que ver con «{words}»:"
+LIST_ALL_OF_TEMATICA = "Tema: {tematica}."
 LIST_EXCLUDED = "{n} de {total} {noun} del plan, sin contar «{words}»:"
 LIST_FILTER_EMPTY = "Ninguno de los {noun} del plan menciona «{words}»; esta es la lista completa:"
 LIST_PAGE = "Página {page} de {pages}."

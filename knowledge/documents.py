@@ -106,7 +106,7 @@ def _pdmot_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
         context = f"linea de accion {names[action.tematica]}"
         yield _doc(f"action:{action.id}", "action_line", action.text, context, action.tematica), action
     for target in plan.targets:
-        context = f"meta resultado 2032 {names[target.tematica]}"
+        context = f"meta resultado linea base 2032 {names[target.tematica]}"
         yield _doc(f"target:{target.id}", "target", target.text, context, target.tematica), target
     for n, pom in enumerate(plan.pom_lines, start=1):
         context = f"linea estrategica pom 2024-2028 {pom.eje} {names[pom.tematica]}"
@@ -153,12 +153,17 @@ def _item_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
 
 
 def _policy_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
-    """Each security policy, and each of its targets or lines as its own document."""
+    """Each security policy, each of its axes (what the axis aims at, and all it lists) and each of
+    its targets or lines as its own document."""
     for policy in plan.policies:
         objectives = " ".join(policy.general_objectives)
         yield _doc(f"policy:{policy.id}", "policy", policy.name, objectives, None), policy
         for a_n, axis in enumerate(policy.axes, start=1):
             context = f"{axis.national_axis or ''} {axis.axis} politica"
+            name = " / ".join(x for x in (axis.national_axis, axis.axis) if x)
+            axis_words = f"{axis.objective or ''} eje de la politica"
+            axis_doc = _doc(f"policy_axis:{policy.id}-{a_n}", "policy_axis", name, axis_words, None)
+            yield axis_doc, (policy, axis)
             for i_n, text in enumerate(axis.items, start=1):
                 doc_id = f"policy_item:{policy.id}-{a_n}-{i_n}"
                 yield _doc(doc_id, "policy_item", text, context, None), (policy, axis, text)

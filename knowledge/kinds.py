@@ -129,6 +129,9 @@ LineOf = Callable[[PlanView, Any, Doc], str]
 class RecordKind:
     card: Card
     line: LineOf
+    bare_line: LineOf | None = None
+    """The one-line form without the temática, for a list whose members all share one (it is
+    said once above them instead of on every line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +267,28 @@ def policy_item_card(
     )
 
 
+def policy_axis_card(
+    _view: PlanView, record: tuple[Any, ...], _doc: Doc, matches: tuple[Match, ...]
+) -> Answer:
+    """An axis of a security policy: what it aims at, then everything it lists."""
+    policy, axis = record
+    assert isinstance(policy, Policy)
+    assert isinstance(axis, PolicyAxis)
+    lines: list[Line] = [
+        t.POLICY_AXIS.format(axis=" / ".join(x for x in (axis.national_axis, axis.axis) if x))
+    ]
+    if axis.objective:
+        lines.append(axis.objective)
+    return Answer(
+        sentence(policy.name),
+        tuple(lines),
+        source=cite(policy.section),
+        matches=matches,
+        kind="policy_axis",
+        sections=((t.POLICY_AXIS_ITEMS, axis.items),) if axis.items else (),
+    )
+
+
 def text_card(view: PlanView, record: Any, doc: Doc, matches: tuple[Match, ...]) -> Answer:
     """Objectives, lines, actions, problems …: the text, its temática and its 2032 targets."""
     lines: list[Line] = [doc.title]
@@ -323,7 +348,11 @@ def _item_line(_view: PlanView, record: Item, _doc: Doc) -> str:
 KINDS: dict[str, RecordKind] = {
     "project": RecordKind(project_card, lambda v, p, _d: v.project_line(p)),
     "tematica": RecordKind(tematica_card, lambda _v, tm, _d: f"{tm.name} ({tm.eje})"),
-    "target": RecordKind(target_card, lambda v, r, _d: f"{v.tematica_name(r.tematica)}: {v.target_line(r)}"),
+    "target": RecordKind(
+        target_card,
+        lambda v, r, _d: f"{v.tematica_name(r.tematica)}: {v.target_line(r)}",
+        lambda v, r, _d: v.target_line(r),
+    ),
     "funding": RecordKind(
         funding_card,
         lambda _v, f, _d: t.FUNDING_ROW.format(
@@ -345,17 +374,26 @@ KINDS: dict[str, RecordKind] = {
     "law": RecordKind(law_card, lambda _v, law, _d: law.name),
     "statement": RecordKind(statement_card, _title_line),
     "policy_item": RecordKind(policy_item_card, _title_line),
+    "policy_axis": RecordKind(policy_axis_card, _title_line),
     "problem": RecordKind(text_card, _item_line),
     "potentiality": RecordKind(text_card, _item_line),
     "operational_action": RecordKind(text_card, lambda _v, i, _d: f"{i.number}. {i.text}"),
     "governance": RecordKind(governance_card, lambda _v, g, _d: f"{g.name}: {shorten(g.text, 160)}"),
     "policy": RecordKind(policy_card, lambda _v, p, _d: sentence(p.name)),
     "pom_line": RecordKind(
-        text_card, lambda v, pl, _d: f"{sentence(pl.text)} ({v.tematica_name(pl.tematica)})"
+        text_card,
+        lambda v, pl, _d: f"{sentence(pl.text)} ({v.tematica_name(pl.tematica)})",
+        lambda _v, pl, _d: sentence(pl.text),
     ),
-    "objective": RecordKind(text_card, lambda v, o, _d: f"{o.text} ({v.tematica_name(o.tematica)})"),
-    "strategic_line": RecordKind(text_card, lambda v, s, _d: f"{s.text} ({v.tematica_name(s.tematica)})"),
-    "action_line": RecordKind(text_card, lambda v, a, _d: f"{a.text} ({v.tematica_name(a.tematica)})"),
+    "objective": RecordKind(
+        text_card, lambda v, o, _d: f"{o.text} ({v.tematica_name(o.tematica)})", lambda _v, o, _d: o.text
+    ),
+    "strategic_line": RecordKind(
+        text_card, lambda v, s, _d: f"{s.text} ({v.tematica_name(s.tematica)})", lambda _v, s, _d: s.text
+    ),
+    "action_line": RecordKind(
+        text_card, lambda v, a, _d: f"{a.text} ({v.tematica_name(a.tematica)})", lambda _v, a, _d: a.text
+    ),
 }
 DEFAULT_KIND = RecordKind(text_card, _title_line)
 

@@ -120,8 +120,17 @@ class Lists:
             self._whole_pages[list_id] = pages
         return pages
 
-    def _line(self, doc: Doc) -> str:
-        return kind_of(doc.kind).line(self.view, self.records[doc.id], doc)
+    def _line(self, doc: Doc, *, bare: bool = False) -> str:
+        kind = kind_of(doc.kind)
+        line = (kind.bare_line if bare else None) or kind.line
+        return line(self.view, self.records[doc.id], doc)
+
+    def _shared_tematica(self, docs: Sequence[Doc]) -> str | None:
+        """The one temática of several members whose lines would each name it, if they share one."""
+        if len(docs) < 2 or any(kind_of(d.kind).bare_line is None for d in docs):
+            return None
+        tematicas = {d.tematica for d in docs}
+        return next(iter(tematicas)) if len(tematicas) == 1 and None not in tematicas else None
 
     def _members(self, list_id: str, filter_query: Query | None, folded: str) -> list[Doc]:
         """The members the question picks: by influence, period, what it leaves out and its other
@@ -193,9 +202,12 @@ class Lists:
         cut = self._pages(list_id, docs)
         pages = len(cut)
         shown = cut[page - 1] if page <= pages else []
-        items = tuple(self._line(d) for d in shown)
         lines: list[Line] = []
         follow: list[FollowUp] = []
+        shared = self._shared_tematica(docs)
+        if shared is not None:
+            lines.append(t.LIST_ALL_OF_TEMATICA.format(tematica=self.view.tematica_name(shared)))
+        items = tuple(self._line(d, bare=shared is not None) for d in shown)
         if list_id == "projects" and len(docs) == len(self.plan.projects):
             lines.extend(self._projects_total_lines())
             follow = [

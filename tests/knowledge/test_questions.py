@@ -717,3 +717,36 @@ def test_a_misspelt_word_that_only_introduces_a_list_filters_nothing(answerer: A
 
 def test_job_seeking_is_not_the_plans(answerer: Answerer) -> None:
     assert not answerer.answer("hay chamba en la muni? como aplico").confident
+
+
+def test_lines_under_a_strategic_line_that_names_the_filter_beat_another_kind(answerer: Answerer) -> None:
+    """ "educación cívica y vial" does not say "seguridad"; its strategic line does, and a policy's
+    line that says both does not make the PDM-OT's lines of action less of an answer."""
+    answer = answerer.answer("lineas de accion para la seguridad vial")
+    assert answer.kind == "list:action_lines"
+    text = fold(to_plain(answer))
+    assert "alcoholemia" in text
+    assert "reglamento de transito" in text
+
+
+def test_an_axis_of_a_policy_answers_with_its_aim_and_all_it_lists(answerer: Answerer) -> None:
+    text = fold(to_plain(answerer.answer("para que sirve el observatorio municipal de seguridad ciudadana")))
+    assert "diagnosticos y estudios" in text[:LEAD]
+    assert "camaras de seguridad" in text
+    assert "incidencia delictiva" in text
+
+
+def test_a_record_that_explains_more_beats_a_section_found_by_the_plans_name(answerer: Answerer) -> None:
+    """ "POA 2024" names the operational actions' list; the question is who took part."""
+    assert "todas las áreas" in lead_of(answerer, "quienes participaron en hacer el POA 2024")
+
+
+def test_a_list_of_one_tematica_names_it_once(answerer: Answerer) -> None:
+    text = to_plain(answerer.answer("lineas estrategicas del eje ambiental en el plan multianual"))
+    assert t.LIST_ALL_OF_TEMATICA.format(tematica="Mixco ambientalmente responsable") in text
+    assert "(Mixco ambientalmente responsable)" not in text
+    assert "agua potable" in text[:LEAD]
+
+
+def test_a_baseline_is_a_targets_figure(answerer: Answerer) -> None:
+    assert "9.52%" in lead_of(answerer, "violencia contra la mujer linea base")
