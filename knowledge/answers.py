@@ -46,6 +46,7 @@ from knowledge.question import (
     Ask,
     ask_stems,
     asks_for_works,
+    counted_words,
     define_words,
     filler_words,
     influence_filter,
@@ -96,6 +97,11 @@ START_MARKS = (
     "se creo",
     "se aprobo",
 )
+STATE_MARKS = (
+    *("en proceso", "pendiente", "vigente", "en ejecucion", "ejecutado", "aprobado", "aprobada"),
+    *("se aprobo", "actualizado", "aun se encuentra", "aun no", "todavia"),
+)
+"""Words of a sentence that says in what state something is ("¿ya está aprobado …?")."""
 OPERATIONAL = ("operativa", "operativas", "operativo", "poa")
 """Words that name the POA's own operational actions, not the PDM-OT's lines of action."""
 NAMED_AMONG = 5
@@ -116,6 +122,13 @@ answer depends only on the question and the plan (an Answerer serves one plan)."
 PLACE_KINDS = frozenset(("calle", "avenida", "colonia", "barrio", "zona", "boulevard", "finca", "sector"))
 RARE_DOCS = 2
 GAP_SHARE = 0.75
+MONEY_COUNTED = ("quetzales", "millones", "pisto", "dinero", "fondos", "recursos", "anos", "meses")
+"""What "¿cuántos …?" asks about when it asks for an amount or a time, not for a count of works."""
+WORKS_TO_DO = (
+    *("van a hacer", "van a construir", "van a perforar", "se van a", "haran", "construiran"),
+    *("construir", "construyen", "hacer", "perforar", "en el plan", "en el poa", "este ano", "para 2024"),
+)
+"""Words that count works the plan will do, not what exists."""
 LIST_OUTSAID = 0.2  # a record explaining this much more of the question than a list document ...
 LIST_OUTSAID_SCORE = 0.9  # ... and scoring this near it answers instead of the whole section
 """A heading whose text the document lacks wins over a record that only mentions it when it
@@ -240,7 +253,7 @@ class Answerer(Lists, Comparisons):
         answer = self._understood(query)
         if answer.confident or answer.kind != "not_in_plan":
             return answer
-        if query.out_of_scope and has_phrase(query.folded, vocabulary().out_of_scope_strong):
+        if query.out_of_scope and vocabulary().out_of_scope_in(query.folded, strong=True):
             return answer  # "¿quién ganó la licitación …, cuál es el NOG?": no clause of it is for the plan
         for clause in clauses:  # complaint words sank the whole message: try each question alone
             clause_answer = self._understood(clause)
@@ -278,6 +291,8 @@ class Answerer(Lists, Comparisons):
         ask = read_ask(query.folded)
         if ask.what == "lookup" and ask.list_id == "projects" and asks_for_works(query.folded):
             ask = replace(ask, what="list")  # "¿hay algún proyecto de parques …?": which ones there are
+        if self._counts_projects_by_kind(query, ask):
+            ask = replace(ask, what="count", list_id="projects")  # "¿cuántos pozos van a hacer?"
         if query.snips:
             return self._about_snip(query, ask)
         if query.out_of_scope:
@@ -414,8 +429,9 @@ class Answerer(Lists, Comparisons):
         if ask.list_id is None or ask.list_id not in LISTS:
             return None
         list_id = ask.list_id
-        if list_id == "strategic_lines" and has_phrase(query.folded, POM_WORDS):
-            list_id = "pom_lines"  # "líneas estratégicas … del plan multianual"
+        bare_lines = list_id == "action_lines" and ask.list_words == ("lineas",)
+        if (list_id == "strategic_lines" or bare_lines) and has_phrase(query.folded, POM_WORDS):
+            list_id = "pom_lines"  # "líneas estratégicas … del plan multianual", "líneas del eje … en el POM"
             ask = replace(ask, list_id=list_id)
         if ask.what == "define" and "list" not in ask.marks:
             return None  # "¿qué es el ranking de la gestión municipal?": what describes it, not its members
@@ -440,6 +456,20 @@ class Answerer(Lists, Comparisons):
         ):
             return None  # "decreto de la ley de consejos de desarrollo": a law, not the councils
         return self.list_answer(list_id, filter_query, query.folded)
+
+    def _counts_projects_by_kind(self, query: Query, ask: Ask) -> bool:
+        """ "¿cuántos pozos van a hacer en total?": what is counted is not a list's name but a
+        word that names several projects."""
+        counted = counted_words(query.folded)
+        if "count" not in ask.marks or ask.list_id is not None or counted is None or query.zonas:
+            return False
+        counted_query = analyze(counted.split()[0], self.index)
+        if not counted_query.sources or has_phrase(counted, MONEY_COUNTED):
+            return False
+        if not has_phrase(query.folded, WORKS_TO_DO):
+            return False  # "¿cuántos pozos municipales hay en Mixco?": what exists, not what is planned
+        projects = self._filtered_projects(counted_query, Ask("list", "projects", ()))
+        return 1 < len(projects) < len(self.plan.projects)
 
     def _another_record_named(self, query: Query, ask: Ask) -> bool:
         """Whether the list's filter words are the title of a policy, which holds objectives and
@@ -725,15 +755,21 @@ class Answerer(Lists, Comparisons):
         best: tuple[int, str, Hit] | None = None
         asked_years = set(query.years)
         asks_start = has_phrase(query.folded, START_ASKS)
+        asks_state = ask.what == "status"
         for hit in hits[:10]:
             record = self.records[hit.doc.id]
             text = getattr(record, "text", "") or hit.doc.title
-            for sentence, years, sentence_stems in _dated_clauses(text):
+            clauses = list(_dated_clauses(text))
+            if asks_state:  # "¿ya está aprobado el plan de ordenamiento?": a state needs no year
+                clauses.extend(_undated_sentences(text))
+            for sentence, years, sentence_stems in clauses:
                 overlap = len(wanted & sentence_stems)
                 enough = overlap * 2 >= len(wanted) or overlap >= 2
                 said = 2 * overlap + bool(years - asked_years) if enough else 0  # a year not asked is news
                 if said and asks_start and has_phrase(fold(sentence), START_MARKS):
                     said += 2  # "¿desde cuándo …?": the sentence that says when it began
+                if said and asks_state and has_phrase(fold(sentence), STATE_MARKS):
+                    said += 2  # "… aún se encuentra en proceso de aprobación"
                 if said and (best is None or said > best[0]):
                     best = (said, sentence.strip(), hit)
         if best is None:
@@ -950,9 +986,17 @@ class Answerer(Lists, Comparisons):
         second = hits[1].score if len(hits) > 1 else 0.0
         project = self.records[top.doc.id]
         specific = self._specific_coverage(query, top)
-        if isinstance(project, Project) and specific >= 0.5 and top.score >= CLEAR_LEAD * second:
+        if not isinstance(project, Project) or top.score < CLEAR_LEAD * second:
+            return None
+        if specific >= 0.5 or self._names_only_its_place(query, top):
             return project
         return None
+
+    def _names_only_its_place(self, query: Query, hit: Hit) -> bool:
+        """ "¿el pozo del Chiquirín pa cuándo está listo? ya estamos cansados …": a place name of
+        one project, and no other project's, outweighs the complaint around it."""
+        named = {w for w in TOKEN.findall(query.folded) if w in self.place_names}
+        return bool(named) and {stem(w) for w in named} <= self.stems_of(hit.doc)
 
     def _specific_coverage(self, query: Query, hit: Hit) -> float:
         """How much of the question's place / object words (not money, question or asking
@@ -1555,6 +1599,15 @@ def _dated_clauses(text: str) -> tuple[tuple[str, frozenset[int], frozenset[str]
         years = frozenset(find_years(fold(joined)))
         out.append((joined, years, frozenset(stem(w) for w in content_words(joined))))
     return tuple(out)
+
+
+def _undated_sentences(text: str) -> tuple[tuple[str, frozenset[int], frozenset[str]], ...]:
+    """The sentences of a text that carry no year, with their stems."""
+    return tuple(
+        (sentence, frozenset(), frozenset(stem(w) for w in content_words(sentence)))
+        for sentence in SENTENCE_END.split(text)
+        if sentence.strip() and not find_years(fold(sentence))
+    )
 
 
 def _record_text(record: object) -> str:

@@ -27,9 +27,11 @@ SIDES = (
     re.compile(
         r"(?P<a>.+?)\s+(?:cuesta|recibe|tiene|aporta|da|lleva)?\s*(?:mas|menos)\s+(?:o\s+menos\s+)?que\s+(?P<b>.+)"
     ),
+    re.compile(r"(?P<a>.+?)\s+(?:vs|versus|contra|comparado con)\s+(?P<b>.+)"),
     re.compile(r"(?P<a>.+?)\s+o\s+(?P<b>.+)"),
 )
-"""Where a question puts its two sides: "entre A y B", "A cuesta más (o menos) que B", "A o B"."""
+"""Where a question puts its two sides: "entre A y B", "A cuesta más (o menos) que B", "A vs B",
+"A o B"."""
 LESS_CUES = ("que es menos", "cual es menos", "es menor")
 CUES = (
     *("diferencia", "comparar", "compara", "comparacion", "versus", "vs", "por cuanto", "cuanto mas"),
@@ -75,6 +77,9 @@ class Comparisons:
 
     def _two_sides(self, query: Query, ask: Ask) -> tuple[Side, Side] | None:
         text = " ".join(TOKEN.findall(query.folded))
+        own = self._own_measures(query)
+        if own is not None:
+            return own
         for pattern in SIDES:
             found = pattern.search(text)
             if found is None:
@@ -91,9 +96,29 @@ class Comparisons:
                 return first, second
         return None
 
+    def _own_measures(self, query: Query) -> tuple[Side, Side] | None:
+        """ "Del IVA PAZ, ¿va más a inversión o a funcionamiento?": one source's two parts."""
+        said = set(query.folded.split()) | set(query.sources)
+        sources = [f for f, names in self.source_words if names and names <= said]
+        if len(sources) != 1 or not (
+            has_phrase(query.folded, INVESTMENT_WORDS) and has_phrase(query.folded, OPERATING_WORDS)
+        ):
+            return None
+        source = sources[0]
+        return (
+            Side(
+                t.COMPARE_SOURCE_PART.format(part=t.COMPARE_INVESTMENT, source=source.source),
+                source.investment,
+            ),
+            Side(
+                t.COMPARE_SOURCE_PART.format(part=t.COMPARE_OPERATING, source=source.source), source.operating
+            ),
+        )
+
     def _side(self, text: str, ask: Ask) -> Side | None:
         """What one side names: a funding source, a project, or a zona's projects."""
-        words = set(text.split())
+        side_query = analyze(text, self.index)
+        words = set(text.split()) | set(side_query.sources)  # "situado constitusional" as corrected
         sources = [f for f, names in self.source_words if names and names <= words]
         if len(sources) == 1:
             source = sources[0]
@@ -107,7 +132,6 @@ class Comparisons:
                 return Side(t.COMPARE_INVESTMENT, total.investment)
             if has_phrase(text, OPERATING_WORDS):
                 return Side(t.COMPARE_OPERATING, total.operating)
-        side_query = analyze(text, self.index)
         zonas = [z.number for z in find_zonas(text) if z.number in ZONAS]
         in_zona = [p for p in self.plan.projects if zonas and p.zona == zonas[0]]
         if len(in_zona) == 1:  # "el proyecto de la zona 4"
@@ -136,7 +160,7 @@ class Comparisons:
         )
         lines: list[Line] = [
             lead,
-            *(t.COMPARE_SIDE.format(name=s.name, amount=format_q(s.amount)) for s in sides),
+            *(t.COMPARE_SIDE.format(name=capitalised(s.name), amount=format_q(s.amount)) for s in sides),
         ]
         lines.append(t.COMPARE_DIFFERENCE.format(difference=format_q(difference)))
         projects = [p for s in sides for p in s.projects]

@@ -125,6 +125,18 @@ class Lists:
         line = (kind.bare_line if bare else None) or kind.line
         return line(self.view, self.records[doc.id], doc)
 
+    def _shared_parent(self, docs: Sequence[Doc]) -> str | None:
+        """The one record right above several members (their strategic line), if they share one."""
+        parents = {self.above.get(d.id, (None,))[0] for d in docs}
+        if len(docs) < 2 or len(parents) != 1:
+            return None
+        parent = next(iter(parents))
+        return (
+            parent
+            if parent in self.index.by_id and self.index.by_id[parent].kind == "strategic_line"
+            else None
+        )
+
     def _shared_tematica(self, docs: Sequence[Doc]) -> str | None:
         """The one temática of several members whose lines would each name it, if they share one."""
         if len(docs) < 2 or any(kind_of(d.kind).bare_line is None for d in docs):
@@ -207,6 +219,9 @@ class Lists:
         shared = self._shared_tematica(docs)
         if shared is not None:
             lines.append(t.LIST_ALL_OF_TEMATICA.format(tematica=self.view.tematica_name(shared)))
+        parent = self._shared_parent(docs)
+        if parent is not None:  # "Coadyuvar y apoyar acciones del SESAN.": what its lines serve
+            lines.append(t.LIST_UNDER_LINE.format(line=self.index.by_id[parent].title))
         items = tuple(self._line(d, bare=shared is not None) for d in shown)
         if list_id == "projects" and len(docs) == len(self.plan.projects):
             lines.extend(self._projects_total_lines())

@@ -169,8 +169,8 @@ def _what(marks: frozenset[str], list_id: str | None, folded: str) -> str:
         return "list"
     if "who" in marks:
         return "who"
-    if "status" in marks:
-        return "status"
+    if "status" in marks and not ("when" in marks and "cuando" in TOKEN.findall(folded)):
+        return "status"  # "¿para cuándo está listo?" asks when: the period answers it
     if "when" in marks:
         return "when"
     if "sum" in marks and has_phrase(folded, STRONG_SUM):
@@ -191,12 +191,20 @@ def _asks_for_list_by_name(folded: str, list_words: tuple[str, ...]) -> bool:
     )
 
 
+COUNTED = re.compile(r"\b(?:cuantos|cuantas|numero de|cantidad de)\s+(\w+(?:\s\w+)?)")
+
+
+def counted_words(folded: str) -> str | None:
+    """What "¿cuántos …?" counts: the (one or two) words right after it."""
+    found = COUNTED.search(folded)
+    return found.group(1) if found else None
+
+
 def _counts_list(folded: str) -> bool:
     """ "¿cuántos proyectos hay?": the counted word is a list's own word, right after cuántos."""
-    found = re.search(r"\b(?:cuantos|cuantas|numero de|cantidad de)\s+(\w+(?:\s\w+)?)", folded)
-    if not found:
+    counted = counted_words(folded)
+    if counted is None:
         return False
-    counted = found.group(1)
     return any(
         counted == w or counted.startswith(f"{w} ") for words in phrases().lists.values() for w in words
     )
@@ -219,16 +227,20 @@ def _named_phrases() -> tuple[str, ...]:
 
 def _named_list(folded: str) -> tuple[str | None, tuple[str, ...]]:
     """The list a question names, preferring the longest phrase ("acciones operativas" over
-    "acciones"); plural words win over singular ones."""
+    "acciones", "líneas del POM" over "líneas"); plural words win over singular ones."""
     best: tuple[int, str, str] | None = None
     member_of = _member_list(folded)
     if member_of is not None and not any(has_phrase(folded, (p,)) for p in phrases().lists[member_of]):
         return member_of, ()
-    for list_id, said in phrases().lists.items():
-        for phrase in phrases_in(folded, said):
-            rank = len(phrase) + (100 if phrase.endswith("s") else 0)
-            if best is None or rank > best[0]:
-                best = (rank, list_id, phrase)
+    found = [
+        (list_id, phrase) for list_id, said in phrases().lists.items() for phrase in phrases_in(folded, said)
+    ]
+    for list_id, phrase in found:
+        if any(phrase != other and f" {phrase} " in f" {other} " for _, other in found):
+            continue  # "líneas" inside "líneas del POM": the longer name says which list
+        rank = len(phrase) + (100 if phrase.endswith("s") else 0)
+        if best is None or rank > best[0]:
+            best = (rank, list_id, phrase)
     if best is None:
         return None, ()
     list_id = best[1]

@@ -340,7 +340,7 @@ def analyze(text: str, index: SearchIndex) -> Query:
     snips = find_snips(without_zonas)
     years = find_years(without_zonas)
     intents = frozenset(name for name, phrases in vocab.intents.items() if has_phrase(folded, phrases))
-    out_of_scope = has_phrase(folded, vocab.out_of_scope)
+    out_of_scope = vocab.out_of_scope_in(folded)
     corrections: dict[str, str] = {}
     sources: list[str] = []
     all_words: list[str] = []

@@ -74,11 +74,13 @@ TOKEN = re.compile(r"[a-z0-9]+")
 ZONA_FORM = re.compile(
     r"\b(zonas|zona|sonas|sona|zonna|zoma|z)\.?\s*(?:no\.?\s*|numero\s*|#\s*)?(-?\d{1,4}|[a-z]+)\b"
 )
+MONTHS = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
 LA_ZONA_FORM = re.compile(
-    r"\b(?:en|pa|para|de|por|a)\s+la\s+(\d{1,2}|[a-z]+)\b(?!\s*(?:calle|avenida|av|ave|cuadra|[ap]\.?\s?m\b|%|de\b))"
+    r"(?:^|\b(?:en|pa|para|de|por|a|y|o|e|u)\s+)la\s+(\d{1,2}|[a-z]+)\b"
+    rf"(?!\s*(?:calle|avenida|av|ave|cuadra|[ap]\.?\s?m\b|%|de\s+(?:{MONTHS}|la\s+(?:manana|tarde|noche))\b))"
 )
 MAX_SPOKEN_ZONA = 11
-"""Only "la 1" to "la 11" read as a zona: "la 30" is an avenue, "la 2 de" a date."""
+"""Only "la 1" to "la 11" read as a zona: "la 30" is an avenue, "la 2 de mayo" a date."""
 SNIP_FORM = re.compile(r"(?<![\d.,])(\d{6})(?![\d.,])")
 YEAR_FORM = re.compile(r"\b(20[0-4]\d)\b")
 ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
@@ -210,6 +212,15 @@ class Vocabulary:
     out_of_scope_strong: tuple[str, ...]
     """The out-of-scope phrases that are not mere framing ("es cierto que", "que opina"): no
     clause of a message that has one is answered from the plan."""
+    in_scope: tuple[str, ...] = ()
+    """Phrases with an out-of-scope word that ask about the plan itself ("pagar sueldos" is the
+    municipality's operating budget, not a resident's payment)."""
+
+    def out_of_scope_in(self, folded: str, *, strong: bool = False) -> bool:
+        """Whether the question has an out-of-scope phrase outside the in-scope ones."""
+        for phrase in self.in_scope:
+            folded = f" {folded} ".replace(f" {phrase} ", " ")
+        return has_phrase(folded, self.out_of_scope_strong if strong else self.out_of_scope)
 
 
 @cache
@@ -222,6 +233,7 @@ def vocabulary() -> Vocabulary:
         intents={k: tuple(fold(v) for v in vs) for k, vs in raw["intents"].items()},
         out_of_scope=tuple(fold(v) for v in [*raw["out_of_scope"], *raw["framing"]]),
         out_of_scope_strong=tuple(fold(v) for v in raw["out_of_scope"]),
+        in_scope=tuple(fold(v) for v in raw["in_scope"]),
     )
 
 

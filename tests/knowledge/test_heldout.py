@@ -30,7 +30,8 @@ FLOORS = {
     "questions-heldout-10.jsonl": 134,  # of 150
     "questions-heldout-11.jsonl": 149,  # of 160
     "questions-heldout-12.jsonl": 148,  # of 160
-    "questions-heldout-13.jsonl": 138,  # of 150
+    "questions-heldout-13.jsonl": 139,  # of 150
+    "questions-heldout-14.jsonl": 152,  # of 160 (blind first run: 148)
 }
 
 

@@ -4,6 +4,7 @@ direct answer: what is checked as "lead" must be in its first 400 characters."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -48,6 +49,8 @@ def lead_of(answerer: Answerer, question: str) -> str:
         ("¿qué quiere decir arrastre?", "define", None),
         ("meta de basura", "lookup", None),
         ("servicios para el adulto mayor", "lookup", None),  # "mayor" here is not a superlative
+        ("y el pozo pa cuando esta listo", "when", None),  # "cuándo" asks for a time, the period says it
+        ("lineas del POM en el eje economico", "list", "pom_lines"),  # the longer name says which list
     ],
 )
 def test_what_a_question_asks(question: str, what: str, list_id: str | None) -> None:
@@ -750,3 +753,50 @@ def test_a_list_of_one_tematica_names_it_once(answerer: Answerer) -> None:
 
 def test_a_baseline_is_a_targets_figure(answerer: Answerer) -> None:
     assert "9.52%" in lead_of(answerer, "violencia contra la mujer linea base")
+
+
+def test_sides_set_against_each_other_with_vs_are_compared(answerer: Answerer) -> None:
+    text = lead_of(answerer, "situado constitusional vs iva paz cual da mas")
+    assert "IVA-PAZ tiene más: Q 61,100,000.00" in text
+    assert "53,000,000.00" in text
+
+
+def test_one_sources_investment_and_operating_are_its_own_two_sides(answerer: Answerer) -> None:
+    text = lead_of(answerer, "del iva paz se va mas a inversion o a funcionamiento")
+    assert "45,825,000.00" in text
+    assert "15,275,000.00" in text
+    assert "324,280,937.41" not in text  # not the whole budget's operating part
+
+
+def test_paying_salaries_is_the_plans_own_spending(answerer: Answerer) -> None:
+    answer = answerer.answer("el fonpetrol tmb se usa pa pagar sueldos o todo es inversion")
+    assert answer.confident
+    assert "1,833,000.00" in to_plain(answer)
+    assert not answerer.answer("como pago el iusi en linea").confident
+
+
+def test_counting_works_of_a_kind_lists_them(answerer: Answerer) -> None:
+    text = lead_of(answerer, "cuantos posos van a hacer en total")
+    assert "4 de 8 proyectos" in text
+    assert {"297669", "273703", "206148", "276227"} <= set(
+        re.findall(r"\d{6}", to_plain(answerer.answer("cuantos posos van a hacer en total")))
+    )
+
+
+def test_counting_what_exists_is_not_counting_the_plans_works(answerer: Answerer) -> None:
+    assert not answerer.answer("cuantos pozos municipales hay en total en mixco").confident
+
+
+def test_a_state_asked_is_answered_by_the_sentence_that_says_it(answerer: Answerer) -> None:
+    assert "proceso de aprobación" in lead_of(
+        answerer, "ya esta aprobado el plan de ordenamiento territorial?"
+    )
+
+
+def test_a_place_of_one_project_outweighs_the_complaint_around_it(answerer: Answerer) -> None:
+    text = lead_of(
+        answerer, "y el pozo del chiquirin pa cuando esta listo, ya estamos cansados de comprar toneles"
+    )
+    assert "273703" in text
+    assert "2023" in text
+    assert "2025" in text

@@ -51,6 +51,10 @@ def test_fold_removes_accents_case_and_invisible_characters() -> None:
         ("la zona sexta", [6]),
         ("zonificación territorial", []),
         ("plaza mayor", []),
+        ("la 2 y la 4 de mixco q les toca", [2, 4]),
+        ("que hay pa la 6", [6]),
+        ("la 2 de mayo", []),
+        ("en la 10 de la tarde", []),
     ],
 )
 def test_zona_forms(text: str, numbers: list[int]) -> None:
