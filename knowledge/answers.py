@@ -100,8 +100,10 @@ START_MARKS = (
 STATE_MARKS = (
     *("en proceso", "pendiente", "vigente", "en ejecucion", "ejecutado", "aprobado", "aprobada"),
     *("se aprobo", "actualizado", "aun se encuentra", "aun no", "todavia"),
+    *("categoria", "posiciono", "se evidencia", "obtuvo", "resultados"),
 )
-"""Words of a sentence that says in what state something is ("¿ya está aprobado …?")."""
+"""Words of a sentence that says in what state something is or how it came out ("¿ya está
+aprobado …?", "¿cómo salió Mixco en el ranking?")."""
 OPERATIONAL = ("operativa", "operativas", "operativo", "poa")
 """Words that name the POA's own operational actions, not the PDM-OT's lines of action."""
 NAMED_AMONG = 5
@@ -124,6 +126,10 @@ RARE_DOCS = 2
 GAP_SHARE = 0.75
 MONEY_COUNTED = ("quetzales", "millones", "pisto", "dinero", "fondos", "recursos", "anos", "meses")
 """What "¿cuántos …?" asks about when it asks for an amount or a time, not for a count of works."""
+INCLUDING = re.compile(
+    r"\b(?:incluyendo|incluido|incluida|incluidos|sumando tambien|contando tambien|con todo y)\b[^,?.;]*"
+)
+"""A clause that adds a member to a sum of the whole list rather than picking one."""
 WORKS_TO_DO = (
     *("van a hacer", "van a construir", "van a perforar", "se van a", "haran", "construiran"),
     *("construir", "construyen", "hacer", "perforar", "en el plan", "en el poa", "este ano", "para 2024"),
@@ -289,6 +295,10 @@ class Answerer(Lists, Comparisons):
 
     def _understood_ask(self, query: Query) -> Answer:
         ask = read_ask(query.folded)
+        if ask.what == "sum" and ask.list_id == "projects" and INCLUDING.search(query.folded):
+            # "¿cuánto dan los 8 proyectos, incluyendo el parque de la zona 5?": the whole list
+            query = analyze(INCLUDING.sub(" ", query.folded), self.index)
+            ask = read_ask(query.folded)
         if ask.what == "lookup" and ask.list_id == "projects" and asks_for_works(query.folded):
             ask = replace(ask, what="list")  # "¿hay algún proyecto de parques …?": which ones there are
         if self._counts_projects_by_kind(query, ask):

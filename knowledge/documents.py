@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from knowledge.model import Plan
+from knowledge.model import Plan, Policy, PolicyAxis
 from knowledge.search import Doc
 from knowledge.text import find_zonas, fold
 
@@ -153,20 +153,42 @@ def _item_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
 
 
 def _policy_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
-    """Each security policy, each of its axes (what the axis aims at, and all it lists) and each of
-    its targets or lines as its own document."""
+    """Each security policy, each of its axes that lists several targets or lines (what the axis
+    aims at, and all it lists) and each of those targets or lines as its own document."""
     for policy in plan.policies:
         objectives = " ".join(policy.general_objectives)
         yield _doc(f"policy:{policy.id}", "policy", policy.name, objectives, None), policy
         for a_n, axis in enumerate(policy.axes, start=1):
             context = f"{axis.national_axis or ''} {axis.axis} politica"
             name = " / ".join(x for x in (axis.national_axis, axis.axis) if x)
-            axis_words = f"{axis.objective or ''} eje de la politica"
-            axis_doc = _doc(f"policy_axis:{policy.id}-{a_n}", "policy_axis", name, axis_words, None)
-            yield axis_doc, (policy, axis)
+            elsewhere = _same_axis_elsewhere(plan, policy, axis)
+            if len(axis.items) > 1:  # an axis of one item is that item: its card says the axis
+                axis_words = f"{axis.objective or ''} eje de la politica"
+                axis_doc = _doc(f"policy_axis:{policy.id}-{a_n}", "policy_axis", name, axis_words, None)
+                yield axis_doc, (policy, axis, elsewhere)
+                elsewhere = ()
             for i_n, text in enumerate(axis.items, start=1):
                 doc_id = f"policy_item:{policy.id}-{a_n}-{i_n}"
-                yield _doc(doc_id, "policy_item", text, context, None), (policy, axis, text)
+                yield _doc(doc_id, "policy_item", text, context, None), (policy, axis, text, elsewhere)
+
+
+def _same_axis_elsewhere(
+    plan: Plan, policy: Policy, axis: PolicyAxis
+) -> tuple[tuple[Policy, PolicyAxis], ...]:
+    """The axes of the other policies that bear this axis's name, when that name is one axis's
+    in each ("Observatorio municipal de seguridad ciudadana"): the same programme, whose card
+    shows what both policies say of it. Names several axes of a policy share ("Participación
+    ciudadana") name no one programme."""
+
+    def only_axis_named(owner: Policy, name: str) -> PolicyAxis | None:
+        named = [a for a in owner.axes if fold(a.axis) == name]
+        return named[0] if len(named) == 1 else None
+
+    name = fold(axis.axis)
+    if only_axis_named(policy, name) is None:
+        return ()
+    found = ((other, only_axis_named(other, name)) for other in plan.policies if other is not policy)
+    return tuple((other, same) for other, same in found if same is not None)
 
 
 def _doc(doc_id: str, kind: str, text: str, context: str, tematica: str | None) -> Doc:

@@ -255,7 +255,7 @@ def statement_card(_view: PlanView, s: Statement, doc: Doc, matches: tuple[Match
 def policy_item_card(
     _view: PlanView, record: tuple[Any, ...], _doc: Doc, matches: tuple[Match, ...]
 ) -> Answer:
-    policy, axis, item = record
+    policy, axis, item, elsewhere = record
     assert isinstance(policy, Policy)
     assert isinstance(axis, PolicyAxis)
     lines: list[Line] = [
@@ -263,15 +263,34 @@ def policy_item_card(
         t.POLICY_AXIS.format(axis=" / ".join(x for x in (axis.national_axis, axis.axis) if x)),
     ]
     return Answer(
-        sentence(policy.name), tuple(lines), source=cite(policy.section), matches=matches, kind="policy_item"
+        sentence(policy.name),
+        tuple(lines),
+        source=cite(policy.section),
+        matches=matches,
+        kind="policy_item",
+        sections=_same_axis_sections(elsewhere),
+    )
+
+
+def _same_axis_sections(
+    elsewhere: tuple[tuple[Policy, PolicyAxis], ...],
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What the other policies say of an axis of the same name (see documents._same_axis_elsewhere)."""
+    return tuple(
+        (
+            t.POLICY_AXIS_ELSEWHERE.format(policy=sentence(other.name)),
+            tuple(x for x in (same.objective, *same.items) if x),
+        )
+        for other, same in elsewhere
     )
 
 
 def policy_axis_card(
     _view: PlanView, record: tuple[Any, ...], _doc: Doc, matches: tuple[Match, ...]
 ) -> Answer:
-    """An axis of a security policy: what it aims at, then everything it lists."""
-    policy, axis = record
+    """An axis of a security policy: what it aims at, then everything it lists; then what the
+    other policy says of the same programme, when one has an axis of that name."""
+    policy, axis, elsewhere = record
     assert isinstance(policy, Policy)
     assert isinstance(axis, PolicyAxis)
     lines: list[Line] = [
@@ -279,13 +298,14 @@ def policy_axis_card(
     ]
     if axis.objective:
         lines.append(axis.objective)
+    sections = [(t.POLICY_AXIS_ITEMS, axis.items), *_same_axis_sections(elsewhere)]
     return Answer(
         sentence(policy.name),
         tuple(lines),
         source=cite(policy.section),
         matches=matches,
         kind="policy_axis",
-        sections=((t.POLICY_AXIS_ITEMS, axis.items),) if axis.items else (),
+        sections=tuple(sections),
     )
 
 

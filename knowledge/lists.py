@@ -298,7 +298,8 @@ class Lists:
     def _filter_query(self, query: Query, ask: Ask) -> Query | None:
         """The question without the words that name the list, ask for it or only introduce it:
         what is left filters the list ("proyectos de agua" → "agua"). Words of the list's own
-        section heading describe every member, so they filter nothing."""
+        section heading, and words every member's text has ("eje" of the POM's lines), describe
+        every member, so they filter nothing."""
         drop = set(ask.list_words) | set(phrases_in(query.folded, plan_names()))
         for kind in ("list", "count", "sum", "max", "min", "who", "when", "status"):
             drop.update(phrases_in(query.folded, ask_phrases(kind)))
@@ -346,7 +347,11 @@ class Lists:
             common = common[:n]
         spec = LISTS[list_id]
         own = " ".join([*common[-1:], spec.title, DOC_LISTS.get(list_id, ("", ""))[1]])
-        return frozenset(word_key(w) for w in content_words(own) if len(w) > 3)
+        members = [
+            {word_key(w) for w in content_words(f"{d.title} {d.text}")} for d in self._members_of(list_id)
+        ]
+        in_every_member = set.intersection(*members) if len(members) > 1 else set()
+        return frozenset(word_key(w) for w in content_words(own) if len(w) > 3) | in_every_member
 
     def _period_years(self, folded: str) -> list[int]:
         """Years a question names that pick members (not the budget year every figure is for)."""

@@ -800,3 +800,25 @@ def test_a_place_of_one_project_outweighs_the_complaint_around_it(answerer: Answ
     assert "273703" in text
     assert "2023" in text
     assert "2025" in text
+
+
+def test_an_axis_both_policies_name_shows_what_each_says(answerer: Answerer) -> None:
+    text = fold(to_plain(answerer.answer("que va a hacer el observatorio municipal de seguridad ciudadana")))
+    assert "establecer en dos anos un observatorio" in text  # the first policy's one item
+    assert "camaras de seguridad" in text  # the second policy's axis of the same name
+    assert "incidencia delictiva" in text
+
+
+def test_a_member_included_in_a_sum_does_not_filter_it(answerer: Answerer) -> None:
+    text = lead_of(answerer, "cuanto dan los 8 proyectos juntos incluyendo el parque de la zona 5")
+    assert "19,194,178.00" in text
+
+
+def test_how_it_came_out_is_answered_by_the_sentence_that_says_it(answerer: Answerer) -> None:
+    assert "categoría media" in lead_of(answerer, "como salio mixco en el ranking de gestion municipal")
+
+
+def test_a_word_every_member_has_filters_nothing(answerer: Answerer) -> None:
+    """Every line of the POM sits under an "Eje …": "eje" picks none of them."""
+    text = lead_of(answerer, "lineas estrategicas del eje ambiental en el plan multianual")
+    assert "6 de 33" in text
