@@ -61,6 +61,9 @@ class Answer:
     asks: str = "lookup"
     """What the question asked (``knowledge.question.Ask.what``): a status question puts the
     staff's status first when handlers add it."""
+    lead_section: bool = False
+    """The first section is what was asked ("objetivos específicos de …"): it comes right under
+    the title, before the lines."""
 
 
 def format_q(amount: Decimal) -> str:

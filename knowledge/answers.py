@@ -40,7 +40,7 @@ from knowledge.glossary import GlossaryTerm, find_term, find_terms, said_as_one_
 from knowledge.kinds import LISTS, PlanView, kind_of
 from knowledge.lexicon import spanish_words
 from knowledge.lists import Lists, word_key
-from knowledge.model import ZONAS, Actor, FundingSource, Plan, Project, Statement
+from knowledge.model import ZONAS, Actor, FundingSource, Plan, Policy, Project, Statement
 from knowledge.question import (
     WHEN_WORDS,
     Ask,
@@ -445,6 +445,9 @@ class Answerer(Lists, Comparisons):
             ask = replace(ask, list_id=list_id)
         if ask.what == "define" and "list" not in ask.marks:
             return None  # "¿qué es el ranking de la gestión municipal?": what describes it, not its members
+        part = self._policy_part_named(query, ask)
+        if part is not None:  # "¿qué acciones de seguridad vial trae la política de prevención …?"
+            return part
         if self._another_record_named(query, ask):
             return None  # "objetivos de la política de prevención de la violencia": that policy's own
         filter_query = self._filter_query(query, ask)
@@ -480,6 +483,29 @@ class Answerer(Lists, Comparisons):
             return False  # "¿cuántos pozos municipales hay en Mixco?": what exists, not what is planned
         projects = self._filtered_projects(counted_query, Ask("list", "projects", ()))
         return 1 < len(projects) < len(self.plan.projects)
+
+    def _policy_part_named(self, query: Query, ask: Ask) -> Answer | None:
+        """The axis of a policy the question names, when it names the policy and, with its other
+        words, something that policy holds ("acciones de seguridad vial de la política de
+        prevención de la violencia" → that policy's axis on violencia vial)."""
+        hits = self.index.search(query, limit=3)
+        filter_query = self._filter_query(query, ask)
+        if not hits or hits[0].doc.kind != "policy" or filter_query is None:
+            return None
+        title = self.title_stems(hits[0].doc)
+        rest = [s for s in filter_query.sources if stem(s) not in title]
+        if not rest or len(rest) == len(filter_query.sources):
+            return None
+        policy = self.records[hits[0].doc.id]
+        assert isinstance(policy, Policy)
+        own = (f"policy_axis:{policy.id}-", f"policy_item:{policy.id}-")
+        found = self.index.search(analyze(" ".join(rest), self.index), limit=30)
+        parts = [h for h in found if h.doc.id.startswith(own)]
+        if not parts or parts[0].coverage < 1.0:
+            return None
+        chosen = self.index.by_id.get(_axis_of(parts[0].doc.id), parts[0].doc)  # an item: its whole axis
+        hit = Hit(chosen, 1.0, 1.0)
+        return replace(self._card(hit, (_match(hit),)), asks=ask.what)
 
     def _another_record_named(self, query: Query, ask: Ask) -> bool:
         """Whether the list's filter words are the title of a policy, which holds objectives and
@@ -1389,10 +1415,23 @@ class Answerer(Lists, Comparisons):
             titled = "list" in ask.marks and self._gap_titles_it(gap, query)
             if titled or gap.coverage >= GAP_SHARE * top.coverage:
                 return self._card(gap, matches)
-        answer = self._with_the_sentence_asked(query, top, self._card(top, matches))
+        answer = self._section_asked_first(
+            query, self._with_the_sentence_asked(query, top, self._card(top, matches))
+        )
         extra = [self._summary(h.doc.id) for h in related[:MAX_RELATED] if h.doc.id != top.doc.id]
         if extra:
             answer = with_section(answer, t.RELATED, tuple(extra))
+        return answer
+
+    def _section_asked_first(self, query: Query, answer: Answer) -> Answer:
+        """The card's section the question names by its title ("objetivos específicos de la
+        política …") comes first, where a phone shows it without scrolling."""
+        said = {stem(w) for w in TOKEN.findall(query.folded)}
+        for n, (title, items) in enumerate(answer.sections):
+            words = {stem(w) for w in content_words(fold(title))}
+            if len(words) >= 2 and words <= said:
+                others = answer.sections[:n] + answer.sections[n + 1 :]
+                return replace(answer, sections=((title, items), *others), lead_section=True)
         return answer
 
     def _with_the_sentence_asked(self, query: Query, hit: Hit, answer: Answer) -> Answer:
@@ -1618,6 +1657,12 @@ def _undated_sentences(text: str) -> tuple[tuple[str, frozenset[int], frozenset[
         for sentence in SENTENCE_END.split(text)
         if sentence.strip() and not find_years(fold(sentence))
     )
+
+
+def _axis_of(doc_id: str) -> str:
+    """ "policy_item:politica-1-7-4" → "policy_axis:politica-1-7" (the axis it belongs to)."""
+    kind, key = doc_id.split(":", 1)
+    return f"policy_axis:{key.rsplit('-', 1)[0]}" if kind == "policy_item" else doc_id
 
 
 def _record_text(record: object) -> str:

@@ -23,14 +23,24 @@ def _plain_line(line: Line) -> str:
 def to_html_blocks(answer: Answer) -> list[str]:
     """The answer as HTML blocks (paragraphs); :func:`to_html` packs them into messages."""
     blocks = [f"<b>{escape(answer.title)}</b>"]
+    sections = list(answer.sections)
+    if answer.lead_section and sections:
+        blocks.extend(_html_section(*sections.pop(0)))
     blocks.extend(_html_line(line) for line in answer.lines)
     blocks.extend(f"• {escape(item)}" for item in answer.items)
-    for title, items in answer.sections:
-        blocks.append(f"<b>{escape(title)}</b>")
-        blocks.extend(f"• {escape(item)}" for item in items)
+    for title, items in sections:
+        blocks.extend(_html_section(title, items))
     if answer.source:
         blocks.append(f"<i>{escape(answer.source)}</i>")
     return blocks
+
+
+def _html_section(title: str, items: tuple[str, ...]) -> list[str]:
+    return [f"<b>{escape(title)}</b>", *(f"• {escape(item)}" for item in items)]
+
+
+def _plain_section(title: str, items: tuple[str, ...]) -> list[str]:
+    return [title, *(f"• {item}" for item in items)]
 
 
 def to_html(answer: Answer, limit: int = MAX_MESSAGE) -> list[str]:
@@ -75,11 +85,13 @@ def _fit(block: str, limit: int) -> list[str]:
 def to_plain(answer: Answer) -> str:
     """The answer as plain text: what ``python -m bot ask`` prints."""
     lines = [answer.title]
+    sections = list(answer.sections)
+    if answer.lead_section and sections:
+        lines.extend(_plain_section(*sections.pop(0)))
     lines.extend(_plain_line(line) for line in answer.lines)
     lines.extend(f"• {item}" for item in answer.items)
-    for title, items in answer.sections:
-        lines.append(title)
-        lines.extend(f"• {item}" for item in items)
+    for title, items in sections:
+        lines.extend(_plain_section(title, items))
     if answer.source:
         lines.append(answer.source)
     return "\n".join(lines)

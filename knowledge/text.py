@@ -29,7 +29,8 @@ STOP_WORDS = frozenset(
     sacan busca buscan puedo pueden deberia habra ir ver mire oiga fijese vaya entonces osea bueno
     ok okay claro plan tmb tambn pa pal nada alguien cosa buenos dias tardes noches gracias con
     contra hacia tras mediante durante aca estaba estaban estar sera seran han he hemos habia tenia
-    tener numero ey jaja jajaja jeje jejeje xd oye dar dara daran""".split()  # noqa: SIM905  (a word list reads best as text)
+    tener numero ey jaja jajaja jeje jejeje xd oye dar dara daran quiere queria hija hijo mama papa
+    esposo esposa patojo patoja""".split()  # noqa: SIM905  (a word list reads best as text)
 )
 
 NUMBER_WORDS = {

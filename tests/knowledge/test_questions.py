@@ -822,3 +822,20 @@ def test_a_word_every_member_has_filters_nothing(answerer: Answerer) -> None:
     """Every line of the POM sits under an "Eje …": "eje" picks none of them."""
     text = lead_of(answerer, "lineas estrategicas del eje ambiental en el plan multianual")
     assert "6 de 33" in text
+
+
+def test_the_section_the_question_names_comes_first(answerer: Answerer) -> None:
+    text = lead_of(answerer, "objetivos especificos de la politica de seguridad ciudadana 2014-2029")
+    assert text.splitlines()[1] == "Objetivos específicos:"
+    assert "coordinada y focalizada" in text
+
+
+def test_a_part_of_the_policy_named_is_that_policys_axis(answerer: Answerer) -> None:
+    text = fold(
+        to_plain(
+            answerer.answer("que acciones de seguridad vial trae la politica de prevencion de la violencia")
+        )
+    )
+    assert "salvando vidas" in text
+    assert "detectores de velocidad" in text
+    assert "3,000 pilotos" in text

@@ -68,3 +68,22 @@ def test_plain_text_has_no_markup() -> None:
         "Título", (Fact("Monto", "Q 1.00"),), ("uno",), sections=(("Más", ("dos",)),), source="Fuente"
     )
     assert to_plain(answer) == "Título\nMonto: Q 1.00\n• uno\nMás\n• dos\nFuente"
+
+
+def test_a_lead_section_comes_right_under_the_title() -> None:
+    answer = Answer(
+        "Política",
+        ("Objetivo general.",),
+        sections=(("Objetivos específicos:", ("Uno.",)), ("Ejes:", ("Eje A",))),
+        lead_section=True,
+    )
+    assert to_plain(answer).splitlines() == [
+        "Política",
+        "Objetivos específicos:",
+        "• Uno.",
+        "Objetivo general.",
+        "Ejes:",
+        "• Eje A",
+    ]
+    html = "\n".join(to_html(answer))
+    assert html.index("Objetivos específicos:") < html.index("Objetivo general.") < html.index("Ejes:")
