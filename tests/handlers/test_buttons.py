@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from handlers.replies import VERBS
 from knowledge import catalog as t
+from knowledge.actions import VERBS
 from tests.conftest import running_bot, settings_for
 from tests.fakebotapi import FakeBotApi
 from tests.handlers.conftest import Chat
