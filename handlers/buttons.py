@@ -1,26 +1,52 @@
-"""Button presses: every callback is validated; stale or forged data gets a polite line, and
-staff buttons check the role again on every press."""
+"""Button presses: the callback data is read as an :class:`~knowledge.actions.Action` (stale or
+forged data gets a polite line) and its verb's entry in :data:`ROUTES` handles it; staff verbs
+check the role again on every press."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
 
 from telegram import CallbackQuery, Message, Update, User
 from telegram.ext import CallbackQueryHandler
 
 from handlers import follow, reports, staff
+from handlers.answering import send_action, send_help
 from handlers.charts import send_chart
 from handlers.context import Context
-from handlers.replies import (
-    action_from_callback,
-    choose_my_zona,
-    known_action,
-    send_action,
-    send_help,
-    send_my_zona,
-    zona_picker,
-)
+from handlers.my_zona import choose_my_zona, send_my_zona, send_zona_picker
 from knowledge import catalog as t
+from knowledge.actions import Action, ActionError
 
-STAFF_VERBS = frozenset({"estado", "enviar", "cancelar", "aplicar", "descartar", "revisar"})
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """A press of a button whose action is well formed and names only what the plan has."""
+
+    query: CallbackQuery
+    message: Message
+    user: User
+    context: Context
+    action: Action
+
+    @property
+    def args(self) -> tuple[str, ...]:
+        return self.action.args
+
+
+ButtonHandler = Callable[[Press], Coroutine[Any, Any, None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """What a verb's press does. ``staff``: only staff may press it (checked on every press).
+    ``answers_press``: the handler answers the callback itself, with a line of its own; otherwise
+    the press is answered (the spinner stops) before the handler runs."""
+
+    handle: ButtonHandler
+    staff: bool = False
+    answers_press: bool = False
 
 
 async def button(update: Update, context: Context) -> None:
@@ -28,80 +54,139 @@ async def button(update: Update, context: Context) -> None:
     if query is None:
         return
     _, answerer = context.bot_data.services()
-    action = action_from_callback(query.data)
+    action = read_action(query.data)
     message = query.message
     if (
         action is None
-        or not known_action(action, answerer.plan)
+        or not action.known_in(answerer.plan)
         or not isinstance(message, Message)
         or query.from_user is None
     ):
         await query.answer(t.STALE_BUTTON)
         return
-    verb, _, arg = action.partition(":")
-    if verb in STAFF_VERBS:
-        await staff_button(query, message, context, verb, arg)
-    elif verb == "fb":
-        query_id, useful = arg.split(":")
-        await query.answer(await follow.feedback(message, context, int(query_id), useful == "1"))
-    elif verb == "olvidar":
-        await follow.forget_pressed(query, message, context, arg)
-    else:
-        await query.answer()
-        await resident_button(message, query.from_user, context, action)
-
-
-async def resident_button(message: Message, user: User, context: Context, action: str) -> None:
-    verb, _, arg = action.partition(":")
-    if action == "zonas":
-        await send_my_zona(message, context)
-    elif action == "zonas:cambiar":
-        await message.reply_text(t.MY_ZONA_PICK, reply_markup=zona_picker("mizona"), do_quote=False)
-    elif verb == "mizona":
-        await choose_my_zona(message, context, int(arg))
-    elif verb == "grafico":
-        await send_zona_chart(message, context, int(arg.rsplit(":", 1)[1]))
-    elif verb == "seguir":
-        kind, key = arg.split(":")
-        await follow.follow(message, context, kind, key)
-    elif verb == "dejar":
-        kind, key = arg.split(":")
-        await follow.unfollow(message, context, kind, key)
-    elif verb == "reportar":
-        await reports.start_report(message, user, context, arg)
-    elif verb == "reporte":
-        step, pending_id = arg.split(":")
-        await reports.report_button(message, user, context, step, int(pending_id))
-    elif action == "ayuda":
-        await send_help(message, context, user)
-    else:
-        await send_action(message, context, action)
-
-
-async def staff_button(query: CallbackQuery, message: Message, context: Context, verb: str, arg: str) -> None:
-    user_id = query.from_user.id
-    if await staff.role_of(context, user_id) is None:
+    route = ROUTES[action.verb]
+    if route.staff and await staff.role_of(context, query.from_user.id) is None:
         await query.answer(t.STAFF_ONLY)
         return
-    await query.answer()
-    if verb == "estado":
-        snip, status = arg.split(":")
-        await staff.status_button(message, context, query.from_user, snip, status)
-    elif verb in ("enviar", "cancelar"):
-        await staff.confirm_announcement(message, context, user_id, int(arg), send=verb == "enviar")
-    elif verb in ("aplicar", "descartar"):
-        await staff.confirm_csv(message, context, query.from_user, int(arg), apply=verb == "aplicar")
-    elif verb == "revisar":
-        await staff.review_report(message, context, user_id, int(arg))
+    if not route.answers_press:
+        await query.answer()
+    await route.handle(Press(query, message, query.from_user, context, action))
 
 
-async def send_zona_chart(message: Message, context: Context, zona: int) -> None:
+def read_action(data: str | None) -> Action | None:
+    """The action in a button's callback data, or None when it is not one this bot issues."""
+    try:
+        return Action.parse(data) if data else None
+    except ActionError:
+        return None
+
+
+# Residents ---------------------------------------------------------------------------------------
+async def show_answer(press: Press) -> None:
+    """zona, proyecto, tema, metas, lista, plan: the answer of the plan the button stands for."""
+    await send_action(press.message, press.context, press.action)
+
+
+async def help_pressed(press: Press) -> None:
+    await send_help(press.message, press.context, press.user)
+
+
+async def my_zona_pressed(press: Press) -> None:
+    """``zonas``: the chat's zona (or the picker); ``zonas:cambiar``: the picker."""
+    if press.args:
+        await send_zona_picker(press.message)
+    else:
+        await send_my_zona(press.message, press.context)
+
+
+async def zona_chosen(press: Press) -> None:
+    await choose_my_zona(press.message, press.context, int(press.args[0]))
+
+
+async def chart_pressed(press: Press) -> None:
+    """``grafico:zona:<n>``: the zona's chart, when the plan has projects there."""
+    message, context = press.message, press.context
+    zona = int(press.args[1])
     _, answerer = context.bot_data.services()
-    projects = [p for p in answerer.plan.projects if p.zona == zona]
-    if not projects:
+    if not any(p.zona == zona for p in answerer.plan.projects):
         await message.reply_text(t.STALE_BUTTON, do_quote=False)
         return
     await send_chart(message, context, f"zona-{zona}", t.ZONA_CHART_CAPTION.format(n=zona))
 
+
+async def follow_pressed(press: Press) -> None:
+    kind, key = press.args
+    await follow.follow(press.message, press.context, kind, key)
+
+
+async def unfollow_pressed(press: Press) -> None:
+    kind, key = press.args
+    await follow.unfollow(press.message, press.context, kind, key)
+
+
+async def report_pressed(press: Press) -> None:
+    await reports.start_report(press.message, press.user, press.context, press.args[0])
+
+
+async def report_step_pressed(press: Press) -> None:
+    step, pending_id = press.args
+    await reports.report_button(press.message, press.user, press.context, step, int(pending_id))
+
+
+async def feedback_pressed(press: Press) -> None:
+    query_id, useful = press.args
+    await press.query.answer(
+        await follow.feedback(press.message, press.context, int(query_id), useful == "1")
+    )
+
+
+async def forget_pressed(press: Press) -> None:
+    choice, asker = press.args
+    await follow.forget_pressed(press.query, press.message, press.context, choice, asker)
+
+
+# Staff -------------------------------------------------------------------------------------------
+async def status_pressed(press: Press) -> None:
+    snip, status = press.args
+    await staff.status_button(press.message, press.context, press.user, snip, status)
+
+
+async def announcement_pressed(press: Press) -> None:
+    send = press.action.verb == "enviar"
+    await staff.confirm_announcement(
+        press.message, press.context, press.user.id, int(press.args[0]), send=send
+    )
+
+
+async def csv_pressed(press: Press) -> None:
+    apply = press.action.verb == "aplicar"
+    await staff.confirm_csv(press.message, press.context, press.user, int(press.args[0]), apply=apply)
+
+
+async def review_pressed(press: Press) -> None:
+    await staff.review_report(press.message, press.context, press.user.id, int(press.args[0]))
+
+
+ROUTES: dict[str, Route] = {
+    **dict.fromkeys(("zona", "proyecto", "tema", "metas", "lista", "plan"), Route(show_answer)),
+    "ayuda": Route(help_pressed),
+    "zonas": Route(my_zona_pressed),
+    "mizona": Route(zona_chosen),
+    "grafico": Route(chart_pressed),
+    "seguir": Route(follow_pressed),
+    "dejar": Route(unfollow_pressed),
+    "reportar": Route(report_pressed),
+    "reporte": Route(report_step_pressed),
+    "fb": Route(feedback_pressed, answers_press=True),
+    "olvidar": Route(forget_pressed, answers_press=True),
+    "estado": Route(status_pressed, staff=True),
+    "enviar": Route(announcement_pressed, staff=True),
+    "cancelar": Route(announcement_pressed, staff=True),
+    "aplicar": Route(csv_pressed, staff=True),
+    "descartar": Route(csv_pressed, staff=True),
+    "revisar": Route(review_pressed, staff=True),
+}
+"""Every verb of the protocol (``knowledge.actions.VERBS``; a test checks both name the same
+verbs) and what its press does."""
 
 HANDLERS = [CallbackQueryHandler(button)]

@@ -2,65 +2,36 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import CommandHandler
 
+from handlers.answering import answer_for_action, follows_for, send_action, send_answer, send_help
 from handlers.charts import send_chart
 from handlers.context import Context
-from handlers.replies import (
-    answer_for_action,
-    answer_question,
-    follows_for,
-    known_action,
-    parse_action,
-    send_action,
-    send_answer,
-    send_help,
-    zona_picker,
-)
+from handlers.keyboards import welcome_keyboard, zona_picker
+from handlers.questions import answer_question
 from knowledge import catalog as t
-from knowledge.text import find_snips, fold
-
-DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
-DEEP_LINK_ACTIONS = (
-    (re.compile(r"zona_(\d{1,2})"), "zona:{}"),
-    (re.compile(r"p_(\d{6})"), "proyecto:{}"),
-    (re.compile(r"tema_([a-z0-9-]{1,40})"), "tema:{}"),
-)
+from knowledge.actions import Action, ActionError
+from knowledge.answers import Answer, Answerer
+from knowledge.text import clean_text, find_snips, fold
 
 
-def action_for_payload(payload: str) -> str | None:
-    """``zona_6`` → ``zona:6``, ``p_242177`` → ``proyecto:242177``, ``tema_seguro`` → ``tema:seguro``."""
-    if not DEEP_LINK.fullmatch(payload):
+def user_args(context: Context) -> list[str]:
+    """A command's arguments, cleaned as every text a person sends (``clean_text``)."""
+    return [clean_text(arg) for arg in context.args or []]
+
+
+def deep_link_answer(answerer: Answerer, payload: str) -> Answer | None:
+    """The answer a ``/start`` payload opens (``zona_6``, ``p_242177``, ``tema_seguro``); None when
+    it is no deep link of ours or names something the plan does not have."""
+    try:
+        action = Action.from_deep_link(payload)
+    except ActionError:
         return None
-    for pattern, template in DEEP_LINK_ACTIONS:
-        found = pattern.fullmatch(payload)
-        if found:
-            action = template.format(found.group(1))
-            return action if parse_action(action) else None
-    return None
-
-
-def welcome_keyboard() -> InlineKeyboardMarkup:
-    rows = [
-        [
-            InlineKeyboardButton(t.BTN_MY_ZONA, callback_data="a|zonas"),
-            InlineKeyboardButton(t.BTN_PROJECTS, callback_data="a|lista:projects"),
-        ],
-        [
-            InlineKeyboardButton(t.BTN_TEMATICAS, callback_data="a|lista:tematicas"),
-            InlineKeyboardButton(t.BTN_FUNDING, callback_data="a|lista:funding"),
-        ],
-        [
-            InlineKeyboardButton(t.BTN_TARGETS, callback_data="a|lista:targets"),
-            InlineKeyboardButton(t.BTN_HELP, callback_data="a|ayuda"),
-        ],
-    ]
-    return InlineKeyboardMarkup(rows)
+    return answer_for_action(answerer, action) if action.known_in(answerer.plan) else None
 
 
 async def start(update: Update, context: Context) -> None:
@@ -72,9 +43,7 @@ async def start(update: Update, context: Context) -> None:
     payload = context.args[0] if context.args else ""
     if payload:
         _, answerer = context.bot_data.services()
-        action = action_for_payload(payload)
-        known = action is not None and known_action(action, answerer.plan)
-        answer = answer_for_action(answerer, action) if action and known else None
+        answer = deep_link_answer(answerer, payload)
         if answer is not None:
             await send_answer(message, answer, followed=await follows_for(context, message, answer))
             return
@@ -83,7 +52,7 @@ async def start(update: Update, context: Context) -> None:
     await message.reply_text(text, reply_markup=welcome_keyboard(), do_quote=False)
 
 
-def show(action: str) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+def show(action: Action) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
     """A command that always shows the same answer (/proyectos, /temas, /plan)."""
 
     async def command(update: Update, context: Context) -> None:
@@ -127,7 +96,7 @@ async def targets(update: Update, context: Context) -> None:
     if context.args:
         await answer_question(message, context, "metas " + " ".join(context.args))
     else:
-        await send_action(message, context, "lista:targets")
+        await send_action(message, context, Action.of("lista", "targets"))
 
 
 async def funding(update: Update, context: Context) -> None:
@@ -136,7 +105,7 @@ async def funding(update: Update, context: Context) -> None:
     if message is None:
         return
     await send_chart(message, context, "funding", t.FUNDING_CHART_CAPTION)
-    await send_action(message, context, "lista:funding")
+    await send_action(message, context, Action.of("lista", "funding"))
 
 
 HANDLERS = [
@@ -144,9 +113,9 @@ HANDLERS = [
     CommandHandler(["ayuda", "help"], help_command),
     CommandHandler("zona", zona),
     CommandHandler("proyecto", project),
-    CommandHandler("proyectos", show("lista:projects")),
-    CommandHandler(["temas", "tematicas"], show("lista:tematicas")),
+    CommandHandler("proyectos", show(Action.of("lista", "projects"))),
+    CommandHandler(["temas", "tematicas"], show(Action.of("lista", "tematicas"))),
     CommandHandler("metas", targets),
     CommandHandler("financiamiento", funding),
-    CommandHandler("plan", show("plan")),
+    CommandHandler("plan", show(Action.of("plan"))),
 ]

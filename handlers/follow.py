@@ -19,8 +19,9 @@ from db.staff_store import (
     unsubscribe,
 )
 from handlers.context import Context
-from handlers.replies import button
+from handlers.keyboards import button, confirm_row
 from knowledge import catalog as t
+from knowledge.actions import Action
 from knowledge.model import ZONAS
 from knowledge.staff import subject_name
 from knowledge.text import fold
@@ -109,7 +110,7 @@ async def subscriptions_command(update: Update, context: Context) -> None:
 
 def unfollow_button(kind: str, key: str) -> InlineKeyboardButton:
     label = t.BTN_UNFOLLOW_ZONA.format(n=key) if kind == "zona" else t.BTN_UNFOLLOW_PROJECT.format(snip=key)
-    return button(label, f"dejar:{kind}:{key}")
+    return button(label, Action.of("dejar", kind, key))
 
 
 async def is_group_admin(context: Context, chat_id: int, user_id: int) -> bool:
@@ -131,15 +132,21 @@ async def forget_command(update: Update, context: Context) -> None:
         await message.reply_text(t.FORGET_GROUP_ADMINS, do_quote=False)
         return
     markup = InlineKeyboardMarkup(
-        [[button(t.BTN_FORGET_YES, f"olvidar:si:{user.id}"), button(t.BTN_CANCEL, f"olvidar:no:{user.id}")]]
+        [
+            confirm_row(
+                t.BTN_FORGET_YES, Action.of("olvidar", "si", user.id), Action.of("olvidar", "no", user.id)
+            )
+        ]
     )
     await message.reply_text(t.FORGET_ASK, reply_markup=markup, do_quote=False)
 
 
-async def forget_pressed(query: CallbackQuery, message: Message, context: Context, arg: str) -> None:
-    """ "Sí, borrar" or "Cancelar" under /olvidarme's question. In a group only the member who
-    asked may answer, and only while still an administrator; anyone else gets a polite line."""
-    choice, _, asker = arg.partition(":")
+async def forget_pressed(
+    query: CallbackQuery, message: Message, context: Context, choice: str, asker: str
+) -> None:
+    """ "Sí, borrar" (``choice`` "si") or "Cancelar" under /olvidarme's question, asked by the
+    user ``asker``. In a group only the member who asked may answer, and only while still an
+    administrator; anyone else gets a polite line."""
     user_id = query.from_user.id
     if message.chat.type != "private":
         if asker != str(user_id):

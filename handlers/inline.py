@@ -12,9 +12,10 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import InlineQueryHandler
 
+from handlers.answering import answer_for_action
 from handlers.context import Context
-from handlers.replies import answer_for_action
 from knowledge import catalog as t
+from knowledge.actions import Action, opening
 from knowledge.answers import Answer, Answerer
 from knowledge.render import to_html, to_plain
 from knowledge.text import clean_text
@@ -23,16 +24,17 @@ MAX_RESULTS = 10
 DESCRIPTION_CHARS = 120
 
 
+def card_action(answer: Answer) -> Action | None:
+    """The action that opens the same card: the zona's, or its first match's."""
+    if answer.kind == "zona" and answer.zona:
+        return Action.of("zona", answer.zona)
+    return opening(answer.matches[0].kind, answer.matches[0].id) if answer.matches else None
+
+
 def deep_link_payload(answer: Answer) -> str | None:
     """The /start payload that opens the same answer in a private chat with the bot."""
-    top = answer.matches[0] if answer.matches else None
-    if answer.kind == "zona" and answer.zona:
-        return f"zona_{answer.zona}"
-    if top and top.kind == "project":
-        return f"p_{top.id.split(':', 1)[1]}"
-    if top and top.kind == "tematica":
-        return f"tema_{top.id.split(':', 1)[1]}"
-    return None
+    action = card_action(answer)
+    return action.deep_link() if action is not None else None
 
 
 def inline_answers(answerer: Answerer, query: str) -> list[Answer]:
@@ -41,8 +43,8 @@ def inline_answers(answerer: Answerer, query: str) -> list[Answer]:
     # a zona's card is worth sharing even when it says the plan lists no projects there
     answers = [main] if main.confident or main.kind == "zona" else []
     for match in main.matches:
-        verb = {"project": "proyecto", "tematica": "tema"}.get(match.kind)
-        extra = answer_for_action(answerer, f"{verb}:{match.id.split(':', 1)[1]}") if verb else None
+        action = opening(match.kind, match.id)
+        extra = answer_for_action(answerer, action) if action is not None else None
         if extra is not None and all(extra.title != a.title for a in answers):
             answers.append(extra)
     return answers[:MAX_RESULTS]

@@ -9,8 +9,9 @@ from telegram import Message, MessageEntity, Update
 from telegram.ext import MessageHandler, filters
 
 from handlers import reports
+from handlers.answering import send_answer
 from handlers.context import Context
-from handlers.replies import answer_question, send_answer
+from handlers.questions import answer_question
 from knowledge import catalog as t
 from knowledge.text import clean_text
 

@@ -30,8 +30,9 @@ from db.staff_store import (
     reports_today,
 )
 from handlers.context import Context
-from handlers.replies import button
+from handlers.keyboards import button, confirm_row
 from knowledge import catalog as t
+from knowledge.actions import Action
 from knowledge.counts import count_of
 from knowledge.question import asks_the_bot
 from knowledge.text import clean_text
@@ -82,7 +83,8 @@ async def start_report(message: Message, user: User, context: Context, snip: str
         await session.commit()
     context.bot_data.state().note_report_request(user.id, open_=True)
     minutes = round(context.bot_data.report_mode.total_seconds() / 60)
-    markup = InlineKeyboardMarkup([[button(t.BTN_CANCEL, f"reporte:cancelar:{pending.id}")]])
+    assert pending.id is not None
+    markup = InlineKeyboardMarkup([[button(t.BTN_CANCEL, Action.of("reporte", "cancelar", pending.id))]])
     await message.reply_text(
         t.REPORT_ASK.format(snip=snip, minutes=minutes), reply_markup=markup, do_quote=False
     )
@@ -160,10 +162,11 @@ async def show_preview(message: Message, context: Context, draft: Draft) -> None
     sends it (an older preview shows less)."""
     markup = InlineKeyboardMarkup(
         [
-            [
-                button(t.BTN_SEND, f"reporte:enviar:{draft.id}"),
-                button(t.BTN_CANCEL, f"reporte:cancelar:{draft.id}"),
-            ]
+            confirm_row(
+                t.BTN_SEND,
+                Action.of("reporte", "enviar", draft.id),
+                Action.of("reporte", "cancelar", draft.id),
+            )
         ]
     )
     body = "\n".join(part for part in (draft.text, t.REPORT_PREVIEW_PHOTO if draft.photo else "") if part)

@@ -43,9 +43,11 @@ from db.staff_store import (
     subscription_counts,
 )
 from db.status_notices import queue_status_notice
+from handlers.commands import user_args
 from handlers.context import Context
-from handlers.replies import button, user_args
+from handlers.keyboards import button, confirm_row
 from knowledge import catalog as t
+from knowledge.actions import Action
 from knowledge.answer_types import shorten
 from knowledge.answers import Answerer
 from knowledge.counts import count_of, thousands
@@ -222,7 +224,7 @@ async def save_status(
 ) -> None:
     sessionmaker, answerer = context.bot_data.services()
     project = answerer.plan.project(change.snip)
-    assert project is not None  # parse_status_command, or known_action for a button, checked it
+    assert project is not None  # parse_status_command, or Action.known_in for a button, checked it
     async with sessionmaker() as session:
         change, notified = await record_status(
             session, project, change, author, window=context.bot_data.notify_window, keep_rest=keep_rest
@@ -311,7 +313,7 @@ async def announce_command(update: Update, context: Context) -> None:
         await session.commit()
     assert broadcast.id is not None
     markup = InlineKeyboardMarkup(
-        [[button(t.BTN_SEND, f"enviar:{broadcast.id}"), button(t.BTN_CANCEL, f"cancelar:{broadcast.id}")]]
+        [confirm_row(t.BTN_SEND, Action.of("enviar", broadcast.id), Action.of("cancelar", broadcast.id))]
     )
     preview = t.ANNOUNCE_PREVIEW.format(
         audience=escape(audience_label(audience, answerer.plan)),
@@ -427,7 +429,7 @@ async def report_command(update: Update, context: Context) -> None:
     async with sessionmaker() as session:
         data = await gather_report(session, answerer)
         unreviewed = await ground_reports(session=session, unreviewed=True, limit=5)
-    buttons = [[button(f"✔ #{r.id}", f"revisar:{r.id}") for r in unreviewed if r.id is not None]]
+    buttons = [[button(f"✔ #{r.id}", Action.of("revisar", r.id)) for r in unreviewed if r.id is not None]]
     chunks = to_html(report_answer(data))
     for n, chunk in enumerate(chunks):
         markup = InlineKeyboardMarkup(buttons) if n == len(chunks) - 1 and buttons[0] else None
@@ -512,8 +514,9 @@ async def csv_document(update: Update, context: Context) -> None:
             session=session, kind="csv_status", created_by=user.id, payload=payload
         )
         await session.commit()
+    assert pending.id is not None
     markup = InlineKeyboardMarkup(
-        [[button(t.BTN_APPLY, f"aplicar:{pending.id}"), button(t.BTN_CANCEL, f"descartar:{pending.id}")]]
+        [confirm_row(t.BTN_APPLY, Action.of("aplicar", pending.id), Action.of("descartar", pending.id))]
     )
     await message.reply_text(
         "\n".join(lines)[:4096], parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False

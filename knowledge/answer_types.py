@@ -27,8 +27,9 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class FollowUp:
-    """A suggested next step. ``action`` is "zona:6", "proyecto:242177", "tema:seguro",
-    "lista:projects", "lista:actors:2" (a page) or "plan"; handlers turn it into a button."""
+    """A suggested next step. ``action`` is the text of a :class:`knowledge.actions.Action`
+    ("zona:6", "proyecto:242177", "tema:seguro", "lista:projects", "lista:actors:2" (a page),
+    "plan"); handlers turn it into a button, and leave out one no button can carry."""
 
     label: str
     action: str

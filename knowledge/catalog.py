@@ -498,7 +498,7 @@ LATE_PERIOD = "{snip}: su periodo terminaba en {year} y no está finalizado"
 LATE_STALE = "{snip}: sin actualización en {days}"
 LATE_NEVER = "{snip}: nunca se ha actualizado"
 
-# Mi zona: the zona a chat chose as its own (handlers.replies.send_my_zona) ---------------------
+# Mi zona: the zona a chat chose as its own (handlers.my_zona) ----------------------------------
 BTN_CHANGE_ZONA = "Cambiar de zona"
 MY_ZONA_PICK = "¿En qué zona vive? Elíjala y la recordaré para la próxima vez."
 MY_ZONA_ASK = "¿De qué zona es usted? Elíjala y le respondo; la recordaré para la próxima vez."

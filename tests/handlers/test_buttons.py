@@ -11,13 +11,24 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from handlers.replies import VERBS
+from handlers.buttons import ROUTES
 from knowledge import catalog as t
+from knowledge.actions import VERBS
 from tests.conftest import running_bot, settings_for
 from tests.fakebotapi import FakeBotApi
 from tests.handlers.conftest import Chat
 
 ADMIN = 700_000_001
+RESIDENT = 700_000_002
+STAFF_PRESSES = {
+    "estado": "a|estado:242177:finalizado",
+    "enviar": "a|enviar:1",
+    "cancelar": "a|cancelar:1",
+    "aplicar": "a|aplicar:1",
+    "descartar": "a|descartar:1",
+    "revisar": "a|revisar:1",
+}
+"""A well-formed press of each staff verb."""
 STAFF_TABLES = (
     "subscription",
     "pending_action",
@@ -80,22 +91,38 @@ async def snapshot(chat: Chat) -> dict[str, list[Any]]:
         }
 
 
-async def answers_to_press(chat: Chat, data: str) -> list[str]:
+async def answers_to_press(chat: Chat, data: str, user: int = ADMIN) -> list[str]:
     """What the person is told after pressing a button with ``data``: the callback's answer (when
     it has text) and every message the press made the bot send."""
-    (card,) = await chat.say("/ayuda", chat_id=ADMIN, user=ADMIN)
+    (card,) = await chat.say("/ayuda", chat_id=user, user=user)
     mark = chat.api.mark()
-    chat.api.press_button(card.message, data, user=ADMIN, check=False)
+    chat.api.press_button(card.message, data, user=user, check=False)
     (answer,) = await chat.api.wait_for("answerCallbackQuery", since=mark)
-    chat.api.send_text(ADMIN, "/ayuda", user=ADMIN)  # handled after the press: its reply comes last
+    chat.api.send_text(user, "/ayuda", user=user)  # handled after the press: its reply comes last
     await chat.api.wait_for(lambda call: call.params.get("text") == card.text, since=mark)
-    caused = [s.plain_text for s in chat.api.sent(ADMIN, since=mark)][:-1]
+    caused = [s.plain_text for s in chat.api.sent(user, since=mark)][:-1]
     toast = str(answer.params.get("text", ""))
     return [toast, *caused] if toast else caused
 
 
 def test_every_verb_has_a_nonexistent_case() -> None:
     assert set(NONEXISTENT) == set(VERBS)
+
+
+def test_every_verb_has_a_route_and_every_route_a_verb() -> None:
+    assert set(ROUTES) == set(VERBS)
+
+
+def test_the_staff_verbs_are_routed_as_staff_only() -> None:
+    assert {verb for verb, route in ROUTES.items() if route.staff} == set(STAFF_PRESSES)
+
+
+@pytest.mark.parametrize("data", STAFF_PRESSES.values())
+async def test_a_resident_pressing_a_staff_button_is_refused(admin_chat: Chat, data: str) -> None:
+    admin_chat.api.make_user(RESIDENT, "Vecina")
+    before = await snapshot(admin_chat)
+    assert await answers_to_press(admin_chat, data, user=RESIDENT) == [t.STAFF_ONLY]
+    assert await snapshot(admin_chat) == before
 
 
 @pytest.mark.parametrize("data", [f"a|{action}" for actions in NONEXISTENT.values() for action in actions])

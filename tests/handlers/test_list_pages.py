@@ -13,8 +13,10 @@ import pytest
 
 from bot.storage import open_storage
 from db.plan_store import save_plan
-from handlers.replies import CALLBACK_MAX_BYTES, action_from_callback, answer_for_action, callback_for
+from handlers.answering import answer_for_action
+from handlers.buttons import read_action
 from knowledge import catalog as t
+from knowledge.actions import CALLBACK_MAX_BYTES, Action, ActionError
 from knowledge.answers import Answer, Answerer
 from knowledge.ingest import load_bundled_plan
 from knowledge.model import Item, Plan
@@ -37,10 +39,11 @@ PAGE_BUTTON = re.compile(r"a\|lista:[a-z_]+(?::[a-z0-9-]+)?:\d+")
     ],
 )
 def test_page_actions_pass_validation(action: str) -> None:
-    data = callback_for(action)
-    assert data is not None
+    data = Action.from_text(action).encode()
     assert len(data.encode()) <= CALLBACK_MAX_BYTES
-    assert action_from_callback(data) == action
+    parsed = read_action(data)
+    assert parsed is not None
+    assert parsed.text == action
 
 
 @pytest.mark.parametrize(
@@ -61,8 +64,9 @@ def test_page_actions_pass_validation(action: str) -> None:
     ],
 )
 def test_malformed_page_actions_are_refused(action: str) -> None:
-    assert callback_for(action) is None
-    assert action_from_callback(f"a|{action}") is None
+    with pytest.raises(ActionError):
+        Action.from_text(action)
+    assert read_action(f"a|{action}") is None
 
 
 class PagedAnswerer:
@@ -91,15 +95,16 @@ class PagedAnswerer:
 def test_a_page_button_asks_the_answerer_for_that_page() -> None:
     fake = PagedAnswerer()
     answerer = cast(Answerer, fake)
-    page = answer_for_action(answerer, "lista:actors:2")
-    filtered = answer_for_action(answerer, "lista:actors:influencia-alta:3")
+    page = answer_for_action(answerer, Action.from_text("lista:actors:2"))
+    filtered = answer_for_action(answerer, Action.from_text("lista:actors:influencia-alta:3"))
     assert (page.title if page else None, filtered.title if filtered else None) == (
         "actors None 2",
         "actors influencia-alta 3",
     )
-    assert answer_for_action(answerer, "lista:actors:4") is None  # no such page: a stale button
-    assert answer_for_action(answerer, "lista:nada:1") is None
-    whole = answer_for_action(answerer, "lista:projects")
+    no_such_page = answer_for_action(answerer, Action.from_text("lista:actors:4"))
+    assert no_such_page is None  # a stale button
+    assert answer_for_action(answerer, Action.from_text("lista:nada:1")) is None
+    whole = answer_for_action(answerer, Action.from_text("lista:projects"))
     assert whole is not None
     assert whole.title == "todos los proyectos"
     assert fake.asked == [
