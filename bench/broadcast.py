@@ -5,7 +5,7 @@ Run from the repository root::
     python bench/broadcast.py [--recipients 10000] [--rate 200] [--retry-after S]
                               [--database-url URL] [--seed N] [--time-limit S]
 
-The fake Bot API (:class:`tests.fakebotapi.FakeBotApi`) runs in this process; the worker runs
+The fake Bot API (:class:`tests.support.fakebotapi.FakeBotApi`) runs in this process; the worker runs
 in another, ``python -m bot.outbox_runner``, so that a SIGKILL is real. Two runs, each on a
 fresh database (a SQLite file in a temporary folder, or a new PostgreSQL database on the server
 of ``--database-url``) with one broadcast to ``--recipients`` chats and a preview message:
@@ -72,12 +72,12 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from sqlmodel import col, select  # noqa: E402
 from telegram import Bot  # noqa: E402
 
-from bench._load import fresh_postgres_database  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.outbox_store import broadcast_counts, create_broadcast, enqueue  # noqa: E402
 from db.session import create_engine, create_sessionmaker  # noqa: E402
 from db.staff_models import Broadcast, Delivery  # noqa: E402
-from tests.fakebotapi import JSON, Call, ErrorResponse, FakeBotApi  # noqa: E402
+from tests.support.databases import fresh_postgres_database  # noqa: E402
+from tests.support.fakebotapi import JSON, Call, ErrorResponse, FakeBotApi  # noqa: E402
 
 R_TARGET = 95.0
 RATE_LIMITED_SHARE = 0.05

@@ -4,7 +4,7 @@ Run from the repository root::
 
     python bench/e2e.py [--updates N] [--users N] [--time-limit S] [--profile] [--no-rate-limit]
 
-One run measures, against :class:`tests.fakebotapi.FakeBotApi` serving on 127.0.0.1 from this
+One run measures, against :class:`tests.support.fakebotapi.FakeBotApi` serving on 127.0.0.1 from this
 process (its own event loop, not the bot's):
 
 1. **The bot**, exactly as ``python -m bot run`` starts it (``build_application`` with its
@@ -71,7 +71,7 @@ if str(ROOT) not in sys.path:
 if TYPE_CHECKING:
     import psutil
 
-    from tests.fakebotapi import Call, FakeBotApi
+    from tests.support.fakebotapi import Call, FakeBotApi
 
 JSON = dict[str, Any]
 Kind = Literal["text", "command", "button"]
@@ -800,7 +800,7 @@ def default_concurrency() -> int:
 
 async def run(args: argparse.Namespace, workdir: Path, concurrency: int) -> list[PhaseResult]:
     from knowledge import catalog
-    from tests.fakebotapi import FakeBotApi
+    from tests.support.fakebotapi import FakeBotApi
 
     questions = load_questions()
     rng = random.Random(SEED)
@@ -861,7 +861,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"--users must exceed {IN_FLIGHT} (the in-flight bound), --updates and --rounds be positive"
         )
 
-    from bench._load import cancelled_by_sigterm  # not at the top: the bot child imports this file
+    from tests.support.processes import cancelled_by_sigterm  # not at the top: the child imports this
 
     started = time.monotonic()
     concurrency = default_concurrency()

@@ -18,7 +18,7 @@ The load, from this process on 127.0.0.1: free-text questions from
 ids, a new private chat for every update), at most ``--in-flight`` requests open at once
 (Telegram opens up to 40 connections to a webhook). A warm-up of ``--warmup`` updates, answered
 and not measured, then ``--updates`` measured ones. The fake Bot API
-(:class:`tests.fakebotapi.FakeBotApi`) runs in this process too and answers the bot's
+(:class:`tests.support.fakebotapi.FakeBotApi`) runs in this process too and answers the bot's
 ``sendMessage``. Measured:
 
 * **accepted updates/s**: 200s over the time from the first request to the last 200, and the
@@ -66,19 +66,18 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench._load import (  # noqa: E402
+from tests.support.databases import fresh_postgres_database  # noqa: E402
+from tests.support.fakebotapi import FakeBotApi  # noqa: E402
+from tests.support.processes import cancelled_by_sigterm, free_port  # noqa: E402
+from tests.support.webhook_bots import (  # noqa: E402
     SECRET_HEADER,
     WebhookProcess,
-    cancelled_by_sigterm,
-    free_port,
-    fresh_postgres_database,
     message_update,
     migrate,
     spawn_webhook,
     stop_all,
     webhook_env,
 )
-from tests.fakebotapi import FakeBotApi  # noqa: E402
 
 Backend = Literal["sqlite", "pg"]
 QUESTIONS = ROOT.parent / "shared" / "eval" / "questions-dev.jsonl"

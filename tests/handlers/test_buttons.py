@@ -14,8 +14,8 @@ from sqlalchemy import text
 from handlers.replies import VERBS
 from knowledge import catalog as t
 from tests.conftest import running_bot, settings_for
-from tests.fakebotapi import FakeBotApi
 from tests.handlers.conftest import Chat
+from tests.support.fakebotapi import FakeBotApi
 
 ADMIN = 700_000_001
 STAFF_TABLES = (

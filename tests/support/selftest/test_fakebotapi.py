@@ -1,4 +1,4 @@
-"""Self-tests of ``tests.fakebotapi``: a real, unmodified PTB stack talks HTTP to the fake."""
+"""Self-tests of ``tests.support.fakebotapi``: a real, unmodified PTB stack talks HTTP to the fake."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from telegram.ext import (
     filters,
 )
 
-from tests.fakebotapi import NOT_MODIFIED, Call, ErrorResponse, FakeBotApi, HtmlParseError, parse_html
+from tests.support.fakebotapi import NOT_MODIFIED, Call, ErrorResponse, FakeBotApi, HtmlParseError, parse_html
 
 # A real 2x3 PNG (only the header matters for the reported dimensions).
 PNG_2X3 = bytes.fromhex(
