@@ -252,14 +252,6 @@ class ErrorResponse:
         return cls(403, description)
 
     @classmethod
-    def bad_request(cls, description: str = CHAT_NOT_FOUND) -> ErrorResponse:
-        return cls(400, description)
-
-    @classmethod
-    def server_error(cls, status: int = 500, description: str | None = None) -> ErrorResponse:
-        return cls(status, description or HTTPStatus(status).phrase)
-
-    @classmethod
     def for_status(
         cls, status: int, *, retry_after: int = 1, description: str | None = None
     ) -> ErrorResponse:
@@ -856,13 +848,12 @@ class FakeBotApi:
         bot_first_name: str = "Fake Bot",
         host: str = "127.0.0.1",
         port: int = 0,
-        strict_chats: bool = False,
     ) -> None:
         """Create the server (it starts on ``__aenter__``).
 
         ``token``: any string is accepted; requests with a different token get 401.
-        ``strict_chats``: when True, sending to a chat the bot never saw answers "chat not found";
-        by default unknown chats are created on the fly (positive ids: private, negative: group).
+        A chat the bot sends to is created on the fly if unknown (positive ids: private,
+        negative: group).
         """
         self.token = token or f"{secrets.randbelow(9 * 10**9) + 10**9}:AA{secrets.token_urlsafe(33)[:33]}"
         bot_id_text = self.token.split(":", 1)[0]
@@ -880,11 +871,9 @@ class FakeBotApi:
         }
         self.host = host
         self.port = port
-        self.strict_chats = strict_chats
         self.url = ""
 
         self.violations: list[Violation] = []
-        self.seen_tokens: list[str] = []  # token of every API request, in order
         self.updates: list[JSON] = []  # every update ever queued
         self.delivery_counts: Counter[int] = Counter()  # update_id -> times handed to getUpdates
 
@@ -1245,7 +1234,7 @@ class FakeBotApi:
         if file_id is not None and file_id in self._files and data is None:
             stored = self._files[file_id]
         elif file_id is not None:
-            self.register_file(file_id, data, file_name=file_name, mime_type=mime_type)
+            self._register_file(file_id, data, file_name=file_name, mime_type=mime_type)
             stored = self._files[file_id]
         else:
             stored = self._new_file("documents", data if data is not None else b"", name=file_name)
@@ -1313,7 +1302,7 @@ class FakeBotApi:
             contact["user_id"] = contact_user_id
         return self._user_update("message", chat_id, user, chat_type, reply_to, {"contact": contact})
 
-    def register_file(
+    def _register_file(
         self,
         file_id: str,
         data: bytes | None,
@@ -1367,12 +1356,6 @@ class FakeBotApi:
             for call in self._calls[since:]
             if (sent := self._as_sent(call)) is not None and self._sent_matches(sent, chat_id)
         ]
-
-    def last_sent(self, chat_id: ChatId | None = None) -> Sent:
-        sent = self.sent(chat_id)
-        if not sent:
-            raise AssertionError(f"the bot sent nothing{'' if chat_id is None else f' to {chat_id}'}")
-        return sent[-1]
 
     def message(self, chat_id: int, message_id: int) -> JSON | None:
         """The current state of a message (after edits), or None if unknown/deleted."""
@@ -1443,11 +1426,6 @@ class FakeBotApi:
 
         calls = await self.wait_for(sent_message, count, timeout, since=since)
         return [sent for call in calls if (sent := self._as_sent(call)) is not None]
-
-    @property
-    def is_polling(self) -> bool:
-        """True while a getUpdates long poll is waiting for updates."""
-        return self._active_poll is not None
 
     async def wait_polling(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until a getUpdates long poll is pending, i.e. the bot is listening."""
@@ -1535,15 +1513,6 @@ class FakeBotApi:
         self._faults.append(rule)
         return rule
 
-    def remove_fault(self, rule: FaultRule) -> None:
-        with contextlib.suppress(ValueError):
-            self._faults.remove(rule)
-
-    def clear_faults(self) -> None:
-        """Remove all fault rules and delays."""
-        self._faults.clear()
-        self._delays.clear()
-
     def delay(self, method: str, seconds: float) -> None:
         """Answer every call of ``method`` ``seconds`` late (0 removes the delay)."""
         name = self._canonical(method)
@@ -1559,7 +1528,6 @@ class FakeBotApi:
     async def _handle_api(self, request: Request) -> Response:
         token = str(request.path_params["token"])
         method = str(request.path_params["method"])
-        self.seen_tokens.append(token)
         try:
             params = await self._read_params(request)
         except ValueError as exc:
@@ -1677,7 +1645,7 @@ class FakeBotApi:
             if rule.remaining is not None:
                 rule.remaining -= 1
                 if rule.remaining <= 0:
-                    self.remove_fault(rule)
+                    self._faults.remove(rule)
             return response
         return None
 
@@ -1865,12 +1833,12 @@ class FakeBotApi:
         return reply
 
     def _target_chat(self, params: JSON) -> JSON:
-        """The chat a bot request addresses, created on the fly unless ``strict_chats``."""
+        """The chat a bot request addresses, created on the fly (a username must be known)."""
         key = _chat_key(params.get("chat_id"))
         chat = self._find_chat(key)
         if chat is not None:
             return chat
-        if self.strict_chats or isinstance(key, str):
+        if isinstance(key, str):
             raise _bad("chat not found")
         if key > 0:
             chat = {"id": key, "type": "private", "first_name": f"User{key}"}
