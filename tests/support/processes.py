@@ -21,18 +21,23 @@ _PR_SET_PDEATHSIG = 1
 
 
 def die_with_parent() -> Callable[[], None]:
-    """The ``preexec_fn`` that makes a child get SIGTERM when this process dies (Linux), so that a
-    test or benchmark killed with SIGKILL leaves no bot processes serving; SIGTERM, so that the
-    child still shuts down cleanly.
+    """The ``preexec_fn`` that makes a child get SIGTERM when this process dies (Linux's
+    ``PR_SET_PDEATHSIG``), so that a test or benchmark killed with SIGKILL leaves no bot
+    processes serving; SIGTERM, so that the child still shuts down cleanly.
 
-    It runs in the child between fork and exec. A parent that died before the child asked for
-    the signal is noticed too: the child's parent is then no longer this process.
+    It runs in the child between fork and exec, where little is safe: ``prctl`` is looked up
+    here, in the parent, and the child only calls it. A parent that died before the child asked
+    for the signal is noticed too: the child's parent is then no longer this process.
     """
     parent = os.getpid()
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux: the child outlives a killed parent
+        prctl = None
 
     def in_child() -> None:
-        with contextlib.suppress(Exception):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if prctl is not None:
+            prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
         if os.getppid() != parent:
             os.kill(os.getpid(), signal.SIGTERM)
 
