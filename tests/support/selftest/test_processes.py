@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[3]
 PARENT = textwrap.dedent(
     """
     import subprocess, sys, time
-        watched = "--watched" in sys.argv
+    from tests.support.processes import die_with_parent
+
+    watched = "--watched" in sys.argv
     child = subprocess.Popen(
         [sys.executable, "-c", "import time; time.sleep(60)"],
         preexec_fn=die_with_parent() if watched else None,
