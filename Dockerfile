@@ -1,16 +1,17 @@
-# Mixco Plan Bot — runtime image. The install step is the README's (pip install .), so the test
-# suite covers it. Default: the webhook server behind a load balancer (python -m bot webhook).
+# Mixco Plan Bot — runtime image. The install step is the README's (pip install . with the lock's
+# versions, constraints.txt), so the test suite covers it. Default: the webhook server behind a load
+# balancer (python -m bot webhook).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY knowledge ./knowledge
 COPY db ./db
-RUN pip install . \
+RUN pip install -c constraints.txt . \
     && useradd --create-home --uid 10001 mixco \
     && mkdir -p /app/data && chown mixco /app/data
 

@@ -5,7 +5,7 @@ Run from the repository root::
     python bench/broadcast.py [--recipients 10000] [--rate 200] [--retry-after S]
                               [--database-url URL] [--seed N] [--time-limit S]
 
-The fake Bot API (:class:`tests.fakebotapi.FakeBotApi`) runs in this process; the worker runs
+The fake Bot API (:class:`tests.support.fakebotapi.FakeBotApi`) runs in this process; the worker runs
 in another, ``python -m bot.outbox_runner``, so that a SIGKILL is real. Two runs, each on a
 fresh database (a SQLite file in a temporary folder, or a new PostgreSQL database on the server
 of ``--database-url``) with one broadcast to ``--recipients`` chats and a preview message:
@@ -42,14 +42,13 @@ minutes; ``--retry-after 1`` is the literal setting and takes about ten times lo
 
 The last line is the summary; the exit code is 1 when a target is missed (R ≥ 95, nothing lost,
 no duplicate in the clean run, after the crash only duplicates of what was in the worker's
-window) and 2 when the benchmark itself could not run.
+window), 2 when the benchmark itself could not run and 130 when interrupted (``bench.common``).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import os
 import random
@@ -59,7 +58,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,12 +70,14 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 from sqlmodel import col, select  # noqa: E402
 from telegram import Bot  # noqa: E402
 
-from bench._load import fresh_postgres_database  # noqa: E402
+from bench.common import BenchmarkError, measure  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.outbox_store import broadcast_counts, create_broadcast, enqueue  # noqa: E402
 from db.session import create_engine, create_sessionmaker  # noqa: E402
 from db.staff_models import Broadcast, Delivery  # noqa: E402
-from tests.fakebotapi import JSON, Call, ErrorResponse, FakeBotApi  # noqa: E402
+from tests.support.databases import fresh_database  # noqa: E402
+from tests.support.fakebotapi import JSON, Call, ErrorResponse, FakeBotApi  # noqa: E402
+from tests.support.processes import die_with_parent, stop_process  # noqa: E402
 
 R_TARGET = 95.0
 RATE_LIMITED_SHARE = 0.05
@@ -146,33 +146,18 @@ def union_length(windows: list[tuple[float, float]], start: float, end: float) -
     return total
 
 
-@contextlib.asynccontextmanager
-async def fresh_database(url: str | None, folder: Path, name: str) -> AsyncIterator[str]:
-    """A SQLite file in ``folder``, or a new database on the PostgreSQL server of ``url``."""
-    if url is None or url.startswith("sqlite"):
-        yield f"sqlite+aiosqlite:///{folder / (name + '.db')}"
-        return
-    async with fresh_postgres_database(url, f"bench_outbox_{name}") as database_url:
-        yield database_url
-
-
 async def spawn_worker(env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
     with log.open("ab") as out:
         return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.outbox_runner", cwd=ROOT, env=env, stdout=out, stderr=out
+            sys.executable,
+            "-m",
+            "bot.outbox_runner",
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=out,
+            preexec_fn=die_with_parent(),
         )
-
-
-async def stop_worker(process: asyncio.subprocess.Process) -> None:
-    if process.returncode is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        async with asyncio.timeout(30):
-            await process.wait()
-    except TimeoutError:
-        process.kill()
-        await process.wait()
 
 
 def largest_window(log: Path) -> int:
@@ -204,7 +189,10 @@ async def run_once(
             return ErrorResponse.forbidden()
         return None
 
-    async with FakeBotApi() as api, fresh_database(args.database_url, folder, name) as database_url:
+    async with (
+        FakeBotApi() as api,
+        fresh_database(args.database_url, folder, f"bench_outbox_{name}") as database_url,
+    ):
         engine = create_engine(database_url)
         try:
             await upgrade(engine)
@@ -273,9 +261,9 @@ async def run_once(
                             break
                         await asyncio.sleep(0.5)
             finally:
-                await stop_worker(worker)
+                await stop_process(worker, 30.0)
             if worker.returncode not in (0, None):
-                raise RuntimeError(f"the worker exited with {worker.returncode}; see {log}")
+                raise BenchmarkError(f"the worker exited with {worker.returncode}; see {log}")
 
             async with sessionmaker() as session:
                 counts = await broadcast_counts(session=session, broadcast_id=broadcast_id)
@@ -359,16 +347,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.recipients < 10 or args.rate <= 0 or args.retry_after <= 0:
         parser.error("--recipients ≥ 10, --rate > 0 and --retry-after > 0")
+    if args.database_url is not None and args.database_url.startswith("sqlite"):
+        args.database_url = None  # a SQLite file per run, as without the option
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    try:
-        return asyncio.run(main_async(args))
-    except (TimeoutError, RuntimeError, OSError) as exc:
-        print(f"broadcast benchmark could not run: {exc!r}", file=sys.stderr)
-        return 2
+    return measure("broadcast", main_async(parse_args(argv)))
 
 
 if __name__ == "__main__":

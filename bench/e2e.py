@@ -4,7 +4,7 @@ Run from the repository root::
 
     python bench/e2e.py [--updates N] [--users N] [--time-limit S] [--profile] [--no-rate-limit]
 
-One run measures, against :class:`tests.fakebotapi.FakeBotApi` serving on 127.0.0.1 from this
+One run measures, against :class:`tests.support.fakebotapi.FakeBotApi` serving on 127.0.0.1 from this
 process (its own event loop, not the bot's):
 
 1. **The bot**, exactly as ``python -m bot run`` starts it (``build_application`` with its
@@ -31,7 +31,9 @@ this shared machine falls on all of them alike; the table shows each configurati
 round, ``R`` is the ratio of the medians, RSS and ready are the bot's worst rounds.
 
 The last line is the summary; the exit code is 1 when a target is missed (R ≥ 0.8,
-RSS ≤ 120 MB, ready ≤ 2 s) and 2 when the benchmark itself could not run.
+RSS ≤ 120 MB, ready ≤ 2 s), 2 when the benchmark itself could not run and 130 when interrupted
+(``bench.common``). Latency percentiles are :func:`bench.common.percentile`'s (the sorted value at
+index round(q * (n - 1)), as in the other benchmarks and the eval).
 
 MB are MiB (2**20 bytes). Diagnostics: ``--profile`` runs the bot under cProfile and prints
 where its time went (or set ``E2E_PROFILE=/path/bot.prof`` to keep the stats file for pstats);
@@ -39,7 +41,9 @@ where its time went (or set ``E2E_PROFILE=/path/bot.prof`` to keep the stats fil
 limiter without its 30 requests/s cap on requests that carry a ``chat_id``, to see what is left.
 
 The same file is the child's entry point (``--serve bot|echo``): its top-level imports are the
-standard library only, so the bot process loads nothing the bot would not load itself.
+standard library, ``bench.common`` and ``tests.support.processes`` (which keep to it), so the bot
+process loads nothing the bot would not load itself. A child gets SIGTERM when the benchmark
+dies without stopping it (``die_with_parent``).
 """
 
 from __future__ import annotations
@@ -48,11 +52,9 @@ import argparse
 import asyncio
 import contextlib
 import itertools
-import json
 import os
 import random
 import re
-import signal
 import sys
 import tempfile
 import threading
@@ -68,16 +70,18 @@ ROOT = THIS_FILE.parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.common import BenchmarkError, load_questions, measure, percentile  # noqa: E402
+from tests.support.processes import die_with_parent, stop_process  # noqa: E402
+
 if TYPE_CHECKING:
     import psutil
 
-    from tests.fakebotapi import Call, FakeBotApi
+    from tests.support.fakebotapi import Call, FakeBotApi
 
 JSON = dict[str, Any]
 Kind = Literal["text", "command", "button"]
 Mode = Literal["bot", "echo"]
 
-QUESTIONS = ROOT.parent / "shared" / "eval" / "questions-dev.jsonl"
 COMMANDS = ("/zona 6", "/proyectos", "/temas", "/metas", "/plan", "/ayuda", "/start zona_6")
 MIX: tuple[tuple[Kind, float], ...] = (("text", 0.60), ("command", 0.25), ("button", 0.15))
 SEED = 2024
@@ -112,7 +116,6 @@ TARGET_READY_S = 2.0
 
 EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Warning)\b.*")
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
-ENV_PARENT_PID = "E2E_PARENT_PID"
 ENV_CONCURRENCY = "E2E_CONCURRENT_UPDATES"
 ENV_PROFILE = "E2E_PROFILE"
 ENV_NO_RATE_LIMIT = "E2E_NO_RATE_LIMIT"
@@ -123,19 +126,6 @@ TIMES = "\N{MULTIPLICATION SIGN}"
 # --------------------------------------------------------------------------------------------------
 # Child processes: the bot and the echo bot
 # --------------------------------------------------------------------------------------------------
-
-
-def _exit_with_parent() -> None:
-    """Stop this child (SIGTERM, so it shuts down cleanly) if the benchmark dies without doing it."""
-    parent = int(os.environ.get(ENV_PARENT_PID, "0"))
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    if parent:
-        threading.Thread(target=watch, name="e2e-parent-watch", daemon=True).start()
 
 
 def serve_bot() -> int:
@@ -192,7 +182,6 @@ def serve_echo() -> int:
 
 
 def serve(mode: str) -> int:
-    _exit_with_parent()
     return serve_bot() if mode == "bot" else serve_echo()
 
 
@@ -206,14 +195,6 @@ class Item:
     kind: Kind
     text: str = ""  # the question or command; empty for a button press
     pick: float = 0.0  # which of the available buttons, as a fraction of their number
-
-
-def load_questions(path: Path = QUESTIONS) -> list[str]:
-    with path.open(encoding="utf-8") as fh:
-        questions = [str(json.loads(line)["q"]) for line in fh if line.strip()]
-    if not questions:
-        raise SystemExit(f"no questions in {path}")
-    return questions
 
 
 def make_schedule(
@@ -465,6 +446,7 @@ class Child:
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
+            preexec_fn=die_with_parent(),  # SIGTERM when the benchmark dies without stopping it
         )
         child = cls(process)
         child.reader = asyncio.create_task(child._read())
@@ -485,23 +467,11 @@ class Child:
 
     async def stop(self) -> int | None:
         """SIGTERM (PTB shuts down cleanly, a profile gets written), SIGKILL if that takes too long."""
-        if self.process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.process.terminate()
-            try:
-                await asyncio.wait_for(self.process.wait(), STOP_TIMEOUT_S)
-            except TimeoutError:
-                with contextlib.suppress(ProcessLookupError):
-                    self.process.kill()
-                await self.process.wait()
+        await stop_process(self.process, STOP_TIMEOUT_S)
         if self.reader is not None:
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(self.reader, 2)
         return self.process.returncode
-
-
-class BenchmarkError(RuntimeError):
-    """The benchmark could not measure (a child died, never answered...)."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -583,7 +553,7 @@ def child_env(api: FakeBotApi, workdir: Path, concurrency: int, extra: dict[str,
         LOG_LEVEL="WARNING",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         PYTHONUNBUFFERED="1",
-        **{ENV_PARENT_PID: str(os.getpid()), ENV_CONCURRENCY: str(concurrency)},
+        **{ENV_CONCURRENCY: str(concurrency)},
         **extra,
     )
     return env
@@ -698,11 +668,6 @@ async def run_phase(
 # --------------------------------------------------------------------------------------------------
 
 
-def percentile(samples: Sequence[float], q: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
-
-
 def mix(counts: Counter[str]) -> str:
     total = sum(counts.values()) or 1
     return " / ".join(f"{100 * counts[kind] / total:.0f}%" for kind, _ in MIX)
@@ -800,9 +765,9 @@ def default_concurrency() -> int:
 
 async def run(args: argparse.Namespace, workdir: Path, concurrency: int) -> list[PhaseResult]:
     from knowledge import catalog
-    from tests.fakebotapi import FakeBotApi
+    from tests.support.fakebotapi import FakeBotApi
 
-    questions = load_questions()
+    questions = [item["q"] for item in load_questions()]
     rng = random.Random(SEED)
     warmup = make_schedule(questions, args.users, rng, first_contact=True)
     schedule = make_schedule(questions, args.updates, rng, first_contact=False)
@@ -861,19 +826,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"--users must exceed {IN_FLIGHT} (the in-flight bound), --updates and --rounds be positive"
         )
 
-    from bench._load import cancelled_by_sigterm  # not at the top: the bot child imports this file
-
     started = time.monotonic()
     concurrency = default_concurrency()
     with tempfile.TemporaryDirectory(prefix="mixco-e2e-") as tmp:
-        try:
-            results = asyncio.run(cancelled_by_sigterm(run(args, Path(tmp), concurrency)))
-        except BenchmarkError as exc:
-            print(f"e2e benchmark failed: {exc}", file=sys.stderr)
-            return 2
-        except (asyncio.CancelledError, KeyboardInterrupt):  # SIGTERM / Ctrl-C: children are stopped
-            print("e2e benchmark interrupted", file=sys.stderr)
-            return 130
+        results = measure("e2e", run(args, Path(tmp), concurrency))
     runs = by_configuration(results)
     bot, *echoes = (median_run(rounds) for rounds in runs.values())
     echo = max(echoes, key=lambda result: result.rate)  # the bot is compared with the faster echo

@@ -20,8 +20,10 @@ for the baselines), and kept for the bigger plans.
 
 The last line is the summary; the exit code is 1 when a target is missed:
 p99 ≤ 1 ms on the real plan, p99 ≤ 10 ms at 100x and accuracy strictly ahead of both
-baselines on the real plan. With ``--quick`` (real and 10x only, fewer rounds) the summary
-reports the 10x p99 and the 100x target is not checked.
+baselines on the real plan; 2 when the benchmark could not run (``bench.common``). With
+``--quick`` (real and 10x only, fewer rounds) the summary reports the 10x p99 and the 100x
+target is not checked. Percentiles are :func:`bench.common.percentile`'s: the sorted value at
+index round(q * (n - 1)), as ``run_eval.py`` computes its p99.
 """
 
 from __future__ import annotations
@@ -31,7 +33,6 @@ import cProfile
 import gc
 import importlib.util
 import io
-import json
 import math
 import pstats
 import resource
@@ -52,6 +53,13 @@ import psutil  # noqa: E402
 import Stemmer  # noqa: E402
 from rapidfuzz import fuzz, process  # noqa: E402
 
+from bench.common import (  # noqa: E402
+    DEV_QUESTIONS,
+    BenchmarkError,
+    exit_when_it_cannot_run,
+    load_questions,
+    percentile,
+)
 from bench.synthetic import synthetic_plan  # noqa: E402
 from knowledge.answers import Answerer  # noqa: E402
 from knowledge.documents import plan_documents  # noqa: E402
@@ -59,9 +67,7 @@ from knowledge.ingest import load_bundled_plan  # noqa: E402
 from knowledge.model import Plan  # noqa: E402
 from knowledge.render import to_plain  # noqa: E402
 
-EVAL_DIR = ROOT.parent / "shared" / "eval"
-RUN_EVAL = EVAL_DIR / "run_eval.py"
-DEFAULT_QUESTIONS = EVAL_DIR / "questions-dev.jsonl"
+RUN_EVAL = DEV_QUESTIONS.parent / "run_eval.py"
 
 TOP_K = 3
 ABSTAIN_TEXT = "No encontré una respuesta a esa pregunta en el plan."
@@ -114,22 +120,14 @@ def load_judge(path: Path = RUN_EVAL) -> Judge:
     """``judge()`` from the shared eval script, imported rather than copied so both never drift."""
     spec = importlib.util.spec_from_file_location("run_eval", path)
     if spec is None or spec.loader is None:
-        raise SystemExit(f"cannot import the eval script {path}")
+        raise BenchmarkError(f"cannot import the eval script {path}")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except OSError as exc:
+        raise BenchmarkError(f"cannot import the eval script {path}: {exc}") from exc
     judge: Judge = module.judge
     return judge
-
-
-def load_questions(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-def percentile(samples: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile, computed like run_eval.py computes its p99."""
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def accuracy(
@@ -369,7 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--quick", action="store_true", help="real plan and 10x only, fewer rounds (CI smoke)"
     )
     parser.add_argument(
-        "--questions", type=Path, default=DEFAULT_QUESTIONS, help="JSONL questions (run_eval format)"
+        "--questions", type=Path, default=DEV_QUESTIONS, help="JSONL questions (run_eval format)"
     )
     parser.add_argument(
         "--profile",
@@ -380,11 +378,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="list the failed questions")
     args = parser.parse_args(argv)
+    with exit_when_it_cannot_run("retrieval"):
+        return run(args)
 
+
+def run(args: argparse.Namespace) -> int:
+    """Measure every scale, print the table and the summary; 1 when a target is missed."""
     judge = load_judge()
     items = load_questions(args.questions)
-    if not items:
-        raise SystemExit(f"no questions in {args.questions}")
     scales = (
         [Scale("real", 1, 3, 2, 2), Scale("10x", 10, 3, 2, 1)]
         if args.quick

@@ -18,7 +18,7 @@ The load, from this process on 127.0.0.1: free-text questions from
 ids, a new private chat for every update), at most ``--in-flight`` requests open at once
 (Telegram opens up to 40 connections to a webhook). A warm-up of ``--warmup`` updates, answered
 and not measured, then ``--updates`` measured ones. The fake Bot API
-(:class:`tests.fakebotapi.FakeBotApi`) runs in this process too and answers the bot's
+(:class:`tests.support.fakebotapi.FakeBotApi`) runs in this process too and answers the bot's
 ``sendMessage``. Measured:
 
 * **accepted updates/s**: 200s over the time from the first request to the last 200, and the
@@ -31,6 +31,9 @@ and not measured, then ``--updates`` measured ones. The fake Bot API
   everything else on the machine: the cores are shared, so a second instance only helps when
   one is left idle, and another job running at the same time shows in the last figure.
 
+Percentiles are :func:`bench.common.percentile`'s (the sorted value at index round(q * (n - 1)), as
+in the other benchmarks and the eval).
+
 The endpoint answers 200 as soon as the update is queued, so the open requests do not bound the
 backlog: when updates arrive faster than they are answered, the queue grows inside the bot and
 the answer latency is mostly time spent in it (at the end of a run, the whole backlog's).
@@ -38,24 +41,22 @@ the answer latency is mostly time spent in it (at the end of a run, the whole ba
 Bounded: posting stops at ``--time-limit`` per configuration, waiting for answers stops when
 none came for 5 s, and the whole run keeps to about three minutes. No targets: the exit code is
 1 when something went wrong while measuring (a non-200 answer, a failed request, an unanswered
-update, an instance that died, an ERROR line in a bot's log, a Bot API violation) and 2 when the
-benchmark itself could not run. The last line is the summary for PostgreSQL with 2 instances.
+update, an instance that died, an ERROR line in a bot's log, a Bot API violation), 2 when the
+benchmark itself could not run and 130 when interrupted (``bench.common``). The last line is the
+summary for PostgreSQL with 2 instances.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import math
 import os
 import sys
 import tempfile
 import time
-import traceback
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -66,22 +67,21 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench._load import (  # noqa: E402
+from bench.common import BenchmarkError, load_questions, measure, percentile  # noqa: E402
+from tests.support.databases import fresh_database  # noqa: E402
+from tests.support.fakebotapi import FakeBotApi  # noqa: E402
+from tests.support.processes import free_port  # noqa: E402
+from tests.support.webhook_bots import (  # noqa: E402
     SECRET_HEADER,
     WebhookProcess,
-    cancelled_by_sigterm,
-    free_port,
-    fresh_postgres_database,
     message_update,
     migrate,
     spawn_webhook,
     stop_all,
     webhook_env,
 )
-from tests.fakebotapi import FakeBotApi  # noqa: E402
 
 Backend = Literal["sqlite", "pg"]
-QUESTIONS = ROOT.parent / "shared" / "eval" / "questions-dev.jsonl"
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 SECRET = "bench-webhook_secret"
 UPDATES = 3000
@@ -108,10 +108,6 @@ class Config:
 
 
 CONFIGS = (Config("sqlite", 1), Config("pg", 1), Config("pg", 2))
-
-
-class BenchmarkError(RuntimeError):
-    """The benchmark could not measure (no database, an instance never became healthy...)."""
 
 
 @dataclass
@@ -204,25 +200,6 @@ class Result:
         problems["ERROR log lines"] = self.error_lines
         problems["Bot API violations"] = self.violations
         return +problems
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile; NaN for no values."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
-
-
-def load_questions(path: Path = QUESTIONS) -> list[str]:
-    try:
-        with path.open(encoding="utf-8") as fh:
-            questions = [str(json.loads(line)["q"]) for line in fh if line.strip()]
-    except (OSError, ValueError, KeyError) as exc:
-        raise BenchmarkError(f"cannot read the questions in {path}: {exc}") from exc
-    if not questions:
-        raise BenchmarkError(f"no questions in {path}")
-    return questions
 
 
 def machine_busy_seconds() -> float | None:
@@ -336,17 +313,6 @@ async def post_all(
     return samples
 
 
-@contextlib.asynccontextmanager
-async def database(config: Config, workdir: Path, server_url: str) -> AsyncIterator[str]:
-    """A fresh database for one configuration: a SQLite file, or a PostgreSQL database dropped
-    at the end."""
-    if config.backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{workdir / 'bot.db'}"
-        return
-    async with fresh_postgres_database(server_url, "bench_webhook") as url:
-        yield url
-
-
 async def run_config(
     config: Config,
     workdir: Path,
@@ -359,7 +325,9 @@ async def run_config(
     exists and holds the logs."""
     async with (
         FakeBotApi() as api,
-        database(config, workdir, args.database_url) as url,
+        fresh_database(
+            args.database_url if config.backend == "pg" else None, workdir, "bench_webhook"
+        ) as url,
         httpx.AsyncClient(
             timeout=10.0,
             limits=httpx.Limits(max_connections=2 * args.in_flight, max_keepalive_connections=None),
@@ -513,7 +481,7 @@ def config_dir(workdir: Path, config: Config) -> Path:
 
 
 async def run(args: argparse.Namespace, workdir: Path) -> list[Result]:
-    questions = load_questions()
+    questions = [item["q"] for item in load_questions()]
     budget_end = time.monotonic() + TOTAL_BUDGET_S
     results = []
     for n, config in enumerate(CONFIGS):
@@ -558,18 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mixco-webhook-") as tmp:
         for config in CONFIGS:
             config_dir(Path(tmp), config).mkdir()
-        try:
-            results = asyncio.run(cancelled_by_sigterm(run(args, Path(tmp))))
-        except BenchmarkError as exc:
-            print(f"webhook benchmark failed: {exc}", file=sys.stderr)
-            return 2
-        except Exception:  # e.g. the PostgreSQL server is not reachable
-            traceback.print_exc()
-            print("webhook benchmark failed", file=sys.stderr)
-            return 2
-        except (asyncio.CancelledError, KeyboardInterrupt):
-            print("webhook benchmark interrupted", file=sys.stderr)
-            return 130
+        results = measure("webhook", run(args, Path(tmp)))
     print()
     print(table(results))
     print()

@@ -70,14 +70,6 @@ def _millions(value: float, _pos: object) -> str:
     return f"Q {value / 1e6:,.0f} M"
 
 
-def funding_chart(funding: Sequence[FundingSource]) -> bytes:
-    return draw(funding_spec(funding))
-
-
-def zona_chart(zona: int, projects: Sequence[Project]) -> bytes:
-    return draw(zona_spec(zona, projects))
-
-
 def _funding_png(rows: list[tuple[str, float, float]]) -> bytes:
     """Stacked bars: each source's investment and operating amounts for 2024."""
     names = [_short(name) for name, _, _ in rows]

@@ -315,6 +315,10 @@ class _PlanBuilder:
         if text:
             self.statements.append(Statement(stmt_id, title, text, section))
 
+    def add_quote_below(self, stmt_id: str, title: str, below: Line, section: Section) -> None:
+        """A statement whose text is the (quoted) line below its heading: an objective, a vision."""
+        self.statements.append(Statement(stmt_id, title, _unquote(below.text), section))
+
     # Introduction --------------------------------------------------------------------------
     def read_introduction(self, lines: list[Line]) -> None:
         """The paragraphs between INTRODUCCIÓN and the table of contents."""
@@ -432,13 +436,11 @@ class _PlanBuilder:
                     )
                 )
             elif folded == "vision del plan" and i + 1 < len(lines):
-                self.statements.append(
-                    Statement(
-                        "pdmot_vision",
-                        "Visión del Plan de Desarrollo Municipal Mixco 2032 (PDM-OT)",
-                        _unquote(lines[i + 1].text),
-                        section,
-                    )
+                self.add_quote_below(
+                    "pdmot_vision",
+                    "Visión del Plan de Desarrollo Municipal Mixco 2032 (PDM-OT)",
+                    lines[i + 1],
+                    section,
                 )
             elif folded.startswith("- eje "):
                 self.ejes.append(_strip_markup(text[2:]).rstrip("."))
@@ -661,13 +663,11 @@ class _PlanBuilder:
             text = lines[i].text.strip()
             folded = fold(text)
             if folded == "objetivo operativo multianual" and i + 1 < len(lines):
-                self.statements.append(
-                    Statement(
-                        "pom_objective",
-                        "Objetivo del Plan Operativo Multianual 2024-2028 (POM)",
-                        _unquote(lines[i + 1].text),
-                        section,
-                    )
+                self.add_quote_below(
+                    "pom_objective",
+                    "Objetivo del Plan Operativo Multianual 2024-2028 (POM)",
+                    lines[i + 1],
+                    section,
                 )
                 i += 1
             elif folded.startswith("eje "):
@@ -697,13 +697,8 @@ class _PlanBuilder:
         while i < len(lines):
             folded = fold(lines[i].text.strip())
             if folded == "objetivo operativo anual" and i + 1 < len(lines):
-                self.statements.append(
-                    Statement(
-                        "poa_objective",
-                        "Objetivo del Plan Operativo Anual 2024 (POA)",
-                        _unquote(lines[i + 1].text),
-                        section,
-                    )
+                self.add_quote_below(
+                    "poa_objective", "Objetivo del Plan Operativo Anual 2024 (POA)", lines[i + 1], section
                 )
                 i += 1
             elif folded == "acciones operativas":

@@ -25,12 +25,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.ext import Application
 
-from bench._load import fresh_postgres_database
 from bot.app import build_application
 from bot.settings import Settings
 from db.migrate import upgrade
 from db.session import create_engine, create_sessionmaker
-from tests.fakebotapi import FakeBotApi
+from tests.support.databases import fresh_postgres_database
+from tests.support.fakebotapi import FakeBotApi
 
 # PTB 22 warns (an error under -W error) when it builds RetryAfter with an int unless told to use
 # timedelta; the bot sets the same in bot/__main__.py.
@@ -146,7 +146,7 @@ def settings_for(api: FakeBotApi, database: Path | str, **overrides: Any) -> Set
 
 @pytest.fixture
 async def api() -> AsyncIterator[FakeBotApi]:
-    """A fake Bot API server on 127.0.0.1 (tests.fakebotapi), stopped after the test."""
+    """A fake Bot API server on 127.0.0.1 (tests.support.fakebotapi), stopped after the test."""
     async with FakeBotApi() as fake:
         yield fake
 

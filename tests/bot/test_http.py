@@ -24,7 +24,7 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Re
 from telegram.request import BaseRequest
 
 from bot.http import AiohttpRequest
-from tests.fakebotapi import FakeBotApi, UploadedFile
+from tests.support.fakebotapi import FakeBotApi, UploadedFile
 
 # A 1x1 transparent PNG (the fake reads the size from the IHDR chunk).
 TINY_PNG = base64.b64decode(

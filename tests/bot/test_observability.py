@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from bot.observability import REDACTED, configure_logging
 from tests.conftest import running_bot, settings_for
-from tests.fakebotapi import FakeBotApi
+from tests.support.fakebotapi import FakeBotApi
 
 WEBHOOK_SECRET = "hook-secret-that-must-not-be-logged"
 

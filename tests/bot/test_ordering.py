@@ -10,7 +10,7 @@ from telegram import Update
 
 from bot.ordering import ChatOrderedProcessor
 from tests.conftest import running_bot, settings_for
-from tests.fakebotapi import FakeBotApi
+from tests.support.fakebotapi import FakeBotApi
 
 
 def message_update(update_id: int, chat_id: int) -> Update:

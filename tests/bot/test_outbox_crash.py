@@ -29,7 +29,7 @@ from db.migrate import upgrade
 from db.outbox_store import broadcast_counts, create_broadcast, enqueue
 from db.session import create_engine, create_sessionmaker
 from db.staff_models import Broadcast, Delivery
-from tests.fakebotapi import Call, FakeBotApi
+from tests.support.fakebotapi import Call, FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]
 MOST_IN_WINDOW = re.compile(

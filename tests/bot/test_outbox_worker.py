@@ -18,7 +18,7 @@ from telegram.request import BaseRequest, HTTPXRequest, RequestData
 from bot.outbox import OutboxWorker, done_text, progress_text
 from db.outbox_store import create_broadcast, enqueue
 from db.staff_models import Broadcast, Delivery, Recipient
-from tests.fakebotapi import Call, FakeBotApi
+from tests.support.fakebotapi import Call, FakeBotApi
 
 Sessions = async_sessionmaker[AsyncSession]
 STAFF_CHAT = 900_000_001

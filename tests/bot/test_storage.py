@@ -12,7 +12,7 @@ from pydantic import SecretStr
 
 from db.chat_store import BUILT_IN_SALT, chat_hash
 from tests.conftest import running_bot, settings_for
-from tests.fakebotapi import FakeBotApi
+from tests.support.fakebotapi import FakeBotApi
 
 GENERATED = "QUERY_LOG_SALT is not set: a random salt was generated"
 

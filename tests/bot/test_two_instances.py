@@ -47,24 +47,24 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, func, select
 
-from bench._load import (
-    SECRET_HEADER,
-    WebhookProcess,
-    free_port,
-    fresh_postgres_database,
-    message_update,
-    migrate,
-    spawn_webhook,
-    stop_all,
-    webhook_env,
-)
 from bot.outbox import OutboxWorker
 from bot.settings import Settings
 from db.outbox_store import PENDING, SENT, broadcast_counts, create_broadcast, enqueue
 from db.session import create_engine, create_sessionmaker
 from db.staff_models import Broadcast, Delivery
 from tests.conftest import POSTGRES_SKIP_REASON, TEST_DATABASE_URL_ENV
-from tests.fakebotapi import Call, FakeBotApi
+from tests.support.databases import fresh_postgres_database
+from tests.support.fakebotapi import Call, FakeBotApi
+from tests.support.processes import free_port
+from tests.support.webhook_bots import (
+    SECRET_HEADER,
+    WebhookProcess,
+    message_update,
+    migrate,
+    spawn_webhook,
+    stop_all,
+    webhook_env,
+)
 
 pytestmark = pytest.mark.skipif(not os.environ.get(TEST_DATABASE_URL_ENV), reason=POSTGRES_SKIP_REASON)
 

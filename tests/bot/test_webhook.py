@@ -21,7 +21,6 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from telegram.ext import Application
 
-from bench._load import free_port, message_update
 from bot import webhook
 from bot.app import build_application
 from bot.observability import Metrics
@@ -38,7 +37,9 @@ from bot.webhook import (
 from db.session import create_engine, create_sessionmaker
 from knowledge.followup import ChatContext
 from tests.conftest import settings_for
-from tests.fakebotapi import FakeBotApi
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.processes import free_port
+from tests.support.webhook_bots import message_update
 
 SECRET = "s3cret-token_for-tests"
 

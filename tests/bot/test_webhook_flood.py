@@ -12,8 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bench._load import free_port, migrate, spawn_webhook, stop_all, webhook_env
-from tests.fakebotapi import FakeBotApi
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.processes import free_port
+from tests.support.webhook_bots import migrate, spawn_webhook, stop_all, webhook_env
 
 SECRET = "flood-test-secret"
 OPEN_FILES = 1024

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import httpx
 
-from bench._load import (
+from tests.support.fakebotapi import FakeBotApi
+from tests.support.processes import free_port
+from tests.support.webhook_bots import (
     SECRET_HEADER,
-    free_port,
     message_update,
     migrate,
     spawn_webhook,
     stop_all,
     webhook_env,
 )
-from tests.fakebotapi import FakeBotApi
 
 SECRET = "sigterm-test-secret"
 UPDATES = 12

@@ -11,7 +11,7 @@ import pytest
 from telegram.ext import Application
 
 from tests.conftest import running_bot, settings_for
-from tests.fakebotapi import FakeBotApi, Sent
+from tests.support.fakebotapi import FakeBotApi, Sent
 
 
 @dataclass

@@ -15,8 +15,8 @@ from handlers.buttons import ROUTES
 from knowledge import catalog as t
 from knowledge.actions import VERBS
 from tests.conftest import running_bot, settings_for
-from tests.fakebotapi import FakeBotApi
 from tests.handlers.conftest import Chat
+from tests.support.fakebotapi import FakeBotApi
 
 ADMIN = 700_000_001
 RESIDENT = 700_000_002

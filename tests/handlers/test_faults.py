@@ -13,8 +13,8 @@ import time
 import pytest
 
 from knowledge import catalog as t
-from tests.fakebotapi import QUERY_TOO_OLD, WRONG_FILE_ID, Call, ErrorResponse, FakeBotApi
 from tests.handlers.conftest import Chat
+from tests.support.fakebotapi import QUERY_TOO_OLD, WRONG_FILE_ID, Call, ErrorResponse, FakeBotApi
 
 ZONA_1_SNIP = "299884"
 ZONA_6_SNIP = "273703"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from knowledge import catalog as t
 from tests.conftest import running_bot, settings_for
-from tests.fakebotapi import FakeBotApi
 from tests.handlers.conftest import Chat
+from tests.support.fakebotapi import FakeBotApi
 
 MY_ZONA_PICKER = [f"a|mizona:{n}" for n in range(1, 12)]
 

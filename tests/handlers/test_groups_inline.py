@@ -15,8 +15,14 @@ import pytest
 
 from db.chat_store import recent_queries
 from knowledge import catalog as t
-from tests.fakebotapi import MAX_INLINE_RESULT_ID_BYTES, MAX_INLINE_RESULTS, Call, FakeBotApi, parse_html
 from tests.handlers.conftest import Chat
+from tests.support.fakebotapi import (
+    MAX_INLINE_RESULT_ID_BYTES,
+    MAX_INLINE_RESULTS,
+    Call,
+    FakeBotApi,
+    parse_html,
+)
 
 GROUP_ID = -4_012_345
 SUPERGROUP_ID = -1_001_234_567_890

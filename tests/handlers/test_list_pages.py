@@ -21,8 +21,8 @@ from knowledge.answers import Answer, Answerer
 from knowledge.ingest import load_bundled_plan
 from knowledge.model import Item, Plan
 from tests.conftest import running_bot, settings_for
-from tests.fakebotapi import FakeBotApi, Sent
 from tests.handlers.conftest import Chat
+from tests.support.fakebotapi import FakeBotApi, Sent
 
 PAGE_BUTTON = re.compile(r"a\|lista:[a-z_]+(?::[a-z0-9-]+)?:\d+")
 

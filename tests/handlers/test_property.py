@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from knowledge import catalog as t
-from tests.fakebotapi import MAX_CALLBACK_DATA_BYTES, MAX_TEXT_LENGTH, FakeBotApi, Sent
 from tests.handlers.conftest import Chat
+from tests.support.fakebotapi import MAX_CALLBACK_DATA_BYTES, MAX_TEXT_LENGTH, FakeBotApi, Sent
 
 SETTINGS = settings(
     max_examples=40,

@@ -14,8 +14,8 @@ from sqlmodel import select
 from db.staff_models import GroundReport, PendingAction
 from knowledge import catalog as t
 from tests.conftest import running_bot, settings_for
-from tests.fakebotapi import FakeBotApi, Sent
 from tests.handlers.conftest import Chat
+from tests.support.fakebotapi import FakeBotApi, Sent
 
 ADMIN = 700_000_001
 RESIDENT = 100_000_001  # the fake's default user

@@ -21,8 +21,8 @@ from db.staff_models import Broadcast, Delivery
 from db.staff_store import add_status, ground_reports, status_history
 from knowledge import catalog as t
 from tests.conftest import running_bot, settings_for
-from tests.fakebotapi import FakeBotApi, Sent
 from tests.handlers.conftest import Chat
+from tests.support.fakebotapi import FakeBotApi, Sent
 
 ADMIN = 700_000_001
 STAFF = 700_000_002

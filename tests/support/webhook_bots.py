@@ -1,94 +1,30 @@
-"""Shared by ``bench/webhook.py`` and ``tests/bot/test_two_instances.py``: real ``python -m bot
-webhook`` processes against the fake Bot API, a throw-away PostgreSQL database, Telegram-shaped
-updates.
+"""Real ``python -m bot webhook`` processes against the fake Bot API, and the Telegram-shaped
+updates posted to them: shared by ``bench/webhook.py`` and the webhook tests in ``tests/bot/``.
 
-Only the standard library, SQLAlchemy and httpx are imported here, so that importing this module
-loads none of the bot.
+Only the standard library and httpx are imported here, so that importing this module loads none
+of the bot.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import os
 import signal
-import socket
 import sys
 import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.processes import die_with_parent, stop_process
+
+ROOT = Path(__file__).resolve().parents[2]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 """Same value as ``bot.webhook.SECRET_HEADER`` (not imported: that would load Starlette and PTB)."""
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """In the child between fork and exec: get SIGTERM when the parent dies (Linux), so that a
-    benchmark or test killed with SIGKILL does not leave bot processes serving."""
-    with contextlib.suppress(Exception):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-T = TypeVar("T")
-
-
-async def cancelled_by_sigterm(work: Awaitable[T]) -> T:
-    """Await ``work`` with SIGTERM turned into cancellation, so that a benchmark told to stop
-    still stops its child processes and drops its databases on the way out."""
-    loop = asyncio.get_running_loop()
-    task = asyncio.current_task()
-    assert task is not None
-    with contextlib.suppress(NotImplementedError):
-        loop.add_signal_handler(signal.SIGTERM, task.cancel)
-    try:
-        return await work
-    finally:
-        with contextlib.suppress(NotImplementedError):
-            loop.remove_signal_handler(signal.SIGTERM)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago (the kernel picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextlib.asynccontextmanager
-async def fresh_postgres_database(server_url: str, prefix: str) -> AsyncIterator[str]:
-    """A new, empty database ``<prefix>_<hex>`` on the server of ``server_url`` (any database
-    on it, used for the admin connection); yields its URL and drops it (WITH FORCE) at the end.
-
-    A database rather than a schema, because the bot processes only take a URL.
-    """
-    from sqlalchemy.engine import make_url
-
-    from db.session import create_engine
-
-    base = make_url(server_url)
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base.render_as_string(hide_password=False))
-    try:
-        async with admin.connect() as connection:
-            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await autocommit.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        try:
-            yield base.set(database=name).render_as_string(hide_password=False)
-        finally:
-            async with admin.connect() as connection:
-                autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-                await autocommit.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.dispose()
 
 
 async def migrate(database_url: str, log: Path, timeout: float = 60.0) -> None:  # noqa: ASYNC109
@@ -186,15 +122,7 @@ class WebhookProcess:
     async def stop(self, timeout: float = 15.0) -> int:  # noqa: ASYNC109
         """SIGTERM (uvicorn drains, the outbox releases its leases), SIGKILL after ``timeout``;
         the exit code."""
-        if self.alive():
-            with contextlib.suppress(ProcessLookupError):
-                self.process.send_signal(signal.SIGTERM)
-            try:
-                async with asyncio.timeout(timeout):
-                    await self.process.wait()
-            except TimeoutError:
-                self.kill()
-        return await self.process.wait()
+        return await stop_process(self.process, timeout)
 
     def error_lines(self) -> int:
         """Lines of its log at level ERROR or starting a traceback."""
@@ -217,7 +145,7 @@ async def spawn_webhook(env: Mapping[str, str], log: Path) -> WebhookProcess:
             env=dict(env),
             stdout=out,
             stderr=out,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent(),
         )
     return WebhookProcess(process, int(env["WEBHOOK_PORT"]), log)
 
