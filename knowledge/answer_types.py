@@ -116,3 +116,14 @@ def join_words(parts: Sequence[str]) -> str:
 
 def join_numbers(numbers: Sequence[int]) -> str:
     return join_words([str(n) for n in numbers])
+
+
+def answer_text(answer: Answer) -> str:
+    """Every word the answer shows, in order, without markup (for checks on what it says)."""
+    parts = [answer.title]
+    parts.extend(f"{line.label}: {line.value}" if isinstance(line, Fact) else line for line in answer.lines)
+    parts.extend(answer.items)
+    for title, items in answer.sections:
+        parts.append(title)
+        parts.extend(items)
+    return "\n".join(parts)

@@ -24,6 +24,7 @@ from knowledge.answer_types import (
     FollowUp,
     Line,
     Match,
+    answer_text,
     cite,
     format_pct,
     format_q,
@@ -58,6 +59,7 @@ from knowledge.question import (
 )
 from knowledge.search import Doc, Hit, Query, SearchIndex, analyze
 from knowledge.text import (
+    NUMBER_WORDS,
     TOKEN,
     content_words,
     find_years,
@@ -291,7 +293,26 @@ class Answerer(Lists, Comparisons):
         answer = self._understood_ask(query)
         if "exact_date" in query.intents and answer.confident:  # "¿qué día empiezan …?": years only
             return replace(with_lead(answer, t.EXACT_DATE_NOT_IN_PLAN), confident=False)
+        if answer.confident and self._count_not_given(query, answer):
+            return replace(with_lead(answer, t.COUNT_NOT_IN_PLAN), confident=False)
         return answer
+
+    def _count_not_given(self, query: Query, answer: Answer) -> bool:
+        """ "¿cuántos policías municipales hay?": a record about them that gives no number of
+        them does not answer how many there are ("capacitar a 200 agentes" is a target, said
+        beside its own words). Counts of the plan's lists and projects are counted, not read."""
+        counted = counted_words(query.folded)
+        if counted is None or answer.kind.startswith("list:") or answer.asks == "count":
+            return False
+        noun = counted.split()[0]
+        if read_ask(noun).list_id is not None or noun in ("proyectos", "obras", "zonas"):
+            return False
+        words = TOKEN.findall(fold(answer_text(answer)))
+        wanted = word_key(noun)
+        for n, word in enumerate(words):
+            if word_key(word) == wanted and any(_is_number(w) for w in words[max(0, n - 3) : n + 3]):
+                return False
+        return True
 
     def _understood_ask(self, query: Query) -> Answer:
         ask = read_ask(query.folded)
@@ -1657,6 +1678,10 @@ def _undated_sentences(text: str) -> tuple[tuple[str, frozenset[int], frozenset[
         for sentence in SENTENCE_END.split(text)
         if sentence.strip() and not find_years(fold(sentence))
     )
+
+
+def _is_number(word: str) -> bool:
+    return word.replace(",", "").replace(".", "").isdigit() or word in NUMBER_WORDS
 
 
 def _axis_of(doc_id: str) -> str:

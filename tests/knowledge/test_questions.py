@@ -839,3 +839,18 @@ def test_a_part_of_the_policy_named_is_that_policys_axis(answerer: Answerer) -> 
     assert "salvando vidas" in text
     assert "detectores de velocidad" in text
     assert "3,000 pilotos" in text
+
+
+@pytest.mark.parametrize(
+    "question", ["cuantos policias municipales hay actualmente en mixco", "cuantos cocodes hay en mixco"]
+)
+def test_how_many_of_something_no_record_counts_is_not_confident(answerer: Answerer, question: str) -> None:
+    answer = answerer.answer(question)
+    assert not answer.confident
+    assert to_plain(answer).splitlines()[1] == t.COUNT_NOT_IN_PLAN
+
+
+def test_how_many_a_record_says_is_answered(answerer: Answerer) -> None:
+    answer = answerer.answer("cuantos sistemas de tratamiento de aguas residuales habia en 2021")
+    assert answer.confident
+    assert "9 sistemas" in to_plain(answer)
