@@ -46,6 +46,9 @@ ENDING_WORDS = (
 )
 """Words that, with a year, pick the projects whose period ends then."""
 FILTER_COVERAGE = 0.5
+EXCLUDED_COVERAGE = 0.9
+"""A member is left out when it has all the words left out ("aparte del código municipal" keeps
+the Código de Salud)."""
 PERCENT = re.compile(r"\b(\d{1,3})\s*(?:%|por ciento)")
 
 
@@ -173,7 +176,7 @@ class Lists:
         excluded = excluded_words(folded)
         if excluded:  # "¿qué otras leyes, aparte del código municipal?"
             left_out = self.index.coverage(analyze(excluded, self.index))
-            everything = [d for d in everything if left_out[position[d.id]] < FILTER_COVERAGE]
+            everything = [d for d in everything if left_out[position[d.id]] < EXCLUDED_COVERAGE]
         if filter_query is None or not filter_query.sources:
             return everything
         tematica = self._tematica_named(filter_query)
@@ -384,9 +387,9 @@ def _alternatives(filter_query: Query) -> list[Query]:
     ]
     if len(parts) < 2:
         return []
-    for n in range(len(parts) - 1):  # "perforar o construir pozos": both are about the pozos
+    for n in range(len(parts) - 1):  # "perforar o construir pozos": both may be about the pozos
         if len(parts[n]) == 1 and len(parts[n + 1]) > 1:
-            parts[n] = [*parts[n], *parts[n + 1][1:]]
+            parts.append([*parts[n], *parts[n + 1][1:]])  # … and "medio ambiente y aguas residuales" not
     found = []
     for part in parts:
         said = {fixed.get(w, w) for w in part}

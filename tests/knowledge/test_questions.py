@@ -854,3 +854,16 @@ def test_how_many_a_record_says_is_answered(answerer: Answerer) -> None:
     answer = answerer.answer("cuantos sistemas de tratamiento de aguas residuales habia en 2021")
     assert answer.confident
     assert "9 sistemas" in to_plain(answer)
+
+
+def test_what_is_left_out_needs_all_its_words(answerer: Answerer) -> None:
+    text = to_plain(answerer.answer("aparte del codigo municipal que otras leyes menciona el marco legal"))
+    assert "Código de Salud" in text
+    assert "11 de 12" in text
+
+
+def test_each_side_of_y_filters_on_its_own_too(answerer: Answerer) -> None:
+    question = "que normas del medio ambiente y de aguas residuales estan en el marco legal"
+    text = to_plain(answerer.answer(question))
+    assert "68-86" in text
+    assert "236-2006" in text
