@@ -128,6 +128,15 @@ RARE_DOCS = 2
 GAP_SHARE = 0.75
 MONEY_COUNTED = ("quetzales", "millones", "pisto", "dinero", "fondos", "recursos", "anos", "meses")
 """What "¿cuántos …?" asks about when it asks for an amount or a time, not for a count of works."""
+COUNT_NUMBER = re.compile(
+    r"(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:,\d{3})+|\d+)(?![\d.,]*\s*%)(?=\s+[a-z])|"
+    r"\b(?:dos|tres|cuatro|cinco|seis|siete|"
+    r"ocho|nueve|diez|once|doce|veinte|cien)\s+[a-z]"
+)
+"""A number of things ("2750 integrantes", "once campañas"), not a share, an amount or a year
+("2030 para el desarrollo")."""
+NOW_WORDS = ("actualmente", "ahorita", "ahora", "hoy", "hoy en dia", "en este momento", "funcionando")
+"""Words that ask how many there are now, which only a dated figure of the plan says."""
 INCLUDING = re.compile(
     r"\b(?:incluyendo|incluido|incluida|incluidos|sumando tambien|contando tambien|con todo y)\b[^,?.;]*"
 )
@@ -293,9 +302,51 @@ class Answerer(Lists, Comparisons):
         answer = self._understood_ask(query)
         if "exact_date" in query.intents and answer.confident:  # "¿qué día empiezan …?": years only
             return replace(with_lead(answer, t.EXACT_DATE_NOT_IN_PLAN), confident=False)
-        if answer.confident and self._count_not_given(query, answer):
-            return replace(with_lead(answer, t.COUNT_NOT_IN_PLAN), confident=False)
+        if answer.kind == "gap" or (answer.confident and self._count_not_given(query, answer)):
+            said = self._count_in_text(query, read_ask(query.folded))  # «… las diez prioridades …»
+            if said is not None:
+                return said
+            if answer.confident:
+                return replace(with_lead(answer, t.COUNT_NOT_IN_PLAN), confident=False)
         return answer
+
+    def _counts_what_is_asked(self, noun: str, query: Query, folded: str) -> bool:
+        """A number of something in a sentence about what is asked, said in other words
+        ("¿cuántas personas en patrones de crianza?" → «capacitaciones a 2750 integrantes de la
+        comunidad educativa sobre patrones de crianza»)."""
+        if COUNT_NUMBER.search(folded) is None:
+            return False
+        others = {stem(s) for s in query.sources if s != noun and len(s) > 3}
+        return len(others & {stem(w) for w in content_words(folded)}) >= 2
+
+    def _count_in_text(self, query: Query, ask: Ask) -> Answer | None:
+        """ "¿cuántas zonas tiene Mixco?", "¿en cuántos índices se evalúa?": the sentence of the
+        best records that gives a number of what is counted, quoted first; the record follows.
+        Counts of the plan's own lists and projects are counted instead."""
+        counted = counted_words(query.folded)
+        if counted is None or "count" not in ask.marks or ask.list_id not in (None, "zonas"):
+            return None
+        noun = counted.split()[0]
+        if noun in ("proyectos", "obras"):
+            return None
+        wanted = {stem(s) for s in query.sources if s != noun}
+        best: tuple[int, str, Hit] | None = None
+        hits = self.index.search(query)
+        for hit in hits[:10]:
+            text = _record_text(self.records[hit.doc.id]) or hit.doc.title
+            for sentence in SENTENCE_END.split(text):
+                if not self._gives_count(noun, query, sentence):
+                    continue
+                overlap = len(wanted & {stem(w) for w in content_words(sentence)})
+                if _count_of(noun).search(fold(sentence)):
+                    overlap += 10  # a number of the very word asked beats one said in other words
+                if best is None or overlap > best[0]:
+                    best = (overlap, sentence.strip(), hit)
+        if best is None:
+            return None
+        _, sentence, hit = best
+        card = self._card(hit, tuple(_match(h) for h in hits[:5]))
+        return replace(with_lead(card, t.WHEN_TEXT.format(sentence=shorten(sentence, 300))), asks="count")
 
     def _count_not_given(self, query: Query, answer: Answer) -> bool:
         """ "¿cuántos policías municipales hay?": a record about them that gives no number of
@@ -307,12 +358,18 @@ class Answerer(Lists, Comparisons):
         noun = counted.split()[0]
         if read_ask(noun).list_id is not None or noun in ("proyectos", "obras", "zonas"):
             return False
-        words = TOKEN.findall(fold(answer_text(answer)))
-        wanted = word_key(noun)
-        for n, word in enumerate(words):
-            if word_key(word) == wanted and any(_is_number(w) for w in words[max(0, n - 3) : n + 3]):
-                return False
-        return True
+        return not any(self._gives_count(noun, query, line) for line in answer_text(answer).splitlines())
+
+    def _gives_count(self, noun: str, query: Query, sentence: str) -> bool:
+        """Whether the sentence gives a number of ``noun``; asked how many there are now
+        ("… hay ahorita"), a number the plan dates at or before its budget year ("9 sistemas
+        … en el año 2021"), not a target ("capacitar a 200 agentes")."""
+        folded = fold(sentence)
+        if _count_of(noun).search(folded) is None and not self._counts_what_is_asked(noun, query, folded):
+            return False
+        if not has_phrase(query.folded, NOW_WORDS):
+            return True
+        return any(y <= max(self.plan_years, default=0) for y in find_years(folded))
 
     def _understood_ask(self, query: Query) -> Answer:
         ask = read_ask(query.folded)
@@ -1680,8 +1737,16 @@ def _undated_sentences(text: str) -> tuple[tuple[str, frozenset[int], frozenset[
     )
 
 
-def _is_number(word: str) -> bool:
-    return word.replace(",", "").replace(".", "").isdigit() or word in NUMBER_WORDS
+@lru_cache(maxsize=256)
+def _count_of(noun: str) -> re.Pattern[str]:
+    """A number of ``noun`` in folded text: "200 agentes", "las once zonas", "9 sistemas de …";
+    a share of them ("9% de beneficiarios"), not a share that is something else
+    ("un 88% los pozos" con análisis)."""
+    numbers = "|".join(w for w in NUMBER_WORDS if len(w) > 2)
+    return re.compile(
+        rf"\b(?:\d[\d,.]*(?:\s*%\s+de)?(?![\d,.]*\s*%)|{numbers})\s+(?:\w+\s+){{0,2}}"
+        rf"{re.escape(word_key(noun))}\w*"
+    )
 
 
 def _axis_of(doc_id: str) -> str:

@@ -867,3 +867,20 @@ def test_each_side_of_y_filters_on_its_own_too(answerer: Answerer) -> None:
     text = to_plain(answerer.answer(question))
     assert "68-86" in text
     assert "236-2006" in text
+
+
+def test_how_many_now_is_not_a_target(answerer: Answerer) -> None:
+    """The plan trains 200 agents in two years; it does not say how many there are."""
+    assert not answerer.answer("cuantos agentes tiene actualmente la policia municipal de mixco").confident
+
+
+def test_how_many_the_plan_says_in_a_sentence_is_quoted(answerer: Answerer) -> None:
+    assert "diez prioridades nacionales" in fold(
+        lead_of(answerer, "cuantas prioridades nacionales de desarrollo hay")
+    )
+
+
+def test_a_number_said_in_other_words_still_answers_how_many(answerer: Answerer) -> None:
+    answer = answerer.answer("capacitaciones sobre patrones de crianza cuantas personas")
+    assert answer.confident
+    assert "2750" in to_plain(answer)
