@@ -74,9 +74,9 @@ from telegram import Bot  # noqa: E402
 
 from bench._load import fresh_postgres_database  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
+from db.outbox_models import Broadcast, Delivery  # noqa: E402
 from db.outbox_store import broadcast_counts, create_broadcast, enqueue  # noqa: E402
 from db.session import create_engine, create_sessionmaker  # noqa: E402
-from db.staff_models import Broadcast, Delivery  # noqa: E402
 from tests.fakebotapi import JSON, Call, ErrorResponse, FakeBotApi  # noqa: E402
 
 R_TARGET = 95.0

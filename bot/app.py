@@ -24,8 +24,9 @@ from bot.outbox import OutboxWorker, worker_owner
 from bot.schema import finish_migration
 from bot.settings import Settings
 from bot.storage import Storage, current_plan, open_storage, query_log_salt
+from db.bot_store import prune_processed_updates
 from db.chat_state import ChatState
-from db.chat_store import prune_processed_updates, prune_query_log
+from db.chat_store import prune_query_log
 from db.staff_cache import StaffCache
 from db.staff_store import list_staff
 from handlers.context import BotData

@@ -66,6 +66,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from db.outbox_models import Broadcast, Delivery
 from db.outbox_store import (
     CANCELLED,
     DONE,
@@ -84,7 +85,6 @@ from db.outbox_store import (
     release_leases,
     renew_leases,
 )
-from db.staff_models import Broadcast, Delivery
 from knowledge import catalog as t
 from knowledge.counts import count_of, thousands
 

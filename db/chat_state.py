@@ -43,6 +43,7 @@ from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError, Statement
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.bot_store import reserve_ids
 from db.chat_store import (
     LoggedQuestion,
     Vote,
@@ -50,11 +51,10 @@ from db.chat_store import (
     get_chat_zona,
     log_queries,
     log_votes,
-    reserve_ids,
     save_chat_contexts,
     save_chat_zona,
-    touch_recipients,
 )
+from db.resident_store import touch_recipients
 from knowledge.followup import ChatContext
 
 log = logging.getLogger(__name__)

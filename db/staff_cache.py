@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.chat_state import CACHED_CHATS, LruMap, read_with
-from db.staff_store import current_status, followed_by, get_role
+from db.resident_store import followed_by
+from db.staff_store import current_status, get_role
 from knowledge.staff import StatusView
 
 FOLLOWS_CACHED = 4_096

@@ -26,9 +26,9 @@ from sqlmodel import col, select
 from bot.outbox import worker_owner
 from bot.outbox_runner import RunnerConfig
 from db.migrate import upgrade
+from db.outbox_models import Broadcast, Delivery
 from db.outbox_store import broadcast_counts, create_broadcast, enqueue
 from db.session import create_engine, create_sessionmaker
-from db.staff_models import Broadcast, Delivery
 from tests.fakebotapi import Call, FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]

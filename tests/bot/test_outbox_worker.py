@@ -16,8 +16,9 @@ from telegram.error import TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from bot.outbox import OutboxWorker, done_text, progress_text
+from db.outbox_models import Broadcast, Delivery
 from db.outbox_store import create_broadcast, enqueue
-from db.staff_models import Broadcast, Delivery, Recipient
+from db.resident_models import Recipient
 from tests.fakebotapi import Call, FakeBotApi
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -16,9 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import db.chat_state as chat_state
 from db.chat_state import ChatState, LruMap
 from db.chat_store import get_chat_context, get_chat_zona, save_chat_contexts, save_chat_zona
-from db.models import ChatContextRow, QueryLogRow
-from db.staff_models import Feedback, Recipient
-from db.staff_store import forget_chat
+from db.resident_models import ChatContextRow, Feedback, QueryLogRow, Recipient
+from db.resident_store import forget_chat
 from knowledge.followup import ChatContext
 
 Maker = async_sessionmaker[AsyncSession]
