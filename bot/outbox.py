@@ -323,12 +323,12 @@ class OutboxWorker:
             return
         await self.bot.initialize()
         self._running = True
-        self._recorder = self._spawn(self._record_loop(), "recorder")
+        self._recorder = self._spawn(self._record_loop, "recorder")
         self._loops = [
-            self._spawn(self._feed_loop(), "feeder"),
-            self._spawn(self._dispatch_loop(), "dispatcher"),
-            self._spawn(self._heartbeat_loop(), "heartbeat"),
-            self._spawn(self._progress_loop(), "progress"),
+            self._spawn(self._feed_loop, "feeder"),
+            self._spawn(self._dispatch_loop, "dispatcher"),
+            self._spawn(self._heartbeat_loop, "heartbeat"),
+            self._spawn(self._progress_loop, "progress"),
         ]
         log.info(
             "outbox worker %s started: %.1f messages/s, %d in flight",
@@ -407,10 +407,13 @@ class OutboxWorker:
         """New deliveries were enqueued: look for them now rather than at the next poll."""
         self._need.set()
 
-    def _spawn(self, coroutine: Awaitable[None], name: str) -> asyncio.Task[None]:
+    def _spawn(self, loop: Callable[[], Awaitable[None]], name: str) -> asyncio.Task[None]:
+        """A task running ``loop()``, which logs its failure; the coroutine is made inside the task,
+        so a task cancelled before it ran leaves no coroutine never awaited."""
+
         async def guarded() -> None:
             try:
-                await coroutine
+                await loop()
             except asyncio.CancelledError:
                 raise
             except Exception:
