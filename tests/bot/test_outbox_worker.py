@@ -15,7 +15,8 @@ from telegram._utils.types import ODVInput
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
-from bot.outbox import OutboxWorker, done_text, progress_text
+from bot.outbox import OutboxWorker
+from bot.outbox_progress import done_text, progress_text
 from db.outbox_models import Broadcast, Delivery
 from db.outbox_store import create_broadcast, enqueue
 from db.resident_models import Recipient
