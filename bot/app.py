@@ -1,5 +1,6 @@
 """The composition root: ``build_application(settings)`` wires storage, the answering core and
-the handlers; services open in ``post_init`` and close in ``post_shutdown``."""
+the handlers; services open in ``post_init`` and ``post_shutdown`` closes them in the reverse
+order (one AsyncExitStack)."""
 
 from __future__ import annotations
 
