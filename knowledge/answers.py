@@ -10,7 +10,6 @@ who, a definition, a status, or one record). Composition is then a table lookup
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -228,23 +227,14 @@ class Answerer(Lists, Comparisons):
         self._gaps: list[tuple[Doc, frozenset[str]]] | None = None
         self.source_words = [(f, _source_words(f.source)) for f in plan.funding]
         """Each funding source with the words that name it ("iva", "paz"; "iusi")."""
-        self._remembered: OrderedDict[str, Answer] = OrderedDict()
+        self._remembered = lru_cache(maxsize=max(0, remember))(self._answer)
+        """Answers of repeated questions: the index is read-only, so an answer never goes stale."""
         self.answer(WARM_UP)  # first-use costs (vocabulary file, stemmer, numpy) paid here, not by a person
 
     # Entry point ---------------------------------------------------------------------------
     def answer(self, question: str) -> Answer:
         """The answer to ``question``; repeated questions come from a bounded memory (LRU)."""
-        key = question[:MAX_QUESTION_CHARS]
-        remembered = self._remembered.get(key)
-        if remembered is not None:
-            self._remembered.move_to_end(key)
-            return remembered
-        answer = self._answer(key)
-        if self.remember > 0:
-            self._remembered[key] = answer
-            if len(self._remembered) > self.remember:
-                self._remembered.popitem(last=False)
-        return answer
+        return self._remembered(question[:MAX_QUESTION_CHARS])
 
     def _answer(self, question: str) -> Answer:
         query = analyze(question, self.index)
