@@ -37,7 +37,7 @@ from knowledge.compare import Comparisons
 from knowledge.counts import count_of
 from knowledge.documents import ancestors, plan_documents
 from knowledge.glossary import GlossaryTerm, find_term, find_terms, said_as_one_word
-from knowledge.kinds import LISTS, PlanView, kind_of
+from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
 from knowledge.lexicon import spanish_words
 from knowledge.lists import Lists, word_key
 from knowledge.model import ZONAS, Actor, FundingSource, Plan, Policy, Project, Statement
@@ -140,6 +140,7 @@ INCLUDING = re.compile(
     r"\b(?:incluyendo|incluido|incluida|incluidos|sumando tambien|contando tambien|con todo y)\b[^,?.;]*"
 )
 """A clause that adds a member to a sum of the whole list rather than picking one."""
+WORK_WORDS = ("proyecto", "proyectos", "obra", "obras")
 WORKS_TO_DO = (
     *("van a hacer", "van a construir", "van a perforar", "se van a", "haran", "construiran"),
     *("construir", "construyen", "hacer", "perforar", "en el plan", "en el poa", "este ano", "para 2024"),
@@ -319,24 +320,31 @@ class Answerer(Lists, Comparisons):
         noun = counted.split()[0]
         if noun in ("proyectos", "obras"):
             return None
+        hits = self.index.search(query)
+        found = self._count_sentence(query, noun, hits)
+        if found is None:
+            return None
+        sentence, hit = found
+        card = self._card(hit, tuple(_match(h) for h in hits[:5]))
+        return replace(with_lead(card, t.WHEN_TEXT.format(sentence=shorten(sentence, 300))), asks="count")
+
+    def _count_sentence(
+        self, query: Query, noun: str, hits: list[Hit], *, in_other_words: bool = True
+    ) -> tuple[str, Hit] | None:
+        """The sentence of the best records that gives a number of ``noun`` (or, unless
+        ``in_other_words`` is false, of what is asked said in other words), with its record."""
         wanted = {stem(s) for s in query.sources if s != noun}
         best: tuple[int, str, Hit] | None = None
-        hits = self.index.search(query)
         for hit in hits[:10]:
             text = _record_text(self.records[hit.doc.id]) or hit.doc.title
             for sentence in SENTENCE_END.split(text):
-                if not self._gives_count(noun, query, sentence):
+                exact = _count_of(noun).search(fold(sentence)) is not None
+                if not self._gives_count(noun, query, sentence) or not (exact or in_other_words):
                     continue
-                overlap = len(wanted & {stem(w) for w in content_words(sentence)})
-                if _count_of(noun).search(fold(sentence)):
-                    overlap += 10  # a number of the very word asked beats one said in other words
-                if best is None or overlap > best[0]:
-                    best = (overlap, sentence.strip(), hit)
-        if best is None:
-            return None
-        _, sentence, hit = best
-        card = self._card(hit, tuple(_match(h) for h in hits[:5]))
-        return replace(with_lead(card, t.WHEN_TEXT.format(sentence=shorten(sentence, 300))), asks="count")
+                overlap = len(wanted & {stem(w) for w in content_words(sentence)}) + (10 if exact else 0)
+                if best is None or overlap > best[0]:  # the very word asked beats other words
+                    best = (overlap, _from_the_clause_counting(sentence.strip(), noun), hit)
+        return (best[1], best[2]) if best is not None else None
 
     def _count_not_given(self, query: Query, answer: Answer) -> bool:
         """ "¿cuántos policías municipales hay?": a record about them that gives no number of
@@ -631,7 +639,28 @@ class Answerer(Lists, Comparisons):
                     projects=count_of(len(members), t.LISTED_PROJECTS), amount=format_q(amount)
                 )
             )
-        return replace(with_lead(answer, *leads), asks="count")
+        return replace(
+            with_lead(answer, *self._with_the_count_the_text_gives(query, spec, leads)), asks="count"
+        )
+
+    def _with_the_count_the_text_gives(self, query: Query, spec: ListSpec, leads: list[Line]) -> list[Line]:
+        """A count the plan's text states beside the rows counted ("el Ranking se evalúa en seis
+        índices", over the five it describes). Counting something the list is not ("¿cuántas zonas
+        tiene Mixco?" read as the projects' zonas), the text's count comes first — unless the
+        question counts the list's own things ("¿en cuántas zonas hay proyectos?")."""
+        counted = counted_words(query.folded)
+        if counted is None:
+            return leads
+        noun = counted.split()[0]
+        said = self._count_sentence(query, noun, self.index.search(query), in_other_words=False)
+        if said is None:
+            return leads
+        line = t.COUNT_TEXT_SAYS.format(sentence=shorten(said[0], 300))
+        if word_key(noun) in {word_key(w) for w in content_words(spec.noun)}:
+            return [*leads, line]
+        return (
+            leads if asks_for_works(query.folded) or has_phrase(query.folded, WORK_WORDS) else [line, *leads]
+        )
 
     def _extreme(self, query: Query, ask: Ask) -> Answer | None:
         """Largest / smallest (or the second, third …): a zona, a funding source or a project, by money."""
@@ -1734,9 +1763,20 @@ def _count_of(noun: str) -> re.Pattern[str]:
     ("un 88% los pozos" con análisis)."""
     numbers = "|".join(w for w in NUMBER_WORDS if len(w) > 2)
     return re.compile(
-        rf"\b(?:\d[\d,.]*(?:\s*%\s+de)?(?![\d,.]*\s*%)|{numbers})\s+(?:\w+\s+){{0,2}}"
+        rf"(?<![\d.,])(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?![.,]?\d)(?:\s*%\s+de)?(?!\s*%)|\b(?:{numbers}))"
+        r"\s+(?:\w+\s+){0,2}"
         rf"{re.escape(word_key(noun))}\w*"
     )
+
+
+def _from_the_clause_counting(sentence: str, noun: str) -> str:
+    """A long sentence from the clause that gives the number on ("… el Ranking se evalúa en seis
+    índices temáticos …"), so that the number shows."""
+    clauses = re.split(r"(?<=,)\s+", sentence)
+    for n, clause in enumerate(clauses):
+        if n and _count_of(noun).search(fold(clause)):
+            return "… " + " ".join(clauses[n:])
+    return sentence
 
 
 def _axis_of(doc_id: str) -> str:
