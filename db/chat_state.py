@@ -391,6 +391,8 @@ class ChatState:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.flush_every)
             self._wake.clear()
             try:
-                await self.flush()
+                # shielded: close() cancels this loop, and a flush cut off mid-write would lose
+                # the batch it took; close()'s own flush waits for this one on the lock
+                await asyncio.shield(self.flush())
             except Exception:  # a bug here must not stop future flushes
                 log.exception("chat state flush failed")
