@@ -221,6 +221,7 @@ class Answerer(Lists, Comparisons):
         self._headings: dict[str, frozenset[str]] = {}
         self._named_records: dict[str, Doc | None] = {}
         self._folded_titles: dict[str, str] = {}
+        self._sentences: dict[str, tuple[tuple[str, str, frozenset[str]], ...]] = {}
         self._doc_stems: dict[str, frozenset[str]] = {}
         self._title_stems: dict[str, frozenset[str]] = {}
         """Per-document facts worked out on first use (the index is read-only, so they never change)."""
@@ -336,12 +337,13 @@ class Answerer(Lists, Comparisons):
         wanted = {stem(s) for s in query.sources if s != noun}
         best: tuple[int, str, Hit] | None = None
         for hit in hits[:10]:
-            text = _record_text(self.records[hit.doc.id]) or hit.doc.title
-            for sentence in SENTENCE_END.split(text):
-                exact = _count_of(noun).search(fold(sentence)) is not None
+            for sentence, folded, stems in self._sentences_of(hit.doc):
+                if COUNT_NUMBER.search(folded) is None:
+                    continue  # no number of anything: the cheap test first
+                exact = _count_of(noun).search(folded) is not None
                 if not self._gives_count(noun, query, sentence) or not (exact or in_other_words):
                     continue
-                overlap = len(wanted & {stem(w) for w in content_words(sentence)}) + (10 if exact else 0)
+                overlap = len(wanted & stems) + (10 if exact else 0)
                 if best is None or overlap > best[0]:  # the very word asked beats other words
                     best = (overlap, _from_the_clause_counting(sentence.strip(), noun), hit)
         return (best[1], best[2]) if best is not None else None
@@ -565,8 +567,10 @@ class Answerer(Lists, Comparisons):
         words, something that policy holds ("acciones de seguridad vial de la política de
         prevención de la violencia" → that policy's axis on violencia vial)."""
         hits = self.index.search(query, limit=3)
+        if not hits or hits[0].doc.kind != "policy":
+            return None
         filter_query = self._filter_query(query, ask)
-        if not hits or hits[0].doc.kind != "policy" or filter_query is None:
+        if filter_query is None:
             return None
         title = self.title_stems(hits[0].doc)
         rest = [s for s in filter_query.sources if stem(s) not in title]
@@ -1295,6 +1299,18 @@ class Answerer(Lists, Comparisons):
                 None,
             )
         return self._named_records[term.term]
+
+    def _sentences_of(self, doc: Doc) -> tuple[tuple[str, str, frozenset[str]], ...]:
+        """A record's sentences, each folded and as stems (worked out once per record)."""
+        kept = self._sentences.get(doc.id)
+        if kept is None:
+            text = _record_text(self.records[doc.id]) or doc.title
+            kept = tuple(
+                (sentence, fold(sentence), frozenset(stem(w) for w in content_words(sentence)))
+                for sentence in SENTENCE_END.split(text)
+            )
+            self._sentences[doc.id] = kept
+        return kept
 
     def folded_title(self, doc: Doc) -> str:
         """A document's title folded (worked out once per document)."""

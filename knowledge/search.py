@@ -76,6 +76,8 @@ KIND_BOOST = {
     "potentiality": ("potentiality",),
 }
 
+SCORED_KEPT = 64  # scorings of the latest questions' word sets kept (see SearchIndex._score)
+
 
 @dataclass(frozen=True, slots=True)
 class Doc:
@@ -130,6 +132,9 @@ class SearchIndex:
 
     def __init__(self, docs: Iterable[Doc]) -> None:
         self.docs: list[Doc] = list(docs)
+        self._scored: dict[
+            tuple[tuple[Term, ...], tuple[str, ...]], tuple[np.ndarray, np.ndarray, np.ndarray]
+        ] = {}
         self.by_id: dict[str, Doc] = {d.id: d for d in self.docs}
         self.position: dict[str, int] = {d.id: n for n, d in enumerate(self.docs)}
         counts, surface = self._count_stems()
@@ -281,7 +286,22 @@ class SearchIndex:
 
     def _score(self, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """BM25 score, coverage (share of the question's weight the document explains) and title
-        coverage (the same, counting only the title's own words) of every document."""
+        coverage (the same, counting only the title's own words) of every document.
+
+        Answering one question scores the same words several times (the list, its filter, the
+        record it may name): the latest few are kept, read-only."""
+        key = (query.terms, query.sources)
+        scored = self._scored.get(key)
+        if scored is None:
+            scored = self._score_uncached(query)
+            for array in scored:
+                array.flags.writeable = False
+            if len(self._scored) >= SCORED_KEPT:
+                self._scored.clear()
+            self._scored[key] = scored
+        return scored
+
+    def _score_uncached(self, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         size = len(self.docs)
         scores = np.zeros(size)
         coverage = np.zeros(size)
