@@ -76,7 +76,7 @@ KIND_BOOST = {
     "potentiality": ("potentiality",),
 }
 
-SCORED_KEPT = 64  # scorings of the latest questions' word sets kept (see SearchIndex._score)
+SCORED_KEPT = 8  # scorings of the latest word sets kept: one question's worth (see SearchIndex._score)
 
 
 @dataclass(frozen=True, slots=True)
