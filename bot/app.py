@@ -11,9 +11,8 @@ import sys
 from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Bot, BotCommand, BotCommandScopeChat, Update
-from telegram.error import BadRequest, Forbidden
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram import Bot, BotCommand, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot, JobQueue
 from telegram.request import BaseRequest
 
 import handlers
@@ -27,13 +26,16 @@ from bot.storage import Storage, current_plan, open_storage, query_log_salt
 from db.chat_state import ChatState
 from db.chat_store import prune_processed_updates, prune_query_log
 from db.staff_cache import StaffCache
-from db.staff_store import list_staff
-from handlers.context import BotData
+from handlers.context import BotData, Context
+from handlers.staff_service import Staff
 from knowledge import catalog as t
 from knowledge.answers import Answerer
 
 log = logging.getLogger(__name__)
-PlanBotApplication = Application  # type: ignore[type-arg]
+PlanBotApplication = Application[
+    ExtBot[None], Context, dict[object, object], dict[object, object], BotData, JobQueue[Context]
+]
+"""The application as handlers see it: their ``Context``, the shared ``BotData``."""
 HOUSEKEEPING_EVERY = 6 * 3600.0
 
 
@@ -71,15 +73,22 @@ def build_application(
         data.staff_cache = StaffCache(opened.sessionmaker, exclusive=not webhook)
         configured_salt = settings.query_log_salt.get_secret_value() if settings.query_log_salt else None
         data.query_log_salt = await query_log_salt(opened, configured_salt)
-        data.admin_ids = settings.admin_ids
-        data.notify_window = timedelta(minutes=settings.notify_window_minutes)
+        data.staff = Staff(
+            opened.sessionmaker,
+            data.answerer,
+            data.staff_cache,
+            state,
+            admin_ids=settings.admin_ids,
+            notify_window=timedelta(minutes=settings.notify_window_minutes),
+            wake_outbox=data.wake_outbox,
+        )
         data.report_mode = timedelta(minutes=settings.report_mode_minutes)
         if metrics is not None:
             data.answer_observer = metrics.observe_answer
             data.error_observer = metrics.observe_send_error
         gc.freeze()  # the index is built and lives as long as the process: keep it out of GC passes
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in t.COMMANDS])
-        await set_staff_menus(application, opened)
+        await data.staff.set_menus(application.bot)
         if run_outbox:
             # A plain Bot for deliveries: the application's bot retries 429s in its rate limiter,
             # whereas the worker must see RetryAfter to pause every send.
@@ -122,7 +131,7 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .base_file_url(file_base_url(settings.telegram_api_base_url))
-        .context_types(ContextTypes(bot_data=BotData))
+        .context_types(ContextTypes(context=Context, bot_data=BotData))
         .concurrent_updates(ChatOrderedProcessor(concurrent_updates))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -165,20 +174,6 @@ def file_base_url(api_base_url: str) -> str:
     """Where files are downloaded: ``…/bot`` → ``…/file/bot`` (Telegram's and its emulators' layout)."""
     base = api_base_url.rstrip("/")
     return f"{base[: -len('/bot')]}/file/bot" if base.endswith("/bot") else f"{base}/file"
-
-
-async def set_staff_menus(application: PlanBotApplication, storage: Storage) -> None:
-    """Staff see their commands in their own private chat (a per-chat scope); residents never do."""
-    async with storage.sessionmaker() as session:
-        members = await list_staff(session=session)
-    commands = [BotCommand(name, text) for name, text in (*t.COMMANDS, *t.STAFF_COMMANDS)]
-    for user_id in {*application.bot_data.admin_ids, *(m.user_id for m in members)}:
-        try:
-            await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id))
-        except (BadRequest, Forbidden):
-            log.info(
-                "no private chat with staff member %s yet; their menu is set when they are added", user_id
-            )
 
 
 def run_polling(settings: Settings, migration: subprocess.Popen[bytes]) -> int:

@@ -9,7 +9,8 @@ changes roles, so it keeps what it read and forgets an entry when it writes it (
 :meth:`StaffCache.status_changed` / :meth:`StaffCache.roles_changed` after committing).
 Otherwise (webhook, several instances) every read goes to the database.
 
-Staff commands themselves always check the role in the database (``handlers.staff.staff_only``).
+Staff commands and buttons themselves always check the role in the database
+(``handlers.staff_service.Staff.role``).
 """
 
 from __future__ import annotations

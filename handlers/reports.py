@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import InlineKeyboardMarkup, Message, Update, User
+from telegram import InlineKeyboardMarkup, Message, User
 from telegram.ext import MessageHandler, filters
 
 from db.staff_models import PendingAction
@@ -29,7 +29,7 @@ from db.staff_store import (
     open_pending,
     reports_today,
 )
-from handlers.context import Context
+from handlers.context import Context, on_message, on_message_from
 from handlers.keyboards import button, confirm_row
 from knowledge import catalog as t
 from knowledge.actions import Action
@@ -66,8 +66,7 @@ class Draft:
 # Opening the mode --------------------------------------------------------------------------------
 async def start_report(message: Message, user: User, context: Context, snip: str) -> None:
     """ "📣 Reportar avance" (``snip`` checked against the plan on arrival): the prompt."""
-    sessionmaker, _ = context.bot_data.services()
-    async with sessionmaker() as session:
+    async with context.session() as session:
         if await reports_today(session=session, chat_id=message.chat_id) >= REPORTS_PER_DAY:
             await message.reply_text(
                 t.REPORT_LIMIT.format(reports=count_of(REPORTS_PER_DAY, t.REPORTS)), do_quote=False
@@ -81,7 +80,7 @@ async def start_report(message: Message, user: User, context: Context, snip: str
             payload={"snip": snip, "chat_id": message.chat_id, "text": "", "photo": None, "preview": None},
         )
         await session.commit()
-    context.bot_data.state().note_report_request(user.id, open_=True)
+    context.chat_state.note_report_request(user.id, open_=True)
     minutes = round(context.bot_data.report_mode.total_seconds() / 60)
     assert pending.id is not None
     markup = InlineKeyboardMarkup([[button(t.BTN_CANCEL, Action.of("reporte", "cancelar", pending.id))]])
@@ -106,7 +105,7 @@ async def open_here(
     pending = await open_pending(
         session=session, kind=KIND, created_by=user_id, max_age=context.bot_data.report_mode
     )
-    context.bot_data.state().note_report_request(user_id, open_=pending is not None)
+    context.chat_state.note_report_request(user_id, open_=pending is not None)
     return pending if pending is not None and pending.payload.get("chat_id") == message.chat_id else None
 
 
@@ -115,14 +114,13 @@ async def take_message(message: Message, context: Context, text: str, photo: str
     (a preview is shown); False when it is to be answered as usual — no mode open in this chat,
     or the message asks something and so ended the mode (the person is told)."""
     user = message.from_user
-    if user is None or not context.bot_data.state().may_have_report_request(user.id):
+    if user is None or not context.chat_state.may_have_report_request(user.id):
         return False
     text = clean_text(text)  # a report is stored and sent back to staff: no NUL, no lone surrogate
     if photo is None and asks_the_bot(text):
         await leave_mode(message, context, user.id)
         return False
-    sessionmaker, _ = context.bot_data.services()
-    async with sessionmaker() as session:
+    async with context.session() as session:
         pending = await open_here(session, message, context, user.id)
         if pending is None:
             return False
@@ -136,15 +134,14 @@ async def take_message(message: Message, context: Context, text: str, photo: str
 async def leave_mode(message: Message, context: Context, user_id: int) -> None:
     """A question or a command while the mode is open here ends it, and the person is told
     whether a draft waits for its Enviar."""
-    sessionmaker, _ = context.bot_data.services()
-    async with sessionmaker() as session:
+    async with context.session() as session:
         pending = await open_here(session, message, context, user_id)
         if pending is None:
             return
         draft = Draft.of(pending)
         await stop_taking(session, user_id)
         await session.commit()
-    context.bot_data.state().note_report_request(user_id, open_=False)
+    context.chat_state.note_report_request(user_id, open_=False)
     text = t.REPORT_LEFT if draft.empty else t.REPORT_LEFT_DRAFT
     await message.reply_text(text.format(snip=draft.snip), do_quote=False)
 
@@ -172,8 +169,7 @@ async def show_preview(message: Message, context: Context, draft: Draft) -> None
     body = "\n".join(part for part in (draft.text, t.REPORT_PREVIEW_PHOTO if draft.photo else "") if part)
     preview = t.REPORT_PREVIEW.format(snip=draft.snip, body=body)
     sent = await message.reply_text(preview[:4096], reply_markup=markup, do_quote=False)
-    sessionmaker, _ = context.bot_data.services()
-    async with sessionmaker() as session:
+    async with context.session() as session:
         pending = await session.get(PendingAction, draft.id)
         if pending is not None and pending.state in (TAKING, WAITING):
             pending.payload = {**pending.payload, "preview": sent.message_id}
@@ -181,10 +177,10 @@ async def show_preview(message: Message, context: Context, draft: Draft) -> None
             await session.commit()
 
 
-async def photo_message(update: Update, context: Context) -> None:
+@on_message
+async def photo_message(message: Message, context: Context) -> None:
     """A photo (with its caption) while the report mode is open goes into the draft."""
-    message = update.effective_message
-    if message is None or not message.photo:
+    if not message.photo:
         return
     if await take_message(message, context, message.caption or "", photo=message.photo[-1].file_id):
         return
@@ -192,10 +188,10 @@ async def photo_message(update: Update, context: Context) -> None:
         await message.reply_text(t.NON_TEXT, do_quote=False)
 
 
-async def command_leaves(update: Update, context: Context) -> None:
+@on_message_from
+async def command_leaves(message: Message, user: User, context: Context) -> None:
     """Any command ends the report mode (and is then handled as usual, by the next group)."""
-    message, user = update.effective_message, update.effective_user
-    if message is not None and user is not None and context.bot_data.state().may_have_report_request(user.id):
+    if context.chat_state.may_have_report_request(user.id):
         await leave_mode(message, context, user.id)
 
 
@@ -203,8 +199,7 @@ async def command_leaves(update: Update, context: Context) -> None:
 async def report_button(message: Message, user: User, context: Context, verb: str, pending_id: int) -> None:
     """``reporte:enviar:<id>`` on the latest preview files the report; ``reporte:cancelar:<id>``
     on the prompt or a preview drops it. Only the person who opened it, in that chat."""
-    sessionmaker, _ = context.bot_data.services()
-    async with sessionmaker() as session:
+    async with context.session() as session:
         pending = await session.get(PendingAction, pending_id)
         sending = verb == "enviar"
         if pending is None or not _answerable(pending, user, message, sending=sending):
@@ -232,7 +227,7 @@ async def report_button(message: Message, user: User, context: Context, verb: st
             reply = t.REPORT_SAVED.format(snip=draft.snip)
         await session.commit()
     if was_taking:
-        context.bot_data.state().note_report_request(user.id, open_=False)
+        context.chat_state.note_report_request(user.id, open_=False)
     await message.edit_text(reply)
 
 
