@@ -66,20 +66,26 @@ class Draft:
 # Opening the mode --------------------------------------------------------------------------------
 async def start_report(message: Message, user: User, context: Context, snip: str) -> None:
     """ "📣 Reportar avance" (``snip`` checked against the plan on arrival): the prompt."""
+    pending: PendingAction | None = None
     async with context.session() as session:
-        if await reports_today(session=session, chat_id=message.chat_id) >= REPORTS_PER_DAY:
-            await message.reply_text(
-                t.REPORT_LIMIT.format(reports=count_of(REPORTS_PER_DAY, t.REPORTS)), do_quote=False
+        if await reports_today(session=session, chat_id=message.chat_id) < REPORTS_PER_DAY:
+            await stop_taking(session, user.id)  # one report at a time takes messages
+            pending = await create_pending(
+                session=session,
+                kind=KIND,
+                created_by=user.id,
+                payload={
+                    "snip": snip,
+                    "chat_id": message.chat_id,
+                    "text": "",
+                    "photo": None,
+                    "preview": None,
+                },
             )
-            return
-        await stop_taking(session, user.id)  # one report at a time takes messages
-        pending = await create_pending(
-            session=session,
-            kind=KIND,
-            created_by=user.id,
-            payload={"snip": snip, "chat_id": message.chat_id, "text": "", "photo": None, "preview": None},
-        )
-        await session.commit()
+            await session.commit()
+    if pending is None:
+        await message.reply_text(limit_line(), do_quote=False)
+        return
     context.chat_state.note_report_request(user.id, open_=True)
     minutes = round(context.bot_data.report_mode.total_seconds() / 60)
     assert pending.id is not None
@@ -87,6 +93,10 @@ async def start_report(message: Message, user: User, context: Context, snip: str
     await message.reply_text(
         t.REPORT_ASK.format(snip=snip, minutes=minutes), reply_markup=markup, do_quote=False
     )
+
+
+def limit_line() -> str:
+    return t.REPORT_LIMIT.format(reports=count_of(REPORTS_PER_DAY, t.REPORTS))
 
 
 async def stop_taking(session: AsyncSession, user_id: int) -> None:
@@ -199,36 +209,37 @@ async def command_leaves(message: Message, user: User, context: Context) -> None
 async def report_button(message: Message, user: User, context: Context, verb: str, pending_id: int) -> None:
     """``reporte:enviar:<id>`` on the latest preview files the report; ``reporte:cancelar:<id>``
     on the prompt or a preview drops it. Only the person who opened it, in that chat."""
+    sending = verb == "enviar"
+    was_taking = False
     async with context.session() as session:
         pending = await session.get(PendingAction, pending_id)
-        sending = verb == "enviar"
         if pending is None or not _answerable(pending, user, message, sending=sending):
-            await message.reply_text(t.STALE_BUTTON, do_quote=False)
-            return
-        was_taking = pending.state == TAKING
-        if not sending:
-            await close_pending(session=session, pending=pending, state=CANCELLED)
-            reply = t.REPORT_CANCELLED
-        elif await reports_today(session=session, chat_id=message.chat_id) >= REPORTS_PER_DAY:
-            await message.reply_text(
-                t.REPORT_LIMIT.format(reports=count_of(REPORTS_PER_DAY, t.REPORTS)), do_quote=False
-            )
-            return  # the draft stays: its Enviar works again tomorrow
+            line, closed = t.STALE_BUTTON, False
+        elif sending and await reports_today(session=session, chat_id=message.chat_id) >= REPORTS_PER_DAY:
+            line, closed = limit_line(), False  # the draft stays: its Enviar works again tomorrow
         else:
-            draft = Draft.of(pending)
-            await add_ground_report(
-                session=session,
-                snip=draft.snip,
-                chat_id=message.chat_id,
-                text=draft.text,
-                photo_file_id=draft.photo,
-            )
-            await close_pending(session=session, pending=pending, state=DONE)
-            reply = t.REPORT_SAVED.format(snip=draft.snip)
-        await session.commit()
+            was_taking = pending.state == TAKING
+            line, closed = await _close(session, pending, message.chat_id, sending=sending), True
+            await session.commit()
     if was_taking:
         context.chat_state.note_report_request(user.id, open_=False)
-    await message.edit_text(reply)
+    if closed:
+        await message.edit_text(line)
+    else:
+        await message.reply_text(line, do_quote=False)
+
+
+async def _close(session: AsyncSession, pending: PendingAction, chat_id: int, *, sending: bool) -> str:
+    """File the draft as a ground report (``sending``) or drop it; what the preview then says."""
+    if not sending:
+        await close_pending(session=session, pending=pending, state=CANCELLED)
+        return t.REPORT_CANCELLED
+    draft = Draft.of(pending)
+    await add_ground_report(
+        session=session, snip=draft.snip, chat_id=chat_id, text=draft.text, photo_file_id=draft.photo
+    )
+    await close_pending(session=session, pending=pending, state=DONE)
+    return t.REPORT_SAVED.format(snip=draft.snip)
 
 
 def _answerable(pending: PendingAction, user: User, message: Message, *, sending: bool) -> bool:
