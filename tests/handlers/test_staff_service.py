@@ -170,9 +170,7 @@ async def test_a_status_is_stored_cards_see_it_and_followers_are_told(
     await follow(service.sessionmaker, 100_000_009, "zona", str(project.zona % 11 + 1))  # another zona
     assert await service.cache.status(SNIP) is None  # a card read it before: remembered
     author = Author(STAFF, "@tecnica")
-    _, told = await service.staff.record_status(
-        StatusChange(SNIP, "en_ejecucion", 40, "tubería"), author
-    )
+    _, told = await service.staff.record_status(StatusChange(SNIP, "en_ejecucion", 40, "tubería"), author)
     assert told == 2
     assert await notices(service.sessionmaker) == {RESIDENT, NEIGHBOUR}
     assert service.wakes  # the outbox worker was told
