@@ -72,9 +72,9 @@ from telegram import Bot  # noqa: E402
 
 from bench.common import BenchmarkError, measure  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
+from db.outbox_models import Broadcast, Delivery  # noqa: E402
 from db.outbox_store import broadcast_counts, create_broadcast, enqueue  # noqa: E402
 from db.session import create_engine, create_sessionmaker  # noqa: E402
-from db.staff_models import Broadcast, Delivery  # noqa: E402
 from tests.support.databases import fresh_database  # noqa: E402
 from tests.support.fakebotapi import JSON, Call, ErrorResponse, FakeBotApi  # noqa: E402
 from tests.support.processes import die_with_parent, stop_process  # noqa: E402

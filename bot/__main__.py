@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import SecretStr, ValidationError
+from pydantic import SecretStr
 
 from bot.schema import start_migration
-from bot.settings import Settings
+from bot.settings import Settings, load_settings
 from knowledge import catalog as t
 
 if TYPE_CHECKING:
@@ -154,16 +154,6 @@ def missing_setting(command: str, settings: Settings) -> str | None:
     if command == "webhook" and settings.webhook_secret is None:
         return t.MISSING_WEBHOOK_SECRET
     return None
-
-
-def load_settings() -> Settings | None:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        for error in exc.errors():
-            name = str(error["loc"][0]).upper() if error["loc"] else "?"
-            print(f"Configuración inválida: {name}: {error['msg']}", file=sys.stderr)
-        return None
 
 
 def run_terminal_chat(settings: Settings) -> int:

@@ -1,5 +1,6 @@
 """The composition root: ``build_application(settings)`` wires storage, the answering core and
-the handlers; services open in ``post_init`` and close in ``post_shutdown``."""
+the handlers; services open in ``post_init`` and ``post_shutdown`` closes them in the reverse
+order (one AsyncExitStack)."""
 
 from __future__ import annotations
 
@@ -8,23 +9,26 @@ import gc
 import logging
 import subprocess
 import sys
+from contextlib import AsyncExitStack
 from datetime import timedelta
+from typing import TypeAlias
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Bot, BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot, JobQueue
+from telegram import BotCommand, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
 from telegram.request import BaseRequest
 
 import handlers
 from bot.http import AiohttpRequest
 from bot.observability import InstrumentedApplication, Metrics
 from bot.ordering import ChatOrderedProcessor
-from bot.outbox import OutboxWorker, worker_owner
+from bot.outbox_runner import start_outbox
 from bot.schema import finish_migration
-from bot.settings import Settings
+from bot.settings import Settings, file_base_url
 from bot.storage import Storage, current_plan, open_storage, query_log_salt
+from db.bot_store import prune_processed_updates
 from db.chat_state import ChatState
-from db.chat_store import prune_processed_updates, prune_query_log
+from db.chat_store import prune_query_log
 from db.staff_cache import StaffCache
 from handlers.context import BotData, Context
 from handlers.staff_service import Staff
@@ -32,10 +36,10 @@ from knowledge import catalog as t
 from knowledge.answers import Answerer
 
 log = logging.getLogger(__name__)
-PlanBotApplication = Application[
-    ExtBot[None], Context, dict[object, object], dict[object, object], BotData, JobQueue[Context]
+PlanBotApplication: TypeAlias = Application[
+    ExtBot[None], Context, dict[object, object], dict[object, object], BotData, None
 ]
-"""The application as handlers see it: their ``Context``, the shared ``BotData``."""
+"""The bot's application: typed BotData, no job queue."""
 HOUSEKEEPING_EVERY = 6 * 3600.0
 
 
@@ -52,23 +56,20 @@ def build_application(
     ``run_outbox`` starts the delivery worker for broadcasts and notifications in this process;
     ``webhook`` builds it without an Updater (updates arrive through ``bot.webhook``)."""
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
-    storage: list[Storage] = []
-    workers: list[OutboxWorker] = []
-    chores: list[asyncio.Task[None]] = []
-    bots: list[Bot] = []
-    states: list[ChatState] = []
+    resources = AsyncExitStack()
+    """What post_init opens, closed by post_shutdown in the reverse order."""
     base_url = settings.telegram_api_base_url.rstrip("/")
 
     async def post_init(application: PlanBotApplication) -> None:
         opened = await open_storage(settings.database_url)
-        storage.append(opened)
+        resources.push_async_callback(opened.close)
         data: BotData = application.bot_data
         data.sessionmaker = opened.sessionmaker
         data.answerer = Answerer(await current_plan(opened))
         # Long polling: this process is Telegram's only consumer, so it may trust what it knows.
         state = ChatState(opened.sessionmaker, exclusive=not webhook)
         await state.start()
-        states.append(state)
+        resources.push_async_callback(state.close)
         data.chat_state = state
         data.staff_cache = StaffCache(opened.sessionmaker, exclusive=not webhook)
         configured_salt = settings.query_log_salt.get_secret_value() if settings.query_log_salt else None
@@ -90,40 +91,16 @@ def build_application(
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in t.COMMANDS])
         await data.staff.set_menus(application.bot)
         if run_outbox:
-            # A plain Bot for deliveries: the application's bot retries 429s in its rate limiter,
-            # whereas the worker must see RetryAfter to pause every send.
-            delivery_bot = Bot(
-                token,
-                base_url=base_url,
-                base_file_url=file_base_url(settings.telegram_api_base_url),
-                request=request or AiohttpRequest(),  # the terminal chat shows deliveries too
+            worker = await resources.enter_async_context(
+                start_outbox(settings, opened.sessionmaker, request=request)
             )
-            await delivery_bot.initialize()
-            bots.append(delivery_bot)
-            worker = OutboxWorker(
-                delivery_bot,
-                opened.sessionmaker,
-                rate=settings.broadcast_rate,
-                owner=worker_owner(),
-                lease_seconds=settings.broadcast_lease_seconds,
-            )
-            await worker.start()
-            workers.append(worker)
             data.outbox_wakeup = worker.notify
             data.outbox_stats = worker.report
-        chores.append(asyncio.create_task(housekeeping(opened, settings.query_log_days), name="housekeeping"))
+        chore = asyncio.create_task(housekeeping(opened, settings.query_log_days), name="housekeeping")
+        resources.callback(chore.cancel)
 
     async def post_shutdown(_application: PlanBotApplication) -> None:
-        for chore in chores:
-            chore.cancel()
-        for state in states:
-            await state.close()
-        for worker in workers:
-            await worker.stop()
-        for delivery_bot in bots:
-            await delivery_bot.shutdown()
-        for opened in storage:
-            await opened.close()
+        await resources.aclose()
 
     builder = (
         ApplicationBuilder()
@@ -168,12 +145,6 @@ async def housekeeping(storage: Storage, query_log_days: int) -> None:
         except SQLAlchemyError:
             log.warning("housekeeping failed; will try again", exc_info=True)
         await asyncio.sleep(HOUSEKEEPING_EVERY)
-
-
-def file_base_url(api_base_url: str) -> str:
-    """Where files are downloaded: ``…/bot`` → ``…/file/bot`` (Telegram's and its emulators' layout)."""
-    base = api_base_url.rstrip("/")
-    return f"{base[: -len('/bot')]}/file/bot" if base.endswith("/bot") else f"{base}/file"
 
 
 def run_polling(settings: Settings, migration: subprocess.Popen[bytes]) -> int:

@@ -4,20 +4,18 @@ One :class:`OutboxWorker` per process. Its tasks:
 
 * **feeder** — leases due deliveries (:func:`db.outbox_store.claim_due`) into a local backlog,
   about two seconds' worth at a time;
-* **dispatcher** — takes them one by one under the limits: a token bucket for the overall
-  rate (bursts of at most a tenth of a second's worth), at least 1 s between two messages to
-  the same chat (counted from the end of the first request, so the server sees the spacing
-  too), at most 20 a minute to a group, a pause for everything after a RetryAfter (then one
-  message and the rate, not a burst), and a window (:meth:`OutboxWorker.window`): at most as
-  many deliveries between their request and their committed outcome as the rate needs at the
-  measured cycle of one (round trip plus commit), so that the rate is reachable despite network
-  latency, and a crash re-sends no more than that;
+* **dispatcher** — takes them one by one under Telegram's limits (``bot.outbox_pacing``: the
+  overall rate, per-chat spacing, the pause after a RetryAfter) and a window
+  (:meth:`OutboxWorker.window`): at most as many deliveries between their request and their
+  committed outcome as the rate needs at the measured cycle of one (round trip plus commit), so
+  that the rate is reachable despite network latency, and a crash re-sends no more than that;
 * **recorder** — writes outcomes as soon as they are known, all that piled up during the
   previous commit in one transaction (group commit);
 * **heartbeat** — renews the leases of everything held every third of ``lease_seconds``, and
   drops what another worker reclaimed;
-* **progress** — edits the staff member's preview message every ``progress_interval`` seconds
-  and once at the end, and marks finished broadcasts "done".
+* **progress** — ``bot.outbox_progress.ProgressReporter``: edits the staff member's preview
+  message every ``progress_interval`` seconds and once at the end, and marks finished
+  broadcasts "done".
 
 Delivery guarantees: a killed worker's leases expire and another worker (or the restarted one)
 sends what it left, so nothing is lost. What it sends again that Telegram had already accepted
@@ -37,7 +35,6 @@ The rate is per process: with several instances sharing one bot token, give each
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import logging
 import math
@@ -66,15 +63,15 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.outbox_pacing import SendLimits, retry_after_seconds, wait_event
+from bot.outbox_progress import ProgressReporter
+from db.outbox_models import Broadcast, Delivery
 from db.outbox_store import (
     CANCELLED,
-    DONE,
     FAILED,
     INACTIVE,
     SENT,
-    broadcast_counts,
     claim_due,
-    complete_broadcasts,
     get_broadcasts,
     mark_failed,
     mark_inactive,
@@ -84,43 +81,19 @@ from db.outbox_store import (
     release_leases,
     renew_leases,
 )
-from db.staff_models import Broadcast, Delivery
-from knowledge import catalog as t
-from knowledge.counts import count_of, thousands
 
 log = logging.getLogger(__name__)
 
 
 INACTIVE_MARKERS = ("chat not found", "user is deactivated", "bot was kicked", "peer_id_invalid")
 """A BadRequest whose text contains one of these means the chat is gone for good."""
-NOT_MODIFIED = "message is not modified"
 
-PER_CHAT_INTERVAL = 1.0  # seconds between two messages to the same chat
-GROUP_LIMIT = 20  # messages to one group ...
-GROUP_WINDOW = 60.0  # ... per this many seconds
 INVALID_TOKEN_PAUSE = 60.0  # the token was refused: wait, keep the deliveries, try again
 STOP_TIMEOUT = 30.0  # longest wait for in-flight requests on stop()
 MAX_RECORD_BATCH = 500
-SWEEP_INTERVAL = 60.0  # seconds between looks for any finished broadcast while idle
 CYCLE_SAMPLES = 32  # the typical cycle: the median of this many latest deliveries
 WINDOW_HEADROOM = 1.25  # the window holds this many times what the rate needs at the measured cycle
 DB_RETRY_LIMIT = 5  # attempts to write a batch of outcomes before giving up on it (and its leases)
-
-
-def progress_text(done: int, total: int) -> str:
-    return t.BROADCAST_PROGRESS.format(done=thousands(done), total=thousands(total))
-
-
-def done_text(delivered: int, undelivered: int) -> str:
-    return t.BROADCAST_DONE.format(
-        delivered=count_of(delivered, t.DELIVERED), undelivered=count_of(undelivered, t.UNDELIVERED)
-    )
-
-
-def retry_after_seconds(exc: RetryAfter) -> float:
-    """RetryAfter.retry_after is a timedelta with PTB_TIMEDELTA=true, an int otherwise."""
-    value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def describe(exc: TelegramError) -> str:
@@ -129,83 +102,6 @@ def describe(exc: TelegramError) -> str:
     name = type(exc).__name__
     message = exc.message or "no description"
     return message if message.lower().startswith(name.lower()) else f"{name}: {message}"
-
-
-class TokenBucket:
-    """``rate`` tokens a second, at most ``capacity`` saved up (the largest burst)."""
-
-    def __init__(self, rate: float, capacity: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.rate = rate
-        self.capacity = max(1.0, capacity)
-        self._clock = clock
-        self._tokens = self.capacity
-        self._stamp = clock()
-
-    def _refill(self) -> None:
-        now = self._clock()
-        if now > self._stamp:
-            self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
-            self._stamp = now
-
-    def drain(self, until: float) -> None:
-        """Hand out nothing before ``until`` (a RetryAfter pause ends), then one token and the
-        rate: sending resumes at the rate, not with the burst saved up before the pause."""
-        self._refill()
-        self._tokens = min(self._tokens, 1.0)
-        self._stamp = max(self._stamp, until)
-
-    async def take(self) -> None:
-        """Wait for a token and spend it."""
-        while True:
-            now = self._clock()
-            if now < self._stamp:  # drained until then
-                await asyncio.sleep(self._stamp - now)
-                continue
-            self._refill()
-            if self._tokens >= 1.0:
-                self._tokens -= 1.0
-                return
-            await asyncio.sleep((1.0 - self._tokens) / self.rate)
-
-
-class ChatPacer:
-    """Per-chat limits: one request at a time and ``PER_CHAT_INTERVAL`` after it ends; for groups
-    (negative ids) also at most ``GROUP_LIMIT`` per ``GROUP_WINDOW``."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._busy: set[int] = set()
-        self._next: dict[int, float] = {}
-        self._group_sends: dict[int, deque[float]] = {}
-
-    def ready_at(self, chat_id: int) -> float:
-        """The monotonic time from which a request to ``chat_id`` may start (0: any time)."""
-        now = self._clock()
-        if chat_id in self._busy:
-            return now + PER_CHAT_INTERVAL  # an estimate; checked again then
-        ready = self._next.get(chat_id, 0.0)
-        sends = self._group_sends.get(chat_id)
-        if sends is not None:
-            while sends and sends[0] <= now - GROUP_WINDOW:
-                sends.popleft()
-            if len(sends) >= GROUP_LIMIT:
-                ready = max(ready, sends[0] + GROUP_WINDOW)
-        return ready
-
-    def begin(self, chat_id: int) -> None:
-        self._busy.add(chat_id)
-
-    def end(self, chat_id: int) -> None:
-        now = self._clock()
-        self._busy.discard(chat_id)
-        self._next[chat_id] = now + PER_CHAT_INTERVAL
-        if chat_id < 0:
-            self._group_sends.setdefault(chat_id, deque()).append(now)
-        if len(self._next) > 20_000:  # forget chats whose interval is long over
-            self._next = {c: t for c, t in self._next.items() if t > now}
-            self._group_sends = {
-                c: s for c, s in self._group_sends.items() if s and s[-1] > now - GROUP_WINDOW
-            }
 
 
 @dataclass(slots=True)
@@ -232,6 +128,40 @@ class _Outcome:
 
 
 RETRY = "retry"
+
+
+async def _record_sent(session: AsyncSession, owner: str, outcome: _Outcome) -> bool:
+    return await mark_sent(session=session, delivery_id=outcome.item.delivery_id, owner=owner)
+
+
+async def _record_retry(session: AsyncSession, owner: str, outcome: _Outcome) -> bool:
+    delivery_id = outcome.item.delivery_id
+    return await mark_retry(
+        session=session,
+        delivery_id=delivery_id,
+        owner=owner,
+        error=outcome.error,
+        delay_seconds=outcome.delay,
+    )
+
+
+async def _record_inactive(session: AsyncSession, owner: str, outcome: _Outcome) -> bool:
+    delivery_id = outcome.item.delivery_id
+    return await mark_inactive(session=session, delivery_id=delivery_id, owner=owner, error=outcome.error)
+
+
+async def _record_failed(session: AsyncSession, owner: str, outcome: _Outcome) -> bool:
+    delivery_id = outcome.item.delivery_id
+    return await mark_failed(session=session, delivery_id=delivery_id, owner=owner, error=outcome.error)
+
+
+RECORDERS: dict[str, Callable[[AsyncSession, str, _Outcome], Awaitable[bool]]] = {
+    SENT: _record_sent,
+    RETRY: _record_retry,
+    INACTIVE: _record_inactive,
+    FAILED: _record_failed,
+}
+"""How each outcome is written; False when the worker lost the delivery's lease."""
 
 
 class OutboxWorker:
@@ -280,8 +210,7 @@ class OutboxWorker:
         (rate_limited, lease_lost)."""
 
         self._sessionmaker = sessionmaker
-        self._bucket = TokenBucket(rate, capacity=rate / 10)
-        self._pacer = ChatPacer()
+        self._limits = SendLimits(rate)
         self.in_window = 0
         """Deliveries whose request was made and whose outcome is not committed: what a crash
         now would send again (those Telegram accepted)."""
@@ -291,23 +220,20 @@ class OutboxWorker:
         self._cycle = 0.0  # the typical time from a request to its committed outcome (see window())
         # Writes go one at a time: on SQLite concurrent writers would only wait in busy_timeout.
         self._db_lock = asyncio.Lock()
-        self._complete_lock = asyncio.Lock()
         self._ready: deque[_Item] = deque()
         self._deferred: list[tuple[float, int, _Item]] = []  # (ready_at, seq, item) heap
         self._seq = 0
         self._held: dict[int, _Item] = {}  # every leased delivery not yet recorded, by id
         self._in_flight: set[asyncio.Task[None]] = set()
         self._outcomes: asyncio.Queue[_Outcome | None] = asyncio.Queue()
-        self._pause_until = 0.0
         self._work = asyncio.Event()  # backlog grew, a chat or a slot freed up
         self._need = asyncio.Event()  # backlog ran low
-        self._progress_wake = asyncio.Event()
-        self._active: set[int] = set()  # broadcasts this worker touched and did not see finish
-        self._reported: dict[int, int] = {}  # broadcast id -> processed count last shown
+        self._progress = ProgressReporter(
+            bot, sessionmaker, self._limits, self._db_lock, owner=owner, interval=progress_interval
+        )
         self._loops: list[asyncio.Task[None]] = []
         self._recorder: asyncio.Task[None] | None = None
         self._running = False
-        self._last_sweep = -math.inf
 
     # ------------------------------------------------------------------------------------------
     # Life cycle
@@ -323,12 +249,12 @@ class OutboxWorker:
             return
         await self.bot.initialize()
         self._running = True
-        self._recorder = self._spawn(self._record_loop(), "recorder")
+        self._recorder = self._spawn(self._record_loop, "recorder")
         self._loops = [
-            self._spawn(self._feed_loop(), "feeder"),
-            self._spawn(self._dispatch_loop(), "dispatcher"),
-            self._spawn(self._heartbeat_loop(), "heartbeat"),
-            self._spawn(self._progress_loop(), "progress"),
+            self._spawn(self._feed_loop, "feeder"),
+            self._spawn(self._dispatch_loop, "dispatcher"),
+            self._spawn(self._heartbeat_loop, "heartbeat"),
+            self._spawn(self._progress.run, "progress"),
         ]
         log.info(
             "outbox worker %s started: %.1f messages/s, %d in flight",
@@ -364,7 +290,7 @@ class OutboxWorker:
             async with self._db_lock, self._sessionmaker() as session:
                 released = await release_leases(session=session, owner=self.owner)
                 await session.commit()
-            await self._complete()
+            await self._progress.complete()
         except Exception:
             log.exception("outbox worker %s: could not release its leases (they will expire)", self.owner)
             released = 0
@@ -389,7 +315,7 @@ class OutboxWorker:
                         async with self._sessionmaker() as session:
                             depth = await outbox_depth(session=session)
                         if depth == 0:
-                            await self._complete()
+                            await self._progress.complete()
                             if not self._held:
                                 return
                     await asyncio.sleep(min(0.05, self.idle_poll))
@@ -407,10 +333,13 @@ class OutboxWorker:
         """New deliveries were enqueued: look for them now rather than at the next poll."""
         self._need.set()
 
-    def _spawn(self, coroutine: Awaitable[None], name: str) -> asyncio.Task[None]:
+    def _spawn(self, loop: Callable[[], Awaitable[None]], name: str) -> asyncio.Task[None]:
+        """A task running ``loop()``, which logs its failure; the coroutine is made inside the task,
+        so a task cancelled before it ran leaves no coroutine never awaited."""
+
         async def guarded() -> None:
             try:
-                await coroutine
+                await loop()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -436,9 +365,9 @@ class OutboxWorker:
                 continue
             if wanted and got < wanted:
                 await self._idle_sweep()
-                await self._wait(self._need, self.idle_poll)
+                await wait_event(self._need, self.idle_poll)
             elif not wanted:
-                await self._wait(self._need, self.idle_poll)
+                await wait_event(self._need, self.idle_poll)
 
     async def _feed_once(self) -> tuple[int, int]:
         """Top the backlog up to ``batch``; (claimed, wanted)."""
@@ -466,7 +395,7 @@ class OutboxWorker:
             if item is None:
                 continue
             self._held[item.delivery_id] = item
-            self._active.add(item.broadcast_id)
+            self._progress.track(item.broadcast_id)
             state = broadcasts[delivery.broadcast_id].state
             if state == CANCELLED:
                 cancelled.append(item)
@@ -499,12 +428,7 @@ class OutboxWorker:
         a crashed worker left "sending" with nothing pending would otherwise stay so)."""
         if self._held or not self._outcomes.empty():
             return
-        now = time.monotonic()
-        if now - self._last_sweep >= SWEEP_INTERVAL:
-            self._last_sweep = now
-            await self._complete_shielded(None)
-        elif self._active:
-            await self._complete_shielded(sorted(self._active))
+        await self._progress.sweep()
 
     # ------------------------------------------------------------------------------------------
     # Dispatcher: sends under the limits
@@ -512,10 +436,10 @@ class OutboxWorker:
 
     async def _dispatch_loop(self) -> None:
         while True:
-            await self._wait_pause()
+            await self._limits.wait_pause()
             item, wait = self._next_item()
             if item is None:
-                await self._wait(self._work, wait)
+                await wait_event(self._work, wait)
                 continue
             if item.lease_until - timedelta(seconds=self.lease_seconds / 3) < datetime.now(UTC):
                 # The heartbeat could not renew it (database trouble?): another worker may take it.
@@ -524,11 +448,11 @@ class OutboxWorker:
                 self.stats["lease_lost"] += 1
                 continue
             await self._wait_window()
-            await self._bucket.take()
-            if self._paused() or self._pacer.ready_at(item.chat_id) > time.monotonic():
+            await self._limits.bucket.take()
+            if self._limits.paused() or self._limits.pacer.ready_at(item.chat_id) > time.monotonic():
                 self._ready.appendleft(item)
                 continue
-            self._pacer.begin(item.chat_id)
+            self._limits.pacer.begin(item.chat_id)
             self._enter_window(item)
             task = asyncio.create_task(self._send(item), name=f"outbox-send-{item.delivery_id}")
             self._in_flight.add(task)
@@ -545,7 +469,7 @@ class OutboxWorker:
             item = self._ready.popleft()
             if self._held.get(item.delivery_id) is not item:
                 continue  # dropped: reclaimed by another worker (see the heartbeat)
-            ready_at = self._pacer.ready_at(item.chat_id)
+            ready_at = self._limits.pacer.ready_at(item.chat_id)
             if ready_at <= now:
                 return item, 0.0
             self._seq += 1
@@ -569,7 +493,7 @@ class OutboxWorker:
 
     async def _wait_window(self) -> None:
         while self.in_window >= self.window():
-            await self._wait(self._slot_freed, self.idle_poll)
+            await wait_event(self._slot_freed, self.idle_poll)
 
     def _enter_window(self, item: _Item) -> None:
         item.dispatched_at = time.monotonic()
@@ -595,35 +519,12 @@ class OutboxWorker:
         self.in_window -= 1
         self._slot_freed.set()
 
-    def _paused(self) -> bool:
-        return time.monotonic() < self._pause_until
-
-    def _pause(self, seconds: float) -> None:
-        self._pause_until = max(self._pause_until, time.monotonic() + seconds)
-        self._bucket.drain(self._pause_until)
-
-    async def _wait_pause(self) -> None:
-        """Sleep out a RetryAfter pause; a RetryAfter arriving meanwhile extends it (a few times
-        at most: every request in flight when the pause began has answered by the second pass)."""
-        for _ in range(10):
-            remaining = self._pause_until - time.monotonic()
-            if remaining <= 0:
-                return
-            await asyncio.sleep(remaining)
-
-    @staticmethod
-    async def _wait(event: asyncio.Event, timeout: float) -> None:  # noqa: ASYNC109
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(timeout):
-                await event.wait()
-        event.clear()
-
     async def _send(self, item: _Item) -> None:
         outcome: _Outcome | None = None
         try:
             outcome = await self._attempt(item)
         finally:
-            self._pacer.end(item.chat_id)
+            self._limits.pacer.end(item.chat_id)
             if outcome is None:  # not accepted: nothing a crash could duplicate
                 self._leave_window(item, committed=False)
             self._work.set()
@@ -641,7 +542,7 @@ class OutboxWorker:
             await self.bot.send_message(chat_id=item.chat_id, text=item.text, parse_mode=ParseMode.HTML)
         except RetryAfter as exc:
             seconds = retry_after_seconds(exc)
-            self._pause(seconds)
+            self._limits.pause(seconds)
             self.stats["rate_limited"] += 1
             log.warning("outbox: Telegram asked to wait %.1f s; all sending paused", seconds)
             return None
@@ -657,7 +558,7 @@ class OutboxWorker:
             return self._retry_or_fail(item, describe(exc))
         except InvalidToken:
             log.error("outbox: the Bot API refused the token; pausing %.0f s", INVALID_TOKEN_PAUSE)
-            self._pause(INVALID_TOKEN_PAUSE)
+            self._limits.pause(INVALID_TOKEN_PAUSE)
             return None
         except TelegramError as exc:
             return self._retry_or_fail(item, describe(exc))
@@ -709,7 +610,7 @@ class OutboxWorker:
         for outcome in batch:
             self._leave_window(outcome.item, committed=True)
             self._held.pop(outcome.item.delivery_id, None)
-            if outcome.status != SENT and outcome.status != RETRY:
+            if outcome.status not in (SENT, RETRY):
                 log.info(
                     "outbox: delivery %d to chat %d %s: %s",
                     outcome.item.delivery_id,
@@ -721,7 +622,7 @@ class OutboxWorker:
             self._cycle = statistics.median(self._cycles)
         self.stats["lease_lost"] += lost
         if not self._held:
-            self._progress_wake.set()
+            self._progress.wake()
 
     async def _write(self, batch: list[_Outcome]) -> int:
         """Write the batch in one transaction; returns how many leases were found lost."""
@@ -729,31 +630,13 @@ class OutboxWorker:
         written: Counter[str] = Counter()
         async with self._db_lock, self._sessionmaker() as session:
             for outcome in batch:
-                item = outcome.item
-                if outcome.status == SENT:
-                    ok = await mark_sent(session=session, delivery_id=item.delivery_id, owner=self.owner)
-                elif outcome.status == RETRY:
-                    ok = await mark_retry(
-                        session=session,
-                        delivery_id=item.delivery_id,
-                        owner=self.owner,
-                        error=outcome.error,
-                        delay_seconds=outcome.delay,
-                    )
-                elif outcome.status == INACTIVE:
-                    ok = await mark_inactive(
-                        session=session, delivery_id=item.delivery_id, owner=self.owner, error=outcome.error
-                    )
-                else:
-                    ok = await mark_failed(
-                        session=session, delivery_id=item.delivery_id, owner=self.owner, error=outcome.error
-                    )
-                if ok:
+                if await RECORDERS[outcome.status](session, self.owner, outcome):
                     written[outcome.status] += 1
                 else:
                     lost += 1
                     log.warning(
-                        "outbox: lease on delivery %d was lost; outcome not recorded", item.delivery_id
+                        "outbox: lease on delivery %d was lost; outcome not recorded",
+                        outcome.item.delivery_id,
                     )
             await session.commit()
         self.stats.update(written)
@@ -793,119 +676,6 @@ class OutboxWorker:
                     # (In flight or being recorded: nothing to undo; the recorder sees the loss.)
                     del self._held[delivery_id]
                     self.stats["lease_lost"] += 1
-
-    # ------------------------------------------------------------------------------------------
-    # Progress: the preview message, and finished broadcasts
-    # ------------------------------------------------------------------------------------------
-
-    async def _progress_loop(self) -> None:
-        while True:
-            await self._wait(self._progress_wake, self.progress_interval)
-            try:
-                await self._report_progress()
-                await self._complete_shielded(sorted(self._active))
-            except Exception:
-                log.exception("outbox worker %s: progress report failed", self.owner)
-
-    async def _report_progress(self) -> None:
-        if not self._active:
-            return
-        # Under the completion lock: a progress edit must never land after the final text.
-        async with self._complete_lock, self._sessionmaker() as session:
-            broadcasts = await get_broadcasts(session=session, ids=self._active)
-            for broadcast_id in list(self._active):
-                broadcast = broadcasts.get(broadcast_id)
-                if broadcast is None or broadcast.state in (DONE, CANCELLED):
-                    self._forget(broadcast_id)  # another worker finished it
-                    continue
-                if broadcast.preview_chat_id is None or broadcast.preview_message_id is None:
-                    continue
-                counts = await broadcast_counts(session=session, broadcast_id=broadcast_id)
-                done = counts[SENT] + counts[FAILED] + counts[INACTIVE]
-                if done == self._reported.get(broadcast_id) or counts["pending"] == 0:
-                    continue
-                total = max(broadcast.total, done + counts["pending"])
-                if await self._edit(broadcast, progress_text(done, total), final=False):
-                    self._reported[broadcast_id] = done
-
-    async def _complete_shielded(self, broadcast_ids: list[int] | None) -> None:
-        """:meth:`_complete` in a task that cancelling the caller (stop()) does not interrupt:
-        a broadcast marked done must get its final edit, nobody else will make it."""
-        await asyncio.shield(self._complete(broadcast_ids))
-
-    async def _complete(self, broadcast_ids: list[int] | None = None) -> None:
-        """Mark finished broadcasts done; this worker reports the ones its own call finished.
-
-        Serialised, so that a caller returns only after the final edits of a call running
-        when it started (run_until_idle and stop rely on it).
-        """
-        if broadcast_ids is not None and not broadcast_ids:
-            return
-        async with self._complete_lock:
-            try:
-                await self._complete_unlocked(broadcast_ids)
-            except Exception:
-                log.exception("outbox worker %s: completing broadcasts failed", self.owner)
-
-    async def _complete_unlocked(self, broadcast_ids: list[int] | None) -> None:
-        async with self._db_lock, self._sessionmaker() as session:
-            finished = await complete_broadcasts(session=session, broadcast_ids=broadcast_ids)
-            await session.commit()
-        if not finished:
-            return
-        async with self._sessionmaker() as session:
-            broadcasts = await get_broadcasts(session=session, ids=finished)
-            counts = {i: await broadcast_counts(session=session, broadcast_id=i) for i in finished}
-        for broadcast_id in finished:
-            self._forget(broadcast_id)
-            c = counts[broadcast_id]
-            log.info(
-                "outbox: broadcast %d done: %d sent, %d failed, %d inactive",
-                broadcast_id,
-                c[SENT],
-                c[FAILED],
-                c[INACTIVE],
-            )
-            broadcast = broadcasts.get(broadcast_id)
-            if broadcast is not None and broadcast.preview_chat_id and broadcast.preview_message_id:
-                await self._edit(broadcast, done_text(c[SENT], c[FAILED] + c[INACTIVE]), final=True)
-
-    def _forget(self, broadcast_id: int) -> None:
-        self._active.discard(broadcast_id)
-        self._reported.pop(broadcast_id, None)
-
-    async def _edit(self, broadcast: Broadcast, text: str, *, final: bool) -> bool:
-        """Edit the preview message; the final text is retried a few times, progress is not."""
-        chat_id, message_id = broadcast.preview_chat_id, broadcast.preview_message_id
-        assert chat_id is not None
-        assert message_id is not None
-        for _ in range(3 if final else 1):
-            wait = self._pacer.ready_at(chat_id) - time.monotonic()
-            if wait > 0:
-                if not final:
-                    return False
-                await asyncio.sleep(min(wait, PER_CHAT_INTERVAL * 2))
-            await self._wait_pause()
-            await self._bucket.take()
-            self._pacer.begin(chat_id)
-            try:
-                await self.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
-                return True
-            except RetryAfter as exc:
-                self._pause(retry_after_seconds(exc))
-            except BadRequest as exc:
-                if NOT_MODIFIED in exc.message.lower():
-                    return True
-                log.info("outbox: preview of broadcast %s not edited: %s", broadcast.id, exc.message)
-                return False
-            except NetworkError as exc:
-                log.info("outbox: preview of broadcast %s not edited: %s", broadcast.id, exc.message)
-            except TelegramError as exc:
-                log.info("outbox: preview of broadcast %s not edited: %s", broadcast.id, exc.message)
-                return False
-            finally:
-                self._pacer.end(chat_id)
-        return False
 
 
 def worker_owner() -> str:

@@ -1,140 +1,112 @@
-"""Run the outbox worker alone: ``python -m bot.outbox_runner`` (crash tests, benchmark, ops).
+"""The outbox worker of a process: :func:`start_outbox`, which the bot uses (``bot.app``), and the
+worker alone, ``python -m bot.outbox_runner`` (crash tests, benchmark, ops).
 
-Environment:
+Both read the bot's settings (``bot.settings.Settings``, from the environment or ``.env``):
+``TELEGRAM_TOKEN`` (required), ``TELEGRAM_API_BASE_URL``, ``DATABASE_URL`` (migrations are
+applied), ``BROADCAST_RATE``, ``BROADCAST_LEASE_SECONDS``, ``BROADCAST_MAX_ATTEMPTS``,
+``BROADCAST_MAX_IN_FLIGHT``, ``BROADCAST_RETRY_BASE_DELAY``, ``BROADCAST_IDLE_POLL``,
+``BROADCAST_PROGRESS_INTERVAL``, ``LOG_LEVEL`` and ``LOG_FORMAT``.
 
-* ``TELEGRAM_TOKEN`` (required), ``TELEGRAM_API_BASE_URL`` (default the real Bot API);
-* ``DATABASE_URL`` (default ``sqlite+aiosqlite:///data/mixco.db``); migrations are applied;
-* ``BROADCAST_RATE`` messages/s (default 25; not capped at Telegram's 30 like the bot's settings,
-  so that a benchmark against a fake server can run faster);
-* ``BROADCAST_LEASE_SECONDS`` (default 30), ``BROADCAST_MAX_ATTEMPTS`` (5),
-  ``BROADCAST_MAX_IN_FLIGHT`` (default: the rate, at most 100; 1 sends strictly one at a time),
-  ``BROADCAST_RETRY_BASE_DELAY`` (1 s), ``BROADCAST_IDLE_POLL`` (1 s),
-  ``BROADCAST_PROGRESS_INTERVAL`` (2 s);
-* ``LOG_LEVEL`` (default INFO).
-
-SIGTERM or SIGINT stops it cleanly (in-flight requests finish and are recorded, leases are
+Alone, SIGTERM or SIGINT stops it cleanly (in-flight requests finish and are recorded, leases are
 released); SIGKILL just kills it, and its leases expire for another worker to resume.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import signal
 import sys
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 # python-telegram-bot 22: RetryAfter.retry_after as a timedelta (before telegram is imported).
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
+from telegram.request import BaseRequest
 
 from bot.http import AiohttpRequest
 from bot.observability import configure_logging
 from bot.outbox import OutboxWorker, worker_owner
-from db.migrate import upgrade
-from db.session import create_engine, create_sessionmaker
+from bot.settings import Settings, file_base_url, load_settings
+from bot.storage import open_storage
+from knowledge import catalog as t
 
-log = logging.getLogger("bot.outbox_runner")
-
-DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/mixco.db"
-
-
-@dataclass(frozen=True)
-class RunnerConfig:
-    token: str
-    api_base_url: str
-    database_url: str
-    rate: float
-    lease_seconds: float
-    max_attempts: int
-    max_in_flight: int | None
-    retry_base_delay: float
-    idle_poll: float
-    progress_interval: float
-    log_level: str
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> RunnerConfig:
-        """Read and check the environment; ValueError says which variable is wrong."""
-        token = env.get("TELEGRAM_TOKEN", "").strip()
-        if not token:
-            raise ValueError("TELEGRAM_TOKEN is not set")
-
-        def number(name: str, default: float, *, minimum: float = 0.0) -> float:
-            raw = env.get(name, "").strip()
-            try:
-                value = float(raw) if raw else default
-            except ValueError:
-                raise ValueError(f"{name} must be a number, got {raw!r}") from None
-            if not value > minimum:
-                raise ValueError(f"{name} must be greater than {minimum:g}")
-            return value
-
-        return cls(
-            token=token,
-            api_base_url=env.get("TELEGRAM_API_BASE_URL", "").strip() or DEFAULT_API_BASE_URL,
-            database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
-            rate=number("BROADCAST_RATE", 25.0),
-            lease_seconds=number("BROADCAST_LEASE_SECONDS", 30.0),
-            max_attempts=int(number("BROADCAST_MAX_ATTEMPTS", 5, minimum=0.5)),
-            max_in_flight=int(number("BROADCAST_MAX_IN_FLIGHT", 0, minimum=0.5))
-            if env.get("BROADCAST_MAX_IN_FLIGHT", "").strip()
-            else None,
-            retry_base_delay=number("BROADCAST_RETRY_BASE_DELAY", 1.0),
-            idle_poll=number("BROADCAST_IDLE_POLL", 1.0),
-            progress_interval=number("BROADCAST_PROGRESS_INTERVAL", 2.0),
-            log_level=(env.get("LOG_LEVEL", "").strip() or "INFO").upper(),
-        )
+DELIVERY_CONNECTIONS = 128
+"""Connections of the delivery transport: more than the most requests the worker has in flight."""
 
 
-async def run(config: RunnerConfig) -> None:
-    engine = create_engine(config.database_url)
+def delivery_request() -> BaseRequest:
+    return AiohttpRequest(connection_pool_size=DELIVERY_CONNECTIONS, pool_timeout=10.0)
+
+
+@asynccontextmanager
+async def start_outbox(
+    settings: Settings,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    request: BaseRequest | None = None,
+) -> AsyncIterator[OutboxWorker]:
+    """This process's outbox worker, started; on exit it stops (in-flight requests are recorded,
+    leases released) and its Bot shuts down.
+
+    The worker gets a plain Bot of its own: an application's bot retries 429s in its rate
+    limiter, whereas the worker must see RetryAfter to pause every send. ``request`` replaces its
+    transport (the terminal chat shows deliveries too).
+    """
+    token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
+    bot = Bot(
+        token,
+        base_url=settings.telegram_api_base_url.rstrip("/"),
+        base_file_url=file_base_url(settings.telegram_api_base_url),
+        request=request or delivery_request(),
+    )
+    worker = OutboxWorker(
+        bot,
+        sessionmaker,
+        rate=settings.broadcast_rate,
+        owner=worker_owner(),
+        lease_seconds=settings.broadcast_lease_seconds,
+        max_attempts=settings.broadcast_max_attempts,
+        max_in_flight=settings.broadcast_max_in_flight,
+        retry_base_delay=settings.broadcast_retry_base_delay,
+        idle_poll=settings.broadcast_idle_poll,
+        progress_interval=settings.broadcast_progress_interval,
+    )
     try:
-        await upgrade(engine)
-        sessionmaker = create_sessionmaker(engine)
-        bot = Bot(
-            config.token,
-            base_url=config.api_base_url.rstrip("/"),
-            request=AiohttpRequest(connection_pool_size=128, pool_timeout=10.0),
-        )
-        worker = OutboxWorker(
-            bot,
-            sessionmaker,
-            rate=config.rate,
-            owner=worker_owner(),
-            lease_seconds=config.lease_seconds,
-            max_attempts=config.max_attempts,
-            max_in_flight=config.max_in_flight,
-            retry_base_delay=config.retry_base_delay,
-            idle_poll=config.idle_poll,
-            progress_interval=config.progress_interval,
-        )
+        await worker.start()
+        yield worker
+    finally:
+        await worker.stop()
+        await bot.shutdown()
+
+
+async def run(settings: Settings) -> None:
+    """The worker alone, until SIGTERM or SIGINT."""
+    storage = await open_storage(settings.database_url)
+    try:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        async with bot:
-            await worker.start()
-            try:
-                await stop.wait()
-            finally:
-                await worker.stop()
+        async with start_outbox(settings, storage.sessionmaker):
+            await stop.wait()
     finally:
-        await engine.dispose()
+        await storage.close()
 
 
 def main() -> int:
-    try:
-        config = RunnerConfig.from_env(os.environ)
-    except ValueError as exc:
-        print(f"outbox runner: {exc}", file=sys.stderr)
+    settings = load_settings()
+    if settings is None:
         return 2
-    configure_logging(config.log_level, "text", secrets=(config.token,))
-    asyncio.run(run(config))
+    if settings.telegram_token is None:
+        print(t.MISSING_TOKEN, file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.log_format, secrets=settings.secrets())
+    asyncio.run(run(settings))
     return 0
 
 

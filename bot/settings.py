@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import sys
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
@@ -33,6 +34,16 @@ class Settings(BaseSettings):
     """Broadcast messages per second: about 30 is Telegram's free limit; paid broadcasts reach 1,000."""
     broadcast_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
     """How long a worker holds a delivery it claimed; a crashed instance's deliveries wait this long."""
+    broadcast_max_attempts: int = Field(default=5, ge=1, le=100)
+    """Tries of one delivery (timeouts, 5xx) before it is recorded as failed."""
+    broadcast_max_in_flight: int | None = Field(default=None, ge=1, le=1000)
+    """Requests on their way at most; None: the rate, at most 100 (1 sends strictly one at a time)."""
+    broadcast_retry_base_delay: float = Field(default=1.0, gt=0, le=3600)
+    """Seconds before the first retry of a delivery; each later one waits twice as long."""
+    broadcast_idle_poll: float = Field(default=1.0, gt=0, le=60)
+    """Seconds between looks for due deliveries while none are waiting."""
+    broadcast_progress_interval: float = Field(default=2.0, gt=0, le=3600)
+    """Seconds between edits of the staff member's preview with a broadcast's progress."""
     notify_window_minutes: float = Field(default=10.0, ge=0, le=1440)
     """A follower gets at most one status notice per project per this many minutes (db.status_notices)."""
     report_mode_minutes: float = Field(default=10.0, gt=0, le=1440)
@@ -90,3 +101,20 @@ class Settings(BaseSettings):
         if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
             raise ValueError("solo letras, números, _ y -, de 1 a 256 caracteres")
         return value
+
+
+def load_settings() -> Settings | None:
+    """The settings, or None after printing one line per invalid setting."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = str(error["loc"][0]).upper() if error["loc"] else "?"
+            print(f"Configuración inválida: {name}: {error['msg']}", file=sys.stderr)
+        return None
+
+
+def file_base_url(api_base_url: str) -> str:
+    """Where files are downloaded: ``…/bot`` → ``…/file/bot`` (Telegram's and its emulators' layout)."""
+    base = api_base_url.rstrip("/")
+    return f"{base[: -len('/bot')]}/file/bot" if base.endswith("/bot") else f"{base}/file"

@@ -12,7 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.chat_store import BUILT_IN_SALT, QUERY_LOG_SALT, rekey_chat_hashes, stored_secret
+from db.bot_store import stored_secret
+from db.chat_store import BUILT_IN_SALT, QUERY_LOG_SALT, rekey_chat_hashes
 from db.migrate import upgrade
 from db.plan_store import get_plan_meta, load_plan, save_plan
 from db.session import create_engine, create_sessionmaker

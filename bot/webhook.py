@@ -38,9 +38,8 @@ from telegram.ext import Application
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from bot.observability import Metrics
-from db.chat_store import claim_update
-from db.outbox_store import PENDING
-from db.staff_store import delivery_status_counts
+from db.bot_store import claim_update
+from db.outbox_store import PENDING, delivery_status_counts
 from handlers.context import BotData
 
 log = logging.getLogger(__name__)

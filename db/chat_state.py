@@ -1,10 +1,10 @@
 """Per-chat state on the reply path, written in batches after the answer is sent.
 
-Every question used to cost one transaction of five statements before its answer went out
-(query log, recipient, chat context, pending report check), and on the end-to-end benchmark that
-was most of the bot's CPU. :class:`ChatState` keeps those writes (and 👍/👎 votes) in memory and
-stores them together, one transaction every ``flush_every`` seconds (or sooner when many are
-waiting), and always before the process stops.
+Writing each question's rows (query log, recipient, chat context) before its answer went out
+would cost a transaction per question, most of the bot's CPU on the end-to-end benchmark.
+:class:`ChatState` keeps those writes (and 👍/👎 votes) in memory and stores them together, one
+transaction every ``flush_every`` seconds (or sooner when many are waiting), and always before
+the process stops.
 
 What that trades, on purpose:
 
@@ -19,13 +19,11 @@ often it was tried: when a batch fails that way, its rows are written one by one
 row is logged once, counted (``rejected_rows`` in /metrics) and dropped, so that one bad row never
 keeps the others out. A database that cannot be reached keeps every row waiting.
 
-When this process is the only one answering (long polling: Telegram lets one ``getUpdates``
-consumer in at a time), it is also the only writer of contexts, report requests and votes, so it
-keeps them in bounded in-memory maps and reads the database only for chats it has not seen yet
-(``exclusive=True``). Otherwise every read goes to the database.
+What it read and wrote of contexts, report requests, zonas and its own questions is remembered
+as ``db.cache.Known`` says: only when this process is the only one answering (``exclusive``).
 
-The zona a chat chose as its own ("Mi zona") is kept the same way for reading, but written at
-once, before the bot answers: it is a choice the person made, not a log.
+The zona a chat chose as its own ("Mi zona") is written at once, before the bot answers: it is a
+choice the person made, not a log.
 """
 
 from __future__ import annotations
@@ -33,16 +31,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
 
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError, StatementError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.bot_store import reserve_ids
+from db.cache import CACHED_CHATS, UNKNOWN, Known, read_with
 from db.chat_store import (
     LoggedQuestion,
     Vote,
@@ -50,11 +48,10 @@ from db.chat_store import (
     get_chat_zona,
     log_queries,
     log_votes,
-    reserve_ids,
     save_chat_contexts,
     save_chat_zona,
-    touch_recipients,
 )
+from db.resident_store import touch_recipients
 from knowledge.followup import ChatContext
 
 log = logging.getLogger(__name__)
@@ -67,66 +64,12 @@ MAX_BUFFERED_QUESTIONS = 50_000
 (and counted) so that memory stays bounded. Contexts and recipients are one row per chat."""
 FAILURES_PER_WARNING = 40
 """While the database is away, one warning (with the error) every this many failed flushes."""
-CACHED_CHATS = 20_000
-"""Chats whose state this process keeps (in exclusive mode): measured at about 650 bytes a chat
-over the context, report-request and question maps, so at most ~13 MB; a chat beyond them is
-read from the database again."""
 ID_BLOCK = 1_000
 WRITE_ERRORS = (SQLAlchemyError, OSError, ValueError)
 """What writing a batch may raise: the database away or refusing, or a driver that cannot encode a
 value (sqlite3 raises UnicodeEncodeError for a lone surrogate as it is)."""
 REJECTING_SQLSTATES = ("22", "23")
 """PostgreSQL error classes that refuse a row's values: data exception, integrity violation."""
-NO_ZONA = 0
-"""In the known-zonas map: the database says the chat has chosen no zona."""
-
-T = TypeVar("T")
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class LruMap(Generic[K, V]):
-    """A dict that forgets its least recently used entries beyond ``size``."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
-
-    def get(self, key: K) -> V | None:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
-
-    def put(self, key: K, value: V) -> None:
-        self._items[key] = value
-        self._items.move_to_end(key)
-        if len(self._items) > self.size:
-            self._items.popitem(last=False)
-
-    def pop(self, key: K) -> None:
-        self._items.pop(key, None)
-
-    def pop_where(self, test: Callable[[V], bool]) -> None:
-        """Forget every entry whose value passes ``test``."""
-        for key in [key for key, value in self._items.items() if test(value)]:
-            del self._items[key]
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-async def read_with(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    session: AsyncSession | None,
-    query: Callable[..., Awaitable[T]],
-    **arguments: Any,
-) -> T:
-    """``query(session=…, **arguments)`` in the caller's session, or in a new one."""
-    if session is not None:
-        return await query(session=session, **arguments)
-    async with sessionmaker() as own:
-        return await query(session=own, **arguments)
 
 
 def rejects_values(error: BaseException) -> bool:
@@ -215,10 +158,11 @@ class ChatState:
         self._votes: list[Vote] = []
         self._writing: dict[int, ChatContext] = {}  # contexts of the batch being written now
         # known state (exclusive mode only)
-        self._known_contexts: LruMap[int, ChatContext] = LruMap(cached_chats)
-        self._report_requests: LruMap[int, bool] = LruMap(cached_chats)
-        self._known_zonas: LruMap[int, int] = LruMap(cached_chats)  # chat id -> zona or NO_ZONA
-        self._asked: LruMap[int, tuple[str, bool]] = LruMap(cached_chats)  # id -> (chat hash, voted)
+        self._known_contexts: Known[int, ChatContext] = Known(exclusive=exclusive, size=cached_chats)
+        self._report_requests: Known[int, bool] = Known(exclusive=exclusive, size=cached_chats)
+        self._known_zonas: Known[int, int | None] = Known(exclusive=exclusive, size=cached_chats)
+        self._asked: Known[int, tuple[str, bool]] = Known(exclusive=exclusive, size=cached_chats)
+        """Questions this process logged: query id -> (chat hash, voted)."""
         self.dropped_questions = 0
         self.failed_flushes = 0  # in a row; 0 once a flush succeeds
         self.rejected_rows = 0  # refused by the database, logged and dropped
@@ -255,28 +199,22 @@ class ChatState:
     async def context(self, chat_id: int, *, session: AsyncSession | None = None) -> ChatContext:
         """What the chat asked last (an empty context when nothing); ``session``: the caller's,
         to read with when this process does not know."""
-        if self.exclusive:
-            known = self._known_contexts.get(chat_id)
-            if known is not None:
-                return known
+        known = self._known_contexts.get(chat_id)
+        if known is not UNKNOWN:
+            return known
         waiting = self._contexts.get(chat_id) or self._writing.get(chat_id)
         if waiting is not None:
             return waiting
         stored = await read_with(self._sessionmaker, session, get_chat_context, chat_id=chat_id)
-        if self.exclusive and chat_id not in self._contexts:  # not overtaken while reading
+        if chat_id not in self._contexts:  # not overtaken while reading
             self._known_contexts.put(chat_id, stored)
         return stored
 
     async def zona(self, chat_id: int, *, session: AsyncSession | None = None) -> int | None:
         """The zona the chat chose as its own, or None; ``session`` as in :meth:`context`."""
-        if self.exclusive:
-            known = self._known_zonas.get(chat_id)
-            if known is not None:
-                return known or None
-        stored = await read_with(self._sessionmaker, session, get_chat_zona, chat_id=chat_id)
-        if self.exclusive:
-            self._known_zonas.put(chat_id, stored or NO_ZONA)
-        return stored
+        return await self._known_zonas.get_or_read(
+            chat_id, lambda: read_with(self._sessionmaker, session, get_chat_zona, chat_id=chat_id)
+        )
 
     async def choose_zona(self, chat_id: int, zona: int, *, replace: bool = True) -> int:
         """Remember the chat's zona, written at once (a choice the person made, like a
@@ -287,24 +225,21 @@ class ChatState:
                 session=session, chat_id=chat_id, zona=zona, at=datetime.now(UTC), replace=replace
             )
             await session.commit()
-        if self.exclusive:
-            self._known_zonas.put(chat_id, chosen)
+        self._known_zonas.put(chat_id, chosen)
         return chosen
 
     def may_have_report_request(self, user_id: int) -> bool:
         """False only when this process knows the person has no open "📣 Reportar" request."""
-        return not self.exclusive or self._report_requests.get(user_id) is not False
+        return self._report_requests.get(user_id) is not False
 
     def note_report_request(self, user_id: int, *, open_: bool) -> None:
         """Tell what the database says (or was just told) about the person's report request."""
-        if self.exclusive:
-            self._report_requests.put(user_id, open_)
+        self._report_requests.put(user_id, open_)
 
     # Writes (buffered) ----------------------------------------------------------------------
     def remember(self, chat_id: int, context: ChatContext) -> None:
         self._contexts[chat_id] = context
-        if self.exclusive:
-            self._known_contexts.put(chat_id, context)
+        self._known_contexts.put(chat_id, context)
         self._nudge()
 
     def seen(self, chat_id: int, *, is_group: bool) -> None:
@@ -339,8 +274,7 @@ class ChatState:
         if len(self._questions) > MAX_BUFFERED_QUESTIONS:
             del self._questions[0]
             self.dropped_questions += 1
-        if self.exclusive:
-            self._asked.put(query_id, (chat_hash, False))
+        self._asked.put(query_id, (chat_hash, False))
         self._nudge()
         return query_id
 
@@ -348,8 +282,8 @@ class ChatState:
         """👍/👎 on a question this process logged: True when counted, False when it is not this
         chat's question or was already rated; None when only the database can tell (then the
         caller checks there, after :meth:`flush`)."""
-        asked = self._asked.get(query_id) if self.exclusive else None
-        if asked is None:
+        asked = self._asked.get(query_id)
+        if asked is UNKNOWN:
             return None
         asker, voted = asked
         if asker != chat_hash or voted:
@@ -366,9 +300,9 @@ class ChatState:
         self._recipients.pop(chat_id, None)
         self._questions = [q for q in self._questions if q.chat_hash != chat_hash]
         self._votes = [v for v in self._votes if v.chat_hash != chat_hash]
-        self._known_contexts.pop(chat_id)
-        self._known_zonas.pop(chat_id)
-        self._asked.pop_where(lambda asked: asked[0] == chat_hash)  # a later 👍 is not counted
+        self._known_contexts.forget(chat_id)
+        self._known_zonas.forget(chat_id)
+        self._asked.forget_where(lambda asked: asked[0] == chat_hash)  # a later 👍 is not counted
         await self.flush()
 
     async def flush(self) -> bool:

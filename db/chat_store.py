@@ -1,23 +1,21 @@
-"""Per-chat state and the query log: keyword-only query functions; the caller commits.
+"""Per-chat state on the reply path: the context of a chat's last question, the zona it chose, the
+query log and its votes. Keyword-only query functions; the caller commits.
 
 The writes take many rows at once: ``db.chat_state`` buffers them off the reply path."""
 
 from __future__ import annotations
 
 import hashlib
-import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import bindparam, insert, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.models import ChatContextRow, ChatZonaRow, IdBlockRow, QueryLogRow, StoredSecretRow
-from db.staff_models import Feedback, ProcessedUpdate, Recipient
+from db.resident_models import ChatContextRow, ChatZonaRow, Feedback, QueryLogRow, Recipient
+from db.session import insert_for
 from knowledge.followup import ChatContext
 
 QUERY_LOG_SALT = "query_log_salt"
@@ -48,7 +46,7 @@ async def save_chat_zona(
 ) -> int:
     """Remember the chat's zona; with ``replace=False`` a zona already chosen stays. Returns the
     chat's zona afterwards."""
-    statement = _insert_for(session)(ChatZonaRow).values(chat_id=chat_id, zona=zona, updated_at=at)
+    statement = insert_for(session, ChatZonaRow).values(chat_id=chat_id, zona=zona, updated_at=at)
     upsert = (
         statement.on_conflict_do_update(
             index_elements=["chat_id"],
@@ -88,11 +86,6 @@ class Vote:
     at: datetime
 
 
-def _insert_for(session: AsyncSession) -> Callable[..., Any]:
-    """The dialect's INSERT, which has ``on_conflict_do_update`` on SQLite and PostgreSQL."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-
-
 async def save_chat_contexts(
     *, session: AsyncSession, contexts: Mapping[int, ChatContext], at: datetime
 ) -> None:
@@ -103,7 +96,7 @@ async def save_chat_contexts(
         {"chat_id": chat_id, "question": c.question, "zona": c.zona, "snip": c.snip, "updated_at": at}
         for chat_id, c in contexts.items()
     ]
-    statement = _insert_for(session)(ChatContextRow)
+    statement = insert_for(session, ChatContextRow)
     excluded = statement.excluded
     await (await session.connection()).execute(
         statement.on_conflict_do_update(
@@ -114,26 +107,6 @@ async def save_chat_contexts(
                 "snip": excluded.snip,
                 "updated_at": excluded.updated_at,
             },
-        ),
-        rows,
-    )
-
-
-async def touch_recipients(*, session: AsyncSession, chats: Mapping[int, bool], at: datetime) -> None:
-    """Remember chats the bot may write to (chat id -> is a group); a chat marked inactive that
-    writes again is active again. One statement for all of them."""
-    if not chats:
-        return
-    rows = [
-        {"chat_id": chat_id, "is_group": is_group, "active": True, "updated_at": at}
-        for chat_id, is_group in chats.items()
-    ]
-    statement = _insert_for(session)(Recipient)
-    await (await session.connection()).execute(
-        statement.on_conflict_do_update(
-            index_elements=["chat_id"],
-            set_={"active": True, "inactive_reason": None, "updated_at": statement.excluded.updated_at},
-            where=col(Recipient.active).is_(False),
         ),
         rows,
     )
@@ -167,22 +140,6 @@ async def log_votes(*, session: AsyncSession, votes: Sequence[Vote]) -> None:
     await (await session.connection()).execute(insert(Feedback), rows)
 
 
-async def reserve_ids(*, session: AsyncSession, name: str, count: int) -> range:
-    """``count`` ids of table ``name`` that no other process will hand out (the caller commits)."""
-    if count < 1:
-        raise ValueError("count must be at least 1")
-    result = await (await session.connection()).execute(
-        update(IdBlockRow)
-        .where(col(IdBlockRow.name) == name)
-        .values(next_id=col(IdBlockRow.next_id) + count)
-        .returning(col(IdBlockRow.next_id))
-    )
-    after = result.scalar_one_or_none()
-    if after is None:
-        raise LookupError(f"no id block named {name!r}")
-    return range(after - count, after)
-
-
 async def prune_query_log(*, session: AsyncSession, keep_days: int) -> int:
     """Delete questions older than ``keep_days``; returns how many went."""
     cutoff = datetime.now(UTC) - timedelta(days=keep_days)
@@ -194,42 +151,6 @@ async def queries_since(*, session: AsyncSession, days: int) -> list[QueryLogRow
     cutoff = datetime.now(UTC) - timedelta(days=days)
     result = await session.exec(select(QueryLogRow).where(col(QueryLogRow.asked_at) >= cutoff))
     return list(result.all())
-
-
-async def recent_queries(*, session: AsyncSession, limit: int = 100) -> list[QueryLogRow]:
-    result = await session.exec(select(QueryLogRow).order_by(col(QueryLogRow.id).desc()).limit(limit))
-    return list(result.all())
-
-
-async def claim_update(*, session: AsyncSession, update_id: int) -> bool:
-    """True the first time an update id is seen (on any instance); False for a redelivery."""
-    values = {"update_id": update_id, "at": datetime.now(UTC)}
-    statement = _insert_for(session)(ProcessedUpdate).values(values).on_conflict_do_nothing()
-    result = await session.exec(statement)  # type: ignore[call-overload]
-    return bool(result.rowcount)
-
-
-async def prune_processed_updates(*, session: AsyncSession, keep_hours: int = 48) -> int:
-    cutoff = datetime.now(UTC) - timedelta(hours=keep_hours)
-    result = await session.exec(delete(ProcessedUpdate).where(col(ProcessedUpdate.at) < cutoff))
-    return int(result.rowcount or 0)
-
-
-async def stored_secret(*, session: AsyncSession, name: str) -> tuple[str, bool]:
-    """The secret ``name``, made (random, 256 bits) by the first caller on this database; and
-    whether this call made it. Two instances starting together get the same value: the second
-    INSERT finds the first's row. The caller commits."""
-    statement = (
-        _insert_for(session)(StoredSecretRow)
-        .values(name=name, value=secrets.token_hex(32), created_at=datetime.now(UTC))
-        .on_conflict_do_nothing(index_elements=["name"])
-        .returning(col(StoredSecretRow.value))
-    )
-    made = (await (await session.connection()).execute(statement)).scalar_one_or_none()
-    if made is not None:
-        return made, True
-    kept = await session.exec(select(StoredSecretRow.value).where(col(StoredSecretRow.name) == name))
-    return kept.one(), False
 
 
 async def rekey_chat_hashes(*, session: AsyncSession, old_salt: str, new_salt: str) -> int:

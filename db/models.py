@@ -1,9 +1,10 @@
-"""SQLModel tables for the plan document.
+"""The column types every table shares, and the plan document's tables.
 
 Plan tables hold only what the document says; :func:`db.plan_store.save_plan` deletes and
 re-inserts all of them (``PLAN_TABLES``) on every load. Nothing else may point into them with a
-foreign key: staff data (project status, subscriptions, audit, outbox) lives in its own tables and
-refers to a project by its ``snip`` string, so it survives a reload.
+foreign key: what residents, staff and the outbox record lives in tables of its own
+(``db.resident_models``, ``db.staff_models``, ``db.outbox_models``, ``db.bot_models``) and refers
+to a project by its ``snip`` string, so it survives a reload.
 
 Each plan table's primary key is ``position`` (document order, 0-based), not a serial id, so
 saving the same plan twice produces identical rows on every backend.
@@ -304,66 +305,3 @@ PLAN_TABLES: tuple[type[SQLModel], ...] = (
     EjeRow,
 )
 """Tables a plan reload replaces. ``plan_meta`` is updated in place, not replaced."""
-
-
-# --- Bot state (not plan data: a plan reload never touches these) ---------------------------
-
-
-class ChatContextRow(SQLModel, table=True):
-    """What a chat asked last, so that "¿y en la zona 10?" works on any instance."""
-
-    __tablename__ = "chat_context"
-
-    chat_id: int = Field(primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False})
-    question: str | None = None
-    zona: int | None = None
-    snip: str | None = Field(default=None, max_length=16)
-    updated_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
-
-
-class QueryLogRow(SQLModel, table=True):
-    """A question and how it was answered; the chat is kept only as a salted hash."""
-
-    __tablename__ = "query_log"
-
-    id: int | None = Field(default=None, primary_key=True)
-    chat_hash: str = Field(max_length=64, index=True)
-    question: str = Field(max_length=1000)
-    answer_kind: str = Field(max_length=40)
-    confident: bool
-    zona: int | None = Field(default=None, index=True)
-    matches: list[str] = Field(default_factory=list, sa_type=JSON_TYPE)
-    asked_at: datetime = Field(sa_type=UtcDateTime, nullable=False, index=True)
-
-
-class IdBlockRow(SQLModel, table=True):
-    """The next free id of a table whose ids are handed out in blocks before rows are written
-    (the query log: a feedback button names the question before its buffered row is stored)."""
-
-    __tablename__ = "id_block"
-
-    name: str = Field(primary_key=True, max_length=40)
-    next_id: int = Field(sa_type=BigInteger)
-
-
-class ChatZonaRow(SQLModel, table=True):
-    """The zona a chat chose as its own ("Mi zona", or the first zona it followed), so that "¿qué
-    obras hay en mi zona?" needs no zona. Deleted with the chat's other data by /olvidarme."""
-
-    __tablename__ = "chat_zona"
-    __table_args__ = (CheckConstraint("zona BETWEEN 1 AND 11", name="zona"),)
-
-    chat_id: int = Field(primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False})
-    zona: int
-    updated_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
-
-
-class StoredSecretRow(SQLModel, table=True):
-    """A secret the bot generated once and every instance on this database shares (the query
-    log's salt when QUERY_LOG_SALT is not set)."""
-
-    __tablename__ = "stored_secret"
-
-    name: str = Field(primary_key=True, max_length=40)
-    value: str = Field(max_length=128)
-    created_at: datetime = Field(sa_type=UtcDateTime, nullable=False)

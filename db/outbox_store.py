@@ -20,12 +20,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, exists, func, or_
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, exists, func, or_
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.staff_models import Broadcast, Delivery, Recipient
+from db.outbox_models import Broadcast, Delivery
+from db.resident_store import deactivate_recipient
+from db.session import insert_for
 
 PENDING = "pending"
 SENT = "sent"
@@ -41,7 +42,6 @@ DONE = "done"
 CANCELLED = "cancelled"
 
 MAX_ERROR_LENGTH = 300  # delivery.last_error
-MAX_REASON_LENGTH = 200  # recipient.inactive_reason
 _INSERT_CHUNK = 1000  # rows per INSERT: far below SQLite's and asyncpg's bind-parameter limits
 
 
@@ -51,19 +51,6 @@ def _now(now: datetime | None) -> datetime:
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _dialect_insert(session: AsyncSession, table: Table) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT that supports ON CONFLICT on both backends (same syntax on both)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
-
-
-def _table(model: Any) -> Table:
-    table = model.__table__
-    assert isinstance(table, Table)
-    return table
 
 
 async def create_broadcast(
@@ -114,7 +101,6 @@ async def enqueue(
     now = datetime.now(UTC)
     distinct = list(dict.fromkeys(int(chat_id) for chat_id in chat_ids))
     before = await _delivery_count(session, broadcast.id)
-    table = _table(Delivery)
     for start in range(0, len(distinct), _INSERT_CHUNK):
         rows = [
             {
@@ -126,7 +112,7 @@ async def enqueue(
             }
             for chat_id in distinct[start : start + _INSERT_CHUNK]
         ]
-        statement = _dialect_insert(session, table).values(rows)
+        statement = insert_for(session, Delivery).values(rows)
         await session.exec(statement.on_conflict_do_nothing(index_elements=["broadcast_id", "chat_id"]))
     total = await _delivery_count(session, broadcast.id)
     broadcast.total = total
@@ -290,20 +276,7 @@ async def mark_inactive(
     chat_id = await _finish(session, delivery_id, owner, values)
     if chat_id is None:
         return False
-    reason = _clip(error, MAX_REASON_LENGTH)
-    statement = _dialect_insert(session, _table(Recipient)).values(
-        chat_id=chat_id,
-        is_group=chat_id < 0,
-        active=False,
-        inactive_reason=reason,
-        updated_at=moment,
-    )
-    await session.exec(
-        statement.on_conflict_do_update(
-            index_elements=["chat_id"],
-            set_={"active": False, "inactive_reason": reason, "updated_at": moment},
-        )
-    )
+    await deactivate_recipient(session=session, chat_id=chat_id, reason=error, at=moment)
     return True
 
 
@@ -371,3 +344,17 @@ async def get_broadcasts(*, session: AsyncSession, ids: Iterable[int]) -> dict[i
         return {}
     result = await session.exec(select(Broadcast).where(col(Broadcast.id).in_(wanted)))
     return {b.id: b for b in result.all() if b.id is not None}
+
+
+async def recent_broadcasts(*, session: AsyncSession, limit: int = 5) -> list[Broadcast]:
+    """The latest broadcasts past their draft, newest first."""
+    result = await session.exec(
+        select(Broadcast).where(Broadcast.state != DRAFT).order_by(col(Broadcast.id).desc()).limit(limit)
+    )
+    return list(result.all())
+
+
+async def delivery_status_counts(*, session: AsyncSession) -> dict[str, int]:
+    """Deliveries of every broadcast by status (pending, sent, failed, inactive, superseded)."""
+    result = await session.exec(select(Delivery.status, func.count()).group_by(col(Delivery.status)))
+    return {status: int(count) for status, count in result.all()}

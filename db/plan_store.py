@@ -1,4 +1,4 @@
-"""Queries for the plan tables: save a whole Plan, load it back, look up one project.
+"""Queries for the plan tables: save a whole Plan, load it back, and what was loaded.
 
 Functions take keyword-only arguments and never commit: the caller owns the transaction.
 """
@@ -54,7 +54,7 @@ from knowledge.model import (
 )
 from knowledge.plan_json import plan_digest, record_from_json
 
-__all__ = ["get_plan_meta", "get_project", "load_plan", "save_plan"]
+__all__ = ["get_plan_meta", "load_plan", "save_plan"]
 
 R = TypeVar("R")
 
@@ -116,13 +116,6 @@ async def load_plan(*, session: AsyncSession) -> Plan | None:
 async def get_plan_meta(*, session: AsyncSession) -> PlanMeta | None:
     """When, from where and with which content hash the current plan was saved."""
     return await session.get(PlanMeta, 1)
-
-
-async def get_project(*, session: AsyncSession, snip: str) -> Project | None:
-    """The project with this SNIP code, or None."""
-    result = await session.exec(select(ProjectRow).where(ProjectRow.snip == snip))
-    row = result.first()
-    return None if row is None else _to_record(Project, row, where=f"project[{row.position}]")
 
 
 # --- saving -------------------------------------------------------------------------------

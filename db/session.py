@@ -1,4 +1,5 @@
-"""Async engine and session factory for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""
+"""Async engine and session factory for SQLite (aiosqlite) and PostgreSQL (asyncpg), and the one
+INSERT … ON CONFLICT that both dialects share."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -43,6 +46,14 @@ def create_engine(url: str) -> AsyncEngine:
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Session factory; objects stay readable after commit (no implicit reload in async code)."""
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+def insert_for(session: AsyncSession, model: type[SQLModel]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into ``model``'s table in the session's dialect, which has ``on_conflict_do_update``
+    and ``on_conflict_do_nothing`` (the same syntax on PostgreSQL and SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
 
 
 def _async_url(url: str) -> URL:

@@ -1,13 +1,9 @@
-"""What staff wrote that every project card reads: each project's latest status and who is staff.
+"""What staff wrote that every project card reads: each project's latest status, who is staff,
+and what the chat follows (a card offers to stop following it).
 
-A project card shows the status staff recorded and, to staff in their private chat, the status
-buttons; both used to be two queries before every card. Project and zona cards also offer to
-stop following what the chat follows (the handlers call :meth:`StaffCache.follows_changed` after
-a chat follows or stops following something). When this process is the only one
-answering (long polling, ``exclusive=True``), it is also the only one that records statuses and
-changes roles, so it keeps what it read and forgets an entry when it writes it (the handlers call
-:meth:`StaffCache.status_changed` / :meth:`StaffCache.roles_changed` after committing).
-Otherwise (webhook, several instances) every read goes to the database.
+Remembered as ``db.cache.Known`` says (only when this process is the only one answering); the
+handlers tell it when they commit a change: :meth:`StaffCache.status_changed`,
+:meth:`StaffCache.roles_changed`, :meth:`StaffCache.follows_changed`.
 
 Staff commands and buttons themselves always check the role in the database
 (``handlers.staff_service.Staff.role``).
@@ -20,64 +16,55 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.chat_state import CACHED_CHATS, LruMap, read_with
-from db.staff_store import current_status, followed_by, get_role
+from db.cache import CACHED_CHATS, Known, read_with
+from db.resident_store import followed_by
+from db.staff_store import current_status, get_role
 from knowledge.staff import StatusView
 
 FOLLOWS_CACHED = 4_096
 """Chats whose subscriptions this process keeps (exclusive mode): a set of a few pairs each."""
-NOT_STAFF = ""
-"""Remembered for someone who is not staff (``None`` from the map means "not known")."""
 
 
 class StaffCache:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], *, exclusive: bool) -> None:
         self._sessionmaker = sessionmaker
         self.exclusive = exclusive
-        self._statuses: dict[str, StatusView | None] = {}  # None: known to have no status
-        self._roles: LruMap[int, str] = LruMap(CACHED_CHATS)
-        self._follows: LruMap[int, frozenset[tuple[str, str]]] = LruMap(FOLLOWS_CACHED)
+        self._statuses: Known[str, StatusView | None] = Known(exclusive=exclusive)  # one per project
+        self._roles: Known[int, str | None] = Known(exclusive=exclusive, size=CACHED_CHATS)
+        self._follows: Known[int, frozenset[tuple[str, str]]]
+        self._follows = Known(exclusive=exclusive, size=FOLLOWS_CACHED)
 
     async def status(self, snip: str, *, session: AsyncSession | None = None) -> StatusView | None:
         """The project's latest status, or None when staff never recorded one."""
-        if self.exclusive and snip in self._statuses:
-            return self._statuses[snip]
-        row = await read_with(self._sessionmaker, session, current_status, snip=snip)
-        view = row.view() if row else None
-        if self.exclusive:
-            self._statuses[snip] = view
-        return view
+
+        async def read() -> StatusView | None:
+            row = await read_with(self._sessionmaker, session, current_status, snip=snip)
+            return row.view() if row else None
+
+        return await self._statuses.get_or_read(snip, read)
 
     async def role(
         self, user_id: int, admin_ids: Sequence[int], *, session: AsyncSession | None = None
     ) -> str | None:
         """ "admin", "staff" or None, as ``db.staff_store.get_role`` says."""
-        known = self._roles.get(user_id) if self.exclusive else None
-        if known is None:
-            role = await read_with(
-                self._sessionmaker, session, get_role, user_id=user_id, admin_ids=admin_ids
-            )
-            known = role or NOT_STAFF
-            if self.exclusive:
-                self._roles.put(user_id, known)
-        return known or None
+        return await self._roles.get_or_read(
+            user_id,
+            lambda: read_with(self._sessionmaker, session, get_role, user_id=user_id, admin_ids=admin_ids),
+        )
 
     async def follows(
         self, chat_id: int, *, session: AsyncSession | None = None
     ) -> frozenset[tuple[str, str]]:
         """The (kind, key) pairs the chat follows: a card offers to stop following them."""
-        known = self._follows.get(chat_id) if self.exclusive else None
-        if known is None:
-            known = await read_with(self._sessionmaker, session, followed_by, chat_id=chat_id)
-            if self.exclusive:
-                self._follows.put(chat_id, known)
-        return known
+        return await self._follows.get_or_read(
+            chat_id, lambda: read_with(self._sessionmaker, session, followed_by, chat_id=chat_id)
+        )
 
     def follows_changed(self, chat_id: int) -> None:
-        self._follows.pop(chat_id)
+        self._follows.forget(chat_id)
 
     def status_changed(self, snip: str) -> None:
-        self._statuses.pop(snip, None)
+        self._statuses.forget(snip)
 
     def roles_changed(self) -> None:
-        self._roles = LruMap(self._roles.size)
+        self._roles.clear()

@@ -23,8 +23,8 @@ from sqlalchemy import func, or_
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.outbox_models import Broadcast, Delivery
 from db.outbox_store import PENDING, SENT, SUPERSEDED, create_broadcast, enqueue
-from db.staff_models import Broadcast, Delivery
 
 STATUS_KIND = "status"
 SUPERSEDED_REASON = "replaced by a newer status of the project"

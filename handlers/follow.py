@@ -10,7 +10,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CommandHandler
 
 from db.chat_store import chat_hash
-from db.staff_store import (
+from db.resident_store import (
     add_feedback,
     forget_chat,
     subscribe,

@@ -20,15 +20,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, User
 from telegram.ext import MessageHandler, filters
 
-from db.staff_models import PendingAction
-from db.staff_store import (
-    add_ground_report,
-    close_pending,
-    create_pending,
-    drafts_of,
-    open_pending,
-    reports_today,
-)
+from db.bot_models import PendingAction
+from db.bot_store import close_pending, create_pending, drafts_of, open_pending
+from db.resident_store import add_ground_report, reports_today
 from handlers.context import Context, on_message, on_message_from
 from handlers.keyboards import button, confirm_row
 from knowledge import catalog as t

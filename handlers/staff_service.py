@@ -28,30 +28,26 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import BadRequest, Forbidden
 
+from db.bot_models import PendingAction
+from db.bot_store import close_pending, create_pending
 from db.chat_state import ChatState
 from db.chat_store import queries_since
-from db.outbox_store import broadcast_counts, create_broadcast, enqueue
+from db.outbox_models import Broadcast
+from db.outbox_store import broadcast_counts, create_broadcast, enqueue, recent_broadcasts
+from db.resident_store import active_recipients, feedback_counts, followers, subscription_counts
 from db.staff_cache import StaffCache
-from db.staff_models import Broadcast, PendingAction
 from db.staff_store import (
-    active_recipients,
     add_staff,
     add_status,
     audit,
-    close_pending,
-    create_pending,
     current_status,
     current_statuses,
-    feedback_counts,
-    followers,
     get_role,
     ground_reports,
     list_staff,
     mark_report_reviewed,
-    recent_broadcasts,
     remove_staff,
     status_history,
-    subscription_counts,
 )
 from db.status_notices import queue_status_notice
 from knowledge import catalog as t

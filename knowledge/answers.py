@@ -10,7 +10,6 @@ who, a definition, a status, or one record). Composition is then a table lookup
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -38,7 +37,7 @@ from knowledge.compare import Comparisons
 from knowledge.counts import count_of
 from knowledge.documents import ancestors, plan_documents
 from knowledge.glossary import GlossaryTerm, find_term, find_terms, said_as_one_word
-from knowledge.kinds import LISTS, PlanView, kind_of
+from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
 from knowledge.lexicon import spanish_words
 from knowledge.lists import Lists, word_key
 from knowledge.model import ZONAS, Actor, FundingSource, Plan, Policy, Project, Statement
@@ -128,10 +127,20 @@ RARE_DOCS = 2
 GAP_SHARE = 0.75
 MONEY_COUNTED = ("quetzales", "millones", "pisto", "dinero", "fondos", "recursos", "anos", "meses")
 """What "¿cuántos …?" asks about when it asks for an amount or a time, not for a count of works."""
+COUNT_NUMBER = re.compile(
+    r"(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:,\d{3})+|\d+)(?![\d.,]*\s*%)(?=\s+[a-z])|"
+    r"\b(?:dos|tres|cuatro|cinco|seis|siete|"
+    r"ocho|nueve|diez|once|doce|veinte|cien)\s+[a-z]"
+)
+"""A number of things ("2750 integrantes", "once campañas"), not a share, an amount or a year
+("2030 para el desarrollo")."""
+NOW_WORDS = ("actualmente", "ahorita", "ahora", "hoy", "hoy en dia", "en este momento", "funcionando")
+"""Words that ask how many there are now, which only a dated figure of the plan says."""
 INCLUDING = re.compile(
     r"\b(?:incluyendo|incluido|incluida|incluidos|sumando tambien|contando tambien|con todo y)\b[^,?.;]*"
 )
 """A clause that adds a member to a sum of the whole list rather than picking one."""
+WORK_WORDS = ("proyecto", "proyectos", "obra", "obras")
 WORKS_TO_DO = (
     *("van a hacer", "van a construir", "van a perforar", "se van a", "haran", "construiran"),
     *("construir", "construyen", "hacer", "perforar", "en el plan", "en el poa", "este ano", "para 2024"),
@@ -219,23 +228,14 @@ class Answerer(Lists, Comparisons):
         self._gaps: list[tuple[Doc, frozenset[str]]] | None = None
         self.source_words = [(f, _source_words(f.source)) for f in plan.funding]
         """Each funding source with the words that name it ("iva", "paz"; "iusi")."""
-        self._remembered: OrderedDict[str, Answer] = OrderedDict()
+        self._remembered = lru_cache(maxsize=max(0, remember))(self._answer)
+        """Answers of repeated questions: the index is read-only, so an answer never goes stale."""
         self.answer(WARM_UP)  # first-use costs (vocabulary file, stemmer, numpy) paid here, not by a person
 
     # Entry point ---------------------------------------------------------------------------
     def answer(self, question: str) -> Answer:
         """The answer to ``question``; repeated questions come from a bounded memory (LRU)."""
-        key = question[:MAX_QUESTION_CHARS]
-        remembered = self._remembered.get(key)
-        if remembered is not None:
-            self._remembered.move_to_end(key)
-            return remembered
-        answer = self._answer(key)
-        if self.remember > 0:
-            self._remembered[key] = answer
-            if len(self._remembered) > self.remember:
-                self._remembered.popitem(last=False)
-        return answer
+        return self._remembered(question[:MAX_QUESTION_CHARS])
 
     def _answer(self, question: str) -> Answer:
         query = analyze(question, self.index)
@@ -293,9 +293,58 @@ class Answerer(Lists, Comparisons):
         answer = self._understood_ask(query)
         if "exact_date" in query.intents and answer.confident:  # "¿qué día empiezan …?": years only
             return replace(with_lead(answer, t.EXACT_DATE_NOT_IN_PLAN), confident=False)
-        if answer.confident and self._count_not_given(query, answer):
-            return replace(with_lead(answer, t.COUNT_NOT_IN_PLAN), confident=False)
+        if answer.kind == "gap" or (answer.confident and self._count_not_given(query, answer)):
+            said = self._count_in_text(query, read_ask(query.folded))  # «… las diez prioridades …»
+            if said is not None:
+                return said
+            if answer.confident:
+                return replace(with_lead(answer, t.COUNT_NOT_IN_PLAN), confident=False)
         return answer
+
+    def _counts_what_is_asked(self, noun: str, query: Query, folded: str) -> bool:
+        """A number of something in a sentence about what is asked, said in other words
+        ("¿cuántas personas en patrones de crianza?" → «capacitaciones a 2750 integrantes de la
+        comunidad educativa sobre patrones de crianza»)."""
+        if COUNT_NUMBER.search(folded) is None:
+            return False
+        others = {stem(s) for s in query.sources if s != noun and len(s) > 3}
+        return len(others & {stem(w) for w in content_words(folded)}) >= 2
+
+    def _count_in_text(self, query: Query, ask: Ask) -> Answer | None:
+        """ "¿cuántas zonas tiene Mixco?", "¿en cuántos índices se evalúa?": the sentence of the
+        best records that gives a number of what is counted, quoted first; the record follows.
+        Counts of the plan's own lists and projects are counted instead."""
+        counted = counted_words(query.folded)
+        if counted is None or "count" not in ask.marks or ask.list_id not in (None, "zonas"):
+            return None
+        noun = counted.split()[0]
+        if noun in ("proyectos", "obras"):
+            return None
+        hits = self.index.search(query)
+        found = self._count_sentence(query, noun, hits)
+        if found is None:
+            return None
+        sentence, hit = found
+        card = self._card(hit, tuple(_match(h) for h in hits[:5]))
+        return replace(with_lead(card, t.WHEN_TEXT.format(sentence=shorten(sentence, 300))), asks="count")
+
+    def _count_sentence(
+        self, query: Query, noun: str, hits: list[Hit], *, in_other_words: bool = True
+    ) -> tuple[str, Hit] | None:
+        """The sentence of the best records that gives a number of ``noun`` (or, unless
+        ``in_other_words`` is false, of what is asked said in other words), with its record."""
+        wanted = {stem(s) for s in query.sources if s != noun}
+        best: tuple[int, str, Hit] | None = None
+        for hit in hits[:10]:
+            text = _record_text(self.records[hit.doc.id]) or hit.doc.title
+            for sentence in SENTENCE_END.split(text):
+                exact = _count_of(noun).search(fold(sentence)) is not None
+                if not self._gives_count(noun, query, sentence) or not (exact or in_other_words):
+                    continue
+                overlap = len(wanted & {stem(w) for w in content_words(sentence)}) + (10 if exact else 0)
+                if best is None or overlap > best[0]:  # the very word asked beats other words
+                    best = (overlap, _from_the_clause_counting(sentence.strip(), noun), hit)
+        return (best[1], best[2]) if best is not None else None
 
     def _count_not_given(self, query: Query, answer: Answer) -> bool:
         """ "¿cuántos policías municipales hay?": a record about them that gives no number of
@@ -307,12 +356,18 @@ class Answerer(Lists, Comparisons):
         noun = counted.split()[0]
         if read_ask(noun).list_id is not None or noun in ("proyectos", "obras", "zonas"):
             return False
-        words = TOKEN.findall(fold(answer_text(answer)))
-        wanted = word_key(noun)
-        for n, word in enumerate(words):
-            if word_key(word) == wanted and any(_is_number(w) for w in words[max(0, n - 3) : n + 3]):
-                return False
-        return True
+        return not any(self._gives_count(noun, query, line) for line in answer_text(answer).splitlines())
+
+    def _gives_count(self, noun: str, query: Query, sentence: str) -> bool:
+        """Whether the sentence gives a number of ``noun``; asked how many there are now
+        ("… hay ahorita"), a number the plan dates at or before its budget year ("9 sistemas
+        … en el año 2021"), not a target ("capacitar a 200 agentes")."""
+        folded = fold(sentence)
+        if _count_of(noun).search(folded) is None and not self._counts_what_is_asked(noun, query, folded):
+            return False
+        if not has_phrase(query.folded, NOW_WORDS):
+            return True
+        return any(y <= max(self.plan_years, default=0) for y in find_years(folded))
 
     def _understood_ask(self, query: Query) -> Answer:
         ask = read_ask(query.folded)
@@ -584,7 +639,28 @@ class Answerer(Lists, Comparisons):
                     projects=count_of(len(members), t.LISTED_PROJECTS), amount=format_q(amount)
                 )
             )
-        return replace(with_lead(answer, *leads), asks="count")
+        return replace(
+            with_lead(answer, *self._with_the_count_the_text_gives(query, spec, leads)), asks="count"
+        )
+
+    def _with_the_count_the_text_gives(self, query: Query, spec: ListSpec, leads: list[Line]) -> list[Line]:
+        """A count the plan's text states beside the rows counted ("el Ranking se evalúa en seis
+        índices", over the five it describes). Counting something the list is not ("¿cuántas zonas
+        tiene Mixco?" read as the projects' zonas), the text's count comes first — unless the
+        question counts the list's own things ("¿en cuántas zonas hay proyectos?")."""
+        counted = counted_words(query.folded)
+        if counted is None:
+            return leads
+        noun = counted.split()[0]
+        said = self._count_sentence(query, noun, self.index.search(query), in_other_words=False)
+        if said is None:
+            return leads
+        line = t.COUNT_TEXT_SAYS.format(sentence=shorten(said[0], 300))
+        if word_key(noun) in {word_key(w) for w in content_words(spec.noun)}:
+            return [*leads, line]
+        return (
+            leads if asks_for_works(query.folded) or has_phrase(query.folded, WORK_WORDS) else [line, *leads]
+        )
 
     def _extreme(self, query: Query, ask: Ask) -> Answer | None:
         """Largest / smallest (or the second, third …): a zona, a funding source or a project, by money."""
@@ -1680,8 +1756,27 @@ def _undated_sentences(text: str) -> tuple[tuple[str, frozenset[int], frozenset[
     )
 
 
-def _is_number(word: str) -> bool:
-    return word.replace(",", "").replace(".", "").isdigit() or word in NUMBER_WORDS
+@lru_cache(maxsize=256)
+def _count_of(noun: str) -> re.Pattern[str]:
+    """A number of ``noun`` in folded text: "200 agentes", "las once zonas", "9 sistemas de …";
+    a share of them ("9% de beneficiarios"), not a share that is something else
+    ("un 88% los pozos" con análisis)."""
+    numbers = "|".join(w for w in NUMBER_WORDS if len(w) > 2)
+    return re.compile(
+        rf"(?<![\d.,])(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?![.,]?\d)(?:\s*%\s+de)?(?!\s*%)|\b(?:{numbers}))"
+        r"\s+(?:\w+\s+){0,2}"
+        rf"{re.escape(word_key(noun))}\w*"
+    )
+
+
+def _from_the_clause_counting(sentence: str, noun: str) -> str:
+    """A long sentence from the clause that gives the number on ("… el Ranking se evalúa en seis
+    índices temáticos …"), so that the number shows."""
+    clauses = re.split(r"(?<=,)\s+", sentence)
+    for n, clause in enumerate(clauses):
+        if n and _count_of(noun).search(fold(clause)):
+            return "… " + " ".join(clauses[n:])
+    return sentence
 
 
 def _axis_of(doc_id: str) -> str:

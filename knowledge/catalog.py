@@ -212,6 +212,7 @@ MIN_ZONA = "De las zonas con proyectos, la zona {n} es la que recibe menos: {amo
 YEAR_NOT_IN_PLAN = (
     "El plan no trae datos para {year}: sus cifras son del presupuesto 2024 y sus metas llegan a 2032."
 )
+COUNT_TEXT_SAYS = "El texto del plan dice: «{sentence}»"
 COUNT_NOT_IN_PLAN = "El plan no dice cuántos hay; esto es lo que sí trae sobre eso:"
 EXACT_DATE_NOT_IN_PLAN = "El plan no da días ni meses, solo años; esto es lo que sí trae:"
 DETAIL_NOT_IN_PLAN = "El plan no dice eso ({words}) de este proyecto; esto es lo que sí trae:"

@@ -169,7 +169,8 @@ def _what(marks: frozenset[str], list_id: str | None, folded: str) -> str:
         return "list"
     if "who" in marks:
         return "who"
-    if "status" in marks and not ("when" in marks and "cuando" in TOKEN.findall(folded)):
+    counts = "count" in marks  # "¿cuántos sistemas había funcionando en 2021?" asks a number, not a state
+    if "status" in marks and not counts and not ("when" in marks and "cuando" in TOKEN.findall(folded)):
         return "status"  # "¿para cuándo está listo?" asks when: the period answers it
     if "when" in marks:
         return "when"

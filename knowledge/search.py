@@ -355,6 +355,9 @@ def analyze(text: str, index: SearchIndex) -> Query:
             corrections[word] = fixed
         sources.append(fixed)
         all_words.append(fixed)
+    if corrections:  # "presupusto 2025": the corrected words mark what is asked too
+        corrected = " ".join(all_words)
+        intents |= {name for name, phrases in vocab.intents.items() if has_phrase(corrected, phrases)}
     terms = [Term(stem(s), 1.0, s) for s in sources]
     terms.extend(Term(r, FAMILY_WEIGHT, s) for s in sources for r in index.related_stems(stem(s)))
     terms.extend(_synonym_terms(" ".join(all_words), sources))

@@ -15,8 +15,11 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
+import db.bot_models
 import db.models
-import db.staff_models  # noqa: F401  (and the staff and outbox tables)
+import db.outbox_models
+import db.resident_models
+import db.staff_models  # noqa: F401  (every table, so that the metadata knows them all)
 from db.session import create_engine
 
 config = context.config

@@ -21,17 +21,22 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot import outbox_runner
 from bot.outbox import worker_owner
-from bot.outbox_runner import RunnerConfig
 from db.migrate import upgrade
+from db.outbox_models import Broadcast, Delivery
 from db.outbox_store import broadcast_counts, create_broadcast, enqueue
 from db.session import create_engine, create_sessionmaker
-from db.staff_models import Broadcast, Delivery
+from knowledge import catalog as t
+from tests.conftest import settings_for
 from tests.support.fakebotapi import Call, FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]
+Sessions = async_sessionmaker[AsyncSession]
 MOST_IN_WINDOW = re.compile(
     r"outbox: (\d+) deliveries between request and committed outcome, the most so far"
 )
@@ -145,17 +150,51 @@ async def test_a_killed_worker_resumes_without_losing_messages(
     api.assert_no_violations()
 
 
-def test_runner_configuration_comes_from_the_environment() -> None:
-    env = {"TELEGRAM_TOKEN": "123:abc", "BROADCAST_RATE": "200", "BROADCAST_MAX_IN_FLIGHT": "1"}
-    config = RunnerConfig.from_env(env)
-    assert (config.rate, config.max_in_flight, config.lease_seconds) == (200.0, 1, 30.0)
-    assert config.database_url == "sqlite+aiosqlite:///data/mixco.db"
-    assert RunnerConfig.from_env({"TELEGRAM_TOKEN": "123:abc"}).max_in_flight is None
-    with pytest.raises(ValueError, match="TELEGRAM_TOKEN"):
-        RunnerConfig.from_env({})
-    with pytest.raises(ValueError, match="BROADCAST_RATE must be a number"):
-        RunnerConfig.from_env({**env, "BROADCAST_RATE": "fast"})
-    with pytest.raises(ValueError, match="BROADCAST_LEASE_SECONDS must be greater than 0"):
-        RunnerConfig.from_env({**env, "BROADCAST_LEASE_SECONDS": "0"})
+def test_the_runner_reads_the_bots_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env
+    for name in [n for n in os.environ if n.startswith(("BROADCAST_", "TELEGRAM_", "DATABASE_URL"))]:
+        monkeypatch.delenv(name)
+    assert outbox_runner.main() == 2
+    assert t.MISSING_TOKEN in capsys.readouterr().err
+    monkeypatch.setenv("TELEGRAM_TOKEN", FakeBotApi().token)
+    monkeypatch.setenv("BROADCAST_RATE", "fast")
+    assert outbox_runner.main() == 2
+    assert "BROADCAST_RATE" in capsys.readouterr().err
+    monkeypatch.setenv("BROADCAST_RATE", "200")
+    monkeypatch.setenv("BROADCAST_LEASE_SECONDS", "0")
+    assert outbox_runner.main() == 2
+    assert "BROADCAST_LEASE_SECONDS" in capsys.readouterr().err
     assert len(worker_owner()) <= 64
     assert worker_owner() != worker_owner()
+
+
+async def test_start_outbox_gives_the_worker_its_settings(api: FakeBotApi, sessionmaker: Sessions) -> None:
+    settings = settings_for(
+        api,
+        "sqlite+aiosqlite:///unused.db",
+        broadcast_rate=200,
+        broadcast_lease_seconds=7,
+        broadcast_max_attempts=3,
+        broadcast_max_in_flight=1,
+        broadcast_retry_base_delay=0.3,
+        broadcast_idle_poll=0.2,
+        broadcast_progress_interval=0.5,
+    )
+    async with outbox_runner.start_outbox(settings, sessionmaker) as worker:
+        assert worker.running
+        configured = (
+            worker.rate,
+            worker.lease_seconds,
+            worker.max_attempts,
+            worker.max_in_flight,
+            worker.retry_base_delay,
+            worker.idle_poll,
+            worker.progress_interval,
+        )
+        assert configured == (200, 7, 3, 1, 0.3, 0.2, 0.5)
+    assert not worker.running
+    defaults = settings_for(api, "sqlite+aiosqlite:///unused.db")
+    async with outbox_runner.start_outbox(defaults, sessionmaker) as worker:
+        assert (worker.rate, worker.max_in_flight, worker.max_attempts) == (25, 25, 5)

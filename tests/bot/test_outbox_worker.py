@@ -15,9 +15,11 @@ from telegram._utils.types import ODVInput
 from telegram.error import TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
-from bot.outbox import OutboxWorker, done_text, progress_text
+from bot.outbox import OutboxWorker
+from bot.outbox_progress import done_text, progress_text
+from db.outbox_models import Broadcast, Delivery
 from db.outbox_store import create_broadcast, enqueue
-from db.staff_models import Broadcast, Delivery, Recipient
+from db.resident_models import Recipient
 from tests.support.fakebotapi import Call, FakeBotApi
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -49,9 +49,9 @@ from sqlmodel import col, func, select
 
 from bot.outbox import OutboxWorker
 from bot.settings import Settings
+from db.outbox_models import Broadcast, Delivery
 from db.outbox_store import PENDING, SENT, broadcast_counts, create_broadcast, enqueue
 from db.session import create_engine, create_sessionmaker
-from db.staff_models import Broadcast, Delivery
 from tests.conftest import POSTGRES_SKIP_REASON, TEST_DATABASE_URL_ENV
 from tests.support.databases import fresh_postgres_database
 from tests.support.fakebotapi import Call, FakeBotApi

@@ -14,11 +14,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import db.chat_state as chat_state
-from db.chat_state import ChatState, LruMap
+from db.chat_state import ChatState
 from db.chat_store import get_chat_context, get_chat_zona, save_chat_contexts, save_chat_zona
-from db.models import ChatContextRow, QueryLogRow
-from db.staff_models import Feedback, Recipient
-from db.staff_store import forget_chat
+from db.resident_models import ChatContextRow, Feedback, QueryLogRow, Recipient
+from db.resident_store import forget_chat
 from knowledge.followup import ChatContext
 
 Maker = async_sessionmaker[AsyncSession]
@@ -160,16 +159,6 @@ async def test_report_requests_are_trusted_only_by_the_only_consumer(sessionmake
     assert shared.may_have_report_request(5) is True
     exclusive.note_report_request(5, open_=True)
     assert exclusive.may_have_report_request(5) is True
-
-
-def test_lru_map_forgets_the_least_recently_used() -> None:
-    known: LruMap[int, str] = LruMap(2)
-    known.put(1, "a")
-    known.put(2, "b")
-    assert known.get(1) == "a"  # 2 is now the least recently used
-    known.put(3, "c")
-    assert (known.get(1), known.get(2), known.get(3)) == ("a", None, "c")
-    assert len(known) == 2
 
 
 async def stored_votes(sessionmaker: Maker) -> list[tuple[int, str, bool]]:

@@ -11,26 +11,22 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.bot_store import claim_update, prune_processed_updates, reserve_ids, stored_secret
 from db.chat_store import (
     LoggedQuestion,
     Vote,
     chat_hash,
-    claim_update,
     get_chat_context,
     get_chat_zona,
     log_queries,
     log_votes,
-    prune_processed_updates,
     prune_query_log,
     rekey_chat_hashes,
-    reserve_ids,
     save_chat_contexts,
     save_chat_zona,
-    stored_secret,
-    touch_recipients,
 )
-from db.models import QueryLogRow
-from db.staff_models import Feedback, Recipient
+from db.resident_models import Feedback, QueryLogRow, Recipient
+from db.resident_store import touch_recipients
 from knowledge.followup import ChatContext
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -11,7 +11,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
+import db.bot_models
 import db.models
+import db.outbox_models
+import db.resident_models
 import db.staff_models  # noqa: F401
 from db.migrate import MIGRATIONS_DIR, alembic_config, head_revision, upgrade
 from db.models import PLAN_TABLES, PlanMeta

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.outbox_models import Broadcast, Delivery
 from db.outbox_store import (
     broadcast_counts,
     claim_due,
@@ -23,7 +24,7 @@ from db.outbox_store import (
     release_leases,
     renew_leases,
 )
-from db.staff_models import Broadcast, Delivery, Recipient
+from db.resident_models import Recipient
 
 Sessions = async_sessionmaker[AsyncSession]
 LEASE = 30.0

@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import PLAN_TABLES, PlanMeta
-from db.plan_store import get_plan_meta, get_project, load_plan, save_plan
+from db.plan_store import get_plan_meta, load_plan, save_plan
 from knowledge.model import Plan
 from knowledge.plan_json import plan_digest
 from tests.factories import make_plan, make_projects
@@ -56,7 +56,6 @@ async def test_load_plan_is_none_before_any_save(sessionmaker: Sessions) -> None
     assert await _load(sessionmaker) is None
     async with sessionmaker() as session:
         assert await get_plan_meta(session=session) is None
-        assert await get_project(session=session, snip="242177") is None
 
 
 async def test_save_then_load_gives_an_equal_plan(sessionmaker: Sessions) -> None:
@@ -164,14 +163,6 @@ def test_plan_tables_are_all_the_plan_tables() -> None:
         "statement",
         "eje",
     }
-
-
-async def test_get_project_by_snip(sessionmaker: Sessions) -> None:
-    plan = make_plan()
-    await _save(sessionmaker, plan)
-    async with sessionmaker() as session:
-        assert await get_project(session=session, snip="300001") == plan.project("300001")
-        assert await get_project(session=session, snip="999999") is None
 
 
 async def test_plan_meta_records_source_and_digest(sessionmaker: Sessions) -> None:

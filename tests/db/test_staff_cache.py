@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.resident_store import subscribe
 from db.staff_cache import StaffCache
-from db.staff_store import add_staff, add_status, remove_staff, subscribe
+from db.staff_store import add_staff, add_status, remove_staff
 
 Maker = async_sessionmaker[AsyncSession]
 ADMINS = (1,)

@@ -9,11 +9,14 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.bot_models import PendingAction
+from db.bot_store import create_pending
 from db.chat_store import get_chat_context, get_chat_zona, save_chat_contexts, save_chat_zona
+from db.outbox_models import Delivery
 from db.outbox_store import create_broadcast, enqueue
 from db.plan_store import save_plan
-from db.staff_models import Delivery, PendingAction
-from db.staff_store import add_status, create_pending, current_status, followers, forget_chat, subscribe
+from db.resident_store import followers, forget_chat, subscribe
+from db.staff_store import add_status, current_status
 from knowledge.followup import ChatContext
 from tests.factories import make_plan
 

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db.outbox_models import Broadcast, Delivery
 from db.outbox_store import PENDING, SENT, SUPERSEDED, claim_due, mark_sent
-from db.staff_models import Broadcast, Delivery
 from db.status_notices import queue_status_notice
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from db.chat_store import recent_queries
+from db.chat_store import queries_since
 from knowledge import catalog as t
 from tests.handlers.conftest import Chat
 from tests.support.fakebotapi import (
@@ -56,8 +56,8 @@ async def logged_questions(chat: Chat) -> list[str]:
     sessionmaker = chat.app.bot_data.sessionmaker
     assert sessionmaker is not None
     async with sessionmaker() as session:
-        rows = await recent_queries(session=session, limit=50)
-    return [row.question for row in reversed(rows)]
+        rows = await queries_since(session=session, days=1)
+    return [row.question for row in sorted(rows, key=lambda row: row.id or 0)]
 
 
 # --------------------------------------------------------------------------------------------------

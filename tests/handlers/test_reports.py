@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from db.staff_models import GroundReport, PendingAction
+from db.bot_models import PendingAction
+from db.resident_models import GroundReport
 from knowledge import catalog as t
 from tests.conftest import running_bot, settings_for
 from tests.handlers.conftest import Chat

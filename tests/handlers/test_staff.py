@@ -16,8 +16,8 @@ import pytest
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.chat_store import chat_hash, recent_queries
-from db.staff_models import Broadcast, Delivery
+from db.chat_store import chat_hash, queries_since
+from db.outbox_models import Broadcast, Delivery
 from db.staff_store import add_status, ground_reports, status_history
 from knowledge import catalog as t
 from tests.conftest import running_bot, settings_for
@@ -354,7 +354,7 @@ async def test_text_no_database_can_store_is_cleaned_where_it_enters(any_town: C
     sessionmaker = town.app.bot_data.sessionmaker
     assert sessionmaker is not None
     async with sessionmaker() as session:
-        questions = [row.question for row in await recent_queries(session=session)]
+        questions = [row.question for row in await queries_since(session=session, days=1)]
         reports = [row.text for row in await ground_reports(session=session)]
         notes = [row.note for row in await status_history(session=session, snip="273703")]
     assert sorted(questions) == ["proyecto 273703", "proyectos zona 6 \ufffd"]

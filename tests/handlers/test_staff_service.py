@@ -15,10 +15,12 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
+from db.bot_models import PendingAction
 from db.chat_state import ChatState
+from db.outbox_models import Delivery
+from db.resident_store import add_ground_report, subscribe, touch_recipient
 from db.staff_cache import StaffCache
-from db.staff_models import Delivery, PendingAction
-from db.staff_store import add_ground_report, add_staff, status_history, subscribe, touch_recipient
+from db.staff_store import add_staff, status_history
 from handlers.staff_service import Author, Outcome, Staff
 from knowledge.answers import Answerer
 from knowledge.ingest import load_bundled_plan

@@ -867,3 +867,49 @@ def test_each_side_of_y_filters_on_its_own_too(answerer: Answerer) -> None:
     text = to_plain(answerer.answer(question))
     assert "68-86" in text
     assert "236-2006" in text
+
+
+def test_how_many_now_is_not_a_target(answerer: Answerer) -> None:
+    """The plan trains 200 agents in two years; it does not say how many there are."""
+    assert not answerer.answer("cuantos agentes tiene actualmente la policia municipal de mixco").confident
+
+
+def test_how_many_the_plan_says_in_a_sentence_is_quoted(answerer: Answerer) -> None:
+    assert "diez prioridades nacionales" in fold(
+        lead_of(answerer, "cuantas prioridades nacionales de desarrollo hay")
+    )
+
+
+def test_a_number_said_in_other_words_still_answers_how_many(answerer: Answerer) -> None:
+    answer = answerer.answer("capacitaciones sobre patrones de crianza cuantas personas")
+    assert answer.confident
+    assert "2750" in to_plain(answer)
+
+
+def test_a_count_the_text_states_is_quoted_beside_the_rows_counted(answerer: Answerer) -> None:
+    text = lead_of(answerer, "cuantos indices tiene el ranking de gestion municipal")
+    assert "5 índices" in text
+    assert "seis índices" in text
+
+
+def test_counting_what_the_list_is_not_leads_with_the_texts_count(answerer: Answerer) -> None:
+    assert "once zonas" in lead_of(answerer, "cuantas zonas tiene mixco").splitlines()[1]
+    assert "once zonas" not in lead_of(answerer, "en cuantas zonas hay proyectos")
+
+
+def test_a_misspelt_money_word_still_asks_for_money(answerer: Answerer) -> None:
+    answer = answerer.answer("cuanto presupusto hay en el 2025 pa los pozos")
+    assert not answer.confident
+    assert "2024" in to_plain(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "a q numero llamo pa reportar la falta de agua",
+        "mi vecino construyo en area de riesgo, lo pueden multar?",
+        "cuanto se a ejecutado del proyecto de la marilu hasta ahorita",
+    ],
+)
+def test_calls_fines_and_spending_to_date_are_not_the_plans(answerer: Answerer, question: str) -> None:
+    assert not answerer.answer(question).confident

@@ -132,11 +132,11 @@ def _sectioned_tables() -> dict[str, list[SchemaItem]]:
 PRIMARY_KEYS = {"plan_item": ("position", "kind")}
 
 
-def _position() -> sa.Column:
+def _position() -> sa.Column[int]:
     return sa.Column("position", sa.Integer(), autoincrement=False, nullable=False)
 
 
-def _single_row_id() -> sa.Column:
+def _single_row_id() -> sa.Column[int]:
     return sa.Column("id", sa.Integer(), autoincrement=False, nullable=False)
 
 
