@@ -14,8 +14,7 @@ from datetime import timedelta
 from typing import TypeAlias
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import BotCommand, BotCommandScopeChat, Update
-from telegram.error import BadRequest, Forbidden
+from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
 from telegram.request import BaseRequest
 
@@ -31,8 +30,8 @@ from db.bot_store import prune_processed_updates
 from db.chat_state import ChatState
 from db.chat_store import prune_query_log
 from db.staff_cache import StaffCache
-from db.staff_store import list_staff
 from handlers.context import BotData, Context
+from handlers.staff_service import Staff
 from knowledge import catalog as t
 from knowledge.answers import Answerer
 
@@ -75,15 +74,22 @@ def build_application(
         data.staff_cache = StaffCache(opened.sessionmaker, exclusive=not webhook)
         configured_salt = settings.query_log_salt.get_secret_value() if settings.query_log_salt else None
         data.query_log_salt = await query_log_salt(opened, configured_salt)
-        data.admin_ids = settings.admin_ids
-        data.notify_window = timedelta(minutes=settings.notify_window_minutes)
+        data.staff = Staff(
+            opened.sessionmaker,
+            data.answerer,
+            data.staff_cache,
+            state,
+            admin_ids=settings.admin_ids,
+            notify_window=timedelta(minutes=settings.notify_window_minutes),
+            wake_outbox=data.wake_outbox,
+        )
         data.report_mode = timedelta(minutes=settings.report_mode_minutes)
         if metrics is not None:
             data.answer_observer = metrics.observe_answer
             data.error_observer = metrics.observe_send_error
         gc.freeze()  # the index is built and lives as long as the process: keep it out of GC passes
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in t.COMMANDS])
-        await set_staff_menus(application, opened)
+        await data.staff.set_menus(application.bot)
         if run_outbox:
             worker = await resources.enter_async_context(
                 start_outbox(settings, opened.sessionmaker, request=request)
@@ -102,7 +108,7 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .base_file_url(file_base_url(settings.telegram_api_base_url))
-        .context_types(ContextTypes(bot_data=BotData))
+        .context_types(ContextTypes(context=Context, bot_data=BotData))
         .concurrent_updates(ChatOrderedProcessor(concurrent_updates))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -139,20 +145,6 @@ async def housekeeping(storage: Storage, query_log_days: int) -> None:
         except SQLAlchemyError:
             log.warning("housekeeping failed; will try again", exc_info=True)
         await asyncio.sleep(HOUSEKEEPING_EVERY)
-
-
-async def set_staff_menus(application: PlanBotApplication, storage: Storage) -> None:
-    """Staff see their commands in their own private chat (a per-chat scope); residents never do."""
-    async with storage.sessionmaker() as session:
-        members = await list_staff(session=session)
-    commands = [BotCommand(name, text) for name, text in (*t.COMMANDS, *t.STAFF_COMMANDS)]
-    for user_id in {*application.bot_data.admin_ids, *(m.user_id for m in members)}:
-        try:
-            await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id))
-        except (BadRequest, Forbidden):
-            log.info(
-                "no private chat with staff member %s yet; their menu is set when they are added", user_id
-            )
 
 
 def run_polling(settings: Settings, migration: subprocess.Popen[bytes]) -> int:

@@ -95,7 +95,7 @@ def create_webhook_app(
         if update is None:
             return PlainTextResponse("malformed update", status_code=400)
         data_store: BotData = application.bot_data
-        sessionmaker, _ = data_store.services()
+        sessionmaker = data_store.sessions()
         async with sessionmaker() as session:
             first_time = await claim_update(session=session, update_id=update.update_id)
             await session.commit()

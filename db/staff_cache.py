@@ -5,7 +5,8 @@ Remembered as ``db.cache.Known`` says (only when this process is the only one an
 handlers tell it when they commit a change: :meth:`StaffCache.status_changed`,
 :meth:`StaffCache.roles_changed`, :meth:`StaffCache.follows_changed`.
 
-Staff commands themselves always check the role in the database (``handlers.staff.staff_only``).
+Staff commands and buttons themselves always check the role in the database
+(``handlers.staff_service.Staff.role``).
 """
 
 from __future__ import annotations

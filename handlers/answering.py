@@ -51,7 +51,7 @@ async def follows_for(
     """What the chat follows, read only for a card that can be followed."""
     if card_subject(answer) is None:
         return frozenset()
-    return await context.bot_data.staff().follows(message.chat_id, session=session)
+    return await context.staff_cache.follows(message.chat_id, session=session)
 
 
 async def with_staff_status(
@@ -66,12 +66,11 @@ async def with_staff_status(
 
 async def send_action(message: Message, context: Context, action: Action) -> None:
     """Send the answer a button, deep link or command stands for."""
-    _, answerer = context.bot_data.services()
-    answer = answer_for_action(answerer, action)
+    answer = answer_for_action(context.answerer, action)
     if answer is None:
         await message.reply_text(t.STALE_BUTTON, do_quote=False)
         return
-    answer = await with_staff_status(context.bot_data.staff(), answer)
+    answer = await with_staff_status(context.staff_cache, answer)
     await send_answer(message, answer, followed=await follows_for(context, message, answer))
 
 
@@ -115,18 +114,7 @@ def answer_for_action(answerer: Answerer, action: Action) -> Answer | None:
 
 async def send_help(message: Message, context: Context, user: User | None) -> None:
     """/ayuda and the Ayuda button: staff, in their private chat, get their own help."""
-    _, answerer = context.bot_data.services()
-    answer = answerer.help_answer()
-    if await is_staff_in_private(context, message, user):
+    answer = context.answerer.help_answer()
+    if await context.staff.sees_staff_view(user.id if user else None, message.chat.type):
         answer = staff_help(answer)
     await send_answer(message, answer)
-
-
-async def is_staff_in_private(
-    context: Context, message: Message, user: User | None, *, session: AsyncSession | None = None
-) -> bool:
-    if user is None or message.chat.type != "private":
-        return False
-    return (
-        await context.bot_data.staff().role(user.id, context.bot_data.admin_ids, session=session) is not None
-    )

@@ -53,19 +53,18 @@ async def button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
-    _, answerer = context.bot_data.services()
     action = read_action(query.data)
     message = query.message
     if (
         action is None
-        or not action.known_in(answerer.plan)
+        or not action.known_in(context.answerer.plan)
         or not isinstance(message, Message)
         or query.from_user is None
     ):
         await query.answer(t.STALE_BUTTON)
         return
     route = ROUTES[action.verb]
-    if route.staff and await staff.role_of(context, query.from_user.id) is None:
+    if route.staff and await context.role() is None:
         await query.answer(t.STAFF_ONLY)
         return
     if not route.answers_press:
@@ -107,8 +106,7 @@ async def chart_pressed(press: Press) -> None:
     """``grafico:zona:<n>``: the zona's chart, when the plan has projects there."""
     message, context = press.message, press.context
     zona = int(press.args[1])
-    _, answerer = context.bot_data.services()
-    if not any(p.zona == zona for p in answerer.plan.projects):
+    if not any(p.zona == zona for p in context.answerer.plan.projects):
         await message.reply_text(t.STALE_BUTTON, do_quote=False)
         return
     await send_chart(message, context, f"zona-{zona}", t.ZONA_CHART_CAPTION.format(n=zona))

@@ -76,7 +76,6 @@ def _retrieve(done: asyncio.Future[dict[str, bytes]]) -> None:
 
 async def send_chart(message: Message, context: Context, key: str, caption: str) -> None:
     """A chart: drawn and uploaded the first time, then re-sent by Telegram's file_id."""
-    _, answerer = context.bot_data.services()
     cache = context.bot_data.photo_cache
     cached = cache.get(key)
     try:
@@ -84,7 +83,8 @@ async def send_chart(message: Message, context: Context, key: str, caption: str)
             cached
             if cached
             else InputFile(
-                await chart_png(context.bot_data, key, chart_specs(answerer.plan)), filename=f"{key}.png"
+                await chart_png(context.bot_data, key, chart_specs(context.answerer.plan)),
+                filename=f"{key}.png",
             )
         )
     except ChartError:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Any
-
-from telegram import Update
+from telegram import Message
 from telegram.ext import CommandHandler
 
 from handlers.answering import answer_for_action, follows_for, send_action, send_answer, send_help
 from handlers.charts import send_chart
-from handlers.context import Context
+from handlers.context import Context, UpdateHandler, on_message
 from handlers.keyboards import welcome_keyboard, zona_picker
 from handlers.questions import answer_question
 from knowledge import catalog as t
@@ -34,16 +31,13 @@ def deep_link_answer(answerer: Answerer, payload: str) -> Answer | None:
     return answer_for_action(answerer, action) if action.known_in(answerer.plan) else None
 
 
-async def start(update: Update, context: Context) -> None:
+@on_message
+async def start(message: Message, context: Context) -> None:
     """The welcome; a deep link's answer instead, or "no longer available" above the welcome when
     the link names something the plan does not have."""
-    message = update.effective_message
-    if message is None:
-        return
     payload = context.args[0] if context.args else ""
     if payload:
-        _, answerer = context.bot_data.services()
-        answer = deep_link_answer(answerer, payload)
+        answer = deep_link_answer(context.answerer, payload)
         if answer is not None:
             await send_answer(message, answer, followed=await follows_for(context, message, answer))
             return
@@ -52,35 +46,30 @@ async def start(update: Update, context: Context) -> None:
     await message.reply_text(text, reply_markup=welcome_keyboard(), do_quote=False)
 
 
-def show(action: Action) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+def show(action: Action) -> UpdateHandler:
     """A command that always shows the same answer (/proyectos, /temas, /plan)."""
 
-    async def command(update: Update, context: Context) -> None:
-        if update.effective_message:
-            await send_action(update.effective_message, context, action)
+    async def command(message: Message, context: Context) -> None:
+        await send_action(message, context, action)
 
-    return command
-
-
-async def help_command(update: Update, context: Context) -> None:
-    if update.effective_message:
-        await send_help(update.effective_message, context, update.effective_user)
+    return on_message(command)
 
 
-async def zona(update: Update, context: Context) -> None:
-    message = update.effective_message
-    if message is None:
-        return
+@on_message
+async def help_command(message: Message, context: Context) -> None:
+    await send_help(message, context, message.from_user)
+
+
+@on_message
+async def zona(message: Message, context: Context) -> None:
     if not context.args:
         await message.reply_text(t.ZONA_PICK, reply_markup=zona_picker(), do_quote=False)
         return
     await answer_question(message, context, "zona " + " ".join(context.args))
 
 
-async def project(update: Update, context: Context) -> None:
-    message = update.effective_message
-    if message is None:
-        return
+@on_message
+async def project(message: Message, context: Context) -> None:
     if not context.args:
         await message.reply_text(t.PROJECT_ASK, do_quote=False)
         return
@@ -89,21 +78,17 @@ async def project(update: Update, context: Context) -> None:
     await answer_question(message, context, f"proyecto {snips[0]}" if snips else text)
 
 
-async def targets(update: Update, context: Context) -> None:
-    message = update.effective_message
-    if message is None:
-        return
+@on_message
+async def targets(message: Message, context: Context) -> None:
     if context.args:
         await answer_question(message, context, "metas " + " ".join(context.args))
     else:
         await send_action(message, context, Action.of("lista", "targets"))
 
 
-async def funding(update: Update, context: Context) -> None:
+@on_message
+async def funding(message: Message, context: Context) -> None:
     """The funding chart (uploaded once, then re-sent by file_id) and the figures as text."""
-    message = update.effective_message
-    if message is None:
-        return
     await send_chart(message, context, "funding", t.FUNDING_CHART_CAPTION)
     await send_action(message, context, Action.of("lista", "funding"))
 

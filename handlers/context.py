@@ -1,19 +1,33 @@
-"""Typed shared state for handlers (PTB ``ContextTypes`` with a ``BotData`` dataclass)."""
+"""What every handler gets with an update: ``Context``, a ``CallbackContext`` subclass (as in
+python-telegram-bot's ``examples/contexttypesbot.py``) whose properties are the services a handler
+uses, over ``BotData``, the shared state the composition root fills in ``post_init``.
+
+A handler reads ``context.answerer``, ``context.chat_state``, ``context.staff`` …; it opens a
+database session with ``async with context.session() as session:`` and closes it before it calls
+Telegram, so that no connection waits on a network round trip. ``on_message`` and
+``on_message_from`` give a handler the update's message (and its sender) or skip the update.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import wraps
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram.ext import CallbackContext, ExtBot
+from telegram import Message, Update, User
+from telegram.ext import Application, CallbackContext, ExtBot
 
 from db.chat_state import ChatState
 from db.staff_cache import StaffCache
+from handlers.staff_service import Staff
 from knowledge.answers import Answerer
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -28,11 +42,10 @@ class BotData:
     chat_state: ChatState | None = None
     """Contexts, recipients and the query log, written in batches off the reply path."""
     staff_cache: StaffCache | None = None
-    """Project statuses and roles, as project cards read them."""
+    """Project statuses, roles and what each chat follows, as cards read them."""
+    staff: Staff | None = None
+    """Who is staff, their menus, and what they do (``handlers.staff_service``)."""
     query_log_salt: str = ""
-    admin_ids: tuple[int, ...] = ()
-    notify_window: timedelta = timedelta(minutes=10)
-    """A follower gets at most one status notice per project per window (NOTIFY_WINDOW_MINUTES)."""
     report_mode: timedelta = timedelta(minutes=10)
     """How long after "📣 Reportar avance" messages make the report's draft (REPORT_MODE_MINUTES)."""
     answer_observer: Callable[[bool], None] | None = None
@@ -52,23 +65,94 @@ class BotData:
 
     @property
     def ready(self) -> bool:
-        services = (self.sessionmaker, self.answerer, self.chat_state, self.staff_cache)
+        services = (self.sessionmaker, self.answerer, self.chat_state, self.staff_cache, self.staff)
         return all(service is not None for service in services)
 
-    def services(self) -> tuple[async_sessionmaker[AsyncSession], Answerer]:
-        if self.sessionmaker is None or self.answerer is None:
-            raise RuntimeError("BotData used before post_init filled it")
-        return self.sessionmaker, self.answerer
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        return filled(self.sessionmaker)
 
-    def state(self) -> ChatState:
-        if self.chat_state is None:
-            raise RuntimeError("BotData used before post_init filled it")
-        return self.chat_state
-
-    def staff(self) -> StaffCache:
-        if self.staff_cache is None:
-            raise RuntimeError("BotData used before post_init filled it")
-        return self.staff_cache
+    def wake_outbox(self) -> None:
+        """Tell this instance's outbox worker that deliveries were queued (none runs here: no-op)."""
+        if self.outbox_wakeup is not None:
+            self.outbox_wakeup()
 
 
-Context = CallbackContext[ExtBot[None], dict[object, object], dict[object, object], BotData]
+def filled(service: T | None) -> T:
+    if service is None:
+        raise RuntimeError("BotData used before post_init filled it")
+    return service
+
+
+class Context(CallbackContext[ExtBot[None], dict[object, object], dict[object, object], BotData]):
+    """The ``context`` of every handler: the services, and the update's sender's role."""
+
+    __slots__ = ("_role", "_sender_id")
+
+    def __init__(
+        self,
+        application: Application[Any, Context, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self._sender_id = user_id
+        self._role: tuple[str | None] | None = None  # read once per update
+
+    @property
+    def answerer(self) -> Answerer:
+        return filled(self.bot_data.answerer)
+
+    @property
+    def chat_state(self) -> ChatState:
+        return filled(self.bot_data.chat_state)
+
+    @property
+    def staff_cache(self) -> StaffCache:
+        return filled(self.bot_data.staff_cache)
+
+    @property
+    def staff(self) -> Staff:
+        return filled(self.bot_data.staff)
+
+    def session(self) -> AsyncSession:
+        """A new database session: ``async with context.session() as session:``; it takes a
+        connection only when it first reads or writes, and gives it back when the block ends."""
+        return self.bot_data.sessions()()
+
+    async def role(self) -> str | None:
+        """The role of the update's sender ("admin", "staff" or None), read from the database
+        once per update (``Staff.role``)."""
+        if self._role is None:
+            self._role = (await self.staff.role(self._sender_id),)
+        return self._role[0]
+
+    def wake_outbox(self) -> None:
+        self.bot_data.wake_outbox()
+
+
+UpdateHandler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+MessageHandler = Callable[[Message, Context], Awaitable[None]]
+SenderHandler = Callable[[Message, User, Context], Awaitable[None]]
+
+
+def on_message(handle: MessageHandler) -> UpdateHandler:
+    """A handler of the update's message; an update without one is not for it."""
+
+    @wraps(handle)
+    async def handler(update: Update, context: Context) -> None:
+        if update.effective_message is not None:
+            await handle(update.effective_message, context)
+
+    return handler
+
+
+def on_message_from(handle: SenderHandler) -> UpdateHandler:
+    """A handler of the update's message and its sender; an update without both is not for it."""
+
+    @wraps(handle)
+    async def handler(update: Update, context: Context) -> None:
+        message, user = update.effective_message, update.effective_user
+        if message is not None and user is not None:
+            await handle(message, user, context)
+
+    return handler

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CommandHandler
@@ -18,7 +18,7 @@ from db.resident_store import (
     touch_recipient,
     unsubscribe,
 )
-from handlers.context import Context
+from handlers.context import Context, on_message, on_message_from
 from handlers.keyboards import button, confirm_row
 from knowledge import catalog as t
 from knowledge.actions import Action
@@ -42,38 +42,31 @@ def parse_target(args: list[str], known_snips: set[str]) -> tuple[str, str] | No
 
 
 async def follow(message: Message, context: Context, kind: str, key: str) -> None:
-    sessionmaker, answerer = context.bot_data.services()
-    async with sessionmaker() as session:
+    async with context.session() as session:
         created = await subscribe(session=session, chat_id=message.chat_id, kind=kind, key=key)
         await touch_recipient(
             session=session, chat_id=message.chat_id, is_group=message.chat.type != "private"
         )
         await session.commit()
-    context.bot_data.staff().follows_changed(message.chat_id)
+    context.staff_cache.follows_changed(message.chat_id)
     if kind == "zona":  # the first zona a chat follows is its own, unless it chose one
-        await context.bot_data.state().choose_zona(message.chat_id, int(key), replace=False)
+        await context.chat_state.choose_zona(message.chat_id, int(key), replace=False)
     text = t.SUBSCRIBED if created else t.ALREADY_SUBSCRIBED
-    await message.reply_text(text.format(what=subject_name(kind, key, answerer.plan)), do_quote=False)
+    await message.reply_text(text.format(what=subject_name(kind, key, context.answerer.plan)), do_quote=False)
 
 
-async def subscribe_command(update: Update, context: Context) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    _, answerer = context.bot_data.services()
-    target = parse_target(context.args or [], {p.snip for p in answerer.plan.projects})
+@on_message
+async def subscribe_command(message: Message, context: Context) -> None:
+    target = parse_target(context.args or [], {p.snip for p in context.answerer.plan.projects})
     if target is None:
         await message.reply_text(t.SUBSCRIBE_USAGE, do_quote=False)
         return
     await follow(message, context, *target)
 
 
-async def unsubscribe_command(update: Update, context: Context) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    _, answerer = context.bot_data.services()
-    target = parse_target(context.args or [], {p.snip for p in answerer.plan.projects})
+@on_message
+async def unsubscribe_command(message: Message, context: Context) -> None:
+    target = parse_target(context.args or [], {p.snip for p in context.answerer.plan.projects})
     if target is None:
         await message.reply_text(t.UNSUBSCRIBE_USAGE, do_quote=False)
         return
@@ -82,27 +75,23 @@ async def unsubscribe_command(update: Update, context: Context) -> None:
 
 async def unfollow(message: Message, context: Context, kind: str, key: str) -> None:
     """/desuscribir, the card's "🔕 Dejar de seguir" and the buttons under /suscripciones."""
-    sessionmaker, answerer = context.bot_data.services()
-    async with sessionmaker() as session:
+    async with context.session() as session:
         removed = await unsubscribe(session=session, chat_id=message.chat_id, kind=kind, key=key)
         await session.commit()
-    context.bot_data.staff().follows_changed(message.chat_id)
+    context.staff_cache.follows_changed(message.chat_id)
     text = t.UNSUBSCRIBED if removed else t.NOT_SUBSCRIBED
-    await message.reply_text(text.format(what=subject_name(kind, key, answerer.plan)), do_quote=False)
+    await message.reply_text(text.format(what=subject_name(kind, key, context.answerer.plan)), do_quote=False)
 
 
-async def subscriptions_command(update: Update, context: Context) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    sessionmaker, answerer = context.bot_data.services()
-    async with sessionmaker() as session:
+@on_message
+async def subscriptions_command(message: Message, context: Context) -> None:
+    async with context.session() as session:
         rows = await subscriptions_of(session=session, chat_id=message.chat_id)
     if not rows:
         await message.reply_text(t.SUBSCRIPTIONS_EMPTY, do_quote=False)
         return
     lines = [f"<b>{escape(t.SUBSCRIPTIONS_TITLE)}</b>"] + [
-        f"• {escape(subject_name(r.kind, r.key, answerer.plan))}" for r in rows
+        f"• {escape(subject_name(r.kind, r.key, context.answerer.plan))}" for r in rows
     ]
     markup = InlineKeyboardMarkup([[unfollow_button(r.kind, r.key)] for r in rows])
     await message.reply_text("\n".join(lines), parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False)
@@ -122,12 +111,10 @@ async def is_group_admin(context: Context, chat_id: int, user_id: int) -> bool:
     return member.status in GROUP_ADMINS
 
 
-async def forget_command(update: Update, context: Context) -> None:
+@on_message_from
+async def forget_command(message: Message, user: User, context: Context) -> None:
     """Ask before forgetting the chat; a group is forgotten only by one of its administrators,
     and the buttons answer only the person who asked."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
     if message.chat.type != "private" and not await is_group_admin(context, message.chat_id, user.id):
         await message.reply_text(t.FORGET_GROUP_ADMINS, do_quote=False)
         return
@@ -163,24 +150,22 @@ async def forget_confirmed(message: Message, context: Context, *, confirmed: boo
     if not confirmed:
         await message.edit_text(t.CANCELLED)
         return
-    sessionmaker, _ = context.bot_data.services()
     hashed = chat_hash(message.chat_id, context.bot_data.query_log_salt)
-    await context.bot_data.state().forget(message.chat_id, hashed)  # nothing buffered comes back
-    async with sessionmaker() as session:
+    await context.chat_state.forget(message.chat_id, hashed)  # nothing buffered comes back
+    async with context.session() as session:
         await forget_chat(session=session, chat_id=message.chat_id, chat_hash=hashed)
         await session.commit()
-    context.bot_data.staff().follows_changed(message.chat_id)
+    context.staff_cache.follows_changed(message.chat_id)
     await message.edit_text(t.FORGET_DONE)
 
 
 async def feedback(message: Message, context: Context, query_id: int, useful: bool) -> str:
-    sessionmaker, _ = context.bot_data.services()
-    state = context.bot_data.state()
+    state = context.chat_state
     hashed = chat_hash(message.chat_id, context.bot_data.query_log_salt)
     saved = state.vote(query_id, hashed, useful=useful)
     if saved is None:  # a question this process did not log: the database decides
         await state.flush()
-        async with sessionmaker() as session:
+        async with context.session() as session:
             saved = await add_feedback(session=session, query_id=query_id, chat_hash=hashed, useful=useful)
             await session.commit()
     if saved is None:

@@ -67,9 +67,8 @@ async def inline_query(update: Update, context: Context) -> None:
     query = update.inline_query
     if query is None:
         return
-    _, answerer = context.bot_data.services()
     text = clean_text(query.query).strip()[:256]
-    answers = inline_answers(answerer, text) if text else []
+    answers = inline_answers(context.answerer, text) if text else []
     if not answers:
         answers = [Answer(t.INLINE_EMPTY_TITLE, (t.INLINE_EMPTY_TEXT,))] if not text else []
     results = [article(n, a, context.bot.username) for n, a in enumerate(answers)]

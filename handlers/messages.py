@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from telegram import Message, MessageEntity, Update
+from telegram import Message, MessageEntity
 from telegram.ext import MessageHandler, filters
 
 from handlers import reports
 from handlers.answering import send_answer
-from handlers.context import Context
+from handlers.context import Context, on_message
 from handlers.questions import answer_question
 from knowledge import catalog as t
 from knowledge.text import clean_text
@@ -31,9 +31,9 @@ NON_TEXT = (
 )
 
 
-async def private_text(update: Update, context: Context) -> None:
-    message = update.effective_message
-    if message is None or not message.text:
+@on_message
+async def private_text(message: Message, context: Context) -> None:
+    if not message.text:
         return
     if not await reports.take_message(message, context, message.text):
         await answer_question(message, context, message.text)
@@ -52,30 +52,28 @@ def addressed_text(message: Message, bot_username: str, bot_id: int) -> str | No
     return None
 
 
-async def group_text(update: Update, context: Context) -> None:
-    message = update.effective_message
-    if message is None or not message.text:
+@on_message
+async def group_text(message: Message, context: Context) -> None:
+    if not message.text:
         return
     question = addressed_text(message, context.bot.username, context.bot.id)
     if question and not await reports.take_message(message, context, question):
         await answer_question(message, context, question)
 
 
-async def unknown_command(update: Update, context: Context) -> None:
+@on_message
+async def unknown_command(message: Message, context: Context) -> None:
     """A command the bot does not have ("/zonas", "/zona6"): say so and show what it can do."""
-    message = update.effective_message
-    if message is None or not message.text:
+    if not message.text:
         return
-    _, answerer = context.bot_data.services()
     command = clean_text(message.text.split()[0].split("@")[0])
-    answer = answerer.help_answer()
+    answer = context.answerer.help_answer()
     await send_answer(message, replace(answer, title=t.UNKNOWN_COMMAND.format(command=command)))
 
 
-async def non_text(update: Update, _context: Context) -> None:
-    message = update.effective_message
-    if message is not None:
-        await message.reply_text(t.NON_TEXT, do_quote=False)
+@on_message
+async def non_text(message: Message, _context: Context) -> None:
+    await message.reply_text(t.NON_TEXT, do_quote=False)
 
 
 HANDLERS = [

@@ -15,12 +15,11 @@ from knowledge import catalog as t
 async def send_my_zona(message: Message, context: Context) -> None:
     """The "Mi zona" button: the chat's zona, with a button to change it; the picker when the
     chat has not chosen one yet."""
-    zona = await context.bot_data.state().zona(message.chat_id)
+    zona = await context.chat_state.zona(message.chat_id)
     if zona is None:
         await send_zona_picker(message)
         return
-    _, answerer = context.bot_data.services()
-    answer = answerer.zona_answer(zona)
+    answer = context.answerer.zona_answer(zona)
     followed = await follows_for(context, message, answer)
     await send_answer(message, answer, [change_zona_row()], followed=followed)
 
@@ -32,9 +31,8 @@ async def send_zona_picker(message: Message) -> None:
 
 async def choose_my_zona(message: Message, context: Context, zona: int) -> None:
     """A zona picked after "Mi zona" (or after "mi zona" in a question): remembered, then shown."""
-    await context.bot_data.state().choose_zona(message.chat_id, zona)
-    _, answerer = context.bot_data.services()
-    answer = answerer.zona_answer(zona)
+    await context.chat_state.choose_zona(message.chat_id, zona)
+    answer = context.answerer.zona_answer(zona)
     answer = replace(answer, lines=(t.MY_ZONA_SAVED.format(n=zona), *answer.lines))
     followed = await follows_for(context, message, answer)
     await send_answer(message, answer, [change_zona_row()], followed=followed)

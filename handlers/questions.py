@@ -11,7 +11,7 @@ from telegram import Message
 from db.chat_state import ChatState
 from db.chat_store import chat_hash
 from db.staff_store import ground_reports
-from handlers.answering import follows_for, is_staff_in_private, send_answer, with_staff_status
+from handlers.answering import follows_for, send_answer, with_staff_status
 from handlers.context import Context
 from handlers.keyboards import feedback_row, project_snip, status_rows, zona_picker
 from knowledge import catalog as t
@@ -30,13 +30,12 @@ async def answer_question(message: Message, context: Context, text: str) -> None
     not know; the context, the recipient and the query log are written by ``ChatState`` in
     batches."""
     text = clean_text(text)
-    sessionmaker, _ = context.bot_data.services()
-    state = context.bot_data.state()
+    state = context.chat_state
     answered = None
     followed: frozenset[tuple[str, str]] = frozenset()
     # One session for whatever must be read; it takes a connection only if something is read
     # (with long polling, usually nothing is) and is closed before anything is sent.
-    async with sessionmaker() as session:
+    async with context.session() as session:
         asked = await with_own_zona(state, message.chat_id, text, session=session)
         if asked is not None:
             answered = await answer_from_plan(session, context, message, asked)
@@ -62,12 +61,15 @@ async def answer_from_plan(
 ) -> tuple[str, Answer, bool]:
     """The question (follow-ups completed from the chat's context), its answer with what staff
     recorded, and whether a staff member is looking at a project card."""
-    _, answerer = context.bot_data.services()
-    staff = context.bot_data.staff()
-    chat_context = await context.bot_data.state().context(message.chat_id, session=session)
+    answerer = context.answerer
+    chat_context = await context.chat_state.context(message.chat_id, session=session)
     question = resolve(text, chat_context, names_subject=subject_test(answerer.answer))
-    answer = await with_staff_status(staff, answerer.answer(question), session=session)
-    staff_view = await is_staff_viewing_project(context, message, answer, session=session)
+    answer = await with_staff_status(context.staff_cache, answerer.answer(question), session=session)
+    # staff see status buttons under a project card, in their private chat only
+    sender = message.from_user.id if message.from_user else None
+    staff_view = answer.kind == "project" and await context.staff.sees_staff_view(
+        sender, message.chat.type, session=session
+    )
     if staff_view:
         answer = await with_ground_reports(session, answer)
     return question, answer, staff_view
@@ -97,15 +99,6 @@ async def with_ground_reports(session: AsyncSession, answer: Answer) -> Answer:
         for r in reports
     )
     return replace(answer, sections=(*answer.sections, (t.REPORT_GROUND, lines or (t.REPORT_NOTHING,))))
-
-
-async def is_staff_viewing_project(
-    context: Context, message: Message, answer: Answer, *, session: AsyncSession | None = None
-) -> bool:
-    """Staff see status buttons under a project card, in their private chat only."""
-    return answer.kind == "project" and await is_staff_in_private(
-        context, message, message.from_user, session=session
-    )
 
 
 async def record(state: ChatState, context: Context, message: Message, question: str, answer: Answer) -> int:

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import InlineKeyboardMarkup, Message, Update, User
+from telegram import InlineKeyboardMarkup, Message, User
 from telegram.ext import MessageHandler, filters
 
 from db.bot_models import PendingAction
 from db.bot_store import close_pending, create_pending, drafts_of, open_pending
 from db.resident_store import add_ground_report, reports_today
-from handlers.context import Context
+from handlers.context import Context, on_message, on_message_from
 from handlers.keyboards import button, confirm_row
 from knowledge import catalog as t
 from knowledge.actions import Action
@@ -60,28 +60,37 @@ class Draft:
 # Opening the mode --------------------------------------------------------------------------------
 async def start_report(message: Message, user: User, context: Context, snip: str) -> None:
     """ "📣 Reportar avance" (``snip`` checked against the plan on arrival): the prompt."""
-    sessionmaker, _ = context.bot_data.services()
-    async with sessionmaker() as session:
-        if await reports_today(session=session, chat_id=message.chat_id) >= REPORTS_PER_DAY:
-            await message.reply_text(
-                t.REPORT_LIMIT.format(reports=count_of(REPORTS_PER_DAY, t.REPORTS)), do_quote=False
+    pending: PendingAction | None = None
+    async with context.session() as session:
+        if await reports_today(session=session, chat_id=message.chat_id) < REPORTS_PER_DAY:
+            await stop_taking(session, user.id)  # one report at a time takes messages
+            pending = await create_pending(
+                session=session,
+                kind=KIND,
+                created_by=user.id,
+                payload={
+                    "snip": snip,
+                    "chat_id": message.chat_id,
+                    "text": "",
+                    "photo": None,
+                    "preview": None,
+                },
             )
-            return
-        await stop_taking(session, user.id)  # one report at a time takes messages
-        pending = await create_pending(
-            session=session,
-            kind=KIND,
-            created_by=user.id,
-            payload={"snip": snip, "chat_id": message.chat_id, "text": "", "photo": None, "preview": None},
-        )
-        await session.commit()
-    context.bot_data.state().note_report_request(user.id, open_=True)
+            await session.commit()
+    if pending is None:
+        await message.reply_text(limit_line(), do_quote=False)
+        return
+    context.chat_state.note_report_request(user.id, open_=True)
     minutes = round(context.bot_data.report_mode.total_seconds() / 60)
     assert pending.id is not None
     markup = InlineKeyboardMarkup([[button(t.BTN_CANCEL, Action.of("reporte", "cancelar", pending.id))]])
     await message.reply_text(
         t.REPORT_ASK.format(snip=snip, minutes=minutes), reply_markup=markup, do_quote=False
     )
+
+
+def limit_line() -> str:
+    return t.REPORT_LIMIT.format(reports=count_of(REPORTS_PER_DAY, t.REPORTS))
 
 
 async def stop_taking(session: AsyncSession, user_id: int) -> None:
@@ -100,7 +109,7 @@ async def open_here(
     pending = await open_pending(
         session=session, kind=KIND, created_by=user_id, max_age=context.bot_data.report_mode
     )
-    context.bot_data.state().note_report_request(user_id, open_=pending is not None)
+    context.chat_state.note_report_request(user_id, open_=pending is not None)
     return pending if pending is not None and pending.payload.get("chat_id") == message.chat_id else None
 
 
@@ -109,14 +118,13 @@ async def take_message(message: Message, context: Context, text: str, photo: str
     (a preview is shown); False when it is to be answered as usual — no mode open in this chat,
     or the message asks something and so ended the mode (the person is told)."""
     user = message.from_user
-    if user is None or not context.bot_data.state().may_have_report_request(user.id):
+    if user is None or not context.chat_state.may_have_report_request(user.id):
         return False
     text = clean_text(text)  # a report is stored and sent back to staff: no NUL, no lone surrogate
     if photo is None and asks_the_bot(text):
         await leave_mode(message, context, user.id)
         return False
-    sessionmaker, _ = context.bot_data.services()
-    async with sessionmaker() as session:
+    async with context.session() as session:
         pending = await open_here(session, message, context, user.id)
         if pending is None:
             return False
@@ -130,15 +138,14 @@ async def take_message(message: Message, context: Context, text: str, photo: str
 async def leave_mode(message: Message, context: Context, user_id: int) -> None:
     """A question or a command while the mode is open here ends it, and the person is told
     whether a draft waits for its Enviar."""
-    sessionmaker, _ = context.bot_data.services()
-    async with sessionmaker() as session:
+    async with context.session() as session:
         pending = await open_here(session, message, context, user_id)
         if pending is None:
             return
         draft = Draft.of(pending)
         await stop_taking(session, user_id)
         await session.commit()
-    context.bot_data.state().note_report_request(user_id, open_=False)
+    context.chat_state.note_report_request(user_id, open_=False)
     text = t.REPORT_LEFT if draft.empty else t.REPORT_LEFT_DRAFT
     await message.reply_text(text.format(snip=draft.snip), do_quote=False)
 
@@ -166,8 +173,7 @@ async def show_preview(message: Message, context: Context, draft: Draft) -> None
     body = "\n".join(part for part in (draft.text, t.REPORT_PREVIEW_PHOTO if draft.photo else "") if part)
     preview = t.REPORT_PREVIEW.format(snip=draft.snip, body=body)
     sent = await message.reply_text(preview[:4096], reply_markup=markup, do_quote=False)
-    sessionmaker, _ = context.bot_data.services()
-    async with sessionmaker() as session:
+    async with context.session() as session:
         pending = await session.get(PendingAction, draft.id)
         if pending is not None and pending.state in (TAKING, WAITING):
             pending.payload = {**pending.payload, "preview": sent.message_id}
@@ -175,10 +181,10 @@ async def show_preview(message: Message, context: Context, draft: Draft) -> None
             await session.commit()
 
 
-async def photo_message(update: Update, context: Context) -> None:
+@on_message
+async def photo_message(message: Message, context: Context) -> None:
     """A photo (with its caption) while the report mode is open goes into the draft."""
-    message = update.effective_message
-    if message is None or not message.photo:
+    if not message.photo:
         return
     if await take_message(message, context, message.caption or "", photo=message.photo[-1].file_id):
         return
@@ -186,10 +192,10 @@ async def photo_message(update: Update, context: Context) -> None:
         await message.reply_text(t.NON_TEXT, do_quote=False)
 
 
-async def command_leaves(update: Update, context: Context) -> None:
+@on_message_from
+async def command_leaves(message: Message, user: User, context: Context) -> None:
     """Any command ends the report mode (and is then handled as usual, by the next group)."""
-    message, user = update.effective_message, update.effective_user
-    if message is not None and user is not None and context.bot_data.state().may_have_report_request(user.id):
+    if context.chat_state.may_have_report_request(user.id):
         await leave_mode(message, context, user.id)
 
 
@@ -197,37 +203,37 @@ async def command_leaves(update: Update, context: Context) -> None:
 async def report_button(message: Message, user: User, context: Context, verb: str, pending_id: int) -> None:
     """``reporte:enviar:<id>`` on the latest preview files the report; ``reporte:cancelar:<id>``
     on the prompt or a preview drops it. Only the person who opened it, in that chat."""
-    sessionmaker, _ = context.bot_data.services()
-    async with sessionmaker() as session:
+    sending = verb == "enviar"
+    was_taking = False
+    async with context.session() as session:
         pending = await session.get(PendingAction, pending_id)
-        sending = verb == "enviar"
         if pending is None or not _answerable(pending, user, message, sending=sending):
-            await message.reply_text(t.STALE_BUTTON, do_quote=False)
-            return
-        was_taking = pending.state == TAKING
-        if not sending:
-            await close_pending(session=session, pending=pending, state=CANCELLED)
-            reply = t.REPORT_CANCELLED
-        elif await reports_today(session=session, chat_id=message.chat_id) >= REPORTS_PER_DAY:
-            await message.reply_text(
-                t.REPORT_LIMIT.format(reports=count_of(REPORTS_PER_DAY, t.REPORTS)), do_quote=False
-            )
-            return  # the draft stays: its Enviar works again tomorrow
+            line, closed = t.STALE_BUTTON, False
+        elif sending and await reports_today(session=session, chat_id=message.chat_id) >= REPORTS_PER_DAY:
+            line, closed = limit_line(), False  # the draft stays: its Enviar works again tomorrow
         else:
-            draft = Draft.of(pending)
-            await add_ground_report(
-                session=session,
-                snip=draft.snip,
-                chat_id=message.chat_id,
-                text=draft.text,
-                photo_file_id=draft.photo,
-            )
-            await close_pending(session=session, pending=pending, state=DONE)
-            reply = t.REPORT_SAVED.format(snip=draft.snip)
-        await session.commit()
+            was_taking = pending.state == TAKING
+            line, closed = await _close(session, pending, message.chat_id, sending=sending), True
+            await session.commit()
     if was_taking:
-        context.bot_data.state().note_report_request(user.id, open_=False)
-    await message.edit_text(reply)
+        context.chat_state.note_report_request(user.id, open_=False)
+    if closed:
+        await message.edit_text(line)
+    else:
+        await message.reply_text(line, do_quote=False)
+
+
+async def _close(session: AsyncSession, pending: PendingAction, chat_id: int, *, sending: bool) -> str:
+    """File the draft as a ground report (``sending``) or drop it; what the preview then says."""
+    if not sending:
+        await close_pending(session=session, pending=pending, state=CANCELLED)
+        return t.REPORT_CANCELLED
+    draft = Draft.of(pending)
+    await add_ground_report(
+        session=session, snip=draft.snip, chat_id=chat_id, text=draft.text, photo_file_id=draft.photo
+    )
+    await close_pending(session=session, pending=pending, state=DONE)
+    return t.REPORT_SAVED.format(snip=draft.snip)
 
 
 def _answerable(pending: PendingAction, user: User, message: Message, *, sending: bool) -> bool:

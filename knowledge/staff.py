@@ -146,7 +146,7 @@ def parse_status_csv(text: str, plan: Plan) -> tuple[list[StatusChange], list[Re
     try:
         dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     for line_number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
         cells = [c.strip() for c in row]
         if not any(cells) or (line_number == 1 and fold(cells[0]) == "snip"):

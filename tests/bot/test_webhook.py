@@ -152,7 +152,7 @@ async def rename_table(database: Path, old: str, new: str) -> None:
 
 
 async def test_healthz_is_degraded_while_chat_state_cannot_be_written(server: Server) -> None:
-    state = server.application.bot_data.state()
+    state = server.application.bot_data.chat_state
     await rename_table(server.database, "chat_context", "chat_context_away")
     state.remember(42, ChatContext("zona 6", 6, None))
     assert await state.flush() is False

@@ -52,7 +52,7 @@ async def answered_last(chat: Chat, chat_id: int, chat_type: str, mark: int) -> 
 
 async def logged_questions(chat: Chat) -> list[str]:
     """The questions in the query log, oldest first (what the bot actually answered)."""
-    await chat.app.bot_data.state().flush()  # the log is written in batches after the answers
+    await chat.app.bot_data.chat_state.flush()  # the log is written in batches after the answers
     sessionmaker = chat.app.bot_data.sessionmaker
     assert sessionmaker is not None
     async with sessionmaker() as session:

@@ -98,6 +98,30 @@ async def test_questions_leave_report_mode_are_answered_and_never_use_up_the_lim
     assert (report.snip, report.text) == ("242177", "La obra está parada desde hace un mes")
 
 
+async def test_three_reports_a_day_then_the_prompt_and_a_waiting_draft_say_tomorrow(town: Chat) -> None:
+    limit = "Ya envió 3 reportes hoy. Podrá enviar más mañana."
+    await open_report(town)
+    (waiting,) = await say(town, "La primera que escribí")  # previewed, not sent
+    await say(town, "proyecto 242177", count=2)  # a lookup leaves the mode: the draft waits
+    for n in range(3):
+        await open_report(town)
+        (preview,) = await say(town, f"Avance número {n}")
+        await press_for_edit(town, preview, "a|reporte:enviar:")
+    assert len(await filed(town)) == 3
+    edits = len(town.api.calls("editMessageText"))
+    mark = push(town, waiting, "a|reporte:enviar:", RESIDENT)
+    (refused,) = await town.api.wait_for_sent(waiting.chat_id, since=mark)
+    assert refused.plain_text == limit
+    assert len(town.api.calls("editMessageText")) == edits  # the preview stays as it was
+    (card, *_) = await say(town, "proyecto 242177")
+    assert (await press(town, card, "a|reportar:242177")).plain_text == limit
+    sessionmaker = town.app.bot_data.sessionmaker
+    assert sessionmaker is not None
+    async with sessionmaker() as session:
+        drafts = (await session.exec(select(PendingAction).where(PendingAction.state == "waiting"))).all()
+    assert [d.payload["text"] for d in drafts] == ["La primera que escribí"]  # it can go tomorrow
+
+
 async def test_more_messages_add_to_the_draft_and_only_the_latest_preview_sends(town: Chat) -> None:
     await open_report(town)
     (first,) = await say(town, "Ya pusieron los tubos")

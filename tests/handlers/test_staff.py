@@ -350,7 +350,7 @@ async def test_text_no_database_can_store_is_cleaned_where_it_enters(any_town: C
     )
     (status,) = await say(town, ADMIN, "/estado 273703 suspendido falta\x00 material\ud800")
     assert "273703 → Suspendido" in status.plain_text
-    assert await town.app.bot_data.state().flush() is True
+    assert await town.app.bot_data.chat_state.flush() is True
     sessionmaker = town.app.bot_data.sessionmaker
     assert sessionmaker is not None
     async with sessionmaker() as session:
@@ -377,7 +377,7 @@ def names_the_chat(value: object, chat_id: int, hashed: str) -> bool:
 async def where_the_chat_is_named(town: Chat, chat_id: int) -> set[str]:
     """Every ``table.column`` of every table in the metadata that names the chat anywhere, so a
     table added later is searched too."""
-    await town.app.bot_data.state().flush()
+    await town.app.bot_data.chat_state.flush()
     sessionmaker = town.app.bot_data.sessionmaker
     assert sessionmaker is not None
     hashed = chat_hash(chat_id, town.app.bot_data.query_log_salt)

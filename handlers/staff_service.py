@@ -1,0 +1,485 @@
+"""The staff service: who is staff, the check every staff command and button makes, the staff's
+command menus, and what staff do (record a status, announce, review a report, gather /reporte,
+export, apply a CSV of statuses).
+
+``handlers.staff`` and the staff verbs of ``handlers.buttons`` only translate: an update into a call
+here, what comes back into a message. Each use case opens its own database session, writes in one
+transaction and closes it before anything is sent. The decisions that need neither Telegram nor a
+database (parsing, texts, what is late) are in ``knowledge.staff``.
+
+Roles: ADMIN_IDS are administrators; the ``staff_member`` table adds staff (and staff admins). The
+check (:meth:`Staff.role`) reads the database on every update, so a change made anywhere counts at
+once; what a card shows to staff (:meth:`Staff.sees_staff_view`) reads the role through
+``StaffCache``, which this process keeps when it is the only one answering.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import BadRequest, Forbidden
+
+from db.bot_models import PendingAction
+from db.bot_store import close_pending, create_pending
+from db.chat_state import ChatState
+from db.chat_store import queries_since
+from db.outbox_models import Broadcast
+from db.outbox_store import broadcast_counts, create_broadcast, enqueue, recent_broadcasts
+from db.resident_store import active_recipients, feedback_counts, followers, subscription_counts
+from db.staff_cache import StaffCache
+from db.staff_store import (
+    add_staff,
+    add_status,
+    audit,
+    current_status,
+    current_statuses,
+    get_role,
+    ground_reports,
+    list_staff,
+    mark_report_reviewed,
+    remove_staff,
+    status_history,
+)
+from db.status_notices import queue_status_notice
+from knowledge import catalog as t
+from knowledge.answer_types import shorten
+from knowledge.answers import Answerer
+from knowledge.counts import count_of
+from knowledge.model import Project
+from knowledge.staff import (
+    HISTORY_SHOWN,
+    HistoryEntry,
+    ReportData,
+    StatusChange,
+    StatusView,
+    audience_label,
+    format_date,
+    group_unanswered,
+    late_projects,
+    report_reviewed_html,
+    status_notification_html,
+    subject_name,
+)
+
+log = logging.getLogger(__name__)
+CSV_WINDOW = timedelta(hours=1)
+"""How long a CSV's "Aplicar" button works."""
+CSV_KIND = "csv_status"
+REPORTS_SHOWN = 5
+"""Unreviewed ground reports offered as "✔ #id" buttons under /reporte."""
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """Who records a status: the id, and the name /historial shows (@username or full name)."""
+
+    id: int
+    name: str
+
+
+class Outcome(StrEnum):
+    """What pressing a confirmation button (an announcement's, a CSV's) came to."""
+
+    STALE = "stale"
+    """Already sent, applied or cancelled, expired, or not there."""
+    NOT_YOURS = "not_yours"
+    CANCELLED = "cancelled"
+    NOBODY = "nobody"
+    """An announcement whose audience has no recipients any more (it is cancelled)."""
+    DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmed:
+    outcome: Outcome
+    count: int = 0
+    """Recipients of a queued announcement; statuses of an applied CSV."""
+    audience: str = ""
+    """The announcement's audience, as staff read it."""
+
+
+class Staff:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        answerer: Answerer,
+        cache: StaffCache,
+        chat_state: ChatState,
+        *,
+        admin_ids: Sequence[int],
+        notify_window: timedelta = timedelta(minutes=10),
+        wake_outbox: Callable[[], None] = lambda: None,
+    ) -> None:
+        """``notify_window``: a follower gets at most one status notice per project per window
+        (NOTIFY_WINDOW_MINUTES); ``wake_outbox`` tells the outbox worker deliveries were queued."""
+        self._sessionmaker = sessionmaker
+        self._answerer = answerer
+        self._cache = cache
+        self._chat_state = chat_state
+        self.admin_ids = tuple(admin_ids)
+        self.notify_window = notify_window
+        self._wake_outbox = wake_outbox
+
+    # Who is staff ---------------------------------------------------------------------------------
+    async def role(self, user_id: int | None) -> str | None:
+        """ "admin" (ADMIN_IDS, or a staff admin), "staff", or None for everyone else — from the
+        database, as of now: what every staff command and staff button checks."""
+        if user_id is None:
+            return None
+        async with self._sessionmaker() as session:
+            return await get_role(session=session, user_id=user_id, admin_ids=self.admin_ids)
+
+    async def sees_staff_view(
+        self, user_id: int | None, chat_type: str, *, session: AsyncSession | None = None
+    ) -> bool:
+        """Staff, in their own private chat, get the staff's help and status buttons under a
+        project card (the role as cards read it, ``StaffCache``)."""
+        if user_id is None or chat_type != "private":
+            return False
+        return await self._cache.role(user_id, self.admin_ids, session=session) is not None
+
+    async def members(self) -> list[int]:
+        """What /staff lists: ADMIN_IDS, then the staff in the order they were added."""
+        async with self._sessionmaker() as session:
+            stored = await list_staff(session=session)
+        return [*self.admin_ids, *(member.user_id for member in stored)]
+
+    async def add(self, bot: Bot, actor_id: int, user_id: int) -> bool:
+        """Make ``user_id`` staff (audited) and show them the staff's menu; False when they were."""
+        async with self._sessionmaker() as session:
+            added = await add_staff(session=session, user_id=user_id, role="staff", added_by=actor_id)
+            if added:
+                await audit(session=session, actor_id=actor_id, action="staff_add", target=str(user_id))
+            await session.commit()
+        self._cache.roles_changed()
+        if added:
+            await self.show_menu(bot, user_id)
+        return added
+
+    async def remove(self, bot: Bot, actor_id: int, user_id: int) -> bool:
+        """``user_id`` is staff no more (audited) and sees the residents' menu; False when they
+        were not staff."""
+        async with self._sessionmaker() as session:
+            removed = await remove_staff(session=session, user_id=user_id)
+            if removed:
+                await audit(session=session, actor_id=actor_id, action="staff_remove", target=str(user_id))
+            await session.commit()
+        self._cache.roles_changed()
+        if removed:
+            await bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
+        return removed
+
+    # Menus ----------------------------------------------------------------------------------------
+    async def set_menus(self, bot: Bot) -> None:
+        """At start: every administrator and staff member sees the staff's commands."""
+        async with self._sessionmaker() as session:
+            stored = await list_staff(session=session)
+        for user_id in {*self.admin_ids, *(member.user_id for member in stored)}:
+            await self.show_menu(bot, user_id)
+
+    @staticmethod
+    async def show_menu(bot: Bot, user_id: int) -> None:
+        """Staff see their commands in their own private chat (a per-chat scope); residents never
+        do. Someone who never wrote to the bot has no private chat yet: their menu is set when
+        they are added."""
+        commands = [BotCommand(name, text) for name, text in (*t.COMMANDS, *t.STAFF_COMMANDS)]
+        try:
+            await bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id))
+        except (BadRequest, Forbidden):
+            log.info(
+                "no private chat with staff member %s yet; their menu is set when they are added", user_id
+            )
+
+    # Project status -------------------------------------------------------------------------------
+    async def record_status(
+        self, change: StatusChange, author: Author, *, keep_rest: bool = False
+    ) -> tuple[StatusChange, int]:
+        """Store the status of a project of the plan, audit it, queue one notice per follower —
+        one transaction. With ``keep_rest`` (a status button) the progress and note stay as
+        recorded. Returns the status as stored and how many chats will be told."""
+        project = self._project(change.snip)
+        async with self._sessionmaker() as session:
+            change, notified = await self._record_status(
+                session, project, change, author, keep_rest=keep_rest
+            )
+            await session.commit()
+        self._cache.status_changed(change.snip)
+        self._wake_outbox()
+        return change, notified
+
+    async def _record_status(
+        self,
+        session: AsyncSession,
+        project: Project,
+        change: StatusChange,
+        author: Author,
+        *,
+        keep_rest: bool = False,
+    ) -> tuple[StatusChange, int]:
+        """A follower told of this project less than ``notify_window`` ago hears of it at the
+        window's end (see db.status_notices)."""
+        before = await current_status(session=session, snip=project.snip)
+        if keep_rest:
+            change = change.keeping_rest_of(before.view() if before else None)
+        row = await add_status(
+            session=session,
+            snip=project.snip,
+            status=change.status,
+            progress=change.progress,
+            note=change.note,
+            author_id=author.id,
+            author_name=author.name,
+        )
+        await audit(
+            session=session,
+            actor_id=author.id,
+            action="status",
+            target=project.snip,
+            before=_status_dict(before.status, before.progress, before.note) if before else None,
+            after=_status_dict(change.status, change.progress, change.note),
+        )
+        keys = [("proyecto", project.snip)] + ([("zona", str(project.zona))] if project.zona else [])
+        chats = await followers(session=session, keys=keys)
+        if chats:
+            await queue_status_notice(
+                session=session,
+                snip=project.snip,
+                text=status_notification_html(project, change, row.created_at),
+                chat_ids=chats,
+                window=self.notify_window,
+                created_by=author.id,
+            )
+        return change, len(chats)
+
+    def _project(self, snip: str) -> Project:
+        project = self._answerer.plan.project(snip)
+        if project is None:  # parse_status_command, or Action.known_in for a button, checked it
+            raise ValueError(f"no project {snip!r} in the plan")
+        return project
+
+    async def history(self, snip: str) -> list[HistoryEntry] | None:
+        """/historial: the project's latest statuses, oldest first (one more than shown, so the
+        oldest shown has one to compare with); None when the plan has no such project."""
+        if self._answerer.plan.project(snip) is None:
+            return None
+        async with self._sessionmaker() as session:
+            rows = await status_history(session=session, snip=snip, limit=HISTORY_SHOWN + 1)
+        return [row.entry() for row in rows]
+
+    async def statuses(self) -> dict[str, StatusView]:
+        """The latest status of every project that has one (what /exportar writes)."""
+        async with self._sessionmaker() as session:
+            return {snip: r.view() for snip, r in (await current_statuses(session=session)).items()}
+
+    # Announcements --------------------------------------------------------------------------------
+    async def draft_announcement(self, actor_id: int, audience: str, html: str) -> tuple[int, int]:
+        """A draft announcement, and how many chats would get it now: (its id, recipients)."""
+        async with self._sessionmaker() as session:
+            count = len(await _audience_chats(session, audience))
+            broadcast = await create_broadcast(
+                session=session,
+                kind="announcement",
+                audience=audience,
+                text=html,
+                created_by=actor_id,
+                state="draft",
+            )
+            await session.commit()
+        assert broadcast.id is not None
+        return broadcast.id, count
+
+    async def keep_preview(self, broadcast_id: int, chat_id: int, message_id: int) -> None:
+        """Where the draft's preview (with its Enviar button) was shown."""
+        async with self._sessionmaker() as session:
+            stored = await session.get(Broadcast, broadcast_id)
+            if stored is not None:
+                stored.preview_chat_id, stored.preview_message_id = chat_id, message_id
+                session.add(stored)
+                await session.commit()
+
+    async def confirm_announcement(self, user_id: int, broadcast_id: int, *, send: bool) -> Confirmed:
+        """Only "Enviar" by the staff member who prepared it sends; the recipients are counted
+        again now."""
+        async with self._sessionmaker() as session:
+            broadcast = await session.get(Broadcast, broadcast_id)
+            if broadcast is None or broadcast.state != "draft":
+                return Confirmed(Outcome.STALE)
+            if broadcast.created_by != user_id:
+                return Confirmed(Outcome.NOT_YOURS)
+            audience = audience_label(broadcast.audience, self._answerer.plan)
+            if not send:
+                broadcast.state = "cancelled"
+                session.add(broadcast)
+                await audit(
+                    session=session, actor_id=user_id, action="announce_cancel", target=str(broadcast_id)
+                )
+                await session.commit()
+                return Confirmed(Outcome.CANCELLED, audience=audience)
+            chats = await _audience_chats(session, broadcast.audience)
+            if not chats:
+                broadcast.state = "cancelled"
+                session.add(broadcast)
+                await session.commit()
+                return Confirmed(Outcome.NOBODY, audience=audience)
+            await enqueue(session=session, broadcast=broadcast, chat_ids=chats)
+            await audit(
+                session=session,
+                actor_id=user_id,
+                action="announce",
+                target=str(broadcast_id),
+                after={"audience": broadcast.audience, "recipients": len(chats)},
+            )
+            await session.commit()
+        self._wake_outbox()
+        return Confirmed(Outcome.DONE, len(chats), audience)
+
+    # Reports --------------------------------------------------------------------------------------
+    async def report(self) -> tuple[ReportData, list[int]]:
+        """What /reporte shows (the questions of the last moment count too), and the ids of the
+        residents' reports not yet reviewed that it offers to mark reviewed."""
+        await self._chat_state.flush()
+        async with self._sessionmaker() as session:
+            data = await gather_report(session, self._answerer)
+            unreviewed = await ground_reports(session=session, unreviewed=True, limit=REPORTS_SHOWN)
+        return data, [r.id for r in unreviewed if r.id is not None]
+
+    async def review_report(self, reviewer_id: int, report_id: int) -> bool:
+        """Mark a resident's report reviewed and queue the notice to the reporter's chat; False
+        when there is no such report."""
+        async with self._sessionmaker() as session:
+            row = await mark_report_reviewed(session=session, report_id=report_id, reviewer=reviewer_id)
+            if row is not None:
+                await audit(
+                    session=session, actor_id=reviewer_id, action="report_reviewed", target=str(report_id)
+                )
+                notice = await create_broadcast(
+                    session=session,
+                    kind="report_reviewed",
+                    audience=f"reporte:{report_id}",
+                    text=report_reviewed_html(row.snip, row.created_at, row.text),
+                    created_by=reviewer_id,
+                    state="sending",
+                )
+                await enqueue(session=session, broadcast=notice, chat_ids=[row.chat_id])
+            await session.commit()
+        if row is not None:
+            self._wake_outbox()
+        return row is not None
+
+    # Bulk status updates from a CSV ---------------------------------------------------------------
+    async def draft_csv(self, actor_id: int, changes: Sequence[StatusChange]) -> int:
+        """The statuses a CSV would record, kept until its sender presses Aplicar: their id."""
+        payload = {"rows": [[c.snip, c.status, c.progress, c.note] for c in changes]}
+        async with self._sessionmaker() as session:
+            pending = await create_pending(
+                session=session, kind=CSV_KIND, created_by=actor_id, payload=payload
+            )
+            await session.commit()
+        assert pending.id is not None
+        return pending.id
+
+    async def confirm_csv(self, author: Author, pending_id: int, *, apply: bool) -> Confirmed:
+        """All rows at once, in one transaction, only by the staff member who sent the file,
+        within CSV_WINDOW."""
+        async with self._sessionmaker() as session:
+            pending = await session.get(PendingAction, pending_id)
+            if pending is None or not _csv_open(pending, author.id):
+                return Confirmed(Outcome.STALE)
+            if not apply:
+                await close_pending(session=session, pending=pending, state="cancelled")
+                await session.commit()
+                return Confirmed(Outcome.CANCELLED)
+            rows = _csv_rows(pending)
+            for change in rows:
+                project = self._answerer.plan.project(change.snip)
+                if project is not None:
+                    await self._record_status(session, project, change, author)
+            await close_pending(session=session, pending=pending, state="applied")
+            await session.commit()
+        for change in rows:
+            self._cache.status_changed(change.snip)
+        self._wake_outbox()
+        return Confirmed(Outcome.DONE, len(rows))
+
+
+def _status_dict(status: str, progress: int | None, note: str | None) -> dict[str, Any]:
+    return {"status": status, "progress": progress, "note": note}
+
+
+async def _audience_chats(session: AsyncSession, audience: str) -> set[int]:
+    if audience.startswith("zona:"):
+        return await followers(session=session, keys=[("zona", audience.split(":", 1)[1])])
+    return set(await active_recipients(session=session))
+
+
+def _csv_open(pending: PendingAction, user_id: int) -> bool:
+    return (
+        pending.state == "draft"
+        and pending.kind == CSV_KIND
+        and pending.created_by == user_id
+        and pending.created_at >= datetime.now(UTC) - CSV_WINDOW
+    )
+
+
+def _csv_rows(pending: PendingAction) -> list[StatusChange]:
+    return [
+        StatusChange(str(s), str(st), p if isinstance(p, int) else None, n if isinstance(n, str) else None)
+        for s, st, p, n in pending.payload["rows"]
+    ]
+
+
+async def gather_report(session: AsyncSession, answerer: Answerer) -> ReportData:
+    """Everything /reporte shows, from the last 90 days of questions and what staff recorded."""
+    asked = await queries_since(session=session, days=90)
+    unanswered = group_unanswered([(q.zona, q.question) for q in asked if not q.confident])
+    topics = Counter(q.matches[0] for q in asked if q.confident and q.matches)
+    titles = answerer.index.by_id
+    up, down = await feedback_counts(session=session)
+    subscriptions = [
+        (subject_name(kind, key, answerer.plan), n)
+        for (kind, key), n in sorted(
+            (await subscription_counts(session=session)).items(), key=lambda kv: (-kv[1], kv[0])
+        )
+    ]
+    broadcasts = []
+    for b in await recent_broadcasts(session=session):
+        assert b.id is not None
+        counts = await broadcast_counts(session=session, broadcast_id=b.id)
+        broadcasts.append(
+            t.REPORT_BROADCAST_LINE.format(
+                date=format_date(b.created_at),
+                audience=audience_label(b.audience, answerer.plan),
+                sent=count_of(counts.get("sent", 0), t.SENT),
+                failed=count_of(counts.get("failed", 0) + counts.get("inactive", 0), t.UNDELIVERED),
+                pending=count_of(counts.get("pending", 0), t.PENDING),
+            )
+        )
+    views = {snip: r.view() for snip, r in (await current_statuses(session=session)).items()}
+    ground = [
+        t.REPORT_GROUND_LINE.format(
+            id=r.id, snip=r.snip, date=format_date(r.created_at), text=shorten(r.text, 100)
+        )
+        for r in await ground_reports(session=session, unreviewed=True, limit=10)
+    ]
+    return ReportData(
+        unanswered=unanswered,
+        topics=[
+            (shorten(titles[doc_id].title, 80) if doc_id in titles else doc_id, n)
+            for doc_id, n in topics.most_common(8)
+        ],
+        feedback_up=up,
+        feedback_down=down,
+        subscriptions=subscriptions[:15],
+        broadcasts=broadcasts,
+        late=late_projects(answerer.plan, views, datetime.now(UTC).date()),
+        ground=ground,
+    )
