@@ -714,7 +714,9 @@ class Answerer(Lists, Comparisons):
         dated = [p for p in projects if p.period]
         if not dated:
             return None
-        span = lambda p: p.period[1] - p.period[0] if p.period else 0  # noqa: E731
+        def span(project: Project) -> int:
+            return project.period[1] - project.period[0] if project.period else 0
+
         chosen = (max if highest else min)(dated, key=span)
         same = [p for p in dated if span(p) == span(chosen)]
         template = t.LONGEST_PROJECT if highest else t.SHORTEST_PROJECT
