@@ -562,21 +562,27 @@ class Answerer(Lists, Comparisons):
         projects = self._filtered_projects(counted_query, Ask("list", "projects", ()))
         return 1 < len(projects) < len(self.plan.projects)
 
-    def _policy_part_named(self, query: Query, ask: Ask) -> Answer | None:
-        """The axis of a policy the question names, when it names the policy and, with its other
-        words, something that policy holds ("acciones de seguridad vial de la política de
-        prevención de la violencia" → that policy's axis on violencia vial)."""
+    def _policy_named(self, query: Query, ask: Ask) -> tuple[Doc, Query] | None:
+        """The security policy the question is found to be about, with the list's filter words."""
         hits = self.index.search(query, limit=3)
         if not hits or hits[0].doc.kind != "policy":
             return None
         filter_query = self._filter_query(query, ask)
-        if filter_query is None:
+        return None if filter_query is None else (hits[0].doc, filter_query)
+
+    def _policy_part_named(self, query: Query, ask: Ask) -> Answer | None:
+        """The axis of a policy the question names, when it names the policy and, with its other
+        words, something that policy holds ("acciones de seguridad vial de la política de
+        prevención de la violencia" → that policy's axis on violencia vial)."""
+        named = self._policy_named(query, ask)
+        if named is None:
             return None
-        title = self.title_stems(hits[0].doc)
+        policy_doc, filter_query = named
+        title = self.title_stems(policy_doc)
         rest = [s for s in filter_query.sources if stem(s) not in title]
         if not rest or len(rest) == len(filter_query.sources):
             return None
-        policy = self.records[hits[0].doc.id]
+        policy = self.records[policy_doc.id]
         assert isinstance(policy, Policy)
         own = (f"policy_axis:{policy.id}-", f"policy_item:{policy.id}-")
         found = self.index.search(analyze(" ".join(rest), self.index), limit=30)
@@ -590,14 +596,12 @@ class Answerer(Lists, Comparisons):
     def _another_record_named(self, query: Query, ask: Ask) -> bool:
         """Whether the list's filter words are the title of a policy, which holds objectives and
         lines of its own ("objetivos de la política de prevención de la violencia")."""
-        hits = self.index.search(query, limit=3)
-        if not hits or hits[0].doc.kind != "policy":
+        named = self._policy_named(query, ask)
+        if named is None:
             return False
-        filter_query = self._filter_query(query, ask)
-        if filter_query is None:
-            return False
+        policy_doc, filter_query = named
         asked = {stem(s) for s in filter_query.sources}
-        title = self.title_stems(hits[0].doc)
+        title = self.title_stems(policy_doc)
         return len(asked) >= 2 and len(asked & title) >= NAMED_TITLE * len(asked)
 
     def _zonas_of_projects(self, query: Query, ask: Ask) -> Answer | None:
@@ -714,6 +718,7 @@ class Answerer(Lists, Comparisons):
         dated = [p for p in projects if p.period]
         if not dated:
             return None
+
         def span(project: Project) -> int:
             return project.period[1] - project.period[0] if project.period else 0
 

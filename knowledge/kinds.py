@@ -258,17 +258,29 @@ def policy_item_card(
     policy, axis, item, elsewhere = record
     assert isinstance(policy, Policy)
     assert isinstance(axis, PolicyAxis)
-    lines: list[Line] = [
-        str(item),
-        t.POLICY_AXIS.format(axis=" / ".join(x for x in (axis.national_axis, axis.axis) if x)),
-    ]
+    lines: list[Line] = [str(item), _axis_line(axis)]
+    return _policy_answer(policy, lines, matches, "policy_item", _same_axis_sections(elsewhere))
+
+
+def _axis_line(axis: PolicyAxis) -> str:
+    return t.POLICY_AXIS.format(axis=" / ".join(x for x in (axis.national_axis, axis.axis) if x))
+
+
+def _policy_answer(
+    policy: Policy,
+    lines: list[Line],
+    matches: tuple[Match, ...],
+    kind: str,
+    sections: tuple[tuple[str, tuple[str, ...]], ...],
+) -> Answer:
+    """A card about a part of a security policy, titled and cited by the policy."""
     return Answer(
         sentence(policy.name),
         tuple(lines),
         source=cite(policy.section),
         matches=matches,
-        kind="policy_item",
-        sections=_same_axis_sections(elsewhere),
+        kind=kind,
+        sections=sections,
     )
 
 
@@ -293,20 +305,11 @@ def policy_axis_card(
     policy, axis, elsewhere = record
     assert isinstance(policy, Policy)
     assert isinstance(axis, PolicyAxis)
-    lines: list[Line] = [
-        t.POLICY_AXIS.format(axis=" / ".join(x for x in (axis.national_axis, axis.axis) if x))
-    ]
+    lines: list[Line] = [_axis_line(axis)]
     if axis.objective:
         lines.append(axis.objective)
-    sections = [(t.POLICY_AXIS_ITEMS, axis.items), *_same_axis_sections(elsewhere)]
-    return Answer(
-        sentence(policy.name),
-        tuple(lines),
-        source=cite(policy.section),
-        matches=matches,
-        kind="policy_axis",
-        sections=tuple(sections),
-    )
+    sections = ((t.POLICY_AXIS_ITEMS, axis.items), *_same_axis_sections(elsewhere))
+    return _policy_answer(policy, lines, matches, "policy_axis", sections)
 
 
 def text_card(view: PlanView, record: Any, doc: Doc, matches: tuple[Match, ...]) -> Answer:
