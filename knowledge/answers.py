@@ -268,7 +268,19 @@ class Answerer(Lists, Comparisons):
             clause_answer = self._understood(clause)
             if clause_answer.confident:
                 return clause_answer
+        for side in self._sides_of_o(question, query):  # "¿hay algún parque en el plan o puros pozos?"
+            side_answer = self._understood(side)
+            if side_answer.confident:
+                return side_answer
         return answer
+
+    def _sides_of_o(self, question: str, query: Query) -> list[Query]:
+        """The two sides of "A o B" when the whole was not understood: A first (what is asked
+        about), then B."""
+        sides = [s for s in re.split(r"\s+o\s+", question, maxsplit=1) if len(TOKEN.findall(fold(s))) >= 2]
+        if len(sides) < 2 or query.out_of_scope:  # "¿qué opina de la muni, trabajan o no?"
+            return []
+        return [analyze(self._with_subject(side, query), self.index) for side in sides]
 
     def _names_a_list_its_clause_does_not(self, query: Query, clause: Query) -> bool:
         """ "¿y con la basura qué van a hacer? las líneas de acción de desechos sólidos": the list

@@ -913,3 +913,10 @@ def test_a_misspelt_money_word_still_asks_for_money(answerer: Answerer) -> None:
 )
 def test_calls_fines_and_spending_to_date_are_not_the_plans(answerer: Answerer, question: str) -> None:
     assert not answerer.answer(question).confident
+
+
+def test_one_side_of_o_is_answered_when_the_whole_is_not(answerer: Answerer) -> None:
+    answer = answerer.answer("hay algun parque en el plan o puros pozos")
+    assert answer.confident
+    assert "287389" in lead_of(answerer, "hay algun parque en el plan o puros pozos")
+    assert not answerer.answer("que opina usted de la muni, trabajan o no trabajan").confident
