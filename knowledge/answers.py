@@ -33,7 +33,7 @@ from knowledge.answer_types import (
     with_lead,
     with_section,
 )
-from knowledge.compare import Comparisons
+from knowledge.compare import INVESTMENT_WORDS, OPERATING_WORDS, Comparisons, capitalised
 from knowledge.counts import count_of
 from knowledge.documents import ancestors, plan_documents
 from knowledge.glossary import GlossaryTerm, find_term, find_terms, said_as_one_word
@@ -140,6 +140,7 @@ INCLUDING = re.compile(
     r"\b(?:incluyendo|incluido|incluida|incluidos|sumando tambien|contando tambien|con todo y)\b[^,?.;]*"
 )
 """A clause that adds a member to a sum of the whole list rather than picking one."""
+OF_THAT = ("de eso", "de ese", "de esa", "de esos", "de esas", "de ello")
 WORK_WORDS = ("proyecto", "proyectos", "obra", "obras")
 WORKS_TO_DO = (
     *("van a hacer", "van a construir", "van a perforar", "se van a", "haran", "construiran"),
@@ -289,8 +290,9 @@ class Answerer(Lists, Comparisons):
         return whole in LISTS and read_ask(clause.folded).list_id != whole
 
     def _with_subject(self, clause: str, query: Query) -> str:
-        """A clause of a chatty message keeps the zona and the place the message names elsewhere
-        ("en barrio San Antonio zona 10 … ¿cuándo terminan el alcantarillado?")."""
+        """A clause of a chatty message keeps the zona, the place and the funding source the
+        message names elsewhere ("en barrio San Antonio zona 10 … ¿cuándo terminan el
+        alcantarillado?")."""
         folded = fold(clause)
         extra = [f"zona {z.number}" for z in query.zonas[:1] if not find_zonas(folded)]
         extra.extend(p for p in place_phrases(query.folded) if p not in folded and self._plan_names_place(p))
@@ -300,6 +302,12 @@ class Answerer(Lists, Comparisons):
         )
         if not find_terms(folded):
             extra.extend(term.aliases[0] for term in find_terms(query.folded) if term.aliases)
+        said = set(TOKEN.findall(folded))  # "de los ingresos propios, ¿cuánto se va en funcionamiento?"
+        extra.extend(
+            " ".join(sorted(words))
+            for _, words in self.source_words
+            if words and not words <= said and words <= set(TOKEN.findall(query.folded))
+        )
         return " ".join([clause, *extra])
 
     def _understood(self, query: Query) -> Answer:
@@ -858,6 +866,19 @@ class Answerer(Lists, Comparisons):
                 amount=format_q(amount),
             )
             return replace(with_lead(self.list_answer("funding"), lead), asks="sum")
+        total = self.plan.funding_total
+        if not sources and total is not None and ask.list_id is None and self._only_a_part_asked(query, ask):
+            part, amount = (
+                (t.COMPARE_INVESTMENT, total.investment)
+                if ask.measure == "investment"
+                else (t.COMPARE_OPERATING, total.operating)
+            )
+            doc = self.index.by_id["funding_total"]
+            card = self._card(Hit(doc, 1.0, 1.0), (_match(Hit(doc, 1.0, 1.0)),))
+            lead = t.TOTAL_PART.format(
+                part=capitalised(part), amount=format_q(amount), total=format_q(total.available)
+            )
+            return replace(with_lead(card, lead), asks="sum")  # "¿cuánto va a funcionamiento?"
         if ask.list_id == "projects":
             projects = self._filtered_projects(query, ask)
             if 1 < len(projects) < len(self.plan.projects):
@@ -870,6 +891,19 @@ class Answerer(Lists, Comparisons):
             if len(projects) == len(self.plan.projects) or not projects:  # the whole table: its totals lead
                 return replace(self.list_answer("projects"), asks="sum")
         return None
+
+    def _only_a_part_asked(self, query: Query, ask: Ask) -> bool:
+        """ "¿cuánto va a funcionamiento, o sea sueldos?": the budget's part and nothing else —
+        every other word asks for money or stands for that part."""
+        if ask.measure not in ("investment", "operating") or has_phrase(query.folded, OF_THAT):
+            return False  # "… ¿cuánto de eso va a inversión?": of something said before
+        vocab = vocabulary()
+        money = {*vocab.intents["budget"], *vocab.intents["money"], *INVESTMENT_WORDS, *OPERATING_WORDS}
+        for word in query.sources:
+            stands_for = set(vocab.synonyms.get(word, ()))
+            if word not in money and not stands_for & money and word not in filler_words() and len(word) > 2:
+                return False
+        return True
 
     def _named_sources(self, query: Query) -> list[FundingSource]:
         """The funding sources a question names by their own words ("IUSI", "IVA PAZ")."""

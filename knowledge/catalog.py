@@ -171,6 +171,7 @@ COMPARE_DIFFERENCE = "Diferencia: {difference} (calculada de los montos del plan
 COMPARE_INVESTMENT = "lo destinado a inversión"
 COMPARE_OPERATING = "lo destinado a funcionamiento"
 COMPARE_SOURCE_PART = "{part} de {source}"
+TOTAL_PART = "{part} en 2024: {amount}, de un total disponible de {total}."
 COMPARE_ZONA = "{zona} ({projects}, suma calculada de sus filas)"
 COMPARE_PROJECT = "el proyecto SNIP {snip} ({where})"
 PROJECTS_IN_ZONAS = "Están en {zonas}."

@@ -32,7 +32,8 @@ FLOORS = {
     "questions-heldout-12.jsonl": 148,  # of 160
     "questions-heldout-13.jsonl": 139,  # of 150
     "questions-heldout-14.jsonl": 152,  # of 160 (blind first run: 148)
-    "questions-heldout-15.jsonl": 140,  # of 160 (blind first run: 140)
+    "questions-heldout-15.jsonl": 141,  # of 160 (blind first run: 140)
+    "questions-heldout-16.jsonl": 141,  # of 160 (blind first run: 141)
 }
 
 

@@ -920,3 +920,18 @@ def test_one_side_of_o_is_answered_when_the_whole_is_not(answerer: Answerer) -> 
     assert answer.confident
     assert "287389" in lead_of(answerer, "hay algun parque en el plan o puros pozos")
     assert not answerer.answer("que opina usted de la muni, trabajan o no trabajan").confident
+
+
+@pytest.mark.parametrize(
+    ("question", "amount"),
+    [("cuanto va a funcionamiento", "324,280,937.41"), ("cuanto es para inversion", "364,029,262.59")],
+)
+def test_a_part_of_the_budget_asked_alone_is_its_total(
+    answerer: Answerer, question: str, amount: str
+) -> None:
+    assert amount in to_plain(answerer.answer(question)).splitlines()[1]
+
+
+def test_a_clause_keeps_the_source_the_message_names(answerer: Answerer) -> None:
+    text = lead_of(answerer, "de los ingresos propios cuanto se va en funcionamiento? osea en sueldos y eso")
+    assert "222,922,929.91" in text
