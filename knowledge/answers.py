@@ -16,6 +16,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import ClassVar
 
+import numpy as np
+
 from knowledge import catalog as t
 from knowledge.answer_types import (
     Answer,
@@ -223,6 +225,7 @@ class Answerer(Lists, Comparisons):
         self._named_records: dict[str, Doc | None] = {}
         self._folded_titles: dict[str, str] = {}
         self._sentences: dict[str, tuple[tuple[str, str, frozenset[str]], ...]] = {}
+        self._rows_of_members: dict[str, np.ndarray] = {}
         self._doc_stems: dict[str, frozenset[str]] = {}
         self._title_stems: dict[str, frozenset[str]] = {}
         """Per-document facts worked out on first use (the index is read-only, so they never change)."""
@@ -302,11 +305,11 @@ class Answerer(Lists, Comparisons):
         )
         if not find_terms(folded):
             extra.extend(term.aliases[0] for term in find_terms(query.folded) if term.aliases)
-        said = set(TOKEN.findall(folded))  # "de los ingresos propios, ¿cuánto se va en funcionamiento?"
+        message_words = set(TOKEN.findall(query.folded))  # "de los ingresos propios, ¿cuánto se va …?"
         extra.extend(
             " ".join(sorted(words))
             for _, words in self.source_words
-            if words and not words <= said and words <= set(TOKEN.findall(query.folded))
+            if words and words <= message_words and not words <= clause_words
         )
         return " ".join([clause, *extra])
 
@@ -505,17 +508,21 @@ class Answerer(Lists, Comparisons):
         if any(hits[0].doc.id in self.above.get(d.id, ()) for d in members):
             return False  # "líneas de acción para los mantos freáticos": the objective they serve
         coverage = self.index.coverage(filter_query)
-        position = self.index.position
-        best_member = max(
-            (
-                coverage[position[row]]
-                for d in members
-                for row in (d.id, *self.above.get(d.id, ()))
-                if row in position
-            ),
-            default=0.0,
+        rows = self._member_rows(list_id)
+        best_member = float(coverage[rows].max()) if len(rows) else 0.0
+        return (
+            hits[0].coverage >= MIN_COVERAGE and coverage[self.index.position[hits[0].doc.id]] > best_member
         )
-        return hits[0].coverage >= MIN_COVERAGE and coverage[position[hits[0].doc.id]] > best_member
+
+    def _member_rows(self, list_id: str) -> np.ndarray:
+        """The index rows of a list's members and of the records above them (worked out once)."""
+        rows = self._rows_of_members.get(list_id)
+        if rows is None:
+            position = self.index.position
+            ids = {row for d in self._members_of(list_id) for row in (d.id, *self.above.get(d.id, ()))}
+            rows = np.array(sorted(position[i] for i in ids if i in position), dtype=np.int64)
+            self._rows_of_members[list_id] = rows
+        return rows
 
     def _influence(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿cuál ministerio tiene influencia alta en las decisiones?": actors by influence."""

@@ -76,7 +76,7 @@ KIND_BOOST = {
     "potentiality": ("potentiality",),
 }
 
-SCORED_KEPT = 8  # scorings of the latest word sets kept: one question's worth (see SearchIndex._score)
+SCORED_KEPT = 16  # scorings of the latest word sets kept: one question's worth (see SearchIndex._score)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +297,7 @@ class SearchIndex:
             for array in scored:
                 array.flags.writeable = False
             if len(self._scored) >= SCORED_KEPT:
-                self._scored.clear()
+                del self._scored[next(iter(self._scored))]  # the oldest
             self._scored[key] = scored
         return scored
 
