@@ -76,7 +76,7 @@ KIND_BOOST = {
     "potentiality": ("potentiality",),
 }
 
-SCORED_KEPT = 16  # scorings of the latest word sets kept: one question's worth (see SearchIndex._score)
+SCORED_KEPT = 2  # the latest scorings kept: a search and the coverage of the same words (more cost at 100x)
 
 
 @dataclass(frozen=True, slots=True)
