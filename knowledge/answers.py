@@ -364,7 +364,7 @@ class Answerer(Lists, Comparisons):
                 if COUNT_NUMBER.search(folded) is None:
                     continue  # no number of anything: the cheap test first
                 exact = _count_of(noun).search(folded) is not None
-                if not self._gives_count(noun, query, sentence) or not (exact or in_other_words):
+                if not self._gives_count(noun, query, folded) or not (exact or in_other_words):
                     continue
                 overlap = len(wanted & stems) + (10 if exact else 0)
                 if best is None or overlap > best[0]:  # the very word asked beats other words
@@ -381,13 +381,13 @@ class Answerer(Lists, Comparisons):
         noun = counted.split()[0]
         if read_ask(noun).list_id is not None or noun in ("proyectos", "obras", "zonas"):
             return False
-        return not any(self._gives_count(noun, query, line) for line in answer_text(answer).splitlines())
+        lines = [fold(line) for line in answer_text(answer).splitlines()]
+        return not any(self._gives_count(noun, query, line) for line in lines)
 
-    def _gives_count(self, noun: str, query: Query, sentence: str) -> bool:
-        """Whether the sentence gives a number of ``noun``; asked how many there are now
-        ("… hay ahorita"), a number the plan dates at or before its budget year ("9 sistemas
+    def _gives_count(self, noun: str, query: Query, folded: str) -> bool:
+        """Whether the (folded) sentence gives a number of ``noun``; asked how many there are
+        now ("… hay ahorita"), a number the plan dates at or before its budget year ("9 sistemas
         … en el año 2021"), not a target ("capacitar a 200 agentes")."""
-        folded = fold(sentence)
         if _count_of(noun).search(folded) is None and not self._counts_what_is_asked(noun, query, folded):
             return False
         if not has_phrase(query.folded, NOW_WORDS):
