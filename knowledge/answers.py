@@ -59,6 +59,7 @@ from knowledge.question import (
     read_ask,
 )
 from knowledge.search import Doc, Hit, Query, SearchIndex, analyze
+from knowledge.source_names import named_sources, source_names
 from knowledge.text import (
     NUMBER_WORDS,
     TOKEN,
@@ -231,8 +232,8 @@ class Answerer(Lists, Comparisons):
         """Per-document facts worked out on first use (the index is read-only, so they never change)."""
         self._whole_pages: dict[str, list[list[Doc]]] = {}
         self._gaps: list[tuple[Doc, frozenset[str]]] | None = None
-        self.source_words = [(f, _source_words(f.source)) for f in plan.funding]
-        """Each funding source with the words that name it ("iva", "paz"; "iusi")."""
+        self.source_names = source_names(plan.funding, self._names_one_record)
+        """Each funding source with the words that name it ("iva", "paz"; "iusi"; "situado")."""
         self._remembered = lru_cache(maxsize=max(0, remember))(self._answer)
         """Answers of repeated questions: the index is read-only, so an answer never goes stale."""
         self.answer(WARM_UP)  # first-use costs (vocabulary file, stemmer, numpy) paid here, not by a person
@@ -307,9 +308,9 @@ class Answerer(Lists, Comparisons):
             extra.extend(term.aliases[0] for term in find_terms(query.folded) if term.aliases)
         message_words = set(TOKEN.findall(query.folded))  # "de los ingresos propios, ¿cuánto se va …?"
         extra.extend(
-            " ".join(sorted(words))
-            for _, words in self.source_words
-            if words and words <= message_words and not words <= clause_words
+            " ".join(sorted(name.words))
+            for name in self.source_names
+            if name.said_in(message_words) and not name.said_in(clause_words)
         )
         return " ".join([clause, *extra])
 
@@ -461,6 +462,16 @@ class Answerer(Lists, Comparisons):
         ):
             doc = self.index.by_id[f"funding:{fold(named[0].source)}"]  # "del IUSI, ¿cuánto va a obras?"
             return replace(self._card(Hit(doc, 1.0, 1.0), (_match(Hit(doc, 1.0, 1.0)),)), asks=ask.what)
+        if (
+            not named
+            and ask.what in ("lookup", "sum")
+            and ask.list_id is None
+            and ask.measure == "available"
+            and "budget" in query.intents
+            and not query.zonas
+            and self._only_money_asked(query)
+        ):
+            return replace(self._funding_total_card(), asks=ask.what)  # "¿cuánto dinero tiene la muni?"
         composer = self.COMPOSERS.get(ask.what)
         if composer is not None:
             composed = composer(self, query, ask)
@@ -880,8 +891,7 @@ class Answerer(Lists, Comparisons):
                 if ask.measure == "investment"
                 else (t.COMPARE_OPERATING, total.operating)
             )
-            doc = self.index.by_id["funding_total"]
-            card = self._card(Hit(doc, 1.0, 1.0), (_match(Hit(doc, 1.0, 1.0)),))
+            card = self._funding_total_card()
             lead = t.TOTAL_PART.format(
                 part=capitalised(part), amount=format_q(amount), total=format_q(total.available)
             )
@@ -899,10 +909,19 @@ class Answerer(Lists, Comparisons):
                 return replace(self.list_answer("projects"), asks="sum")
         return None
 
+    def _funding_total_card(self) -> Answer:
+        doc = self.index.by_id["funding_total"]
+        return self._card(Hit(doc, 1.0, 1.0), (_match(Hit(doc, 1.0, 1.0)),))
+
     def _only_a_part_asked(self, query: Query, ask: Ask) -> bool:
         """ "¿cuánto va a funcionamiento, o sea sueldos?": the budget's part and nothing else —
         every other word asks for money or stands for that part."""
-        if ask.measure not in ("investment", "operating") or has_phrase(query.folded, OF_THAT):
+        return ask.measure in ("investment", "operating") and self._only_money_asked(query)
+
+    def _only_money_asked(self, query: Query) -> bool:
+        """ "¿cuál es el presupuesto de la muni?": money of nothing in particular — every word asks
+        for money, stands for it, or is filler."""
+        if has_phrase(query.folded, OF_THAT):
             return False  # "… ¿cuánto de eso va a inversión?": of something said before
         vocab = vocabulary()
         money = {*vocab.intents["budget"], *vocab.intents["money"], *INVESTMENT_WORDS, *OPERATING_WORDS}
@@ -914,8 +933,12 @@ class Answerer(Lists, Comparisons):
 
     def _named_sources(self, query: Query) -> list[FundingSource]:
         """The funding sources a question names by their own words ("IUSI", "IVA PAZ")."""
-        said = set(TOKEN.findall(query.folded))
-        return [f for f, words in self.source_words if words and said.issuperset(words)]
+        return named_sources(self.source_names, set(TOKEN.findall(query.folded)))
+
+    def _names_one_record(self, word: str) -> bool:
+        """Whether the plan uses a word in one record only."""
+        found = self.index.posting(stem(word))
+        return found is not None and len(found[0]) == 1
 
     def _when(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿cuándo termina…?", "¿ya terminaron…?", "¿cómo va…?": the period the plan gives (the
@@ -1792,14 +1815,6 @@ def _plan_money_word(word: str) -> bool:
     """Money and time words: what a project row does give ("¿cuántos quetzales …?", "cuántos años")."""
     intents = vocabulary().intents
     return word in {*intents["money"], *intents["budget"], "quetzales", "anos", "meses", "proyectos", "obras"}
-
-
-def _source_words(source: str) -> frozenset[str]:
-    """The words that name a funding source when people say it ("situado constitucional", "iva
-    paz", "iusi"): its own words without the generic ones."""
-    generic = {"fondos", "ingresos", "impuesto", "de", "del", "la", "a", "y"}
-    words = [w for w in TOKEN.findall(fold(source)) if w not in generic]
-    return frozenset(words[:2])
 
 
 @lru_cache(maxsize=256)

@@ -17,9 +17,10 @@ from decimal import Decimal
 from knowledge import catalog as t
 from knowledge.answer_types import Answer, FollowUp, Line, Match, cite, format_q
 from knowledge.counts import count_of
-from knowledge.model import ZONAS, FundingSource, Plan, Project
+from knowledge.model import ZONAS, Plan, Project
 from knowledge.question import Ask
 from knowledge.search import Query, SearchIndex, analyze
+from knowledge.source_names import SourceName, named_sources
 from knowledge.text import TOKEN, find_zonas, has_phrase
 
 SIDES = (
@@ -36,6 +37,7 @@ LESS_CUES = ("que es menos", "cual es menos", "es menor")
 CUES = (
     *("diferencia", "comparar", "compara", "comparacion", "versus", "vs", "por cuanto", "cuanto mas"),
     *("que es mas", "cual es mas", "es mayor", *LESS_CUES),
+    *("mas o menos que", "mas que", "menos que", "mayor que", "menor que"),
 )
 """Words that ask for a comparison whatever the ask ("¿cuánta diferencia hay …?")."""
 INVESTMENT_WORDS = ("inversion", "invertir", "invierte", "obras")
@@ -59,7 +61,7 @@ class Comparisons:
 
     plan: Plan
     index: SearchIndex
-    source_words: list[tuple[FundingSource, frozenset[str]]]
+    source_names: list[SourceName]
 
     _one_project_meant: Callable[[Query], Project | None]
     _filtered_projects: Callable[[Query, Ask], list[Project]]
@@ -98,8 +100,7 @@ class Comparisons:
 
     def _own_measures(self, query: Query) -> tuple[Side, Side] | None:
         """ "Del IVA PAZ, ¿va más a inversión o a funcionamiento?": one source's two parts."""
-        said = set(query.folded.split()) | set(query.sources)
-        sources = [f for f, names in self.source_words if names and names <= said]
+        sources = named_sources(self.source_names, set(query.folded.split()) | set(query.sources))
         if len(sources) != 1 or not (
             has_phrase(query.folded, INVESTMENT_WORDS) and has_phrase(query.folded, OPERATING_WORDS)
         ):
@@ -119,7 +120,7 @@ class Comparisons:
         """What one side names: a funding source, a project, or a zona's projects."""
         side_query = analyze(text, self.index)
         words = set(text.split()) | set(side_query.sources)  # "situado constitusional" as corrected
-        sources = [f for f, names in self.source_words if names and names <= words]
+        sources = named_sources(self.source_names, words)
         if len(sources) == 1:
             source = sources[0]
             amount = {"investment": source.investment, "operating": source.operating}.get(

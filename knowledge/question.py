@@ -107,13 +107,14 @@ NOUNS_OF_MORE = (
     "costoso|costosa|anos|tiempo|largo"
 )
 VERBS_OF_MORE = "aporta|recibe|tiene|manda|da|invierte|destina|gasta|cuesta|toca|sale|viene|pone|dura|tarda"
+# Diminutives too: "el más baratito", "la más chiquita".
 MORE = re.compile(
     rf"\b(?:mas|mayor)\s+(?:\w+\s+)?(?:{NOUNS_OF_MORE})\b|\b(?:{VERBS_OF_MORE})\s+(?:\w+\s+)?mas\b"
 )
 LESS = re.compile(
     r"\b(?:menos|menor)\s+(?:\w+\s+)?(?:dinero|pisto|plata|porcentaje|presupuesto|fondos|inversion|recursos|"
     rf"monto|anos|tiempo)\b|\b(?:{VERBS_OF_MORE})\s+(?:\w+\s+)?menos\b|"
-    r"\bmas\s+(?:barato|barata|pequeno|pequena|chico|chica|bajo|baja|corto|corta)\b"
+    r"\bmas\s+(?:barat|pequen|chic|chiquit|baj|cort)(?:it)?[oa]s?\b"
 )
 STRONG_SUM = (
     "suma",
@@ -130,6 +131,7 @@ STRONG_SUM = (
     "sumando",
 )
 """Sum words that win over a plural list word ("¿cuánto suman los proyectos de la zona 10?")."""
+APPROXIMATELY = re.compile(r"\bmas o menos\b(?!\s+que\b)")
 ORDINAL = re.compile(r"\b(segund[oa]|tercer[oa]?|cuart[oa])\b")
 ORDINAL_RANK = {"segund": 1, "tercer": 2, "cuart": 3}
 
@@ -141,6 +143,8 @@ def rank_asked(folded: str) -> int:
 
 
 def _has(folded: str, kind: str, said: tuple[str, ...]) -> bool:
+    if kind in ("max", "min"):  # "¿cuánto es más o menos?" is about, not more or less than
+        folded = APPROXIMATELY.sub(" ", folded)
     if kind == "max" and MORE.search(folded):
         return True
     if kind == "min" and LESS.search(folded):

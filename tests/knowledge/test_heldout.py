@@ -34,6 +34,8 @@ FLOORS = {
     "questions-heldout-14.jsonl": 152,  # of 160 (blind first run: 148)
     "questions-heldout-15.jsonl": 141,  # of 160 (blind first run: 140)
     "questions-heldout-16.jsonl": 141,  # of 160 (blind first run: 141)
+    "questions-heldout-17.jsonl": 150,  # of 160 (blind first run: 149)
+    "questions-heldout-18.jsonl": 150,  # of 160 (blind first run: 153)
 }
 
 

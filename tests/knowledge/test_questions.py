@@ -15,6 +15,7 @@ from knowledge.ingest import load_bundled_plan
 from knowledge.lists import PAGE_CHARS
 from knowledge.question import asks_the_bot, question_clauses, read_ask
 from knowledge.render import to_plain
+from knowledge.source_names import named_sources
 from knowledge.staff import StatusView, with_status
 from knowledge.text import find_zonas, fold
 
@@ -935,3 +936,55 @@ def test_a_part_of_the_budget_asked_alone_is_its_total(
 def test_a_clause_keeps_the_source_the_message_names(answerer: Answerer) -> None:
     text = lead_of(answerer, "de los ingresos propios cuanto se va en funcionamiento? osea en sueldos y eso")
     assert "222,922,929.91" in text
+
+
+@pytest.mark.parametrize(
+    "question", ["cual es el presupuesto de la muni", "cuanto dinero tiene la muni", "presupuesto"]
+)
+def test_money_of_nothing_in_particular_is_the_budget_total(answerer: Answerer, question: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.kind == "funding_total"
+    assert "688,310,200.00" in lead_of(answerer, question)
+
+
+def test_more_or_less_alone_means_about_not_a_superlative(answerer: Answerer) -> None:
+    answer = answerer.answer("cuanto es mas o menos el presupuesto de la muni")
+    assert answer.kind == "funding_total"
+    assert "375,000.00" not in lead_of(answerer, "cuanto es mas o menos el presupuesto de la muni")
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("y el proyecto mas baratito?", "SNIP 287389: Q 375,000.00"),
+        (
+            "la fuente de financiamiento mas chiquita cual es",
+            "Porcentaje Forestal INAB de Madera: Q 3,500.00",
+        ),
+    ],
+)
+def test_a_diminutive_superlative_is_a_superlative(answerer: Answerer, question: str, lead: str) -> None:
+    assert lead in lead_of(answerer, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("q trae mas pisto el IVA PAZ o el situado", ("IVA-PAZ tiene más", "Q 53,000,000.00")),
+        (
+            "el impuesto de circulacion de vehiculos es mas o menos que fonpetrol",
+            ("Q 5,516,300.00", "Q 1,833,000.00"),
+        ),
+    ],
+)
+def test_a_source_named_by_a_word_only_it_has_is_compared(
+    answerer: Answerer, question: str, lead: tuple[str, ...]
+) -> None:
+    assert answerer.answer(question).kind == "compare"
+    text = lead_of(answerer, question)
+    assert all(part in text for part in lead)
+
+
+def test_a_word_the_plan_also_uses_elsewhere_does_not_name_a_source_alone(answerer: Answerer) -> None:
+    named = [f.source for f in named_sources(answerer.source_names, {"porcentaje", "iusi", "situado"})]
+    assert named == ["Situado constitucional", "Fondos de IUSI"]
