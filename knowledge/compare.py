@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from knowledge import catalog as t
-from knowledge.answer_types import Answer, FollowUp, Line, Match, cite, format_q
+from knowledge.answer_types import Answer, FollowUp, Line, Match, cite, format_pct, format_q
 from knowledge.counts import count_of
-from knowledge.model import ZONAS, Plan, Project
+from knowledge.model import ZONAS, FundingSource, Plan, Project
 from knowledge.question import Ask
 from knowledge.search import Query, SearchIndex, analyze
 from knowledge.source_names import SourceName, named_sources
@@ -42,6 +42,7 @@ CUES = (
 """Words that ask for a comparison whatever the ask ("¿cuánta diferencia hay …?")."""
 INVESTMENT_WORDS = ("inversion", "invertir", "invierte", "obras")
 OPERATING_WORDS = ("funcionamiento", "gastos de funcionamiento")
+PERCENT_WORDS = ("porcentaje", "por ciento", "proporcion")
 BOTH = ("los dos", "las dos", "ambos", "ambas")
 """Words that name the two members of a group of two ("los dos proyectos de alcantarillado")."""
 
@@ -53,6 +54,8 @@ class Side:
     name: str
     amount: Decimal
     projects: tuple[Project, ...] = ()
+    percent: bool = False
+    """Whether ``amount`` is a share (a source's "90%" to inversión), not quetzales."""
 
 
 class Comparisons:
@@ -89,6 +92,10 @@ class Comparisons:
             a, b = self._side(found.group("a"), ask), self._side(found.group("b"), ask)
             if a is not None and b is not None and a.name != b.name and bool(a.projects) == bool(b.projects):
                 return a, b
+        named = named_sources(self.source_names, set(text.split()) | set(query.sources))
+        if len(named) == 2:  # "¿qué porcentaje va a inversión del situado y del IVA PAZ, cuál es mayor?"
+            first, second = (self._source_side(f, ask) for f in named)
+            return first, second
         if has_phrase(query.folded, BOTH):  # "los dos proyectos de alcantarillado de la zona 10"
             projects = self._filtered_projects(query, Ask("list", "projects", ("proyectos", *BOTH)))
             if query.zonas:
@@ -106,13 +113,17 @@ class Comparisons:
         ):
             return None
         source = sources[0]
+        percent = has_phrase(query.folded, PERCENT_WORDS)
         return (
             Side(
                 t.COMPARE_SOURCE_PART.format(part=t.COMPARE_INVESTMENT, source=source.source),
-                source.investment,
+                source.investment_pct if percent else source.investment,
+                percent=percent,
             ),
             Side(
-                t.COMPARE_SOURCE_PART.format(part=t.COMPARE_OPERATING, source=source.source), source.operating
+                t.COMPARE_SOURCE_PART.format(part=t.COMPARE_OPERATING, source=source.source),
+                source.operating_pct if percent else source.operating,
+                percent=percent,
             ),
         )
 
@@ -122,11 +133,7 @@ class Comparisons:
         words = set(text.split()) | set(side_query.sources)  # "situado constitusional" as corrected
         sources = named_sources(self.source_names, words)
         if len(sources) == 1:
-            source = sources[0]
-            amount = {"investment": source.investment, "operating": source.operating}.get(
-                ask.measure, source.available
-            )
-            return Side(source.source, amount)
+            return self._source_side(sources[0], ask)
         total = self.plan.funding_total
         if total is not None and not sources:  # "lo que va a inversión y lo de funcionamiento"
             if has_phrase(text, INVESTMENT_WORDS):
@@ -148,29 +155,45 @@ class Comparisons:
             return Side(name, amount, tuple(in_zona))
         return None
 
+    @staticmethod
+    def _source_side(source: FundingSource, ask: Ask) -> Side:
+        if ask.measure in ("investment_pct", "operating_pct"):  # "¿qué invierte más en porcentaje …?"
+            return Side(source.source, getattr(source, ask.measure), percent=True)
+        amount = {"investment": source.investment, "operating": source.operating}.get(
+            ask.measure, source.available
+        )
+        return Side(source.source, amount)
+
     def _compared(self, sides: tuple[Side, Side], highest: bool, ask: Ask) -> Answer:
         first, second = sorted(sides, key=lambda s: s.amount, reverse=highest)
+        percent = first.percent and second.percent
+        shown = format_pct if percent else format_q
         difference = abs(first.amount - second.amount)
+        difference_shown = t.COMPARE_POINTS.format(points=difference) if percent else format_q(difference)
         template = t.COMPARE_MORE if highest else t.COMPARE_LESS
         lead = template.format(
             winner=capitalised(first.name),
-            amount=format_q(first.amount),
-            difference=format_q(difference),
+            amount=shown(first.amount),
+            difference=difference_shown,
             other=second.name,
-            other_amount=format_q(second.amount),
+            other_amount=shown(second.amount),
         )
         lines: list[Line] = [
             lead,
-            *(t.COMPARE_SIDE.format(name=capitalised(s.name), amount=format_q(s.amount)) for s in sides),
+            *(t.COMPARE_SIDE.format(name=capitalised(s.name), amount=shown(s.amount)) for s in sides),
         ]
-        lines.append(t.COMPARE_DIFFERENCE.format(difference=format_q(difference)))
+        lines.append(
+            (t.COMPARE_DIFFERENCE_POINTS if percent else t.COMPARE_DIFFERENCE).format(
+                difference=difference_shown
+            )
+        )
         projects = [p for s in sides for p in s.projects]
         follow = tuple(
             FollowUp(t.BTN_PROJECT.format(snip=p.snip), f"proyecto:{p.snip}") for p in projects[:4]
         )
         section = projects[0].section if projects else _funding_section(self.plan)
         return Answer(
-            t.COMPARE_TITLE,
+            t.COMPARE_PERCENT_TITLE if percent else t.COMPARE_TITLE,
             tuple(lines),
             follow_ups=follow,
             source=cite(section) if section else None,

@@ -988,3 +988,20 @@ def test_a_source_named_by_a_word_only_it_has_is_compared(
 def test_a_word_the_plan_also_uses_elsewhere_does_not_name_a_source_alone(answerer: Answerer) -> None:
     named = [f.source for f in named_sources(answerer.source_names, {"porcentaje", "iusi", "situado"})]
     assert named == ["Situado constitucional", "Fondos de IUSI"]
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("que se invierte mas en porcentaje, el situado constitucional o el iva paz", ("90%", "75%")),
+        ("porcentaje de inversion del iusi vs ingresos propios", ("70.00%", "25%")),
+        ("q porcentaje va a inversion del situado y del iva paz, cual es mayor", ("90%", "75%")),
+    ],
+)
+def test_shares_are_compared_as_shares(answerer: Answerer, question: str, lead: tuple[str, ...]) -> None:
+    answer = answerer.answer(question)
+    text = lead_of(answerer, question)
+    assert answer.kind == "compare"
+    assert all(part in text for part in lead)
+    assert "puntos porcentuales" in text
+    assert "Q " not in text.split("Fuente")[0]
