@@ -71,6 +71,7 @@ from knowledge.text import (
     is_stop_word,
     stem,
     vocabulary,
+    words,
 )
 
 __all__ = ["Answer", "Answerer", "Fact", "FollowUp", "Line", "Match", "format_q"]
@@ -1095,6 +1096,8 @@ class Answerer(Lists, Comparisons):
             hits = self._named_first(query, hits)  # "¿qué mide el índice de información a la ciudadanía?"
         if ask.list_id in LISTS and hits[0].doc.kind == "list":
             return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.folded)
+        if ask.what == "lookup":
+            hits = self._tematica_named_first(query, hits)  # "mixco seguro, ¿a qué ODS se vincula?"
         answer = self._compose(query, self._record_over_section(hits), ask)
         return replace(answer, asks=ask.what) if ask.what != "lookup" else answer
 
@@ -1120,6 +1123,21 @@ class Answerer(Lists, Comparisons):
             if hit.doc.kind != "list" and named and hit.score >= NAMED_SHARE * hits[0].score:
                 return [hit, *(h for h in hits if h is not hit)]
         return hits
+
+    def _tematica_named_first(self, query: Query, hits: list[Hit]) -> list[Hit]:
+        """A temática the question names by its whole name ("Mixco seguro") goes first, unless the
+        best record is already one of its own (its lines, targets, objectives)."""
+        tematica = self._tematica_said(query.folded)
+        if tematica is None:
+            return hits
+        top = self.records.get(hits[0].doc.id)
+        if top is tematica or getattr(top, "tematica", None) == tematica.id:
+            return hits
+        doc = self.index.by_id.get(f"tematica:{tematica.id}")
+        if doc is None:
+            return hits
+        found = next((h for h in hits if h.doc is doc), Hit(doc, hits[0].score, hits[0].coverage))
+        return [found, *(h for h in hits if h.doc is not doc)]
 
     def _unlisted_places(self, query: Query) -> list[str]:
         """Places the question names ("colonia El Milagro", "Sacoj Grande") that no record of the
@@ -1148,7 +1166,7 @@ class Answerer(Lists, Comparisons):
         return found
 
     def _plan_names_place(self, place: str) -> bool:
-        found = [self.index.posting(stem(w)) for w in place.split()]
+        found = [self.index.posting(stem(w)) for w in words(place) if not is_stop_word(w)]  # "cero" as "0"
         postings = [p[0] for p in found if p is not None]
         if len(postings) < len(found) or not postings:
             return False  # a word no record has
@@ -1588,7 +1606,9 @@ class Answerer(Lists, Comparisons):
         top = hits[0]
         related = [h for h in hits[1:] if h.score >= RELATED_RATIO * top.score and h.coverage >= MIN_COVERAGE]
         matches = tuple(_match(h) for h in hits[:5])
-        if self._is_broad(query, hits):
+        if self._is_broad(query, hits) and not (
+            top.doc.kind == "tematica" and self._tematica_said(query.folded)
+        ):
             return self._grouped(query, matches)
         projects = [h for h in hits if h.doc.kind == "project" and h.coverage >= top.coverage - 0.01]
         if top.doc.kind == "project" and len(projects) > 1 and projects[1].score >= RELATED_RATIO * top.score:

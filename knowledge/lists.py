@@ -19,7 +19,7 @@ from knowledge import catalog as t
 from knowledge.answer_types import Answer, Fact, FollowUp, Line, Match, cite, format_q, with_lead
 from knowledge.documents import LISTS as DOC_LISTS
 from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
-from knowledge.model import Actor, Plan, Project
+from knowledge.model import Actor, Plan, Project, Tematica
 from knowledge.question import (
     EXCLUSION,
     Ask,
@@ -33,7 +33,17 @@ from knowledge.question import (
     plan_names,
 )
 from knowledge.search import Doc, Query, SearchIndex, analyze
-from knowledge.text import TOKEN, content_words, find_years, fold, has_phrase, phrases_in, stem, vocabulary
+from knowledge.text import (
+    TOKEN,
+    content_words,
+    find_years,
+    fold,
+    has_phrase,
+    phrases_in,
+    stem,
+    vocabulary,
+    words,
+)
 
 PAGE_CHARS = 4600
 """A page of a list is at most about one Telegram message of items (4,096 characters; the
@@ -201,9 +211,18 @@ class Lists:
         rows = [position[doc_id], *(position[a] for a in self.above.get(doc_id, ()) if a in position)]
         return any(coverage[row] >= FILTER_COVERAGE for coverage in coverages for row in rows)
 
+    def _tematica_said(self, folded: str) -> Tematica | None:
+        """The temática a text names by its whole name ("Mixco seguro"), the longest if several."""
+        text = f" {' '.join(words(folded))} "
+        named = [tem for tem in self.plan.tematicas if f" {' '.join(words(tem.name))} " in text]
+        return max(named, key=lambda tem: len(tem.name)) if named else None
+
     def _tematica_named(self, filter_query: Query) -> str | None:
         """The temática whose name the filter words are ("Mixco ordenado, conectado y
-        resiliente"), if any: most of them, and at least two."""
+        resiliente"), if any: its whole name, or most of its own words and at least two."""
+        said = self._tematica_said(filter_query.folded)
+        if said is not None:
+            return said.id
         asked = {stem(s) for s in filter_query.sources} - self.municipality_stems
         if len(asked) < 2:
             return None

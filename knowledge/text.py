@@ -113,6 +113,9 @@ SHORTHAND = (
     (re.compile(r"\b(?:xq|pq|porq)\b"), "porque"),
     (re.compile(r"\bd\b(?!\s*\d)"), "de"),
     (re.compile(r"\b(?:tmb|tb)\b"), "tambien"),
+    (re.compile(r"\bku(?=[aeio])"), "cu"),  # "kuantos", "kual"
+    (re.compile(r"\bki(?=e)"), "qui"),  # "kiere", "kienes"
+    (re.compile(r"\bke\b"), "que"),
 )
 """How people shorten words typing on a phone ("a q hora", "los problemas d mixco")."""
 

@@ -1005,3 +1005,37 @@ def test_shares_are_compared_as_shares(answerer: Answerer, question: str, lead: 
     assert all(part in text for part in lead)
     assert "puntos porcentuales" in text
     assert "Q " not in text.split("Fuente")[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("mixco seguro", "PND 7, ODS 16"),
+        ("mixco seguro a q prioridad nacional y ods se vincula", "PND 7, ODS 16"),
+    ],
+)
+def test_a_tematica_named_in_full_is_its_card(answerer: Answerer, question: str, lead: str) -> None:
+    assert answerer.answer(question).kind == "tematica"
+    assert lead in lead_of(answerer, question)
+
+
+def test_a_list_under_a_tematica_named_in_full_keeps_to_it(answerer: Answerer) -> None:
+    question = "Buenas, ¿qué líneas estratégicas tiene la temática Mixco Hambre Cero?"
+    answer = answerer.answer(question)
+    assert answer.kind == "list:strategic_lines"
+    assert answer.confident
+    assert "SESAN" in lead_of(answerer, question)
+    assert "no aparece" not in to_plain(answer)
+
+
+@pytest.mark.parametrize(
+    "question", ["en que leyes se basa el plan? el marco legal pues", "leyes en q se basa el POA"]
+)
+def test_the_laws_the_plan_rests_on_are_the_whole_legal_framework(answerer: Answerer, question: str) -> None:
+    text = lead_of(answerer, question)
+    assert "Código Municipal" in text
+    assert "Ley Orgánica del Presupuesto" in text
+
+
+def test_k_for_c_spelling_still_counts(answerer: Answerer) -> None:
+    assert "12 problemáticas" in lead_of(answerer, "kuantas problematicas identifica el plan")

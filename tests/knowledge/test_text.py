@@ -7,6 +7,7 @@ import pytest
 from knowledge.text import (
     clean_text,
     content_words,
+    expand_shorthand,
     find_snips,
     find_years,
     find_zonas,
@@ -106,3 +107,8 @@ def test_different_words_keep_different_keys() -> None:
 
 def test_single_letters_are_not_content() -> None:
     assert content_words("vision d la muni x favor q 5") == ["vision", "5"]
+
+
+def test_phone_spellings_of_qu_and_cu_are_written_out() -> None:
+    assert expand_shorthand("kuantos proyectos kiere ke haga") == "cuantos proyectos quiere que haga"
+    assert expand_shorthand("kilometro") == "kilometro"
