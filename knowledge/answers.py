@@ -1226,9 +1226,21 @@ class Answerer(Lists, Comparisons):
         specific = self._specific_coverage(query, top)
         if not isinstance(project, Project) or top.score < CLEAR_LEAD * second:
             return None
-        if specific >= 0.5 or self._names_only_its_place(query, top):
+        if self._names_only_its_place(query, top):
             return project
-        return None
+        if specific < 0.5:
+            return None
+        if query.zonas and self._another_in_the_zona_explains(query, project, specific):
+            return None  # "agua z6": the zona's two water projects, though one says "agua" itself
+        return project
+
+    def _another_in_the_zona_explains(self, query: Query, project: Project, specific: float) -> bool:
+        others = (
+            self.index.by_id[f"project:{p.snip}"]
+            for p in self.plan.projects
+            if p.zona == project.zona and p is not project
+        )
+        return any(self._specific_coverage(query, Hit(doc, 0.0, 0.0)) >= specific for doc in others)
 
     def _names_only_its_place(self, query: Query, hit: Hit) -> bool:
         """ "¿el pozo del Chiquirín pa cuándo está listo? ya estamos cansados …": a place name of
@@ -1569,7 +1581,9 @@ class Answerer(Lists, Comparisons):
         """ "presupuesto 2025", "¿cuánto se gastó en 242177 en 2022?": the plan's money figures
         are for its budget year only."""
         years = set(query.years)
-        asks_money = "budget" in query.intents or (money_words and "money" in query.intents)
+        asks_money = "budget" in query.intents or (
+            "money" in query.intents and (money_words or bool(self._named_sources(query)))
+        )  # "¿cuánto recibirá de Fonpetrol en 2025?": a source's row is the budget year's
         other_year = (bool(years) and not years & self.budget_years) or "past" in query.intents
         return asks_money and other_year and bool(self.budget_years)
 

@@ -1039,3 +1039,15 @@ def test_the_laws_the_plan_rests_on_are_the_whole_legal_framework(answerer: Answ
 
 def test_k_for_c_spelling_still_counts(answerer: Answerer) -> None:
     assert "12 problemáticas" in lead_of(answerer, "kuantas problematicas identifica el plan")
+
+
+def test_a_topic_in_a_zona_lists_every_project_of_the_zona_about_it(answerer: Answerer) -> None:
+    text = lead_of(answerer, "agua z6")  # 206148 is a well: water, without the word "agua"
+    assert "273703" in text
+    assert "206148" in text
+
+
+def test_a_source_asked_for_another_year_is_not_answered_with_this_years_row(answerer: Answerer) -> None:
+    answer = answerer.answer("¿Cuánto recibirá Mixco de Fonpetrol en 2025?")
+    assert not answer.confident
+    assert "1,833,000.00" not in to_plain(answer)
