@@ -1390,6 +1390,10 @@ class Answerer(Lists, Comparisons):
         actor) brings that record's figures along ("¿qué es Fonpetrol y cuánto da?")."""
         answer = self._definitions(terms)
         for term in terms:
+            marked = self._projects_marked(term)
+            if marked:  # "¿qué significa ARRASTRE y cuáles son?": the rows the plan marks so
+                lines = tuple(self.view.project_line(p) for p in marked)
+                answer = with_section(answer, t.PROJECTS_MARKED.format(term=term.term), lines)
             doc = self._record_named(term)
             if doc is not None:
                 card = kind_of(doc.kind).card(self.view, self.records[doc.id], doc, ())
@@ -1397,6 +1401,13 @@ class Answerer(Lists, Comparisons):
                 answer = with_section(answer, card.title, facts)
                 answer = replace(answer, source=card.source)
         return answer
+
+    def _projects_marked(self, term: GlossaryTerm) -> list[Project]:
+        """The projects whose observation is the term (a project-table label, which has a card line)."""
+        if term.card is None:
+            return []
+        label = fold(term.term)
+        return [p for p in self.plan.projects if has_phrase(fold(p.observation), (label,))]
 
     def _record_named(self, term: GlossaryTerm) -> Doc | None:
         """The funding source or actor whose name is the term (worked out once per term)."""

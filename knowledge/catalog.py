@@ -163,6 +163,7 @@ LIST_TITLES = {
     "ejes": "Ejes del PDM-OT Mixco 2032",
 }
 LIST_COUNT = "El plan lista {n} {noun}."
+PROJECTS_MARKED = "Proyectos marcados {term} en el plan"
 COMPARE_TITLE = "Comparación de montos 2024"
 COMPARE_MORE = "{winner} tiene más: {amount}, {difference} más que {other} ({other_amount})."
 COMPARE_LESS = "{winner} tiene menos: {amount}, {difference} menos que {other} ({other_amount})."

@@ -1051,3 +1051,27 @@ def test_a_source_asked_for_another_year_is_not_answered_with_this_years_row(ans
     answer = answerer.answer("¿Cuánto recibirá Mixco de Fonpetrol en 2025?")
     assert not answer.confident
     assert "1,833,000.00" not in to_plain(answer)
+
+
+def test_a_project_label_defined_brings_the_projects_it_marks(answerer: Answerer) -> None:
+    text = to_plain(answerer.answer("que significa ARRASTRE en la tabla de proyectos y cuales son"))
+    marked = {
+        s
+        for s in ("242177", "276227", "297669", "299884", "273703", "206148", "206213", "287389")
+        if s in text
+    }
+    assert marked == {"206148", "206213"}
+    assert "Explicación (no es texto del plan)" in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "cuanto debo de IUSI de mi casa? mi numero de finca es 12345",
+        "la muni de mixco es corrupta o no? sea sincero",
+    ],
+)
+def test_personal_accounts_and_opinions_are_not_answered_from_the_plan(
+    answerer: Answerer, question: str
+) -> None:
+    assert not answerer.answer(question).confident
