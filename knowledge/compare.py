@@ -35,7 +35,8 @@ SIDES = (
 "A o B"."""
 LESS_CUES = ("que es menos", "cual es menos", "es menor")
 CUES = (
-    *("diferencia", "comparar", "compara", "comparacion", "versus", "vs", "por cuanto", "cuanto mas"),
+    *("diferencia", "comparar", "compara", "comparacion", "comparado", "comparada", "versus", "vs"),
+    *("por cuanto", "cuanto mas"),
     *("que es mas", "cual es mas", "es mayor", *LESS_CUES),
     *("mas o menos que", "mas que", "menos que", "mayor que", "menor que"),
 )

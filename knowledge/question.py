@@ -92,7 +92,9 @@ def read_ask(folded: str) -> Ask:
     investment = has_phrase(folded, ("inversion", "invertir", "invierte", "invierten", "obras"))
     operating = has_phrase(folded, ("funcionamiento", "gastos de funcionamiento"))
     measure = "investment" if investment and not operating else "operating" if operating else "available"
-    if measure != "available" and has_phrase(folded, ("porcentaje", "por ciento", "proporcion")):
+    if measure != "available" and (
+        has_phrase(folded, ("porcentaje", "por ciento", "proporcion")) or "%" in folded
+    ):
         measure += "_pct"
     if investment and operating and marks & {"max", "min"}:
         measure = "investment_or_operating"
@@ -106,7 +108,9 @@ NOUNS_OF_MORE = (
     "dinero|pisto|plata|porcentaje|presupuesto|fondos|inversion|recursos|grande|caro|cara|alto|alta|monto|"
     "costoso|costosa|anos|tiempo|largo"
 )
-VERBS_OF_MORE = "aporta|recibe|tiene|manda|da|invierte|destina|gasta|cuesta|toca|sale|viene|pone|dura|tarda"
+VERBS_OF_MORE = (
+    "aporta|recibe|tiene|manda|da|invierte|destina|gasta|cuesta|toca|sale|viene|pone|dura|tarda|va|van"
+)
 # Diminutives too: "el más baratito", "la más chiquita".
 MORE = re.compile(
     rf"\b(?:mas|mayor)\s+(?:\w+\s+)?(?:{NOUNS_OF_MORE})\b|\b(?:{VERBS_OF_MORE})\s+(?:\w+\s+)?mas\b"

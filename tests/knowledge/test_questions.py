@@ -1075,3 +1075,29 @@ def test_personal_accounts_and_opinions_are_not_answered_from_the_plan(
     answerer: Answerer, question: str
 ) -> None:
     assert not answerer.answer(question).confident
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("q porcentaje a inversion tiene el situado comparado con el iva paz", ("90%", "75%")),
+        ("ingresos propios vs iusi en % de inversion", ("70.00%", "25%")),
+        ("que fuente de fondos se va mas en funcionamiento, en porcentaje", ("Ingresos propios: 75%",)),
+    ],
+)
+def test_shares_asked_with_a_sign_or_compared_with(
+    answerer: Answerer, question: str, lead: tuple[str, ...]
+) -> None:
+    text = lead_of(answerer, question)
+    assert all(part in text for part in lead)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "en que estado esta el plan de ordenamiento territorial",
+        "oiga y el plan de ordenamiento territorial ya lo aprobaron o sigue igual?",
+    ],
+)
+def test_the_state_of_an_instrument_is_the_sentence_that_says_it(answerer: Answerer, question: str) -> None:
+    assert "proceso de aprobación" in lead_of(answerer, question)
