@@ -59,7 +59,7 @@ from knowledge.question import (
     read_ask,
 )
 from knowledge.search import Doc, Hit, Query, SearchIndex, analyze
-from knowledge.source_names import named_sources, source_names
+from knowledge.source_names import SourceNames
 from knowledge.text import (
     NUMBER_WORDS,
     TOKEN,
@@ -206,6 +206,8 @@ class Answerer(Lists, Comparisons):
         self.above = ancestors(plan)
         self.municipality_stems = _common_stems([tm.name for tm in plan.tematicas])
         """The words every temática's name has (the municipality's name): they pick none."""
+        self.tematica_phrases = tuple((tm, f" {' '.join(words(tm.name))} ") for tm in plan.tematicas)
+        """Each temática with its name as padded words (" mixco ordenado conectado y resiliente ")."""
         self.tematica_stems = tuple(
             (tm.id, frozenset(stem(w) for w in content_words(fold(tm.name))) - self.municipality_stems)
             for tm in plan.tematicas
@@ -233,7 +235,7 @@ class Answerer(Lists, Comparisons):
         """Per-document facts worked out on first use (the index is read-only, so they never change)."""
         self._whole_pages: dict[str, list[list[Doc]]] = {}
         self._gaps: list[tuple[Doc, frozenset[str]]] | None = None
-        self.source_names = source_names(plan.funding, self._names_one_record)
+        self.source_names = SourceNames(plan.funding, self._names_one_record)
         """Each funding source with the words that name it ("iva", "paz"; "iusi"; "situado")."""
         self._remembered = lru_cache(maxsize=max(0, remember))(self._answer)
         """Answers of repeated questions: the index is read-only, so an answer never goes stale."""
@@ -310,8 +312,8 @@ class Answerer(Lists, Comparisons):
         message_words = set(TOKEN.findall(query.folded))  # "de los ingresos propios, ¿cuánto se va …?"
         extra.extend(
             " ".join(sorted(name.words))
-            for name in self.source_names
-            if name.said_in(message_words) and not name.said_in(clause_words)
+            for name in self.source_names.names_in(message_words)
+            if not name.said_in(clause_words)
         )
         return " ".join([clause, *extra])
 
@@ -934,7 +936,7 @@ class Answerer(Lists, Comparisons):
 
     def _named_sources(self, query: Query) -> list[FundingSource]:
         """The funding sources a question names by their own words ("IUSI", "IVA PAZ")."""
-        return named_sources(self.source_names, set(TOKEN.findall(query.folded)))
+        return self.source_names.named_in(set(TOKEN.findall(query.folded)))
 
     def _names_one_record(self, word: str) -> bool:
         """Whether the plan uses a word in one record only."""

@@ -20,7 +20,7 @@ from knowledge.counts import count_of
 from knowledge.model import ZONAS, FundingSource, Plan, Project
 from knowledge.question import Ask
 from knowledge.search import Query, SearchIndex, analyze
-from knowledge.source_names import SourceName, named_sources
+from knowledge.source_names import SourceNames
 from knowledge.text import TOKEN, find_zonas, has_phrase
 
 SIDES = (
@@ -65,7 +65,7 @@ class Comparisons:
 
     plan: Plan
     index: SearchIndex
-    source_names: list[SourceName]
+    source_names: SourceNames
 
     _one_project_meant: Callable[[Query], Project | None]
     _filtered_projects: Callable[[Query, Ask], list[Project]]
@@ -93,7 +93,7 @@ class Comparisons:
             a, b = self._side(found.group("a"), ask), self._side(found.group("b"), ask)
             if a is not None and b is not None and a.name != b.name and bool(a.projects) == bool(b.projects):
                 return a, b
-        named = named_sources(self.source_names, set(text.split()) | set(query.sources))
+        named = self.source_names.named_in(set(text.split()) | set(query.sources))
         if len(named) == 2:  # "¿qué porcentaje va a inversión del situado y del IVA PAZ, cuál es mayor?"
             first, second = (self._source_side(f, ask) for f in named)
             return first, second
@@ -108,7 +108,7 @@ class Comparisons:
 
     def _own_measures(self, query: Query) -> tuple[Side, Side] | None:
         """ "Del IVA PAZ, ¿va más a inversión o a funcionamiento?": one source's two parts."""
-        sources = named_sources(self.source_names, set(query.folded.split()) | set(query.sources))
+        sources = self.source_names.named_in(set(query.folded.split()) | set(query.sources))
         if len(sources) != 1 or not (
             has_phrase(query.folded, INVESTMENT_WORDS) and has_phrase(query.folded, OPERATING_WORDS)
         ):
@@ -132,7 +132,7 @@ class Comparisons:
         """What one side names: a funding source, a project, or a zona's projects."""
         side_query = analyze(text, self.index)
         words = set(text.split()) | set(side_query.sources)  # "situado constitusional" as corrected
-        sources = named_sources(self.source_names, words)
+        sources = self.source_names.named_in(words)
         if len(sources) == 1:
             return self._source_side(sources[0], ask)
         total = self.plan.funding_total

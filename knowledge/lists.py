@@ -77,6 +77,7 @@ class Lists:
     above: dict[str, tuple[str, ...]]
     municipality_stems: frozenset[str]
     tematica_stems: tuple[tuple[str, frozenset[str]], ...]
+    tematica_phrases: tuple[tuple[Tematica, str], ...]
 
     def list_answer(self, list_id: str, filter_query: Query | None = None, folded: str = "") -> Answer:
         """A whole list of the plan, or the part of it the question's other words select."""
@@ -214,7 +215,7 @@ class Lists:
     def _tematica_said(self, folded: str) -> Tematica | None:
         """The temática a text names by its whole name ("Mixco seguro"), the longest if several."""
         text = f" {' '.join(words(folded))} "
-        named = [tem for tem in self.plan.tematicas if f" {' '.join(words(tem.name))} " in text]
+        named = [tem for tem, name in self.tematica_phrases if name in text]
         return max(named, key=lambda tem: len(tem.name)) if named else None
 
     def _tematica_named(self, filter_query: Query) -> str | None:

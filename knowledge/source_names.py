@@ -8,7 +8,8 @@ names the source only beside the rest of its name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from knowledge.model import FundingSource
@@ -27,20 +28,37 @@ class SourceName:
     """The name's words that the plan uses for this source only."""
 
     def said_in(self, words: Collection[str]) -> bool:
-        return bool(self.words) and (self.words <= set(words) or not self.alone.isdisjoint(words))
+        said = words if isinstance(words, (set, frozenset)) else set(words)
+        return bool(self.words) and (self.words <= said or not self.alone.isdisjoint(said))
 
 
-def source_names(sources: Iterable[FundingSource], only_here: Callable[[str], bool]) -> list[SourceName]:
-    """Each source's :class:`SourceName`; ``only_here(word)`` tells whether the plan uses a word in
-    one record alone (for a source's own word: in its own row)."""
-    names = []
-    for source in sources:
-        own = [w for w in TOKEN.findall(fold(source.source)) if w not in GENERIC]
-        alone = frozenset(w for w in own if len(w) > 2 and only_here(w))
-        names.append(SourceName(source, frozenset(own[:2]), alone))
-    return names
+class SourceNames:
+    """Every source's :class:`SourceName`, found from a message's words without walking them all
+    (a plan may list hundreds of sources)."""
 
+    def __init__(self, sources: Iterable[FundingSource], only_here: Callable[[str], bool]) -> None:
+        """``only_here(word)`` tells whether the plan uses a word in one record alone (for a
+        source's own word: in its own row)."""
+        self._names: list[SourceName] = []
+        self._by_word: dict[str, list[int]] = defaultdict(list)
+        """Each word to the positions of the names it is part of."""
+        for source in sources:
+            own = [w for w in TOKEN.findall(fold(source.source)) if w not in GENERIC]
+            alone = frozenset(w for w in own if len(w) > 2 and only_here(w))
+            name = SourceName(source, frozenset(own[:2]), alone)
+            for word in name.words | name.alone:
+                self._by_word[word].append(len(self._names))
+            self._names.append(name)
 
-def named_sources(names: Iterable[SourceName], words: Collection[str]) -> list[FundingSource]:
-    """The sources the words name."""
-    return [n.source for n in names if n.said_in(words)]
+    def __iter__(self) -> Iterator[SourceName]:
+        return iter(self._names)
+
+    def named_in(self, words: Collection[str]) -> list[FundingSource]:
+        """The sources the words name, in the plan's order."""
+        return [n.source for n in self.names_in(words)]
+
+    def names_in(self, words: Collection[str]) -> list[SourceName]:
+        """The names the words say, in the plan's order."""
+        said = set(words)
+        candidates = sorted({n for w in said for n in self._by_word.get(w, ())})
+        return [self._names[n] for n in candidates if self._names[n].said_in(said)]

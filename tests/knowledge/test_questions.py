@@ -15,7 +15,6 @@ from knowledge.ingest import load_bundled_plan
 from knowledge.lists import PAGE_CHARS
 from knowledge.question import asks_the_bot, question_clauses, read_ask
 from knowledge.render import to_plain
-from knowledge.source_names import named_sources
 from knowledge.staff import StatusView, with_status
 from knowledge.text import find_zonas, fold
 
@@ -986,7 +985,7 @@ def test_a_source_named_by_a_word_only_it_has_is_compared(
 
 
 def test_a_word_the_plan_also_uses_elsewhere_does_not_name_a_source_alone(answerer: Answerer) -> None:
-    named = [f.source for f in named_sources(answerer.source_names, {"porcentaje", "iusi", "situado"})]
+    named = [f.source for f in answerer.source_names.named_in({"porcentaje", "iusi", "situado"})]
     assert named == ["Situado constitucional", "Fondos de IUSI"]
 
 
