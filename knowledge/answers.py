@@ -39,6 +39,7 @@ from knowledge.compare import INVESTMENT_WORDS, OPERATING_WORDS, Comparisons, ca
 from knowledge.counts import count_of
 from knowledge.documents import ancestors, plan_documents
 from knowledge.glossary import GlossaryTerm, find_term, find_terms, said_as_one_word
+from knowledge.institutions import Institutions
 from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
 from knowledge.lexicon import spanish_words
 from knowledge.lists import Lists, word_key
@@ -111,6 +112,17 @@ STATE_MARKS = (
 aprobado …?", "¿cómo salió Mixco en el ranking?")."""
 OPERATIONAL = ("operativa", "operativas", "operativo", "poa")
 """Words that name the POA's own operational actions, not the PDM-OT's lines of action."""
+WHO_FRAMING = frozenset(
+    {"ayuda", "ayudan", "apoya", "apoyan", "trabaja", "trabajan", "coordina", "coordinan", "participa"}
+    | {"encarga", "encargan", "quien", "quienes", "institucion", "instituciones", "entidad", "entidades"}
+    | {"ve", "ven", "da", "dan", "hace", "hacen"}
+)
+"""Words that frame a who-question around its topic ("¿con quién coordina la muni …?")."""
+AGAINST_OR_FOR_WHOM = re.compile(r"\b(?:contra|para|a)\s+quien(?:es)?\b")
+"""Who a thing is against or for ("¿contra quién es la violencia …?"), not who does it."""
+INSTITUTION_AMONG = 5
+INSTITUTION_SHARE = 0.45
+"""How many of the best records about a who-question's topic are read for the institutions they name."""
 NAMED_AMONG = 5
 NAMED_SHARE = 0.5
 NAMED_TITLE = 0.75
@@ -235,6 +247,8 @@ class Answerer(Lists, Comparisons):
         """Per-document facts worked out on first use (the index is read-only, so they never change)."""
         self._whole_pages: dict[str, list[list[Doc]]] = {}
         self._gaps: list[tuple[Doc, frozenset[str]]] | None = None
+        self._children: dict[str, list[Doc]] | None = None
+        self.institutions = Institutions(plan.actors)
         self.source_names = SourceNames(plan.funding, self._names_one_record)
         """Each funding source with the words that name it ("iva", "paz"; "iusi"; "situado")."""
         self._remembered = lru_cache(maxsize=max(0, remember))(self._answer)
@@ -1032,32 +1046,59 @@ class Answerer(Lists, Comparisons):
             ]
             if said:
                 by_role.append((len(said), doc, said))
-        if not by_role:  # "¿quién ayuda con la alfabetización?": the topic, searched without the framing
-            framing = {
-                "ayuda",
-                "ayudan",
-                "apoya",
-                "apoyan",
-                "trabaja",
-                "trabajan",
-                "coordina",
-                "participa",
-                "encarga",
-            }
-            rest = " ".join(w for w in TOKEN.findall(query.folded) if w not in framing)
-            reduced = analyze(rest, self.index)
-            if reduced.sources and set(reduced.sources) != set(query.sources):
-                answer = self._searched(reduced, replace(ask, what="lookup"))
-                return answer if answer.confident else None
-            return None
-        best = max(n for n, _, _ in by_role)
-        if best * 2 < len(asked):
-            return None  # "¿con quién coordina la muni los centros de cuidado infantil?": a topic, not a role
+        best = max((n for n, _, _ in by_role), default=0)
+        if best * 2 < len(asked):  # "¿quién ayuda con la alfabetización?": a topic, not a role
+            return self._who_for_a_topic(query, ask)
         chosen = [doc for n, doc, _ in by_role if n == best]
         role_words = sorted({w for n, _, said in by_role if n == best for w in said})
         answer = self._list_of_docs("actors", chosen, page=1)
         lead = t.ACTORS_BY_ROLE.format(words=" / ".join(role_words))
         return replace(with_lead(answer, lead), asks="who")
+
+    def _who_for_a_topic(self, query: Query, ask: Ask) -> Answer | None:
+        """The topic searched without the framing: the institutions its records name lead, else
+        the best record about it."""
+        rest = " ".join(w for w in TOKEN.findall(query.folded) if w not in WHO_FRAMING)
+        reduced = analyze(rest, self.index)
+        named = None if AGAINST_OR_FOR_WHOM.search(query.folded) else self._institutions_about(reduced)
+        if named is not None:  # "¿con qué institución ve la muni lo de alfabetización?" → CONALFA
+            return named
+        if not reduced.sources or set(reduced.sources) == set(query.sources):
+            return None
+        answer = self._searched(reduced, replace(ask, what="lookup"))
+        return answer if answer.confident else None
+
+    def _institutions_about(self, query: Query) -> Answer | None:
+        """The best record about the question's topic that names the institutions it is done
+        with, led by their names."""
+        hits = self.index.search(query)
+        if not hits or not _confident(hits, query):
+            return None
+        for hit in hits[:INSTITUTION_AMONG]:
+            if hit.score < INSTITUTION_SHARE * hits[0].score or hit.coverage < MIN_COVERAGE:
+                continue
+            names = self._institutions_of(hit.doc)
+            if not names and hit is hits[0]:  # "leer y escribir": the line's actions name CONALFA
+                names = [n for doc in self._below(hit.doc.id) for n in self._institutions_of(doc)]
+            if names:
+                card = self._card(hit, tuple(_match(h) for h in hits[:5]))
+                lead = t.WHO_IN_TEXT.format(names=join_words(list(dict.fromkeys(names))))
+                return replace(with_lead(card, lead), asks="who")
+        return None
+
+    def _institutions_of(self, doc: Doc) -> list[str]:
+        return self.institutions.named_in(f"{doc.title}. {_record_text(self.records[doc.id])}")
+
+    def _below(self, doc_id: str) -> list[Doc]:
+        """The records right under a record (a strategic line's lines of action)."""
+        if self._children is None:
+            children: dict[str, list[Doc]] = {}
+            for doc in self.index.docs:
+                parents = self.above.get(doc.id, ())
+                if parents:
+                    children.setdefault(parents[0], []).append(doc)
+            self._children = children
+        return self._children.get(doc_id, [])
 
     COMPOSERS: ClassVar[dict[str, Callable[[Answerer, Query, Ask], Answer | None]]] = {}
 

@@ -163,6 +163,7 @@ LIST_TITLES = {
     "ejes": "Ejes del PDM-OT Mixco 2032",
 }
 LIST_COUNT = "El plan lista {n} {noun}."
+WHO_IN_TEXT = "Según el plan, esto se hace con {names}:"
 PROJECTS_MARKED = "Proyectos marcados {term} en el plan"
 COMPARE_TITLE = "Comparación de montos 2024"
 COMPARE_MORE = "{winner} tiene más: {amount}, {difference} más que {other} ({other_amount})."

@@ -22,6 +22,8 @@ class GlossaryTerm:
     plan_text: str | None
     explanation: str
     card: str | None
+    institution: bool = False
+    """Whether the term names an institution (CONALFA, SESAN), which a who-question may ask for."""
 
 
 @cache
@@ -35,6 +37,7 @@ def glossary() -> tuple[GlossaryTerm, ...]:
             plan_text=e.get("plan_text"),
             explanation=e["explanation"],
             card=e.get("card"),
+            institution=bool(e.get("institution", False)),
         )
         for e in raw["terms"]
     )

@@ -1100,3 +1100,25 @@ def test_shares_asked_with_a_sign_or_compared_with(
 )
 def test_the_state_of_an_instrument_is_the_sentence_that_says_it(answerer: Answerer, question: str) -> None:
     assert "proceso de aprobación" in lead_of(answerer, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "institution"),
+    [
+        ("q institucion ve lo de alfabetizasion con la muni", "CONALFA"),
+        ("con que institucion trabaja la muni lo de enseñar a leer y escribir", "CONALFA"),
+        ("con quien coordina la muni para ampliar los centros de cuidado infantil", "Obras Sociales"),
+        ("la red de derivacion multisectorial es de que institucion", "MINISTERIO PÚBLICO"),
+    ],
+)
+def test_who_does_a_thing_is_the_institution_its_records_name(
+    answerer: Answerer, question: str, institution: str
+) -> None:
+    answer = answerer.answer(question)
+    assert answer.asks == "who"
+    assert institution in lead_of(answerer, question).split("\n")[1]
+
+
+def test_against_whom_is_not_an_institution(answerer: Answerer) -> None:
+    question = "contra quien es la violencia q quieren prevenir en la politica de prevencion"
+    assert "esto se hace con" not in to_plain(answerer.answer(question))

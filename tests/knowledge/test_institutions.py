@@ -1,0 +1,35 @@
+"""Institutions named in the plan's text: by the plan's actors, its glossary and their kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.ingest import load_bundled_plan
+from knowledge.institutions import Institutions
+
+
+@pytest.fixture(scope="module")
+def institutions() -> Institutions:
+    return Institutions(load_bundled_plan().actors)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Fortalecer y apoyar los servicios que presta CONALFA para la educación.", ["CONALFA"]),
+        (
+            "Coordinar en conjunto con Secretaría de Obras Sociales de la Esposa del Presidente y "
+            "Secretaría de Bienestar Social la ampliación de los Centros de Cuidado Infantil.",
+            ["Secretaría de Obras Sociales de la Esposa del Presidente", "Secretaría de Bienestar Social"],
+        ),
+        ("la red de Derivación Multisectorial del Ministerio Público", ["MINISTERIO PÚBLICO"]),
+        (
+            "SESAN \u2013 Secretaría de Seguridad Alimentaria y Nutricional",
+            ["SESAN \u2013 Secretaría de Seguridad Alimentaria y Nutricional"],
+        ),
+        ("Ampliar la cobertura de Centros de Cuidado Infantil Municipal.", []),
+        ("Promover la participación de los vecinos del municipio.", []),
+    ],
+)
+def test_the_institutions_a_text_names(institutions: Institutions, text: str, names: list[str]) -> None:
+    assert institutions.named_in(text) == names
