@@ -1539,7 +1539,8 @@ class Answerer(Lists, Comparisons):
         else:
             lines.append(t.ZONA_NO_PROJECTS.format(n=number))
             zonas = sorted({p.zona for p in self.plan.projects if p.zona})
-            lines.append(t.ZONA_OTHERS.format(zonas=join_numbers(zonas)))
+            if zonas:
+                lines.append(t.ZONA_OTHERS.format(zonas=join_numbers(zonas)))
         sections = []
         if self.zona_mentions[number]:
             mentions = tuple(shorten(d.title) for d in self.zona_mentions[number])

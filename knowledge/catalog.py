@@ -528,3 +528,59 @@ REPORTS = ("reporte", "reportes")
 DAYS = ("día", "días")
 PROJECTS = ("proyecto", "proyectos")
 LISTED_PROJECTS = ("proyecto listado", "proyectos listados")
+
+# Plan checks: why a plan file is refused (knowledge.reconcile, knowledge.ingest) ---------------
+# Each follows "línea N «…»:" or a JSON path; `python -m bot load` prints it in one line.
+CHECK_NO_PROJECTS = (
+    "el plan no trae proyectos: falta la tabla de proyectos con aporte del Consejo Departamental "
+    "de Desarrollo o no tiene filas"
+)
+CHECK_NO_FUNDING = (
+    "el plan no trae fuentes de financiamiento: falta la tabla de disponibilidad financiera o no tiene filas"
+)
+CHECK_NO_FUNDING_TOTAL = "falta la fila del total de la tabla de disponibilidad financiera"
+CHECK_NEGATIVE = "{what} es negativo ({amount}): un monto o porcentaje del plan no puede ser menor que cero"
+CHECK_ROW_PARTS = (
+    "la fila no cuadra: inversión Q {investment} más funcionamiento Q {operating} da Q {summed}, "
+    "no la disponibilidad de Q {available}"
+)
+CHECK_SHARE = "{what} dice {printed}%, pero Q {part} de Q {available} es el {computed}%"
+CHECK_FUNDING_TOTAL = (
+    "el total no cuadra: la columna de {column} dice Q {printed}, pero sus {rows} filas suman "
+    "Q {summed} (diferencia Q {difference})"
+)
+CHECK_PROJECTS_TOTAL = (
+    "el TOTAL de proyectos no cuadra: dice Q {printed}, pero los {rows} proyectos de arriba suman "
+    "Q {summed} (diferencia Q {difference})"
+)
+CHECK_PROJECTS_TOTAL_TWICE = "la tabla de proyectos tiene otra fila TOTAL (la primera: {first})"
+CHECK_PROJECTS_TOTAL_EMPTY = "la fila TOTAL de proyectos no tiene monto"
+CHECK_PROJECT_SHORT = (
+    "la fila de proyecto está incompleta: tiene {cells} columnas y se esperaban 5 "
+    "(No., nombre, SNIP, monto y observación)"
+)
+CHECK_PROJECT_CELL_EMPTY = "la fila de proyecto no tiene {cell}"
+CHECK_PROJECT_NUMBER = "el No. del proyecto «{value}» no es un número"
+CHECK_PROJECT_SNIP = "el SNIP «{value}» no es válido (son de 5 a 7 dígitos)"
+CHECK_SNIP_TWICE = "SNIP {snip} repetido (la primera vez: {first})"
+CHECK_ZONA = "la zona {zona} no es del municipio (sus zonas: {zonas})"
+CHECK_UNKNOWN_REFERENCE = "{what} «{ref}» no existe en el plan"
+CHECK_AMOUNT_NAMES = {
+    "available": "el monto disponible",
+    "investment": "el monto de inversión",
+    "operating": "el monto de funcionamiento",
+    "investment_pct": "el porcentaje de inversión",
+    "operating_pct": "el porcentaje de funcionamiento",
+    "amount_2024": "el monto del proyecto",
+}
+CHECK_COLUMN_NAMES = {
+    "available": "disponibilidad financiera",
+    "investment": "inversión",
+    "operating": "funcionamiento",
+}
+CHECK_PROJECT_CELLS = ("el No.", "el nombre", "el SNIP", "el monto")
+CHECK_REFERENCE_NAMES = {
+    "tematica": "la temática",
+    "objective": "el objetivo",
+    "strategic_line": "la línea estratégica",
+}

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from importlib import resources
 
+from knowledge import catalog as t
 from knowledge.errors import PlanFormatError, checked
 from knowledge.model import (
     ActionLine,
@@ -36,10 +37,10 @@ from knowledge.model import (
     Target,
     Tematica,
     amount_problem,
-    check_unique_snips,
     number_problem,
     percent_problem,
 )
+from knowledge.reconcile import PrintedTotal, check_plan
 from knowledge.text import fold, slugify
 
 BUNDLED_PLAN = "poa-2024-mixco.txt"
@@ -74,12 +75,22 @@ TARGET_YEAR = re.compile(r"\b(?:para|en)\s+(?:el\s+)?(?:año\s+)?(20\d{2})\b", r
 ZONA_IN_NAME = re.compile(r"\bZONA\s+(\d{1,2})\b", re.IGNORECASE)
 PLACE_IN_NAME = re.compile(r"\bEN\s+(?!.*\bEN\s)(.+?),?\s+(?:ZONA|DEL MUNICIPIO)\b", re.IGNORECASE)
 SNIP = re.compile(r"^\d{5,7}$")
+EXCERPT_CHARS = 48
+"""How much of a line an error quotes."""
 
 
 @dataclass(slots=True)
 class Line:
     number: int
     text: str
+
+    @property
+    def place(self) -> str:
+        """The line as an error names it: its number and the start of its text, cells apart."""
+        text = " | ".join(cell.strip() for cell in self.text.split("\t") if cell.strip())
+        if len(text) > EXCERPT_CHARS:
+            text = text[:EXCERPT_CHARS].rstrip() + "…"
+        return f"línea {self.number} «{text}»"
 
 
 def read_bundled_text() -> str:
@@ -140,7 +151,9 @@ def parse_plan(text: str) -> Plan:
     builder.read_institutional(institutional)
     builder.read_pom(chapters["IV"])
     builder.read_poa(chapters["V"])
-    return builder.build()
+    plan = builder.build()
+    check_plan(plan, builder.place, builder.projects_total)
+    return plan
 
 
 def _clean_lines(text: str) -> list[Line]:
@@ -157,11 +170,13 @@ def _clean_lines(text: str) -> list[Line]:
 
 
 def _split_chapters(lines: list[Line]) -> dict[str, list[Line]]:
-    """Split at the roman-numeral chapter headings, skipping the table of contents."""
+    """Split at the roman-numeral chapter headings, skipping the table of contents (before the
+    first chapter only: inside one, a line ending in a number is a table row, such as a project
+    row cut short after its SNIP)."""
     chapters: dict[str, list[Line]] = {}
     current: str | None = None
     for line in lines:
-        if TOC_LINE.search(line.text):
+        if not chapters and TOC_LINE.search(line.text):
             continue
         found = CHAPTER.match(line.text)
         if found and line.text.isupper():
@@ -171,16 +186,15 @@ def _split_chapters(lines: list[Line]) -> dict[str, list[Line]]:
                 raise PlanFormatError(
                     f"el capítulo {current} aparece otra vez (ya estaba en la línea {first}): "
                     "¿el documento está repetido?",
-                    f"línea {line.number}",
+                    line.place,
                 )
             chapters[current] = [line]
         elif current:
             chapters[current].append(line)
     missing = [c for c in ("I", "II", "III", "IV", "V") if c not in chapters]
     if missing:
-        last = lines[-1].number
         raise PlanFormatError(
-            f"faltan capítulos del plan: {', '.join(missing)} (¿documento truncado?)", f"línea {last}"
+            f"faltan capítulos del plan: {', '.join(missing)} (¿documento truncado?)", lines[-1].place
         )
     return chapters
 
@@ -190,7 +204,7 @@ def _split_subchapters(lines: list[Line]) -> tuple[list[Line], list[Line]]:
     if len(starts) != 2:
         raise PlanFormatError(
             "el capítulo III debe tener las partes A (territorial) y B (institucional)",
-            f"línea {lines[0].number}",
+            lines[0].place,
         )
     return lines[starts[0] : starts[1]], lines[starts[1] :]
 
@@ -288,8 +302,13 @@ class _PlanBuilder:
     funding: list[FundingSource] = field(default_factory=list)
     funding_total: FundingTotal | None = None
     projects: list[Project] = field(default_factory=list)
-    project_lines: list[int] = field(default_factory=list)
-    """The line of each project, for errors that name two of them."""
+    projects_total: PrintedTotal | None = None
+    """The projects' TOTAL row, which the plan does not keep: checked against the rows above it."""
+    lines_of: dict[str, list[Line]] = field(default_factory=dict)
+    """The line of each funding row and project, for the checks' errors (knowledge.reconcile)."""
+    heading_of: dict[str, Line] = field(default_factory=dict)
+    """The line that heads a table ("funding", "projects", "funding_total") or, failing that,
+    chapter V: where an error about a missing table or row points."""
     actors: list[Actor] = field(default_factory=list)
     potentialities: list[Item] = field(default_factory=list)
     problems: list[Item] = field(default_factory=list)
@@ -301,6 +320,13 @@ class _PlanBuilder:
     statements: list[Statement] = field(default_factory=list)
     ejes: list[str] = field(default_factory=list)
     eje_of_tematica: dict[str, str] = field(default_factory=dict)
+
+    def place(self, kind: str, position: int | None, _field: str | None) -> str | None:
+        """Where a record of the plan stands in the document (a :data:`knowledge.reconcile.Place`)."""
+        if position is not None and position < len(self.lines_of.get(kind, ())):
+            return self.lines_of[kind][position].place
+        heading = self.heading_of.get(kind) or self.heading_of.get("poa")
+        return heading.place if heading else None
 
     def add_gap(self, heading: str, section: Section) -> None:
         """A heading the document names but whose content is not in its text (a lost image or
@@ -351,7 +377,7 @@ class _PlanBuilder:
         if current:
             self.laws.append(_make_law(current, section))
         if not self.laws:
-            raise PlanFormatError("el marco legal no tiene leyes", f"línea {lines[0].number}")
+            raise PlanFormatError("el marco legal no tiene leyes", lines[0].place)
 
     # II. Marco estratégico nacional ------------------------------------------------------
     def read_national(self, lines: list[Line]) -> None:
@@ -405,7 +431,7 @@ class _PlanBuilder:
         if not self.potentialities or not self.problems or not self.actors:
             raise PlanFormatError(
                 "faltan potencialidades, problemáticas o actores en el marco territorial",
-                f"línea {lines[0].number}",
+                lines[0].place,
             )
 
     def _read_actors_and_pdmot(self, block: list[Line], sub: Section, section: Section) -> None:
@@ -473,7 +499,7 @@ class _PlanBuilder:
                 continue
             i += 1
         if not self.tematica_titles:
-            raise PlanFormatError("no se encontraron temáticas del PDM-OT", f"línea {lines[0].number}")
+            raise PlanFormatError("no se encontraron temáticas del PDM-OT", lines[0].place)
 
     def _read_tematica(self, lines: list[Line], start: int, section: Section) -> int:
         name = lines[start].text.strip()
@@ -510,16 +536,14 @@ class _PlanBuilder:
                 state = ""
             elif state == "line":
                 if objective is None:
-                    raise PlanFormatError("línea estratégica sin objetivo", f"línea {lines[i].number}")
+                    raise PlanFormatError("línea estratégica sin objetivo", lines[i].place)
                 n = sum(1 for s in self.strategic_lines if s.objective == objective.id) + 1
                 line_obj = StrategicLine(f"{objective.id}-l{n}", tem_id, objective.id, text, sub)
                 self.strategic_lines.append(line_obj)
                 state = ""
             elif state == "actions":
                 if owner is None:
-                    raise PlanFormatError(
-                        "líneas de acción sin línea estratégica", f"línea {lines[i].number}"
-                    )
+                    raise PlanFormatError("líneas de acción sin línea estratégica", lines[i].place)
                 body = _bullet(lines[i]) or _strip_markup(text)
                 acting_objective = next(o for o in self.objectives if o.id == owner.objective)
                 n = sum(1 for a in self.action_lines if a.strategic_line == owner.id) + 1
@@ -585,7 +609,7 @@ class _PlanBuilder:
                     # The document prints the mission's text above its heading.
                     body = previous_paragraph
                 else:
-                    raise PlanFormatError(f"el apartado {title} está vacío", f"línea {lines[i].number}")
+                    raise PlanFormatError(f"el apartado {title} está vacío", lines[i].place)
                 self.statements.append(Statement(stmt_id, title, body, (*section, "Filosofía institucional")))
                 previous_paragraph = None
             elif folded.startswith("gobernanza y fortalecimiento") and i + 1 < len(lines):
@@ -631,7 +655,7 @@ class _PlanBuilder:
             elif folded.startswith(("ejes de la politica", "ejes y lineas")):
                 target = None
             elif "\t" in text:
-                _read_policy_row(text, lines[i].number, axes)
+                _read_policy_row(lines[i], axes)
             elif target is not None:
                 numbered = NUMBERED.match(text.strip())
                 target.append(_strip_markup(numbered.group(2) if numbered else text))
@@ -671,26 +695,27 @@ class _PlanBuilder:
                 )
                 i += 1
             elif folded.startswith("eje "):
-                eje = self._eje_named(text, lines[i].number)
+                eje = self._eje_named(text, lines[i])
             elif folded.startswith("tematica:"):
                 tematica = _tematica_id(text.split(":", 1)[1])
                 if tematica not in self.tematica_titles:
-                    raise PlanFormatError(f"temática desconocida «{text}»", f"línea {lines[i].number}")
+                    raise PlanFormatError(f"temática desconocida «{text}»", lines[i].place)
                 self.eje_of_tematica[tematica] = eje
             elif _bullet(lines[i]) and tematica:
                 sub = (*section, "Líneas estratégicas del PDM-OT en el POM 2024-2028", eje)
                 self.pom_lines.append(PomLine(eje, tematica, _sentence_case(_bullet(lines[i]) or ""), sub))
             i += 1
 
-    def _eje_named(self, heading: str, number: int) -> str:
+    def _eje_named(self, heading: str, line: Line) -> str:
         for eje in self.ejes:
             if fold(eje) == fold(heading):
                 return eje
-        raise PlanFormatError(f"eje desconocido «{heading}»", f"línea {number}")
+        raise PlanFormatError(f"eje desconocido «{heading}»", line.place)
 
     # V. POA 2024 --------------------------------------------------------------------------------
     def read_poa(self, lines: list[Line]) -> None:
         section: Section = ("V. Plan Operativo Anual 2024",)
+        self.heading_of["poa"] = lines[0]
         intro = [line.text for line in lines[1:4] if not _is_heading(line.text) and len(line.text) > 120]
         self.add_statement("poa_intro", "Plan Operativo Anual 2024 (POA)", intro, section)
         i = 1
@@ -705,18 +730,14 @@ class _PlanBuilder:
                 i = self._read_actions(lines, i + 1, (*section, "Acciones operativas"))
                 continue
             elif folded.startswith("disponibilidad financiera"):
+                self.heading_of["funding"] = self.heading_of["funding_total"] = lines[i]
                 i = self._read_funding(lines, i + 1, (*section, "Disponibilidad financiera 2024"))
                 continue
             elif folded.startswith("proyectos con ap"):
+                self.heading_of["projects"] = lines[i]
                 i = self._read_projects(lines, i + 1, (*section, "Proyectos con aporte del CODEDE 2024"))
                 continue
             i += 1
-        if self.funding_total is None:
-            raise PlanFormatError("falta la tabla de disponibilidad financiera con su total")
-        if not self.projects:
-            raise PlanFormatError(
-                "falta la tabla de proyectos con aporte del Consejo Departamental de Desarrollo"
-            )
 
     def _read_actions(self, lines: list[Line], i: int, section: Section) -> int:
         while i < len(lines):
@@ -726,7 +747,7 @@ class _PlanBuilder:
                     break
                 i += 1
                 continue
-            number = _parse_number(found.group(1), f"línea {lines[i].number}")
+            number = _parse_number(found.group(1), lines[i].place)
             self.operational_actions.append(Item(number, found.group(2).strip(), section))
             i += 1
         return i
@@ -735,17 +756,19 @@ class _PlanBuilder:
         i += 1  # the header row
         while i < len(lines) and "\t" in lines[i].text:
             cells = [c.strip() for c in lines[i].text.split("\t")]
-            where = f"línea {lines[i].number}"
+            where = lines[i].place
             if fold(cells[0]).lstrip("0123456789) ").startswith("total"):
                 amounts = [c for c in cells[1:] if c]
                 if len(amounts) < 3:
                     raise PlanFormatError("la fila del total de financiamiento está incompleta", where)
                 self.funding_total = FundingTotal(*(_parse_amount(a, where) for a in amounts[:3]))
+                self.heading_of["funding_total"] = lines[i]
                 return i + 1
             if len(cells) < 6:
                 raise PlanFormatError(
                     f"la fila de financiamiento tiene {len(cells)} columnas; se esperaban 6", where
                 )
+            self.lines_of.setdefault("funding", []).append(lines[i])
             self.funding.append(
                 FundingSource(
                     source=cells[0],
@@ -758,29 +781,23 @@ class _PlanBuilder:
                 )
             )
             i += 1
-        raise PlanFormatError(
-            "la tabla de financiamiento no tiene fila de total", f"línea {lines[i - 1].number}"
-        )
+        raise PlanFormatError("la tabla de financiamiento no tiene fila de total", lines[i - 1].place)
 
     def _read_projects(self, lines: list[Line], i: int, section: Section) -> int:
         i += 1  # the header row
         in_total = True
         while i < len(lines) and "\t" in lines[i].text:
             cells = [c.strip() for c in lines[i].text.split("\t")]
-            where = f"línea {lines[i].number}"
+            where = lines[i].place
             if fold(cells[0]).startswith("total"):
+                self._read_projects_total(cells, lines[i])
                 in_total = False
                 i += 1
                 continue
-            if len(cells) < 5 or not cells[0].isdigit() or not SNIP.match(cells[2]):
-                raise PlanFormatError(
-                    "la fila de proyecto debe tener No., nombre, SNIP, monto y observación "
-                    f"({len(cells)} columnas)",
-                    where,
-                )
+            _check_project_cells(cells, where)
             zona = ZONA_IN_NAME.search(cells[1])
             place = PLACE_IN_NAME.search(cells[1])
-            self.project_lines.append(lines[i].number)
+            self.lines_of.setdefault("projects", []).append(lines[i])
             self.projects.append(
                 Project(
                     number=_parse_number(cells[0], where),
@@ -795,8 +812,18 @@ class _PlanBuilder:
                 )
             )
             i += 1
-        check_unique_snips(self.projects, lambda position: f"línea {self.project_lines[position]}")
         return i
+
+    def _read_projects_total(self, cells: list[str], line: Line) -> None:
+        """The TOTAL row: its amount is checked against the rows above it once the plan is read."""
+        if self.projects_total is not None:
+            raise PlanFormatError(
+                t.CHECK_PROJECTS_TOTAL_TWICE.format(first=self.projects_total.place), line.place
+            )
+        amounts = [c for c in cells[1:] if c]
+        if len(amounts) != 1:
+            raise PlanFormatError(t.CHECK_PROJECTS_TOTAL_EMPTY, line.place)
+        self.projects_total = PrintedTotal(_parse_amount(amounts[0], line.place), line.place)
 
     def build(self) -> Plan:
         for tem_id, (name, pnd, ods, sub) in self.tematica_titles.items():
@@ -824,6 +851,19 @@ class _PlanBuilder:
             statements=tuple(self.statements),
             ejes=tuple(self.ejes),
         )
+
+
+def _check_project_cells(cells: list[str], where: str) -> None:
+    """A project row has No., name, SNIP and amount (the observation may be empty)."""
+    if len(cells) < 5:
+        raise PlanFormatError(t.CHECK_PROJECT_SHORT.format(cells=len(cells)), where)
+    for cell, name in zip(cells, t.CHECK_PROJECT_CELLS, strict=False):
+        if not cell:
+            raise PlanFormatError(t.CHECK_PROJECT_CELL_EMPTY.format(cell=name), where)
+    if not cells[0].isdigit():
+        raise PlanFormatError(t.CHECK_PROJECT_NUMBER.format(value=cells[0][:40]), where)
+    if not SNIP.match(cells[2]):
+        raise PlanFormatError(t.CHECK_PROJECT_SNIP.format(value=cells[2][:40]), where)
 
 
 def _empty_heading(text: str, following: str, known: dict[str, tuple[str, str]]) -> bool:
@@ -861,9 +901,9 @@ def _make_actor(cells: list[str], line: Line, section: Section) -> Actor:
     if len(cells) < 5 or not all(cells[1:5]):
         raise PlanFormatError(
             f"la fila de actor debe tener No., actor, rol y dos grados de influencia ({len(cells)} columnas)",
-            f"línea {line.number}",
+            line.place,
         )
-    number = _parse_number(cells[0], f"línea {line.number}")
+    number = _parse_number(cells[0], line.place)
     return Actor(number, cells[1], cells[2], cells[3], cells[4], section)
 
 
@@ -875,26 +915,26 @@ def _make_law(raw: dict[str, object], section: Section) -> Law:
     return Law(name, decree.group(1) if decree else None, " ".join(body), section)
 
 
-def _read_policy_row(text: str, number: int, axes: list[PolicyAxis]) -> None:
+def _read_policy_row(line: Line, axes: list[PolicyAxis]) -> None:
     """One row of a policy table.
 
     Policy tables come in two shapes: EJE NACIONAL | EJE MUNICIPAL | targets, and
     EJE | OBJETIVO | strategic lines. A row whose first cells are empty continues the row above.
     """
-    raw_cells = text.split("\t")
+    raw_cells = line.text.split("\t")
     cells = [_strip_markup(c) for c in raw_cells]
     items = tuple(_split_items(raw_cells[-1]))
     if fold(cells[0]) in ("eje nacional", "eje"):
         return  # header row
     if not any(cells[:-1]):
         if not axes:
-            raise PlanFormatError("fila de continuación sin eje anterior", f"línea {number}")
+            raise PlanFormatError("fila de continuación sin eje anterior", line.place)
         prev = axes.pop()
         axes.append(PolicyAxis(prev.national_axis, prev.axis, prev.objective, prev.items + items))
         return
     if len(cells) < 3:
         raise PlanFormatError(
-            f"la fila de eje de política tiene {len(cells)} columnas; se esperaban 3", f"línea {number}"
+            f"la fila de eje de política tiene {len(cells)} columnas; se esperaban 3", line.place
         )
     if _looks_like_sentence(cells[1]):
         axes.append(PolicyAxis(None, cells[0], cells[1], items))

@@ -7,11 +7,9 @@ percentages keep the precision the document writes ("70.00" stays "70.00").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from knowledge.errors import PlanFormatError
 from knowledge.text import year_range
 
 ZONAS: tuple[int, ...] = tuple(range(1, 12))
@@ -42,17 +40,6 @@ def amount_problem(value: Decimal) -> str | None:
 def percent_problem(value: Decimal) -> str | None:
     """Why a percentage cannot be part of a plan, or None."""
     return None if len(str(value)) <= LONGEST_PERCENT else f"porcentaje con demasiadas cifras: {value}"
-
-
-def check_unique_snips(projects: Sequence[Project], where: Callable[[int], str]) -> None:
-    """PlanFormatError when two projects share a SNIP (staff data and the database know a
-    project by it); ``where`` names the place of the project at a position."""
-    seen: dict[str, int] = {}
-    for position, project in enumerate(projects):
-        if project.snip in seen:
-            first = where(seen[project.snip])
-            raise PlanFormatError(f"SNIP {project.snip} repetido (la primera vez: {first})", where(position))
-        seen[project.snip] = position
 
 
 Section = tuple[str, ...]

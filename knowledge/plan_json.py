@@ -18,7 +18,8 @@ from functools import cache
 from typing import Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
 from knowledge.errors import PlanFormatError, checked
-from knowledge.model import Plan, Target, amount_problem, check_unique_snips, number_problem, percent_problem
+from knowledge.model import Plan, Target, amount_problem, number_problem, percent_problem
+from knowledge.reconcile import check_plan
 from knowledge.text import UNSTORABLE
 
 __all__ = ["plan_digest", "plan_from_json", "plan_to_json", "record_from_json", "record_to_json"]
@@ -92,12 +93,19 @@ def _to_json(value: object, number: Callable[[Decimal], object]) -> object:
 
 
 def plan_from_json(data: object) -> Plan:
-    """Rebuild a Plan from :func:`plan_to_json` output; raise PlanFormatError naming the bad path."""
+    """Rebuild a Plan from :func:`plan_to_json` output; raise PlanFormatError naming the bad path,
+    for a wrong shape and for a plan that does not add up (:func:`knowledge.reconcile.check_plan`)."""
     if not isinstance(data, Mapping):
         raise PlanFormatError(f"expected a JSON object for the plan, got {_type_name(data)}")
     plan = _record(Plan, data, "", extra=frozenset({"institution"}))
-    check_unique_snips(plan.projects, lambda position: f"projects[{position}].snip")
+    check_plan(plan, json_place)
     return plan
+
+
+def json_place(kind: str, position: int | None, field: str | None) -> str:
+    """The path of a plan list's record or field: ``funding[3].investment_pct``, ``projects``."""
+    path = kind if position is None else f"{kind}[{position}]"
+    return _join(path, field) if field else path
 
 
 def record_from_json(record_type: type[R], data: object, where: str) -> R:

@@ -15,6 +15,8 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,7 @@ from bot.app import build_application
 from bot.settings import Settings
 from db.migrate import upgrade
 from db.session import create_engine, create_sessionmaker
+from knowledge.ingest import read_bundled_text
 from tests.support.databases import fresh_postgres_database
 from tests.support.fakebotapi import FakeBotApi
 
@@ -173,3 +176,149 @@ async def running_bot(
             await application.updater.stop()
             await application.stop()
             await application.post_shutdown(application)
+
+
+# --- Plan editions made from the bundled document --------------------------------------------------
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    """``text`` with its one ``old`` replaced (an edit that finds nothing, or more than meant,
+    would test the bundled document instead of the broken one)."""
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+    return text.replace(old, new)
+
+
+def cut_lines(text: str, first: str, last: str | None) -> str:
+    """``text`` without the lines from the one starting with ``first`` up to the one starting
+    with ``last`` (excluded; None: to the end)."""
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith(first))
+    end = len(lines) if last is None else next(i for i, line in enumerate(lines) if line.startswith(last))
+    assert start < end
+    return "\n".join(lines[:start] + lines[end:])
+
+
+def second_edition(document: str) -> str:
+    """A valid next edition: project 1 costs Q 5,000,000.00, and the TOTAL row says so."""
+    edition = replace_once(document, "\t4,441,894.00\t", "\t5,000,000.00\t")
+    return replace_once(edition, "Q 18,819,178.00", "Q 19,377,284.00")
+
+
+@dataclass(frozen=True)
+class BrokenEdition:
+    """A plan document that must be refused: its text, what the refusal says, and the line it
+    names: the last line starting with ``line_start`` (the table of contents, above, repeats the
+    chapter headings), its number looked up in ``text``."""
+
+    text: str
+    message: str
+    line_start: str
+
+    @property
+    def line(self) -> int:
+        return max(n for n, t in enumerate(self.text.splitlines(), 1) if t.startswith(self.line_start))
+
+    @property
+    def where(self) -> str:
+        """How the refusal names the line: number, then the line's start in «»."""
+        return f"línea {self.line} «{self.line_start.replace(chr(9), ' | ')}"
+
+
+FUNDING_TOTAL_ROW = "7) Total financiamiento para el año fiscal 2024"
+PROJECT_ROW_4 = "4\tMEJORAMIENTO SISTEMA DE AGUA POTABLE"
+PROJECT_4_TAIL = "\t299884\t2,033,600.00\tMULTIANUAL 2023-2025"
+PROJECTS_HEADING = "PROYECTOS CON APOORTE"
+FUNDING_HEADING = "DISPONIBILIDAD FINANCIERA PARA EL PLAN"
+POA_CHAPTER = "V. PLAN OPERATIVO ANUAL 2024"
+NO_PROJECTS = "el plan no trae proyectos: falta la tabla de proyectos"
+NO_FUNDING = "el plan no trae fuentes de financiamiento: falta la tabla de disponibilidad financiera"
+
+
+def _broken_editions(d: str) -> dict[str, tuple[str, str, str]]:
+    """name → (text, message, line start), each a small edit of the bundled document ``d``."""
+    return {
+        "funding-total-available": (
+            replace_once(d, "Q688,310,200.00", "Q999,310,200.00"),
+            "el total no cuadra: la columna de disponibilidad financiera dice Q 999,310,200.00, "
+            "pero sus 7 filas suman Q 688,310,200.00 (diferencia Q 311,000,000.00)",
+            FUNDING_TOTAL_ROW,
+        ),
+        "funding-total-investment": (
+            replace_once(d, "Q364,029,262.59", "Q364,029,262.95"),
+            "la columna de inversión dice Q 364,029,262.95, pero sus 7 filas suman Q 364,029,262.59",
+            FUNDING_TOTAL_ROW,
+        ),
+        "funding-total-operating": (
+            replace_once(d, "Q324,280,937.41", "Q324,280,000.00"),
+            "la columna de funcionamiento dice Q 324,280,000.00, pero sus 7 filas suman Q 324,280,937.41",
+            FUNDING_TOTAL_ROW,
+        ),
+        "funding-share": (
+            replace_once(d, "Q 47,700,000.00\t90%", "Q 47,700,000.00\t80%"),
+            "el porcentaje de inversión dice 80%, pero Q 47,700,000.00 de Q 53,000,000.00 es el 90.00%",
+            "Situado constitucional",
+        ),
+        "funding-row-parts": (
+            replace_once(d, "\t5,300,000.00\t10%", "\t5,400,000.00\t10%"),
+            "la fila no cuadra: inversión Q 47,700,000.00 más funcionamiento Q 5,400,000.00 da "
+            "Q 53,100,000.00, no la disponibilidad de Q 53,000,000.00",
+            "Situado constitucional",
+        ),
+        "funding-negative": (
+            replace_once(
+                d, "Fonpetrol\tQ 1,833,000.00\tQ 1,833,000.00", "Fonpetrol\t-1,833,000.00\t-1,833,000.00"
+            ),
+            "el monto disponible es negativo (Q -1,833,000.00)",
+            "Fonpetrol",
+        ),
+        "projects-total": (
+            replace_once(d, "Q 18,819,178.00", "Q 18,819,179.00"),
+            "el TOTAL de proyectos no cuadra: dice Q 18,819,179.00, pero los 7 proyectos de arriba "
+            "suman Q 18,819,178.00 (diferencia Q 1.00)",
+            "TOTAL\t",
+        ),
+        "project-cut-short": (
+            replace_once(d, PROJECT_4_TAIL, "\t299884"),
+            "la fila de proyecto está incompleta: tiene 3 columnas y se esperaban 5",
+            PROJECT_ROW_4,
+        ),
+        "project-without-amount": (
+            replace_once(d, PROJECT_4_TAIL, "\t299884\t\tMULTIANUAL 2023-2025"),
+            "la fila de proyecto no tiene el monto",
+            PROJECT_ROW_4,
+        ),
+        "duplicate-snip": (
+            replace_once(d, "\t276227\t", "\t242177\t"),
+            "SNIP 242177 repetido (la primera vez: línea 1262 «1 | CONSTRUCCION SISTEMA DE ALCANTARILLADO",
+            "2\tCONSTRUCCION POZO(S)",
+        ),
+        "negative-amount": (
+            replace_once(d, "\t4,441,894.00\t", "\t-4,441,894.00\t"),
+            "el monto del proyecto es negativo (Q -4,441,894.00)",
+            "1\tCONSTRUCCION SISTEMA DE ALCANTARILLADO",
+        ),
+        "zona-99": (
+            replace_once(d, "PRIMERO DE JULIO ZONA 5", "PRIMERO DE JULIO ZONA 99"),
+            "la zona 99 no es del municipio (sus zonas: 1 a 11)",
+            "8\tMEJORAMIENTO PARQUE RECREATIVO",
+        ),
+        "no-projects-table": (cut_lines(d, PROJECTS_HEADING, None), NO_PROJECTS, POA_CHAPTER),
+        "empty-projects-table": (cut_lines(d, "1\tCONSTRUCCION", None), NO_PROJECTS, PROJECTS_HEADING),
+        "no-funding-table": (cut_lines(d, FUNDING_HEADING, PROJECTS_HEADING), NO_FUNDING, POA_CHAPTER),
+        "empty-funding-table": (
+            cut_lines(d, "Situado constitucional", "7) Total"),
+            NO_FUNDING,
+            FUNDING_HEADING,
+        ),
+    }
+
+
+@cache
+def broken_editions() -> dict[str, BrokenEdition]:
+    return {name: BrokenEdition(*parts) for name, parts in _broken_editions(read_bundled_text()).items()}
+
+
+@pytest.fixture(params=list(broken_editions()))
+def broken_edition(request: pytest.FixtureRequest) -> BrokenEdition:
+    """Each broken edition of the bundled document in turn."""
+    return broken_editions()[request.param]

@@ -2,7 +2,9 @@
 
 ``make_plan()`` has at least one record of every kind, with Decimal amounts with cents,
 percentages written with different precision ("97.5", "70.00"), accents and ñ, optional fields
-set and unset, and sections. Override any Plan field: ``make_plan(projects=())``.
+set and unset, and sections. It adds up as ``knowledge.reconcile`` checks: the funding rows are
+the bundled document's, so they sum to its total; references name records that exist. Override
+any Plan field: ``make_plan(projects=())``.
 """
 
 from __future__ import annotations
@@ -124,6 +126,23 @@ def make_funding() -> tuple[FundingSource, ...]:
             operating=Decimal("222922929.91"),
             operating_pct=Decimal("75"),
             section=FUNDING,
+        ),
+        *(
+            FundingSource(
+                source,
+                Decimal(available),
+                Decimal(investment),
+                Decimal(investment_pct),
+                Decimal(operating),
+                Decimal(operating_pct),
+                FUNDING,
+            )
+            for source, available, investment, investment_pct, operating, operating_pct in (
+                ("Situado constitucional", "53000000.00", "47700000.00", "90", "5300000.00", "10"),
+                ("IVA-PAZ", "61100000.00", "45825000.00", "75", "15275000.00", "25"),
+                ("Fonpetrol", "1833000.00", "1833000.00", "100", "0.00", "0"),
+                ("Porcentaje Forestal INAB de Madera", "3500.00", "3500.00", "100", "0.00", "0"),
+            )
         ),
     )
 
@@ -277,7 +296,7 @@ def make_plan(**overrides: Any) -> Plan:
         "pom_lines": (
             PomLine(
                 eje="Eje 2",
-                tematica="Mixco ambientalmente responsable",
+                tematica="ambiental",
                 text="Agua potable para todos",
                 section=(
                     "IV. PLAN OPERATIVO MULTIANUAL 2024-2028",

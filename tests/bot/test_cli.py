@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +14,9 @@ import pytest
 
 from bot.__main__ import main
 from knowledge.ingest import load_bundled_plan, read_bundled_text
+from knowledge.model import Plan
 from knowledge.plan_json import plan_to_json
+from tests.conftest import BrokenEdition, second_edition
 
 
 @pytest.fixture
@@ -101,7 +106,10 @@ def first_project(key: str, value: object) -> bytes:
         (lambda: b"[1, 2, 3]", "expected a JSON object for the plan, got list"),
         (
             lambda: PLAN.replace("\t276227\t", "\t242177\t").encode(),
-            "línea 1263: SNIP 242177 repetido (la primera vez: línea 1262)",
+            (
+                "línea 1263 «2 | CONSTRUCCION POZO(S)",
+                "»: SNIP 242177 repetido (la primera vez: línea 1262 «1 |",
+            ),
         ),
         (
             lambda: exported(lambda data: data["projects"][1].update(snip="242177")),
@@ -109,37 +117,57 @@ def first_project(key: str, value: object) -> bytes:
         ),
         (
             lambda: PLAN.replace("4,441,894.00", "100000000000000000000.00").encode(),
-            "línea 1262: monto fuera de rango: Q 100,000,000,000,000,000,000.00",
+            ("línea 1262 «1 | CONSTRUCCION", "»: monto fuera de rango: Q 100,000,000,000,000,000,000.00"),
         ),
         (lambda: first_project("amount_2024", 1e20), "projects[0].amount_2024: monto fuera de rango"),
         (
             lambda: PLAN.replace(FIRST_PROJECT, "1" + "0" * 30 + FIRST_PROJECT[1:]).encode(),
-            "línea 1262: número fuera de rango: 1" + "0" * 30,
+            ("línea 1262 «1000", "»: número fuera de rango: 1" + "0" * 30),
         ),
         (lambda: first_project("number", 10**30), "projects[0].number: número fuera de rango"),
         (lambda: b"[" * 100_000 + b"]" * 100_000, "JSON no válido: anidado a demasiada profundidad"),
         (lambda: first_project("name", "POZO\x00"), "projects[0].name: texto con un carácter que no"),
         (lambda: first_project("name", "POZO \ud800"), "no se puede guardar (U+D800)"),
         (lambda: (PLAN * 2).encode(), "el capítulo I aparece otra vez (ya estaba en la línea 43)"),
+        (lambda: json.dumps(plan_to_json(Plan())).encode(), "projects: el plan no trae proyectos"),
+        (lambda: exported(lambda data: data.update(funding=[])), "funding: el plan no trae fuentes"),
+        (
+            lambda: exported(lambda data: data.update(funding_total=None)),
+            "funding_total: falta la fila del total",
+        ),
+        (
+            lambda: exported(lambda data: data["funding_total"].update(available=999310200.0)),
+            "funding_total.available: el total no cuadra: la columna de disponibilidad financiera dice "
+            "Q 999,310,200.00, pero sus 7 filas suman Q 688,310,200.00",
+        ),
+        (
+            lambda: exported(lambda data: data.update(tematicas=[])),
+            "objectives[0].tematica: la temática «incluyente» no existe en el plan",
+        ),
         (lambda: (PLAN * 600).encode(), "el archivo pesa 49.2 MB y el máximo es 5.0 MB (PLAN_MAX_BYTES)"),
     ],
     ids=[
         "empty", "binary", "truncated", "row-missing-column", "json-wrong-type", "json-malformed",
         "json-list", "duplicate-snip", "json-duplicate-snip", "huge-amount", "json-huge-amount",
         "huge-number", "json-huge-number", "json-100000-deep", "json-nul", "json-lone-surrogate",
-        "plan-twice", "plan-600-times",
+        "plan-twice", "json-empty-lists", "json-no-funding", "json-no-funding-total", "json-funding-total",
+        "json-no-tematicas", "plan-600-times",
     ],
 )  # fmt: skip
 @pytest.mark.usefixtures("any_database")
 def test_bad_file_is_refused_in_one_line_and_the_database_unchanged(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: Callable[[], bytes], message: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: Callable[[], bytes],
+    message: str | tuple[str, ...],
 ) -> None:
     before = export(capsys)
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content())
     assert main(["load", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert message in err
+    for part in (message,) if isinstance(message, str) else message:
+        assert part in err
     assert "no cambió" in err
     assert len(err.splitlines()) == 1
     assert export(capsys) == before
@@ -245,3 +273,48 @@ def test_webhook_needs_a_secret(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
     monkeypatch.delenv("WEBHOOK_SECRET", raising=False)
     assert main(["webhook"]) == 2
     assert "WEBHOOK_SECRET" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("any_database")
+def test_a_broken_edition_is_refused_and_the_previous_plan_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], broken_edition: BrokenEdition
+) -> None:
+    previous = tmp_path / "poa-2024-segunda.txt"
+    previous.write_text(second_edition(PLAN), encoding="utf-8")
+    assert main(["load", str(previous)]) == 0
+    capsys.readouterr()
+    before = export(capsys)
+    assert before["projects"][0]["amount_2024"] == 5000000.0  # type: ignore[index]  # not the bundled plan
+    broken = tmp_path / "poa-2024-rota.txt"
+    broken.write_text(broken_edition.text, encoding="utf-8")
+
+    assert main(["load", str(broken)]) == 1
+
+    err = capsys.readouterr().err
+    assert err.startswith(f"No se cargó el plan: {broken_edition.where}")
+    assert broken_edition.message in err
+    assert err.endswith("La base de datos no cambió.\n")
+    assert len(err.splitlines()) == 1
+    assert export(capsys) == before
+
+
+def test_load_of_a_broken_file_exits_non_zero_with_the_reason_on_stderr(tmp_path: Path) -> None:
+    """``python -m bot load BROKEN`` as an operator runs it: its own process, exit code, stderr."""
+    broken = tmp_path / "poa-rota.txt"
+    broken.write_text(PLAN.replace("Q688,310,200.00", "Q999,310,200.00"), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_TOKEN", "DATABASE_URL")}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "load", str(broken)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith("No se cargó el plan: línea 1255 «7) Total financiamiento para el año")
+    assert "dice Q 999,310,200.00, pero sus 7 filas suman Q 688,310,200.00" in done.stderr

@@ -67,7 +67,8 @@ async def test_save_then_load_gives_an_equal_plan(sessionmaker: Sessions) -> Non
     assert loaded == plan
     assert loaded is not None
     # Equal by value is not enough for figures shown to people: the written form must survive.
-    assert [str(f.investment_pct) for f in loaded.funding] == ["97.5", "70.00", "25"]
+    shares = [str(f.investment_pct) for f in loaded.funding]
+    assert shares == ["97.5", "70.00", "25", "90", "75", "100", "100"]
     assert [str(p.amount_2024) for p in loaded.projects] == ["4441894.00", "1856242.37", "0.05"]
     assert str(loaded.funding_total.investment) == "364029262.59"  # type: ignore[union-attr]
     assert isinstance(loaded.targets[0].measures, tuple)

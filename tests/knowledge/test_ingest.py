@@ -13,6 +13,7 @@ from knowledge.ingest import decode_document, load_bundled_plan, parse_plan, rea
 from knowledge.model import Plan
 from knowledge.plan_json import plan_to_json
 from knowledge.text import fold
+from tests.conftest import BrokenEdition, replace_once, second_edition
 
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
@@ -214,9 +215,9 @@ def test_document_cut_inside_the_funding_table(document: str) -> None:
 def test_project_row_missing_a_column_names_its_line(document: str) -> None:
     broken = document.replace("\t206148\t2,108,047.56\tARRASTRE", "\t2,108,047.56\tARRASTRE")
     line = next(n for n, text in enumerate(broken.splitlines(), 1) if "SAN JOSE LAS ROSAS" in text)
-    with pytest.raises(PlanFormatError) as caught:
+    with pytest.raises(PlanFormatError, match="incompleta: tiene 4 columnas") as caught:
         parse_plan(broken)
-    assert caught.value.where == f"línea {line}"
+    assert caught.value.where == f"línea {line} «6 | CONSTRUCCION POZO (S) MECANICO, EQUIPAMIENTO…»"
 
 
 def test_funding_row_missing_a_column_names_its_line(document: str) -> None:
@@ -224,7 +225,7 @@ def test_funding_row_missing_a_column_names_its_line(document: str) -> None:
     line = next(n for n, text in enumerate(broken.splitlines(), 1) if text.startswith("Fonpetrol"))
     with pytest.raises(PlanFormatError, match="columnas") as caught:
         parse_plan(broken)
-    assert caught.value.where == f"línea {line}"
+    assert caught.value.where == f"línea {line} «Fonpetrol | Q 1,833,000.00 | 100% | 0%»"
 
 
 def test_amount_that_is_not_a_number(document: str) -> None:
@@ -234,12 +235,73 @@ def test_amount_that_is_not_a_number(document: str) -> None:
 
 
 def test_a_second_edition_in_the_same_format_loads(document: str) -> None:
-    edition = document.replace("242177", "342177").replace("4,441,894.00", "5,000,000.00")
-    plan = parse_plan(edition)
+    plan = parse_plan(replace_once(second_edition(document), "\t242177\t", "\t342177\t"))
     project = plan.project("342177")
     assert project is not None
     assert project.amount_2024 == Decimal("5000000.00")
     assert fold(project.name).startswith("construccion sistema de alcantarillado")
+    assert sum(p.amount_2024 for p in plan.projects if p.in_total) == Decimal("19377284.00")
+
+
+def test_a_broken_edition_is_refused_naming_its_line(broken_edition: BrokenEdition) -> None:
+    with pytest.raises(PlanFormatError) as caught:
+        parse_plan(broken_edition.text)
+    assert caught.value.where is not None
+    assert caught.value.where.startswith(broken_edition.where)
+    assert broken_edition.message in str(caught.value)
+
+
+def test_a_line_is_named_by_its_number_and_its_start_cut_short(document: str) -> None:
+    broken = replace_once(document, "Q688,310,200.00", "Q1.00")
+    with pytest.raises(PlanFormatError) as caught:
+        parse_plan(broken)
+    assert caught.value.where == "línea 1255 «7) Total financiamiento para el año fiscal 2024…»"
+    assert str(caught.value).startswith(f"{caught.value.where}: el total no cuadra")
+
+
+@pytest.mark.parametrize(
+    ("printed", "loads"), [("25.0", True), ("25.2", True), ("25.1", False), ("26", False)]
+)
+def test_shares_are_read_to_the_decimals_they_are_printed_with(
+    document: str, printed: str, loads: bool
+) -> None:
+    # Ingresos propios: Q 75,117,470.09 of Q 298,040,400.00 is 25.20%, printed "25%" (bundled).
+    rounded = parse_plan(document).funding[4]
+    assert (rounded.source, rounded.investment_pct) == ("Ingresos propios", Decimal("25"))
+    edition = replace_once(document, "\t25%\t", f"\t{printed}%\t")
+    if loads:
+        assert parse_plan(edition).funding[4].investment_pct == Decimal(printed)
+        return
+    with pytest.raises(PlanFormatError, match=rf"dice {printed}%, pero Q 75,117,470.09 de .* es el 25.20%"):
+        parse_plan(edition)
+
+
+def test_a_row_cut_after_its_snip_is_not_taken_for_the_table_of_contents(document: str) -> None:
+    """A line ending in a tab and a number looks like a contents line ("I. MARCO LEGAL\t1"); in
+    the projects table it is a row cut short, refused instead of skipped."""
+    broken = replace_once(document, "\t206213\t1,988,236.44\tARRASTRE", "\t206213")
+    with pytest.raises(PlanFormatError, match="incompleta: tiene 3 columnas") as caught:
+        parse_plan(broken)
+    assert caught.value.where is not None
+    assert caught.value.where.startswith("línea 1268 «7 | CONSTRUCCION SISTEMA DE ALCANTARILLADO")
+
+
+def test_a_second_projects_total_is_refused(document: str) -> None:
+    assert document.rstrip().endswith("\tNUEVO 2024")  # project 8, the table's last row
+    broken = f"{document}\nTOTAL\t\t\tQ 375,000.00\t\n"
+    with pytest.raises(PlanFormatError, match=r"otra fila TOTAL \(la primera: línea 1269 «TOTAL") as caught:
+        parse_plan(broken)
+    assert caught.value.where is not None
+    assert caught.value.where.startswith("línea 1271 «TOTAL | Q 375,000.00")
+
+
+def test_project_eight_after_the_total_is_kept_out_of_it(document: str) -> None:
+    """The bundled document lists project 8 below its TOTAL: it loads, outside the total, and a
+    total that counted it would not add up."""
+    plan = parse_plan(document)
+    assert [p.snip for p in plan.projects if not p.in_total] == ["287389"]
+    with pytest.raises(PlanFormatError, match=r"dice Q 19,194,178\.00, pero los 7 proyectos"):
+        parse_plan(replace_once(document, "Q 18,819,178.00", "Q 19,194,178.00"))
 
 
 def test_headings_without_text_are_kept_as_gaps(plan: Plan) -> None:
