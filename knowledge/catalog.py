@@ -537,9 +537,7 @@ CHANGES_NONE = (
     "No hay cambios: el {new} trae los mismos proyectos, montos, fuentes de financiamiento, metas, "
     "objetivos y acciones que el {old}."
 )
-CHANGES_ZONA_NONE = (
-    "En la zona {n} no hay cambios del {old} al {new}: los mismos proyectos, con los mismos montos."
-)
+CHANGES_ZONA_NONE = "En la zona {n} no hay cambios del {old} al {new}."
 CHANGES_HOW_TO_READ = "Cada cambio se lee «{old} → {new}»."
 CHANGES_TOTAL_CHANGED = "cambió el total del financiamiento"
 CHANGES_SOURCE = "Fuente: {old} y {new} (comparación calculada de sus tablas y textos)"

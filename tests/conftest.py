@@ -29,7 +29,10 @@ from bot.app import build_application
 from bot.settings import Settings
 from db.migrate import upgrade
 from db.session import create_engine, create_sessionmaker
+from knowledge.ingest import load_bundled_plan, parse_plan
+from knowledge.model import Plan
 from tests.support.databases import fresh_postgres_database
+from tests.support.editions import next_edition_text
 from tests.support.fakebotapi import FakeBotApi
 
 # PTB 22 warns (an error under -W error) when it builds RetryAfter with an int unless told to use
@@ -173,3 +176,23 @@ async def running_bot(
             await application.updater.stop()
             await application.stop()
             await application.post_shutdown(application)
+
+
+# Plan editions ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def bundled_edition() -> Plan:
+    """The bundled document, read once for the session (a Plan is immutable)."""
+    return load_bundled_plan()
+
+
+@pytest.fixture(scope="session")
+def next_edition_document() -> str:
+    """The bundled document as next year's edition (tests.support.editions: what it changes)."""
+    return next_edition_text()
+
+
+@pytest.fixture(scope="session")
+def next_edition(next_edition_document: str) -> Plan:
+    return parse_plan(next_edition_document)
