@@ -10,8 +10,8 @@ matched the way a reader would match them:
   words, within their temática: the same words are the same record wherever it stands and
   whatever number it has; left over, a text that is mostly the same is the same record
   reworded, and the rest was added or dropped. A target also matches one that measures the
-  same figures, and its words are compared with the figures blanked out, so that a new target
-  value is a change of that target, not a target dropped and another added.
+  same figures, however its words changed; a target with a new value is that target changed,
+  not one dropped and another added.
 
 A change of spelling only (case, accents, spaces) is not a change. :func:`for_zona` keeps what
 concerns one zona.
@@ -19,7 +19,6 @@ concerns one zona.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -62,7 +61,6 @@ exact twin is the same record reworded. Two different texts of the bundled plan 
 temática reach at most 67 (two lines of action on health programmes)."""
 RENAMED = 85.0
 """The same for a funding source's name: names are short, so a nearer likeness is asked."""
-FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 FUNDING_FIELDS = ("available", "investment", "investment_pct", "operating", "operating_pct")
 TOTAL_FIELDS = ("available", "investment", "operating")
 
@@ -330,17 +328,13 @@ def _compare_targets(
     old: Sequence[Target], new: Sequence[Target]
 ) -> tuple[tuple[Target, ...], tuple[Target, ...], tuple[TargetChange, ...]]:
     def score(a: Target, b: Target) -> float:
-        alike = fuzz.ratio(FIGURE.sub("#", _key(a.text)), FIGURE.sub("#", _key(b.text)))
+        alike = fuzz.ratio(_key(a.text), _key(b.text))
         same_figures = bool(a.measures) and a.measures == b.measures and any(m.target for m in a.measures)
         return max(alike, REWORDED) if same_figures else alike
 
     pairs, dropped, added = _match(old, new, text=lambda r: r.text, group=_tematica, score=score)
     changed = (TargetChange(a, b) for a, b in pairs)
-    return (
-        added,
-        dropped,
-        tuple(c for c in changed if c.values_changed or _key(c.old.text) != _key(c.new.text)),
-    )
+    return added, dropped, tuple(c for c in changed if c.values_changed or c.reworded)
 
 
 R = TypeVar("R", Item, Objective, StrategicLine, ActionLine)

@@ -264,3 +264,36 @@ def test_json_has_both_figures_of_each_change(changes: PlanChanges) -> None:
     assert (target["old"]["target"], target["new"]["target"]) == ("95%", "97%")
     assert data["operational_actions"]["added"][0]["text"] == e.ACTION_ADDED
     assert data["action_lines"]["dropped"][0]["text"] == e.ACTION_LINE_DROPPED[1]
+
+
+def test_a_target_rewritten_around_the_same_figures_is_that_target(bundled_edition: Plan) -> None:
+    waste = next(r for r in bundled_edition.targets if "desechos sólidos" in r.text)
+    rewritten = replace(
+        waste, text=f"Mixco recoge la basura de más hogares {waste.text[waste.text.index('(') :]}"
+    )
+    edition = replace(
+        bundled_edition, targets=tuple(rewritten if r is waste else r for r in bundled_edition.targets)
+    )
+    changes = compare_plans(bundled_edition, edition)
+    assert [(c.old, c.new) for c in changes.targets_reworded] == [(waste, rewritten)]
+    assert changes.targets_added == changes.targets_dropped == ()
+
+
+def test_a_second_copy_of_a_text_is_an_addition(bundled_edition: Plan) -> None:
+    copy = replace(bundled_edition.operational_actions[0], number=17)
+    edition = replace(bundled_edition, operational_actions=(*bundled_edition.operational_actions, copy))
+    found = compare_plans(bundled_edition, edition).operational_actions
+    assert (found.added, found.dropped, found.reworded) == ((copy,), (), ())
+
+
+def test_a_funding_source_named_nearly_alike_is_the_same_source(bundled_edition: Plan) -> None:
+    iusi = next(f for f in bundled_edition.funding if f.source == "Fondos de IUSI")
+    renamed = replace(iusi, source="Fondo de IUSI", available=iusi.available + 1)
+    respelled = replace(iusi, source="FONDOS DE IUSI.")
+    for source, fields in ((renamed, ("available",)), (respelled, None)):
+        edition = replace(
+            bundled_edition, funding=tuple(source if f is iusi else f for f in bundled_edition.funding)
+        )
+        changes = compare_plans(bundled_edition, edition)
+        assert (changes.funding_added, changes.funding_dropped) == ((), ())
+        assert [c.fields for c in changes.funding_changed] == ([fields] if fields else [])

@@ -193,3 +193,20 @@ def test_the_texts_name_no_year_and_no_municipality() -> None:
         texts = [value] if isinstance(value, str) else [str(v) for v in dict(value).values()]
         for text in texts:
             assert not re.search(r"\b(?:19|20)\d\d\b|mixco", text, re.IGNORECASE), (name, text)
+
+
+def test_of_a_target_with_two_measures_only_the_one_that_changed_is_shown(bundled_edition: Plan) -> None:
+    water = next(r for r in bundled_edition.targets if len(r.measures) == 2)
+    kept, moved = water.measures
+    new_target = replace(water, measures=(kept, replace(moved, target="120 Ha. permeables")))
+    edition = replace(
+        bundled_edition, targets=tuple(new_target if r is water else r for r in bundled_edition.targets)
+    )
+    (page,) = change_pages(compare_plans(bundled_edition, edition), OLD, NEW)
+    ((title, (line,)),) = page.sections
+    assert title == "Metas con otros valores"
+    assert line.endswith(
+        f": De {moved.baseline} ({moved.baseline_year}) a {moved.target} ({moved.target_year}) → "
+        f"De {moved.baseline} ({moved.baseline_year}) a 120 Ha. permeables ({moved.target_year})"
+    )
+    assert str(kept.baseline) not in line
