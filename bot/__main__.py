@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot {run,webhook,ask,load,export,chat}``."""
+"""Command line: ``python -m bot {run,webhook,ask,load,export,diff,chat,migrate}``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from knowledge import catalog as t
 
 if TYPE_CHECKING:
     from knowledge.answers import Answer, Answerer
+    from knowledge.model import Plan
 
 # The heavy modules (telegram, SQLAlchemy, the search index) are imported where a command needs
 # them: ``run`` and ``webhook`` start the schema migration first, so that it runs meanwhile.
@@ -43,6 +45,15 @@ def build_parser() -> argparse.ArgumentParser:
         "file", nargs="?", type=Path, help="plan document (.txt) or JSON export; default: bundled"
     )
     sub.add_parser("export", help="print the whole plan as JSON (accepted back by load)")
+    diff = sub.add_parser("diff", help="what changed between two editions of the plan (plain text)")
+    diff.add_argument(
+        "old", metavar="OLD", help="the earlier edition: a plan document (.txt) or a JSON export"
+    )
+    diff.add_argument("new", metavar="NEW", help="the later edition, in either form")
+    diff.add_argument("--json", action="store_true", help="print the changes as one JSON object")
+    diff.add_argument(
+        "--zona", type=int, metavar="N", help="only what changed in zona N, and the texts that name it"
+    )
     sub.add_parser("chat", help="talk to the bot in this terminal, without a token")
     sub.add_parser("migrate", help="bring the database schema up to date and exit")
     return parser
@@ -137,6 +148,59 @@ async def cmd_export(settings: Settings) -> int:
     return 0
 
 
+@dataclass(frozen=True, slots=True)
+class Edition:
+    plan: Plan
+    name: str
+    """What the edition is called when the plan does not say its year (the file's name)."""
+
+
+def read_edition(argument: str, settings: Settings) -> Edition:
+    """The edition an OLD or NEW argument of ``diff`` names: for now a file, a plan document or a
+    JSON export (PlanFormatError when it cannot be read). This is where an edition kept in the
+    database, named by its year, will be looked up too."""
+    from bot.storage import read_plan_file
+
+    path = Path(argument)
+    return Edition(read_plan_file(path, settings.plan_max_bytes), path.name)
+
+
+def cmd_diff(settings: Settings, args: argparse.Namespace) -> int:
+    from knowledge.diff import changes_to_json, compare_plans, for_zona
+    from knowledge.diff_answer import change_pages, edition_labels, lead
+    from knowledge.errors import PlanFormatError
+    from knowledge.model import ZONAS
+    from knowledge.render import to_plain
+
+    if args.zona is not None and args.zona not in ZONAS:
+        print(t.DIFF_BAD_ZONA.format(n=args.zona, first=ZONAS[0], last=ZONAS[-1]), file=sys.stderr)
+        return 2
+    editions = []
+    for argument in (args.old, args.new):
+        try:
+            editions.append(read_edition(argument, settings))
+        except PlanFormatError as exc:
+            problem = str(exc).removeprefix(f"{argument}: ")
+            print(t.DIFF_UNREADABLE.format(file=argument, problem=problem), file=sys.stderr)
+            return 1
+    old, new = editions
+    changes = compare_plans(old.plan, new.plan)
+    if args.zona is not None:
+        changes = for_zona(changes, args.zona)
+    old_label, new_label = edition_labels(old.plan, new.plan, old.name, new.name)
+    if args.json:
+        out = {
+            "old": {"label": old_label, "file": args.old},
+            "new": {"label": new_label, "file": args.new},
+            "summary": lead(changes, old_label, new_label),
+            **changes_to_json(changes),
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        print("\n\n".join(to_plain(page) for page in change_pages(changes, old_label, new_label)))
+    return 0
+
+
 async def cmd_migrate(settings: Settings) -> int:
     from bot.storage import open_storage
     from db.migrate import head_revision
@@ -193,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(cmd_load(settings, args))
     if args.command == "export":
         return asyncio.run(cmd_export(settings))
+    if args.command == "diff":
+        return cmd_diff(settings, args)
     if args.command == "migrate":
         return asyncio.run(cmd_migrate(settings))
     if args.command == "chat":

@@ -584,3 +584,107 @@ CHECK_REFERENCE_NAMES = {
     "objective": "el objetivo",
     "strategic_line": "la línea estratégica",
 }
+# Plan editions: what changed between two (knowledge.diff_answer) ------------------------------
+# The two editions are named by labels these texts are given ("POA 2024", from
+# knowledge.diff_answer.edition_label); no year and no municipality is written here.
+EDITION_LABEL = "POA {year}"
+EDITION_NAMED = "{label} ({name})"
+CHANGES_TITLE = "Qué cambió del {old} al {new}"
+CHANGES_ZONA_TITLE = "Zona {n}: qué cambió del {old} al {new}"
+CHANGES_LEAD = "Del {old} al {new}: {counts}."
+CHANGES_ZONA_LEAD = "En la zona {n}, del {old} al {new}: {counts}."
+CHANGES_NONE = (
+    "No hay cambios: el {new} trae los mismos proyectos, montos, fuentes de financiamiento, metas, "
+    "objetivos y acciones que el {old}."
+)
+CHANGES_ZONA_NONE = "En la zona {n} no hay cambios del {old} al {new}."
+CHANGES_HOW_TO_READ = "Cada cambio se lee «{old} → {new}»."
+CHANGES_TOTAL_CHANGED = "cambió el total del financiamiento"
+CHANGES_SOURCE = "Fuente: {old} y {new} (comparación calculada de sus tablas y textos)"
+CHANGE_COUNTS = {
+    "projects_added": ("proyecto nuevo", "proyectos nuevos"),
+    "projects_dropped": ("proyecto dejó de estar", "proyectos dejaron de estar"),
+    "amounts_changed": ("monto cambió", "montos cambiaron"),
+    "observations_changed": ("observación cambió", "observaciones cambiaron"),
+    "zonas_changed": ("proyecto cambió de zona", "proyectos cambiaron de zona"),
+    "funding_added": ("fuente de financiamiento nueva", "fuentes de financiamiento nuevas"),
+    "funding_dropped": (
+        "fuente de financiamiento dejó de estar",
+        "fuentes de financiamiento dejaron de estar",
+    ),
+    "funding_changed": ("fuente cambió sus montos", "fuentes cambiaron sus montos"),
+    "targets_added": ("meta nueva", "metas nuevas"),
+    "targets_dropped": ("meta dejó de estar", "metas dejaron de estar"),
+    "targets_values_changed": ("meta cambió sus valores", "metas cambiaron sus valores"),
+    "targets_reworded": ("meta con otra redacción", "metas con otra redacción"),
+    "operational_actions_added": ("acción operativa nueva", "acciones operativas nuevas"),
+    "operational_actions_dropped": ("acción operativa dejó de estar", "acciones operativas dejaron de estar"),
+    "operational_actions_reworded": (
+        "acción operativa con otra redacción",
+        "acciones operativas con otra redacción",
+    ),
+    "objectives_added": ("objetivo nuevo", "objetivos nuevos"),
+    "objectives_dropped": ("objetivo dejó de estar", "objetivos dejaron de estar"),
+    "objectives_reworded": ("objetivo con otra redacción", "objetivos con otra redacción"),
+    "strategic_lines_added": ("línea estratégica nueva", "líneas estratégicas nuevas"),
+    "strategic_lines_dropped": ("línea estratégica dejó de estar", "líneas estratégicas dejaron de estar"),
+    "strategic_lines_reworded": (
+        "línea estratégica con otra redacción",
+        "líneas estratégicas con otra redacción",
+    ),
+    "action_lines_added": ("línea de acción nueva", "líneas de acción nuevas"),
+    "action_lines_dropped": ("línea de acción dejó de estar", "líneas de acción dejaron de estar"),
+    "action_lines_reworded": ("línea de acción con otra redacción", "líneas de acción con otra redacción"),
+}
+"""What the summary's first line counts, by the keys of knowledge.diff.change_counts."""
+CHANGE_SECTIONS = {
+    "projects_added": "Proyectos nuevos",
+    "projects_dropped": "Proyectos que dejaron de estar",
+    "amounts_changed": "Montos que cambiaron",
+    "observations_changed": "Observaciones que cambiaron",
+    "zonas_changed": "Proyectos que cambiaron de zona",
+    "funding_added": "Fuentes de financiamiento nuevas",
+    "funding_dropped": "Fuentes de financiamiento que dejaron de estar",
+    "funding_changed": "Fuentes de financiamiento con otros montos",
+    "funding_total": "Total del financiamiento",
+    "targets_added": "Metas nuevas",
+    "targets_dropped": "Metas que dejaron de estar",
+    "targets_values_changed": "Metas con otros valores",
+    "targets_reworded": "Metas con otra redacción",
+    "operational_actions_added": "Acciones operativas nuevas",
+    "operational_actions_dropped": "Acciones operativas que dejaron de estar",
+    "operational_actions_reworded": "Acciones operativas con otra redacción",
+    "objectives_added": "Objetivos nuevos",
+    "objectives_dropped": "Objetivos que dejaron de estar",
+    "objectives_reworded": "Objetivos con otra redacción",
+    "strategic_lines_added": "Líneas estratégicas nuevas",
+    "strategic_lines_dropped": "Líneas estratégicas que dejaron de estar",
+    "strategic_lines_reworded": "Líneas estratégicas con otra redacción",
+    "action_lines_added": "Líneas de acción nuevas",
+    "action_lines_dropped": "Líneas de acción que dejaron de estar",
+    "action_lines_reworded": "Líneas de acción con otra redacción",
+}
+CHANGE_ZONA = "zona {n}"
+CHANGE_NO_ZONA = "sin zona"
+CHANGE_PROJECT = "SNIP {snip} ({zona}): {amount}, {observation} — {name}"
+CHANGE_PROJECT_AMOUNT = "SNIP {snip} ({zona}): {old} → {new} — {name}"
+CHANGE_PROJECT_FIELD = "SNIP {snip}: {old} → {new} — {name}"
+CHANGE_FIGURES = "{source}: {figures}"
+CHANGE_FIGURE = "{label} {old} → {new}"
+CHANGE_FIGURE_LABELS = {
+    "available": "disponible",
+    "investment": "inversión",
+    "investment_pct": "% de inversión",
+    "operating": "funcionamiento",
+    "operating_pct": "% de funcionamiento",
+}
+CHANGE_TOTAL = "Total"
+CHANGE_NO_TOTAL = "sin fila de total"
+CHANGE_TARGET = "{tematica} — {target}"
+CHANGE_TARGET_VALUES = "{tematica} — {measured}: {old} → {new}"
+CHANGE_REWORDED = "{where}: «{old}» → «{new}»"
+CHANGE_IN_TEMATICA = "{tematica}: {text}"
+CHANGE_ACTION = "{number}. {text}"
+CHANGE_ACTION_REWORDED = "{old_number}. «{old}» → {new_number}. «{new}»"
+DIFF_BAD_ZONA = "No hay zona {n}: las zonas van de la {first} a la {last}."
+DIFF_UNREADABLE = "No se pudieron comparar los planes. {file}: {problem}."

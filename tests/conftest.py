@@ -31,8 +31,10 @@ from bot.app import build_application
 from bot.settings import Settings
 from db.migrate import upgrade
 from db.session import create_engine, create_sessionmaker
-from knowledge.ingest import read_bundled_text
+from knowledge.ingest import load_bundled_plan, parse_plan, read_bundled_text
+from knowledge.model import Plan
 from tests.support.databases import fresh_postgres_database
+from tests.support.editions import next_edition_text
 from tests.support.fakebotapi import FakeBotApi
 
 # PTB 22 warns (an error under -W error) when it builds RetryAfter with an int unless told to use
@@ -322,3 +324,23 @@ def broken_editions() -> dict[str, BrokenEdition]:
 def broken_edition(request: pytest.FixtureRequest) -> BrokenEdition:
     """Each broken edition of the bundled document in turn."""
     return broken_editions()[request.param]
+
+
+# Plan editions ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def bundled_edition() -> Plan:
+    """The bundled document, read once for the session (a Plan is immutable)."""
+    return load_bundled_plan()
+
+
+@pytest.fixture(scope="session")
+def next_edition_document() -> str:
+    """The bundled document as next year's edition (tests.support.editions: what it changes)."""
+    return next_edition_text()
+
+
+@pytest.fixture(scope="session")
+def next_edition(next_edition_document: str) -> Plan:
+    return parse_plan(next_edition_document)
