@@ -413,7 +413,7 @@ class Answerer(Lists, Comparisons):
         return any(y <= max(self.plan_years, default=0) for y in find_years(folded))
 
     def _understood_ask(self, query: Query) -> Answer:
-        ask = read_ask(query.folded)
+        ask = read_ask(query.corrected)  # "q potensialidades tiene": the list, as corrected
         if ask.what == "sum" and ask.list_id == "projects" and INCLUDING.search(query.folded):
             # "¿cuánto dan los 8 proyectos, incluyendo el parque de la zona 5?": the whole list
             query = analyze(INCLUDING.sub(" ", query.folded), self.index)

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 from knowledge.lexicon import spanish_words
 from knowledge.text import (
     NUMBER_WORDS,
+    TOKEN,
     ZonaMention,
     content_words,
     expand_shorthand,
@@ -113,6 +114,13 @@ class Query:
     sources: tuple[str, ...]
     """The meaningful query words (after typo correction) that confidence is measured on."""
     corrections: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def corrected(self) -> str:
+        """The folded text with its misspelt words corrected ("q potencialidades tiene")."""
+        if not self.corrections:
+            return self.folded
+        return TOKEN.sub(lambda m: self.corrections.get(m.group(0), m.group(0)), self.folded)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1122,3 +1122,9 @@ def test_who_does_a_thing_is_the_institution_its_records_name(
 def test_against_whom_is_not_an_institution(answerer: Answerer) -> None:
     question = "contra quien es la violencia q quieren prevenir en la politica de prevencion"
     assert "esto se hace con" not in to_plain(answerer.answer(question))
+
+
+def test_a_misspelt_list_name_is_still_the_list(answerer: Answerer) -> None:
+    answer = answerer.answer("q potensialidades tiene mixco")
+    assert answer.kind == "list:potentialities"
+    assert "área metropolitana" in to_plain(answer)
