@@ -121,6 +121,10 @@ WHO_FRAMING = frozenset(
 AGAINST_OR_FOR_WHOM = re.compile(r"\b(?:contra|para|a)\s+quien(?:es)?\b")
 """Who a thing is against or for ("¿contra quién es la violencia …?"), not who does it."""
 INSTITUTION_AMONG = 5
+MOST_PROJECTS = re.compile(
+    r"\b(?:mas|menos|mayor|menor)\s+(?:cantidad\s+de\s+|numero\s+de\s+)?(?:proyectos|obras)\b"
+)
+"""A superlative of how many projects, not of how much money."""
 INSTITUTION_SHARE = 0.45
 """How many of the best records about a who-question's topic are read for the institutions they name."""
 NAMED_AMONG = 5
@@ -739,6 +743,8 @@ class Answerer(Lists, Comparisons):
         if groups is not None:  # "¿se invierte más en agua o en alcantarillado?"
             return self._compare_groups(highest, groups, ask)
         if has_phrase(folded, ("zona", "zonas", "sona")) and not query.zonas:
+            if MOST_PROJECTS.search(query.corrected):  # "¿qué zona tiene más proyectos?": by count
+                return self._zona_by_count(highest)
             return self._zona_extreme(highest)
         if ask.list_id == "funding" or (
             ask.list_id is None
@@ -864,6 +870,26 @@ class Answerer(Lists, Comparisons):
             answer = with_lead(self.zona_answer(zona), lead, *ranking[1:])
         else:
             answer = with_section(with_lead(self.zona_answer(zona), lead), t.ZONA_RANKING, ranking)
+        return replace(answer, asks="max" if highest else "min")
+
+    def _zona_by_count(self, highest: bool) -> Answer | None:
+        """The zonas with the most (or fewest) projects, ties together."""
+        sums = self._zona_sums()
+        if not sums:
+            return None
+        best = (max if highest else min)(count for _, count in sums.values())
+        zonas = sorted(z for z, (_, count) in sums.items() if count == best)
+        if len(zonas) == 1:
+            template = t.MOST_PROJECTS_ZONA if highest else t.FEWEST_PROJECTS_ZONA
+        else:
+            template = t.MOST_PROJECTS_ZONAS if highest else t.FEWEST_PROJECTS_ZONAS
+        lead = template.format(n=join_numbers(zonas), projects=count_of(best, t.PROJECTS))
+        ranking = tuple(
+            t.ZONA_RANK_LINE.format(n=z, amount=format_q(a), projects=count_of(c, t.PROJECTS))
+            for z, (a, c) in sorted(sums.items(), key=lambda kv: (-kv[1][1] if highest else kv[1][1], kv[0]))
+        )
+        shown = self.zona_answer(zonas[0]) if len(zonas) == 1 else self.zonas_answer(tuple(zonas))
+        answer = with_section(with_lead(shown, lead), t.ZONA_RANKING, ranking)
         return replace(answer, asks="max" if highest else "min")
 
     def _funding_extreme(self, highest: bool, measure: str, rank: int = 0) -> Answer | None:

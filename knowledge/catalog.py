@@ -243,6 +243,12 @@ PROJECTS_FUNDER = (
     "El plan los lista entre los proyectos con aporte del Consejo Departamental de Desarrollo (CODEDE):"
 )
 OTHER_PROJECTS = "Los demás proyectos del plan:"
+MOST_PROJECTS_ZONA = "La zona {n} es la que más proyectos tiene en el plan: {projects}."
+MOST_PROJECTS_ZONAS = "Las zonas {n} son las que más proyectos tienen en el plan: {projects} cada una."
+FEWEST_PROJECTS_ZONA = "De las zonas con proyectos, la zona {n} es la que menos tiene: {projects}."
+FEWEST_PROJECTS_ZONAS = (
+    "De las zonas con proyectos, las zonas {n} son las que menos tienen: {projects} cada una."
+)
 ZONA_RANKING = "Zonas por dinero del CODEDE en 2024 (sumas calculadas de las filas del plan):"
 ZONA_RANK_LINE = "Zona {n}: {amount} ({projects})"
 ZONA_SUM = (

@@ -1128,3 +1128,19 @@ def test_a_misspelt_list_name_is_still_the_list(answerer: Answerer) -> None:
     answer = answerer.answer("q potensialidades tiene mixco")
     assert answer.kind == "list:potentialities"
     assert "área metropolitana" in to_plain(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        (
+            "q zona tiene mas proyestos",
+            "Las zonas 6 y 10 son las que más proyectos tienen en el plan: 2 proyectos",
+        ),
+        ("que zona tiene menos obras", "las zonas 1, 2, 4 y 5 son las que menos tienen: 1 proyecto"),
+    ],
+)
+def test_a_zona_with_most_projects_is_counted_not_summed(
+    answerer: Answerer, question: str, lead: str
+) -> None:
+    assert lead in lead_of(answerer, question)
