@@ -403,8 +403,10 @@ class Answerer(Lists, Comparisons):
         noun = counted.split()[0]
         if read_ask(noun).list_id is not None or noun in ("proyectos", "obras", "zonas"):
             return False
-        lines = [fold(line) for line in answer_text(answer).splitlines()]
-        return not any(self._gives_count(noun, query, line) for line in lines)
+        synonyms = vocabulary().synonyms
+        nouns = {noun, *(w for key in (counted, noun) for x in synonyms.get(key, ()) for w in x.split()[:1])}
+        lines = [fold(line) for line in answer_text(answer).splitlines()]  # "metros cúbicos": "m³"
+        return not any(self._gives_count(n, query, line) for n in nouns for line in lines)
 
     def _gives_count(self, noun: str, query: Query, folded: str) -> bool:
         """Whether the (folded) sentence gives a number of ``noun``; asked how many there are

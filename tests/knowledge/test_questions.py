@@ -1144,3 +1144,11 @@ def test_a_zona_with_most_projects_is_counted_not_summed(
     answerer: Answerer, question: str, lead: str
 ) -> None:
     assert lead in lead_of(answerer, question)
+
+
+def test_cubic_metres_are_the_plans_m3(answerer: Answerer) -> None:
+    question = "cuantos metros cubicos de agua quieren produsir en 2032"
+    answer = answerer.answer(question)
+    assert answer.confident
+    assert "28,235,390 m³" in lead_of(answerer, question)
+    assert not answerer.answer("cuanto sale el metro cubico de agua en mixco").confident  # a price
