@@ -757,8 +757,12 @@ class Answerer(Lists, Comparisons):
         priced = has_phrase(folded, ("caro", "cara", "barato", "barata", "costoso", "costosa"))
         if ask.list_id == "projects" or money or priced:
             projects = self._filtered_projects(query, ask)
-            if query.zonas:
-                projects = [p for p in projects if p.zona == query.zonas[0].number] or projects
+            if (
+                query.zonas
+            ):  # "los 2 proyectos de la zona 6, ¿cuál cuesta más?": the zona's, whatever "2" filtered
+                zona = query.zonas[0].number
+                in_zona = [p for p in self.plan.projects if p.zona == zona]
+                projects = [p for p in projects if p.zona == zona] or in_zona or projects
             if not projects:
                 return None
             if has_phrase(folded, ("dura", "duran", "duracion", "anos", "largo", "tiempo", "tarda")):
@@ -1046,19 +1050,29 @@ class Answerer(Lists, Comparisons):
     def _who(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿quién valida y aprueba el plan?": the actors whose role says it. "¿Quién pone el
         dinero de los pozos?": the projects' table says who contributes to them."""
-        if query.intents & {"money", "budget"} and self.plan.projects:
-            projects = self._filtered_projects(query, replace(ask, list_id="projects"))
-            if (projects and len(projects) < len(self.plan.projects)) or ask.list_id == "projects":
-                docs = [self.index.by_id[f"project:{p.snip}"] for p in projects] or self._members_of(
-                    "projects"
-                )
-                answer = self._list_of_docs("projects", docs, page=1)
-                return replace(with_lead(answer, t.PROJECTS_FUNDER), asks="who")
-        asked = [
+        words = [
             w
             for w in content_words(query.folded)
             if w not in ("quien", "quienes", "institucion", "instituciones")
         ]
+        money = bool(query.intents & {"money", "budget"}) and self.plan.projects
+        asked = [w for w in words if not _plan_money_word(w)] if money else words
+        by_role = self._actors_by_role(asked or words)  # "… vigilar el pisto": the money is not the role
+        best = max((n for n, _, _ in by_role), default=0)
+        if best * 2 < len(asked) and money:
+            funders = self._who_funds(query, ask)  # "¿quién pone el dinero de los pozos?"
+            if funders is not None:
+                return funders
+        if best * 2 < len(asked or words):  # "¿quién ayuda con la alfabetización?": a topic, not a role
+            return self._who_for_a_topic(query, ask)
+        chosen = [doc for n, doc, _ in by_role if n == best]
+        role_words = sorted({w for n, _, said in by_role if n == best for w in said})
+        answer = self._list_of_docs("actors", chosen, page=1)
+        lead = t.ACTORS_BY_ROLE.format(words=" / ".join(role_words))
+        return replace(with_lead(answer, lead), asks="who")
+
+    def _actors_by_role(self, asked: list[str]) -> list[tuple[int, Doc, list[str]]]:
+        """The actors whose role says some of the words: how many, the actor, the role's words."""
         synonyms = vocabulary().synonyms
         keys = [
             {word_key(w), *(word_key(x) for s in synonyms.get(w, ()) for x in content_words(s))}
@@ -1066,22 +1080,22 @@ class Answerer(Lists, Comparisons):
         ]
         by_role = []
         for doc in self._members_of("actors"):
-            actor = self.records[doc.id]
-            assert isinstance(actor, Actor)
             role = self.role_keys[doc.id]
             said = [
                 next(role[k] for k in word_keys if k in role) for word_keys in keys if word_keys & role.keys()
             ]
             if said:
                 by_role.append((len(said), doc, said))
-        best = max((n for n, _, _ in by_role), default=0)
-        if best * 2 < len(asked):  # "¿quién ayuda con la alfabetización?": a topic, not a role
-            return self._who_for_a_topic(query, ask)
-        chosen = [doc for n, doc, _ in by_role if n == best]
-        role_words = sorted({w for n, _, said in by_role if n == best for w in said})
-        answer = self._list_of_docs("actors", chosen, page=1)
-        lead = t.ACTORS_BY_ROLE.format(words=" / ".join(role_words))
-        return replace(with_lead(answer, lead), asks="who")
+        return by_role
+
+    def _who_funds(self, query: Query, ask: Ask) -> Answer | None:
+        """The projects' table says who contributes to them."""
+        projects = self._filtered_projects(query, replace(ask, list_id="projects"))
+        if not (projects and len(projects) < len(self.plan.projects)) and ask.list_id != "projects":
+            return None
+        docs = [self.index.by_id[f"project:{p.snip}"] for p in projects] or self._members_of("projects")
+        answer = self._list_of_docs("projects", docs, page=1)
+        return replace(with_lead(answer, t.PROJECTS_FUNDER), asks="who")
 
     def _who_for_a_topic(self, query: Query, ask: Ask) -> Answer | None:
         """The topic searched without the framing: the institutions its records name lead, else

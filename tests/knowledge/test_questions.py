@@ -1152,3 +1152,14 @@ def test_cubic_metres_are_the_plans_m3(answerer: Answerer) -> None:
     assert answer.confident
     assert "28,235,390 m³" in lead_of(answerer, question)
     assert not answerer.answer("cuanto sale el metro cubico de agua en mixco").confident  # a price
+
+
+def test_the_money_around_a_role_is_not_the_role(answerer: Answerer) -> None:
+    question = "quien fiscaliza a la muni, xq alguien tiene q vigilar el pisto"
+    assert "CONTRALORIA GENERAL DE CUENTAS" in lead_of(answerer, question)
+    assert "«fiscalización»" in lead_of(answerer, question)
+    assert answerer.answer("quien pone el dinero de los pozos").kind == "list:projects"
+
+
+def test_a_superlative_in_a_zona_ranks_the_zonas_projects(answerer: Answerer) -> None:
+    assert "SNIP 273703: Q 3,725,625.00" in lead_of(answerer, "los 2 proyectos d zona 6 cual cuesta mas")
