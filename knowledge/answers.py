@@ -47,6 +47,7 @@ from knowledge.model import ZONAS, Actor, FundingSource, Plan, Policy, Project, 
 from knowledge.question import (
     WHEN_WORDS,
     Ask,
+    amount_threshold,
     ask_stems,
     asks_for_works,
     counted_words,
@@ -432,6 +433,9 @@ class Answerer(Lists, Comparisons):
             return self._about_snip(query, ask)
         if query.out_of_scope:
             return self.not_in_plan(query)
+        bound = amount_threshold(query.folded)
+        if bound is not None and (ask.list_id == "projects" or asks_for_works(query.folded)):
+            return self._projects_bounded(query, ask)  # "¿qué proyectos pasan de 3 millones?"
         if "where" in query.intents and not query.zonas:  # "¿dónde queda …?": only a project's row says
             project = self._one_project_meant(query)
             return (
@@ -1087,6 +1091,33 @@ class Answerer(Lists, Comparisons):
             if said:
                 by_role.append((len(said), doc, said))
         return by_role
+
+    def _projects_bounded(self, query: Query, ask: Ask) -> Answer:
+        """The projects above or below an amount, in the zona the question names if any."""
+        answer = self.list_answer("projects", None, query.folded)
+        zonas = {z.number for z in query.zonas}
+        if not zonas:
+            return replace(answer, asks=ask.what if ask.what != "lookup" else "list")
+        bound = amount_threshold(query.folded)
+        assert bound is not None
+        above, amount = bound
+        chosen = [
+            self.index.by_id[f"project:{p.snip}"]
+            for p in self.plan.projects
+            if p.zona in zonas and (p.amount_2024 > amount) == above
+        ]
+        named = sorted(zonas)
+        if chosen:
+            shown = self._list_of_docs("projects", chosen, page=1)
+        else:
+            shown = self.zona_answer(named[0]) if len(named) == 1 else self.zonas_answer(tuple(named))
+        lead = (t.ZONA_BOUND if chosen else t.ZONA_BOUND_NONE).format(
+            zonas=join_numbers(named),
+            projects=count_of(len(chosen), t.PROJECTS),
+            side=t.ABOVE if above else t.BELOW,
+            amount=format_q(amount),
+        )
+        return replace(with_lead(shown, lead), asks="list")
 
     def _who_funds(self, query: Query, ask: Ask) -> Answer | None:
         """The projects' table says who contributes to them."""

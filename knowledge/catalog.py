@@ -164,6 +164,12 @@ LIST_TITLES = {
 }
 LIST_COUNT = "El plan lista {n} {noun}."
 WHO_IN_TEXT = "Según el plan, esto se hace con {names}:"
+PROJECTS_BOUND = "{n} de {total} proyectos tienen {side} {amount} en el plan:"
+PROJECTS_BOUND_NONE = "Ningún proyecto del plan tiene {side} {amount}; esta es la lista completa:"
+ZONA_BOUND = "En la zona {zonas} hay {projects} con {side} {amount}:"
+ZONA_BOUND_NONE = "En la zona {zonas} ningún proyecto tiene {side} {amount}; estos son los que tiene:"
+ABOVE = "más de"
+BELOW = "menos de"
 PROJECTS_MARKED = "Proyectos marcados {term} en el plan"
 COMPARE_TITLE = "Comparación de montos 2024"
 COMPARE_MORE = "{winner} tiene más: {amount}, {difference} más que {other} ({other_amount})."

@@ -23,6 +23,7 @@ from knowledge.model import Actor, Plan, Project, Tematica
 from knowledge.question import (
     EXCLUSION,
     Ask,
+    amount_threshold,
     ask_phrases,
     excluded_words,
     filler_stems,
@@ -86,9 +87,16 @@ class Lists:
         answer = self._list_of_docs(list_id, members or everything, page=1)
         lead: Line | None = None
         level, dimensions = influence_filter(folded) if list_id == "actors" else (None, ())
+        bound = amount_threshold(folded) if list_id == "projects" else None
         if level is not None:
             where = " y ".join(t.INFLUENCE_WHERE[d] for d in dimensions)
             lead = t.ACTORS_BY_INFLUENCE.format(level=level, where=where)
+        elif bound is not None:
+            side = t.ABOVE if bound[0] else t.BELOW
+            template = t.PROJECTS_BOUND if members else t.PROJECTS_BOUND_NONE
+            lead = template.format(
+                n=len(members), total=len(everything), side=side, amount=format_q(bound[1])
+            )
         elif (filter_query is not None and filter_query.sources) or self._period_years(folded):
             sources = filter_query.sources if filter_query is not None else ()
             words = " ".join([*sources, *map(str, self._period_years(folded))])
@@ -169,6 +177,10 @@ class Lists:
                 everything = [
                     d for d in everything if _actor_has_influence(self.records[d.id], level, dimensions)
                 ]
+        bound = amount_threshold(folded) if list_id == "projects" else None
+        if bound is not None:  # "¿qué proyectos pasan de 3 millones?"
+            above, amount = bound
+            return [d for d in everything if (self._project_of(d).amount_2024 > amount) == above]
         ending = has_phrase(folded, ENDING_WORDS)
         if list_id == "projects" and ending and find_years(folded):  # "¿qué proyectos terminan este 2024?"
             end_years = set(find_years(folded))

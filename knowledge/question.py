@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -545,3 +546,39 @@ def asks_the_bot(text: str) -> bool:
     if not words:
         return False
     return words[0] in ASKING_STARTS or all(w in LOOKUP_WORDS or w.isdigit() for w in words)
+
+
+THRESHOLD = re.compile(
+    r"\b(?P<side>mas de?|pasan? de?|arriba de?|encima de?|mayore?s? (?:de?|a)|superan?|sobre|"
+    r"menos de?|debajo de?|abajo de?|menore?s? (?:de?|a)|no pasan? de?)\s+(?:los\s+|las\s+)?(?:q\.?\s*)?"
+    r"(?P<n>un|\d+(?:[.,]\d+)*)\s*(?P<unit>millones|millon|mil)?\b"
+)
+"""An amount a question sets as a bound ("proyectos de más de 3 millones", "menos de Q500,000")."""
+UNITS = {"millones": 1_000_000, "millon": 1_000_000, "mil": 1_000}
+MIN_BOUND = 1000
+"""A bare number under this is not an amount ("más de 3 proyectos")."""
+
+
+def amount_threshold(folded: str) -> tuple[bool, Decimal] | None:
+    """ "¿qué proyectos pasan de 3 millones?" → (True, 3000000): above (True) or below a bound."""
+    found = THRESHOLD.search(folded)
+    if found is None:
+        return None
+    number, unit = found.group("n"), found.group("unit")
+    if number == "un":
+        if unit not in ("millon", "millones", "mil"):
+            return None
+        value = Decimal(1)
+    elif unit:  # "3 millones", "1.5 millones", "1,5 millones": at most one decimal mark
+        if number.count(",") + number.count(".") > 1:
+            return None
+        value = Decimal(number.replace(",", "."))
+    else:  # "2,000,000", "500000"
+        if not re.fullmatch(r"\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d+", number):
+            return None
+        value = Decimal(number.replace(",", ""))
+        if value < MIN_BOUND:
+            return None  # "más de 3 proyectos": a bound of something else
+    value *= UNITS.get(unit or "", 1)
+    below = found.group("side").startswith(("menos", "debajo", "abajo", "menor", "no pasa"))
+    return (not below, value)

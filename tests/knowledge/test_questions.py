@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -13,7 +14,7 @@ from knowledge import catalog as t
 from knowledge.answers import Answerer
 from knowledge.ingest import load_bundled_plan
 from knowledge.lists import PAGE_CHARS
-from knowledge.question import asks_the_bot, question_clauses, read_ask
+from knowledge.question import amount_threshold, asks_the_bot, question_clauses, read_ask
 from knowledge.render import to_plain
 from knowledge.staff import StatusView, with_status
 from knowledge.text import find_zonas, fold
@@ -1163,3 +1164,33 @@ def test_the_money_around_a_role_is_not_the_role(answerer: Answerer) -> None:
 
 def test_a_superlative_in_a_zona_ranks_the_zonas_projects(answerer: Answerer) -> None:
     assert "SNIP 273703: Q 3,725,625.00" in lead_of(answerer, "los 2 proyectos d zona 6 cual cuesta mas")
+
+
+@pytest.mark.parametrize(
+    ("folded", "bound"),
+    [
+        ("q proyectos pasan d 3 millones de quetzales", (True, Decimal(3_000_000))),
+        ("proyectos de mas de un millon", (True, Decimal(1_000_000))),
+        ("obras de menos de 500 mil", (False, Decimal(500_000))),
+        ("mas de q2,000,000.00", (True, Decimal(2_000_000))),
+        ("menos de 1.5 millones", (False, Decimal(1_500_000))),
+        ("mas de 3 proyectos", None),
+        ("mas de 1.2.3 millones", None),
+    ],
+)
+def test_an_amount_set_as_a_bound(folded: str, bound: tuple[bool, Decimal] | None) -> None:
+    assert amount_threshold(folded) == bound
+
+
+def test_projects_above_an_amount_are_those_rows(answerer: Answerer) -> None:
+    text = lead_of(answerer, "q proyectos pasan d 3 millones de quetzales")
+    assert "2 de 8 proyectos tienen más de Q 3,000,000.00" in text
+    shown = {
+        s
+        for s in ("242177", "276227", "297669", "299884", "273703", "206148", "206213", "287389")
+        if s in text
+    }
+    assert shown == {"242177", "273703"}
+    assert "ningún proyecto tiene menos de Q 2,000,000.00" in lead_of(
+        answerer, "proyectos de menos de 2 millones en la zona 6"
+    )
