@@ -42,7 +42,7 @@ from knowledge.glossary import GlossaryTerm, find_term, find_terms, said_as_one_
 from knowledge.institutions import Institutions
 from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
 from knowledge.lexicon import spanish_words
-from knowledge.lists import Lists, word_key
+from knowledge.lists import EXCLUDED_COVERAGE, Lists, word_key
 from knowledge.model import ZONAS, Actor, FundingSource, Plan, Policy, Project, Statement
 from knowledge.question import (
     WHEN_WORDS,
@@ -52,6 +52,7 @@ from knowledge.question import (
     asks_for_works,
     counted_words,
     define_words,
+    excluded_words,
     filler_words,
     influence_filter,
     known_stems,
@@ -1092,6 +1093,21 @@ class Answerer(Lists, Comparisons):
                 by_role.append((len(said), doc, said))
         return by_role
 
+    def _zona_without(self, zona: int, excluded: str, query: Query) -> Answer:
+        """A zona's projects but the ones the question sets aside (all of its words), said first."""
+        left_out = self.index.coverage(analyze(excluded, self.index))
+        position = self.index.position
+        kept = [
+            self.index.by_id[f"project:{p.snip}"]
+            for p in self.plan.projects
+            if p.zona == zona and left_out[position[f"project:{p.snip}"]] < EXCLUDED_COVERAGE
+        ]
+        if not kept or len(kept) == sum(p.zona == zona for p in self.plan.projects):
+            return self.zona_answer(zona, query)
+        answer = self._list_of_docs("projects", kept, page=1)
+        lead = t.ZONA_BESIDES.format(n=zona, projects=count_of(len(kept), t.PROJECTS), excluded=excluded)
+        return replace(with_lead(answer, lead), asks="list")
+
     def _projects_bounded(self, query: Query, ask: Ask) -> Answer:
         """The projects above or below an amount, in the zona the question names if any."""
         answer = self.list_answer("projects", None, query.folded)
@@ -1182,6 +1198,9 @@ class Answerer(Lists, Comparisons):
             return self.zona_answer(zona, query)
         if len({z.number for z in query.zonas}) > 1:
             return self.zonas_answer(tuple(dict.fromkeys(z.number for z in query.zonas)), query)
+        excluded = excluded_words(query.folded)
+        if excluded:  # "aparte del drenaje de San Antonio, ¿qué más hay en la zona 10?"
+            return self._zona_without(zona, excluded, query)
         project = self._one_project_meant(query) if ask.what not in ("list", "count", "sum") else None
         if project is not None:
             return self._project_or_unknown_detail(query, project)

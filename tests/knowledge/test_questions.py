@@ -1194,3 +1194,9 @@ def test_projects_above_an_amount_are_those_rows(answerer: Answerer) -> None:
     assert "ningún proyecto tiene menos de Q 2,000,000.00" in lead_of(
         answerer, "proyectos de menos de 2 millones en la zona 6"
     )
+
+
+def test_besides_one_project_the_zonas_others(answerer: Answerer) -> None:
+    text = lead_of(answerer, "aparte del drenaje de san antonio q mas hay en la zona diez")
+    assert {s for s in ALL_SNIPS if s in text} == {"206213"}
+    assert "Aparte de «drenaje de san antonio», en la zona 10 hay 1 proyecto" in text
