@@ -123,6 +123,7 @@ WHO_FRAMING = frozenset(
 AGAINST_OR_FOR_WHOM = re.compile(r"\b(?:contra|para|a)\s+quien(?:es)?\b")
 """Who a thing is against or for ("¿contra quién es la violencia …?"), not who does it."""
 INSTITUTION_AMONG = 5
+AND_OR_COMMA = re.compile(r"\s+(?:y|e|o)\s+|,\s*")
 MOST_PROJECTS = re.compile(
     r"\b(?:mas|menos|mayor|menor)\s+(?:cantidad\s+de\s+|numero\s+de\s+)?(?:proyectos|obras)\b"
 )
@@ -437,6 +438,16 @@ class Answerer(Lists, Comparisons):
         bound = amount_threshold(query.folded)
         if bound is not None and (ask.list_id == "projects" or asks_for_works(query.folded)):
             return self._projects_bounded(query, ask)  # "¿qué proyectos pasan de 3 millones?"
+        apart = self._projects_named_apart(query) if ask.what in ("lookup", "when", "status", "sum") else []
+        if len(apart) > 1:  # "el barrio San Antonio y la colonia Marilú, ¿en qué zona están?": both
+            both = self._projects_by_snip([p.snip for p in apart])
+            if ask.what != "sum":
+                return both
+            amount = sum((p.amount_2024 for p in apart), Decimal(0))
+            lead = t.FILTERED_SUM.format(
+                projects=count_of(len(apart), t.LISTED_PROJECTS), amount=format_q(amount)
+            )
+            return replace(with_lead(both, lead), asks="sum")
         if "where" in query.intents and not query.zonas:  # "¿dónde queda …?": only a project's row says
             project = self._one_project_meant(query)
             return (
@@ -1376,6 +1387,19 @@ class Answerer(Lists, Comparisons):
             if p.zona == project.zona and p is not project
         )
         return any(self._specific_coverage(query, Hit(doc, 0.0, 0.0)) >= specific for doc in others)
+
+    def _projects_named_apart(self, query: Query) -> list[Project]:
+        """The projects each side of "A y B" (or "A o B", "A, B") names by its place words alone."""
+        parts = AND_OR_COMMA.split(query.folded)
+        if len(parts) < 2:
+            return []
+        found: list[Project] = []
+        for part in parts:
+            places = [w for w in TOKEN.findall(part) if w in self.place_names]
+            project = self._one_project_meant(analyze(" ".join(places), self.index)) if places else None
+            if project is not None and project not in found:
+                found.append(project)
+        return found
 
     def _names_only_its_place(self, query: Query, hit: Hit) -> bool:
         """ "¿el pozo del Chiquirín pa cuándo está listo? ya estamos cansados …": a place name of

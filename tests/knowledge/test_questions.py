@@ -1200,3 +1200,10 @@ def test_besides_one_project_the_zonas_others(answerer: Answerer) -> None:
     text = lead_of(answerer, "aparte del drenaje de san antonio q mas hay en la zona diez")
     assert {s for s in ALL_SNIPS if s in text} == {"206213"}
     assert "Aparte de «drenaje de san antonio», en la zona 10 hay 1 proyecto" in text
+
+
+def test_two_projects_named_by_their_places_are_both_shown(answerer: Answerer) -> None:
+    text = lead_of(answerer, "el barrio San Antonio y la colonia Marilu en que zona estan")
+    assert {s for s in ALL_SNIPS if s in text} == {"242177", "206213"}
+    summed = lead_of(answerer, "cuanto cuesta el pozo de san jose las rosas y el de sacoj chiquito")
+    assert "Q 5,833,672.56" in summed
