@@ -1207,3 +1207,7 @@ def test_two_projects_named_by_their_places_are_both_shown(answerer: Answerer) -
     assert {s for s in ALL_SNIPS if s in text} == {"242177", "206213"}
     summed = lead_of(answerer, "cuanto cuesta el pozo de san jose las rosas y el de sacoj chiquito")
     assert "Q 5,833,672.56" in summed
+
+
+def test_loans_to_the_municipality_are_not_in_the_plan(answerer: Answerer) -> None:
+    assert not answerer.answer("cuanto le presto el INFOM a la muni").confident
