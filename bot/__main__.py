@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot with long polling (needs TELEGRAM_TOKEN)")
     sub.add_parser(
         "webhook",
-        help="serve updates over a webhook: POST /telegram, GET /healthz, GET /metrics, the plan explorer at /app/",
+        help="serve updates over a webhook (POST /telegram, GET /healthz, /metrics) and the plan explorer",
     )
     sub.add_parser("web", help="serve the plan explorer (/app/) alone, beside a bot that polls (WEB_PORT)")
     ask = sub.add_parser("ask", help="answer a question as the bot would (plain text)")

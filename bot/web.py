@@ -77,8 +77,9 @@ async def bot_username(settings: Settings) -> str | None:
     if settings.telegram_token is None:
         return None
     token = settings.telegram_token.get_secret_value()
+    base_url = settings.telegram_api_base_url.rstrip("/")
     try:
-        async with Bot(token, base_url=settings.telegram_api_base_url.rstrip("/"), request=AiohttpRequest()) as bot:
+        async with Bot(token, base_url=base_url, request=AiohttpRequest()) as bot:
             return bot.username
     except (TelegramError, OSError) as exc:
         log.warning("could not learn the bot's username (%s): pages show no 'Seguir' link", exc)

@@ -71,7 +71,8 @@ def edition(plan: Plan) -> Edition:
     year most targets aim at."""
     first_words = {name.split()[0] for name in (tm.name for tm in plan.tematicas) if name.split()}
     municipality = first_words.pop() if len(first_words) == 1 else t.WEB_MUNICIPALITY_UNKNOWN
-    headings = [part for record in (*plan.funding[:1], *plan.projects[:1]) for part in record.section]
+    sections: list[Section] = [f.section for f in plan.funding[:1]] + [p.section for p in plan.projects[:1]]
+    headings = [part for section in sections for part in section]
     years = [year for part in headings for year in find_years(fold(part))]
     horizons = Counter(m.target_year for r in plan.targets for m in r.measures if m.target_year)
     return Edition(
@@ -299,8 +300,7 @@ def _project_row(project: Project, view: StatusView | None) -> ProjectRow:
 
 def _mentions(answerer: Answerer, doc_ids: Iterable[str]) -> tuple[Cited, ...]:
     return tuple(
-        Cited(answerer.index.by_id[doc_id].title, _source_of(answerer.records[doc_id]))
-        for doc_id in doc_ids
+        Cited(answerer.index.by_id[doc_id].title, _source_of(answerer.records[doc_id])) for doc_id in doc_ids
     )
 
 

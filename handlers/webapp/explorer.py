@@ -4,7 +4,7 @@
 ``/app/``                  the plan's home: what it is, its totals, its temáticas, the zonas
 ``/app/zona/N``            a zona's projects with amount, observation and staff status; a chart
 ``/app/proyecto/SNIP``     a project's card, its status timeline, "Seguir" in the bot
-``/app/financiamiento``    sources × inversión / funcionamiento: chart and table
+``/app/financiamiento``    sources by inversión / funcionamiento: chart and table
 ``/app/metas``             the targets by temática, baseline → horizon as bars
 ``/app/buscar?q=…``        the bot's own answer to a search, with the pages of what it found
 =========================  ===================================================================
@@ -131,7 +131,9 @@ class Explorer:
         if facts is None:
             return self.unavailable(request)
         if len(snip) > SNIP_CHARS or facts.answerer.plan.project(snip) is None:
-            return await self.not_found(request, message=t.WEB_PROJECT_NOT_FOUND.format(snip=snip[:SNIP_CHARS]))
+            return await self.not_found(
+                request, message=t.WEB_PROJECT_NOT_FOUND.format(snip=snip[:SNIP_CHARS])
+            )
 
         async def build(facts: PlanFacts) -> Context:
             history = await self.read(status_history, snip=snip)
@@ -149,7 +151,10 @@ class Explorer:
 
     async def targets(self, request: Request) -> Response:
         return await self.respond(
-            request, ("metas",), "targets.html", lambda facts: plain({"page": targets_page(facts.answerer.plan)})
+            request,
+            ("metas",),
+            "targets.html",
+            lambda facts: plain({"page": targets_page(facts.answerer.plan)}),
         )
 
     async def search(self, request: Request) -> Response:
@@ -237,14 +242,18 @@ class Explorer:
         )
 
     def html(self, body: bytes, status: int, headers: dict[str, str] | None = None) -> Response:
-        return Response(body, status_code=status, media_type=HTML, headers={**self.pages.headers, **(headers or {})})
+        return Response(
+            body, status_code=status, media_type=HTML, headers={**self.pages.headers, **(headers or {})}
+        )
 
     # Pages that say something went wrong --------------------------------------------------------
     async def no_such_page(self, request: Request, _exc: Exception) -> Response:
         """Any address under the explorer that is none of its pages."""
         return await self.not_found(request)
 
-    async def not_found(self, request: Request, *, message: str | None = None, zona_missing: bool = False) -> Response:
+    async def not_found(
+        self, request: Request, *, message: str | None = None, zona_missing: bool = False
+    ) -> Response:
         facts = self.facts()
         if facts is None:
             return self.unavailable(request)
