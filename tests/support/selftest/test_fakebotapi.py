@@ -408,7 +408,10 @@ async def test_web_app_buttons_go_to_private_chats_only(api: FakeBotApi, bot: Bo
         await bot.send_message(-4_000_001, "hi", reply_markup=markup("https://plan.example.org/app/"))
     with pytest.raises(BadRequest, match=r"(?i)BUTTON_URL_INVALID"):
         await bot.send_message(api.user_id, "hi", reply_markup=markup("http://plan.example.org/app/"))
-    assert [v.description for v in api.violations] == ["BUTTON_TYPE_INVALID", "BUTTON_URL_INVALID"]
+    assert [v.description for v in api.violations] == [
+        "Bad Request: BUTTON_TYPE_INVALID",
+        "Bad Request: BUTTON_URL_INVALID",
+    ]
     api.violations.clear()
 
 
