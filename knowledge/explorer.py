@@ -66,11 +66,12 @@ class Edition:
 
 
 def edition(plan: Plan) -> Edition:
-    """The municipality is the word every temática's name starts with ("Mixco Saludable",
+    """The municipality is the words every temática's name starts with ("Mixco Saludable",
     "Mixco seguro" …); the year is the one the funding table's heading gives; the horizon, the
     year most targets aim at."""
-    first_words = {name.split()[0] for name in (tm.name for tm in plan.tematicas) if name.split()}
-    municipality = first_words.pop() if len(first_words) == 1 else t.WEB_MUNICIPALITY_UNKNOWN
+    names = [tm.name.split() for tm in plan.tematicas]
+    shared = _common_start(names) if len(names) > 1 else []
+    municipality = " ".join(shared) or t.WEB_MUNICIPALITY_UNKNOWN
     sections: list[Section] = [f.section for f in plan.funding[:1]] + [p.section for p in plan.projects[:1]]
     headings = [part for section in sections for part in section]
     years = [year for part in headings for year in find_years(fold(part))]
@@ -80,6 +81,15 @@ def edition(plan: Plan) -> Edition:
         year=years[0] if years else None,
         horizon=horizons.most_common(1)[0][0] if horizons else None,
     )
+
+
+def _common_start(names: Sequence[Sequence[str]]) -> list[str]:
+    shared: list[str] = []
+    for words in zip(*names, strict=False):
+        if len(set(words)) != 1:
+            break
+        shared.append(words[0])
+    return shared
 
 
 # Charts: the figures as text, the bars as fractions -----------------------------------------------
