@@ -4,7 +4,7 @@ With a webhook the explorer is served by the webhook server itself (``bot.webhoo
 at ``/app``). A bot that polls has no server, so this process serves the same pages from the
 same database: ``/app/…``, ``GET /healthz``, and ``/`` sends to ``/app/``. It reads the plan
 when it starts, and the staff statuses on every page that shows them, so what the bot's staff
-record shows at once. ``TELEGRAM_TOKEN``, when set, is used once, to learn the bot's username
+record shows within a second. ``TELEGRAM_TOKEN``, when set, is used once, to learn the bot's username
 for the "Seguir" links (``getMe``); without it the pages show no such link.
 """
 
@@ -27,17 +27,17 @@ from bot.settings import Settings
 from bot.storage import current_plan, open_storage
 from bot.webhook import EXPLORER_PATH, outbox_counts
 from handlers.context import BotData
-from handlers.webapp.explorer import Explorer, Sources
+from handlers.webapp.explorer import STATUS_TTL, Explorer, Sources
 from knowledge.answers import Answerer
 
 log = logging.getLogger(__name__)
 
 
-def create_web_app(settings: Settings) -> Starlette:
+def create_web_app(settings: Settings, *, status_ttl: float = STATUS_TTL) -> Starlette:
     """The explorer's ASGI app; its lifespan opens the database, loads the plan and asks
-    Telegram for the bot's username (when a token is set)."""
+    Telegram for the bot's username (when a token is set). ``status_ttl``: see ``Explorer``."""
     sources = Sources()
-    explorer = Explorer(sources)
+    explorer = Explorer(sources, status_ttl=status_ttl)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,8 @@ from knowledge.model import ZONAS
 from knowledge.plan_json import plan_digest
 
 log = logging.getLogger(__name__)
+STATUS_TTL = 1.0
+"""Seconds the staff-status version is trusted: a status recorded shows on the pages within it."""
 DATABASE_TIMEOUT = 3.0
 """Seconds a page waits for the database before it says to try again."""
 SNIP_CHARS = 16
@@ -87,11 +90,17 @@ class Unavailable(Exception):
 class Explorer:
     """The explorer's pages over ``sources``; :meth:`app` is the ASGI app to mount at ``/app``."""
 
-    def __init__(self, sources: Sources, pages: Pages | None = None) -> None:
+    def __init__(
+        self, sources: Sources, pages: Pages | None = None, *, status_ttl: float = STATUS_TTL
+    ) -> None:
+        """``status_ttl``: seconds a status version read is trusted (0: read for every page)."""
         self.sources = sources
+        self.status_ttl = status_ttl
+        self._version: tuple[float, str] | None = None
         self.pages = pages if pages is not None else Pages()
         self.cache = PageCache(fingerprint=self.pages.fingerprint)
         self._facts: PlanFacts | None = None
+        self._version_read: asyncio.Future[Any] | None = None
 
     def app(self) -> Starlette:
         return Starlette(
@@ -192,7 +201,7 @@ class Explorer:
         if facts is None:
             return self.unavailable(request)
         try:
-            version: Version = (facts.digest, str(await self.read(status_version)) if statuses else "")
+            version: Version = (facts.digest, await self.status_version() if statuses else "")
             key = (key, request.scope.get("root_path", ""), self.sources.bot_username)
             etag = self.cache.etag(key, version)
             headers = {"ETag": etag, "Cache-Control": "no-cache"}
@@ -205,6 +214,28 @@ class Explorer:
         except Unavailable:
             return self.unavailable(request)
         return self.html(body, 200, headers)
+
+    async def status_version(self) -> str:
+        """What staff recorded, as a version (``db.staff_store.status_version``), read at most
+        once every ``status_ttl`` seconds: a status recorded shows on the pages within that time.
+        Requests that arrive while it is being read share that read."""
+        now = time.monotonic()
+        if self._version is not None and now - self._version[0] < self.status_ttl:
+            return self._version[1]
+        if self._version_read is None:
+            self._version_read = asyncio.ensure_future(self._read_version())
+            self._version_read.add_done_callback(self._version_read_done)
+        return await asyncio.shield(self._version_read)
+
+    def _version_read_done(self, read: asyncio.Future[Any]) -> None:
+        if self._version_read is read:
+            self._version_read = None
+        if read.cancelled() or read.exception() is not None:  # retrieved: none may be waiting
+            return
+        self._version = (time.monotonic(), str(read.result()))
+
+    async def _read_version(self) -> str:
+        return str(await self.read(status_version))
 
     def facts(self) -> PlanFacts | None:
         answerer = self.sources.answerer
@@ -257,14 +288,23 @@ class Explorer:
         facts = self.facts()
         if facts is None:
             return self.unavailable(request)
-        context = {
-            "message": message or t.WEB_NOT_FOUND,
-            "zona_message": facts.edition.say(t.WEB_ZONA_NOT_FOUND, first=ZONAS[0], last=ZONAS[-1])
-            if zona_missing
-            else None,
-            "zonas": ZONAS,
-        }
-        return self.html(self.render(request, facts, "not_found.html", context), 404)
+        # The pages that name nothing of the address are kept; one that names a SNIP is not, so
+        # that made-up addresses cannot fill the cache.
+        key = ("404", zona_missing, request.scope.get("root_path", ""), self.sources.bot_username)
+        version: Version = (facts.digest,)
+        body = self.cache.get(key, version) if message is None else None
+        if body is None:
+            context = {
+                "message": message or t.WEB_NOT_FOUND,
+                "zona_message": facts.edition.say(t.WEB_ZONA_NOT_FOUND, first=ZONAS[0], last=ZONAS[-1])
+                if zona_missing
+                else None,
+                "zonas": ZONAS,
+            }
+            body = self.render(request, facts, "not_found.html", context)
+            if message is None:
+                self.cache.put(key, version, body)
+        return self.html(body, 404)
 
     def unavailable(self, request: Request) -> Response:
         body = self.pages.render("unavailable.html", home_url=f"{request.scope.get('root_path', '')}/")

@@ -30,7 +30,7 @@ from tests.support.webhook_bots import spawn_bot
 @pytest.fixture
 async def web(api: FakeBotApi, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """``python -m bot web``'s app, started as uvicorn starts it (its lifespan)."""
-    app = create_web_app(settings_for(api, database_url))
+    app = create_web_app(settings_for(api, database_url), status_ttl=0)
     async with app.router.lifespan_context(app), client_of(app) as client:
         yield client
 
@@ -52,7 +52,7 @@ async def test_web_serves_the_explorer_with_the_bots_follow_link(
     assert [call.method for call in api.calls()] == ["getMe"]  # asked once, for the username
 
 
-async def test_a_status_another_process_records_shows_at_once(
+async def test_a_status_another_process_records_shows_on_the_next_page(
     web: httpx.AsyncClient, api: FakeBotApi, database_url: str
 ) -> None:
     """The bot that polls writes statuses in its own process; the explorer reads them."""

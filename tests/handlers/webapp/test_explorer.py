@@ -59,7 +59,7 @@ class Site:
 @pytest.fixture
 async def site(answerer: Answerer, sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[Site]:
     sources = Sources(answerer, sessionmaker, BOT)
-    app = Starlette(routes=[Mount("/app", app=Explorer(sources).app())])
+    app = Starlette(routes=[Mount("/app", app=Explorer(sources, status_ttl=0).app())])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://plan") as client:
         yield Site(client, sources, sessionmaker)
 
@@ -323,6 +323,17 @@ async def test_pages_are_rendered_once_per_version(site: Site) -> None:
     assert (await site.get("/app/zona/6")).content == first.content
     await site.record("273703", "en_ejecucion", 10)
     assert (await site.get("/app/zona/6")).content != first.content
+
+
+async def test_the_status_version_is_trusted_for_its_time(site: Site) -> None:
+    """With a long ``status_ttl`` the version read first stands, so the page stays as it was."""
+    explorer = Explorer(site.sources, status_ttl=3600)
+    app = Starlette(routes=[Mount("/app", app=explorer.app())])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://plan") as client:
+        before = await client.get("/app/zona/5")
+        await site.record("287389", "finalizado", 100)
+        assert (await client.get("/app/zona/5")).content == before.content
+    assert t.STATUS_LABELS["finalizado"] in (await site.get("/app/zona/5")).text  # read every time
 
 
 async def test_before_the_server_has_started_pages_say_to_try_again(site: Site) -> None:
