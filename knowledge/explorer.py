@@ -31,7 +31,7 @@ from knowledge.text import clean_text, find_years, fold
 QUERY_MAX = 200
 """Characters of a search, at most (a question in the bot's own words is far shorter)."""
 PHRASE_CHARS = 140
-"""Characters of a target's measured phrase or a mention's title on a page."""
+"""Characters of a target's measured phrase, its heading on the targets page."""
 TIMELINE_SHOWN = 30
 """Staff status entries a project's timeline shows, the newest first."""
 

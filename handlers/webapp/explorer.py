@@ -95,12 +95,14 @@ class Explorer:
     ) -> None:
         """``status_ttl``: seconds a status version read is trusted (0: read for every page)."""
         self.sources = sources
-        self.status_ttl = status_ttl
-        self._version: tuple[float, str] | None = None
         self.pages = pages if pages is not None else Pages()
         self.cache = PageCache(fingerprint=self.pages.fingerprint)
+        self.status_ttl = status_ttl
         self._facts: PlanFacts | None = None
-        self._version_read: asyncio.Future[Any] | None = None
+        self._version: tuple[float, str] | None = None
+        """The status version last read, and when."""
+        self._version_read: asyncio.Future[str] | None = None
+        """The read of it under way, which the requests that arrive meanwhile share."""
 
     def app(self) -> Starlette:
         return Starlette(
@@ -227,12 +229,12 @@ class Explorer:
             self._version_read.add_done_callback(self._version_read_done)
         return await asyncio.shield(self._version_read)
 
-    def _version_read_done(self, read: asyncio.Future[Any]) -> None:
+    def _version_read_done(self, read: asyncio.Future[str]) -> None:
         if self._version_read is read:
             self._version_read = None
         if read.cancelled() or read.exception() is not None:  # retrieved: none may be waiting
             return
-        self._version = (time.monotonic(), str(read.result()))
+        self._version = (time.monotonic(), read.result())
 
     async def _read_version(self) -> str:
         return str(await self.read(status_version))
