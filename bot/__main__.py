@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot {run,webhook,ask,load,export,diff,chat,migrate}``."""
+"""Command line: ``python -m bot {run,webhook,web,ask,load,export,diff,chat,migrate}``."""
 
 from __future__ import annotations
 
@@ -31,7 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Mixco Plan Bot (POA 2024).")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot with long polling (needs TELEGRAM_TOKEN)")
-    sub.add_parser("webhook", help="serve updates over a webhook: POST /telegram, GET /healthz, GET /metrics")
+    sub.add_parser(
+        "webhook",
+        help="serve updates over a webhook (POST /telegram, GET /healthz, /metrics) and the plan explorer",
+    )
+    sub.add_parser("web", help="serve the plan explorer (/app/) alone, beside a bot that polls (WEB_PORT)")
     ask = sub.add_parser("ask", help="answer a question as the bot would (plain text)")
     ask.add_argument(
         "question", nargs="?", help="the question; with --batch, a file with one question a line"
@@ -271,6 +275,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.app import run_webhook
 
         return run_webhook(settings, migration)
+    if args.command == "web":
+        from bot.web import run_web
+
+        return run_web(settings)
     return 2
 
 

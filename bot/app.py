@@ -84,6 +84,7 @@ def build_application(
             wake_outbox=data.wake_outbox,
         )
         data.report_mode = timedelta(minutes=settings.report_mode_minutes)
+        data.webapp_url = settings.webapp_url
         if metrics is not None:
             data.answer_observer = metrics.observe_answer
             data.error_observer = metrics.observe_send_error

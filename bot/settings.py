@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -30,6 +31,11 @@ class Settings(BaseSettings):
     """Seconds a client has to send a request's body once its head arrived."""
     webhook_max_connections: int = Field(default=200, ge=2, le=100_000)
     """Open connections at most; keep it well under the open-file limit (``ulimit -n``)."""
+    web_port: int = Field(default=8081, ge=1, le=65535)
+    """Where ``python -m bot web`` serves the plan explorer (the webhook server serves it itself)."""
+    webapp_url: str | None = None
+    """The plan explorer's public HTTPS address (where ``/app/`` is served); set, the bot offers
+    "Ver el plan" buttons that open it as a Telegram Mini App."""
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     """Broadcast messages per second: about 30 is Telegram's free limit; paid broadcasts reach 1,000."""
     broadcast_lease_seconds: float = Field(default=30.0, gt=0, le=3600)
@@ -94,6 +100,22 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webapp_url", mode="before")
+    @classmethod
+    def _webapp_url(cls, value: object) -> object:
+        """Telegram opens Mini Apps only over HTTPS; the pages' paths are added after a "/"."""
+        if not isinstance(value, str):
+            return value
+        url = value.strip()
+        if not url:
+            return None
+        parts = urlsplit(url)
+        if parts.scheme != "https" or not parts.hostname:
+            raise ValueError("debe ser una dirección https://, por ejemplo https://plan.example.org/app/")
+        if parts.query or parts.fragment or parts.username or parts.password:
+            raise ValueError("sin usuario, ? ni #: solo la dirección donde se sirve /app/")
+        return url if url.endswith("/") else url + "/"
 
     @field_validator("webhook_secret")
     @classmethod

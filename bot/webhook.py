@@ -32,7 +32,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from telegram import Update
 from telegram.ext import Application
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -41,6 +41,7 @@ from bot.observability import Metrics
 from db.bot_store import claim_update
 from db.outbox_store import PENDING, delivery_status_counts
 from handlers.context import BotData
+from handlers.webapp.explorer import Explorer, Sources
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1_000_000
@@ -53,6 +54,8 @@ REPORT_EVERY = 60.0  # seconds between two log lines about the same recurring se
 DATABASE_PROBE_TIMEOUT = 3.0  # seconds /healthz and /metrics wait for the database
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 WEBHOOK_PATH = "/telegram"
+EXPLORER_PATH = "/app"
+"""Where the residents' plan explorer (the Mini App) is served, beside the webhook."""
 
 
 def create_webhook_app(
@@ -62,7 +65,11 @@ def create_webhook_app(
     metrics: Metrics,
     webhook_url: str | None,
 ) -> Starlette:
-    """The ASGI app; its lifespan starts and stops ``application`` (and registers the webhook)."""
+    """The ASGI app; its lifespan starts and stops ``application`` (and registers the webhook).
+    The plan explorer (``handlers.webapp``) is mounted at ``/app`` and reads the same answerer and
+    database."""
+    sources = Sources()
+    explorer = Explorer(sources)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -71,6 +78,9 @@ def create_webhook_app(
             if application.post_init:
                 await application.post_init(application)
             await application.start()
+            data: BotData = application.bot_data
+            sources.answerer, sources.sessionmaker = data.answerer, data.sessionmaker
+            sources.bot_username = application.bot.username
             if webhook_url:
                 await application.bot.set_webhook(
                     webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES, max_connections=40
@@ -133,6 +143,7 @@ def create_webhook_app(
             Route(WEBHOOK_PATH, telegram, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
+            Mount(EXPLORER_PATH, app=explorer.app()),
         ],
         lifespan=lifespan,
     )

@@ -119,6 +119,14 @@ async def current_statuses(*, session: AsyncSession) -> dict[str, ProjectStatus]
     return {row.snip: row for row in result.all()}
 
 
+async def status_version(*, session: AsyncSession) -> tuple[int, int]:
+    """The highest status id and how many statuses there are: it changes whenever a status is
+    recorded (or one is deleted), so what shows statuses is fresh while it stays the same."""
+    result = await session.exec(select(func.max(ProjectStatus.id), func.count(col(ProjectStatus.id))))
+    highest, count = result.one()
+    return highest or 0, count
+
+
 # Reviewing ground reports -----------------------------------------------------------------------
 async def ground_reports(
     *, session: AsyncSession, snip: str | None = None, unreviewed: bool = False, limit: int = 20

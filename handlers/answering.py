@@ -11,7 +11,7 @@ from telegram.constants import ParseMode
 
 from db.staff_cache import StaffCache
 from handlers.context import Context
-from handlers.keyboards import card_follow_ups, card_subject, keyboard, project_snip
+from handlers.keyboards import card_follow_ups, card_subject, explorer_row, keyboard, project_snip
 from knowledge import catalog as t
 from knowledge.actions import Action
 from knowledge.answers import Answer, Answerer
@@ -25,11 +25,14 @@ async def send_answer(
     extra_rows: Sequence[Sequence[InlineKeyboardButton]] = (),
     *,
     followed: frozenset[tuple[str, str]] = frozenset(),
+    webapp_url: str | None = None,
 ) -> list[Message]:
     """Send the answer as one or more HTML messages; buttons go under the last one. ``followed``:
-    what the chat follows (its card offers to stop following it)."""
+    what the chat follows (its card offers to stop following it); ``webapp_url``: the plan
+    explorer's address, whose page of a zona or project the answer's "Ver el plan" opens."""
     chunks = to_html(answer)
-    markup = keyboard(card_follow_ups(answer, followed), extra_rows)
+    web_row = explorer_row(webapp_url, answer, private=message.chat.type == "private")
+    markup = keyboard(card_follow_ups(answer, followed), [web_row, *extra_rows])
     sent = []
     for n, chunk in enumerate(chunks):
         last = n == len(chunks) - 1
@@ -71,7 +74,8 @@ async def send_action(message: Message, context: Context, action: Action) -> Non
         await message.reply_text(t.STALE_BUTTON, do_quote=False)
         return
     answer = await with_staff_status(context.staff_cache, answer)
-    await send_answer(message, answer, followed=await follows_for(context, message, answer))
+    followed = await follows_for(context, message, answer)
+    await send_answer(message, answer, followed=followed, webapp_url=context.webapp_url)
 
 
 AnswerFor = Callable[[Answerer, tuple[str, ...]], Answer | None]

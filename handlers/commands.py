@@ -39,11 +39,13 @@ async def start(message: Message, context: Context) -> None:
     if payload:
         answer = deep_link_answer(context.answerer, payload)
         if answer is not None:
-            await send_answer(message, answer, followed=await follows_for(context, message, answer))
+            followed = await follows_for(context, message, answer)
+            await send_answer(message, answer, followed=followed, webapp_url=context.webapp_url)
             return
     welcome = t.WELCOME.format(plan=t.PLAN_NAME)
     text = f"{t.STALE_BUTTON}\n\n{welcome}" if payload else welcome
-    await message.reply_text(text, reply_markup=welcome_keyboard(), do_quote=False)
+    markup = welcome_keyboard(context.webapp_url, private=message.chat.type == "private")
+    await message.reply_text(text, reply_markup=markup, do_quote=False)
 
 
 def show(action: Action) -> UpdateHandler:

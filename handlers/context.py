@@ -58,6 +58,9 @@ class BotData:
     """Tells this instance's outbox worker that deliveries were just queued."""
     failed_updates: set[int] = field(default_factory=set)
     """Ids of updates whose handler failed, for the per-update log line."""
+    webapp_url: str | None = None
+    """The plan explorer's public address (WEBAPP_URL): zona and project answers and the welcome
+    get a "Ver el plan" button that opens it; None, no such button."""
     photo_cache: dict[str, str] = field(default_factory=dict)
     """Telegram file_id of each chart already uploaded, by chart key."""
     charts_drawn: asyncio.Future[dict[str, bytes]] | None = None
@@ -113,6 +116,10 @@ class Context(CallbackContext[ExtBot[None], dict[object, object], dict[object, o
     @property
     def staff(self) -> Staff:
         return filled(self.bot_data.staff)
+
+    @property
+    def webapp_url(self) -> str | None:
+        return self.bot_data.webapp_url
 
     def session(self) -> AsyncSession:
         """A new database session: ``async with context.session() as session:``; it takes a

@@ -17,6 +17,7 @@ from handlers.context import Context
 from knowledge import catalog as t
 from knowledge.actions import Action, opening
 from knowledge.answers import Answer, Answerer
+from knowledge.explorer import explorer_path
 from knowledge.render import to_html, to_plain
 from knowledge.text import clean_text
 
@@ -50,16 +51,24 @@ def inline_answers(answerer: Answerer, query: str) -> list[Answer]:
     return answers[:MAX_RESULTS]
 
 
-def article(n: int, answer: Answer, bot_username: str) -> InlineQueryResultArticle:
+def article(
+    n: int, answer: Answer, bot_username: str, webapp_url: str | None = None
+) -> InlineQueryResultArticle:
+    """One inline result: the card, a button back to the bot and, with WEBAPP_URL, one to the
+    card's page of the plan explorer (a link: the result may be sent to any chat)."""
     payload = deep_link_payload(answer)
     url = f"https://t.me/{bot_username}?start={payload}" if payload else f"https://t.me/{bot_username}"
+    rows = [[InlineKeyboardButton(t.INLINE_OPEN_BOT, url=url)]]
+    page = explorer_path(answer)
+    if webapp_url is not None and page is not None:
+        rows.append([InlineKeyboardButton(t.BTN_WEBAPP, url=webapp_url + page)])
     plain = to_plain(answer).split("\n", 1)
     return InlineQueryResultArticle(
         id=f"r{n}",
         title=answer.title[:100],
         description=(plain[1] if len(plain) > 1 else "")[:DESCRIPTION_CHARS],
         input_message_content=InputTextMessageContent(to_html(answer)[0], parse_mode=ParseMode.HTML),
-        reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(t.INLINE_OPEN_BOT, url=url)]]),
+        reply_markup=InlineKeyboardMarkup(rows),
     )
 
 
@@ -71,7 +80,7 @@ async def inline_query(update: Update, context: Context) -> None:
     answers = inline_answers(context.answerer, text) if text else []
     if not answers:
         answers = [Answer(t.INLINE_EMPTY_TITLE, (t.INLINE_EMPTY_TEXT,))] if not text else []
-    results = [article(n, a, context.bot.username) for n, a in enumerate(answers)]
+    results = [article(n, a, context.bot.username, context.webapp_url) for n, a in enumerate(answers)]
     await query.answer(results, cache_time=300, is_personal=False)
 
 

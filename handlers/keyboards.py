@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from knowledge import catalog as t
 from knowledge.actions import Action, ActionError, record_key
 from knowledge.answers import Answer, FollowUp
+from knowledge.explorer import explorer_path
 
 BUTTONS_PER_ROW = 2
 LABEL_CHARS = 60
@@ -51,8 +52,8 @@ def zona_picker(verb: str = "zona") -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons[0:4], buttons[4:8], buttons[8:11]])
 
 
-def welcome_keyboard() -> InlineKeyboardMarkup:
-    """Under /start's welcome."""
+def welcome_keyboard(webapp_url: str | None = None, *, private: bool = True) -> InlineKeyboardMarkup:
+    """Under /start's welcome; with the plan explorer's address, a row that opens its home."""
     buttons = [
         button(t.BTN_MY_ZONA, Action.of("zonas")),
         button(t.BTN_PROJECTS, Action.of("lista", "projects")),
@@ -61,7 +62,28 @@ def welcome_keyboard() -> InlineKeyboardMarkup:
         button(t.BTN_TARGETS, Action.of("lista", "targets")),
         button(t.BTN_HELP, Action.of("ayuda")),
     ]
-    return InlineKeyboardMarkup([buttons[0:2], buttons[2:4], buttons[4:6]])
+    rows = [buttons[0:2], buttons[2:4], buttons[4:6]]
+    if webapp_url is not None:
+        rows.append(list(web_app_row(webapp_url, private)))
+    return InlineKeyboardMarkup(rows)
+
+
+@lru_cache(maxsize=256)
+def web_app_row(url: str, private: bool) -> tuple[InlineKeyboardButton, ...]:
+    """ "🗺️ Ver el plan" opening ``url``: as a Mini App in a private chat (Telegram allows web_app
+    buttons only there), as a link anywhere else."""
+    if private:
+        return (InlineKeyboardButton(t.BTN_WEBAPP, web_app=WebAppInfo(url)),)
+    return (InlineKeyboardButton(t.BTN_WEBAPP, url=url),)
+
+
+def explorer_row(webapp_url: str | None, answer: Answer, *, private: bool) -> list[InlineKeyboardButton]:
+    """The button that opens the answer's page of the plan explorer (a zona's, a project's); none
+    without WEBAPP_URL or for an answer the explorer has no page of."""
+    path = explorer_path(answer)
+    if webapp_url is None or path is None:
+        return []
+    return list(web_app_row(webapp_url + path, private))
 
 
 def change_zona_row() -> list[InlineKeyboardButton]:

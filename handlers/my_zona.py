@@ -21,7 +21,7 @@ async def send_my_zona(message: Message, context: Context) -> None:
         return
     answer = context.answerer.zona_answer(zona)
     followed = await follows_for(context, message, answer)
-    await send_answer(message, answer, [change_zona_row()], followed=followed)
+    await send_answer(message, answer, [change_zona_row()], followed=followed, webapp_url=context.webapp_url)
 
 
 async def send_zona_picker(message: Message) -> None:
@@ -35,4 +35,4 @@ async def choose_my_zona(message: Message, context: Context, zona: int) -> None:
     answer = context.answerer.zona_answer(zona)
     answer = replace(answer, lines=(t.MY_ZONA_SAVED.format(n=zona), *answer.lines))
     followed = await follows_for(context, message, answer)
-    await send_answer(message, answer, [change_zona_row()], followed=followed)
+    await send_answer(message, answer, [change_zona_row()], followed=followed, webapp_url=context.webapp_url)

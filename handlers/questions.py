@@ -53,7 +53,8 @@ async def answer_question(message: Message, context: Context, text: str) -> None
     snip = project_snip(answer)
     if staff_view and snip:
         rows.extend(status_rows(snip))
-    await send_answer(message, answer, rows if answer.confident else (), followed=followed)
+    extra = rows if answer.confident else ()
+    await send_answer(message, answer, extra, followed=followed, webapp_url=context.webapp_url)
 
 
 async def answer_from_plan(

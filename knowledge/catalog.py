@@ -701,3 +701,116 @@ CHANGE_ACTION = "{number}. {text}"
 CHANGE_ACTION_REWORDED = "{old_number}. «{old}» → {new_number}. «{new}»"
 DIFF_BAD_ZONA = "No hay zona {n}: las zonas van de la {first} a la {last}."
 DIFF_UNREADABLE = "No se pudieron comparar los planes. {file}: {problem}."
+# The plan explorer: the web pages of the Mini App (knowledge.explorer, handlers.webapp) ----------
+# No year or municipality is written here: {year}, {municipality}, {horizon} and {plan} come from
+# the loaded plan (knowledge.explorer.edition), so that another edition reads right.
+WEB_PLAN = "Plan Operativo Anual {year} de la Municipalidad de {municipality}"
+WEB_PLAN_NO_YEAR = "Plan Operativo Anual de la Municipalidad de {municipality}"
+WEB_MUNICIPALITY_UNKNOWN = "su municipio"
+WEB_BRAND = "Plan {year} · {municipality}"
+WEB_SKIP = "Ir al contenido"
+WEB_NAV_HOME = "Inicio"
+WEB_NAV_FUNDING = "Financiamiento"
+WEB_NAV_TARGETS = "Metas"
+WEB_NAV_SEARCH = "Buscar"
+WEB_NAV_LABEL = "Secciones del plan"
+WEB_SOURCE = "Fuente"
+WEB_SOURCES = "Fuentes"
+WEB_BOT_LINK = "Pregúntele al bot en Telegram"
+WEB_FOOTER = (
+    "Las cifras son las del documento del plan, escritas como él las escribe. "
+    "Los estados de avance los registra el personal municipal y se muestran aparte, con su fecha."
+)
+
+WEB_HOME_TITLE = "{plan}"
+WEB_HOME_LEAD = (
+    "Aquí puede ver, zona por zona, las obras del plan, de dónde viene el dinero y qué metas "
+    "se propone el municipio para {horizon}."
+)
+WEB_HOME_WHAT = "¿Qué es el plan?"
+WEB_HOME_OBJECTIVE = "Su objetivo"
+WEB_HOME_TOTALS = "El dinero del plan en cifras"
+WEB_HOME_COUNTS = "{projects}, {tematicas} y {targets} en el plan."
+WEB_HOME_PROJECTS_TOTAL = "Proyectos con aporte del CODEDE (total de la tabla, proyectos 1 a {last})"
+WEB_HOME_ZONAS = "Obras por zona"
+WEB_HOME_ZONAS_LEAD = "Toque su zona para ver sus proyectos y su estado."
+WEB_HOME_ZONA_LINK = "Zona {n}"
+WEB_HOME_TEMATICAS = "Temas del plan"
+WEB_HOME_TEMATICA_LINE = "{eje} · {targets}"
+WEB_HOME_MORE_FUNDING = "Ver de dónde viene el dinero"
+WEB_HOME_MORE_TARGETS = "Ver todas las metas para {horizon}"
+
+WEB_ZONA_TITLE = "Zona {n} de {municipality}"
+WEB_AMOUNT = "Monto {year}"
+WEB_OBSERVATION = "Observación"
+WEB_ZONA_PROJECTS = "Proyectos con aporte del CODEDE en la zona {n}"
+WEB_ZONA_NONE = "El plan no lista proyectos con aporte del CODEDE en la zona {n}."
+WEB_ZONA_OTHERS = "Hay proyectos listados en las zonas:"
+WEB_ZONA_SUM = "Suma de sus {projects}: {amount} (calculada de las filas del plan)."
+WEB_ZONA_CHART = "Monto {year} de cada proyecto de la zona {n}"
+WEB_ZONA_MENTIONS = "Otras partes del plan que nombran la zona {n}"
+WEB_ZONA_EVERY = "Acciones del plan para todas las zonas"
+WEB_ZONA_NOT_FOUND = "{municipality} tiene zonas de la {first} a la {last}. Elija una:"
+
+WEB_PROJECT_TITLE = "Proyecto SNIP {snip}"
+WEB_PROJECT_STATUS = "Cómo va (dato ingresado por el personal municipal)"
+WEB_PROJECT_STATUS_NONE = "El personal municipal todavía no ha registrado avance de este proyecto."
+WEB_PROJECT_TIMELINE = "Historial de estados"
+WEB_PROJECT_PROGRESS = "Avance: {progress}%"
+WEB_PROJECT_UPDATED = "actualizado el {date}"
+WEB_PROJECT_FOLLOW = "🔔 Seguir en Telegram"
+WEB_PROJECT_FOLLOW_NOTE = "El bot le avisará cuando el personal registre un cambio."
+WEB_PROJECT_ZONA = "Ver la zona {n}"
+WEB_PROJECT_NOT_FOUND = "El código SNIP {snip} no está entre los proyectos del plan."
+
+WEB_STATUS_LINE = "{status}{progress}"
+WEB_STATUS_NONE = "Sin avance registrado"
+
+WEB_FUNDING_TITLE = "¿De dónde viene el dinero del plan {year}?"
+WEB_FUNDING_LEAD = "Cada fuente de dinero, con lo que el plan destina a inversión y a funcionamiento."
+WEB_FUNDING_CHART = "Disponible {year} por fuente: inversión y funcionamiento"
+WEB_FUNDING_SOURCE = "Fuente"
+WEB_FUNDING_AVAILABLE = "Disponible {year}"
+WEB_FUNDING_INVESTMENT = "Inversión"
+WEB_FUNDING_OPERATING = "Funcionamiento"
+WEB_FUNDING_TOTAL = "Total"
+WEB_FUNDING_SHARE = "{amount} ({pct})"
+
+WEB_TARGETS_TITLE = "Metas para {horizon}"
+WEB_TARGETS_LEAD = (
+    "Los resultados que el plan de desarrollo se propone para {horizon}, por tema: de dónde se "
+    "parte y a dónde se quiere llegar."
+)
+WEB_TARGETS_BASELINE = "Partida {year}"
+WEB_TARGETS_GOAL = "Meta {year}"
+WEB_TARGETS_GOAL_ONLY = "Meta para {year}"
+WEB_TARGETS_NO_BAR = "Las dos cifras no se miden igual, por eso no se dibujan como barra."
+WEB_TARGETS_FULL_TEXT = "Texto completo del plan"
+
+WEB_SEARCH_TITLE = "Buscar en el plan"
+WEB_SEARCH_LABEL = "¿Qué quiere saber?"
+WEB_SEARCH_PLACEHOLDER = "proyectos zona 6, meta de basura…"
+WEB_SEARCH_BUTTON = "Buscar"
+WEB_SEARCH_EXAMPLES = "Por ejemplo:"
+WEB_SEARCH_EXAMPLE_QUESTIONS = (
+    "¿Qué obras hay en la zona 10?",
+    "¿Cuánto dinero viene del IUSI?",
+    "meta de recolección de basura",
+)
+WEB_SEARCH_RESULTS = "Respuesta a «{q}»"
+WEB_SEARCH_OPEN = "Ver en el plan"
+WEB_SEARCH_TOO_LONG = "La búsqueda es demasiado larga: escríbala en {limit} caracteres o menos."
+WEB_SEARCH_UNSURE = "Es la misma respuesta que da el bot; si no es lo que buscaba, pruebe con otras palabras."
+
+WEB_NOT_FOUND_TITLE = "No encontramos esa página"
+WEB_NOT_FOUND = "La dirección no corresponde a ninguna página del plan. Puede empezar desde el inicio."
+WEB_NOT_FOUND_HOME = "Ir al inicio"
+WEB_UNAVAILABLE_TITLE = "No pudimos mostrar esta página ahora"
+WEB_UNAVAILABLE = "Intente de nuevo en unos segundos."
+
+BTN_WEBAPP = "🗺️ Ver el plan"
+
+# Nouns of the explorer's counts
+WEB_PROJECTS = ("proyecto", "proyectos")
+WEB_TEMATICAS = ("tema", "temas")
+WEB_TARGETS = ("meta", "metas")

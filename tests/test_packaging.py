@@ -62,6 +62,8 @@ def test_the_built_wheel_carries_the_plan_and_the_migrations(tmp_path: Path) -> 
     assert "knowledge/data/poa-2024-mixco.txt" in names
     assert "knowledge/data/vocabulary.json" in names
     assert "db/migrations/env.py" in names
+    templates = {p.name for p in (ROOT / "handlers/webapp/templates").iterdir() if p.is_file()}
+    assert {Path(n).name for n in names if n.startswith("handlers/webapp/templates/")} == templates
     versions = {n for n in names if n.startswith("db/migrations/versions/") and n.endswith(".py")}
     assert {Path(n).name for n in versions} == {
         p.name for p in (ROOT / "db/migrations/versions").glob("*.py")

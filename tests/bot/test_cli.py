@@ -230,6 +230,14 @@ def test_ask_json_batch_keeps_order_and_shape(tmp_path: Path, capsys: pytest.Cap
         ("WEBHOOK_HEADER_TIMEOUT", "0"),
         ("WEBHOOK_BODY_TIMEOUT", "3600"),
         ("WEBHOOK_MAX_CONNECTIONS", "1"),
+        ("WEB_PORT", "0"),
+        ("WEB_PORT", "70000"),
+        ("WEB_PORT", "ocho"),
+        ("WEBAPP_URL", "http://plan.example.org/app/"),
+        ("WEBAPP_URL", "plan.example.org/app/"),
+        ("WEBAPP_URL", "https:///app/"),
+        ("WEBAPP_URL", "https://plan.example.org/app/?x=1"),
+        ("WEBAPP_URL", "https://user:pw@plan.example.org/app/"),
     ],
 )
 def test_invalid_setting_is_named(
@@ -248,6 +256,24 @@ def test_invalid_window_is_named(
     monkeypatch.setenv(name, value)
     assert main(["ask", "hola"]) == 2
     assert name in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("value", "read"),
+    [
+        ("https://plan.example.org/app/", "https://plan.example.org/app/"),
+        (" https://plan.example.org/app ", "https://plan.example.org/app/"),
+        ("", None),
+    ],
+)
+def test_the_webapp_url_is_read_with_its_slash(
+    monkeypatch: pytest.MonkeyPatch, value: str, read: str | None
+) -> None:
+    """The pages' paths go after a "/"; a blank value is no explorer."""
+    from bot.settings import Settings
+
+    monkeypatch.setenv("WEBAPP_URL", value)
+    assert Settings().webapp_url == read
 
 
 def test_run_without_a_token_says_so(

@@ -135,19 +135,25 @@ class WebhookProcess:
 
 async def spawn_webhook(env: Mapping[str, str], log: Path) -> WebhookProcess:
     """Start ``python -m bot webhook`` in the repository root with ``env``."""
+    return await spawn_bot("webhook", env, log, int(env["WEBHOOK_PORT"]))
+
+
+async def spawn_bot(command: str, env: Mapping[str, str], log: Path, port: int) -> WebhookProcess:
+    """Start ``python -m bot COMMAND`` (a server listening on ``port``: ``webhook``, ``web``) in the
+    repository root with ``env``."""
     with log.open("ab") as out:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "bot",
-            "webhook",
+            command,
             cwd=ROOT,
             env=dict(env),
             stdout=out,
             stderr=out,
             preexec_fn=die_with_parent(),
         )
-    return WebhookProcess(process, int(env["WEBHOOK_PORT"]), log)
+    return WebhookProcess(process, port, log)
 
 
 async def stop_all(processes: list[WebhookProcess], timeout: float = 15.0) -> None:  # noqa: ASYNC109

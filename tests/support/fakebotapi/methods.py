@@ -169,7 +169,7 @@ class BotApiMethods(State):
     def _bot_message(self, chat: JSON, content: JSON, params: JSON) -> JSON:
         # validate everything before a message id is allocated
         reply = self._reply_target(chat, params)
-        markup = self._check_markup(params.get("reply_markup"))
+        markup = self._check_markup(params.get("reply_markup"), web_app_allowed=chat["type"] == "private")
         message: JSON = {"message_id": self._next_message_id(chat["id"])}
         if chat["type"] == "channel":
             message["sender_chat"] = dict(chat)
@@ -253,7 +253,9 @@ class BotApiMethods(State):
             raise bad("message is too long")
         return plain, entities
 
-    def _check_markup(self, markup: Any) -> JSON | None:
+    def _check_markup(self, markup: Any, *, web_app_allowed: bool = True) -> JSON | None:
+        """``web_app_allowed``: Telegram takes Web App buttons only in private chats with the bot
+        (not in groups, not in inline results)."""
         if markup is None:
             return None
         if not isinstance(markup, dict):
@@ -278,6 +280,12 @@ class BotApiMethods(State):
                         "can't parse inline keyboard button: exactly one of the optional fields must be "
                         f"used, got {', '.join(actions)}"
                     )
+                if "web_app" in button:
+                    url = button["web_app"].get("url") if isinstance(button["web_app"], dict) else None
+                    if not web_app_allowed:
+                        raise bad("BUTTON_TYPE_INVALID")
+                    if not isinstance(url, str) or not url.startswith("https://"):
+                        raise bad("BUTTON_URL_INVALID")
                 if "callback_data" in button:
                     data = button["callback_data"]
                     size = len(data.encode("utf-8")) if isinstance(data, str) else 0
@@ -526,7 +534,7 @@ class BotApiMethods(State):
             if result_id in seen:
                 raise bad("RESULT_ID_DUPLICATE")
             seen.add(result_id)
-            self._check_markup(result.get("reply_markup"))
+            self._check_markup(result.get("reply_markup"), web_app_allowed=False)
             content = result.get("input_message_content")
             if isinstance(content, dict) and "message_text" in content:
                 self._format(content["message_text"], content, caption=False)

@@ -21,6 +21,7 @@ from telegram import (
     InlineQueryResultArticle,
     InputTextMessageContent,
     Update,
+    WebAppInfo,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
@@ -392,6 +393,26 @@ async def test_limits_and_keyboards_are_validated(api: FakeBotApi, bot: Bot) -> 
     assert api.sent() == []
     with pytest.raises(AssertionError, match="6 Bot API violation"):
         api.assert_no_violations()
+
+
+async def test_web_app_buttons_go_to_private_chats_only(api: FakeBotApi, bot: Bot) -> None:
+    """Telegram refuses a Web App button in a group (or in an inline result), and one whose page
+    is not HTTPS."""
+
+    def markup(url: str) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup([[InlineKeyboardButton("plan", web_app=WebAppInfo(url))]])
+
+    sent = await bot.send_message(api.user_id, "hi", reply_markup=markup("https://plan.example.org/app/"))
+    assert sent.reply_markup is not None
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_TYPE_INVALID"):
+        await bot.send_message(-4_000_001, "hi", reply_markup=markup("https://plan.example.org/app/"))
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_URL_INVALID"):
+        await bot.send_message(api.user_id, "hi", reply_markup=markup("http://plan.example.org/app/"))
+    assert [v.description for v in api.violations] == [
+        "Bad Request: BUTTON_TYPE_INVALID",
+        "Bad Request: BUTTON_URL_INVALID",
+    ]
+    api.violations.clear()
 
 
 async def test_edits_follow_telegram_rules(api: FakeBotApi, bot: Bot) -> None:
