@@ -123,6 +123,8 @@ WHO_FRAMING = frozenset(
 AGAINST_OR_FOR_WHOM = re.compile(r"\b(?:contra|para|a)\s+quien(?:es)?\b")
 """Who a thing is against or for ("¿contra quién es la violencia …?"), not who does it."""
 INSTITUTION_AMONG = 5
+CLAUSE_END = re.compile(r"(?<=[.?!;:,])\s+")
+"""Where a sentence or clause ends inside a message: a capitalised name does not run across it."""
 AND_OR_COMMA = re.compile(r"\s+(?:y|e|o)\s+|,\s*")
 MOST_PROJECTS = re.compile(
     r"\b(?:mas|menos|mayor|menor)\s+(?:cantidad\s+de\s+|numero\s+de\s+)?(?:proyectos|obras)\b"
@@ -998,7 +1000,7 @@ class Answerer(Lists, Comparisons):
 
     def _named_sources(self, query: Query) -> list[FundingSource]:
         """The funding sources a question names by their own words ("IUSI", "IVA PAZ")."""
-        return self.source_names.named_in(set(TOKEN.findall(query.folded)))
+        return self.source_names.named_in(set(TOKEN.findall(query.folded)) | query.stands_for)
 
     def _names_one_record(self, word: str) -> bool:
         """Whether the plan uses a word in one record only."""
@@ -1299,16 +1301,17 @@ class Answerer(Lists, Comparisons):
         letters = [c for c in query.text if c.isalpha()]
         if sum(c.isupper() for c in letters) * 2 > len(letters):
             return found  # SHOUTED TEXT: capitals say nothing about names
-        raw_words = query.text.split()
-        run: list[str] = []
-        for n, word in enumerate([*raw_words, ""]):
-            clean = word.strip("¿?¡!.,;:()\"'")
-            if n > 0 and clean[:1].isupper() and clean.isalpha():
-                run.append(fold(clean))
-                continue
-            if len(run) >= 2 and any(w in self.place_words for w in run):
-                found.append(" ".join(run))
-            run = []
+        for n, clause in enumerate(CLAUSE_END.split(query.text)):  # "… de Mixco. Necesito …": two
+            clause_words = clause.split()
+            run: list[str] = []
+            for m, word in enumerate([*clause_words, ""]):
+                clean = word.strip("¿?¡!.,;:()\"'")
+                if (n > 0 or m > 0) and clean[:1].isupper() and clean.isalpha():
+                    run.append(fold(clean))
+                    continue
+                if len(run) >= 2 and any(w in self.place_words for w in run):
+                    found.append(" ".join(run))
+                run = []
         return found
 
     def _plan_names_place(self, place: str) -> bool:

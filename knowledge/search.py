@@ -114,6 +114,8 @@ class Query:
     sources: tuple[str, ...]
     """The meaningful query words (after typo correction) that confidence is measured on."""
     corrections: dict[str, str] = field(default_factory=dict)
+    stands_for: frozenset[str] = frozenset()
+    """The plan words the question's local words stand for ("impuesto de las casas" → iusi)."""
 
     @property
     def corrected(self) -> str:
@@ -388,7 +390,8 @@ def analyze(text: str, index: SearchIndex) -> Query:
         intents |= {name for name, phrases in vocab.intents.items() if has_phrase(corrected, phrases)}
     terms = [Term(stem(s), 1.0, s) for s in sources]
     terms.extend(Term(r, FAMILY_WEIGHT, s) for s in sources for r in index.related_stems(stem(s)))
-    terms.extend(_synonym_terms(" ".join(all_words), sources))
+    synonym_terms, stands_for = _synonym_terms(" ".join(all_words), sources)
+    terms.extend(synonym_terms)
     terms.extend(Term(str(y), 0.5, str(y)) for y in years)
     return Query(
         text=text,
@@ -401,10 +404,11 @@ def analyze(text: str, index: SearchIndex) -> Query:
         terms=tuple(terms),
         sources=tuple(dict.fromkeys(sources)),
         corrections=corrections,
+        stands_for=stands_for,
     )
 
 
-def _synonym_terms(corrected: str, sources: list[str]) -> list[Term]:
+def _synonym_terms(corrected: str, sources: list[str]) -> tuple[list[Term], frozenset[str]]:
     """Plan words a person's words stand for ("pisto" → dinero, monto …), at a lower weight.
 
     Keys are matched as phrases over all the words, stop words included ("cosas buenas", "no le
@@ -412,6 +416,7 @@ def _synonym_terms(corrected: str, sources: list[str]) -> list[Term]:
     stands for counts toward coverage. ``sources`` is extended in place in that case.
     """
     out: list[Term] = []
+    targets_said: set[str] = set()
     padded = f" {corrected} "
     said = set(corrected.split())
     for key, targets in _synonyms_by_first_word().items():
@@ -424,7 +429,8 @@ def _synonym_terms(corrected: str, sources: list[str]) -> list[Term]:
         for owner in owners:  # every word of the phrase is explained by what it stands for
             for target in targets:
                 out.extend(Term(stem(w), SYNONYM_WEIGHT, owner) for w in content_words(target))
-    return out
+        targets_said.update(w for target in targets for w in content_words(target))
+    return out, frozenset(targets_said)
 
 
 @cache

@@ -1211,3 +1211,19 @@ def test_two_projects_named_by_their_places_are_both_shown(answerer: Answerer) -
 
 def test_loans_to_the_municipality_are_not_in_the_plan(answerer: Answerer) -> None:
     assert not answerer.answer("cuanto le presto el INFOM a la muni").confident
+
+
+def test_a_source_said_in_local_words_is_that_source(answerer: Answerer) -> None:
+    question = "saludos, cuanto dinero viene del impuesto de las casas y cuanto de eso es para obras"
+    assert answerer.answer(question).kind == "funding"
+    assert "Q 188,171,900.00" in lead_of(answerer, question)
+
+
+def test_a_capitalised_name_does_not_run_across_sentences(answerer: Answerer) -> None:
+    question = (
+        "Buen día. Soy periodista y preparo una nota sobre el POA 2024 de Mixco. Necesito confirmar "
+        "cuánto sale del IUSI. Gracias"
+    )
+    answer = answerer.answer(question)
+    assert answer.kind != "place_not_listed"
+    assert "268,817,000.00" in lead_of(answerer, question)
