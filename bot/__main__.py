@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Mixco Plan Bot (POA 2024).")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Mixco Plan Bot: answers about a municipal operating plan (POA)."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot with long polling (needs TELEGRAM_TOKEN)")
     sub.add_parser("webhook", help="serve updates over a webhook: POST /telegram, GET /healthz, GET /metrics")
@@ -92,7 +94,7 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace, questions: list[
 
     storage = await open_storage(settings.database_url)
     try:
-        answerer = Answerer(await current_plan(storage))
+        answerer = Answerer(await current_plan(storage, zonas=settings.plan_zonas))
     finally:
         await storage.close()
     for question in questions:
@@ -107,7 +109,11 @@ async def cmd_load(settings: Settings, args: argparse.Namespace) -> int:
     from knowledge.ingest import BUNDLED_PLAN, load_bundled_plan
 
     try:
-        plan = read_plan_file(args.file, settings.plan_max_bytes) if args.file else load_bundled_plan()
+        plan = (
+            read_plan_file(args.file, settings.plan_max_bytes, zonas=settings.plan_zonas)
+            if args.file
+            else load_bundled_plan()
+        )
     except PlanFormatError as exc:
         print(f"No se cargó el plan: {exc}. La base de datos no cambió.", file=sys.stderr)
         return 1
@@ -130,7 +136,7 @@ async def cmd_export(settings: Settings) -> int:
 
     storage = await open_storage(settings.database_url)
     try:
-        plan = await current_plan(storage)
+        plan = await current_plan(storage, zonas=settings.plan_zonas)
     finally:
         await storage.close()
     print(json.dumps(plan_to_json(plan), ensure_ascii=False, indent=2))

@@ -16,9 +16,10 @@ from decimal import Decimal
 import numpy as np
 
 from knowledge import catalog as t
-from knowledge.answer_types import Answer, Fact, FollowUp, Line, Match, cite, format_q, with_lead
-from knowledge.documents import LISTS as DOC_LISTS
-from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
+from knowledge.answer_types import Answer, Fact, FollowUp, Line, Match, format_q, with_lead
+from knowledge.catalog import EditionTexts
+from knowledge.documents import list_documents
+from knowledge.kinds import LISTS, PlanView, kind_of
 from knowledge.model import Actor, Plan, Project
 from knowledge.question import (
     EXCLUSION,
@@ -58,6 +59,7 @@ class Lists:
 
     plan: Plan
     view: PlanView
+    texts: EditionTexts
     index: SearchIndex
     records: dict[str, object]
     by_kind: dict[str, list[Doc]]
@@ -213,7 +215,6 @@ class Lists:
         return None
 
     def _list_of_docs(self, list_id: str, docs: list[Doc], *, page: int) -> Answer:
-        spec: ListSpec = LISTS[list_id]
         cut = self._pages(list_id, docs)
         pages = len(cut)
         shown = cut[page - 1] if page <= pages else []
@@ -235,7 +236,7 @@ class Lists:
         elif list_id == "funding" and self.plan.funding_total:
             total = self.plan.funding_total
             lines = [
-                Fact(t.FACT_AVAILABLE, format_q(total.available)),
+                Fact(self.texts.FACT_AVAILABLE, format_q(total.available)),
                 Fact(t.FACT_INVESTMENT, format_q(total.investment)),
                 Fact(t.FACT_OPERATING, format_q(total.operating)),
             ]
@@ -258,11 +259,11 @@ class Lists:
         if list_id in ("tematicas", "targets") and section:
             section = section[:-1]
         return Answer(
-            spec.title,
+            self.texts.LIST_TITLES[list_id],
             tuple(lines),
             items,
             tuple(follow),
-            cite(section) if section else None,
+            self.texts.cite(section) if section else None,
             matches=tuple(Match(d.id, d.kind, d.title, 1.0) for d in shown[:5]),
             kind=f"list:{list_id}",
             asks="list",
@@ -278,7 +279,7 @@ class Lists:
             if not p.in_total
         )
         if len(in_total) < len(self.plan.projects):
-            every = sum((p.amount_2024 for p in self.plan.projects), Decimal(0))
+            every = sum((p.amount for p in self.plan.projects), Decimal(0))
             lines.append(t.PROJECTS_ALL_SUM.format(n=len(self.plan.projects), total=format_q(every)))
         return lines
 
@@ -289,11 +290,11 @@ class Lists:
             for eje in self.plan.ejes
         )
         return Answer(
-            t.LIST_TITLES["ejes"],
+            self.texts.LIST_TITLES["ejes"],
             (t.EJES_LINE.format(n=len(self.plan.ejes)),),
             items,
             (FollowUp(t.BTN_TEMATICAS, "lista:tematicas"),),
-            cite(section) if section else None,
+            self.texts.cite(section) if section else None,
             kind="list:ejes",
             asks="list",
         )
@@ -348,8 +349,8 @@ class Lists:
             while n < min(len(common), len(section)) and common[n] == section[n]:
                 n += 1
             common = common[:n]
-        spec = LISTS[list_id]
-        own = " ".join([*common[-1:], spec.title, DOC_LISTS.get(list_id, ("", ""))[1]])
+        words = list_documents(self.plan.edition).get(list_id, ("", ""))[1]
+        own = " ".join([*common[-1:], self.texts.LIST_TITLES[list_id], words])
         members = [
             {word_key(w) for w in content_words(f"{d.title} {d.text}")} for d in self._members_of(list_id)
         ]

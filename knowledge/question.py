@@ -388,6 +388,7 @@ PLACE_STOPS = frozenset(
         "es",
         "son",
         "mixco",
+        "municipio",
         "la",
         "muni",
         "municipalidad",
