@@ -185,7 +185,7 @@ class Answerer(Lists, Comparisons):
         self.works_to_do = (*WORKS_TO_DO, f"para {edition.year}")
         self.remember = remember
         pairs = list(plan_documents(plan))
-        self.index = SearchIndex(doc for doc, _ in pairs)
+        self.index = SearchIndex((doc for doc, _ in pairs), neutral=self._own_name_neutral)
         self.records = {doc.id: record for doc, record in pairs}
         self.tematica_names = self.view.tematica_names
         self.zona_mentions = {
@@ -199,13 +199,15 @@ class Answerer(Lists, Comparisons):
         self.place_names = frozenset(
             w
             for p in plan.projects
-            for w in TOKEN.findall(fold(p.place or ""))
+            for w in TOKEN.findall(fold(self._own_name_neutral(p.place or "")))
             if len(w) > 3 and not is_stop_word(w) and w not in PLACE_KINDS
         )
         """The words of the projects' places ("molino", "flores", "marilu"): a chatty message keeps
         them when its question is a clause without them."""
         self.place_words = frozenset(
-            w for p in plan.projects for w in TOKEN.findall(fold(f"{p.name} {p.place or ''}"))
+            w
+            for p in plan.projects
+            for w in TOKEN.findall(fold(self._own_name_neutral(f"{p.name} {p.place or ''}")))
         )
         self.plan_years = frozenset(
             y for d in self.index.docs for y in find_years(fold(f"{d.title} {d.text}"))
@@ -1154,7 +1156,8 @@ class Answerer(Lists, Comparisons):
             return False  # a word no record has
         padded = f" {place} "
         docs = self.index.docs
-        return any(padded in _words_of(docs[n]) for n in min(postings, key=len).tolist())
+        municipality = self.plan.edition.municipality
+        return any(padded in _words_of(docs[n], municipality) for n in min(postings, key=len).tolist())
 
     def place_not_listed(self, place: str, zona: int | None) -> Answer:
         """Say the place is not listed, then offer what is near or in its zona (not confident)."""
@@ -1399,7 +1402,7 @@ class Answerer(Lists, Comparisons):
         """A document's title folded (worked out once per document)."""
         folded = self._folded_titles.get(doc.id)
         if folded is None:
-            folded = self._folded_titles[doc.id] = fold(doc.title)
+            folded = self._folded_titles[doc.id] = fold(self._own_name_neutral(doc.title))
         return folded
 
     def stems_of(self, doc: Doc) -> frozenset[str]:
@@ -1407,7 +1410,7 @@ class Answerer(Lists, Comparisons):
         stems = self._doc_stems.get(doc.id)
         if stems is None:
             stems = self._doc_stems[doc.id] = frozenset(
-                stem(w) for w in TOKEN.findall(fold(f"{doc.title} {doc.text}"))
+                stem(w) for w in TOKEN.findall(fold(self._own_name_neutral(f"{doc.title} {doc.text}")))
             )
         return stems
 
@@ -1811,10 +1814,12 @@ def _plan_word(word: str, index: SearchIndex) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _words_of(doc: Doc) -> str:
-    """A document's words, folded and padded (" construccion sistema de … "), made when asked:
-    only the few documents a phrase's rarest word occurs in are ever looked at."""
-    return f" {' '.join(TOKEN.findall(fold(f'{doc.title} {doc.text}')))} "
+def _words_of(doc: Doc, municipality: str) -> str:
+    """A document's words, folded and padded (" construccion sistema de … "), the municipality's
+    own name said as in questions; made when asked: only the few documents a phrase's rarest word
+    occurs in are ever looked at."""
+    said = without_own_name(f"{doc.title} {doc.text}", municipality)
+    return f" {' '.join(TOKEN.findall(fold(said)))} "
 
 
 def _plan_money_word(word: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -130,8 +130,12 @@ class SearchIndex:
     query costs a few vector additions however large the plan grows.
     """
 
-    def __init__(self, docs: Iterable[Doc]) -> None:
+    def __init__(self, docs: Iterable[Doc], *, neutral: Callable[[str], str] | None = None) -> None:
+        """``neutral``: how a document's words are read before they are indexed (the answerer
+        says the municipality's own name as ``knowledge.edition.OWN_MUNICIPALITY``, as it reads
+        questions, so that "Nueva" of "Villa Nueva" in every record matches no "nuevo" asked)."""
         self.docs: list[Doc] = list(docs)
+        self.neutral: Callable[[str], str] = neutral or _as_it_is
         self._scored: dict[
             tuple[tuple[Term, ...], tuple[str, ...]], tuple[np.ndarray, np.ndarray, np.ndarray]
         ] = {}
@@ -165,7 +169,7 @@ class SearchIndex:
             self._offsets[slot + 1] = at
         title_postings: dict[str, list[int]] = defaultdict(list)
         for n, doc in enumerate(self.docs):
-            for title_stem in {stem(w) for w in words(doc.title)}:
+            for title_stem in {stem(w) for w in words(self.neutral(doc.title))}:
                 title_postings[title_stem].append(n)
         self._sorted_stems = sorted(self._slot)
         self._families: dict[str, tuple[str, ...]] = {}
@@ -199,8 +203,8 @@ class SearchIndex:
         counts: list[dict[str, int]] = []
         surface: set[str] = set()
         for doc in self.docs:
-            title_words = words(doc.title)
-            body_words = words(doc.text)
+            title_words = words(self.neutral(doc.title))
+            body_words = words(self.neutral(doc.text))
             surface.update(title_words, body_words)
             doc_counts: dict[str, int] = defaultdict(int)
             for w in title_words:
@@ -349,6 +353,10 @@ class SearchIndex:
             candidates = candidates[np.argpartition(-final[candidates], limit - 1)[:limit]]
         order = sorted(candidates.tolist(), key=lambda n: (-final[n], self.docs[n].id))
         return [Hit(self.docs[n], float(final[n]), float(coverage[n])) for n in order]
+
+
+def _as_it_is(text: str) -> str:
+    return text
 
 
 def analyze(text: str, index: SearchIndex) -> Query:

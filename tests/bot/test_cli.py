@@ -45,7 +45,7 @@ def test_export_has_the_whole_plan(capsys: pytest.CaptureFixture[str]) -> None:
     assert isinstance(projects, list)
     first = projects[0]
     assert first["snip"] == "242177"
-    assert first["amount_2024"] == 4441894.0
+    assert first["amount"] == 4441894.0
     assert first["zona"] == 10
     assert data["funding_total"] == {
         "available": 688310200.0,
@@ -111,7 +111,7 @@ def first_project(key: str, value: object) -> bytes:
             lambda: PLAN.replace("4,441,894.00", "100000000000000000000.00").encode(),
             "línea 1262: monto fuera de rango: Q 100,000,000,000,000,000,000.00",
         ),
-        (lambda: first_project("amount_2024", 1e20), "projects[0].amount_2024: monto fuera de rango"),
+        (lambda: first_project("amount", 1e20), "projects[0].amount: monto fuera de rango"),
         (
             lambda: PLAN.replace(FIRST_PROJECT, "1" + "0" * 30 + FIRST_PROJECT[1:]).encode(),
             "línea 1262: número fuera de rango: 1" + "0" * 30,
@@ -166,11 +166,11 @@ def test_json_export_with_a_wrong_type_names_the_path(
     data = export(capsys)
     projects = data["projects"]
     assert isinstance(projects, list)
-    projects[2]["amount_2024"] = "2,665,533.00"
+    projects[2]["amount"] = "2,665,533.00"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data), encoding="utf-8")
     assert main(["load", str(bad)]) == 1
-    assert "projects[2].amount_2024" in capsys.readouterr().err
+    assert "projects[2].amount" in capsys.readouterr().err
 
 
 @pytest.mark.usefixtures("database")

@@ -17,7 +17,7 @@ from db.models import PLAN_TABLES, PlanMeta
 from db.plan_store import get_plan_meta, load_plan, save_plan
 from knowledge.model import Plan
 from knowledge.plan_json import plan_digest
-from tests.factories import make_plan, make_projects
+from tests.factories import make_edition, make_plan, make_projects
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -68,15 +68,15 @@ async def test_save_then_load_gives_an_equal_plan(sessionmaker: Sessions) -> Non
     assert loaded is not None
     # Equal by value is not enough for figures shown to people: the written form must survive.
     assert [str(f.investment_pct) for f in loaded.funding] == ["97.5", "70.00", "25"]
-    assert [str(p.amount_2024) for p in loaded.projects] == ["4441894.00", "1856242.37", "0.05"]
+    assert [str(p.amount) for p in loaded.projects] == ["4441894.00", "1856242.37", "0.05"]
     assert str(loaded.funding_total.investment) == "364029262.59"  # type: ignore[union-attr]
     assert isinstance(loaded.targets[0].measures, tuple)
     assert isinstance(loaded.policies[0].axes[0].items, tuple)
 
 
 async def test_an_empty_plan_round_trips(sessionmaker: Sessions) -> None:
-    await _save(sessionmaker, Plan())
-    assert await _load(sessionmaker) == Plan()
+    await _save(sessionmaker, Plan(edition=make_edition()))
+    assert await _load(sessionmaker) == Plan(edition=make_edition())
 
 
 async def test_plain_lists_keep_their_own_order(sessionmaker: Sessions) -> None:
@@ -194,7 +194,7 @@ async def test_plan_meta_loaded_at_moves_only_when_the_content_changes(sessionma
 
 
 async def test_an_amount_with_a_fraction_of_a_cent_is_refused(sessionmaker: Sessions) -> None:
-    project = dataclasses.replace(make_projects()[0], amount_2024=Decimal("10.005"))
+    project = dataclasses.replace(make_projects()[0], amount=Decimal("10.005"))
     async with sessionmaker() as session:
         with pytest.raises(StatementError, match="fraction of a cent"):
             await save_plan(session=session, plan=make_plan(projects=(project,)), source="a.txt")

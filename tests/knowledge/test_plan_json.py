@@ -15,9 +15,10 @@ import pytest
 from knowledge.errors import PlanFormatError
 from knowledge.model import Plan, Project
 from knowledge.plan_json import plan_digest, plan_from_json, plan_to_json, record_from_json, record_to_json
-from tests.factories import make_funding, make_plan, make_projects
+from tests.factories import make_edition, make_funding, make_plan, make_projects
 
 TOP_LEVEL_KEYS = {
+    "edition",
     "tematicas",
     "objectives",
     "strategic_lines",
@@ -55,10 +56,10 @@ def test_round_trip_without_serialising() -> None:
 
 
 def test_empty_plan_round_trips() -> None:
-    data = _through_json_text(Plan())
+    data = _through_json_text(Plan(edition=make_edition()))
     assert data["funding_total"] is None
     assert data["institution"] == {"vision": None, "mission": None, "objective": None}
-    assert plan_from_json(data) == Plan()
+    assert plan_from_json(data) == Plan(edition=make_edition())
 
 
 def test_round_trip_gives_tuples_and_exact_amounts() -> None:
@@ -66,7 +67,7 @@ def test_round_trip_gives_tuples_and_exact_amounts() -> None:
     assert isinstance(loaded.projects, tuple)
     assert isinstance(loaded.projects[0].section, tuple)
     assert isinstance(loaded.policies[0].axes[0].items, tuple)
-    assert [str(p.amount_2024) for p in loaded.projects] == ["4441894.00", "1856242.37", "0.05"]
+    assert [str(p.amount) for p in loaded.projects] == ["4441894.00", "1856242.37", "0.05"]
     assert loaded.funding_total is not None
     assert str(loaded.funding_total.investment) == "364029262.59"
 
@@ -83,7 +84,7 @@ def test_output_is_plain_json() -> None:
         "snip": "242177",
         "name": "CONSTRUCCION SISTEMA DE ALCANTARILLADO SANITARIO EN BARRIO SAN ANTONIO ZONA 10",
         "zona": 10,
-        "amount_2024": 4441894.0,
+        "amount": 4441894.0,
         "observation": "MULTIANUAL 2021-2024",
         "place": "Barrio San Antonio",
         "in_total": True,
@@ -141,15 +142,15 @@ def test_institution_is_ignored_on_input() -> None:
 
 def test_amounts_are_quantized_to_cents_and_percentages_kept() -> None:
     data = plan_to_json(make_plan())
-    data["projects"][0]["amount_2024"] = 0.1 + 0.2  # 0.30000000000000004
-    data["projects"][1]["amount_2024"] = 5
+    data["projects"][0]["amount"] = 0.1 + 0.2  # 0.30000000000000004
+    data["projects"][1]["amount"] = 5
     data["funding"][0]["investment_pct"] = 97.5
     data["funding"][0]["operating_pct"] = 2
 
     plan = plan_from_json(data)
 
-    assert str(plan.projects[0].amount_2024) == "0.30"
-    assert str(plan.projects[1].amount_2024) == "5.00"
+    assert str(plan.projects[0].amount) == "0.30"
+    assert str(plan.projects[1].amount) == "5.00"
     assert str(plan.funding[0].investment_pct) == "97.5"
     assert str(plan.funding[0].operating_pct) == "2"
 
@@ -209,38 +210,38 @@ WRONG_INPUTS: list[tuple[str, Mutation, str, str]] = [
     ("record is a list", _set("projects.0", []), "projects[0]", "expected an object, got list"),
     (
         "amount is str",
-        _set("projects.2.amount_2024", "0.05"),
-        "projects[2].amount_2024",
+        _set("projects.2.amount", "0.05"),
+        "projects[2].amount",
         "expected a number, got str",
     ),
     (
         "amount is bool",
-        _set("projects.0.amount_2024", True),
-        "projects[0].amount_2024",
+        _set("projects.0.amount", True),
+        "projects[0].amount",
         "expected a number, got bool",
     ),
     (
         "amount is null",
-        _set("projects.0.amount_2024", None),
-        "projects[0].amount_2024",
+        _set("projects.0.amount", None),
+        "projects[0].amount",
         "expected a number, got null",
     ),
     (
         "amount is nan",
-        _set("projects.0.amount_2024", math.nan),
-        "projects[0].amount_2024",
+        _set("projects.0.amount", math.nan),
+        "projects[0].amount",
         "expected a finite number, got nan",
     ),
     (
         "amount is infinite",
-        _set("projects.0.amount_2024", Decimal("Infinity")),
-        "projects[0].amount_2024",
+        _set("projects.0.amount", Decimal("Infinity")),
+        "projects[0].amount",
         "expected a finite number, got Decimal('Infinity')",
     ),
     (
         "amount out of range",
-        _set("projects.0.amount_2024", 1e30),
-        "projects[0].amount_2024",
+        _set("projects.0.amount", 1e30),
+        "projects[0].amount",
         "amount out of range: 1e+30",
     ),
     (
