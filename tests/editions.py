@@ -32,12 +32,12 @@ def drifted_text() -> str:
     return text.replace("Plan Operativo Anual", f"Plan{NBSP}Operativo{NBSP}Anual")
 
 
-def other_municipality_text(*, zonas_said: bool = True) -> str:
+def other_municipality_text(*, zonas_said: bool = True, zona_ten_as: int = 14) -> str:
     """Villa Nueva's POA in Mixco's format: the name (and its capitals) and the people's name
-    replaced, fifteen zonas instead of eleven, and the zona 10 projects in zona 14. Without
-    ``zonas_said`` the document does not say how many zonas the municipality has."""
+    replaced, fifteen zonas instead of eleven, and the zona 10 projects in zona ``zona_ten_as``.
+    Without ``zonas_said`` the document does not say how many zonas the municipality has."""
     text = read_bundled_text().replace("Mixco", "Villa Nueva").replace("MIXCO", "VILLA NUEVA")
     text = text.replace("mixqueñ", "villanuevan")
-    text = re.sub(r"\bZONA 10\b", "ZONA 14", text)
+    text = re.sub(r"\bZONA 10\b", f"ZONA {zona_ten_as}", text)
     said = "las quince zonas del municipio" if zonas_said else "todas las colonias del municipio"
     return text.replace("las once zonas del municipio", said)

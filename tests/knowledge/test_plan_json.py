@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from knowledge.errors import PlanFormatError
-from knowledge.model import Plan, Project
+from knowledge.model import Plan, Project, Statement
 from knowledge.plan_json import plan_digest, plan_from_json, plan_to_json, record_from_json, record_to_json
 from tests.factories import make_edition, make_funding, make_plan, make_projects
 
@@ -442,6 +442,37 @@ WRONG_INPUTS: list[tuple[str, Mutation, str, str]] = [
     ("statement id int", _set("statements.3.id", 4), "statements[3].id", "expected a string, got int"),
     ("ejes item int", _set("ejes.1", 2), "ejes[1]", "expected a string, got int"),
     ("ejes is str", _set("ejes", "Eje 1"), "ejes", "expected a list, got str"),
+    ("edition is a list", _set("edition", []), "edition", "expected an object, got list"),
+    ("edition year str", _set("edition.year", "2024"), "edition.year", "expected an integer, got str"),
+    ("edition key missing", _delete("edition.pdmot"), "edition.pdmot", "missing key"),
+    ("edition extra key", _set("edition.alcalde", "X"), "edition", "unexpected key 'alcalde'"),
+    ("period of three", _set("edition.pom", [2024, 2026, 2028]), "edition.pom", "expected 2 items, got 3"),
+    ("period is str", _set("edition.pei", "2021-2025"), "edition.pei", "expected a list or null, got str"),
+    ("zonas item str", _set("edition.zonas.0", "1"), "edition.zonas[0]", "expected an integer, got str"),
+    (
+        "zonas out of order",
+        _set("edition.zonas", [2, 1]),
+        "edition",
+        "zonas no válidas: [2, 1] (números de 1 a 99, sin repetir, en orden)",
+    ),
+    (
+        "period backwards",
+        _set("edition.pom", [2028, 2024]),
+        "edition",
+        "el periodo del POM termina antes de empezar: 2028-2024",
+    ),
+    (
+        "project outside the zonas",
+        _set("edition.zonas", [1, 2, 3]),
+        "projects[0].zona",
+        "el proyecto SNIP 242177 está en la zona 10, pero Mixco tiene las zonas 1, 2, 3",
+    ),
+    (
+        "both names of the amount",
+        _set("projects.1.amount_2024", 5),
+        "projects[1].amount_2024",
+        "both 'amount_2024' and 'amount' given (the same field)",
+    ),
 ]
 
 
@@ -474,3 +505,60 @@ def test_digest_is_stable_and_sees_every_change() -> None:
     rewritten = dataclasses.replace(funding[1], investment_pct=Decimal("70.0"))  # equal value, other text
     assert plan_digest(make_plan(funding=(funding[0], rewritten, funding[2]))) != plan_digest(plan)
     assert plan_digest(make_plan(ejes=())) != plan_digest(plan)
+
+
+def test_the_edition_is_exported_and_read_back() -> None:
+    data = _through_json_text(make_plan(edition=make_edition(pei=None, zonas=(1, 2, 10))))
+    assert data["edition"] == {
+        "municipality": "Mixco",
+        "demonym": "mixqueño",
+        "year": 2024,
+        "pei": None,
+        "pom": [2024, 2028],
+        "pdmot": "Mixco 2032",
+        "pdmot_horizon": 2032,
+        "zonas": [1, 2, 10],
+    }
+    assert plan_from_json(data).edition == make_edition(pei=None, zonas=(1, 2, 10))
+
+
+def _as_the_previous_version_wrote_it(plan: Plan) -> dict[str, Any]:
+    """An export of the version before editions: no ``edition``, the amount as ``amount_2024``."""
+    data = _through_json_text(plan)
+    del data["edition"]
+    for project in data["projects"]:
+        project["amount_2024"] = project.pop("amount")
+    return data
+
+
+def test_an_export_of_the_previous_version_still_loads() -> None:
+    """Its edition is read from its own texts, as the document's is: the introduction says the
+    municipality and the PDM-OT, the chapters' sections the year and the POM, the policies the
+    zonas. The PEI's period is only on the document's cover, which an export does not keep."""
+    from knowledge.ingest import load_bundled_plan
+
+    bundled = load_bundled_plan()
+    loaded = plan_from_json(_as_the_previous_version_wrote_it(bundled))
+    assert loaded == dataclasses.replace(bundled, edition=dataclasses.replace(bundled.edition, pei=None))
+    assert [p.amount for p in loaded.projects] == [p.amount for p in bundled.projects]
+
+
+def test_an_old_export_whose_texts_do_not_say_the_zonas_takes_them_from_the_setting() -> None:
+    plan = make_plan(
+        statements=(
+            *make_plan().statements,
+            Statement(
+                "introduction",
+                "Introducción del POA 2024",
+                "Para la Municipalidad de Mixco, el Plan de Desarrollo Municipal con Enfoque Territorial "
+                "“Mixco 2032” y el Plan Operativo Anual 2024 …",
+                ("Introducción",),
+            ),
+        )
+    )
+    data = _as_the_previous_version_wrote_it(plan)
+    with pytest.raises(PlanFormatError, match="PLAN_ZONAS"):
+        plan_from_json(data)
+    loaded = plan_from_json(data, zonas=tuple(range(1, 12)))
+    assert loaded.edition == make_edition(pei=None, demonym="mixqueño")
+    assert loaded.projects == plan.projects
