@@ -105,6 +105,7 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace, questions: list[
 
 async def cmd_load(settings: Settings, args: argparse.Namespace) -> int:
     from bot.storage import open_storage, read_plan_file, replace_plan
+    from knowledge.catalog import texts
     from knowledge.errors import PlanFormatError
     from knowledge.ingest import BUNDLED_PLAN, load_bundled_plan
 
@@ -123,7 +124,8 @@ async def cmd_load(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await storage.close()
     print(
-        f"Plan cargado: {len(plan.tematicas)} temáticas, {len(plan.targets)} metas, "
+        f"Plan cargado: {texts(plan.edition).PLAN_NAME}; "
+        f"{len(plan.tematicas)} temáticas, {len(plan.targets)} metas, "
         f"{len(plan.projects)} proyectos, {len(plan.funding)} fuentes de financiamiento, "
         f"{len(plan.actors)} actores."
     )

@@ -185,7 +185,9 @@ class Answerer(Lists, Comparisons):
         self.works_to_do = (*WORKS_TO_DO, f"para {edition.year}")
         self.remember = remember
         pairs = list(plan_documents(plan))
-        self.index = SearchIndex((doc for doc, _ in pairs), neutral=self._own_name_neutral)
+        self.index = SearchIndex(
+            (doc for doc, _ in pairs), neutral=self._own_name_neutral, last_zona=edition.zonas[-1]
+        )
         self.records = {doc.id: record for doc, record in pairs}
         self.tematica_names = self.view.tematica_names
         self.zona_mentions = {
@@ -317,7 +319,7 @@ class Answerer(Lists, Comparisons):
         message names elsewhere ("en barrio San Antonio zona 10 … ¿cuándo terminan el
         alcantarillado?")."""
         folded = fold(clause)
-        extra = [f"zona {z.number}" for z in query.zonas[:1] if not find_zonas(folded)]
+        extra = [f"zona {z.number}" for z in query.zonas[:1] if not find_zonas(folded, self.index.last_zona)]
         extra.extend(p for p in place_phrases(query.folded) if p not in folded and self._plan_names_place(p))
         clause_words = set(TOKEN.findall(folded))
         extra.extend(

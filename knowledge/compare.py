@@ -134,7 +134,9 @@ class Comparisons:
                 return Side(t.COMPARE_INVESTMENT, total.investment)
             if has_phrase(text, OPERATING_WORDS):
                 return Side(t.COMPARE_OPERATING, total.operating)
-        zonas = [z.number for z in find_zonas(text) if z.number in self.plan.edition.zonas]
+        zonas = [
+            z.number for z in find_zonas(text, self.index.last_zona) if z.number in self.plan.edition.zonas
+        ]
         in_zona = [p for p in self.plan.projects if zonas and p.zona == zonas[0]]
         if len(in_zona) == 1:  # "el proyecto de la zona 4"
             return _project_side(in_zona[0])

@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.lexicon import spanish_words
 from knowledge.text import (
+    MAX_SPOKEN_ZONA,
     NUMBER_WORDS,
     ZonaMention,
     content_words,
@@ -130,12 +131,20 @@ class SearchIndex:
     query costs a few vector additions however large the plan grows.
     """
 
-    def __init__(self, docs: Iterable[Doc], *, neutral: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self,
+        docs: Iterable[Doc],
+        *,
+        neutral: Callable[[str], str] | None = None,
+        last_zona: int = MAX_SPOKEN_ZONA,
+    ) -> None:
         """``neutral``: how a document's words are read before they are indexed (the answerer
         says the municipality's own name as ``knowledge.edition.OWN_MUNICIPALITY``, as it reads
-        questions, so that "Nueva" of "Villa Nueva" in every record matches no "nuevo" asked)."""
+        questions, so that "Nueva" of "Villa Nueva" in every record matches no "nuevo" asked).
+        ``last_zona``: the municipality's last zona ("aquí en la 14" names a zona up to it)."""
         self.docs: list[Doc] = list(docs)
         self.neutral: Callable[[str], str] = neutral or _as_it_is
+        self.last_zona = last_zona
         self._scored: dict[
             tuple[tuple[Term, ...], tuple[str, ...]], tuple[np.ndarray, np.ndarray, np.ndarray]
         ] = {}
@@ -363,7 +372,7 @@ def analyze(text: str, index: SearchIndex) -> Query:
     """Read a question: entities, intents, out-of-scope marks and weighted terms."""
     vocab = vocabulary()
     folded = expand_shorthand(fold(text))
-    zonas = find_zonas(folded)
+    zonas = find_zonas(folded, index.last_zona)
     without_zonas = _blank_spans(folded, [z.span for z in zonas])
     snips = find_snips(without_zonas)
     years = find_years(without_zonas)

@@ -12,6 +12,7 @@ import pytest
 from bot.__main__ import main
 from knowledge.ingest import load_bundled_plan, read_bundled_text
 from knowledge.plan_json import plan_to_json
+from tests.editions import next_year_text, other_municipality_text
 
 
 @pytest.fixture
@@ -202,6 +203,9 @@ def test_ask_json_batch_keeps_order_and_shape(tmp_path: Path, capsys: pytest.Cap
         ("WEBHOOK_HEADER_TIMEOUT", "0"),
         ("WEBHOOK_BODY_TIMEOUT", "3600"),
         ("WEBHOOK_MAX_CONNECTIONS", "1"),
+        ("PLAN_ZONAS", "once"),
+        ("PLAN_ZONAS", "0-11"),
+        ("PLAN_ZONAS", "11-1"),
     ],
 )
 def test_invalid_setting_is_named(
@@ -245,3 +249,72 @@ def test_webhook_needs_a_secret(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
     monkeypatch.delenv("WEBHOOK_SECRET", raising=False)
     assert main(["webhook"]) == 2
     assert "WEBHOOK_SECRET" in capsys.readouterr().err
+
+
+def ask(capsys: pytest.CaptureFixture[str], question: str) -> str:
+    assert main(["ask", question]) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("any_database")
+def test_another_municipalitys_plan_loads_and_the_bot_answers_with_its_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its document does not say how many zonas Villa Nueva has: PLAN_ZONAS does. Each command
+    is a new process: what the bot knows of the edition comes from the database."""
+    document = tmp_path / "poa-villa-nueva.txt"
+    document.write_text(other_municipality_text(zonas_said=False), encoding="utf-8")
+    before = export(capsys)
+    assert main(["load", str(document)]) == 1
+    err = capsys.readouterr().err
+    assert "PLAN_ZONAS" in err
+    assert "no cambió" in err
+    assert export(capsys) == before
+
+    monkeypatch.setenv("PLAN_ZONAS", "1-15")
+    assert main(["load", str(document)]) == 0
+    assert (
+        "Plan cargado: Plan Operativo Anual 2024 de la Municipalidad de Villa Nueva;"
+        in capsys.readouterr().out
+    )
+    monkeypatch.delenv("PLAN_ZONAS")  # the database keeps the zonas now
+    assert ask(capsys, "zona 14").startswith("Zona 14 de Villa Nueva\nProyectos del POA 2024 en la zona 14")
+    assert "Villa Nueva tiene zonas de la 1 a la 15" in ask(capsys, "zona 16")
+    assert "Mixco" not in ask(capsys, "¿qué proyectos tiene la muni de Villa Nueva?")
+    assert ask(capsys, "proyectos en mixco").startswith("Eso no está en el plan")
+    edition = export(capsys)["edition"]
+    assert isinstance(edition, dict)
+    assert (edition["municipality"], edition["zonas"]) == ("Villa Nueva", list(range(1, 16)))
+
+
+@pytest.mark.usefixtures("database")
+def test_next_years_plan_answers_for_next_year(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    document = tmp_path / "poa-2025.txt"
+    document.write_text(next_year_text(), encoding="utf-8")
+    assert main(["load", str(document)]) == 0
+    capsys.readouterr()
+    assert ask(capsys, "presupuesto 2025").startswith("Presupuesto total 2025\n")
+    assert "El plan trae las cifras de dinero de 2025; para otros años no tiene datos." in ask(
+        capsys, "presupuesto 2024"
+    )
+    card = ask(capsys, "proyecto 242177")
+    assert "Monto 2025: Q 4,441,894.00" in card
+    assert "2024" not in card
+
+
+@pytest.mark.usefixtures("database")
+def test_an_export_of_the_previous_version_loads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Written before editions (no ``edition``) and with ``amount_2024``: the same plan loads."""
+    current = export(capsys)
+    old = json.loads(json.dumps(current))
+    del old["edition"]
+    for project in old["projects"]:
+        project["amount_2024"] = project.pop("amount")
+    dump = tmp_path / "old.json"
+    dump.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    assert main(["load", str(dump)]) == 0
+    capsys.readouterr()
+    again = export(capsys)
+    assert again["projects"] == current["projects"]
+    assert again["edition"] == {**current["edition"], "pei": None}  # type: ignore[dict-item]
+    assert ask(capsys, "proyecto 242177").startswith("Proyecto SNIP 242177")

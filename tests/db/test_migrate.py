@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
@@ -140,6 +142,21 @@ async def test_a_plan_saved_before_editions_keeps_its_amounts_and_gets_its_editi
         await save_plan(session=session, plan=bundled, source="poa.txt")
     async with sessions() as session:
         assert await load_plan(session=session) == bundled
+
+
+async def test_a_chats_zona_may_be_any_municipalitys_zona(engine: AsyncEngine) -> None:
+    """Villa Nueva's zona 15 is a zona; downgrading forgets the zonas the old check refuses."""
+    await upgrade(engine)
+    insert = "INSERT INTO chat_zona (chat_id, zona, updated_at) VALUES (:chat, :zona, CURRENT_TIMESTAMP)"
+    async with engine.begin() as connection:
+        await connection.execute(text(insert), [{"chat": 1, "zona": 15}, {"chat": 2, "zona": 6}])
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as connection:
+            await connection.execute(text(insert), {"chat": 3, "zona": 100})
+    await _downgrade(engine, "0007")
+    async with engine.connect() as connection:
+        kept = (await connection.execute(text("SELECT chat_id, zona FROM chat_zona"))).all()
+    assert [tuple(row) for row in kept] == [(2, 6)]
 
 
 def test_head_revision_without_alembic_matches_alembics_own() -> None:

@@ -1,6 +1,7 @@
 """The plan's edition (which municipality, which year, the periods of the plans behind it, the
-zonas) kept in plan_meta, so a bot started from the database knows it; and the project's amount
-named for no year (``amount_2024`` → ``amount``).
+zonas) kept in plan_meta, so a bot started from the database knows it; the project's amount
+named for no year (``amount_2024`` → ``amount``); and a chat's own zona may be any zona a
+municipality has (1 to 99: Mixco's 1 to 11 are the document's, not the database's).
 
 The rename is ``ALTER TABLE project RENAME COLUMN`` on both backends (SQLite has it since 3.25):
 in place, in the migration's transaction, keeping the rows, the unique SNIP and the zona index.
@@ -48,9 +49,18 @@ def upgrade() -> None:
     with op.batch_alter_table("plan_meta") as batch:
         for column in _edition_columns():
             batch.add_column(column)
+    with op.batch_alter_table("chat_zona") as batch:  # SQLite: the small table is copied
+        batch.drop_constraint(op.f("ck_chat_zona_ck_chat_zona_zona"), type_="check")
+        batch.create_check_constraint(op.f("ck_chat_zona_zona"), "zona BETWEEN 1 AND 99")
 
 
 def downgrade() -> None:
+    # A zona the old check refuses (another municipality's zona 12 and on) is forgotten: the chat
+    # picks its zona again.
+    op.execute("DELETE FROM chat_zona WHERE zona > 11")
+    with op.batch_alter_table("chat_zona") as batch:
+        batch.drop_constraint(op.f("ck_chat_zona_zona"), type_="check")
+        batch.create_check_constraint(op.f("ck_chat_zona_ck_chat_zona_zona"), "zona BETWEEN 1 AND 11")
     with op.batch_alter_table("plan_meta") as batch:
         for column in reversed(_edition_columns()):
             batch.drop_column(column.name)
