@@ -71,12 +71,12 @@ def read_edition(
     year = _stated("el año del POA", POA_YEAR, folded_title, folded_headings, folded_intro)
     if year is None:
         raise PlanFormatError(
-            "el documento no dice de qué año es el POA (se esperaba «Plan Operativo Anual 2024»)"
+            "el documento no dice de qué año es el POA (por ejemplo «Plan Operativo Anual 2024»)"
         )
     pom = _stated("el periodo del POM", POM_PERIOD, folded_title, folded_headings, folded_intro)
     if pom is None:
         raise PlanFormatError(
-            "el documento no dice el periodo del POM (se esperaba «Plan Operativo Multianual 2024-2028»)"
+            "el documento no dice el periodo del POM (por ejemplo «Plan Operativo Multianual 2024-2028»)"
         )
     pei = _stated("el periodo del PEI", PEI_PERIOD, folded_title, "", folded_intro)
     municipality = _municipality(introduction, text)
@@ -151,7 +151,7 @@ def _municipality(introduction: str, text: str) -> str:
     if found is None:
         raise PlanFormatError(
             "el documento no dice de qué municipio es "
-            "(se esperaba «Para la Municipalidad de …» en la introducción)"
+            "(por ejemplo «Para la Municipalidad de …» en la introducción)"
         )
     name = " ".join(found.group(1).split()).strip('“”"«» ')
     return name.title() if name.isupper() else name
@@ -162,7 +162,7 @@ def _pdmot(introduction: str, text: str, municipality: str) -> tuple[str, int]:
     found = PDMOT.search(introduction) or PDMOT.search(text)
     if found is None:
         raise PlanFormatError(
-            "el documento no dice el nombre del PDM-OT (se esperaba «… con Enfoque Territorial “Mixco 2032”»)"
+            "el documento no dice el nombre del PDM-OT (por ejemplo «… con Enfoque Territorial “Mixco 2032”»)"
         )
     name, horizon = " ".join(found.group(1).split()), int(found.group(2))
     if fold(name) == fold(f"{municipality} {horizon}"):
