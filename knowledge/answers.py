@@ -249,9 +249,8 @@ class Answerer(Lists, Comparisons):
         """Each funding source with the words that name it ("iva", "paz"; "iusi")."""
         self._remembered = lru_cache(maxsize=max(0, remember))(self._answer)
         """Answers of repeated questions: the index is read-only, so an answer never goes stale."""
-        self.answer(
-            WARM_UP.format(year=edition.year)
-        )  # first-use costs (vocabulary file, stemmer, numpy) paid here, not by a person
+        warm_up = WARM_UP.format(year=edition.year)
+        self.answer(warm_up)  # first-use costs (vocabulary file, stemmer, numpy) paid here, not by a person
 
     # Entry point ---------------------------------------------------------------------------
     def answer(self, question: str) -> Answer:
