@@ -22,7 +22,6 @@ from decimal import Decimal
 from typing import TypeVar
 
 from knowledge.model import (
-    ZONAS,
     ActionLine,
     Actor,
     FundingSource,
@@ -88,7 +87,8 @@ def synthetic_plan(plan: Plan, factor: int, seed: int = 0) -> Plan:
     project_offset = max((p.number for p in plan.projects), default=0)
 
     def project(p: Project, n: int, i: int) -> Project:
-        zona = ZONAS[((n - 1) * len(plan.projects) + i) % len(ZONAS)]
+        zonas = plan.edition.zonas
+        zona = zonas[((n - 1) * len(plan.projects) + i) % len(zonas)]
         name = ZONA_IN_NAME.sub(lambda m: f"{m.group(1)} {zona}", s.swap(p.name, project_pool))
         return replace(
             p,
@@ -96,7 +96,7 @@ def synthetic_plan(plan: Plan, factor: int, seed: int = 0) -> Plan:
             snip=snips.pop(),
             name=name,
             zona=zona,
-            amount_2024=_perturb(rng, p.amount_2024),
+            amount=_perturb(rng, p.amount),
             observation=rng.choice(observations) if observations else p.observation,
             place=s.swap(p.place, place_pool) if p.place else p.place,
         )

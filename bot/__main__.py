@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Mixco Plan Bot (POA 2024).")
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Mixco Plan Bot: answers about a municipal operating plan (POA)."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the bot with long polling (needs TELEGRAM_TOKEN)")
     sub.add_parser(
@@ -107,7 +109,7 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace, questions: list[
 
     storage = await open_storage(settings.database_url)
     try:
-        answerer = Answerer(await current_plan(storage))
+        answerer = Answerer(await current_plan(storage, zonas=settings.plan_zonas))
     finally:
         await storage.close()
     for question in questions:
@@ -118,11 +120,16 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace, questions: list[
 
 async def cmd_load(settings: Settings, args: argparse.Namespace) -> int:
     from bot.storage import open_storage, read_plan_file, replace_plan
+    from knowledge.catalog import texts
     from knowledge.errors import PlanFormatError
     from knowledge.ingest import BUNDLED_PLAN, load_bundled_plan
 
     try:
-        plan = read_plan_file(args.file, settings.plan_max_bytes) if args.file else load_bundled_plan()
+        plan = (
+            read_plan_file(args.file, settings.plan_max_bytes, zonas=settings.plan_zonas)
+            if args.file
+            else load_bundled_plan()
+        )
     except PlanFormatError as exc:
         print(f"No se cargó el plan: {exc}. La base de datos no cambió.", file=sys.stderr)
         return 1
@@ -132,7 +139,8 @@ async def cmd_load(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await storage.close()
     print(
-        f"Plan cargado: {len(plan.tematicas)} temáticas, {len(plan.targets)} metas, "
+        f"Plan cargado: {texts(plan.edition).PLAN_NAME}; "
+        f"{len(plan.tematicas)} temáticas, {len(plan.targets)} metas, "
         f"{len(plan.projects)} proyectos, {len(plan.funding)} fuentes de financiamiento, "
         f"{len(plan.actors)} actores."
     )
@@ -145,7 +153,7 @@ async def cmd_export(settings: Settings) -> int:
 
     storage = await open_storage(settings.database_url)
     try:
-        plan = await current_plan(storage)
+        plan = await current_plan(storage, zonas=settings.plan_zonas)
     finally:
         await storage.close()
     print(json.dumps(plan_to_json(plan), ensure_ascii=False, indent=2))
@@ -173,11 +181,11 @@ def cmd_diff(settings: Settings, args: argparse.Namespace) -> int:
     from knowledge.diff import changes_to_json, compare_plans, for_zona
     from knowledge.diff_answer import change_pages, edition_labels, lead
     from knowledge.errors import PlanFormatError
-    from knowledge.model import ZONAS
+    from knowledge.model import MOST_ZONAS
     from knowledge.render import to_plain
 
-    if args.zona is not None and args.zona not in ZONAS:
-        print(t.DIFF_BAD_ZONA.format(n=args.zona, first=ZONAS[0], last=ZONAS[-1]), file=sys.stderr)
+    if args.zona is not None and not 1 <= args.zona <= MOST_ZONAS:
+        print(t.DIFF_BAD_ZONA.format(n=args.zona, first=1, last=MOST_ZONAS), file=sys.stderr)
         return 2
     editions = []
     for argument in (args.old, args.new):
@@ -188,6 +196,10 @@ def cmd_diff(settings: Settings, args: argparse.Namespace) -> int:
             print(t.DIFF_UNREADABLE.format(file=argument, problem=problem), file=sys.stderr)
             return 1
     old, new = editions
+    zonas = new.plan.edition.zonas
+    if args.zona is not None and args.zona not in zonas:  # the newer edition's zonas
+        print(t.DIFF_BAD_ZONA.format(n=args.zona, first=zonas[0], last=zonas[-1]), file=sys.stderr)
+        return 2
     changes = compare_plans(old.plan, new.plan)
     if args.zona is not None:
         changes = for_zona(changes, args.zona)

@@ -65,7 +65,7 @@ def build_application(
         resources.push_async_callback(opened.close)
         data: BotData = application.bot_data
         data.sessionmaker = opened.sessionmaker
-        data.answerer = Answerer(await current_plan(opened))
+        data.answerer = Answerer(await current_plan(opened, zonas=settings.plan_zonas))
         # Long polling: this process is Telegram's only consumer, so it may trust what it knows.
         state = ChatState(opened.sessionmaker, exclusive=not webhook)
         await state.start()
@@ -89,7 +89,8 @@ def build_application(
             data.answer_observer = metrics.observe_answer
             data.error_observer = metrics.observe_send_error
         gc.freeze()  # the index is built and lives as long as the process: keep it out of GC passes
-        await application.bot.set_my_commands([BotCommand(name, text) for name, text in t.COMMANDS])
+        said = data.answerer.texts
+        await application.bot.set_my_commands([BotCommand(name, text) for name, text in said.COMMANDS])
         await data.staff.set_menus(application.bot)
         if run_outbox:
             worker = await resources.enter_async_context(

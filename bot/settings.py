@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from knowledge.edition import parse_zonas
+
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/mixco.db"
 
@@ -61,6 +63,9 @@ class Settings(BaseSettings):
     """The largest plan file ``load`` reads: the bundled document is 82 KB, its JSON export 207 KB."""
     query_log_salt: SecretStr | None = None
     """None: a random salt kept in the database (``bot.storage.query_log_salt``)."""
+    plan_zonas: Annotated[tuple[int, ...] | None, NoDecode] = None
+    """The municipality's zonas ("1-11", "1,2,3") for a plan whose document does not say how many
+    it has; what the document says wins. None: such a document is refused."""
 
     def secrets(self) -> tuple[str, ...]:
         """The values no log line may show (bot.observability redacts them)."""
@@ -82,6 +87,13 @@ class Settings(BaseSettings):
             if not all(p.lstrip("-").isdigit() for p in parts):
                 raise ValueError("deben ser números de usuario de Telegram separados por comas")
             return tuple(int(p) for p in parts)
+        return value
+
+    @field_validator("plan_zonas", mode="before")
+    @classmethod
+    def _zonas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return parse_zonas(value) if value.strip() else None
         return value
 
     @field_validator("log_level", mode="before")

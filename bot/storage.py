@@ -41,22 +41,24 @@ async def open_storage(database_url: str) -> Storage:
     return Storage(engine, create_sessionmaker(engine))
 
 
-async def current_plan(storage: Storage) -> Plan:
+async def current_plan(storage: Storage, *, zonas: tuple[int, ...] | None = None) -> Plan:
     """The plan in the database.
 
     On first use the bundled document is loaded into it; a database still holding an older
     reading of the bundled document (a newer release of the bot reads it better) is refreshed.
-    A plan loaded by staff from another file is never replaced here.
+    A plan loaded by staff from another file is never replaced here. ``zonas`` (the
+    ``PLAN_ZONAS`` setting): for a plan saved before its edition was kept whose texts do not say
+    its zonas.
     """
     async with storage.sessionmaker() as session:
         meta = await get_plan_meta(session=session)
         if meta is not None and meta.source != BUNDLED_PLAN:
-            plan = await load_plan(session=session)
+            plan = await load_plan(session=session, zonas=zonas)
             if plan is not None:
                 return plan
         bundled = load_bundled_plan()
         if meta is not None and meta.sha256 == plan_digest(bundled):
-            stored = await load_plan(session=session)
+            stored = await load_plan(session=session, zonas=zonas)
             if stored is not None:
                 return stored
         try:
@@ -65,7 +67,7 @@ async def current_plan(storage: Storage) -> Plan:
         except IntegrityError:
             # Another instance starting at the same moment saved it first: use what it saved.
             await session.rollback()
-            stored = await load_plan(session=session)
+            stored = await load_plan(session=session, zonas=zonas)
             if stored is None:
                 raise
             return stored
@@ -96,13 +98,14 @@ async def query_log_salt(storage: Storage, configured: str | None) -> str:
     return salt
 
 
-def read_plan_file(path: Path, max_bytes: int) -> Plan:
+def read_plan_file(path: Path, max_bytes: int, *, zonas: tuple[int, ...] | None = None) -> Plan:
     """A plan document (text) or a JSON export of at most ``max_bytes`` → Plan; PlanFormatError
-    says what is wrong."""
+    says what is wrong. ``zonas`` (``PLAN_ZONAS``): the municipality's zonas when the document
+    does not say them."""
     text = decode_document(read_bounded(path, max_bytes))
     if text.lstrip().startswith(("{", "[")):  # JSON (a list is refused by plan_from_json)
-        return plan_from_json(read_json(text))
-    return parse_plan(text)
+        return plan_from_json(read_json(text), zonas=zonas)
+    return parse_plan(text, zonas=zonas)
 
 
 def read_bounded(path: Path, max_bytes: int) -> bytes:

@@ -191,7 +191,7 @@ class ProjectRow(SectionedRow, table=True):
     snip: str = Field(unique=True)
     name: str
     zona: int | None = Field(default=None, index=True)
-    amount_2024: Decimal = Field(sa_type=Cents, nullable=False)
+    amount: Decimal = Field(sa_type=Cents, nullable=False)
     observation: str
     place: str | None = None
     in_total: bool
@@ -284,6 +284,18 @@ class PlanMeta(SQLModel, table=True):
     """Where the plan came from, e.g. the document's file name."""
     sha256: str = Field(max_length=64)
     """:func:`knowledge.plan_json.plan_digest` of the saved plan."""
+    # The plan's edition (knowledge.model.Edition). NULL only in a row saved before they were
+    # kept (revision 0008): the plan's own texts say it then (db.plan_store.load_plan).
+    municipality: str | None = Field(default=None, max_length=120)
+    demonym: str | None = Field(default=None, max_length=120)
+    poa_year: int | None = None
+    pei_start: int | None = None
+    pei_end: int | None = None
+    pom_start: int | None = None
+    pom_end: int | None = None
+    pdmot: str | None = Field(default=None, max_length=120)
+    pdmot_horizon: int | None = None
+    zonas: list[int] | None = Field(default=None, sa_type=JSON_TYPE)
 
 
 PLAN_TABLES: tuple[type[SQLModel], ...] = (

@@ -1,5 +1,9 @@
 """Queries for the plan tables: save a whole Plan, load it back, and what was loaded.
 
+The plan's edition is kept in ``plan_meta``'s columns. A plan saved before they existed (NULL
+there) gets its edition from its own texts on loading, as a document or an old export would
+(:func:`knowledge.edition.edition_of`).
+
 Functions take keyword-only arguments and never commit: the caller owns the transaction.
 """
 
@@ -34,9 +38,12 @@ from db.models import (
     TargetRow,
     TematicaRow,
 )
+from knowledge.edition import edition_of
+from knowledge.errors import checked
 from knowledge.model import (
     ActionLine,
     Actor,
+    Edition,
     FundingSource,
     FundingTotal,
     GovernanceIndex,
@@ -51,6 +58,7 @@ from knowledge.model import (
     StrategicLine,
     Target,
     Tematica,
+    edition_problem,
 )
 from knowledge.plan_json import plan_digest, record_from_json
 
@@ -99,18 +107,26 @@ async def save_plan(*, session: AsyncSession, plan: Plan, source: str) -> None:
         await session.exec(delete(table))
     session.add_all(_plan_rows(plan))
     await session.flush()
-    await _save_meta(session, sha256=plan_digest(plan), source=source)
+    await _save_meta(session, sha256=plan_digest(plan), source=source, edition=plan.edition)
 
 
-async def load_plan(*, session: AsyncSession) -> Plan | None:
-    """The saved plan, equal by value to the one saved; None if no plan was ever saved."""
-    if await get_plan_meta(session=session) is None:
+async def load_plan(*, session: AsyncSession, zonas: tuple[int, ...] | None = None) -> Plan | None:
+    """The saved plan, equal by value to the one saved; None if no plan was ever saved.
+
+    ``zonas``: for a plan saved before editions were kept whose texts do not say its zonas (the
+    ``PLAN_ZONAS`` setting)."""
+    meta = await get_plan_meta(session=session)
+    if meta is None:
         return None
     values: dict[str, Any] = {kind.attr: await _load_records(session, kind) for kind in _KINDS}
     values["funding_total"] = await _load_funding_total(session)
     names = await session.exec(select(EjeRow.name).order_by(col(EjeRow.position)))
     values["ejes"] = tuple(names.all())
-    return Plan(**values)
+    stored = _stored_edition(meta)
+    if stored is None:
+        records = [r for value in values.values() for r in (value if isinstance(value, tuple) else [value])]
+        stored = edition_of(records, zonas=zonas)
+    return Plan(edition=stored, **values)
 
 
 async def get_plan_meta(*, session: AsyncSession) -> PlanMeta | None:
@@ -151,14 +167,52 @@ def _plain(value: object) -> object:
     return value
 
 
-async def _save_meta(session: AsyncSession, *, sha256: str, source: str) -> None:
+async def _save_meta(session: AsyncSession, *, sha256: str, source: str, edition: Edition) -> None:
     now = datetime.now(UTC)
     meta = await session.get(PlanMeta, 1) or PlanMeta(loaded_at=now, source=source, sha256=sha256)
     if meta.sha256 != sha256:
         meta.loaded_at, meta.sha256 = now, sha256
     meta.source = source
+    for name, value in _edition_columns(edition).items():
+        setattr(meta, name, value)
     session.add(meta)
     await session.flush()
+
+
+def _edition_columns(edition: Edition) -> dict[str, Any]:
+    pei_start, pei_end = edition.pei or (None, None)
+    return {
+        "municipality": edition.municipality,
+        "demonym": edition.demonym,
+        "poa_year": edition.year,
+        "pei_start": pei_start,
+        "pei_end": pei_end,
+        "pom_start": edition.pom[0],
+        "pom_end": edition.pom[1],
+        "pdmot": edition.pdmot,
+        "pdmot_horizon": edition.pdmot_horizon,
+        "zonas": list(edition.zonas),
+    }
+
+
+def _stored_edition(meta: PlanMeta) -> Edition | None:
+    """The edition ``plan_meta`` keeps, checked like JSON input; None in a row saved before
+    editions were kept."""
+    if meta.municipality is None:
+        return None
+    pei = [meta.pei_start, meta.pei_end] if meta.pei_start is not None else None
+    values = {
+        "municipality": meta.municipality,
+        "demonym": meta.demonym,
+        "year": meta.poa_year,
+        "pei": pei,
+        "pom": [meta.pom_start, meta.pom_end],
+        "pdmot": meta.pdmot,
+        "pdmot_horizon": meta.pdmot_horizon,
+        "zonas": meta.zonas,
+    }
+    edition = record_from_json(Edition, values, "plan_meta")
+    return checked(edition, edition_problem(edition), "plan_meta")
 
 
 # --- loading ------------------------------------------------------------------------------

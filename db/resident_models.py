@@ -14,6 +14,7 @@ from sqlalchemy import BigInteger, CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from db.models import JSON_TYPE, UtcDateTime
+from knowledge.model import MOST_ZONAS
 
 
 class ChatContextRow(SQLModel, table=True):
@@ -33,7 +34,7 @@ class ChatZonaRow(SQLModel, table=True):
     obras hay en mi zona?" needs no zona."""
 
     __tablename__ = "chat_zona"
-    __table_args__ = (CheckConstraint("zona BETWEEN 1 AND 11", name="zona"),)
+    __table_args__ = (CheckConstraint(f"zona BETWEEN 1 AND {MOST_ZONAS}", name="zona"),)
 
     chat_id: int = Field(primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False})
     zona: int

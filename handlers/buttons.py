@@ -93,7 +93,7 @@ async def help_pressed(press: Press) -> None:
 async def my_zona_pressed(press: Press) -> None:
     """``zonas``: the chat's zona (or the picker); ``zonas:cambiar``: the picker."""
     if press.args:
-        await send_zona_picker(press.message)
+        await send_zona_picker(press.message, press.context)
     else:
         await send_my_zona(press.message, press.context)
 
@@ -109,7 +109,8 @@ async def chart_pressed(press: Press) -> None:
     if not any(p.zona == zona for p in context.answerer.plan.projects):
         await message.reply_text(t.STALE_BUTTON, do_quote=False)
         return
-    await send_chart(message, context, f"zona-{zona}", t.ZONA_CHART_CAPTION.format(n=zona))
+    caption = context.answerer.texts.ZONA_CHART_CAPTION.format(n=zona)
+    await send_chart(message, context, f"zona-{zona}", caption)
 
 
 async def follow_pressed(press: Press) -> None:

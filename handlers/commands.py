@@ -42,9 +42,10 @@ async def start(message: Message, context: Context) -> None:
             followed = await follows_for(context, message, answer)
             await send_answer(message, answer, followed=followed, webapp_url=context.webapp_url)
             return
-    welcome = t.WELCOME.format(plan=t.PLAN_NAME)
+    said = context.answerer.texts
+    welcome = said.WELCOME.format(plan=said.PLAN_NAME)
     text = f"{t.STALE_BUTTON}\n\n{welcome}" if payload else welcome
-    markup = welcome_keyboard(context.webapp_url, private=message.chat.type == "private")
+    markup = welcome_keyboard(said, context.webapp_url, private=message.chat.type == "private")
     await message.reply_text(text, reply_markup=markup, do_quote=False)
 
 
@@ -65,7 +66,8 @@ async def help_command(message: Message, context: Context) -> None:
 @on_message
 async def zona(message: Message, context: Context) -> None:
     if not context.args:
-        await message.reply_text(t.ZONA_PICK, reply_markup=zona_picker(), do_quote=False)
+        picker = zona_picker(context.answerer.plan.edition.zonas)
+        await message.reply_text(context.answerer.texts.ZONA_PICK, reply_markup=picker, do_quote=False)
         return
     await answer_question(message, context, "zona " + " ".join(context.args))
 
@@ -91,7 +93,7 @@ async def targets(message: Message, context: Context) -> None:
 @on_message
 async def funding(message: Message, context: Context) -> None:
     """The funding chart (uploaded once, then re-sent by file_id) and the figures as text."""
-    await send_chart(message, context, "funding", t.FUNDING_CHART_CAPTION)
+    await send_chart(message, context, "funding", context.answerer.texts.FUNDING_CHART_CAPTION)
     await send_action(message, context, Action.of("lista", "funding"))
 
 

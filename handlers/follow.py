@@ -22,21 +22,22 @@ from handlers.context import Context, on_message, on_message_from
 from handlers.keyboards import button, confirm_row
 from knowledge import catalog as t
 from knowledge.actions import Action
-from knowledge.model import ZONAS
+from knowledge.model import Plan
 from knowledge.staff import subject_name
 from knowledge.text import fold
 
 GROUP_ADMINS = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
 
 
-def parse_target(args: list[str], known_snips: set[str]) -> tuple[str, str] | None:
-    """``zona 6`` → ("zona", "6"); ``proyecto 242177`` → ("proyecto", "242177"); else None."""
+def parse_target(args: list[str], plan: Plan) -> tuple[str, str] | None:
+    """``zona 6`` → ("zona", "6"); ``proyecto 242177`` → ("proyecto", "242177"); else None (a
+    zona the municipality does not have, a SNIP the plan does not list)."""
     if len(args) != 2:
         return None
     kind, key = fold(args[0]), args[1].strip()
-    if kind == "zona" and key.isdigit() and int(key) in ZONAS:
+    if kind == "zona" and key.isdigit() and int(key) in plan.edition.zonas:
         return "zona", str(int(key))
-    if kind == "proyecto" and key in known_snips:
+    if kind == "proyecto" and plan.project(key) is not None:
         return "proyecto", key
     return None
 
@@ -57,7 +58,7 @@ async def follow(message: Message, context: Context, kind: str, key: str) -> Non
 
 @on_message
 async def subscribe_command(message: Message, context: Context) -> None:
-    target = parse_target(context.args or [], {p.snip for p in context.answerer.plan.projects})
+    target = parse_target(context.args or [], context.answerer.plan)
     if target is None:
         await message.reply_text(t.SUBSCRIBE_USAGE, do_quote=False)
         return
@@ -66,7 +67,7 @@ async def subscribe_command(message: Message, context: Context) -> None:
 
 @on_message
 async def unsubscribe_command(message: Message, context: Context) -> None:
-    target = parse_target(context.args or [], {p.snip for p in context.answerer.plan.projects})
+    target = parse_target(context.args or [], context.answerer.plan)
     if target is None:
         await message.reply_text(t.UNSUBSCRIBE_USAGE, do_quote=False)
         return

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 from knowledge import catalog as t
 from knowledge.actions import Action, ActionError, record_key
 from knowledge.answers import Answer, FollowUp
+from knowledge.catalog import EditionTexts
 from knowledge.explorer import explorer_path
 
 BUTTONS_PER_ROW = 2
@@ -46,20 +47,27 @@ def follow_up_button(follow_up: FollowUp) -> InlineKeyboardButton | None:
         return None
 
 
-def zona_picker(verb: str = "zona") -> InlineKeyboardMarkup:
-    """Zonas 1 to 11; ``verb`` "mizona" makes the pick the chat's own zona."""
-    buttons = [button(str(n), Action.of(verb, n)) for n in range(1, 12)]
-    return InlineKeyboardMarkup([buttons[0:4], buttons[4:8], buttons[8:11]])
+ZONAS_PER_ROW = 4
 
 
-def welcome_keyboard(webapp_url: str | None = None, *, private: bool = True) -> InlineKeyboardMarkup:
+def zona_picker(zonas: Sequence[int], verb: str = "zona") -> InlineKeyboardMarkup:
+    """The municipality's zonas, four a row; ``verb`` "mizona" makes the pick the chat's own zona."""
+    buttons = [button(str(n), Action.of(verb, n)) for n in zonas]
+    return InlineKeyboardMarkup(
+        [buttons[i : i + ZONAS_PER_ROW] for i in range(0, len(buttons), ZONAS_PER_ROW)]
+    )
+
+
+def welcome_keyboard(
+    texts: EditionTexts, webapp_url: str | None = None, *, private: bool = True
+) -> InlineKeyboardMarkup:
     """Under /start's welcome; with the plan explorer's address, a row that opens its home."""
     buttons = [
         button(t.BTN_MY_ZONA, Action.of("zonas")),
         button(t.BTN_PROJECTS, Action.of("lista", "projects")),
         button(t.BTN_TEMATICAS, Action.of("lista", "tematicas")),
         button(t.BTN_FUNDING, Action.of("lista", "funding")),
-        button(t.BTN_TARGETS, Action.of("lista", "targets")),
+        button(texts.BTN_TARGETS, Action.of("lista", "targets")),
         button(t.BTN_HELP, Action.of("ayuda")),
     ]
     rows = [buttons[0:2], buttons[2:4], buttons[4:6]]

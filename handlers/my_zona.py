@@ -17,16 +17,17 @@ async def send_my_zona(message: Message, context: Context) -> None:
     chat has not chosen one yet."""
     zona = await context.chat_state.zona(message.chat_id)
     if zona is None:
-        await send_zona_picker(message)
+        await send_zona_picker(message, context)
         return
     answer = context.answerer.zona_answer(zona)
     followed = await follows_for(context, message, answer)
     await send_answer(message, answer, [change_zona_row()], followed=followed, webapp_url=context.webapp_url)
 
 
-async def send_zona_picker(message: Message) -> None:
+async def send_zona_picker(message: Message, context: Context) -> None:
     """Which zona is the chat's own (after "Mi zona", or "Cambiar de zona")."""
-    await message.reply_text(t.MY_ZONA_PICK, reply_markup=zona_picker("mizona"), do_quote=False)
+    picker = zona_picker(context.answerer.plan.edition.zonas, "mizona")
+    await message.reply_text(t.MY_ZONA_PICK, reply_markup=picker, do_quote=False)
 
 
 async def choose_my_zona(message: Message, context: Context, zona: int) -> None:

@@ -43,7 +43,8 @@ async def answer_question(message: Message, context: Context, text: str) -> None
         if session.in_transaction():
             await session.commit()
     if answered is None:  # "mi zona" in a chat that has not said which zona is its own
-        await message.reply_text(t.MY_ZONA_ASK, reply_markup=zona_picker("mizona"), do_quote=False)
+        picker = zona_picker(context.answerer.plan.edition.zonas, "mizona")
+        await message.reply_text(t.MY_ZONA_ASK, reply_markup=picker, do_quote=False)
         return
     question, answer, staff_view = answered
     query_id = await record(state, context, message, question, answer)

@@ -133,12 +133,13 @@ async def history_command(message: Message, _user: User, context: Context) -> No
 # Announcements ----------------------------------------------------------------------------------
 @staff_command
 async def announce_command(message: Message, user: User, context: Context) -> None:
-    parsed = parse_announcement(user_args(context))
+    edition = context.answerer.plan.edition
+    parsed = parse_announcement(user_args(context), edition)
     if isinstance(parsed, str):
         await message.reply_text(parsed, do_quote=False)
         return
     audience, text = parsed
-    html = announcement_html(text)
+    html = announcement_html(text, edition)
     broadcast_id, count = await context.staff.draft_announcement(user.id, audience, html)
     markup = InlineKeyboardMarkup(
         [confirm_row(t.BTN_SEND, Action.of("enviar", broadcast_id), Action.of("cancelar", broadcast_id))]

@@ -186,12 +186,12 @@ class Staff:
         for user_id in {*self.admin_ids, *(member.user_id for member in stored)}:
             await self.show_menu(bot, user_id)
 
-    @staticmethod
-    async def show_menu(bot: Bot, user_id: int) -> None:
+    async def show_menu(self, bot: Bot, user_id: int) -> None:
         """Staff see their commands in their own private chat (a per-chat scope); residents never
         do. Someone who never wrote to the bot has no private chat yet: their menu is set when
         they are added."""
-        commands = [BotCommand(name, text) for name, text in (*t.COMMANDS, *t.STAFF_COMMANDS)]
+        resident_commands = self._answerer.texts.COMMANDS
+        commands = [BotCommand(name, text) for name, text in (*resident_commands, *t.STAFF_COMMANDS)]
         try:
             await bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id))
         except (BadRequest, Forbidden):

@@ -6,7 +6,7 @@ callback data ``a|zona:6``, at most 64 bytes (Telegram's limit); a ``/start`` de
 ``zona_6``, ``p_242177`` or ``tema_seguro``. Each verb's arguments are given by its entry in
 :data:`VERBS`, and an Action is only made of arguments that fit one of them, so whatever
 :meth:`Action.parse` returns is well formed; :meth:`Action.known_in` then checks that the projects
-and temáticas it names are in the plan. What each verb does is the handlers' business
+temáticas and zonas it names are in the plan. What each verb does is the handlers' business
 (``handlers.buttons.ROUTES``, which also says which verbs are for staff).
 
 Pure: no telegram, no database.
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from knowledge import catalog as t
-from knowledge.model import ZONAS, Plan
+from knowledge.model import Plan
 
 CALLBACK_MAX_BYTES = 64
 """Telegram's limit on a button's callback data."""
@@ -53,13 +53,13 @@ class Slot:
     """One argument: the text it may be, and what of the plan it names (see ``known_in``)."""
 
     pattern: re.Pattern[str]
-    names: Literal["project", "tematica"] | None = None
+    names: Literal["project", "tematica", "zona"] | None = None
 
     def fits(self, arg: str) -> bool:
         return self.pattern.fullmatch(arg) is not None
 
 
-def slot(regex: str, names: Literal["project", "tematica"] | None = None) -> Slot:
+def slot(regex: str, names: Literal["project", "tematica", "zona"] | None = None) -> Slot:
     return Slot(re.compile(f"(?:{regex})"), names)
 
 
@@ -71,8 +71,8 @@ def word(*choices: str) -> Slot:
 Form = tuple[Slot, ...]
 """The arguments of one form of a verb, in order."""
 
-ZONA = word(*(str(n) for n in ZONAS))
-"""Mixco's zonas, 1 to 11."""
+ZONA = slot(r"[1-9][0-9]?", "zona")
+"""A zona's number: checked against the plan's edition (its municipality's zonas)."""
 SNIP = slot(r"[0-9]{6}", "project")
 """A project's SNIP: checked against the plan."""
 TEMA = slot(r"[a-z0-9-]{1,40}", "tematica")
@@ -197,12 +197,14 @@ class Action:
         return prefix + self.args[0] if prefix is not None and len(self.args) == 1 else None
 
     def known_in(self, plan: Plan) -> bool:
-        """Every project and temática the action names is in the plan (the zonas are Mixco's by
-        the grammar). Buttons and deep links are checked with it on arrival."""
+        """Every project, temática and zona the action names is in the plan (a zona: one of its
+        municipality's). Buttons and deep links are checked with it on arrival."""
         for s, arg in zip(self.form(), self.args, strict=True):
             if s.names == "project" and plan.project(arg) is None:
                 return False
             if s.names == "tematica" and plan.tematica(arg) is None:
+                return False
+            if s.names == "zona" and int(arg) not in plan.edition.zonas:
                 return False
         return True
 

@@ -11,9 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from knowledge import catalog as t
-from knowledge.model import Section
-
 SHORT = 180
 
 
@@ -74,10 +71,6 @@ def format_q(amount: Decimal) -> str:
 
 def format_pct(value: Decimal) -> str:
     return f"{value}%"
-
-
-def cite(section: Section) -> str:
-    return t.SOURCE_SEPARATOR.join((t.SOURCE_PREFIX, *section))
 
 
 def shorten(text: str, limit: int = SHORT) -> str:

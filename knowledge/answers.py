@@ -26,7 +26,6 @@ from knowledge.answer_types import (
     Line,
     Match,
     answer_text,
-    cite,
     format_pct,
     format_q,
     join_numbers,
@@ -38,12 +37,13 @@ from knowledge.answer_types import (
 from knowledge.compare import INVESTMENT_WORDS, OPERATING_WORDS, Comparisons, capitalised
 from knowledge.counts import count_of
 from knowledge.documents import ancestors, plan_documents
-from knowledge.glossary import GlossaryTerm, find_term, find_terms, said_as_one_word
+from knowledge.edition import without_own_name
+from knowledge.glossary import GlossaryTerm, find_term, find_terms, glossary, said_as_one_word
 from knowledge.institutions import Institutions
 from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
 from knowledge.lexicon import spanish_words
 from knowledge.lists import EXCLUDED_COVERAGE, Lists, word_key
-from knowledge.model import ZONAS, Actor, FundingSource, Plan, Policy, Project, Statement
+from knowledge.model import Actor, FundingSource, Plan, Policy, Project, Statement
 from knowledge.question import (
     WHEN_WORDS,
     Ask,
@@ -79,8 +79,9 @@ from knowledge.text import (
 
 __all__ = ["Answer", "Answerer", "Fact", "FollowUp", "Line", "Match", "format_q"]
 
-POM_WORDS = ("pom", "multianual", "2024-2028", "2024 2028")
-"""Words that name the multi-year plan (its strategic lines are a list of their own)."""
+POM_WORDS = ("pom", "multianual")
+"""Words that name the multi-year plan (its strategic lines are a list of their own), besides
+its period ("2024-2028", see ``Answerer.pom_words``)."""
 QUOTE_FROM_CHARS = 350
 """A record's text at least this long may hide the sentence asked for below the first screen."""
 QUOTE_SHOWN_CHARS = 300
@@ -142,7 +143,7 @@ MIN_LONG_COVERAGE = 0.3
 CLEAR_LEAD = 1.4
 RELATED_RATIO = 0.55
 MAX_RELATED = 3
-WARM_UP = "meta de basura zona 6 2024"
+WARM_UP = "meta de basura zona 6 {year}"
 MAX_QUESTION_CHARS = 1000
 REMEMBERED_ANSWERS = 1024
 """Answers kept per Answerer: residents ask the same few questions again and again, and an
@@ -169,9 +170,10 @@ OF_THAT = ("de eso", "de ese", "de esa", "de esos", "de esas", "de ello")
 WORK_WORDS = ("proyecto", "proyectos", "obra", "obras")
 WORKS_TO_DO = (
     *("van a hacer", "van a construir", "van a perforar", "se van a", "haran", "construiran"),
-    *("construir", "construyen", "hacer", "perforar", "en el plan", "en el poa", "este ano", "para 2024"),
+    *("construir", "construyen", "hacer", "perforar", "en el plan", "en el poa", "este ano"),
 )
-"""Words that count works the plan will do, not what exists."""
+"""Words that count works the plan will do, not what exists (and "para" with the POA's year, see
+``Answerer.works_to_do``)."""
 LIST_OUTSAID = 0.2  # a record explaining this much more of the question than a list document ...
 LIST_OUTSAID_SCORE = 0.9  # ... and scoring this near it answers instead of the whole section
 """A heading whose text the document lacks wins over a record that only mentions it when it
@@ -198,37 +200,51 @@ class Answerer(Lists, Comparisons):
         of the search itself need)."""
         self.plan = plan
         self.view = PlanView.of(plan)
+        self.texts = self.view.texts
+        """The catalogue's texts worded for this plan's edition."""
+        edition = plan.edition
+        start, end = edition.pom
+        self.pom_words = (*POM_WORDS, f"{start}-{end}", f"{start} {end}")
+        self.works_to_do = (*WORKS_TO_DO, f"para {edition.year}")
         self.remember = remember
         pairs = list(plan_documents(plan))
-        self.index = SearchIndex(doc for doc, _ in pairs)
+        self.index = SearchIndex(
+            (doc for doc, _ in pairs), neutral=self._own_name_neutral, last_zona=edition.zonas[-1]
+        )
         self.records = {doc.id: record for doc, record in pairs}
         self.tematica_names = self.view.tematica_names
         self.zona_mentions = {
-            z: tuple(d for d in self.index.docs if z in d.zonas and d.kind != "project") for z in ZONAS
+            z: tuple(d for d in self.index.docs if z in d.zonas and d.kind != "project")
+            for z in edition.zonas
         }
-        self.every_zona = tuple(d for d in self.index.docs if _mentions_every_zona(d.title))
-        self.budget_years = frozenset(
-            year for f in plan.funding[:1] for part in f.section for year in find_years(fold(part))
-        )
+        every_zona = _every_zona_phrases(len(edition.zonas))
+        self.every_zona = tuple(d for d in self.index.docs if has_phrase(d.title.lower(), every_zona))
+        self.budget_years = frozenset((edition.year,)) if plan.funding else frozenset()
+        """The year the plan's money figures are for: the POA's."""
         self.place_names = frozenset(
             w
             for p in plan.projects
-            for w in TOKEN.findall(fold(p.place or ""))
+            for w in TOKEN.findall(fold(self._own_name_neutral(p.place or "")))
             if len(w) > 3 and not is_stop_word(w) and w not in PLACE_KINDS
         )
         """The words of the projects' places ("molino", "flores", "marilu"): a chatty message keeps
         them when its question is a clause without them."""
         self.place_words = frozenset(
-            w for p in plan.projects for w in TOKEN.findall(fold(f"{p.name} {p.place or ''}"))
+            w
+            for p in plan.projects
+            for w in TOKEN.findall(fold(self._own_name_neutral(f"{p.name} {p.place or ''}")))
         )
         self.plan_years = frozenset(
             y for d in self.index.docs for y in find_years(fold(f"{d.title} {d.text}"))
         )
         self.above = ancestors(plan)
-        self.municipality_stems = _common_stems([tm.name for tm in plan.tematicas])
-        """The words every temática's name has (the municipality's name): they pick none."""
-        self.tematica_phrases = tuple((tm, f" {' '.join(words(tm.name))} ") for tm in plan.tematicas)
-        """Each temática with its name as padded words (" mixco ordenado conectado y resiliente ")."""
+        own_name = frozenset(stem(w) for w in content_words(fold(edition.municipality)))
+        self.municipality_stems = _common_stems([tm.name for tm in plan.tematicas]) | own_name
+        """The words every temática's name has, and the municipality's name: they pick none."""
+        self.tematica_phrases = tuple(
+            (tm, f" {' '.join(words(self._own_name_neutral(tm.name)))} ") for tm in plan.tematicas
+        )
+        """Each temática with its name as padded words, read as questions are (" municipio seguro ")."""
         self.tematica_stems = tuple(
             (tm.id, frozenset(stem(w) for w in content_words(fold(tm.name))) - self.municipality_stems)
             for tm in plan.tematicas
@@ -257,17 +273,24 @@ class Answerer(Lists, Comparisons):
         self._whole_pages: dict[str, list[list[Doc]]] = {}
         self._gaps: list[tuple[Doc, frozenset[str]]] | None = None
         self._children: dict[str, list[Doc]] | None = None
-        self.institutions = Institutions(plan.actors)
+        self.institutions = Institutions(plan.actors, glossary(plan.edition))
         self.source_names = SourceNames(plan.funding, self._names_one_record)
         """Each funding source with the words that name it ("iva", "paz"; "iusi"; "situado")."""
         self._remembered = lru_cache(maxsize=max(0, remember))(self._answer)
         """Answers of repeated questions: the index is read-only, so an answer never goes stale."""
-        self.answer(WARM_UP)  # first-use costs (vocabulary file, stemmer, numpy) paid here, not by a person
+        warm_up = WARM_UP.format(year=edition.year)
+        self.answer(warm_up)  # first-use costs (vocabulary file, stemmer, numpy) paid here, not by a person
 
     # Entry point ---------------------------------------------------------------------------
     def answer(self, question: str) -> Answer:
-        """The answer to ``question``; repeated questions come from a bounded memory (LRU)."""
-        return self._remembered(question[:MAX_QUESTION_CHARS])
+        """The answer to ``question``; repeated questions come from a bounded memory (LRU).
+
+        The municipality's own name is read as :data:`knowledge.edition.OWN_MUNICIPALITY`
+        ("la muni de Mixco" asks about this plan; "Villa Nueva" names another municipality)."""
+        return self._remembered(self._own_name_neutral(question[:MAX_QUESTION_CHARS]))
+
+    def _own_name_neutral(self, text: str) -> str:
+        return without_own_name(text, self.plan.edition.municipality)
 
     def _answer(self, question: str) -> Answer:
         query = analyze(question, self.index)
@@ -324,14 +347,16 @@ class Answerer(Lists, Comparisons):
         message names elsewhere ("en barrio San Antonio zona 10 … ¿cuándo terminan el
         alcantarillado?")."""
         folded = fold(clause)
-        extra = [f"zona {z.number}" for z in query.zonas[:1] if not find_zonas(folded)]
+        extra = [f"zona {z.number}" for z in query.zonas[:1] if not find_zonas(folded, self.index.last_zona)]
         extra.extend(p for p in place_phrases(query.folded) if p not in folded and self._plan_names_place(p))
         clause_words = set(TOKEN.findall(folded))
         extra.extend(
             w for w in TOKEN.findall(query.folded) if w in self.place_names and w not in clause_words
         )
-        if not find_terms(folded):
-            extra.extend(term.aliases[0] for term in find_terms(query.folded) if term.aliases)
+        if not find_terms(folded, self.plan.edition):
+            extra.extend(
+                term.aliases[0] for term in find_terms(query.folded, self.plan.edition) if term.aliases
+            )
         message_words = set(TOKEN.findall(query.folded))  # "de los ingresos propios, ¿cuánto se va …?"
         extra.extend(
             " ".join(sorted(name.words))
@@ -445,7 +470,7 @@ class Answerer(Lists, Comparisons):
             both = self._projects_by_snip([p.snip for p in apart])
             if ask.what != "sum":
                 return both
-            amount = sum((p.amount_2024 for p in apart), Decimal(0))
+            amount = sum((p.amount for p in apart), Decimal(0))
             lead = t.FILTERED_SUM.format(
                 projects=count_of(len(apart), t.LISTED_PROJECTS), amount=format_q(amount)
             )
@@ -463,8 +488,10 @@ class Answerer(Lists, Comparisons):
             return self._other_year(query)
         unknown_years = [y for y in query.years if y not in self.plan_years]
         if unknown_years:
-            return self.not_in_plan(query, note=t.YEAR_NOT_IN_PLAN.format(year=unknown_years[0]))
-        bare = ask.what == "lookup" and not query.zonas and find_terms(query.folded)  # "MDTF?", "arrastre"
+            return self.not_in_plan(query, note=self.texts.YEAR_NOT_IN_PLAN.format(year=unknown_years[0]))
+        bare = (
+            ask.what == "lookup" and not query.zonas and find_terms(query.folded, self.plan.edition)
+        )  # "MDTF?", "arrastre"
         if (
             bare
             and self._only_the_term(query, bare[0], others_allowed=0)
@@ -472,7 +499,7 @@ class Answerer(Lists, Comparisons):
         ):
             return self.define_answer(bare[0])
         if ask.what == "define":
-            terms = find_terms(query.folded)
+            terms = find_terms(query.folded, self.plan.edition)
             if len(terms) > 1 and self._only_the_terms(query, terms):
                 return self.define_answer(*terms)  # "¿qué significa arrastre y multianual?"
             if terms and self._only_the_term(query, terms[0]):
@@ -543,7 +570,7 @@ class Answerer(Lists, Comparisons):
             return self.project_answer(snips[0])
         answer = self._list_of_docs("projects", known, page=1)
         missing = [s for s in snips if f"project:{s}" not in self.index.by_id]
-        lead = [t.PROJECT_NOT_FOUND.format(snip=s) for s in missing]
+        lead = [self.texts.PROJECT_NOT_FOUND.format(snip=s) for s in missing]
         answer = replace(answer, title=t.PROJECTS_NAMED.format(n=len(known)), kind="projects")
         follow = tuple(FollowUp(t.BTN_PROJECT.format(snip=d.key), f"proyecto:{d.key}") for d in known[:4])
         return replace(with_lead(answer, *lead) if lead else answer, follow_ups=follow)
@@ -597,7 +624,7 @@ class Answerer(Lists, Comparisons):
             return None
         list_id = ask.list_id
         bare_lines = list_id == "action_lines" and ask.list_words == ("lineas",)
-        if (list_id == "strategic_lines" or bare_lines) and has_phrase(query.folded, POM_WORDS):
+        if (list_id == "strategic_lines" or bare_lines) and has_phrase(query.folded, self.pom_words):
             list_id = "pom_lines"  # "líneas estratégicas … del plan multianual", "líneas del eje … en el POM"
             ask = replace(ask, list_id=list_id)
         if ask.what == "define" and "list" not in ask.marks:
@@ -636,7 +663,7 @@ class Answerer(Lists, Comparisons):
         counted_query = analyze(counted.split()[0], self.index)
         if not counted_query.sources or has_phrase(counted, MONEY_COUNTED):
             return False
-        if not has_phrase(query.folded, WORKS_TO_DO):
+        if not has_phrase(query.folded, self.works_to_do):
             return False  # "¿cuántos pozos municipales hay en Mixco?": what exists, not what is planned
         projects = self._filtered_projects(counted_query, Ask("list", "projects", ()))
         return 1 < len(projects) < len(self.plan.projects)
@@ -720,7 +747,7 @@ class Answerer(Lists, Comparisons):
             lead = t.LIST_COUNT.format(n=len(members), noun=spec.noun)
         leads: list[Line] = [lead]
         if list_id == "projects" and "sum" in ask.marks and 1 < len(members) < len(self.plan.projects):
-            amount = sum((self._project_of(d).amount_2024 for d in members), Decimal(0))
+            amount = sum((self._project_of(d).amount for d in members), Decimal(0))
             leads.append(
                 t.FILTERED_SUM.format(
                     projects=count_of(len(members), t.LISTED_PROJECTS), amount=format_q(amount)
@@ -756,7 +783,7 @@ class Answerer(Lists, Comparisons):
         folded = query.folded
         if ask.measure == "investment_or_operating" and self.plan.funding_total:
             return self._compare_measures(highest)
-        named = list(dict.fromkeys(z.number for z in query.zonas if z.number in ZONAS))
+        named = list(dict.fromkeys(z.number for z in query.zonas if z.number in self.plan.edition.zonas))
         if len(named) > 1:  # "¿a cuál le toca más, a la zona 6 o a la zona 10?"
             return self._zona_extreme(highest, named)
         groups = self._compared_groups(query)
@@ -785,12 +812,14 @@ class Answerer(Lists, Comparisons):
                 return None
             if has_phrase(folded, ("dura", "duran", "duracion", "anos", "largo", "tiempo", "tarda")):
                 return self._longest(projects, highest, ask)
-            ranked = sorted(projects, key=lambda p: p.amount_2024, reverse=highest)
+            ranked = sorted(projects, key=lambda p: p.amount, reverse=highest)
             chosen = ranked[min(rank, len(ranked) - 1)]
-            template = t.MAX_PROJECT if highest else t.MIN_PROJECT
+            template = self.texts.MAX_PROJECT if highest else self.texts.MIN_PROJECT
             if rank:
-                template = t.RANKED_PROJECT.format(rank=rank + 1, most=t.MOST if highest else t.LEAST)
-            lead = template.format(snip=chosen.snip, amount=format_q(chosen.amount_2024))
+                template = self.texts.RANKED_PROJECT.format(
+                    rank=rank + 1, most=t.MOST if highest else t.LEAST
+                )
+            lead = template.format(snip=chosen.snip, amount=format_q(chosen.amount))
             answer = with_lead(self.project_answer(chosen.snip), lead)
             others = tuple(self.view.project_line(p) for p in ranked if p is not chosen)
             if others:
@@ -841,10 +870,7 @@ class Answerer(Lists, Comparisons):
         self, highest: bool, groups: tuple[tuple[str, list[Project]], ...], ask: Ask
     ) -> Answer:
         sums = sorted(
-            (
-                (words, sum((p.amount_2024 for p in projects), Decimal(0)), projects)
-                for words, projects in groups
-            ),
+            ((words, sum((p.amount for p in projects), Decimal(0)), projects) for words, projects in groups),
             key=lambda g: g[1],
             reverse=highest,
         )
@@ -856,7 +882,7 @@ class Answerer(Lists, Comparisons):
         ]
         docs = [self.index.by_id[f"project:{p.snip}"] for _, _, projects in sums for p in projects]
         answer = self._list_of_docs("projects", docs, page=1)
-        lead = t.GROUP_WINNER.format(words=sums[0][0], most=t.MOST if highest else t.LEAST)
+        lead = self.texts.GROUP_WINNER.format(words=sums[0][0], most=t.MOST if highest else t.LEAST)
         return replace(with_lead(answer, lead, *lines), asks=ask.what)
 
     def _compare_measures(self, highest: bool) -> Answer:
@@ -884,7 +910,7 @@ class Answerer(Lists, Comparisons):
             return None
         ranked = sorted(sums.items(), key=lambda kv: kv[1][0], reverse=highest)
         zona, (amount, count) = ranked[0]
-        template = t.MAX_ZONA if highest else t.MIN_ZONA
+        template = self.texts.MAX_ZONA if highest else t.MIN_ZONA
         lead = template.format(n=zona, amount=format_q(amount), projects=count_of(count, t.LISTED_PROJECTS))
         ranking = tuple(
             t.ZONA_RANK_LINE.format(n=z, amount=format_q(a), projects=count_of(c, t.PROJECTS))
@@ -893,7 +919,7 @@ class Answerer(Lists, Comparisons):
         if among is not None:  # the zonas compared, side by side, right under the answer
             answer = with_lead(self.zona_answer(zona), lead, *ranking[1:])
         else:
-            answer = with_section(with_lead(self.zona_answer(zona), lead), t.ZONA_RANKING, ranking)
+            answer = with_section(with_lead(self.zona_answer(zona), lead), self.texts.ZONA_RANKING, ranking)
         return replace(answer, asks="max" if highest else "min")
 
     def _zona_by_count(self, highest: bool) -> Answer | None:
@@ -913,7 +939,7 @@ class Answerer(Lists, Comparisons):
             for z, (a, c) in sorted(sums.items(), key=lambda kv: (-kv[1][1] if highest else kv[1][1], kv[0]))
         )
         shown = self.zona_answer(zonas[0]) if len(zonas) == 1 else self.zonas_answer(tuple(zonas))
-        answer = with_section(with_lead(shown, lead), t.ZONA_RANKING, ranking)
+        answer = with_section(with_lead(shown, lead), self.texts.ZONA_RANKING, ranking)
         return replace(answer, asks="max" if highest else "min")
 
     def _funding_extreme(self, highest: bool, measure: str, rank: int = 0) -> Answer | None:
@@ -939,8 +965,8 @@ class Answerer(Lists, Comparisons):
             projects = [p for p in self.plan.projects if p.zona == zona]
             if not projects or not self._zona_words_explained(query):
                 return None
-            amount = sum((p.amount_2024 for p in projects), Decimal(0))
-            template = t.ZONA_SUM if len(projects) > 1 else t.ZONA_SUM_ONE
+            amount = sum((p.amount for p in projects), Decimal(0))
+            template = self.texts.ZONA_SUM if len(projects) > 1 else self.texts.ZONA_SUM_ONE
             lead = template.format(n=zona, amount=format_q(amount), count=len(projects))
             return replace(with_lead(self.zona_answer(zona, query), lead), asks="sum")
         sources = self._named_sources(query)
@@ -959,14 +985,14 @@ class Answerer(Lists, Comparisons):
                 else (t.COMPARE_OPERATING, total.operating)
             )
             card = self._funding_total_card()
-            lead = t.TOTAL_PART.format(
+            lead = self.texts.TOTAL_PART.format(
                 part=capitalised(part), amount=format_q(amount), total=format_q(total.available)
             )
             return replace(with_lead(card, lead), asks="sum")  # "¿cuánto va a funcionamiento?"
         if ask.list_id == "projects":
             projects = self._filtered_projects(query, ask)
             if 1 < len(projects) < len(self.plan.projects):
-                amount = sum((p.amount_2024 for p in projects), Decimal(0))
+                amount = sum((p.amount for p in projects), Decimal(0))
                 answer = self.list_answer("projects", self._filter_query(query, ask), query.folded)
                 lead = t.FILTERED_SUM.format(
                     projects=count_of(len(projects), t.LISTED_PROJECTS), amount=format_q(amount)
@@ -1021,12 +1047,14 @@ class Answerer(Lists, Comparisons):
                 lines = (t.WHEN_ZONA.format(n=zona), *answer.lines[1:])
                 return replace(answer, lines=lines, asks=ask.what)
             return None
-        term = find_term(query.folded)  # "vigencia del PEI": the plan's own words name its period
+        term = find_term(
+            query.folded, self.plan.edition
+        )  # "vigencia del PEI": the plan's own words name its period
         dated = term is not None and term.plan_text is not None and bool(find_years(fold(term.plan_text)))
         if term is not None and self._only_the_term(query, term, others_allowed=1 if dated else 0):
             return self.define_answer(term)
         if term is not None and term.plan_text:  # "¿cuándo se aprobó el plan Mixco 2032?": its full name
-            expanded = analyze(f"{query.text} {term.plan_text}", self.index)
+            expanded = analyze(self._own_name_neutral(f"{query.text} {term.plan_text}"), self.index)
             in_text = self._when_in_text(expanded, ask)
             if in_text is not None:
                 return in_text
@@ -1133,7 +1161,7 @@ class Answerer(Lists, Comparisons):
         chosen = [
             self.index.by_id[f"project:{p.snip}"]
             for p in self.plan.projects
-            if p.zona in zonas and (p.amount_2024 > amount) == above
+            if p.zona in zonas and (p.amount > amount) == above
         ]
         named = sorted(zonas)
         if chosen:
@@ -1207,7 +1235,7 @@ class Answerer(Lists, Comparisons):
     # Zonas, places and search -------------------------------------------------------------------
     def _about_zona(self, query: Query, ask: Ask) -> Answer:
         zona = query.zonas[0].number
-        if zona not in ZONAS:
+        if zona not in self.plan.edition.zonas:
             return self.zona_answer(zona, query)
         if len({z.number for z in query.zonas}) > 1:
             return self.zonas_answer(tuple(dict.fromkeys(z.number for z in query.zonas)), query)
@@ -1321,7 +1349,8 @@ class Answerer(Lists, Comparisons):
             return False  # a word no record has
         padded = f" {place} "
         docs = self.index.docs
-        return any(padded in _words_of(docs[n]) for n in min(postings, key=len).tolist())
+        municipality = self.plan.edition.municipality
+        return any(padded in _words_of(docs[n], municipality) for n in min(postings, key=len).tolist())
 
     def place_not_listed(self, place: str, zona: int | None) -> Answer:
         """Say the place is not listed, then offer what is near or in its zona (not confident)."""
@@ -1334,13 +1363,13 @@ class Answerer(Lists, Comparisons):
             for p in self.plan.projects
             if place_stems & {stem(w) for w in content_words(f"{p.name} {p.place or ''}")}
         ]
-        if zona is not None and zona in ZONAS:
+        if zona is not None and zona in self.plan.edition.zonas:
             in_zona = [p for p in self.plan.projects if p.zona == zona]
             if in_zona:
                 lines.append(t.PLACE_ZONA.format(n=zona))
                 items.extend(self.view.project_line(p) for p in in_zona)
             else:
-                lines.append(t.ZONA_NO_PROJECTS.format(n=zona))
+                lines.append(self.texts.ZONA_NO_PROJECTS.format(n=zona))
         elif near:
             lines.append(t.PLACE_NEAR)
             items.extend(self.view.project_line(p) for p in near)
@@ -1497,13 +1526,13 @@ class Answerer(Lists, Comparisons):
         if project is None:
             return Answer(
                 t.PROJECT_NOT_FOUND_TITLE.format(snip=snip),
-                (t.PROJECT_NOT_FOUND.format(snip=snip),),
+                (self.texts.PROJECT_NOT_FOUND.format(snip=snip),),
                 follow_ups=(FollowUp(t.BTN_PROJECTS, "lista:projects"),),
                 confident=False,
                 kind="project_not_found",
             )
         card = kind_of("project").card(self.view, project, self.index.by_id[f"project:{snip}"], ())
-        term = find_term(fold(project.observation))
+        term = find_term(fold(project.observation), self.plan.edition)
         if term is not None and term.card:
             card = replace(card, lines=(*card.lines, t.CARD_EXPLAINED.format(text=term.card)))
         return card
@@ -1515,9 +1544,9 @@ class Answerer(Lists, Comparisons):
         if period:
             lead = t.WHEN_PERIOD.format(observation=project.observation, start=period[0], end=period[1])
         elif "arrastre" in observation:
-            lead = t.WHEN_CARRY
+            lead = self.texts.WHEN_CARRY
         elif "nuevo" in observation:
-            lead = t.WHEN_NEW.format(observation=project.observation)
+            lead = self.texts.WHEN_NEW.format(observation=project.observation)
         else:
             lead = t.WHEN_UNKNOWN
         card = with_lead(self.project_answer(project.snip), lead, t.WHEN_NO_PROGRESS)
@@ -1602,7 +1631,7 @@ class Answerer(Lists, Comparisons):
         """A document's title folded (worked out once per document)."""
         folded = self._folded_titles.get(doc.id)
         if folded is None:
-            folded = self._folded_titles[doc.id] = fold(doc.title)
+            folded = self._folded_titles[doc.id] = fold(self._own_name_neutral(doc.title))
         return folded
 
     def stems_of(self, doc: Doc) -> frozenset[str]:
@@ -1610,7 +1639,7 @@ class Answerer(Lists, Comparisons):
         stems = self._doc_stems.get(doc.id)
         if stems is None:
             stems = self._doc_stems[doc.id] = frozenset(
-                stem(w) for w in TOKEN.findall(fold(f"{doc.title} {doc.text}"))
+                stem(w) for w in TOKEN.findall(fold(self._own_name_neutral(f"{doc.title} {doc.text}")))
             )
         return stems
 
@@ -1638,11 +1667,13 @@ class Answerer(Lists, Comparisons):
         )
 
     def zona_answer(self, number: int, query: Query | None = None) -> Answer:
-        if number not in ZONAS:
+        if number not in self.plan.edition.zonas:
             return Answer(
                 t.ZONA_OUT_OF_RANGE_TITLE.format(n=number),
-                (t.ZONA_OUT_OF_RANGE,),
-                follow_ups=tuple(FollowUp(t.BTN_ZONA.format(n=z), f"zona:{z}") for z in ZONAS),
+                (self.texts.ZONA_OUT_OF_RANGE,),
+                follow_ups=tuple(
+                    FollowUp(t.BTN_ZONA.format(n=z), f"zona:{z}") for z in self.plan.edition.zonas
+                ),
                 confident=False,
                 kind="zona_out_of_range",
             )
@@ -1653,10 +1684,10 @@ class Answerer(Lists, Comparisons):
         lines: list[Line] = []
         items: list[str] = []
         if projects:
-            lines.append(t.ZONA_PROJECTS.format(n=number))
+            lines.append(self.texts.ZONA_PROJECTS.format(n=number))
             items.extend(self.view.project_line(p) for p in projects)
         else:
-            lines.append(t.ZONA_NO_PROJECTS.format(n=number))
+            lines.append(self.texts.ZONA_NO_PROJECTS.format(n=number))
             zonas = sorted({p.zona for p in self.plan.projects if p.zona})
             if zonas:
                 lines.append(t.ZONA_OTHERS.format(zonas=join_numbers(zonas)))
@@ -1672,11 +1703,11 @@ class Answerer(Lists, Comparisons):
             projects[0].section if projects else self.plan.projects[0].section if self.plan.projects else ()
         )
         return Answer(
-            t.ZONA_TITLE.format(n=number),
+            self.texts.ZONA_TITLE.format(n=number),
             tuple(lines),
             tuple(items),
             tuple(follow_ups),
-            cite(source) if source else None,
+            self.texts.cite(source) if source else None,
             confident=bool(projects),  # "no projects listed here" is the plan's silence, said kindly
             kind="zona",
             matches=tuple(Match(f"project:{p.snip}", "project", p.name, 1.0) for p in projects),
@@ -1686,19 +1717,21 @@ class Answerer(Lists, Comparisons):
 
     def zonas_answer(self, numbers: tuple[int, ...], query: Query | None = None) -> Answer:
         """Several zonas at once ("proyectos en zona 1 y zona 2")."""
-        valid = [n for n in numbers if n in ZONAS]
+        valid = [n for n in numbers if n in self.plan.edition.zonas]
         if not valid:
             return self.zona_answer(numbers[0], query)
         projects = [p for n in valid for p in self.plan.projects if p.zona == n]
         named = join_numbers(valid)
-        lines: list[Line] = [t.ZONAS_PROJECTS.format(zonas=named)] if projects else []
-        lines.extend(t.ZONA_NO_PROJECTS.format(n=n) for n in valid if not any(p.zona == n for p in projects))
+        lines: list[Line] = [self.texts.ZONAS_PROJECTS.format(zonas=named)] if projects else []
+        lines.extend(
+            self.texts.ZONA_NO_PROJECTS.format(n=n) for n in valid if not any(p.zona == n for p in projects)
+        )
         return Answer(
-            t.ZONAS_TITLE.format(zonas=named),
+            self.texts.ZONAS_TITLE.format(zonas=named),
             tuple(lines),
             tuple(self.view.project_line(p) for p in projects),
             tuple(FollowUp(t.BTN_ZONA.format(n=n), f"zona:{n}") for n in valid),
-            cite(projects[0].section) if projects else None,
+            self.texts.cite(projects[0].section) if projects else None,
             confident=bool(projects),
             kind="zonas",
             matches=tuple(Match(f"project:{p.snip}", "project", p.name, 1.0) for p in projects),
@@ -1719,11 +1752,11 @@ class Answerer(Lists, Comparisons):
     def targets_answer(self, tematica_id: str | None = None) -> Answer:
         if tematica_id and self.plan.tematica(tematica_id):
             targets = [r for r in self.plan.targets if r.tematica == tematica_id]
-            title = f"{t.TARGETS_TITLE} · {self.tematica_names[tematica_id]}"
+            title = f"{self.texts.TARGETS_TITLE} · {self.tematica_names[tematica_id]}"
             return Answer(
                 title,
                 items=tuple(self.view.target_line(r) for r in targets),
-                source=cite(targets[0].section) if targets else None,
+                source=self.texts.cite(targets[0].section) if targets else None,
                 kind="targets",
             )
         return self.list_answer("targets")
@@ -1738,7 +1771,7 @@ class Answerer(Lists, Comparisons):
             if s.id in ("vision", "mission", "institutional_objective")
         ]
         section = next((s.section for s in self.plan.statements if s.id == "vision"), ())
-        return Answer(t.PLAN_TITLE, tuple(facts), source=cite(section), kind="plan")
+        return Answer(t.PLAN_TITLE, tuple(facts), source=self.texts.cite(section), kind="plan")
 
     def help_answer(self) -> Answer:
         return Answer(t.HELP_TITLE, t.HELP_LINES, follow_ups=self.menu(), kind="help")
@@ -1748,7 +1781,7 @@ class Answerer(Lists, Comparisons):
             FollowUp(t.BTN_PROJECTS, "lista:projects"),
             FollowUp(t.BTN_TEMATICAS, "lista:tematicas"),
             FollowUp(t.BTN_FUNDING, "lista:funding"),
-            FollowUp(t.BTN_TARGETS, "lista:targets"),
+            FollowUp(self.texts.BTN_TARGETS, "lista:targets"),
         )
 
     def _asks_money_for_another_year(self, query: Query, *, money_words: bool = False) -> bool:
@@ -1768,7 +1801,7 @@ class Answerer(Lists, Comparisons):
 
     def not_in_plan(self, query: Query, hits: Sequence[Hit] = (), note: str | None = None) -> Answer:
         title, line = (
-            (t.NOT_IN_PLAN_TITLE, note or t.NOT_IN_PLAN_LINE.format(plan=t.PLAN_NAME))
+            (t.NOT_IN_PLAN_TITLE, note or t.NOT_IN_PLAN_LINE.format(plan=self.texts.PLAN_NAME))
             if query.out_of_scope or not hits or note
             else (t.UNSURE_TITLE, t.UNSURE_LINE)
         )
@@ -1786,7 +1819,7 @@ class Answerer(Lists, Comparisons):
         for p in self.plan.projects:
             if p.zona:
                 amount, count = sums.get(p.zona, (Decimal(0), 0))
-                sums[p.zona] = (amount + p.amount_2024, count + 1)
+                sums[p.zona] = (amount + p.amount, count + 1)
         return sums
 
     # Composition of a searched record ---------------------------------------------------------------
@@ -1920,7 +1953,7 @@ class Answerer(Lists, Comparisons):
         if hit.doc.kind == "funding_total":
             return replace(
                 self.list_answer("funding"),
-                title=t.FUNDING_TOTAL_TITLE,
+                title=self.texts.FUNDING_TOTAL_TITLE,
                 kind="funding_total",
                 matches=matches,
             )
@@ -1935,7 +1968,7 @@ class Answerer(Lists, Comparisons):
         for hit in self.index.search(query, limit=40):
             if hit.coverage < MIN_COVERAGE or hit.doc.kind == "list":
                 continue
-            label = t.GROUP_LABELS.get(hit.doc.kind, t.GROUP_OTHER)
+            label = self.texts.GROUP_LABELS.get(hit.doc.kind, t.GROUP_OTHER)
             bucket = groups.setdefault(label, [])
             if len(bucket) < 3:
                 bucket.append(self._summary(hit.doc.id))
@@ -1947,7 +1980,7 @@ class Answerer(Lists, Comparisons):
             sections=sections,
             matches=matches,
             kind="summary",
-            source=t.SUMMARY_SOURCE.format(prefix=t.SOURCE_PREFIX),
+            source=t.SUMMARY_SOURCE.format(prefix=self.texts.SOURCE_PREFIX),
             follow_ups=self.menu()[:2],
         )
 
@@ -1978,7 +2011,9 @@ class Answerer(Lists, Comparisons):
         if "help" in query.intents:
             return self.help_answer()
         if "greeting" in query.intents:
-            return Answer(t.GREETING_TITLE, (t.GREETING_LINE,), follow_ups=self.menu(), kind="greeting")
+            return Answer(
+                t.GREETING_TITLE, (self.texts.GREETING_LINE,), follow_ups=self.menu(), kind="greeting"
+            )
         return None
 
 
@@ -2013,10 +2048,12 @@ def _plan_word(word: str, index: SearchIndex) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _words_of(doc: Doc) -> str:
-    """A document's words, folded and padded (" construccion sistema de … "), made when asked:
-    only the few documents a phrase's rarest word occurs in are ever looked at."""
-    return f" {' '.join(TOKEN.findall(fold(f'{doc.title} {doc.text}')))} "
+def _words_of(doc: Doc, municipality: str) -> str:
+    """A document's words, folded and padded (" construccion sistema de … "), the municipality's
+    own name said as in questions; made when asked: only the few documents a phrase's rarest word
+    occurs in are ever looked at."""
+    said = without_own_name(f"{doc.title} {doc.text}", municipality)
+    return f" {' '.join(TOKEN.findall(fold(said)))} "
 
 
 def _plan_money_word(word: str) -> bool:
@@ -2102,5 +2139,9 @@ def _match(hit: Hit) -> Match:
     return Match(hit.doc.id, hit.doc.kind, hit.doc.title, round(hit.score, 4))
 
 
-def _mentions_every_zona(text: str) -> bool:
-    return has_phrase(text.lower(), ("cada una de las zonas", "las once zonas", "cada zona"))
+@lru_cache(maxsize=8)
+def _every_zona_phrases(count: int) -> tuple[str, ...]:
+    """How the plan says "in every zona": "cada zona", "las once zonas" (for a municipality of
+    eleven)."""
+    said = [word for word, n in NUMBER_WORDS.items() if n == count and word not in ("un", "una")]
+    return ("cada una de las zonas", "cada zona", *(f"las {w} zonas" for w in (*said, str(count))))

@@ -2,19 +2,27 @@
 
 Templates use ``str.format`` fields. Handlers and answers import from here only, so wording
 changes in one file.
+
+A text that names the plan's year, one of its periods, its PDM-OT or its municipality is in
+:class:`EditionTexts`, written with the edition's fields (``{poa_year}``, ``{poa}``,
+``{pom_period}``, ``{pdmot}``, ``{pdmot_year}``, ``{municipality}``, ``{zonas_span}``, see
+:func:`knowledge.edition.edition_fields`), and is read from ``texts(plan.edition)``, which has
+them filled in: no module-level text says a year or the municipality, so a plan of another year
+or municipality is worded as its document is.
 """
 
 from __future__ import annotations
 
-PLAN_NAME = "Plan Operativo Anual 2024 de la Municipalidad de Mixco"
-SOURCE_PREFIX = "Fuente: POA 2024"
+from collections.abc import Mapping
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+
+from knowledge.edition import edition_fields, fill
+from knowledge.model import Edition, Section
+
 SOURCE_SEPARATOR = " \u203a "  # a right-pointing angle quote between the parts of a section path
 
-WELCOME = (
-    "¡Bienvenido! Soy el asistente del {plan}.\n"
-    "Pregúnteme por las obras de su zona, el dinero del plan o las metas para 2032. "
-    "Puede escribir como le salga, por ejemplo: «proyectos zona 6» o «meta de basura»."
-)
 HELP_TITLE = "¿En qué le puedo ayudar?"
 UNKNOWN_COMMAND = "No conozco el comando {command}. ¿En qué le puedo ayudar?"
 HELP_LINES = (
@@ -27,7 +35,6 @@ HELP_LINES = (
     "/financiamiento, /plan.",
 )
 GREETING_TITLE = "¡Hola! Con gusto le ayudo."
-GREETING_LINE = "Pregúnteme por las obras de su zona, el presupuesto 2024 o las metas del plan para 2032."
 THANKS_TITLE = "¡Con mucho gusto!"
 THANKS_LINE = "Aquí estoy para cuando necesite consultar algo más del plan."
 
@@ -45,26 +52,14 @@ EMPTY_QUESTION = "Escríbame una pregunta sobre el plan, por ejemplo «proyectos
 DID_YOU_MEAN = "Entendí: «{text}»."
 
 ZONA_OUT_OF_RANGE_TITLE = "Zona {n}"
-ZONA_OUT_OF_RANGE = "Mixco tiene zonas de la 1 a la 11. ¿De cuál zona quiere saber?"
-ZONA_TITLE = "Zona {n} de Mixco"
-ZONA_PROJECTS = "Proyectos del POA 2024 en la zona {n} (aporte CODEDE):"
-ZONA_NO_PROJECTS = (
-    "En la zona {n} no hay proyectos con aporte del Consejo Departamental de Desarrollo "
-    "listados en el POA 2024."
-)
 ZONA_OTHERS = "Hay proyectos listados en las zonas {zonas}."
 ZONA_ALL_ZONES = "El plan también incluye acciones para todas las zonas del municipio:"
 ZONA_MENTIONS = "Otras partes del plan que mencionan la zona {n}:"
 
 PROJECT_TITLE = "Proyecto SNIP {snip}"
 PROJECT_NOT_FOUND_TITLE = "No encontré el proyecto {snip}"
-PROJECT_NOT_FOUND = (
-    "El código SNIP {snip} no está entre los proyectos del POA 2024. "
-    "Revise el número o vea la lista de proyectos."
-)
 FACT_ZONA = "Zona"
 FACT_PLACE = "Lugar"
-FACT_AMOUNT_2024 = "Monto 2024"
 FACT_OBSERVATION = "Observación"
 FACT_FUNDED_BY = "Aporte"
 PROJECT_FUNDER = "Consejo Departamental de Desarrollo (CODEDE)"
@@ -83,24 +78,16 @@ PROJECTS_ALL_SUM = (
 SOURCES_SUM = "{sources} suman {amount} (calculado de las filas del plan)."
 PROJECTS_TOTAL = "Total de los proyectos 1 a {last}: {total}"
 
-FUNDING_TITLE = "{source}: financiamiento 2024"
-FACT_AVAILABLE = "Disponible 2024"
 FACT_INVESTMENT = "Para inversión"
 FACT_OPERATING = "Para funcionamiento"
-FUNDING_TOTAL_TITLE = "Presupuesto total 2024"
-FUNDING_LIST_TITLE = "¿De dónde viene el dinero del plan 2024?"
 FUNDING_ROW = "{source}: {available} (inversión {investment}, funcionamiento {operating})"
 
-TARGET_TITLE = "Meta 2032 · {tematica}"
 TARGET_MEASURE = "De {baseline} ({baseline_year}) a {target} ({target_year})"
 TARGET_YEAR_ONLY = "Meta para {year}"
-TARGETS_TITLE = "Metas 2032 del plan"
 TEMATICA_TITLE = "{name}"
 FACT_EJE = "Eje"
 FACT_LINKS = "Vinculación"
 TEMATICA_OBJECTIVES = "Objetivos:"
-TEMATICA_TARGETS = "Metas 2032:"
-TEMATICAS_TITLE = "Temas del plan (PDM-OT Mixco 2032)"
 LINE_OF_TEMATICA = "Parte de {tematica}."
 ACTOR_TITLE = "{name}"
 FACT_ROLE = "Rol"
@@ -115,53 +102,10 @@ POLICY_SPECIFIC = "Objetivos específicos:"
 RELATED = "También en el plan:"
 SUMMARY_TITLE = "«{word}» en el plan"
 SUMMARY_SOURCE = "{prefix} (varias secciones)"
-GROUP_LABELS = {
-    "project": "Proyectos 2024",
-    "target": "Metas 2032",
-    "funding": "Financiamiento",
-    "objective": "Objetivos",
-    "strategic_line": "Líneas estratégicas",
-    "action_line": "Líneas de acción",
-    "operational_action": "Acciones operativas 2024",
-    "problem": "Problemáticas",
-    "potentiality": "Potencialidades",
-    "pom_line": "Líneas del POM 2024-2028",
-    "policy_item": "Políticas de seguridad",
-    "policy_axis": "Políticas de seguridad",
-    "actor": "Actores",
-    "tematica": "Temas del plan",
-}
 GROUP_OTHER = "Otras partes del plan"
-KIND_TITLES = {
-    "objective": "Objetivo del plan",
-    "strategic_line": "Línea estratégica",
-    "action_line": "Línea de acción",
-    "operational_action": "Acción operativa del POA 2024",
-    "problem": "Problemática del municipio",
-    "potentiality": "Potencialidad del municipio",
-    "pom_line": "Línea estratégica del POM 2024-2028",
-}
 KIND_OTHER = "En el plan"
 PLAN_TITLE = "Visión, misión y objetivo de la municipalidad"
 LIST_MORE = "… y {n} más."
-LIST_TITLES = {
-    "projects": "Proyectos con aporte del Consejo Departamental de Desarrollo (CODEDE) 2024",
-    "funding": "¿De dónde viene el dinero del plan 2024?",
-    "problems": "Problemáticas del municipio",
-    "potentialities": "Potencialidades del municipio",
-    "actors": "Actores presentes en el municipio",
-    "laws": "Marco legal del plan",
-    "operational_actions": "Acciones operativas del POA 2024",
-    "tematicas": "Temas del plan: temáticas del PDM-OT Mixco 2032",
-    "targets": "Metas 2032 del PDM-OT (Resultados)",
-    "objectives": "Objetivos del PDM-OT Mixco 2032",
-    "strategic_lines": "Líneas estratégicas del PDM-OT",
-    "action_lines": "Líneas de acción del PDM-OT",
-    "pom_lines": "Líneas estratégicas del POM 2024-2028",
-    "governance": "Ranking de la gestión municipal: índices",
-    "policies": "Políticas públicas municipales de seguridad",
-    "ejes": "Ejes del PDM-OT Mixco 2032",
-}
 LIST_COUNT = "El plan lista {n} {noun}."
 WHO_IN_TEXT = "Según el plan, esto se hace con {names}:"
 PROJECTS_BOUND = "{n} de {total} proyectos tienen {side} {amount} en el plan:"
@@ -172,7 +116,6 @@ ZONA_BOUND_NONE = "En la zona {zonas} ningún proyecto tiene {side} {amount}; es
 ABOVE = "más de"
 BELOW = "menos de"
 PROJECTS_MARKED = "Proyectos marcados {term} en el plan"
-COMPARE_TITLE = "Comparación de montos 2024"
 COMPARE_MORE = "{winner} tiene más: {amount}, {difference} más que {other} ({other_amount})."
 COMPARE_LESS = "{winner} tiene menos: {amount}, {difference} menos que {other} ({other_amount})."
 COMPARE_SIDE = "{name}: {amount}"
@@ -183,7 +126,6 @@ COMPARE_DIFFERENCE_POINTS = "Diferencia: {difference} (calculada de los porcenta
 COMPARE_INVESTMENT = "lo destinado a inversión"
 COMPARE_OPERATING = "lo destinado a funcionamiento"
 COMPARE_SOURCE_PART = "{part} de {source}"
-TOTAL_PART = "{part} en 2024: {amount}, de un total disponible de {total}."
 COMPARE_ZONA = "{zona} ({projects}, suma calculada de sus filas)"
 COMPARE_PROJECT = "el proyecto SNIP {snip} ({where})"
 PROJECTS_IN_ZONAS = "Están en {zonas}."
@@ -205,8 +147,6 @@ COUNT_PROJECTS = (
     "La tabla de proyectos con aporte del CODEDE lista {n} proyectos: {in_total} sumados en el "
     "total de {total} y {after} después del total."
 )
-MAX_PROJECT = "El proyecto con más dinero en 2024 es el SNIP {snip}: {amount}."
-MIN_PROJECT = "El proyecto con menos dinero en 2024 es el SNIP {snip}: {amount}."
 MAX_FUNDING = "La fuente que más aporta{measure} es {source}: {amount}."
 MIN_FUNDING = "La fuente que menos aporta{measure} es {source}: {amount}."
 MEASURE_WORDS = {
@@ -216,21 +156,14 @@ MEASURE_WORDS = {
     "investment_pct": " a inversión (en porcentaje)",
     "operating_pct": " a funcionamiento (en porcentaje)",
 }
-RANKED_PROJECT = "El proyecto número {rank} con {most} dinero en 2024 es el SNIP {{snip}}: {{amount}}."
 RANKED_FUNDING = "La fuente número {rank} que {most} aporta{{measure}} es {{source}}: {{amount}}."
 MOST = "más"
 LEAST = "menos"
-MAX_ZONA = "La zona {n} es la que recibe más dinero del CODEDE en 2024: {amount} (suma de {projects})."
 MIN_ZONA = "De las zonas con proyectos, la zona {n} es la que recibe menos: {amount} (suma de {projects})."
-YEAR_NOT_IN_PLAN = (
-    "El plan no trae datos para {year}: sus cifras son del presupuesto 2024 y sus metas llegan a 2032."
-)
 COUNT_TEXT_SAYS = "El texto del plan dice: «{sentence}»"
 COUNT_NOT_IN_PLAN = "El plan no dice cuántos hay; esto es lo que sí trae sobre eso:"
 EXACT_DATE_NOT_IN_PLAN = "El plan no da días ni meses, solo años; esto es lo que sí trae:"
 DETAIL_NOT_IN_PLAN = "El plan no dice eso ({words}) de este proyecto; esto es lo que sí trae:"
-ZONAS_TITLE = "Zonas {zonas} de Mixco"
-ZONAS_PROJECTS = "Proyectos del POA 2024 en las zonas {zonas} (aporte CODEDE):"
 COMPARE_MEASURES = (
     "Se destina más a {more}: {more_amount}, frente a {less_amount} para {less} (totales del plan); "
     "la diferencia es de {difference} (calculada)."
@@ -241,10 +174,6 @@ WHEN_TEXT = "Según el plan: «{sentence}»"
 PROJECTS_NAMED = "Los {n} proyectos por los que pregunta"
 LONGEST_PROJECT = "El periodo más largo es el del SNIP {snips}: {observation}, {years} años según el plan."
 SHORTEST_PROJECT = "El periodo más corto es el del SNIP {snips}: {observation}, {years} años según el plan."
-GROUP_WINNER = (
-    "Los proyectos de «{words}» son los que {most} dinero tienen en 2024 "
-    "(sumas calculadas de las filas del plan):"
-)
 GROUP_SUM = "«{words}»: {amount} ({projects})"
 PROJECTS_FUNDER = (
     "El plan los lista entre los proyectos con aporte del Consejo Departamental de Desarrollo (CODEDE):"
@@ -256,16 +185,9 @@ FEWEST_PROJECTS_ZONA = "De las zonas con proyectos, la zona {n} es la que menos 
 FEWEST_PROJECTS_ZONAS = (
     "De las zonas con proyectos, las zonas {n} son las que menos tienen: {projects} cada una."
 )
-ZONA_RANKING = "Zonas por dinero del CODEDE en 2024 (sumas calculadas de las filas del plan):"
 ZONA_RANK_LINE = "Zona {n}: {amount} ({projects})"
-ZONA_SUM = (
-    "Zona {n}: {amount} en 2024, suma de los {count} proyectos listados (calculada de las filas del plan)."
-)
-ZONA_SUM_ONE = "Zona {n}: {amount} en 2024, el monto de su único proyecto listado."
 FILTERED_SUM = "Suma de {projects}: {amount} (calculada de las filas del plan)."
 WHEN_PERIOD = "{observation}: el plan lo programa de {start} a {end}."
-WHEN_CARRY = "ARRASTRE: viene de años anteriores y sigue en el POA 2024; el plan no da fecha de fin."
-WHEN_NEW = "{observation}: es un proyecto nuevo en el POA 2024; el plan no da fecha de fin."
 WHEN_UNKNOWN = "El plan no da fecha para este proyecto."
 WHEN_NO_PROGRESS = "No hay avance registrado por el personal municipal."
 WHEN_STAFF = "Estado: {status}{progress}, según el personal municipal (actualizado el {date})."
@@ -295,7 +217,6 @@ BTN_PROJECTS = "Proyectos"
 BTN_TEMATICA = "{name}"
 BTN_TEMATICAS = "Temas del plan"
 BTN_FUNDING = "Financiamiento"
-BTN_TARGETS = "Metas 2032"
 BTN_HELP = "Ayuda"
 BTN_PLAN = "Visión y misión"
 
@@ -319,27 +240,13 @@ NON_TEXT = (
 )
 ERROR = "Lo siento, algo salió mal de nuestro lado. Por favor intente de nuevo en un momento."
 STALE_BUTTON = "Esta opción ya no está disponible."
-ZONA_PICK = "¿De qué zona quiere saber? Mixco tiene zonas de la 1 a la 11."
 PROJECT_ASK = "Escríbame el código SNIP o el nombre del proyecto, por ejemplo: /proyecto 242177"
-FUNDING_CHART_CAPTION = "Disponibilidad financiera 2024 por fuente: inversión y funcionamiento."
-ZONA_CHART_CAPTION = "Zona {n}: monto 2024 de cada proyecto con aporte del CODEDE."
 INLINE_OPEN_BOT = "Abrir en el bot"
 INLINE_EMPTY_TITLE = "Escriba una zona, un proyecto o un tema"
 INLINE_EMPTY_TEXT = "Por ejemplo: zona 6, proyecto 242177, meta de basura."
 BTN_MY_ZONA = "Mi zona"
 BTN_CHART = "📊 Ver gráfico"
 CHART_FAILED = "No pude dibujar el gráfico en este momento; las cifras están en el texto."
-
-COMMANDS = (
-    ("zona", "Obras y proyectos de una zona"),
-    ("proyecto", "Buscar un proyecto por SNIP o nombre"),
-    ("proyectos", "Todos los proyectos 2024"),
-    ("temas", "Temas del plan"),
-    ("metas", "Metas para 2032"),
-    ("financiamiento", "De dónde viene el dinero"),
-    ("plan", "Visión, misión y objetivo"),
-    ("ayuda", "Cómo usar el bot"),
-)
 
 # Staff -----------------------------------------------------------------------------------------
 STAFF_ONLY = "Este comando es solo para el personal de la municipalidad."
@@ -450,12 +357,8 @@ ANNOUNCE_TOO_LONG = (
     "El anuncio es demasiado largo: acórtelo en {n} caracteres, por favor. (Al guardarlo, cada &, < "
     "o > y cada comilla ocupa varios caracteres, y cada emoji cuenta como dos.)"
 )
-ANNOUNCE_BAD_ZONA = (
-    "Mixco no tiene zona {n}: sus zonas van de la 1 a la 11. Por ejemplo: /anunciar zona 6 texto del anuncio"
-)
 ANNOUNCE_PREVIEW = "<b>Vista previa del anuncio</b> para {audience} ({recipients}):\n\n{text}"
 ANNOUNCE_AUDIENCE_ALL = "todos"
-ANNOUNCE_HEADER = "📢 <b>Municipalidad de Mixco</b>\n"
 ANNOUNCE_NONE = "No hay destinatarios para {audience} todavía; no se envió nada."
 ANNOUNCE_QUEUED = "Enviando anuncio… Enviados 0 de {count}"
 BROADCAST_PROGRESS = "Enviando anuncio… Enviados {done} de {total}"
@@ -584,7 +487,7 @@ CHECK_AMOUNT_NAMES = {
     "operating": "el monto de funcionamiento",
     "investment_pct": "el porcentaje de inversión",
     "operating_pct": "el porcentaje de funcionamiento",
-    "amount_2024": "el monto del proyecto",
+    "amount": "el monto del proyecto",
 }
 CHECK_COLUMN_NAMES = {
     "available": "disponibilidad financiera",
@@ -814,3 +717,170 @@ BTN_WEBAPP = "🗺️ Ver el plan"
 WEB_PROJECTS = ("proyecto", "proyectos")
 WEB_TEMATICAS = ("tema", "temas")
 WEB_TARGETS = ("meta", "metas")
+
+
+class EditionTexts:
+    """The texts that name the edition, as templates; an instance (from :func:`texts`) has the
+    edition's fields filled in, and ``str.format`` fields such as ``{n}`` left for the caller."""
+
+    PLAN_NAME = "Plan Operativo Anual {poa_year} de la Municipalidad de {municipality}"
+    SOURCE_PREFIX = "Fuente: {poa}"
+    WELCOME = (
+        "¡Bienvenido! Soy el asistente del {plan}.\n"
+        "Pregúnteme por las obras de su zona, el dinero del plan o las metas para {pdmot_year}. "
+        "Puede escribir como le salga, por ejemplo: «proyectos zona 6» o «meta de basura»."
+    )
+    GREETING_LINE = (
+        "Pregúnteme por las obras de su zona, el presupuesto {poa_year} "
+        "o las metas del plan para {pdmot_year}."
+    )
+    ZONA_OUT_OF_RANGE = "{municipality} tiene zonas {zonas_span}. ¿De cuál zona quiere saber?"
+    ZONA_TITLE = "Zona {n} de {municipality}"
+    ZONA_PROJECTS = "Proyectos del {poa} en la zona {n} (aporte CODEDE):"
+    ZONA_NO_PROJECTS = (
+        "En la zona {n} no hay proyectos con aporte del Consejo Departamental de Desarrollo "
+        "listados en el {poa}."
+    )
+    PROJECT_NOT_FOUND = (
+        "El código SNIP {snip} no está entre los proyectos del {poa}. "
+        "Revise el número o vea la lista de proyectos."
+    )
+    FACT_AMOUNT = "Monto {poa_year}"
+    FUNDING_TITLE = "{source}: financiamiento {poa_year}"
+    FACT_AVAILABLE = "Disponible {poa_year}"
+    FUNDING_TOTAL_TITLE = "Presupuesto total {poa_year}"
+    FUNDING_LIST_TITLE = "¿De dónde viene el dinero del plan {poa_year}?"
+    TARGET_TITLE = "Meta {pdmot_year} · {tematica}"
+    TARGETS_TITLE = "Metas {pdmot_year} del plan"
+    TEMATICA_TARGETS = "Metas {pdmot_year}:"
+    TEMATICAS_TITLE = "Temas del plan (PDM-OT {pdmot})"
+    GROUP_LABELS: Mapping[str, str] = MappingProxyType(
+        {
+            "project": "Proyectos {poa_year}",
+            "target": "Metas {pdmot_year}",
+            "funding": "Financiamiento",
+            "objective": "Objetivos",
+            "strategic_line": "Líneas estratégicas",
+            "action_line": "Líneas de acción",
+            "operational_action": "Acciones operativas {poa_year}",
+            "problem": "Problemáticas",
+            "potentiality": "Potencialidades",
+            "pom_line": "Líneas del POM {pom_period}",
+            "policy_item": "Políticas de seguridad",
+            "policy_axis": "Políticas de seguridad",
+            "actor": "Actores",
+            "tematica": "Temas del plan",
+        }
+    )
+    KIND_TITLES: Mapping[str, str] = MappingProxyType(
+        {
+            "objective": "Objetivo del plan",
+            "strategic_line": "Línea estratégica",
+            "action_line": "Línea de acción",
+            "operational_action": "Acción operativa del {poa}",
+            "problem": "Problemática del municipio",
+            "potentiality": "Potencialidad del municipio",
+            "pom_line": "Línea estratégica del POM {pom_period}",
+        }
+    )
+    LIST_TITLES: Mapping[str, str] = MappingProxyType(
+        {
+            "projects": "Proyectos con aporte del Consejo Departamental de Desarrollo (CODEDE) {poa_year}",
+            "funding": "¿De dónde viene el dinero del plan {poa_year}?",
+            "problems": "Problemáticas del municipio",
+            "potentialities": "Potencialidades del municipio",
+            "actors": "Actores presentes en el municipio",
+            "laws": "Marco legal del plan",
+            "operational_actions": "Acciones operativas del {poa}",
+            "tematicas": "Temas del plan: temáticas del PDM-OT {pdmot}",
+            "targets": "Metas {pdmot_year} del PDM-OT (Resultados)",
+            "objectives": "Objetivos del PDM-OT {pdmot}",
+            "strategic_lines": "Líneas estratégicas del PDM-OT",
+            "action_lines": "Líneas de acción del PDM-OT",
+            "pom_lines": "Líneas estratégicas del POM {pom_period}",
+            "governance": "Ranking de la gestión municipal: índices",
+            "policies": "Políticas públicas municipales de seguridad",
+            "ejes": "Ejes del PDM-OT {pdmot}",
+        }
+    )
+    COMPARE_TITLE = "Comparación de montos {poa_year}"
+    TOTAL_PART = "{part} en {poa_year}: {amount}, de un total disponible de {total}."
+    MAX_PROJECT = "El proyecto con más dinero en {poa_year} es el SNIP {snip}: {amount}."
+    MIN_PROJECT = "El proyecto con menos dinero en {poa_year} es el SNIP {snip}: {amount}."
+    RANKED_PROJECT = (
+        "El proyecto número {rank} con {most} dinero en {poa_year} es el SNIP {{snip}}: {{amount}}."
+    )
+    MAX_ZONA = (
+        "La zona {n} es la que recibe más dinero del CODEDE en {poa_year}: {amount} (suma de {projects})."
+    )
+    YEAR_NOT_IN_PLAN = (
+        "El plan no trae datos para {year}: sus cifras son del presupuesto {poa_year} "
+        "y sus metas llegan a {pdmot_year}."
+    )
+    ZONAS_TITLE = "Zonas {zonas} de {municipality}"
+    ZONAS_PROJECTS = "Proyectos del {poa} en las zonas {zonas} (aporte CODEDE):"
+    GROUP_WINNER = (
+        "Los proyectos de «{words}» son los que {most} dinero tienen en {poa_year} "
+        "(sumas calculadas de las filas del plan):"
+    )
+    ZONA_RANKING = "Zonas por dinero del CODEDE en {poa_year} (sumas calculadas de las filas del plan):"
+    ZONA_SUM = (
+        "Zona {n}: {amount} en {poa_year}, suma de los {count} proyectos listados "
+        "(calculada de las filas del plan)."
+    )
+    ZONA_SUM_ONE = "Zona {n}: {amount} en {poa_year}, el monto de su único proyecto listado."
+    WHEN_CARRY = "ARRASTRE: viene de años anteriores y sigue en el {poa}; el plan no da fecha de fin."
+    WHEN_NEW = "{observation}: es un proyecto nuevo en el {poa}; el plan no da fecha de fin."
+    BTN_TARGETS = "Metas {pdmot_year}"
+    ZONA_PICK = "¿De qué zona quiere saber? {municipality} tiene zonas {zonas_span}."
+    FUNDING_CHART_CAPTION = "Disponibilidad financiera {poa_year} por fuente: inversión y funcionamiento."
+    ZONA_CHART_CAPTION = "Zona {n}: monto {poa_year} de cada proyecto con aporte del CODEDE."
+    CHART_FUNDING_TITLE = "Disponibilidad financiera {poa_year} por fuente"
+    CHART_ZONA_TITLE = "Zona {zona}: monto {poa_year} por proyecto (CODEDE)"
+    COMMANDS = (
+        ("zona", "Obras y proyectos de una zona"),
+        ("proyecto", "Buscar un proyecto por SNIP o nombre"),
+        ("proyectos", "Todos los proyectos {poa_year}"),
+        ("temas", "Temas del plan"),
+        ("metas", "Metas para {pdmot_year}"),
+        ("financiamiento", "De dónde viene el dinero"),
+        ("plan", "Visión, misión y objetivo"),
+        ("ayuda", "Cómo usar el bot"),
+    )
+
+    ANNOUNCE_BAD_ZONA = (
+        "{municipality} no tiene zona {n}: tiene zonas {zonas_span}. "
+        "Por ejemplo: /anunciar zona 6 texto del anuncio"
+    )
+    ANNOUNCE_HEADER = "📢 <b>Municipalidad de {municipality_html}</b>\n"
+
+    def __init__(self, edition: Edition) -> None:
+        self.edition = edition
+        fields = edition_fields(edition)
+        for name, template in vars(EditionTexts).items():
+            if name.isupper():
+                setattr(self, name, _filled(template, fields))
+
+    def cite(self, section: Section) -> str:
+        """Where an answer comes from: the source prefix ("Fuente: {poa}") and the section's headings."""
+        return SOURCE_SEPARATOR.join((self.SOURCE_PREFIX, *section))
+
+
+@lru_cache(maxsize=16)
+def texts(edition: Edition) -> EditionTexts:
+    """The catalogue's texts for one edition of the plan (made once per edition)."""
+    return EditionTexts(edition)
+
+
+def _filled(template: Any, fields: dict[str, str | None]) -> Any:
+    """A template (a text, or a tuple or dict of them) with the edition's fields filled in."""
+    if isinstance(template, str):
+        filled = fill(template, fields)
+        if filled is None:
+            raise ValueError(f"a catalogue text names a field this edition does not give: {template!r}")
+        return filled
+    if isinstance(template, tuple):
+        return tuple(_filled(item, fields) for item in template)
+    if isinstance(template, Mapping):
+        return MappingProxyType({key: _filled(value, fields) for key, value in template.items()})
+    return template

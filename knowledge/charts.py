@@ -16,34 +16,38 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from knowledge.catalog import texts
 from knowledge.model import FundingSource, Plan, Project
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
-def funding_spec(funding: Sequence[FundingSource]) -> dict[str, Any]:
+def funding_spec(funding: Sequence[FundingSource], title: str) -> dict[str, Any]:
     rows = [
         {"source": f.source, "investment": float(f.investment), "operating": float(f.operating)}
         for f in funding
     ]
-    return {"chart": "funding", "rows": rows}
+    return {"chart": "funding", "title": title, "rows": rows}
 
 
-def zona_spec(zona: int, projects: Sequence[Project]) -> dict[str, Any]:
+def zona_spec(zona: int, projects: Sequence[Project], title: str) -> dict[str, Any]:
     return {
         "chart": "zona",
         "zona": zona,
-        "rows": [{"snip": p.snip, "amount": str(p.amount_2024)} for p in projects],
+        "title": title,
+        "rows": [{"snip": p.snip, "amount": str(p.amount)} for p in projects],
     }
 
 
 def chart_specs(plan: Plan) -> dict[str, dict[str, Any]]:
     """Every chart the bot offers for this plan, by the key it is kept under: "funding" and
-    "zona-N" for each zona with projects."""
-    specs = {"funding": funding_spec(plan.funding)}
+    "zona-N" for each zona with projects; titled for the plan's edition."""
+    said = texts(plan.edition)
+    specs = {"funding": funding_spec(plan.funding, said.CHART_FUNDING_TITLE)}
     for zona in sorted({p.zona for p in plan.projects if p.zona is not None}):
-        specs[f"zona-{zona}"] = zona_spec(zona, [p for p in plan.projects if p.zona == zona])
+        projects = [p for p in plan.projects if p.zona == zona]
+        specs[f"zona-{zona}"] = zona_spec(zona, projects, said.CHART_ZONA_TITLE.format(zona=zona))
     return specs
 
 
@@ -54,9 +58,11 @@ def draw_all(specs: dict[str, dict[str, Any]]) -> dict[str, bytes]:
 def draw(spec: dict[str, Any]) -> bytes:
     """The PNG for a spec made by :func:`funding_spec` or :func:`zona_spec`."""
     if spec.get("chart") == "funding":
-        return _funding_png([(r["source"], r["investment"], r["operating"]) for r in spec["rows"]])
+        return _funding_png(
+            str(spec["title"]), [(r["source"], r["investment"], r["operating"]) for r in spec["rows"]]
+        )
     if spec.get("chart") == "zona":
-        return _zona_png(int(spec["zona"]), [(r["snip"], Decimal(r["amount"])) for r in spec["rows"]])
+        return _zona_png(str(spec["title"]), [(r["snip"], Decimal(r["amount"])) for r in spec["rows"]])
     raise ValueError(f"unknown chart {spec.get('chart')!r}")
 
 
@@ -70,8 +76,8 @@ def _millions(value: float, _pos: object) -> str:
     return f"Q {value / 1e6:,.0f} M"
 
 
-def _funding_png(rows: list[tuple[str, float, float]]) -> bytes:
-    """Stacked bars: each source's investment and operating amounts for 2024."""
+def _funding_png(title: str, rows: list[tuple[str, float, float]]) -> bytes:
+    """Stacked bars: each source's investment and operating amounts for the POA's year."""
     names = [_short(name) for name, _, _ in rows]
     investment = [inv for _, inv, _ in rows]
     operating = [op for _, _, op in rows]
@@ -81,19 +87,19 @@ def _funding_png(rows: list[tuple[str, float, float]]) -> bytes:
     ax.barh(names, operating, left=investment, color="#f0a030", label="Funcionamiento")
     ax.xaxis.set_major_formatter(_millions)
     ax.invert_yaxis()
-    ax.set_title("Disponibilidad financiera 2024 por fuente")
+    ax.set_title(title)
     ax.legend(loc="lower right")
     return _png(fig)
 
 
-def _zona_png(zona: int, rows: list[tuple[str, Decimal]]) -> bytes:
-    """Bars: the 2024 amount of each project in a zona, labelled by SNIP."""
+def _zona_png(title: str, rows: list[tuple[str, Decimal]]) -> bytes:
+    """Bars: the POA year's amount of each project in a zona, labelled by SNIP."""
     fig = _figure(7, 3.8)
     ax = fig.add_subplot()
     bars = ax.bar([f"SNIP {snip}" for snip, _ in rows], [float(a) for _, a in rows], color="#2a7ab0")
     ax.bar_label(bars, labels=[_quetzales(a) for _, a in rows], fontsize=8)
     ax.yaxis.set_major_formatter(_millions)
-    ax.set_title(f"Zona {zona}: monto 2024 por proyecto (CODEDE)")
+    ax.set_title(title)
     return _png(fig)
 
 

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from knowledge import catalog as t
-from knowledge.answer_types import Answer, FollowUp, Line, Match, cite, format_pct, format_q
+from knowledge.answer_types import Answer, FollowUp, Line, Match, format_pct, format_q
+from knowledge.catalog import EditionTexts
 from knowledge.counts import count_of
-from knowledge.model import ZONAS, FundingSource, Plan, Project
+from knowledge.model import FundingSource, Plan, Project
 from knowledge.question import Ask
 from knowledge.search import Query, SearchIndex, analyze
 from knowledge.source_names import SourceNames
@@ -65,6 +66,7 @@ class Comparisons:
 
     plan: Plan
     index: SearchIndex
+    texts: EditionTexts
     source_names: SourceNames
 
     _one_project_meant: Callable[[Query], Project | None]
@@ -141,7 +143,9 @@ class Comparisons:
                 return Side(t.COMPARE_INVESTMENT, total.investment)
             if has_phrase(text, OPERATING_WORDS):
                 return Side(t.COMPARE_OPERATING, total.operating)
-        zonas = [z.number for z in find_zonas(text) if z.number in ZONAS]
+        zonas = [
+            z.number for z in find_zonas(text, self.index.last_zona) if z.number in self.plan.edition.zonas
+        ]
         in_zona = [p for p in self.plan.projects if zonas and p.zona == zonas[0]]
         if len(in_zona) == 1:  # "el proyecto de la zona 4"
             return _project_side(in_zona[0])
@@ -149,7 +153,7 @@ class Comparisons:
         if project is not None:
             return _project_side(project)
         if in_zona:
-            amount = sum((p.amount_2024 for p in in_zona), Decimal(0))
+            amount = sum((p.amount for p in in_zona), Decimal(0))
             name = t.COMPARE_ZONA.format(
                 zona=t.WHAT_ZONA.format(n=zonas[0]), projects=count_of(len(in_zona), t.PROJECTS)
             )
@@ -194,10 +198,10 @@ class Comparisons:
         )
         section = projects[0].section if projects else _funding_section(self.plan)
         return Answer(
-            t.COMPARE_PERCENT_TITLE if percent else t.COMPARE_TITLE,
+            t.COMPARE_PERCENT_TITLE if percent else self.texts.COMPARE_TITLE,
             tuple(lines),
             follow_ups=follow,
-            source=cite(section) if section else None,
+            source=self.texts.cite(section) if section else None,
             matches=tuple(Match(f"project:{p.snip}", "project", p.name, 1.0) for p in projects[:5]),
             kind="compare",
             asks=ask.what,
@@ -208,7 +212,7 @@ def _project_side(project: Project) -> Side:
     where = [t.WHAT_ZONA.format(n=project.zona)] if project.zona else []
     where.extend([project.place] if project.place else [])
     name = t.COMPARE_PROJECT.format(snip=project.snip, where=", ".join(where))
-    return Side(name, project.amount_2024, (project,))
+    return Side(name, project.amount, (project,))
 
 
 def capitalised(text: str) -> str:

@@ -100,7 +100,7 @@ class ProjectChange:
 
     @property
     def amount_changed(self) -> bool:
-        return self.old.amount_2024 != self.new.amount_2024
+        return self.old.amount != self.new.amount
 
     @property
     def observation_changed(self) -> bool:
@@ -457,7 +457,7 @@ def _project_change(change: ProjectChange) -> dict[str, Any]:
     what = [
         name
         for name, changed in (
-            ("amount_2024", change.amount_changed),
+            ("amount", change.amount_changed),
             ("observation", change.observation_changed),
             ("zona", change.zona_changed),
         )

@@ -223,7 +223,7 @@ def _project(p: Project) -> str:
     return t.CHANGE_PROJECT.format(
         snip=p.snip,
         zona=_zona(p.zona),
-        amount=format_q(p.amount_2024),
+        amount=format_q(p.amount),
         observation=p.observation,
         name=_name(p),
     )
@@ -233,8 +233,8 @@ def _amount(c: ProjectChange) -> str:
     return t.CHANGE_PROJECT_AMOUNT.format(
         snip=c.snip,
         zona=_zona(c.new.zona),
-        old=format_q(c.old.amount_2024),
-        new=format_q(c.new.amount_2024),
+        old=format_q(c.old.amount),
+        new=format_q(c.new.amount),
         name=_name(c.new),
     )
 

@@ -3,33 +3,36 @@
 Each document's text is what a person might use to find it: its own words, its temática's
 name and, for tables, the column names ("monto", "inversión"). List documents stand for a
 whole section ("Problemáticas del municipio") so that "¿cuáles son los problemas?" finds the
-list rather than one of its items.
+list rather than one of its items. Titles and words that name the edition ("Proyectos … 2024",
+"pom 2024-2028") are written with its fields and filled for the plan's own edition.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
-from knowledge.model import Plan, Policy, PolicyAxis
+from knowledge.edition import edition_fields, fill
+from knowledge.model import Edition, Plan, Policy, PolicyAxis
 from knowledge.search import Doc
 from knowledge.text import find_zonas, fold
 
 Record = object
 MONEY_WORDS = "fuente de financiamiento dinero monto fondos disponible inversion funcionamiento"
-FUNDING_TOTAL_TITLE = "Total financiamiento para el año fiscal 2024"
+FUNDING_TOTAL_TITLE = "Total financiamiento para el año fiscal {poa_year}"
 FUNDING_TOTAL_WORDS = (
     "presupuesto total disponibilidad financiera monto destinado a inversion "
     "monto destinado a funcionamiento dinero"
 )
 
-LISTS: dict[str, tuple[str, str]] = {
+LIST_TEMPLATES: dict[str, tuple[str, str]] = {
     # id: (title, words people use for it)
     "projects": (
-        "Proyectos con aporte del Consejo Departamental de Desarrollo (CODEDE) 2024",
+        "Proyectos con aporte del Consejo Departamental de Desarrollo (CODEDE) {poa_year}",
         "proyectos obras listado todos aporte consejo departamental desarrollo codede monto total",
     ),
     "funding": (
-        "Disponibilidad financiera 2024: fuentes de financiamiento",
+        "Disponibilidad financiera {poa_year}: fuentes de financiamiento",
         "fuentes financiamiento de donde viene el dinero ingresos procedencia",
     ),
     "problems": ("Problemáticas del municipio", "problemas problematicas necesidades"),
@@ -37,18 +40,37 @@ LISTS: dict[str, tuple[str, str]] = {
     "actors": ("Actores presentes en el municipio", "actores instituciones aliados analisis de actores"),
     "laws": ("Marco legal del plan", "leyes marco legal normativas decretos"),
     "operational_actions": (
-        "Acciones operativas del POA 2024",
-        "acciones operativas poa 2024 plan operativo anual",
+        "Acciones operativas del POA {poa_year}",
+        "acciones operativas poa {poa_year} plan operativo anual",
     ),
-    "tematicas": ("Temas del plan: temáticas del PDM-OT Mixco 2032", "temas tematicas ejes estructura"),
-    "targets": ("Metas 2032 del PDM-OT (Resultados)", "metas resultados 2032 indicadores"),
-    "pom_lines": ("Líneas estratégicas del POM 2024-2028", "lineas estrategicas pom multianual 2024-2028"),
+    "tematicas": ("Temas del plan: temáticas del PDM-OT {pdmot}", "temas tematicas ejes estructura"),
+    "targets": ("Metas {pdmot_year} del PDM-OT (Resultados)", "metas resultados {pdmot_year} indicadores"),
+    "pom_lines": (
+        "Líneas estratégicas del POM {pom_period}",
+        "lineas estrategicas pom multianual {pom_period}",
+    ),
     "governance": (
         "Ranking de la gestión municipal: índices",
         "ranking indices gestion municipal gobernanza",
     ),
     "policies": ("Políticas públicas municipales de seguridad", "politicas publicas municipales"),
 }
+"""The whole lists as templates; :func:`list_documents` fills them for an edition."""
+
+
+@lru_cache(maxsize=8)
+def list_documents(edition: Edition) -> dict[str, tuple[str, str]]:
+    """Each whole list's title and the words people use for it, for this edition."""
+    return {
+        key: (_filled(title, edition), _filled(words, edition))
+        for key, (title, words) in LIST_TEMPLATES.items()
+    }
+
+
+def _filled(template: str, edition: Edition) -> str:
+    filled = fill(template, edition_fields(edition))
+    assert filled is not None, template  # the templates name only fields every edition has
+    return filled
 
 
 def plan_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
@@ -62,7 +84,7 @@ def plan_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
             Doc(f"statement:{statement.id}", "statement", statement.title, statement.text, statement.id),
             statement,
         )
-    for list_id, (title, aliases) in LISTS.items():
+    for list_id, (title, aliases) in list_documents(plan.edition).items():
         yield Doc(f"list:{list_id}", "list", title, aliases, list_id), list_id
 
 
@@ -86,6 +108,7 @@ def ancestors(plan: Plan) -> dict[str, tuple[str, ...]]:
 def _pdmot_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
     """Temáticas (with their objectives' words), objectives, lines, targets and POM lines."""
     names = {t.id: t.name for t in plan.tematicas}
+    zonas = plan.edition.zonas
     for tematica in plan.tematicas:
         objectives = " ".join(o.text for o in plan.objectives if o.tematica == tematica.id)
         text = f"tema tematica {tematica.eje} {' '.join(tematica.pnd + tematica.ods)} {objectives}"
@@ -96,21 +119,24 @@ def _pdmot_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
     for objective in plan.objectives:
         context = f"objetivo {names[objective.tematica]}"
         yield (
-            _doc(f"objective:{objective.id}", "objective", objective.text, context, objective.tematica),
+            _doc(
+                f"objective:{objective.id}", "objective", objective.text, context, objective.tematica, zonas
+            ),
             objective,
         )
     for line in plan.strategic_lines:
         context = f"linea estrategica {names[line.tematica]}"
-        yield _doc(f"line:{line.id}", "strategic_line", line.text, context, line.tematica), line
+        yield _doc(f"line:{line.id}", "strategic_line", line.text, context, line.tematica, zonas), line
     for action in plan.action_lines:
         context = f"linea de accion {names[action.tematica]}"
-        yield _doc(f"action:{action.id}", "action_line", action.text, context, action.tematica), action
+        yield _doc(f"action:{action.id}", "action_line", action.text, context, action.tematica, zonas), action
     for target in plan.targets:
-        context = f"meta resultado linea base 2032 {names[target.tematica]}"
-        yield _doc(f"target:{target.id}", "target", target.text, context, target.tematica), target
+        context = f"meta resultado linea base {plan.edition.pdmot_horizon} {names[target.tematica]}"
+        yield _doc(f"target:{target.id}", "target", target.text, context, target.tematica, zonas), target
     for n, pom in enumerate(plan.pom_lines, start=1):
-        context = f"linea estrategica pom 2024-2028 {pom.eje} {names[pom.tematica]}"
-        yield _doc(f"pom:{n}", "pom_line", pom.text, context, pom.tematica), pom
+        pom_period = f"{plan.edition.pom[0]}-{plan.edition.pom[1]}"
+        context = f"linea estrategica pom {pom_period} {pom.eje} {names[pom.tematica]}"
+        yield _doc(f"pom:{n}", "pom_line", pom.text, context, pom.tematica, zonas), pom
 
 
 def _table_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
@@ -122,7 +148,13 @@ def _table_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
         )
     if plan.funding_total:
         yield (
-            Doc("funding_total", "funding_total", FUNDING_TOTAL_TITLE, FUNDING_TOTAL_WORDS, "total"),
+            Doc(
+                "funding_total",
+                "funding_total",
+                _filled(FUNDING_TOTAL_TITLE, plan.edition),
+                FUNDING_TOTAL_WORDS,
+                "total",
+            ),
             plan.funding_total,
         )
     for project in plan.projects:
@@ -133,43 +165,48 @@ def _table_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
         zonas = (project.zona,) if project.zona else ()
         yield Doc(f"project:{project.snip}", "project", project.name, text, project.snip, zonas), project
     for actor in plan.actors:
-        yield _doc(f"actor:{actor.number}", "actor", actor.name, f"actor rol {actor.role}", None), actor
+        context = f"actor rol {actor.role}"
+        yield _doc(f"actor:{actor.number}", "actor", actor.name, context, None, plan.edition.zonas), actor
 
 
 def _item_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
     """Numbered and bulleted items; each carries its section's words ("problema")."""
+    zonas = plan.edition.zonas
     for kind, items, context in (
         ("potentiality", plan.potentialities, "potencialidad del municipio"),
         ("problem", plan.problems, "problema problematica del municipio"),
-        ("operational_action", plan.operational_actions, "accion operativa poa 2024"),
+        ("operational_action", plan.operational_actions, f"accion operativa poa {plan.edition.year}"),
     ):
         for item in items:
-            yield _doc(f"{kind}:{item.number}", kind, item.text, context, None), item
+            yield _doc(f"{kind}:{item.number}", kind, item.text, context, None, zonas), item
     for n, law in enumerate(plan.laws, start=1):
-        yield _doc(f"law:{n}", "law", law.name, f"ley {law.description}", None), law
+        yield _doc(f"law:{n}", "law", law.name, f"ley {law.description}", None, zonas), law
     for n, index in enumerate(plan.governance, start=1):
         context = f"ranking de la gestion municipal {index.text}"
-        yield _doc(f"governance:{n}", "governance", index.name, context, None), index
+        yield _doc(f"governance:{n}", "governance", index.name, context, None, zonas), index
 
 
 def _policy_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
     """Each security policy, each of its axes that lists several targets or lines (what the axis
     aims at, and all it lists) and each of those targets or lines as its own document."""
+    zonas = plan.edition.zonas
     for policy in plan.policies:
         objectives = " ".join(policy.general_objectives)
-        yield _doc(f"policy:{policy.id}", "policy", policy.name, objectives, None), policy
+        yield _doc(f"policy:{policy.id}", "policy", policy.name, objectives, None, zonas), policy
         for a_n, axis in enumerate(policy.axes, start=1):
             context = f"{axis.national_axis or ''} {axis.axis} politica"
             name = " / ".join(x for x in (axis.national_axis, axis.axis) if x)
             elsewhere = _same_axis_elsewhere(plan, policy, axis)
             if len(axis.items) > 1:  # an axis of one item is that item: its card says the axis
                 axis_words = f"{axis.objective or ''} eje de la politica"
-                axis_doc = _doc(f"policy_axis:{policy.id}-{a_n}", "policy_axis", name, axis_words, None)
+                axis_doc = _doc(
+                    f"policy_axis:{policy.id}-{a_n}", "policy_axis", name, axis_words, None, zonas
+                )
                 yield axis_doc, (policy, axis, elsewhere)
                 elsewhere = ()
             for i_n, text in enumerate(axis.items, start=1):
                 doc_id = f"policy_item:{policy.id}-{a_n}-{i_n}"
-                yield _doc(doc_id, "policy_item", text, context, None), (policy, axis, text, elsewhere)
+                yield _doc(doc_id, "policy_item", text, context, None, zonas), (policy, axis, text, elsewhere)
 
 
 def _same_axis_elsewhere(
@@ -191,7 +228,9 @@ def _same_axis_elsewhere(
     return tuple((other, same) for other, same in found if same is not None)
 
 
-def _doc(doc_id: str, kind: str, text: str, context: str, tematica: str | None) -> Doc:
-    """A document whose title is the record's own text; zonas named in it are kept."""
-    zonas = tuple(sorted({z.number for z in find_zonas(fold(text)) if 1 <= z.number <= 11}))
-    return Doc(doc_id, kind, text, context, doc_id, zonas, tematica)
+def _doc(
+    doc_id: str, kind: str, text: str, context: str, tematica: str | None, zonas: tuple[int, ...]
+) -> Doc:
+    """A document whose title is the record's own text; the municipality's zonas named in it are kept."""
+    named = tuple(sorted({z.number for z in find_zonas(fold(text)) if z.number in zonas}))
+    return Doc(doc_id, kind, text, context, doc_id, named, tematica)

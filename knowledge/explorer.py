@@ -20,13 +20,14 @@ from decimal import Decimal, InvalidOperation
 
 from knowledge import catalog as t
 from knowledge.actions import Action, ActionError, record_key
-from knowledge.answer_types import Answer, Fact, cite, format_pct, format_q, shorten
+from knowledge.answer_types import Answer, Fact, format_pct, format_q, shorten
 from knowledge.answers import Answerer
+from knowledge.catalog import texts
 from knowledge.counts import count_of
 from knowledge.kinds import measure_text, measured_phrase
-from knowledge.model import ZONAS, Measure, Plan, Project, Section, Target
+from knowledge.model import Measure, Plan, Project, Section, Target
 from knowledge.staff import StatusView, format_date, progress_text, status_label, with_status
-from knowledge.text import clean_text, find_years, fold
+from knowledge.text import clean_text, fold
 
 QUERY_MAX = 200
 """Characters of a search, at most (a question in the bot's own words is far shorter)."""
@@ -66,30 +67,16 @@ class Edition:
 
 
 def edition(plan: Plan) -> Edition:
-    """The municipality is the words every temática's name starts with ("Mixco Saludable",
-    "Mixco seguro" …); the year is the one the funding table's heading gives; the horizon, the
-    year most targets aim at."""
-    names = [tm.name.split() for tm in plan.tematicas]
-    shared = _common_start(names) if len(names) > 1 else []
-    municipality = " ".join(shared) or t.WEB_MUNICIPALITY_UNKNOWN
-    sections: list[Section] = [f.section for f in plan.funding[:1]] + [p.section for p in plan.projects[:1]]
-    headings = [part for section in sections for part in section]
-    years = [year for part in headings for year in find_years(fold(part))]
-    horizons = Counter(m.target_year for r in plan.targets for m in r.measures if m.target_year)
+    """The pages' view of the plan's edition (:class:`knowledge.model.Edition`, read from its document)."""
     return Edition(
-        municipality=municipality,
-        year=years[0] if years else None,
-        horizon=horizons.most_common(1)[0][0] if horizons else None,
+        municipality=plan.edition.municipality,
+        year=plan.edition.year,
+        horizon=plan.edition.pdmot_horizon,
     )
 
 
-def _common_start(names: Sequence[Sequence[str]]) -> list[str]:
-    shared: list[str] = []
-    for words in zip(*names, strict=False):
-        if len(set(words)) != 1:
-            break
-        shared.append(words[0])
-    return shared
+def _cite(plan: Plan, section: Section) -> str:
+    return texts(plan.edition).cite(section)
 
 
 # Charts: the figures as text, the bars as fractions -----------------------------------------------
@@ -201,7 +188,7 @@ def home_page(answerer: Answerer) -> HomePage:
             )
         )
     in_total = [p for p in plan.projects if p.in_total]
-    amount = sum((p.amount_2024 for p in in_total), Decimal(0))
+    amount = sum((p.amount for p in in_total), Decimal(0))
     projects_total = (
         Fact(t.WEB_HOME_PROJECTS_TOTAL.format(last=len(in_total)), format_q(amount)) if in_total else None
     )
@@ -212,15 +199,15 @@ def home_page(answerer: Answerer) -> HomePage:
         what=_statement(plan, "poa_intro"),
         objective=_statement(plan, "poa_objective"),
         totals=tuple(totals),
-        totals_source=cite(plan.funding[0].section) if plan.funding else None,
+        totals_source=_cite(plan, plan.funding[0].section) if plan.funding else None,
         projects_total=projects_total,
-        projects_source=cite(plan.projects[0].section) if plan.projects else None,
+        projects_source=_cite(plan, plan.projects[0].section) if plan.projects else None,
         counts=t.WEB_HOME_COUNTS.format(
             projects=count_of(len(plan.projects), t.WEB_PROJECTS),
             tematicas=count_of(len(plan.tematicas), t.WEB_TEMATICAS),
             targets=count_of(len(plan.targets), t.WEB_TARGETS),
         ),
-        zonas=tuple(ZonaLink(n, sum(1 for p in plan.projects if p.zona == n)) for n in ZONAS),
+        zonas=tuple(ZonaLink(n, sum(1 for p in plan.projects if p.zona == n)) for n in plan.edition.zonas),
         tematicas=tuple(
             TematicaLink(
                 tm.id,
@@ -229,13 +216,13 @@ def home_page(answerer: Answerer) -> HomePage:
             )
             for tm in plan.tematicas
         ),
-        tematicas_source=cite(plan.tematicas[0].section[:-1]) if plan.tematicas else None,
+        tematicas_source=_cite(plan, plan.tematicas[0].section[:-1]) if plan.tematicas else None,
     )
 
 
 def _statement(plan: Plan, statement_id: str) -> Cited | None:
     statement = plan.statement(statement_id)
-    return Cited(statement.text, cite(statement.section)) if statement else None
+    return Cited(statement.text, _cite(plan, statement.section)) if statement else None
 
 
 # A zona's page ----------------------------------------------------------------------------------
@@ -270,13 +257,13 @@ class ZonaPage:
 def zona_page(answerer: Answerer, number: int, statuses: Mapping[str, StatusView]) -> ZonaPage | None:
     """The zona's projects with their staff status, a chart of their amounts and what else of the
     plan names the zona; None for a zona the municipality does not have."""
-    if number not in ZONAS:
-        return None
     plan = answerer.plan
+    if number not in plan.edition.zonas:
+        return None
     ed = edition(plan)
     projects = [p for p in plan.projects if p.zona == number]
     rows = tuple(_project_row(p, statuses.get(p.snip)) for p in projects)
-    amount = sum((p.amount_2024 for p in projects), Decimal(0))
+    amount = sum((p.amount for p in projects), Decimal(0))
     total = (
         t.WEB_ZONA_SUM.format(projects=count_of(len(projects), t.WEB_PROJECTS), amount=format_q(amount))
         if len(projects) > 1
@@ -290,11 +277,11 @@ def zona_page(answerer: Answerer, number: int, statuses: Mapping[str, StatusView
         heading=(t.WEB_ZONA_PROJECTS if projects else t.WEB_ZONA_NONE).format(n=number),
         total=total,
         chart_title=ed.say(t.WEB_ZONA_CHART, n=number),
-        chart=bars([(f"SNIP {p.snip}", p.amount_2024) for p in projects]),
+        chart=bars([(f"SNIP {p.snip}", p.amount) for p in projects]),
         other_zonas=() if projects else tuple(sorted({p.zona for p in plan.projects if p.zona})),
         mentions=_mentions(answerer, (d.id for d in answerer.zona_mentions[number])),
         everywhere=_mentions(answerer, (d.id for d in answerer.every_zona)),
-        source=cite(source) if source else None,
+        source=_cite(plan, source) if source else None,
     )
 
 
@@ -302,7 +289,7 @@ def _project_row(project: Project, view: StatusView | None) -> ProjectRow:
     return ProjectRow(
         project.snip,
         project.name,
-        format_q(project.amount_2024),
+        format_q(project.amount),
         project.observation,
         status_line(view) if view is not None else None,
     )
@@ -310,16 +297,17 @@ def _project_row(project: Project, view: StatusView | None) -> ProjectRow:
 
 def _mentions(answerer: Answerer, doc_ids: Iterable[str]) -> tuple[Cited, ...]:
     return tuple(
-        Cited(answerer.index.by_id[doc_id].title, _source_of(answerer.records[doc_id])) for doc_id in doc_ids
+        Cited(answerer.index.by_id[doc_id].title, _source_of(answerer.plan, answerer.records[doc_id]))
+        for doc_id in doc_ids
     )
 
 
-def _source_of(record: object) -> str | None:
+def _source_of(plan: Plan, record: object) -> str | None:
     """A record's citation; a policy's item is a tuple whose first member is the policy."""
     section: Section | None = getattr(record, "section", None)
     if section is None and isinstance(record, tuple) and record:
         section = getattr(record[0], "section", None)
-    return cite(section) if section else None
+    return _cite(plan, section) if section else None
 
 
 # A project's page -------------------------------------------------------------------------------
@@ -416,7 +404,7 @@ def funding_page(plan: Plan) -> FundingPage:
         ),
         chart_title=ed.say(t.WEB_FUNDING_CHART),
         chart=chart,
-        source=cite(plan.funding[0].section) if plan.funding else None,
+        source=_cite(plan, plan.funding[0].section) if plan.funding else None,
     )
 
 
@@ -482,7 +470,7 @@ def targets_page(plan: Plan) -> TargetsPage:
                     tematica.name,
                     tematica.eje,
                     tuple(_target_view(r) for r in targets),
-                    cite(targets[0].section),
+                    _cite(plan, targets[0].section),
                 )
             )
     return TargetsPage(ed.say(t.WEB_TARGETS_TITLE), ed.say(t.WEB_TARGETS_LEAD), tuple(groups))
@@ -616,7 +604,7 @@ def _page_of(answerer: Answerer, kind: str, doc_id: str) -> tuple[str, str] | No
 def explorer_path(answer: Answer) -> str | None:
     """The explorer's page of a zona's or a project's answer ("zona/6", "proyecto/242177"):
     where the bot's "Ver el plan" button opens; None for other answers."""
-    if answer.kind == "zona" and answer.zona in ZONAS:
+    if answer.kind == "zona" and answer.zona is not None:  # a zona of the plan's, even without projects
         return f"zona/{answer.zona}"
     snip = answer_snip(answer)
     return f"proyecto/{snip}" if snip is not None else None

@@ -1,16 +1,28 @@
 """Plan words people don't know (ARRASTRE, CODEDE, PDM-OT …), kept as data in
 ``knowledge/data/glossary.json``: the document's own words where it spells a term out, then an
 explanation that is ours and says so. Answers use it when a question asks what a word means, and
-project cards use a term's one-line ``card`` for their observation."""
+project cards use a term's one-line ``card`` for their observation.
+
+The data names the plan's edition with fields (``{poa_year}``, ``{pdmot}`` …) filled from
+:class:`knowledge.model.Edition`: a 2025 edition explains ARRASTRE as "recibiendo fondos en 2025".
+Its aliases are matched against questions as the answerer reads them, with the municipality's
+own name said as :data:`knowledge.edition.OWN_MUNICIPALITY`."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
+from knowledge.edition import edition_fields, fill, without_own_name
+from knowledge.model import Edition
 from knowledge.text import TOKEN, fold, has_phrase
+
+OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+"""A part of a glossary text left out when the edition lacks a field it names: "[, aquí {pei_period}]"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,32 +39,53 @@ class GlossaryTerm:
 
 
 @cache
-def glossary() -> tuple[GlossaryTerm, ...]:
-    """Plan words people don't know, as data (``knowledge/data/glossary.json``)."""
+def _entries() -> tuple[dict[str, Any], ...]:
     raw = json.loads(resources.files("knowledge").joinpath("data", "glossary.json").read_text("utf-8"))
-    return tuple(
-        GlossaryTerm(
-            term=e["term"],
-            aliases=tuple(fold(a) for a in e["aliases"]),
-            plan_text=e.get("plan_text"),
-            explanation=e["explanation"],
-            card=e.get("card"),
-            institution=bool(e.get("institution", False)),
+    return tuple(raw["terms"])
+
+
+@lru_cache(maxsize=8)
+def glossary(edition: Edition) -> tuple[GlossaryTerm, ...]:
+    """Plan words people don't know, as data (``knowledge/data/glossary.json``), worded for the
+    edition; an entry whose term or explanation needs a field the edition lacks is left out."""
+    fields = edition_fields(edition)
+
+    def filled(text: str | None) -> str | None:
+        if text is None:
+            return None
+        kept = OPTIONAL.sub(lambda part: fill(part.group(1), fields) or "", text)
+        return fill(kept, fields)
+
+    terms = []
+    for entry in _entries():
+        term, explanation = filled(entry["term"]), filled(entry["explanation"])
+        if term is None or explanation is None:
+            continue
+        aliases = (filled(alias) for alias in entry["aliases"])
+        said = (fold(without_own_name(alias, edition.municipality)) for alias in aliases if alias)
+        terms.append(
+            GlossaryTerm(
+                term=term,
+                aliases=tuple(dict.fromkeys(said)),
+                plan_text=filled(entry.get("plan_text")),
+                explanation=explanation,
+                card=filled(entry.get("card")),
+                institution=bool(entry.get("institution", False)),
+            )
         )
-        for e in raw["terms"]
-    )
+    return tuple(terms)
 
 
-def find_term(folded: str) -> GlossaryTerm | None:
+def find_term(folded: str, edition: Edition) -> GlossaryTerm | None:
     """The glossary term a question names (the longest alias wins)."""
-    terms = find_terms(folded)
+    terms = find_terms(folded, edition)
     return terms[0] if terms else None
 
 
 @lru_cache(maxsize=256)
-def find_terms(folded: str) -> tuple[GlossaryTerm, ...]:
+def find_terms(folded: str, edition: Edition) -> tuple[GlossaryTerm, ...]:
     """Every glossary term a question names, the one with the longest alias first."""
-    aliases = _aliases()
+    aliases = _aliases(edition)
     said = set(TOKEN.findall(folded))
     found: dict[str, tuple[int, GlossaryTerm]] = {}
     for alias, term in aliases:
@@ -63,11 +96,14 @@ def find_terms(folded: str) -> tuple[GlossaryTerm, ...]:
     return tuple(term for _, term in sorted(found.values(), key=lambda pair: -pair[0]))
 
 
-@cache
-def _aliases() -> tuple[tuple[str, GlossaryTerm], ...]:
+@lru_cache(maxsize=8)
+def _aliases(edition: Edition) -> tuple[tuple[str, GlossaryTerm], ...]:
     """Every alias with its term, as words ("pdm-ot" → "pdm ot"): the first word is tested first."""
     return tuple(
-        (" ".join(TOKEN.findall(a)), term) for term in glossary() for a in term.aliases if TOKEN.findall(a)
+        (" ".join(TOKEN.findall(a)), term)
+        for term in glossary(edition)
+        for a in term.aliases
+        if TOKEN.findall(a)
     )
 
 

@@ -15,10 +15,12 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 
 from knowledge import catalog as t
+from knowledge.edition import read_edition
 from knowledge.errors import PlanFormatError, checked
 from knowledge.model import (
     ActionLine,
     Actor,
+    Edition,
     FundingSource,
     FundingTotal,
     GovernanceIndex,
@@ -48,7 +50,7 @@ BUNDLED_PLAN = "poa-2024-mixco.txt"
 # The document's own typos, fixed where they would hide a record from search. Only spelling:
 # no figure is ever corrected here.
 CORRECTIONS: dict[str, str] = {
-    "Mixco Inuyente y solidario": "Mixco Incluyente y solidario",
+    " Inuyente y solidario": " Incluyente y solidario",
     "LIBRES DE ESECHOS SÓLIDOS": "LIBRES DE DESECHOS SÓLIDOS",
     "Teritorio": "Territorio",
 }
@@ -77,6 +79,11 @@ PLACE_IN_NAME = re.compile(r"\bEN\s+(?!.*\bEN\s)(.+?),?\s+(?:ZONA|DEL MUNICIPIO)
 SNIP = re.compile(r"^\d{5,7}$")
 EXCERPT_CHARS = 48
 """How much of a line an error quotes."""
+AMOUNT_SPACING = re.compile(r"[\s,]")
+"""Spaces (a non-breaking one too) and thousands' commas inside an amount."""
+CURRENCY = re.compile(r"^(-?)Q\.?")
+"""The quetzal sign before an amount: "Q 1,833,000.00", "Q1,833,000.00", "Q. …", "Q.1,833,000.00"."""
+TEMATICA_FILLER = frozenset({"con", "y", "de", "el", "la"})
 
 
 @dataclass(slots=True)
@@ -99,6 +106,7 @@ def read_bundled_text() -> str:
 
 
 def load_bundled_plan() -> Plan:
+    """The bundled document (it says its own zonas: no setting is needed)."""
     return parse_plan(read_bundled_text())
 
 
@@ -136,13 +144,16 @@ def _utf16_encoding(raw: bytes) -> str | None:
     return None
 
 
-def parse_plan(text: str) -> Plan:
-    """The whole plan document → :class:`Plan`. Raises PlanFormatError naming line or section."""
+def parse_plan(text: str, *, zonas: tuple[int, ...] | None = None) -> Plan:
+    """The whole plan document → :class:`Plan`. Raises PlanFormatError naming line or section.
+
+    ``zonas``: the municipality's zonas when the document does not say how many it has (the
+    ``PLAN_ZONAS`` setting); what the document says wins."""
     lines = _clean_lines(text)
     if not lines:
         raise PlanFormatError("el documento está vacío")
     chapters = _split_chapters(lines)
-    builder = _PlanBuilder()
+    builder = _PlanBuilder(_edition(lines, chapters, zonas))
     builder.read_introduction(lines)
     builder.read_legal(chapters["I"])
     builder.read_national(chapters["II"])
@@ -154,6 +165,22 @@ def parse_plan(text: str) -> Plan:
     plan = builder.build()
     check_plan(plan, builder.place, builder.projects_total)
     return plan
+
+
+def _edition(lines: list[Line], chapters: dict[str, list[Line]], zonas: tuple[int, ...] | None) -> Edition:
+    """Which plan the document is: its title block (the lines before INTRODUCCIÓN), its
+    introduction, the headings of chapters IV and V and, for the zonas, its whole text."""
+    start = next((n for n, line in enumerate(lines) if fold(line.text) == "introduccion"), 0)
+    end = next(
+        (n for n in range(start, len(lines)) if fold(lines[n].text).startswith("tabla de contenido")), start
+    )
+    return read_edition(
+        title="\n".join(line.text for line in lines[:start]),
+        introduction="\n".join(line.text for line in lines[start:end]),
+        headings="\n".join(chapters[c][0].text for c in ("IV", "V")),
+        text="\n".join(line.text for line in lines),
+        zonas=zonas,
+    )
 
 
 def _clean_lines(text: str) -> list[Line]:
@@ -231,7 +258,7 @@ def _is_heading(text: str) -> bool:
 
 
 def _parse_amount(cell: str, where: str) -> Decimal:
-    cleaned = cell.replace("Q", "").replace(",", "").replace(" ", "").strip() or "0"
+    cleaned = CURRENCY.sub(r"\1", AMOUNT_SPACING.sub("", cell)) or "0"
     try:
         amount = Decimal(cleaned).quantize(Decimal("0.01"))
     except InvalidOperation as exc:
@@ -291,6 +318,7 @@ def _tidy_value(value: str) -> str | None:
 class _PlanBuilder:
     """Collects records chapter by chapter; ``build`` checks and freezes them."""
 
+    edition: Edition
     tematicas: list[Tematica] = field(default_factory=list)
     tematica_titles: dict[str, tuple[str, tuple[str, ...], tuple[str, ...], Section]] = field(
         default_factory=dict
@@ -358,7 +386,9 @@ class _PlanBuilder:
                 break
             elif inside:
                 paragraphs.append(_strip_markup(line.text))
-        self.add_statement("introduction", "Introducción del POA 2024", paragraphs, ("Introducción",))
+        self.add_statement(
+            "introduction", f"Introducción del POA {self.edition.year}", paragraphs, ("Introducción",)
+        )
 
     # I. Marco legal -------------------------------------------------------------------
     def read_legal(self, lines: list[Line]) -> None:
@@ -414,7 +444,7 @@ class _PlanBuilder:
                 self.add_gap(line.text, section)
         self.add_statement(
             "pdmot_intro",
-            "Plan de Desarrollo Municipal con Enfoque Territorial Mixco 2032 (PDM-OT)",
+            f"Plan de Desarrollo Municipal con Enfoque Territorial {self.edition.pdmot} (PDM-OT)",
             intro,
             section,
         )
@@ -452,11 +482,12 @@ class _PlanBuilder:
             text = lines[i].text
             folded = fold(text)
             if folded.startswith("objetivo del pdm-ot"):
-                quote = text[text.find("**") :] if "**" in text else text.split("2032", 1)[-1]
+                horizon = str(self.edition.pdmot_horizon)
+                quote = text[text.find("**") :] if "**" in text else text.split(horizon, 1)[-1]
                 self.statements.append(
                     Statement(
                         "pdmot_objective",
-                        "Objetivo del Plan de Desarrollo Municipal Mixco 2032 (PDM-OT)",
+                        f"Objetivo del Plan de Desarrollo Municipal {self.edition.pdmot} (PDM-OT)",
                         _unquote(quote),
                         section,
                     )
@@ -464,7 +495,7 @@ class _PlanBuilder:
             elif folded == "vision del plan" and i + 1 < len(lines):
                 self.add_quote_below(
                     "pdmot_vision",
-                    "Visión del Plan de Desarrollo Municipal Mixco 2032 (PDM-OT)",
+                    f"Visión del Plan de Desarrollo Municipal {self.edition.pdmot} (PDM-OT)",
                     lines[i + 1],
                     section,
                 )
@@ -489,7 +520,7 @@ class _PlanBuilder:
                     i += 1
                 self.add_statement(
                     "pdmot_structure",
-                    "Estructura del PDM-OT Mixco 2032: ejes y temáticas",
+                    f"Estructura del PDM-OT {self.edition.pdmot}: ejes y temáticas",
                     paragraphs,
                     section,
                 )
@@ -503,10 +534,10 @@ class _PlanBuilder:
 
     def _read_tematica(self, lines: list[Line], start: int, section: Section) -> int:
         name = lines[start].text.strip()
-        tem_id = _tematica_id(name)
+        tem_id = _tematica_id(name, self.edition.municipality, frozenset(self.tematica_titles))
         pnd = tuple(p.strip() for p in re.split(DASH, lines[start + 1].text) if p.strip())
         ods = tuple(o.strip() for o in re.split(DASH, lines[start + 2].text) if o.strip())
-        sub = (*section, "PDM-OT Mixco 2032", name)
+        sub = (*section, f"PDM-OT {self.edition.pdmot}", name)
         self.tematica_titles[tem_id] = (name, pnd, ods, sub)
         i = start + 3
         state = ""
@@ -673,15 +704,16 @@ class _PlanBuilder:
         )
         return i
 
-    # IV. POM 2024-2028 ------------------------------------------------------------------------
+    # IV. POM ----------------------------------------------------------------------------------------
     def read_pom(self, lines: list[Line]) -> None:
-        section: Section = ("IV. Plan Operativo Multianual 2024-2028",)
+        period = f"{self.edition.pom[0]}-{self.edition.pom[1]}"
+        pom = f"Plan Operativo Multianual {period}"
+        section: Section = (f"IV. {pom}",)
         eje = ""
         tematica = ""
+        by_name = {slugify(name): tem_id for tem_id, (name, *_) in self.tematica_titles.items()}
         if len(lines) > 1 and not _is_heading(lines[1].text):
-            self.add_statement(
-                "pom_intro", "Plan Operativo Multianual 2024-2028 (POM)", [lines[1].text], section
-            )
+            self.add_statement("pom_intro", f"{pom} (POM)", [lines[1].text], section)
         i = 1
         while i < len(lines):
             text = lines[i].text.strip()
@@ -689,7 +721,7 @@ class _PlanBuilder:
             if folded == "objetivo operativo multianual" and i + 1 < len(lines):
                 self.add_quote_below(
                     "pom_objective",
-                    "Objetivo del Plan Operativo Multianual 2024-2028 (POM)",
+                    f"Objetivo del {pom} (POM)",
                     lines[i + 1],
                     section,
                 )
@@ -697,12 +729,12 @@ class _PlanBuilder:
             elif folded.startswith("eje "):
                 eje = self._eje_named(text, lines[i])
             elif folded.startswith("tematica:"):
-                tematica = _tematica_id(text.split(":", 1)[1])
+                tematica = by_name.get(slugify(text.split(":", 1)[1]), "")
                 if tematica not in self.tematica_titles:
                     raise PlanFormatError(f"temática desconocida «{text}»", lines[i].place)
                 self.eje_of_tematica[tematica] = eje
             elif _bullet(lines[i]) and tematica:
-                sub = (*section, "Líneas estratégicas del PDM-OT en el POM 2024-2028", eje)
+                sub = (*section, f"Líneas estratégicas del PDM-OT en el POM {period}", eje)
                 self.pom_lines.append(PomLine(eje, tematica, _sentence_case(_bullet(lines[i]) or ""), sub))
             i += 1
 
@@ -712,18 +744,19 @@ class _PlanBuilder:
                 return eje
         raise PlanFormatError(f"eje desconocido «{heading}»", line.place)
 
-    # V. POA 2024 --------------------------------------------------------------------------------
+    # V. POA ---------------------------------------------------------------------------------------
     def read_poa(self, lines: list[Line]) -> None:
-        section: Section = ("V. Plan Operativo Anual 2024",)
+        year = self.edition.year
+        section: Section = (f"V. Plan Operativo Anual {year}",)
         self.heading_of["poa"] = lines[0]
         intro = [line.text for line in lines[1:4] if not _is_heading(line.text) and len(line.text) > 120]
-        self.add_statement("poa_intro", "Plan Operativo Anual 2024 (POA)", intro, section)
+        self.add_statement("poa_intro", f"Plan Operativo Anual {year} (POA)", intro, section)
         i = 1
         while i < len(lines):
             folded = fold(lines[i].text.strip())
             if folded == "objetivo operativo anual" and i + 1 < len(lines):
                 self.add_quote_below(
-                    "poa_objective", "Objetivo del Plan Operativo Anual 2024 (POA)", lines[i + 1], section
+                    "poa_objective", f"Objetivo del Plan Operativo Anual {year} (POA)", lines[i + 1], section
                 )
                 i += 1
             elif folded == "acciones operativas":
@@ -731,11 +764,11 @@ class _PlanBuilder:
                 continue
             elif folded.startswith("disponibilidad financiera"):
                 self.heading_of["funding"] = self.heading_of["funding_total"] = lines[i]
-                i = self._read_funding(lines, i + 1, (*section, "Disponibilidad financiera 2024"))
+                i = self._read_funding(lines, i + 1, (*section, f"Disponibilidad financiera {year}"))
                 continue
             elif folded.startswith("proyectos con ap"):
                 self.heading_of["projects"] = lines[i]
-                i = self._read_projects(lines, i + 1, (*section, "Proyectos con aporte del CODEDE 2024"))
+                i = self._read_projects(lines, i + 1, (*section, f"Proyectos con aporte del CODEDE {year}"))
                 continue
             i += 1
 
@@ -804,7 +837,7 @@ class _PlanBuilder:
                     snip=cells[2],
                     name=cells[1],
                     zona=int(zona.group(1)) if zona else None,
-                    amount_2024=_parse_amount(cells[3], where),
+                    amount=_parse_amount(cells[3], where),
                     observation=cells[4],
                     place=place.group(1).strip(" ,") if place else None,
                     in_total=in_total,
@@ -832,6 +865,7 @@ class _PlanBuilder:
                 raise PlanFormatError(f"la temática «{name}» no aparece en ningún eje del POM")
             self.tematicas.append(Tematica(tem_id, eje, name, pnd, ods, sub))
         return Plan(
+            edition=self.edition,
             tematicas=tuple(self.tematicas),
             objectives=tuple(self.objectives),
             strategic_lines=tuple(self.strategic_lines),
@@ -952,21 +986,28 @@ def _split_items(cell: str) -> list[str]:
 
 
 def _is_tematica_title(lines: list[Line], i: int) -> bool:
-    """A temática starts with "Mixco …" followed by its PND and ODS lines."""
+    """A temática is its name ("Mixco saludable") followed by its PND and ODS lines."""
     return (
         i + 2 < len(lines)
-        and lines[i].text.startswith("Mixco ")
+        and not lines[i].text.startswith(("PND", "ODS", "-", "•", "■"))
         and lines[i + 1].text.startswith("PND")
         and lines[i + 2].text.startswith("ODS")
     )
 
 
-def _tematica_id(name: str) -> str:
-    """ "Mixco con educación de calidad" → "educacion": the first word that says what it is about."""
-    words = [w for w in slugify(name).split("-") if w not in {"mixco", "con", "y", "de", "el", "la"}]
+def _tematica_id(name: str, municipality: str, taken: frozenset[str]) -> str:
+    """ "Mixco con educación de calidad" → "educacion": the first word after the municipality's
+    name that says what it is about; the first two ("educacion-calidad") and so on when another
+    temática has that id already, so that no two temáticas share one."""
+    own = set(slugify(municipality).split("-"))
+    words = [w for w in slugify(name).split("-") if w not in own and w not in TEMATICA_FILLER]
     if not words:
         raise PlanFormatError(f"nombre de temática vacío «{name}»")
-    return words[0]
+    for n in range(1, len(words) + 1):
+        candidate = "-".join(words[:n])
+        if candidate not in taken:
+            return candidate
+    return next(f"{words[0]}-{n}" for n in range(2, len(taken) + 3) if f"{words[0]}-{n}" not in taken)
 
 
 def _count(records: list[Objective] | list[Target], tem_id: str) -> int:

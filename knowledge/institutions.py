@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from knowledge.glossary import glossary
+from knowledge.glossary import GlossaryTerm
 from knowledge.lexicon import spanish_words
 from knowledge.model import Actor
 from knowledge.text import TOKEN, fold
@@ -35,7 +35,7 @@ ACRONYM = re.compile(r"^([A-ZÁÉÍÓÚÑ]{3,})\s*[-\u2013]")
 class Institutions:
     """The institutions the plan knows by name, looked up in a record's text."""
 
-    def __init__(self, actors: Iterable[Actor]) -> None:
+    def __init__(self, actors: Iterable[Actor], terms: Iterable[GlossaryTerm]) -> None:
         names: dict[str, str] = {}  # folded words of a name → how it is shown
         common = spanish_words()
         for actor in actors:
@@ -45,7 +45,7 @@ class Institutions:
             acronym = ACRONYM.match(shown)
             if acronym:
                 names[_words(acronym.group(1))] = shown
-        for term in glossary():
+        for term in terms:
             if term.institution:
                 for alias in term.aliases:
                     names.setdefault(_words(alias), term.term)

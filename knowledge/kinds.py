@@ -19,12 +19,12 @@ from knowledge.answer_types import (
     FollowUp,
     Line,
     Match,
-    cite,
     format_pct,
     format_q,
     sentence,
     shorten,
 )
+from knowledge.catalog import EditionTexts, texts
 from knowledge.model import (
     Actor,
     FundingSource,
@@ -58,20 +58,21 @@ MEASURED_BY = (
 
 @dataclass(frozen=True, slots=True)
 class PlanView:
-    """What cards need besides their record: the plan and a few lookups on it."""
+    """What cards need besides their record: the plan, its edition's texts and a few lookups on it."""
 
     plan: Plan
     tematica_names: dict[str, str]
+    texts: EditionTexts
 
     @classmethod
     def of(cls, plan: Plan) -> PlanView:
-        return cls(plan, {tm.id: tm.name for tm in plan.tematicas})
+        return cls(plan, {tm.id: tm.name for tm in plan.tematicas}, texts(plan.edition))
 
     def tematica_name(self, tematica_id: str) -> str:
         return self.tematica_names.get(tematica_id, tematica_id)
 
     def project_line(self, p: Project) -> str:
-        return f"SNIP {p.snip} · {format_q(p.amount_2024)} · {p.observation} — {shorten(p.name, 120)}"
+        return f"SNIP {p.snip} · {format_q(p.amount)} · {p.observation} — {shorten(p.name, 120)}"
 
     def target_line(self, r: Target) -> str:
         """What is measured and from where to where: "la cobertura del servicio de recolección
@@ -96,7 +97,7 @@ class PlanView:
         return [r for r in self.plan.targets if r.objective == objective]
 
     def projects_total(self) -> Decimal:
-        return sum((p.amount_2024 for p in self.plan.projects if p.in_total), Decimal(0))
+        return sum((p.amount for p in self.plan.projects if p.in_total), Decimal(0))
 
 
 def measured_phrase(text: str) -> str | None:
@@ -136,9 +137,9 @@ class RecordKind:
 
 @dataclass(frozen=True, slots=True)
 class ListSpec:
-    """A whole list of the plan: its title and the kind of the documents that make it up."""
+    """A whole list of the plan: the kind of the documents that make it up (its title is the
+    edition's ``LIST_TITLES`` entry of the same id)."""
 
-    title: str
     doc_kind: str
     noun: str
     """How the answer names one member when counting ("proyectos")."""
@@ -151,7 +152,7 @@ def project_card(view: PlanView, p: Project, _doc: Doc, matches: tuple[Match, ..
         lines.append(Fact(t.FACT_ZONA, str(p.zona)))
     if p.place:
         lines.append(Fact(t.FACT_PLACE, p.place))
-    lines.append(Fact(t.FACT_AMOUNT_2024, format_q(p.amount_2024)))
+    lines.append(Fact(view.texts.FACT_AMOUNT, format_q(p.amount)))
     lines.append(Fact(t.FACT_OBSERVATION, p.observation))
     lines.append(Fact(t.FACT_FUNDED_BY, t.PROJECT_FUNDER))
     if not p.in_total and view.plan.projects:
@@ -162,7 +163,7 @@ def project_card(view: PlanView, p: Project, _doc: Doc, matches: tuple[Match, ..
         t.PROJECT_TITLE.format(snip=p.snip),
         tuple(lines),
         follow_ups=tuple(follow),
-        source=cite(p.section),
+        source=view.texts.cite(p.section),
         matches=matches or (Match(f"project:{p.snip}", "project", p.name, 1.0),),
         kind="project",
         zona=p.zona,
@@ -175,12 +176,15 @@ def tematica_card(view: PlanView, tm: Tematica, _doc: Doc, matches: tuple[Match,
     lines: list[Line] = [Fact(t.FACT_EJE, tm.eje), Fact(t.FACT_LINKS, ", ".join(tm.pnd + tm.ods))]
     sections = [(t.TEMATICA_OBJECTIVES, tuple(objectives))]
     if targets:
-        sections.append((t.TEMATICA_TARGETS, tuple(targets)))
+        sections.append((view.texts.TEMATICA_TARGETS, tuple(targets)))
     return Answer(
         tm.name,
         tuple(lines),
-        follow_ups=(FollowUp(t.BTN_TARGETS, f"metas:{tm.id}"), FollowUp(t.BTN_TEMATICAS, "lista:tematicas")),
-        source=cite(tm.section),
+        follow_ups=(
+            FollowUp(view.texts.BTN_TARGETS, f"metas:{tm.id}"),
+            FollowUp(t.BTN_TEMATICAS, "lista:tematicas"),
+        ),
+        source=view.texts.cite(tm.section),
         matches=matches,
         kind="tematica",
         sections=tuple(sections),
@@ -196,10 +200,10 @@ def target_card(view: PlanView, r: Target, _doc: Doc, matches: tuple[Match, ...]
     ]
     lines.append(r.text)
     return Answer(
-        t.TARGET_TITLE.format(tematica=name),
+        view.texts.TARGET_TITLE.format(tematica=name),
         tuple(lines),
         follow_ups=(FollowUp(name, f"tema:{r.tematica}"),),
-        source=cite(r.section),
+        source=view.texts.cite(r.section),
         matches=matches,
         kind="target",
     )
@@ -207,59 +211,59 @@ def target_card(view: PlanView, r: Target, _doc: Doc, matches: tuple[Match, ...]
 
 def funding_card(view: PlanView, f: FundingSource, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
     lines: list[Line] = [
-        Fact(t.FACT_AVAILABLE, format_q(f.available)),
+        Fact(view.texts.FACT_AVAILABLE, format_q(f.available)),
         Fact(t.FACT_INVESTMENT, f"{format_q(f.investment)} ({format_pct(f.investment_pct)})"),
         Fact(t.FACT_OPERATING, f"{format_q(f.operating)} ({format_pct(f.operating_pct)})"),
     ]
     if view.plan.funding_total:
-        lines.append(Fact(t.FUNDING_TOTAL_TITLE, format_q(view.plan.funding_total.available)))
+        lines.append(Fact(view.texts.FUNDING_TOTAL_TITLE, format_q(view.plan.funding_total.available)))
     return Answer(
-        t.FUNDING_TITLE.format(source=f.source),
+        view.texts.FUNDING_TITLE.format(source=f.source),
         tuple(lines),
         follow_ups=(FollowUp(t.BTN_FUNDING, "lista:funding"),),
-        source=cite(f.section),
+        source=view.texts.cite(f.section),
         matches=matches,
         kind="funding",
     )
 
 
-def actor_card(_view: PlanView, a: Actor, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
+def actor_card(view: PlanView, a: Actor, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
     lines: list[Line] = [
         Fact(t.FACT_ROLE, a.role),
         Fact(t.FACT_INFLUENCE_DECISIONS, a.influence_decisions),
         Fact(t.FACT_INFLUENCE_IMPLEMENTATION, a.influence_implementation),
     ]
-    return Answer(a.name, tuple(lines), source=cite(a.section), matches=matches, kind="actor")
+    return Answer(a.name, tuple(lines), source=view.texts.cite(a.section), matches=matches, kind="actor")
 
 
-def law_card(_view: PlanView, law: Law, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
+def law_card(view: PlanView, law: Law, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
     lines: list[Line] = [Fact(t.LAW_DECREE, law.decree)] if law.decree else []
     if law.description:
         lines.append(shorten(law.description, 700))
-    return Answer(law.name, tuple(lines), source=cite(law.section), matches=matches, kind="law")
+    return Answer(law.name, tuple(lines), source=view.texts.cite(law.section), matches=matches, kind="law")
 
 
-def statement_card(_view: PlanView, s: Statement, doc: Doc, matches: tuple[Match, ...]) -> Answer:
+def statement_card(view: PlanView, s: Statement, doc: Doc, matches: tuple[Match, ...]) -> Answer:
     if not s.text:
         return Answer(
             t.GAP_TITLE,
             (t.GAP_LINE.format(title=s.title),),
-            source=cite(s.section),
+            source=view.texts.cite(s.section),
             confident=False,
             kind="gap",
             matches=matches,
         )
-    return Answer(s.title, (s.text,), source=cite(s.section), matches=matches, kind=doc.kind)
+    return Answer(s.title, (s.text,), source=view.texts.cite(s.section), matches=matches, kind=doc.kind)
 
 
 def policy_item_card(
-    _view: PlanView, record: tuple[Any, ...], _doc: Doc, matches: tuple[Match, ...]
+    view: PlanView, record: tuple[Any, ...], _doc: Doc, matches: tuple[Match, ...]
 ) -> Answer:
     policy, axis, item, elsewhere = record
     assert isinstance(policy, Policy)
     assert isinstance(axis, PolicyAxis)
     lines: list[Line] = [str(item), _axis_line(axis)]
-    return _policy_answer(policy, lines, matches, "policy_item", _same_axis_sections(elsewhere))
+    return _policy_answer(view, policy, lines, matches, "policy_item", _same_axis_sections(elsewhere))
 
 
 def _axis_line(axis: PolicyAxis) -> str:
@@ -267,6 +271,7 @@ def _axis_line(axis: PolicyAxis) -> str:
 
 
 def _policy_answer(
+    view: PlanView,
     policy: Policy,
     lines: list[Line],
     matches: tuple[Match, ...],
@@ -277,7 +282,7 @@ def _policy_answer(
     return Answer(
         sentence(policy.name),
         tuple(lines),
-        source=cite(policy.section),
+        source=view.texts.cite(policy.section),
         matches=matches,
         kind=kind,
         sections=sections,
@@ -298,7 +303,7 @@ def _same_axis_sections(
 
 
 def policy_axis_card(
-    _view: PlanView, record: tuple[Any, ...], _doc: Doc, matches: tuple[Match, ...]
+    view: PlanView, record: tuple[Any, ...], _doc: Doc, matches: tuple[Match, ...]
 ) -> Answer:
     """An axis of a security policy: what it aims at, then everything it lists; then what the
     other policy says of the same programme, when one has an axis of that name."""
@@ -309,7 +314,7 @@ def policy_axis_card(
     if axis.objective:
         lines.append(axis.objective)
     sections = ((t.POLICY_AXIS_ITEMS, axis.items), *_same_axis_sections(elsewhere))
-    return _policy_answer(policy, lines, matches, "policy_axis", sections)
+    return _policy_answer(view, policy, lines, matches, "policy_axis", sections)
 
 
 def text_card(view: PlanView, record: Any, doc: Doc, matches: tuple[Match, ...]) -> Answer:
@@ -323,19 +328,19 @@ def text_card(view: PlanView, record: Any, doc: Doc, matches: tuple[Match, ...])
         follow.append(FollowUp(name, f"tema:{doc.tematica}"))
         targets = view.targets_for(record)
         if targets:
-            sections.append((t.TEMATICA_TARGETS, tuple(view.target_line(r) for r in targets)))
+            sections.append((view.texts.TEMATICA_TARGETS, tuple(view.target_line(r) for r in targets)))
     return Answer(
-        sentence(t.KIND_TITLES.get(doc.kind, t.KIND_OTHER)),
+        sentence(view.texts.KIND_TITLES.get(doc.kind, t.KIND_OTHER)),
         tuple(lines),
         follow_ups=tuple(follow),
-        source=cite(getattr(record, "section", ())),
+        source=view.texts.cite(getattr(record, "section", ())),
         matches=matches,
         kind=doc.kind,
         sections=tuple(sections),
     )
 
 
-def policy_card(_view: PlanView, policy: Policy, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
+def policy_card(view: PlanView, policy: Policy, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
     """A security policy: its general and specific objectives, then its axes (what each one aims at)."""
     axes = tuple(
         " / ".join(x for x in (axis.national_axis, axis.axis) if x)
@@ -348,15 +353,17 @@ def policy_card(_view: PlanView, policy: Policy, _doc: Doc, matches: tuple[Match
     return Answer(
         sentence(policy.name),
         tuple(policy.general_objectives),
-        source=cite(policy.section),
+        source=view.texts.cite(policy.section),
         matches=matches,
         kind="policy",
         sections=tuple(sections),
     )
 
 
-def governance_card(_view: PlanView, index: GovernanceIndex, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
-    return Answer(index.name, (index.text,), source=cite(index.section), matches=matches, kind="governance")
+def governance_card(view: PlanView, index: GovernanceIndex, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
+    return Answer(
+        index.name, (index.text,), source=view.texts.cite(index.section), matches=matches, kind="governance"
+    )
 
 
 # One-line forms ---------------------------------------------------------------------------------
@@ -426,23 +433,21 @@ def kind_of(doc_kind: str) -> RecordKind:
 
 
 LISTS: dict[str, ListSpec] = {
-    "projects": ListSpec(t.LIST_TITLES["projects"], "project", "proyectos"),
-    "funding": ListSpec(t.LIST_TITLES["funding"], "funding", "fuentes de financiamiento"),
-    "problems": ListSpec(t.LIST_TITLES["problems"], "problem", "problemáticas"),
-    "potentialities": ListSpec(t.LIST_TITLES["potentialities"], "potentiality", "potencialidades"),
-    "actors": ListSpec(t.LIST_TITLES["actors"], "actor", "actores"),
-    "laws": ListSpec(t.LIST_TITLES["laws"], "law", "leyes y normas"),
-    "operational_actions": ListSpec(
-        t.LIST_TITLES["operational_actions"], "operational_action", "acciones operativas"
-    ),
-    "tematicas": ListSpec(t.LIST_TITLES["tematicas"], "tematica", "temáticas"),
-    "targets": ListSpec(t.LIST_TITLES["targets"], "target", "metas"),
-    "objectives": ListSpec(t.LIST_TITLES["objectives"], "objective", "objetivos"),
-    "strategic_lines": ListSpec(t.LIST_TITLES["strategic_lines"], "strategic_line", "líneas estratégicas"),
-    "action_lines": ListSpec(t.LIST_TITLES["action_lines"], "action_line", "líneas de acción"),
-    "pom_lines": ListSpec(t.LIST_TITLES["pom_lines"], "pom_line", "líneas estratégicas del POM"),
-    "governance": ListSpec(t.LIST_TITLES["governance"], "governance", "índices"),
-    "policies": ListSpec(t.LIST_TITLES["policies"], "policy", "políticas"),
+    "projects": ListSpec("project", "proyectos"),
+    "funding": ListSpec("funding", "fuentes de financiamiento"),
+    "problems": ListSpec("problem", "problemáticas"),
+    "potentialities": ListSpec("potentiality", "potencialidades"),
+    "actors": ListSpec("actor", "actores"),
+    "laws": ListSpec("law", "leyes y normas"),
+    "operational_actions": ListSpec("operational_action", "acciones operativas"),
+    "tematicas": ListSpec("tematica", "temáticas"),
+    "targets": ListSpec("target", "metas"),
+    "objectives": ListSpec("objective", "objetivos"),
+    "strategic_lines": ListSpec("strategic_line", "líneas estratégicas"),
+    "action_lines": ListSpec("action_line", "líneas de acción"),
+    "pom_lines": ListSpec("pom_line", "líneas estratégicas del POM"),
+    "governance": ListSpec("governance", "índices"),
+    "policies": ListSpec("policy", "políticas"),
 }
 
 

@@ -16,9 +16,10 @@ from decimal import Decimal
 import numpy as np
 
 from knowledge import catalog as t
-from knowledge.answer_types import Answer, Fact, FollowUp, Line, Match, cite, format_q, with_lead
-from knowledge.documents import LISTS as DOC_LISTS
-from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
+from knowledge.answer_types import Answer, Fact, FollowUp, Line, Match, format_q, with_lead
+from knowledge.catalog import EditionTexts
+from knowledge.documents import list_documents
+from knowledge.kinds import LISTS, PlanView, kind_of
 from knowledge.model import Actor, Plan, Project, Tematica
 from knowledge.question import (
     EXCLUSION,
@@ -69,6 +70,7 @@ class Lists:
 
     plan: Plan
     view: PlanView
+    texts: EditionTexts
     index: SearchIndex
     records: dict[str, object]
     by_kind: dict[str, list[Doc]]
@@ -180,7 +182,7 @@ class Lists:
         bound = amount_threshold(folded) if list_id == "projects" else None
         if bound is not None:  # "¿qué proyectos pasan de 3 millones?"
             above, amount = bound
-            return [d for d in everything if (self._project_of(d).amount_2024 > amount) == above]
+            return [d for d in everything if (self._project_of(d).amount > amount) == above]
         ending = has_phrase(folded, ENDING_WORDS)
         if list_id == "projects" and ending and find_years(folded):  # "¿qué proyectos terminan este 2024?"
             end_years = set(find_years(folded))
@@ -245,7 +247,6 @@ class Lists:
         return None
 
     def _list_of_docs(self, list_id: str, docs: list[Doc], *, page: int) -> Answer:
-        spec: ListSpec = LISTS[list_id]
         cut = self._pages(list_id, docs)
         pages = len(cut)
         shown = cut[page - 1] if page <= pages else []
@@ -267,7 +268,7 @@ class Lists:
         elif list_id == "funding" and self.plan.funding_total:
             total = self.plan.funding_total
             lines = [
-                Fact(t.FACT_AVAILABLE, format_q(total.available)),
+                Fact(self.texts.FACT_AVAILABLE, format_q(total.available)),
                 Fact(t.FACT_INVESTMENT, format_q(total.investment)),
                 Fact(t.FACT_OPERATING, format_q(total.operating)),
             ]
@@ -290,11 +291,11 @@ class Lists:
         if list_id in ("tematicas", "targets") and section:
             section = section[:-1]
         return Answer(
-            spec.title,
+            self.texts.LIST_TITLES[list_id],
             tuple(lines),
             items,
             tuple(follow),
-            cite(section) if section else None,
+            self.texts.cite(section) if section else None,
             matches=tuple(Match(d.id, d.kind, d.title, 1.0) for d in shown[:5]),
             kind=f"list:{list_id}",
             asks="list",
@@ -310,7 +311,7 @@ class Lists:
             if not p.in_total
         )
         if len(in_total) < len(self.plan.projects):
-            every = sum((p.amount_2024 for p in self.plan.projects), Decimal(0))
+            every = sum((p.amount for p in self.plan.projects), Decimal(0))
             lines.append(t.PROJECTS_ALL_SUM.format(n=len(self.plan.projects), total=format_q(every)))
         return lines
 
@@ -321,11 +322,11 @@ class Lists:
             for eje in self.plan.ejes
         )
         return Answer(
-            t.LIST_TITLES["ejes"],
+            self.texts.LIST_TITLES["ejes"],
             (t.EJES_LINE.format(n=len(self.plan.ejes)),),
             items,
             (FollowUp(t.BTN_TEMATICAS, "lista:tematicas"),),
-            cite(section) if section else None,
+            self.texts.cite(section) if section else None,
             kind="list:ejes",
             asks="list",
         )
@@ -380,8 +381,8 @@ class Lists:
             while n < min(len(common), len(section)) and common[n] == section[n]:
                 n += 1
             common = common[:n]
-        spec = LISTS[list_id]
-        own = " ".join([*common[-1:], spec.title, DOC_LISTS.get(list_id, ("", ""))[1]])
+        words = list_documents(self.plan.edition).get(list_id, ("", ""))[1]
+        own = " ".join([*common[-1:], self.texts.LIST_TITLES[list_id], words])
         members = [
             {word_key(w) for w in content_words(f"{d.title} {d.text}")} for d in self._members_of(list_id)
         ]

@@ -12,15 +12,17 @@ from decimal import Decimal
 
 from knowledge.text import year_range
 
-ZONAS: tuple[int, ...] = tuple(range(1, 12))
-"""Mixco has zonas 1 to 11."""
-
 LARGEST_NUMBER = 2**31 - 1
 """A plan's whole numbers (row numbers, zonas, years) are kept as 32-bit integers."""
 LARGEST_AMOUNT = Decimal(2**63 - 1).scaleb(-2)
 """Amounts are kept as whole cents in a 64-bit integer: Q 92,233,720,368,547,758.07 at most."""
 LONGEST_PERCENT = 32
 """Characters of a percentage as written ("52.89"), which is how it is kept."""
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+"""The years an edition may name."""
+LONGEST_NAME = 120
+"""Characters of a municipality's, a demonym's or a PDM-OT's name at most."""
+MOST_ZONAS = 99
 
 
 def number_problem(value: int) -> str | None:
@@ -42,7 +44,57 @@ def percent_problem(value: Decimal) -> str | None:
     return None if len(str(value)) <= LONGEST_PERCENT else f"porcentaje con demasiadas cifras: {value}"
 
 
+def edition_problem(edition: Edition) -> str | None:
+    """Why an edition cannot be a plan's identity, or None."""
+    years = [edition.year, edition.pdmot_horizon, *edition.pom, *(edition.pei or ())]
+    if not all(FIRST_YEAR <= year <= LAST_YEAR for year in years):
+        return f"año fuera de rango en la edición del plan: {years}"
+    for what, name in (
+        ("municipio", edition.municipality),
+        ("PDM-OT", edition.pdmot),
+        ("gentilicio", edition.demonym),
+    ):
+        if name is not None and not _plain_name(name):
+            return f"nombre de {what} no válido: «{name[:LONGEST_NAME]}»"
+    for name, period in (("POM", edition.pom), ("PEI", edition.pei)):
+        if period is not None and period[0] > period[1]:
+            return f"el periodo del {name} termina antes de empezar: {period[0]}-{period[1]}"
+    zonas = edition.zonas
+    if not zonas or list(zonas) != sorted(set(zonas)) or zonas[0] < 1 or zonas[-1] > MOST_ZONAS:
+        return f"zonas no válidas: {list(zonas)[:10]} (números de 1 a {MOST_ZONAS}, sin repetir, en orden)"
+    return None
+
+
+def _plain_name(name: str) -> bool:
+    """A name texts can carry as it is: not empty, not too long, no braces or angle brackets
+    (templates and HTML have them)."""
+    return bool(name.strip()) and len(name) <= LONGEST_NAME and not any(c in name for c in "{}<>")
+
+
 Section = tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """Which plan this is, as its document says it: every text that names the plan's year, its
+    periods or its municipality takes them from here (``knowledge.catalog.texts``)."""
+
+    municipality: str
+    """ "Mixco": "Para la Municipalidad de Mixco, …" in the introduction."""
+    demonym: str | None
+    """The masculine singular the document uses ("mixqueño"; it writes "población mixqueña"), or None."""
+    year: int
+    """The POA's budget year (2024): the only year the plan has money figures for."""
+    pei: tuple[int, int] | None
+    """The Plan Estratégico Institucional's period (2021, 2025), when the document gives it."""
+    pom: tuple[int, int]
+    """The Plan Operativo Multianual's period (2024, 2028)."""
+    pdmot: str
+    """The PDM-OT's name ("Mixco 2032")."""
+    pdmot_horizon: int
+    """The year the PDM-OT's targets are for (2032)."""
+    zonas: tuple[int, ...]
+    """The municipality's zonas (1 to 11 for Mixco), in order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +145,7 @@ class Measure:
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """A "Resultado PDM-OT": what Mixco wants to reach by 2032."""
+    """A "Resultado PDM-OT": what the municipality wants to reach by the PDM-OT's horizon."""
 
     id: str
     tematica: str
@@ -145,7 +197,8 @@ class Project:
     snip: str
     name: str
     zona: int | None
-    amount_2024: Decimal
+    amount: Decimal
+    """The CODEDE's contribution in the POA's year (``Edition.year``)."""
     observation: str
     place: str | None
     in_total: bool
@@ -229,6 +282,8 @@ class Statement:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
+    edition: Edition = field(kw_only=True)
+    """Which plan this is; there is no default: a plan without one would say the wrong year."""
     tematicas: tuple[Tematica, ...] = ()
     objectives: tuple[Objective, ...] = ()
     strategic_lines: tuple[StrategicLine, ...] = ()

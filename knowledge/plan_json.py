@@ -4,6 +4,10 @@ Amounts and percentages are written as JSON numbers. On the way back every numbe
 ``Decimal(str(x))`` so that the float's shortest repr (``364029262.59``) is what we keep; amounts
 are quantized to cents, percentages are kept as given. Reading is driven by the type hints of the
 records in :mod:`knowledge.model`, so a record gains JSON support the moment it gains a field.
+
+Exports written by earlier versions still load: a renamed field is read under its old name
+(:data:`RENAMED`), and an export without ``edition`` has it read from its own texts, as the
+document's would be (:func:`knowledge.edition.edition_of`).
 """
 
 from __future__ import annotations
@@ -12,13 +16,22 @@ import hashlib
 import json
 import types
 from collections.abc import Callable, Mapping
-from dataclasses import fields, is_dataclass
+from dataclasses import fields, is_dataclass, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
+from knowledge.edition import edition_of
 from knowledge.errors import PlanFormatError, checked
-from knowledge.model import Plan, Target, amount_problem, number_problem, percent_problem
+from knowledge.model import (
+    Plan,
+    Project,
+    Target,
+    amount_problem,
+    edition_problem,
+    number_problem,
+    percent_problem,
+)
 from knowledge.reconcile import check_plan
 from knowledge.text import UNSTORABLE
 
@@ -36,6 +49,9 @@ TARGET_SUMMARY = ("baseline", "baseline_year", "target", "target_year")
 
 INSTITUTION = {"vision": "vision", "mission": "mission", "objective": "institutional_objective"}
 """``institution`` key -> statement id. Derived on output, ignored on input."""
+
+RENAMED: dict[type, dict[str, str]] = {Project: {"amount_2024": "amount"}}
+"""Field names of earlier exports, by record: old name -> the field's name now."""
 
 
 # --- output -------------------------------------------------------------------------------
@@ -92,12 +108,19 @@ def _to_json(value: object, number: Callable[[Decimal], object]) -> object:
 # --- input --------------------------------------------------------------------------------
 
 
-def plan_from_json(data: object) -> Plan:
+def plan_from_json(data: object, *, zonas: tuple[int, ...] | None = None) -> Plan:
     """Rebuild a Plan from :func:`plan_to_json` output; raise PlanFormatError naming the bad path,
-    for a wrong shape and for a plan that does not add up (:func:`knowledge.reconcile.check_plan`)."""
+    for a wrong shape and for a plan that does not add up (:func:`knowledge.reconcile.check_plan`).
+
+    ``zonas``: the municipality's zonas for an export without ``edition`` whose texts do not say
+    them (the ``PLAN_ZONAS`` setting)."""
     if not isinstance(data, Mapping):
         raise PlanFormatError(f"expected a JSON object for the plan, got {_type_name(data)}")
-    plan = _record(Plan, data, "", extra=frozenset({"institution"}))
+    missing_edition = "edition" not in data
+    plan = _record(Plan, data, "", extra=frozenset({"institution"}), optional=frozenset({"edition"}))
+    if missing_edition:  # written before editions: its own texts say which plan it is
+        plan = replace(plan, edition=edition_of(_records(plan), zonas=zonas))
+    checked(plan.edition, edition_problem(plan.edition), "edition")
     check_plan(plan, json_place)
     return plan
 
@@ -106,6 +129,15 @@ def json_place(kind: str, position: int | None, field: str | None) -> str:
     """The path of a plan list's record or field: ``funding[3].investment_pct``, ``projects``."""
     path = kind if position is None else f"{kind}[{position}]"
     return _join(path, field) if field else path
+
+
+def _records(plan: Plan) -> list[object]:
+    """Every record of the plan, in field order."""
+    out: list[object] = []
+    for f in fields(plan):
+        value = getattr(plan, f.name)
+        out.extend(value if isinstance(value, tuple) else [value])
+    return out
 
 
 def record_from_json(record_type: type[R], data: object, where: str) -> R:
@@ -123,7 +155,10 @@ def _parse(value: object, tp: Any, path: str, name: str = "") -> Any:
     if origin in (Union, types.UnionType):
         return _optional(value, tp, path, name)
     if origin is tuple:
-        return _tuple(value, get_args(tp)[0], path)
+        args = get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return _tuple(value, args[0], path)
+        return _fixed_tuple(value, args, path)
     if isinstance(tp, type) and is_dataclass(tp):
         if not isinstance(value, Mapping):
             raise _wrong(path, "an object", value)
@@ -163,22 +198,58 @@ def _tuple(value: object, item_type: Any, path: str) -> tuple[Any, ...]:
     return tuple(_parse(item, item_type, f"{path}[{i}]") for i, item in enumerate(value))
 
 
-def _record(cls: type[R], data: Mapping[Any, Any], path: str, extra: frozenset[str] = frozenset()) -> R:
+def _fixed_tuple(value: object, item_types: tuple[Any, ...], path: str) -> tuple[Any, ...]:
+    """A pair such as a period ``[2024, 2028]``: exactly as many items as the type has."""
+    if not isinstance(value, list | tuple):
+        raise _wrong(path, "a list", value)
+    if len(value) != len(item_types):
+        raise PlanFormatError(f"expected {len(item_types)} items, got {len(value)}", where=path)
+    return tuple(
+        _parse(item, tp, f"{path}[{i}]") for i, (item, tp) in enumerate(zip(value, item_types, strict=True))
+    )
+
+
+def _record(
+    cls: type[R],
+    data: Mapping[Any, Any],
+    path: str,
+    extra: frozenset[str] = frozenset(),
+    optional: frozenset[str] = frozenset(),
+) -> R:
+    """``optional``: fields that may be missing; they are None until the caller fills them."""
     hints = _hints(cast(type, cls))
+    old_names = RENAMED.get(cls, {})
     if cls is Target:
         extra = extra | set(TARGET_SUMMARY)
     for key in data:
-        if key not in hints and key not in extra:
+        if key not in hints and key not in extra and key not in old_names:
             raise PlanFormatError(f"unexpected key {key!r}", where=path or None)
     values: dict[str, Any] = {}
     for name, tp in hints.items():
-        if name not in data:
+        key = _key_of(name, data, old_names, path)
+        if key is None and name in optional:
+            values[name] = None
+        elif key is None:
             raise PlanFormatError("missing key", where=_join(path, name))
-        values[name] = _parse(data[name], tp, _join(path, name), name)
+        else:
+            values[name] = _parse(data[key], tp, _join(path, key), name)
     record = cls(**values)
     if isinstance(record, Target):
         _check_target_summary(record, data, path)
     return record
+
+
+def _key_of(name: str, data: Mapping[Any, Any], old_names: Mapping[str, str], path: str) -> str | None:
+    """The key ``data`` gives a field under: its name, or the name an earlier version wrote
+    (``amount_2024`` for ``amount``); None when it has neither."""
+    old = [key for key, new in old_names.items() if new == name and key in data]
+    if old and name in data:
+        raise PlanFormatError(
+            f"both {old[0]!r} and {name!r} given (the same field)", where=_join(path, old[0])
+        )
+    if name in data:
+        return name
+    return old[0] if old else None
 
 
 def _check_target_summary(target: Target, data: Mapping[Any, Any], path: str) -> None:

@@ -397,6 +397,7 @@ PLACE_STOPS = frozenset(
         "es",
         "son",
         "mixco",
+        "municipio",
         "la",
         "muni",
         "municipalidad",

@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from knowledge import catalog as t
 from knowledge.errors import PlanFormatError
-from knowledge.model import ZONAS, FundingSource, FundingTotal, Plan, Project
+from knowledge.model import FundingSource, FundingTotal, Plan, Project
 
 __all__ = [
     "Place",
@@ -66,8 +66,7 @@ class PrintedTotal:
 
 def municipality_zonas(plan: Plan) -> tuple[int, ...]:
     """The zonas a project of ``plan`` may be in (the one place that says where they come from)."""
-    del plan  # the zonas will be the plan edition's own
-    return ZONAS
+    return plan.edition.zonas
 
 
 def check_plan(plan: Plan, place: Place, projects_total: PrintedTotal | None = None) -> None:
@@ -191,7 +190,7 @@ def check_unique_snips(projects: Sequence[Project], place: Place) -> None:
 
 def _check_projects(projects: Sequence[Project], zonas: Sequence[int], place: Place) -> None:
     for position, project in enumerate(projects):
-        _raise(_negative("amount_2024", project.amount_2024), place("projects", position, "amount_2024"))
+        _raise(_negative("amount", project.amount), place("projects", position, "amount"))
         if project.zona is not None and project.zona not in zonas:
             problem = t.CHECK_ZONA.format(zona=project.zona, zonas=_describe_zonas(zonas))
             raise PlanFormatError(problem, place("projects", position, "zona"))
@@ -209,7 +208,7 @@ def _describe_zonas(zonas: Sequence[int]) -> str:
 def projects_total_problem(printed: Decimal, projects: Sequence[Project]) -> str | None:
     """Why a projects' TOTAL row that prints ``printed`` does not add up, or None: it must equal
     the projects above it (those ``in_total``)."""
-    counted = [p.amount_2024 for p in projects if p.in_total]
+    counted = [p.amount for p in projects if p.in_total]
     summed = sum(counted, Decimal("0.00"))
     if summed == printed:
         return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.lexicon import spanish_words
 from knowledge.text import (
+    MAX_SPOKEN_ZONA,
     NUMBER_WORDS,
     TOKEN,
     ZonaMention,
@@ -140,8 +141,20 @@ class SearchIndex:
     query costs a few vector additions however large the plan grows.
     """
 
-    def __init__(self, docs: Iterable[Doc]) -> None:
+    def __init__(
+        self,
+        docs: Iterable[Doc],
+        *,
+        neutral: Callable[[str], str] | None = None,
+        last_zona: int = MAX_SPOKEN_ZONA,
+    ) -> None:
+        """``neutral``: how a document's words are read before they are indexed (the answerer
+        says the municipality's own name as ``knowledge.edition.OWN_MUNICIPALITY``, as it reads
+        questions, so that "Nueva" of "Villa Nueva" in every record matches no "nuevo" asked).
+        ``last_zona``: the municipality's last zona ("aquí en la 14" names a zona up to it)."""
         self.docs: list[Doc] = list(docs)
+        self.neutral: Callable[[str], str] = neutral or _as_it_is
+        self.last_zona = last_zona
         self._scored: dict[
             tuple[tuple[Term, ...], tuple[str, ...]], tuple[np.ndarray, np.ndarray, np.ndarray]
         ] = {}
@@ -175,7 +188,7 @@ class SearchIndex:
             self._offsets[slot + 1] = at
         title_postings: dict[str, list[int]] = defaultdict(list)
         for n, doc in enumerate(self.docs):
-            for title_stem in {stem(w) for w in words(doc.title)}:
+            for title_stem in {stem(w) for w in words(self.neutral(doc.title))}:
                 title_postings[title_stem].append(n)
         self._sorted_stems = sorted(self._slot)
         self._families: dict[str, tuple[str, ...]] = {}
@@ -209,8 +222,8 @@ class SearchIndex:
         counts: list[dict[str, int]] = []
         surface: set[str] = set()
         for doc in self.docs:
-            title_words = words(doc.title)
-            body_words = words(doc.text)
+            title_words = words(self.neutral(doc.title))
+            body_words = words(self.neutral(doc.text))
             surface.update(title_words, body_words)
             doc_counts: dict[str, int] = defaultdict(int)
             for w in title_words:
@@ -361,11 +374,15 @@ class SearchIndex:
         return [Hit(self.docs[n], float(final[n]), float(coverage[n])) for n in order]
 
 
+def _as_it_is(text: str) -> str:
+    return text
+
+
 def analyze(text: str, index: SearchIndex) -> Query:
     """Read a question: entities, intents, out-of-scope marks and weighted terms."""
     vocab = vocabulary()
     folded = expand_shorthand(fold(text))
-    zonas = find_zonas(folded)
+    zonas = find_zonas(folded, index.last_zona)
     without_zonas = _blank_spans(folded, [z.span for z in zonas])
     snips = find_snips(without_zonas)
     years = find_years(without_zonas)

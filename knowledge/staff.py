@@ -14,8 +14,9 @@ from html import escape
 from knowledge import catalog as t
 from knowledge.answer_types import sentence, shorten
 from knowledge.answers import Answer
+from knowledge.catalog import texts
 from knowledge.counts import count_of, thousands
-from knowledge.model import ZONAS, Plan, Project
+from knowledge.model import Edition, Plan, Project
 from knowledge.text import fold
 
 STATUS_ALIASES = {
@@ -181,11 +182,12 @@ def _csv_row(cells: list[str], plan: Plan) -> StatusChange | str:
     return StatusChange(snip, status, progress, note or None)
 
 
-def parse_announcement(args: list[str]) -> tuple[str, str] | str:
-    """``zona 6 texto…`` → ("zona:6", texto); ``todos texto…`` → ("todos", texto); a zona Mixco
-    does not have → the text that says so; else usage."""
-    if len(args) >= 2 and fold(args[0]) == "zona" and args[1].isdigit() and int(args[1]) not in ZONAS:
-        return t.ANNOUNCE_BAD_ZONA.format(n=int(args[1]))
+def parse_announcement(args: list[str], edition: Edition) -> tuple[str, str] | str:
+    """``zona 6 texto…`` → ("zona:6", texto); ``todos texto…`` → ("todos", texto); a zona the
+    municipality does not have → the text that says so; else usage."""
+    zona_named = len(args) >= 2 and fold(args[0]) == "zona" and args[1].isdigit()
+    if zona_named and int(args[1]) not in edition.zonas:
+        return texts(edition).ANNOUNCE_BAD_ZONA.format(n=int(args[1]))
     if len(args) >= 3 and fold(args[0]) == "zona" and args[1].isdigit():
         audience, words = f"zona:{int(args[1])}", args[2:]
     elif len(args) >= 2 and fold(args[0]) == "todos":
@@ -195,16 +197,16 @@ def parse_announcement(args: list[str]) -> tuple[str, str] | str:
     text = " ".join(words).strip()
     if not text:
         return t.ANNOUNCE_USAGE
-    excess = announcement_excess(text)
+    excess = announcement_excess(text, edition)
     return t.ANNOUNCE_TOO_LONG.format(n=thousands(excess)) if excess else (audience, text)
 
 
-def announcement_excess(text: str) -> int:
+def announcement_excess(text: str, edition: Edition) -> int:
     """How many characters the announcement must lose (0 when it fits): its HTML as stored and
     sent, where & < > and quotes are escaped to several characters, must fit the database's
     column, and the text a recipient reads must fit a Telegram message. Taking out that many
     characters of any kind is enough, since each one shortens both by at least one."""
-    stored = len(announcement_html(text)) - BROADCAST_TEXT_MAX
+    stored = len(announcement_html(text, edition)) - BROADCAST_TEXT_MAX
     read = len(text.encode("utf-16-le")) // 2 - MAX_ANNOUNCEMENT
     return max(stored, read, 0)
 
@@ -246,8 +248,9 @@ def staff_help(resident_help: Answer) -> Answer:
     return replace(resident_help, title=t.STAFF_HELP_TITLE, lines=(t.STAFF_HELP_PLAN,), sections=sections)
 
 
-def announcement_html(text: str) -> str:
-    return t.ANNOUNCE_HEADER + escape(text)
+def announcement_html(text: str, edition: Edition) -> str:
+    """The broadcast as sent: the municipality's header, then the text (escaped)."""
+    return texts(edition).ANNOUNCE_HEADER + escape(text)
 
 
 def status_notification_html(project: Project, change: StatusChange, when: datetime) -> str:
@@ -442,7 +445,7 @@ def export_csv(plan: Plan, statuses: dict[str, StatusView]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
-        ["snip", "nombre", "zona", "monto_2024", "observacion", "estado", "avance", "nota", "actualizado"]
+        ["snip", "nombre", "zona", "monto", "observacion", "estado", "avance", "nota", "actualizado"]
     )
     for project in plan.projects:
         view = statuses.get(project.snip)
@@ -451,7 +454,7 @@ def export_csv(plan: Plan, statuses: dict[str, StatusView]) -> bytes:
                 project.snip,
                 project.name,
                 project.zona or "",
-                f"{project.amount_2024:.2f}",
+                f"{project.amount:.2f}",
                 project.observation,
                 view.status if view else "",
                 view.progress if view and view.progress is not None else "",

@@ -81,7 +81,8 @@ LA_ZONA_FORM = re.compile(
     rf"(?!\s*(?:calle|avenida|av|ave|cuadra|[ap]\.?\s?m\b|%|de\s+(?:{MONTHS}|la\s+(?:manana|tarde|noche))\b))"
 )
 MAX_SPOKEN_ZONA = 11
-"""Only "la 1" to "la 11" read as a zona: "la 30" is an avenue, "la 2 de mayo" a date."""
+"""Only "la 1" to "la 11" read as a zona (Mixco's; a question to a plan reads up to its last
+zona): "la 30" is an avenue, "la 2 de mayo" a date."""
 SNIP_FORM = re.compile(r"(?<![\d.,])(\d{6})(?![\d.,])")
 YEAR_FORM = re.compile(r"\b(20[0-4]\d)\b")
 ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
@@ -176,8 +177,9 @@ class ZonaMention:
     span: tuple[int, int]
 
 
-def find_zonas(folded: str) -> list[ZonaMention]:
-    """Zonas in folded text: "zona 6", "z6", "zona seis", "sona 6", "zona sexta"."""
+def find_zonas(folded: str, last_spoken: int = MAX_SPOKEN_ZONA) -> list[ZonaMention]:
+    """Zonas in folded text: "zona 6", "z6", "zona seis", "sona 6", "zona sexta"; "aquí en la 10"
+    up to zona ``last_spoken``."""
     found = []
     for match in ZONA_FORM.finditer(folded):
         keyword, raw = match.group(1), match.group(2)
@@ -194,7 +196,7 @@ def find_zonas(folded: str) -> list[ZonaMention]:
         for match in LA_ZONA_FORM.finditer(folded):
             raw = match.group(1)
             number = int(raw) if raw.isdigit() else NUMBER_WORDS.get(raw, 0)
-            if 1 <= number <= MAX_SPOKEN_ZONA:
+            if 1 <= number <= last_spoken:
                 found.append(ZonaMention(number, match.span()))
     return found
 

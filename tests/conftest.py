@@ -6,6 +6,10 @@ PostgreSQL too):
 - ``engine``: an AsyncEngine on a new, empty database (SQLite file under ``tmp_path``; on
   PostgreSQL a fresh schema, dropped afterwards). Disposed after the test.
 - ``sessionmaker``: ``create_sessionmaker(engine)`` after the migrations ran on that same engine.
+
+Editions of the plan made from the bundled document (``tests/editions.py``), parsed once:
+``next_year_plan`` (the POA 2025), ``other_municipality_plan`` (Villa Nueva, fifteen zonas) and
+their documents' texts.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from db.migrate import upgrade
 from db.session import create_engine, create_sessionmaker
 from knowledge.ingest import load_bundled_plan, parse_plan, read_bundled_text
 from knowledge.model import Plan
+from tests.editions import drifted_text, next_year_text, other_municipality_text
 from tests.support.databases import fresh_postgres_database
 from tests.support.editions import next_edition_text
 from tests.support.fakebotapi import FakeBotApi
@@ -63,6 +68,31 @@ def root_logging() -> Iterator[None]:
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+@pytest.fixture(scope="session")
+def next_year_document() -> str:
+    return next_year_text()
+
+
+@pytest.fixture(scope="session")
+def drifted_document() -> str:
+    return drifted_text()
+
+
+@pytest.fixture(scope="session")
+def other_municipality_document() -> str:
+    return other_municipality_text()
+
+
+@pytest.fixture(scope="session")
+def next_year_plan(next_year_document: str) -> Plan:
+    return parse_plan(next_year_document)
+
+
+@pytest.fixture(scope="session")
+def other_municipality_plan(other_municipality_document: str) -> Plan:
+    return parse_plan(other_municipality_document)
 
 
 @pytest.fixture(params=DB_BACKENDS)

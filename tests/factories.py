@@ -4,7 +4,8 @@
 percentages written with different precision ("97.5", "70.00"), accents and ñ, optional fields
 set and unset, and sections. It adds up as ``knowledge.reconcile`` checks: the funding rows are
 the bundled document's, so they sum to its total; references name records that exist. Override
-any Plan field: ``make_plan(projects=())``.
+any Plan field: ``make_plan(projects=())``. Its edition is ``make_edition()`` (Mixco's POA 2024,
+given explicitly: a Plan has no default edition).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from knowledge.model import (
     ActionLine,
     Actor,
+    Edition,
     FundingSource,
     FundingTotal,
     GovernanceIndex,
@@ -38,6 +40,22 @@ INSTITUTIONAL = ("III. MARCO ESTRATÉGICO TERRITORIAL E INSTITUCIONAL", "B. MARC
 POA = ("V. PLAN OPERATIVO ANUAL 2024",)
 FUNDING = (*POA, "FINANCIAMIENTO 2024")
 CODEDE = (*POA, "PROYECTOS CON FINANCIAMIENTO CODEDE 2024")
+
+
+def make_edition(**overrides: Any) -> Edition:
+    """Mixco's POA 2024 edition, as the bundled document states it; override any field."""
+    values: dict[str, Any] = {
+        "municipality": "Mixco",
+        "demonym": "mixqueño",
+        "year": 2024,
+        "pei": (2021, 2025),
+        "pom": (2024, 2028),
+        "pdmot": "Mixco 2032",
+        "pdmot_horizon": 2032,
+        "zonas": tuple(range(1, 12)),
+    }
+    values.update(overrides)
+    return Edition(**values)
 
 
 def make_tematicas() -> tuple[Tematica, ...]:
@@ -154,7 +172,7 @@ def make_projects() -> tuple[Project, ...]:
             snip="242177",
             name="CONSTRUCCION SISTEMA DE ALCANTARILLADO SANITARIO EN BARRIO SAN ANTONIO ZONA 10",
             zona=10,
-            amount_2024=Decimal("4441894.00"),
+            amount=Decimal("4441894.00"),
             observation="MULTIANUAL 2021-2024",
             place="Barrio San Antonio",
             in_total=True,
@@ -165,7 +183,7 @@ def make_projects() -> tuple[Project, ...]:
             snip="276227",
             name="CONSTRUCCION POZO(S) MECÁNICO EN COLONIA MOLINO DE LAS FLORES I, ZONA 2",
             zona=2,
-            amount_2024=Decimal("1856242.37"),
+            amount=Decimal("1856242.37"),
             observation="ARRASTRE",
             place=None,
             in_total=True,
@@ -176,7 +194,7 @@ def make_projects() -> tuple[Project, ...]:
             snip="300001",
             name="MEJORAMIENTO CALLE EN CAÑADAS DE SAN JOSÉ LAS ROSAS",
             zona=None,
-            amount_2024=Decimal("0.05"),
+            amount=Decimal("0.05"),
             observation="NUEVO 2024",
             place="San José Las Rosas",
             in_total=False,
@@ -330,6 +348,7 @@ def make_plan(**overrides: Any) -> Plan:
             ),
         ),
         "ejes": ("Eje 1: Mixco incluyente", "Eje 2: Mixco próspero y sostenible"),
+        "edition": make_edition(),
     }
     unknown = set(overrides) - set(values)
     if unknown:

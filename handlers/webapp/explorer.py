@@ -50,7 +50,6 @@ from knowledge.explorer import (
     with_staff_status,
     zona_page,
 )
-from knowledge.model import ZONAS
 from knowledge.plan_json import plan_digest
 
 log = logging.getLogger(__name__)
@@ -81,6 +80,10 @@ class PlanFacts:
     answerer: Answerer
     digest: str
     edition: Edition
+
+    @property
+    def zonas(self) -> tuple[int, ...]:
+        return self.answerer.plan.edition.zonas
 
 
 class Unavailable(Exception):
@@ -126,7 +129,8 @@ class Explorer:
     async def zona(self, request: Request) -> Response:
         raw = request.path_params["n"]
         number = int(raw) if raw.isdigit() and len(raw) <= 3 else None
-        if number not in ZONAS:
+        facts = self.facts()
+        if number is None or (facts is not None and number not in facts.zonas):
             return await self.not_found(request, zona_missing=True)
 
         async def build(facts: PlanFacts) -> Context:
@@ -298,10 +302,12 @@ class Explorer:
         if body is None:
             context = {
                 "message": message or t.WEB_NOT_FOUND,
-                "zona_message": facts.edition.say(t.WEB_ZONA_NOT_FOUND, first=ZONAS[0], last=ZONAS[-1])
+                "zona_message": facts.edition.say(
+                    t.WEB_ZONA_NOT_FOUND, first=facts.zonas[0], last=facts.zonas[-1]
+                )
                 if zona_missing
                 else None,
-                "zonas": ZONAS,
+                "zonas": facts.zonas,
             }
             body = self.render(request, facts, "not_found.html", context)
             if message is None:

@@ -17,6 +17,8 @@ from knowledge.ingest import load_bundled_plan, read_bundled_text
 from knowledge.model import Plan
 from knowledge.plan_json import plan_to_json
 from tests.conftest import BrokenEdition, second_edition
+from tests.editions import next_year_text, other_municipality_text
+from tests.factories import make_edition
 
 
 @pytest.fixture
@@ -50,7 +52,7 @@ def test_export_has_the_whole_plan(capsys: pytest.CaptureFixture[str]) -> None:
     assert isinstance(projects, list)
     first = projects[0]
     assert first["snip"] == "242177"
-    assert first["amount_2024"] == 4441894.0
+    assert first["amount"] == 4441894.0
     assert first["zona"] == 10
     assert data["funding_total"] == {
         "available": 688310200.0,
@@ -119,7 +121,7 @@ def first_project(key: str, value: object) -> bytes:
             lambda: PLAN.replace("4,441,894.00", "100000000000000000000.00").encode(),
             ("línea 1262 «1 | CONSTRUCCION", "»: monto fuera de rango: Q 100,000,000,000,000,000,000.00"),
         ),
-        (lambda: first_project("amount_2024", 1e20), "projects[0].amount_2024: monto fuera de rango"),
+        (lambda: first_project("amount", 1e20), "projects[0].amount: monto fuera de rango"),
         (
             lambda: PLAN.replace(FIRST_PROJECT, "1" + "0" * 30 + FIRST_PROJECT[1:]).encode(),
             ("línea 1262 «1000", "»: número fuera de rango: 1" + "0" * 30),
@@ -129,7 +131,10 @@ def first_project(key: str, value: object) -> bytes:
         (lambda: first_project("name", "POZO\x00"), "projects[0].name: texto con un carácter que no"),
         (lambda: first_project("name", "POZO \ud800"), "no se puede guardar (U+D800)"),
         (lambda: (PLAN * 2).encode(), "el capítulo I aparece otra vez (ya estaba en la línea 43)"),
-        (lambda: json.dumps(plan_to_json(Plan())).encode(), "projects: el plan no trae proyectos"),
+        (
+            lambda: json.dumps(plan_to_json(Plan(edition=make_edition()))).encode(),
+            "projects: el plan no trae proyectos",
+        ),
         (lambda: exported(lambda data: data.update(funding=[])), "funding: el plan no trae fuentes"),
         (
             lambda: exported(lambda data: data.update(funding_total=None)),
@@ -194,11 +199,11 @@ def test_json_export_with_a_wrong_type_names_the_path(
     data = export(capsys)
     projects = data["projects"]
     assert isinstance(projects, list)
-    projects[2]["amount_2024"] = "2,665,533.00"
+    projects[2]["amount"] = "2,665,533.00"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data), encoding="utf-8")
     assert main(["load", str(bad)]) == 1
-    assert "projects[2].amount_2024" in capsys.readouterr().err
+    assert "projects[2].amount" in capsys.readouterr().err
 
 
 @pytest.mark.usefixtures("database")
@@ -238,6 +243,9 @@ def test_ask_json_batch_keeps_order_and_shape(tmp_path: Path, capsys: pytest.Cap
         ("WEBAPP_URL", "https:///app/"),
         ("WEBAPP_URL", "https://plan.example.org/app/?x=1"),
         ("WEBAPP_URL", "https://user:pw@plan.example.org/app/"),
+        ("PLAN_ZONAS", "once"),
+        ("PLAN_ZONAS", "0-11"),
+        ("PLAN_ZONAS", "11-1"),
     ],
 )
 def test_invalid_setting_is_named(
@@ -310,7 +318,7 @@ def test_a_broken_edition_is_refused_and_the_previous_plan_kept(
     assert main(["load", str(previous)]) == 0
     capsys.readouterr()
     before = export(capsys)
-    assert before["projects"][0]["amount_2024"] == 5000000.0  # type: ignore[index]  # not the bundled plan
+    assert before["projects"][0]["amount"] == 5000000.0  # type: ignore[index]  # not the bundled plan
     broken = tmp_path / "poa-2024-rota.txt"
     broken.write_text(broken_edition.text, encoding="utf-8")
 
@@ -344,3 +352,72 @@ def test_load_of_a_broken_file_exits_non_zero_with_the_reason_on_stderr(tmp_path
     assert done.stdout == ""
     assert done.stderr.startswith("No se cargó el plan: línea 1255 «7) Total financiamiento para el año")
     assert "dice Q 999,310,200.00, pero sus 7 filas suman Q 688,310,200.00" in done.stderr
+
+
+def ask(capsys: pytest.CaptureFixture[str], question: str) -> str:
+    assert main(["ask", question]) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.usefixtures("any_database")
+def test_another_municipalitys_plan_loads_and_the_bot_answers_with_its_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its document does not say how many zonas Villa Nueva has: PLAN_ZONAS does. Each command
+    is a new process: what the bot knows of the edition comes from the database."""
+    document = tmp_path / "poa-villa-nueva.txt"
+    document.write_text(other_municipality_text(zonas_said=False), encoding="utf-8")
+    before = export(capsys)
+    assert main(["load", str(document)]) == 1
+    err = capsys.readouterr().err
+    assert "PLAN_ZONAS" in err
+    assert "no cambió" in err
+    assert export(capsys) == before
+
+    monkeypatch.setenv("PLAN_ZONAS", "1-15")
+    assert main(["load", str(document)]) == 0
+    assert (
+        "Plan cargado: Plan Operativo Anual 2024 de la Municipalidad de Villa Nueva;"
+        in capsys.readouterr().out
+    )
+    monkeypatch.delenv("PLAN_ZONAS")  # the database keeps the zonas now
+    assert ask(capsys, "zona 14").startswith("Zona 14 de Villa Nueva\nProyectos del POA 2024 en la zona 14")
+    assert "Villa Nueva tiene zonas de la 1 a la 15" in ask(capsys, "zona 16")
+    assert "Mixco" not in ask(capsys, "¿qué proyectos tiene la muni de Villa Nueva?")
+    assert ask(capsys, "proyectos en mixco").startswith("Eso no está en el plan")
+    edition = export(capsys)["edition"]
+    assert isinstance(edition, dict)
+    assert (edition["municipality"], edition["zonas"]) == ("Villa Nueva", list(range(1, 16)))
+
+
+@pytest.mark.usefixtures("database")
+def test_next_years_plan_answers_for_next_year(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    document = tmp_path / "poa-2025.txt"
+    document.write_text(next_year_text(), encoding="utf-8")
+    assert main(["load", str(document)]) == 0
+    capsys.readouterr()
+    assert ask(capsys, "presupuesto 2025").startswith("Presupuesto total 2025\n")
+    assert "El plan trae las cifras de dinero de 2025; para otros años no tiene datos." in ask(
+        capsys, "presupuesto 2024"
+    )
+    card = ask(capsys, "proyecto 242177")
+    assert "Monto 2025: Q 4,441,894.00" in card
+    assert "2024" not in card
+
+
+@pytest.mark.usefixtures("database")
+def test_an_export_of_the_previous_version_loads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Written before editions (no ``edition``) and with ``amount_2024``: the same plan loads."""
+    current = export(capsys)
+    old = json.loads(json.dumps(current))
+    del old["edition"]
+    for project in old["projects"]:
+        project["amount_2024"] = project.pop("amount")
+    dump = tmp_path / "old.json"
+    dump.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    assert main(["load", str(dump)]) == 0
+    capsys.readouterr()
+    again = export(capsys)
+    assert again["projects"] == current["projects"]
+    assert again["edition"] == {**current["edition"], "pei": None}  # type: ignore[dict-item]
+    assert ask(capsys, "proyecto 242177").startswith("Proyecto SNIP 242177")

@@ -102,7 +102,7 @@ def test_json_output(capsys: pytest.CaptureFixture[str], old_file: Path, new_fil
     assert set(data["funding"]) == {"added", "dropped", "changed", "total"}
     assert set(data["operational_actions"]) == {"added", "dropped", "reworded"}
     changed = {c["snip"]: c for c in data["projects"]["changed"]}
-    assert changed["297669"]["amount_2024"] == {"old": 2665533.0, "new": 2900000.0}
+    assert changed["297669"]["amount"] == {"old": 2665533.0, "new": 2900000.0}
 
 
 @pytest.mark.usefixtures("database")

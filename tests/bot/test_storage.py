@@ -17,6 +17,7 @@ from bot.storage import current_plan, open_storage, replace_plan
 from db.chat_store import BUILT_IN_SALT, chat_hash
 from db.plan_store import get_plan_meta
 from knowledge import catalog as t
+from knowledge.catalog import texts
 from knowledge.ingest import load_bundled_plan, parse_plan, read_bundled_text
 from knowledge.model import Plan
 from tests.conftest import running_bot, second_edition, settings_for
@@ -133,5 +134,5 @@ async def test_the_bot_starts_on_a_plan_whose_projects_name_no_zona(api: FakeBot
         [sent] = await api.wait_for_sent(api.user_id, since=mark)
 
     assert sent.text is not None
-    assert t.ZONA_NO_PROJECTS.format(n=6) in sent.text
+    assert texts(load_bundled_plan().edition).ZONA_NO_PROJECTS.format(n=6) in sent.text
     assert t.ZONA_OTHERS.split("{")[0] not in sent.text

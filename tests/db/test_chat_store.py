@@ -139,10 +139,16 @@ async def test_a_chats_zona_is_replaced_or_kept(sessionmaker: async_sessionmaker
         assert await get_chat_zona(session=session, chat_id=7) == 10
 
 
-async def test_a_zona_outside_mixco_is_refused(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+async def test_a_zona_no_municipality_has_is_refused(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    """Which zonas are the municipality's is the plan's edition (buttons are checked against it);
+    the database only keeps out what is no zona at all."""
     async with sessionmaker() as session:
-        with pytest.raises(IntegrityError):
-            await save_chat_zona(session=session, chat_id=7, zona=12, at=NOW)
+        assert await save_chat_zona(session=session, chat_id=7, zona=15, at=NOW) == 15  # Villa Nueva's
+        await session.commit()
+    for zona in (0, 100):
+        async with sessionmaker() as session:
+            with pytest.raises(IntegrityError):
+                await save_chat_zona(session=session, chat_id=8, zona=zona, at=NOW)
 
 
 async def test_a_stored_secret_is_made_once_and_shared(

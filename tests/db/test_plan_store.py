@@ -15,9 +15,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import PLAN_TABLES, PlanMeta
 from db.plan_store import get_plan_meta, load_plan, save_plan
-from knowledge.model import Plan
+from knowledge.errors import PlanFormatError
+from knowledge.model import Edition, Plan
 from knowledge.plan_json import plan_digest
-from tests.factories import make_plan, make_projects
+from tests.factories import make_edition, make_plan, make_projects
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -69,15 +70,15 @@ async def test_save_then_load_gives_an_equal_plan(sessionmaker: Sessions) -> Non
     # Equal by value is not enough for figures shown to people: the written form must survive.
     shares = [str(f.investment_pct) for f in loaded.funding]
     assert shares == ["97.5", "70.00", "25", "90", "75", "100", "100"]
-    assert [str(p.amount_2024) for p in loaded.projects] == ["4441894.00", "1856242.37", "0.05"]
+    assert [str(p.amount) for p in loaded.projects] == ["4441894.00", "1856242.37", "0.05"]
     assert str(loaded.funding_total.investment) == "364029262.59"  # type: ignore[union-attr]
     assert isinstance(loaded.targets[0].measures, tuple)
     assert isinstance(loaded.policies[0].axes[0].items, tuple)
 
 
 async def test_an_empty_plan_round_trips(sessionmaker: Sessions) -> None:
-    await _save(sessionmaker, Plan())
-    assert await _load(sessionmaker) == Plan()
+    await _save(sessionmaker, Plan(edition=make_edition()))
+    assert await _load(sessionmaker) == Plan(edition=make_edition())
 
 
 async def test_plain_lists_keep_their_own_order(sessionmaker: Sessions) -> None:
@@ -195,7 +196,7 @@ async def test_plan_meta_loaded_at_moves_only_when_the_content_changes(sessionma
 
 
 async def test_an_amount_with_a_fraction_of_a_cent_is_refused(sessionmaker: Sessions) -> None:
-    project = dataclasses.replace(make_projects()[0], amount_2024=Decimal("10.005"))
+    project = dataclasses.replace(make_projects()[0], amount=Decimal("10.005"))
     async with sessionmaker() as session:
         with pytest.raises(StatementError, match="fraction of a cent"):
             await save_plan(session=session, plan=make_plan(projects=(project,)), source="a.txt")
@@ -206,3 +207,49 @@ async def test_duplicate_snips_are_refused(sessionmaker: Sessions) -> None:
     async with sessionmaker() as session:
         with pytest.raises(IntegrityError):
             await save_plan(session=session, plan=make_plan(projects=(project, project)), source="a.txt")
+
+
+@pytest.mark.parametrize(
+    "edition",
+    [
+        make_edition(),
+        make_edition(pei=None, demonym=None, zonas=(1, 2, 3, 5), year=2025, pom=(2025, 2029)),
+        make_edition(municipality="Villa Nueva", pdmot="Villa Nueva 2032", zonas=tuple(range(1, 16))),
+    ],
+    ids=["mixco-2024", "without-pei", "villa-nueva"],
+)
+async def test_the_edition_is_kept_with_the_plan(sessionmaker: Sessions, edition: Edition) -> None:
+    """A bot started from the database knows which plan it holds."""
+    plan = make_plan(edition=edition)
+    await _save(sessionmaker, plan)
+    loaded = await _load(sessionmaker)
+    assert loaded is not None
+    assert loaded.edition == edition
+    meta = await _meta(sessionmaker)
+    assert (meta.municipality, meta.poa_year, meta.zonas) == (
+        edition.municipality,
+        edition.year,
+        list(edition.zonas),
+    )
+
+
+async def test_another_editions_plan_replaces_the_first_with_its_edition(
+    sessionmaker: Sessions, next_year_plan: Plan, other_municipality_plan: Plan
+) -> None:
+    await _save(sessionmaker, next_year_plan, source="poa-2025.txt")
+    assert await _load(sessionmaker) == next_year_plan
+    await _save(sessionmaker, other_municipality_plan, source="poa-villa-nueva.txt")
+    assert await _load(sessionmaker) == other_municipality_plan
+
+
+async def test_a_stored_edition_the_database_spoilt_names_plan_meta(sessionmaker: Sessions) -> None:
+    await _save(sessionmaker, make_plan())
+    async with sessionmaker() as session:
+        meta = await session.get(PlanMeta, 1)
+        assert meta is not None
+        meta.zonas = [3, 1]
+        session.add(meta)
+        await session.commit()
+    with pytest.raises(PlanFormatError) as caught:
+        await _load(sessionmaker)
+    assert caught.value.where == "plan_meta"

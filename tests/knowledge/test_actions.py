@@ -85,7 +85,7 @@ REFUSED: dict[str, type[ActionError]] = {
     "a|Zona:6": UnknownVerb,
     "a|zona:": MalformedArguments,
     "a|zona:0": MalformedArguments,
-    "a|zona:12": MalformedArguments,
+    "a|zona:100": MalformedArguments,
     "a|zona:06": MalformedArguments,
     "a|zona:6\n": MalformedArguments,
     "a|zona:6:7": MalformedArguments,
@@ -165,7 +165,7 @@ def test_encode_refuses_an_action_over_64_bytes(monkeypatch: pytest.MonkeyPatch)
 
 @pytest.mark.parametrize(
     ("verb", "args"),
-    [("zona", (12,)), ("zona", ()), ("proyecto", ("24217",)), ("lista", ("actors", 0)), ("nada", ())],
+    [("zona", (100,)), ("zona", ()), ("proyecto", ("24217",)), ("lista", ("actors", 0)), ("nada", ())],
 )
 def test_an_action_cannot_be_made_malformed(verb: str, args: tuple[str | int, ...]) -> None:
     with pytest.raises(ActionError):
@@ -190,7 +190,7 @@ def test_deep_links_round_trip(payload: str, action: Action) -> None:
     "payload",
     [
         "",
-        "zona_12",
+        "zona_100",
         "zona_0",
         "zona_",
         "p_24217",
@@ -226,6 +226,10 @@ def test_only_cards_have_deep_links(action: Action) -> None:
         ("estado:999999:finalizado", False),
         ("reportar:242177", True),
         ("zona:6", True),
+        ("zona:11", True),
+        ("zona:12", False),  # Mixco has zonas 1 to 11: a zona is checked against the edition
+        ("grafico:zona:12", False),
+        ("seguir:zona:12", False),
         ("lista:nada:1", True),  # a list the answerer does not have is its call (a stale answer)
         ("fb:999999:1", True),  # rows are checked by the handler that reads them
     ],
@@ -252,7 +256,7 @@ def test_every_follow_up_the_answerer_offers_is_an_action(plan: Plan) -> None:
         if line.strip()
     ]
     answers = [answerer.answer(q) for q in questions]
-    answers += [answerer.zona_answer(n) for n in range(1, 12)]
+    answers += [answerer.zona_answer(n) for n in plan.edition.zonas]
     answers += [answerer.project_answer(p.snip) for p in plan.projects]
     answers += [answerer.help_answer(), answerer.plan_answer(), answerer.projects_answer()]
     follow_ups = {f.action for answer in answers if answer is not None for f in answer.follow_ups}

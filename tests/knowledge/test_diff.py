@@ -38,27 +38,25 @@ def test_the_next_edition_adds_up(next_edition: Plan) -> None:
             e.FUNDING_TOTAL[name][1]
         )
         assert format_q(getattr(total, name)) == q(e.FUNDING_TOTAL[name][1])
-    in_total = sum((p.amount_2024 for p in next_edition.projects if p.in_total), Decimal(0))
+    in_total = sum((p.amount for p in next_edition.projects if p.in_total), Decimal(0))
     assert format_q(in_total) == e.PROJECTS_TOTAL[1]
 
 
 def test_new_projects_with_their_zona_amount_and_observation(changes: PlanChanges) -> None:
-    found = {p.snip: (p.zona, format_q(p.amount_2024), p.observation) for p in changes.projects_added}
+    found = {p.snip: (p.zona, format_q(p.amount), p.observation) for p in changes.projects_added}
     assert found == {snip: (zona, q(amount), obs) for snip, (zona, amount, obs) in e.NEW_PROJECTS.items()}
     assert {p.zona for p in changes.projects_added} == {3, 7, 11}
 
 
 def test_dropped_projects_with_their_last_figures(changes: PlanChanges, bundled_edition: Plan) -> None:
     assert {p.snip: p.zona for p in changes.projects_dropped} == e.DROPPED_PROJECTS
-    assert [p.amount_2024 for p in changes.projects_dropped] == [
-        p.amount_2024 for p in bundled_edition.projects if p.snip in e.DROPPED_PROJECTS
+    assert [p.amount for p in changes.projects_dropped] == [
+        p.amount for p in bundled_edition.projects if p.snip in e.DROPPED_PROJECTS
     ]
 
 
 def test_changed_amounts_with_both_figures(changes: PlanChanges) -> None:
-    found = {
-        c.snip: (format_q(c.old.amount_2024), format_q(c.new.amount_2024)) for c in changes.amounts_changed
-    }
+    found = {c.snip: (format_q(c.old.amount), format_q(c.new.amount)) for c in changes.amounts_changed}
     assert found == {snip: (q(old), q(new)) for snip, (old, new) in e.AMOUNTS.items()}
 
 
@@ -159,8 +157,8 @@ def test_backwards_every_addition_is_a_drop(
     assert back.strategic_lines.dropped == changes.strategic_lines.added
     assert back.action_lines.added == changes.action_lines.dropped
     assert back.operational_actions.dropped == changes.operational_actions.added
-    assert [(c.old.amount_2024, c.new.amount_2024) for c in back.amounts_changed] == [
-        (c.new.amount_2024, c.old.amount_2024) for c in changes.amounts_changed
+    assert [(c.old.amount, c.new.amount) for c in back.amounts_changed] == [
+        (c.new.amount, c.old.amount) for c in changes.amounts_changed
     ]
     assert [(c.old.target, c.new.target) for c in back.targets_with_new_values] == [("97%", "95%")]
 
@@ -251,7 +249,7 @@ def test_json_has_both_figures_of_each_change(changes: PlanChanges) -> None:
     assert data["counts"]["projects_added"] == 3
     assert data["counts"]["amounts_changed"] == 3
     first = next(c for c in data["projects"]["changed"] if c["snip"] == "242177")
-    assert first["amount_2024"] == {"old": 4441894.0, "new": 3200000.0}
+    assert first["amount"] == {"old": 4441894.0, "new": 3200000.0}
     assert first["observation"] == {"old": e.OBSERVATION[1], "new": e.OBSERVATION[2]}
     assert "zona" not in first
     moved = next(c for c in data["projects"]["changed"] if c["snip"] == e.ZONA_MOVED[0])

@@ -81,7 +81,7 @@ def test_funding_rows_reconcile(plan: Plan) -> None:
 def test_projects_one_to_seven_sum_to_the_stated_total(plan: Plan) -> None:
     in_total = [p for p in plan.projects if p.in_total]
     assert [p.number for p in in_total] == [1, 2, 3, 4, 5, 6, 7]
-    assert sum(p.amount_2024 for p in in_total) == Decimal("18819178.00")
+    assert sum(p.amount for p in in_total) == Decimal("18819178.00")
     assert not plan.projects[-1].in_total
     assert plan.projects[-1].snip == "287389"
 
@@ -102,7 +102,7 @@ def test_projects_one_to_seven_sum_to_the_stated_total(plan: Plan) -> None:
 def test_project_as_printed(plan: Plan, snip: str, zona: int, amount: str, observation: str) -> None:
     project = plan.project(snip)
     assert project is not None
-    assert (project.zona, project.amount_2024, project.observation) == (zona, Decimal(amount), observation)
+    assert (project.zona, project.amount, project.observation) == (zona, Decimal(amount), observation)
     assert f"ZONA {zona}" in project.name
 
 
@@ -238,9 +238,9 @@ def test_a_second_edition_in_the_same_format_loads(document: str) -> None:
     plan = parse_plan(replace_once(second_edition(document), "\t242177\t", "\t342177\t"))
     project = plan.project("342177")
     assert project is not None
-    assert project.amount_2024 == Decimal("5000000.00")
+    assert project.amount == Decimal("5000000.00")
     assert fold(project.name).startswith("construccion sistema de alcantarillado")
-    assert sum(p.amount_2024 for p in plan.projects if p.in_total) == Decimal("19377284.00")
+    assert sum(p.amount for p in plan.projects if p.in_total) == Decimal("19377284.00")
 
 
 def test_a_broken_edition_is_refused_naming_its_line(broken_edition: BrokenEdition) -> None:

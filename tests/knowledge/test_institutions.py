@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.glossary import glossary
 from knowledge.ingest import load_bundled_plan
 from knowledge.institutions import Institutions
 
 
 @pytest.fixture(scope="module")
 def institutions() -> Institutions:
-    return Institutions(load_bundled_plan().actors)
+    plan = load_bundled_plan()
+    return Institutions(plan.actors, glossary(plan.edition))
 
 
 @pytest.mark.parametrize(

@@ -14,11 +14,12 @@ import pytest
 
 from knowledge.errors import PlanFormatError
 from knowledge.ingest import load_bundled_plan
-from knowledge.model import Plan, Project
+from knowledge.model import Plan, Project, Statement
 from knowledge.plan_json import plan_digest, plan_from_json, plan_to_json, record_from_json, record_to_json
-from tests.factories import make_funding, make_plan, make_projects
+from tests.factories import make_edition, make_funding, make_plan, make_projects
 
 TOP_LEVEL_KEYS = {
+    "edition",
     "tematicas",
     "objectives",
     "strategic_lines",
@@ -56,7 +57,7 @@ def test_round_trip_without_serialising() -> None:
 
 
 def test_an_empty_plan_is_written_but_not_read_back() -> None:
-    data = _through_json_text(Plan())
+    data = _through_json_text(Plan(edition=make_edition()))
     assert data["funding_total"] is None
     assert data["institution"] == {"vision": None, "mission": None, "objective": None}
     with pytest.raises(PlanFormatError, match=r"^projects: el plan no trae proyectos"):
@@ -68,7 +69,7 @@ def test_round_trip_gives_tuples_and_exact_amounts() -> None:
     assert isinstance(loaded.projects, tuple)
     assert isinstance(loaded.projects[0].section, tuple)
     assert isinstance(loaded.policies[0].axes[0].items, tuple)
-    assert [str(p.amount_2024) for p in loaded.projects] == ["4441894.00", "1856242.37", "0.05"]
+    assert [str(p.amount) for p in loaded.projects] == ["4441894.00", "1856242.37", "0.05"]
     assert loaded.funding_total is not None
     assert str(loaded.funding_total.investment) == "364029262.59"
 
@@ -85,7 +86,7 @@ def test_output_is_plain_json() -> None:
         "snip": "242177",
         "name": "CONSTRUCCION SISTEMA DE ALCANTARILLADO SANITARIO EN BARRIO SAN ANTONIO ZONA 10",
         "zona": 10,
-        "amount_2024": 4441894.0,
+        "amount": 4441894.0,
         "observation": "MULTIANUAL 2021-2024",
         "place": "Barrio San Antonio",
         "in_total": True,
@@ -143,15 +144,15 @@ def test_institution_is_ignored_on_input() -> None:
 
 def test_amounts_are_quantized_to_cents_and_percentages_kept() -> None:
     data = plan_to_json(make_plan())
-    data["projects"][0]["amount_2024"] = 0.1 + 0.2  # 0.30000000000000004
-    data["projects"][1]["amount_2024"] = 5
+    data["projects"][0]["amount"] = 0.1 + 0.2  # 0.30000000000000004
+    data["projects"][1]["amount"] = 5
     data["funding"][0]["investment_pct"] = 97.5
     data["funding"][3]["operating_pct"] = 10
 
     plan = plan_from_json(data)
 
-    assert str(plan.projects[0].amount_2024) == "0.30"
-    assert str(plan.projects[1].amount_2024) == "5.00"
+    assert str(plan.projects[0].amount) == "0.30"
+    assert str(plan.projects[1].amount) == "5.00"
     assert str(plan.funding[0].investment_pct) == "97.5"
     assert str(plan.funding[3].operating_pct) == "10"
 
@@ -211,38 +212,38 @@ WRONG_INPUTS: list[tuple[str, Mutation, str, str]] = [
     ("record is a list", _set("projects.0", []), "projects[0]", "expected an object, got list"),
     (
         "amount is str",
-        _set("projects.2.amount_2024", "0.05"),
-        "projects[2].amount_2024",
+        _set("projects.2.amount", "0.05"),
+        "projects[2].amount",
         "expected a number, got str",
     ),
     (
         "amount is bool",
-        _set("projects.0.amount_2024", True),
-        "projects[0].amount_2024",
+        _set("projects.0.amount", True),
+        "projects[0].amount",
         "expected a number, got bool",
     ),
     (
         "amount is null",
-        _set("projects.0.amount_2024", None),
-        "projects[0].amount_2024",
+        _set("projects.0.amount", None),
+        "projects[0].amount",
         "expected a number, got null",
     ),
     (
         "amount is nan",
-        _set("projects.0.amount_2024", math.nan),
-        "projects[0].amount_2024",
+        _set("projects.0.amount", math.nan),
+        "projects[0].amount",
         "expected a finite number, got nan",
     ),
     (
         "amount is infinite",
-        _set("projects.0.amount_2024", Decimal("Infinity")),
-        "projects[0].amount_2024",
+        _set("projects.0.amount", Decimal("Infinity")),
+        "projects[0].amount",
         "expected a finite number, got Decimal('Infinity')",
     ),
     (
         "amount out of range",
-        _set("projects.0.amount_2024", 1e30),
-        "projects[0].amount_2024",
+        _set("projects.0.amount", 1e30),
+        "projects[0].amount",
         "amount out of range: 1e+30",
     ),
     (
@@ -443,6 +444,37 @@ WRONG_INPUTS: list[tuple[str, Mutation, str, str]] = [
     ("statement id int", _set("statements.3.id", 4), "statements[3].id", "expected a string, got int"),
     ("ejes item int", _set("ejes.1", 2), "ejes[1]", "expected a string, got int"),
     ("ejes is str", _set("ejes", "Eje 1"), "ejes", "expected a list, got str"),
+    ("edition is a list", _set("edition", []), "edition", "expected an object, got list"),
+    ("edition year str", _set("edition.year", "2024"), "edition.year", "expected an integer, got str"),
+    ("edition key missing", _delete("edition.pdmot"), "edition.pdmot", "missing key"),
+    ("edition extra key", _set("edition.alcalde", "X"), "edition", "unexpected key 'alcalde'"),
+    ("period of three", _set("edition.pom", [2024, 2026, 2028]), "edition.pom", "expected 2 items, got 3"),
+    ("period is str", _set("edition.pei", "2021-2025"), "edition.pei", "expected a list or null, got str"),
+    ("zonas item str", _set("edition.zonas.0", "1"), "edition.zonas[0]", "expected an integer, got str"),
+    (
+        "zonas out of order",
+        _set("edition.zonas", [2, 1]),
+        "edition",
+        "zonas no válidas: [2, 1] (números de 1 a 99, sin repetir, en orden)",
+    ),
+    (
+        "period backwards",
+        _set("edition.pom", [2028, 2024]),
+        "edition",
+        "el periodo del POM termina antes de empezar: 2028-2024",
+    ),
+    (
+        "project outside the zonas",
+        _set("edition.zonas", [1, 2, 3]),
+        "projects[0].zona",
+        "la zona 10 no es del municipio (sus zonas: 1 a 3)",
+    ),
+    (
+        "both names of the amount",
+        _set("projects.1.amount_2024", 5),
+        "projects[1].amount_2024",
+        "both 'amount_2024' and 'amount' given (the same field)",
+    ),
 ]
 
 
@@ -522,8 +554,8 @@ NOT_ADDING_UP: list[tuple[str, Mutation, str, str]] = [
     ),
     (
         "negative amount",
-        _set("projects.0.amount_2024", -1),
-        "projects[0].amount_2024",
+        _set("projects.0.amount", -1),
+        "projects[0].amount",
         "el monto del proyecto es negativo (Q -1.00)",
     ),
     (
@@ -586,3 +618,58 @@ def test_the_bundled_plans_export_reads_back() -> None:
     """Shares travel as JSON numbers (25 as 25.0): the checks read them the same either way."""
     plan = load_bundled_plan()
     assert plan_from_json(json.loads(json.dumps(plan_to_json(plan)))) == plan
+
+
+def test_the_edition_is_exported_and_read_back() -> None:
+    data = _through_json_text(make_plan(edition=make_edition(pei=None, zonas=(1, 2, 10))))
+    assert data["edition"] == {
+        "municipality": "Mixco",
+        "demonym": "mixqueño",
+        "year": 2024,
+        "pei": None,
+        "pom": [2024, 2028],
+        "pdmot": "Mixco 2032",
+        "pdmot_horizon": 2032,
+        "zonas": [1, 2, 10],
+    }
+    assert plan_from_json(data).edition == make_edition(pei=None, zonas=(1, 2, 10))
+
+
+def _as_the_previous_version_wrote_it(plan: Plan) -> dict[str, Any]:
+    """An export of the version before editions: no ``edition``, the amount as ``amount_2024``."""
+    data = _through_json_text(plan)
+    del data["edition"]
+    for project in data["projects"]:
+        project["amount_2024"] = project.pop("amount")
+    return data
+
+
+def test_an_export_of_the_previous_version_still_loads() -> None:
+    """Its edition is read from its own texts, as the document's is: the introduction says the
+    municipality and the PDM-OT, the chapters' sections the year and the POM, the policies the
+    zonas. The PEI's period is only on the document's cover, which an export does not keep."""
+    bundled = load_bundled_plan()
+    loaded = plan_from_json(_as_the_previous_version_wrote_it(bundled))
+    assert loaded == dataclasses.replace(bundled, edition=dataclasses.replace(bundled.edition, pei=None))
+    assert [p.amount for p in loaded.projects] == [p.amount for p in bundled.projects]
+
+
+def test_an_old_export_whose_texts_do_not_say_the_zonas_takes_them_from_the_setting() -> None:
+    plan = make_plan(
+        statements=(
+            *make_plan().statements,
+            Statement(
+                "introduction",
+                "Introducción del POA 2024",
+                "Para la Municipalidad de Mixco, el Plan de Desarrollo Municipal con Enfoque Territorial "
+                "“Mixco 2032” y el Plan Operativo Anual 2024 …",
+                ("Introducción",),
+            ),
+        )
+    )
+    data = _as_the_previous_version_wrote_it(plan)
+    with pytest.raises(PlanFormatError, match="PLAN_ZONAS"):
+        plan_from_json(data)
+    loaded = plan_from_json(data, zonas=tuple(range(1, 12)))
+    assert loaded.edition == make_edition(pei=None, demonym="mixqueño")
+    assert loaded.projects == plan.projects

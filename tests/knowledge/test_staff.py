@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
 from knowledge import catalog as t
+from knowledge.catalog import texts
 from knowledge.counts import count_of, thousands
 from knowledge.ingest import load_bundled_plan
 from knowledge.model import Plan
@@ -14,6 +16,7 @@ from knowledge.staff import (
     HistoryEntry,
     StatusChange,
     StatusView,
+    announcement_html,
     audience_label,
     format_datetime,
     history_lines,
@@ -90,13 +93,14 @@ def test_status_csv_reports_each_bad_row(plan: Plan) -> None:
     ]
 
 
-def test_announcement_audiences() -> None:
+def test_announcement_audiences(plan: Plan) -> None:
+    edition = plan.edition
     expected = ("zona:6", "Corte de agua el lunes")
-    assert parse_announcement(["zona", "6", "Corte", "de", "agua", "el", "lunes"]) == expected
-    assert parse_announcement(["todos", "Feria", "el", "sábado"]) == ("todos", "Feria el sábado")
+    assert parse_announcement(["zona", "6", "Corte", "de", "agua", "el", "lunes"], edition) == expected
+    assert parse_announcement(["todos", "Feria", "el", "sábado"], edition) == ("todos", "Feria el sábado")
     for bad in ("zona 6", "todos", "vecinos hola", ""):
-        assert isinstance(parse_announcement(bad.split()), str)
-        assert "Uso: /anunciar" in str(parse_announcement(bad.split()))
+        assert isinstance(parse_announcement(bad.split(), edition), str)
+        assert "Uso: /anunciar" in str(parse_announcement(bad.split(), edition))
 
 
 @pytest.mark.parametrize(
@@ -110,16 +114,24 @@ def test_announcement_audiences() -> None:
         ('"' * 700, 232),  # 700 characters, 4,200 stored
     ],
 )
-def test_announcement_length_is_what_is_stored_and_read(text: str, cut: int) -> None:
+def test_announcement_length_is_what_is_stored_and_read(plan: Plan, text: str, cut: int) -> None:
     expected = t.ANNOUNCE_TOO_LONG.format(n=thousands(cut)) if cut else ("todos", text)
-    assert parse_announcement(["todos", text]) == expected
+    assert parse_announcement(["todos", text], plan.edition) == expected
 
 
 @pytest.mark.parametrize("zona", ["12", "0", "99"])
-def test_an_announcement_to_a_zona_mixco_does_not_have_says_so(zona: str) -> None:
-    said = parse_announcement(["zona", zona, "hola"])
-    assert said == t.ANNOUNCE_BAD_ZONA.format(n=int(zona))
-    assert f"Mixco no tiene zona {int(zona)}" in str(said)
+def test_an_announcement_to_a_zona_mixco_does_not_have_says_so(plan: Plan, zona: str) -> None:
+    said = parse_announcement(["zona", zona, "hola"], plan.edition)
+    assert said == texts(plan.edition).ANNOUNCE_BAD_ZONA.format(n=int(zona))
+    assert f"Mixco no tiene zona {int(zona)}: tiene zonas de la 1 a la 11" in str(said)
+
+
+def test_the_header_of_an_announcement_names_the_municipality_of_the_edition(plan: Plan) -> None:
+    villa = replace(plan.edition, municipality="Villa Nueva & Co")
+    assert announcement_html("Hola", plan.edition) == "📢 <b>Municipalidad de Mixco</b>\nHola"
+    assert announcement_html("Hola", villa) == "📢 <b>Municipalidad de Villa Nueva &amp; Co</b>\nHola"
+    said = parse_announcement(["zona", "12", "hola"], replace(villa, zonas=tuple(range(1, 16))))
+    assert said == ("zona:12", "hola")
 
 
 def test_the_staff_help_csv_example_is_a_row_the_upload_accepts(plan: Plan) -> None:

@@ -119,6 +119,7 @@ def _total_row(edition: int) -> str:
 
 SUBSTITUTIONS: tuple[Substitution, ...] = (
     # the edition's year where the document names its own POA
+    Substitution("Plan Operativo Anual\n\n2024\n", "Plan Operativo Anual\n\n2025\n"),  # the title block
     Substitution("Plan Operativo Anual 2024", "Plan Operativo Anual 2025", 2),
     Substitution("PLAN OPERATIVO ANUAL 2024", "PLAN OPERATIVO ANUAL 2025", 3),
     Substitution("para el año 2024", "para el año 2025", 2),

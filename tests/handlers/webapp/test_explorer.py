@@ -23,9 +23,10 @@ from handlers.webapp.pages import TELEGRAM_SCRIPT
 from knowledge import catalog as t
 from knowledge.answers import Answerer
 from knowledge.ingest import load_bundled_plan
-from knowledge.model import ZONAS
 from knowledge.render import to_plain
 
+ZONAS = tuple(range(1, 12))
+"""The bundled plan's zonas."""
 BOT = "plan_test_bot"
 PAGE_LIMIT = 100_000
 """Bytes of a page at most: a phone on a slow connection still opens it at once."""
