@@ -27,15 +27,15 @@ FLOORS = {
     "questions-heldout-7.jsonl": 149,  # of 160
     "questions-heldout-8.jsonl": 140,  # of 150
     "questions-heldout-9.jsonl": 137,  # of 150
-    "questions-heldout-10.jsonl": 134,  # of 150
-    "questions-heldout-11.jsonl": 149,  # of 160
-    "questions-heldout-12.jsonl": 148,  # of 160
-    "questions-heldout-13.jsonl": 139,  # of 150
+    "questions-heldout-10.jsonl": 141,  # of 150
+    "questions-heldout-11.jsonl": 152,  # of 160
+    "questions-heldout-12.jsonl": 152,  # of 160
+    "questions-heldout-13.jsonl": 141,  # of 150
     "questions-heldout-14.jsonl": 152,  # of 160 (blind first run: 148)
-    "questions-heldout-15.jsonl": 141,  # of 160 (blind first run: 140)
-    "questions-heldout-16.jsonl": 141,  # of 160 (blind first run: 141)
-    "questions-heldout-17.jsonl": 150,  # of 160 (blind first run: 149)
-    "questions-heldout-18.jsonl": 150,  # of 160 (blind first run: 153)
+    "questions-heldout-15.jsonl": 146,  # of 160 (blind first run: 140)
+    "questions-heldout-16.jsonl": 151,  # of 160 (blind first run: 141)
+    "questions-heldout-17.jsonl": 157,  # of 160 (blind first run: 149)
+    "questions-heldout-18.jsonl": 157,  # of 160 (blind first run: 153)
 }
 
 
