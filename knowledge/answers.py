@@ -124,6 +124,13 @@ WHO_FRAMING = frozenset(
 AGAINST_OR_FOR_WHOM = re.compile(r"\b(?:contra|para|a)\s+quien(?:es)?\b")
 """Who a thing is against or for ("¿contra quién es la violencia …?"), not who does it."""
 INSTITUTION_AMONG = 5
+HOW_MUCH_MONEY = (
+    *("cuanto presupuesto", "cuanto dinero", "cuanto pisto", "cuanta plata", "cuanto cuesta"),
+    *("cuanto va a costar", "cuanto costara", "cuanto costo", "cuanto le dan", "cuanto le asignan"),
+    *("que presupuesto tiene", "presupuesto asignado", "cuanto tiene asignado", "cuanto se invierte en"),
+)
+"""Phrases that ask how much money something has or costs."""
+AMOUNT_SHOWN = re.compile(r"\bQ\s?\d")
 CLAUSE_END = re.compile(r"(?<=[.?!;:,])\s+")
 """Where a sentence or clause ends inside a message: a capitalised name does not run across it."""
 AND_OR_COMMA = re.compile(r"\s+(?:y|e|o)\s+|,\s*")
@@ -369,6 +376,8 @@ class Answerer(Lists, Comparisons):
         answer = self._understood_ask(query)
         if "exact_date" in query.intents and answer.confident:  # "¿qué día empiezan …?": years only
             return replace(with_lead(answer, t.EXACT_DATE_NOT_IN_PLAN), confident=False)
+        if answer.confident and self._money_not_given(query, answer):
+            return replace(with_lead(answer, t.MONEY_NOT_IN_PLAN), confident=False)
         if answer.kind == "gap" or (answer.confident and self._count_not_given(query, answer)):
             said = self._count_in_text(query, read_ask(query.folded))  # «… las diez prioridades …»
             if said is not None:
@@ -376,6 +385,14 @@ class Answerer(Lists, Comparisons):
             if answer.confident:
                 return replace(with_lead(answer, t.COUNT_NOT_IN_PLAN), confident=False)
         return answer
+
+    def _money_not_given(self, query: Query, answer: Answer) -> bool:
+        """ "¿cuánto presupuesto tiene la Escuela de Bomberos?": a record that gives no amount
+        does not say how much money something has (only the funding table and the projects'
+        rows carry quetzales)."""
+        if not has_phrase(query.folded, HOW_MUCH_MONEY):
+            return False
+        return not any(AMOUNT_SHOWN.search(line) for line in answer_text(answer).splitlines())
 
     def _counts_what_is_asked(self, noun: str, query: Query, folded: str) -> bool:
         """A number of something in a sentence about what is asked, said in other words
@@ -1207,6 +1224,8 @@ class Answerer(Lists, Comparisons):
         for hit in hits[:INSTITUTION_AMONG]:
             if hit.score < INSTITUTION_SHARE * hits[0].score or hit.coverage < MIN_COVERAGE:
                 continue
+            if hit.doc.kind == "actor":
+                return None  # an actor's own card names it: "¿quiénes forman el consorcio de ONG?"
             names = self._institutions_of(hit.doc)
             if not names and hit is hits[0]:  # "leer y escribir": the line's actions name CONALFA
                 names = [n for doc in self._below(hit.doc.id) for n in self._institutions_of(doc)]

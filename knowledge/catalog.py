@@ -162,6 +162,7 @@ LEAST = "menos"
 MIN_ZONA = "De las zonas con proyectos, la zona {n} es la que recibe menos: {amount} (suma de {projects})."
 COUNT_TEXT_SAYS = "El texto del plan dice: «{sentence}»"
 COUNT_NOT_IN_PLAN = "El plan no dice cuántos hay; esto es lo que sí trae sobre eso:"
+MONEY_NOT_IN_PLAN = "El plan no da un monto para eso; esto es lo que sí trae:"
 EXACT_DATE_NOT_IN_PLAN = "El plan no da días ni meses, solo años; esto es lo que sí trae:"
 DETAIL_NOT_IN_PLAN = "El plan no dice eso ({words}) de este proyecto; esto es lo que sí trae:"
 COMPARE_MEASURES = (

@@ -1227,3 +1227,26 @@ def test_a_capitalised_name_does_not_run_across_sentences(answerer: Answerer) ->
     answer = answerer.answer(question)
     assert answer.kind != "place_not_listed"
     assert "268,817,000.00" in lead_of(answerer, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "¿Cuánto presupuesto tiene asignado la Escuela de Bomberos Municipales?",
+        "¿Cuánto va a costar el Plan de Ordenamiento Territorial?",
+        "cuanto le pagan a los agentes de la policia municipal",
+    ],
+)
+def test_money_the_plan_does_not_give_is_not_answered_with_confidence(
+    answerer: Answerer, question: str
+) -> None:
+    answer = answerer.answer(question)
+    assert not answer.confident
+    assert "Q " not in to_plain(answer).split("Fuente")[0]
+
+
+def test_an_actors_own_card_is_not_led_by_its_own_name(answerer: Answerer) -> None:
+    answer = answerer.answer("quienes forman el consorcio de ONGs")
+    assert answer.kind == "actor"
+    assert "OXFAM" in lead_of(answerer, "quienes forman el consorcio de ONGs")
+    assert "esto se hace con" not in to_plain(answer)
