@@ -521,6 +521,12 @@ class Answerer(Lists, Comparisons):
                 return self.define_answer(*terms)  # "¿qué significa arrastre y multianual?"
             if terms and self._only_the_term(query, terms[0]):
                 return self.define_answer(terms[0])
+            if (
+                terms
+                and self._record_named(terms[0]) is not None
+                and self._term_and_its_money(query, terms[0])
+            ):
+                return self.define_answer(terms[0])  # "¿qué es el IUSI y cuánto se recauda?": both
         if not any(len(s) > 2 for s in query.sources) and not query.zonas:  # "", "no", "si"
             return self._small_talk(query) or self.not_in_plan(query)
         gap = self._gap_named(query)
@@ -1587,6 +1593,11 @@ class Answerer(Lists, Comparisons):
             and s not in filler_words()
         ]
         return len(others) <= others_allowed
+
+    def _term_and_its_money(self, query: Query, term: GlossaryTerm) -> bool:
+        """The term, and money asked of it: every other word asks for money or a year."""
+        rest = replace(query, sources=tuple(s for s in query.sources if not _plan_money_word(s)))
+        return bool(query.intents & {"money", "budget"}) and self._only_the_term(rest, term, others_allowed=1)
 
     def _only_the_terms(self, query: Query, terms: tuple[GlossaryTerm, ...]) -> bool:
         named = {

@@ -95,6 +95,11 @@ class Comparisons:
             a, b = self._side(found.group("a"), ask), self._side(found.group("b"), ask)
             if a is not None and b is not None and a.name != b.name and bool(a.projects) == bool(b.projects):
                 return a, b
+        zonas = list(dict.fromkeys(z.number for z in query.zonas if z.number in self.plan.edition.zonas))
+        if len(zonas) == 2:  # "comparado con el tanque de la zona 1, ¿el pozo de la zona 4 recibe más?"
+            zona_sides = [self._side(f"zona {n}", ask) for n in zonas]
+            if zona_sides[0] is not None and zona_sides[1] is not None:
+                return zona_sides[0], zona_sides[1]
         named = self.source_names.named_in(set(text.split()) | set(query.sources))
         if len(named) == 2:  # "¿qué porcentaje va a inversión del situado y del IVA PAZ, cuál es mayor?"
             first, second = (self._source_side(f, ask) for f in named)

@@ -1250,3 +1250,11 @@ def test_an_actors_own_card_is_not_led_by_its_own_name(answerer: Answerer) -> No
     assert answer.kind == "actor"
     assert "OXFAM" in lead_of(answerer, "quienes forman el consorcio de ONGs")
     assert "esto se hace con" not in to_plain(answer)
+
+
+def test_two_zonas_compared_with_are_their_projects_side_by_side(answerer: Answerer) -> None:
+    question = "Comparado con el tanque de la zona 1, ¿el pozo de la zona 4 recibe más o menos dinero?"
+    assert answerer.answer(question).kind == "compare"
+    text = lead_of(answerer, question)
+    assert "Q 2,665,533.00" in text
+    assert "Q 2,033,600.00" in text
