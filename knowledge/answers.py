@@ -160,13 +160,14 @@ RARE_DOCS = 2
 GAP_SHARE = 0.75
 MONEY_COUNTED = ("quetzales", "millones", "pisto", "dinero", "fondos", "recursos", "anos", "meses")
 """What "¿cuántos …?" asks about when it asks for an amount or a time, not for a count of works."""
+DURATION = r"(?!(?:anos?|meses|mes|dias|semanas|horas|lapsos?)\b)"
 COUNT_NUMBER = re.compile(
-    r"(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d{1,3}(?:,\d{3})+|\d+)(?![\d.,]*\s*%)(?=\s+[a-z])|"
+    rf"(?<![\w.,])(?!(?:19|20)\d\d\b)(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?![\d.,]*\s*%)(?=\s+{DURATION}[a-z])|"
     r"\b(?:dos|tres|cuatro|cinco|seis|siete|"
-    r"ocho|nueve|diez|once|doce|veinte|cien)\s+[a-z]"
+    rf"ocho|nueve|diez|once|doce|veinte|cien)\s+{DURATION}[a-z]"
 )
-"""A number of things ("2750 integrantes", "once campañas"), not a share, an amount or a year
-("2030 para el desarrollo")."""
+"""A number of things ("2750 integrantes", "once campañas"), not a share, an amount, a year
+("2030 para el desarrollo") or a time ("en dos años")."""
 NOW_WORDS = ("actualmente", "ahorita", "ahora", "hoy", "hoy en dia", "en este momento", "funcionando")
 """Words that ask how many there are now, which only a dated figure of the plan says."""
 INCLUDING = re.compile(

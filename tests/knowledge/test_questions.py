@@ -1258,3 +1258,8 @@ def test_two_zonas_compared_with_are_their_projects_side_by_side(answerer: Answe
     text = lead_of(answerer, question)
     assert "Q 2,665,533.00" in text
     assert "Q 2,033,600.00" in text
+
+
+def test_a_time_is_no_count_of_the_thing_asked(answerer: Answerer) -> None:
+    answer = answerer.answer("¿Cuántas cámaras de seguridad va a instalar el observatorio municipal?")
+    assert not answer.confident  # «Establecer en dos años un observatorio …» counts years, not cameras
