@@ -604,6 +604,54 @@ CHANGE_ACTION = "{number}. {text}"
 CHANGE_ACTION_REWORDED = "{old_number}. «{old}» → {new_number}. «{new}»"
 DIFF_BAD_ZONA = "No hay zona {n}: las zonas van de la {first} a la {last}."
 DIFF_UNREADABLE = "No se pudieron comparar los planes. {file}: {problem}."
+
+# Loading an edition of the plan from Telegram (knowledge.edition_upload, handlers.editions) ---
+# A staff member sends the plan document or its JSON export; the bot shows what it is and what
+# changes, and loads it on "Cargar". The edition's identity ({municipality}, {year}, {pom},
+# {zonas}) comes from the document itself; the {…_html} fields are escaped by the caller.
+PLAN_UPLOAD_STAFF_ONLY = (
+    "Gracias por el archivo. Solo el personal de la municipalidad puede cargar un plan nuevo; "
+    "si tiene una pregunta sobre el plan, con gusto se la respondo por escrito."
+)
+PLAN_UPLOAD_TOO_BIG = (
+    "El archivo pesa {size} y el máximo es {limit}. Un plan ocupa mucho menos: "
+    "¿será otro archivo? No se cambió nada."
+)
+PLAN_UPLOAD_REFUSED = (
+    "<b>No puedo cargar este plan.</b>\n{problem_html}.\n\n"
+    "No se cambió nada: sigo respondiendo con el plan vigente. Corrija el archivo y envíemelo de nuevo."
+)
+PLAN_UPLOAD_PREVIEW = "<b>Vista previa del plan que envió</b>"
+PLAN_IDENTITY = "Plan Operativo Anual {year} de la Municipalidad de {municipality}"
+PLAN_UPLOAD_POM = "Plan Operativo Multianual: {pom}"
+PLAN_UPLOAD_ZONAS = "Zonas: {zonas}"
+PLAN_UPLOAD_COUNTS = "Trae {projects}, {funding}, {targets} y {actions}."
+PLAN_UPLOAD_RECONCILES = (
+    "✅ Los totales cuadran: cada fuente, el total del financiamiento y el TOTAL de proyectos suman "
+    "lo que dicen."
+)
+PLAN_UPLOAD_ASK = (
+    "¿Lo cargo como el plan vigente? Los vecinos que siguen una zona con cambios recibirán un aviso "
+    "de lo que cambia en su zona."
+)
+PLAN_UPLOAD_CURRENT = "vigente"
+PLAN_UPLOAD_FILE = "archivo"
+BTN_LOAD = "Cargar"
+PLAN_LOADED = "Listo: ya respondo con el {identity}. {notices}."
+PLAN_LOADED_NOTICES = "Avisos en camino: {zonas} para {chats}"
+PLAN_LOADED_NO_NOTICES = "Ninguna zona con cambios tiene seguidores, así que no hay avisos que enviar"
+PLAN_LOAD_NOT_YOURS = "Solo quien envió el archivo puede cargar este plan."
+PLAN_LOAD_FAILED = (
+    "No pude guardar el plan en este momento; sigo respondiendo con el plan vigente. "
+    "Envíeme el archivo de nuevo en un rato."
+)
+PLAN_NOTICE_TITLE = "📄 Nuevo plan: {identity}"
+PLAN_NOTICE_MORE = "Pregúnteme «proyectos zona {n}» para ver las obras de su zona en el plan nuevo."
+PLAN_NOTICE_CUT = "… y más cambios: pregúnteme por su zona."
+FUNDING_SOURCES = ("fuente de financiamiento", "fuentes de financiamiento")
+TARGETS = ("meta", "metas")
+OPERATIONAL_ACTIONS = ("acción operativa", "acciones operativas")
+ZONAS_WITH_CHANGES = ("zona con cambios", "zonas con cambios")
 # The plan explorer: the web pages of the Mini App (knowledge.explorer, handlers.webapp) ----------
 # No year or municipality is written here: {year}, {municipality}, {horizon} and {plan} come from
 # the loaded plan (knowledge.explorer.edition), so that another edition reads right.
