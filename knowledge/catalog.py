@@ -317,6 +317,14 @@ STAFF_HELP_CSV = (
     "Ejemplo de fila: 242177,en_ejecucion,45,zanjeo terminado",
     "Le muestro cada fila lista y cada rechazada con su motivo; nada cambia hasta que toque «Aplicar».",
 )
+STAFF_HELP_EDITION_TITLE = "Cargar el plan del año nuevo:"
+STAFF_HELP_EDITION = (
+    "Envíeme aquí, en el chat privado, el documento del plan (.txt, como el de este año) o su "
+    "exportación .json.",
+    "Le muestro qué plan es, cuántos proyectos, fuentes, metas y acciones trae, si sus totales "
+    "cuadran y qué cambia; nada cambia hasta que toque «Cargar».",
+    "Al cargarlo, los vecinos que siguen una zona con cambios reciben un aviso de lo que cambia en su zona.",
+)
 STAFF_COMMANDS = (
     ("estado", "Registrar estado y avance de un proyecto"),
     ("historial", "Historial de un proyecto"),
