@@ -25,12 +25,13 @@ from bot.ordering import ChatOrderedProcessor
 from bot.outbox_runner import start_outbox
 from bot.schema import finish_migration
 from bot.settings import Settings, file_base_url
-from bot.storage import Storage, current_plan, open_storage, query_log_salt
+from bot.storage import Storage, current_plan, open_storage, query_log_salt, replace_plan
 from db.bot_store import prune_processed_updates
 from db.chat_state import ChatState
 from db.chat_store import prune_query_log
 from db.staff_cache import StaffCache
-from handlers.context import BotData, Context
+from handlers.context import BotData, Context, filled
+from handlers.edition_service import Editions
 from handlers.staff_service import Staff
 from knowledge import catalog as t
 from knowledge.answers import Answerer
@@ -81,6 +82,15 @@ def build_application(
             state,
             admin_ids=settings.admin_ids,
             notify_window=timedelta(minutes=settings.notify_window_minutes),
+            wake_outbox=data.wake_outbox,
+        )
+        data.editions = Editions(
+            opened.sessionmaker,
+            current=lambda: filled(data.answerer),
+            save=lambda plan, source: replace_plan(opened, plan, source),
+            use=data.use_plan,
+            zonas=settings.plan_zonas,
+            max_bytes=settings.plan_max_bytes,
             wake_outbox=data.wake_outbox,
         )
         data.report_mode = timedelta(minutes=settings.report_mode_minutes)

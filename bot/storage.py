@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from dataclasses import dataclass
@@ -18,9 +17,11 @@ from db.migrate import upgrade
 from db.plan_store import get_plan_meta, load_plan, save_plan
 from db.session import create_engine, create_sessionmaker
 from knowledge.errors import PlanFormatError
-from knowledge.ingest import BUNDLED_PLAN, decode_document, load_bundled_plan, parse_plan
+from knowledge.ingest import BUNDLED_PLAN, load_bundled_plan
 from knowledge.model import Plan
-from knowledge.plan_json import plan_digest, plan_from_json
+from knowledge.plan_file import read_json as read_json  # re-exported: the loaders read JSON here
+from knowledge.plan_file import read_plan
+from knowledge.plan_json import plan_digest
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +103,7 @@ def read_plan_file(path: Path, max_bytes: int, *, zonas: tuple[int, ...] | None 
     """A plan document (text) or a JSON export of at most ``max_bytes`` → Plan; PlanFormatError
     says what is wrong. ``zonas`` (``PLAN_ZONAS``): the municipality's zonas when the document
     does not say them."""
-    text = decode_document(read_bounded(path, max_bytes))
-    if text.lstrip().startswith(("{", "[")):  # JSON (a list is refused by plan_from_json)
-        return plan_from_json(read_json(text), zonas=zonas)
-    return parse_plan(text, zonas=zonas)
+    return read_plan(read_bounded(path, max_bytes), zonas=zonas)
 
 
 def read_bounded(path: Path, max_bytes: int) -> bytes:
@@ -126,17 +124,6 @@ def read_bounded(path: Path, max_bytes: int) -> bytes:
 
 def megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
-
-
-def read_json(text: str) -> object:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise PlanFormatError(f"JSON no válido: {exc.msg}", f"línea {exc.lineno}") from exc
-    except RecursionError:  # what the json module raises for deep nesting
-        raise PlanFormatError("JSON no válido: anidado a demasiada profundidad") from None
-    except ValueError:  # a number longer than int() takes
-        raise PlanFormatError("JSON no válido: un número tiene demasiadas cifras") from None
 
 
 async def replace_plan(storage: Storage, plan: Plan, source: str) -> None:

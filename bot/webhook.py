@@ -80,6 +80,7 @@ def create_webhook_app(
             await application.start()
             data: BotData = application.bot_data
             sources.answerer, sources.sessionmaker = data.answerer, data.sessionmaker
+            data.plan_listeners.append(lambda answerer: setattr(sources, "answerer", answerer))
             sources.bot_username = application.bot.username
             if webhook_url:
                 await application.bot.set_webhook(

@@ -109,3 +109,23 @@ async def drafts_of(*, session: AsyncSession, kind: str, created_by: int) -> lis
 async def close_pending(*, session: AsyncSession, pending: PendingAction, state: str) -> None:
     pending.state = state
     session.add(pending)
+
+
+async def claim_pending(
+    *, session: AsyncSession, pending_id: int, kind: str, created_by: int, max_age: timedelta, state: str
+) -> bool:
+    """Move the draft ``pending_id`` of ``kind`` by ``created_by``, younger than ``max_age``, to
+    ``state``; False when it is not such a draft (any more). One conditional UPDATE, so of two
+    presses at once — on two instances too — exactly one claims it. The caller commits."""
+    result = await session.exec(
+        update(PendingAction)
+        .where(
+            col(PendingAction.id) == pending_id,
+            col(PendingAction.kind) == kind,
+            col(PendingAction.created_by) == created_by,
+            col(PendingAction.state) == "draft",
+            col(PendingAction.created_at) >= now() - max_age,
+        )
+        .values(state=state)
+    )
+    return bool(result.rowcount)

@@ -11,7 +11,7 @@ from typing import Any
 from telegram import CallbackQuery, Message, Update, User
 from telegram.ext import CallbackQueryHandler
 
-from handlers import follow, reports, staff
+from handlers import editions, follow, reports, staff
 from handlers.answering import send_action, send_help
 from handlers.charts import send_chart
 from handlers.context import Context
@@ -162,6 +162,11 @@ async def csv_pressed(press: Press) -> None:
     await staff.confirm_csv(press.message, press.context, press.user, int(press.args[0]), apply=apply)
 
 
+async def load_pressed(press: Press) -> None:
+    load = press.action.verb == "cargar"
+    await editions.confirm_load(press.message, press.context, press.user.id, int(press.args[0]), load=load)
+
+
 async def review_pressed(press: Press) -> None:
     await staff.review_report(press.message, press.context, press.user.id, int(press.args[0]))
 
@@ -184,6 +189,8 @@ ROUTES: dict[str, Route] = {
     "aplicar": Route(csv_pressed, staff=True),
     "descartar": Route(csv_pressed, staff=True),
     "revisar": Route(review_pressed, staff=True),
+    "cargar": Route(load_pressed, staff=True),
+    "nocargar": Route(load_pressed, staff=True),
 }
 """Every verb of the protocol (``knowledge.actions.VERBS``; a test checks both name the same
 verbs) and what its press does."""

@@ -24,6 +24,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from db.chat_state import ChatState
 from db.staff_cache import StaffCache
+from handlers.edition_service import Editions
 from handlers.staff_service import Staff
 from knowledge.answers import Answerer
 
@@ -45,6 +46,10 @@ class BotData:
     """Project statuses, roles and what each chat follows, as cards read them."""
     staff: Staff | None = None
     """Who is staff, their menus, and what they do (``handlers.staff_service``)."""
+    editions: Editions | None = None
+    """Staff loading an edition of the plan from Telegram (``handlers.edition_service``)."""
+    plan_listeners: list[Callable[[Answerer], None]] = field(default_factory=list)
+    """Told of every answerer a newly loaded plan brings (the web explorer's ``Sources``)."""
     query_log_salt: str = ""
     report_mode: timedelta = timedelta(minutes=10)
     """How long after "📣 Reportar avance" messages make the report's draft (REPORT_MODE_MINUTES)."""
@@ -73,6 +78,17 @@ class BotData:
 
     def sessions(self) -> async_sessionmaker[AsyncSession]:
         return filled(self.sessionmaker)
+
+    def use_plan(self, answerer: Answerer) -> None:
+        """Answer with ``answerer`` (a newly loaded plan) from now on: handlers, the staff
+        service and whoever listens; the charts drawn of the old plan are forgotten."""
+        self.answerer = answerer
+        if self.staff is not None:
+            self.staff.use(answerer)
+        self.photo_cache.clear()
+        self.charts_drawn = None
+        for listener in self.plan_listeners:
+            listener(answerer)
 
     def wake_outbox(self) -> None:
         """Tell this instance's outbox worker that deliveries were queued (none runs here: no-op)."""
@@ -116,6 +132,10 @@ class Context(CallbackContext[ExtBot[None], dict[object, object], dict[object, o
     @property
     def staff(self) -> Staff:
         return filled(self.bot_data.staff)
+
+    @property
+    def editions(self) -> Editions:
+        return filled(self.bot_data.editions)
 
     @property
     def webapp_url(self) -> str | None:

@@ -129,6 +129,10 @@ class Staff:
         self.notify_window = notify_window
         self._wake_outbox = wake_outbox
 
+    def use(self, answerer: Answerer) -> None:
+        """The plan (and its search) staff commands read from now on: a newly loaded edition."""
+        self._answerer = answerer
+
     # Who is staff ---------------------------------------------------------------------------------
     async def role(self, user_id: int | None) -> str | None:
         """ "admin" (ADMIN_IDS, or a staff admin), "staff", or None for everyone else — from the

@@ -87,7 +87,7 @@ PAGE = slot(r"[1-9][0-9]?")
 STATUS = word(*t.STATUS_LABELS)
 FOLLOWED: tuple[Form, ...] = ((word("zona"), ZONA), (word("proyecto"), SNIP))
 """What a chat may follow: a zona or a project."""
-ROW_VERBS = ("enviar", "cancelar", "aplicar", "descartar", "revisar")
+ROW_VERBS = ("enviar", "cancelar", "aplicar", "descartar", "revisar", "cargar", "nocargar")
 """Staff confirmations and reviews, each naming its row."""
 
 VERBS: dict[str, tuple[Form, ...]] = {

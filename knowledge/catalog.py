@@ -318,6 +318,14 @@ STAFF_HELP_CSV = (
     "Ejemplo de fila: 242177,en_ejecucion,45,zanjeo terminado",
     "Le muestro cada fila lista y cada rechazada con su motivo; nada cambia hasta que toque «Aplicar».",
 )
+STAFF_HELP_EDITION_TITLE = "Cargar el plan del año nuevo:"
+STAFF_HELP_EDITION = (
+    "Envíeme aquí, en el chat privado, el documento del plan (.txt, como el de este año) o su "
+    "exportación .json.",
+    "Le muestro qué plan es, cuántos proyectos, fuentes, metas y acciones trae, si sus totales "
+    "cuadran y qué cambia; nada cambia hasta que toque «Cargar».",
+    "Al cargarlo, los vecinos que siguen una zona con cambios reciben un aviso de lo que cambia en su zona.",
+)
 STAFF_COMMANDS = (
     ("estado", "Registrar estado y avance de un proyecto"),
     ("historial", "Historial de un proyecto"),
@@ -605,6 +613,54 @@ CHANGE_ACTION = "{number}. {text}"
 CHANGE_ACTION_REWORDED = "{old_number}. «{old}» → {new_number}. «{new}»"
 DIFF_BAD_ZONA = "No hay zona {n}: las zonas van de la {first} a la {last}."
 DIFF_UNREADABLE = "No se pudieron comparar los planes. {file}: {problem}."
+
+# Loading an edition of the plan from Telegram (knowledge.edition_upload, handlers.editions) ---
+# A staff member sends the plan document or its JSON export; the bot shows what it is and what
+# changes, and loads it on "Cargar". The edition's identity ({municipality}, {year}, {pom},
+# {zonas}) comes from the document itself; the {…_html} fields are escaped by the caller.
+PLAN_UPLOAD_STAFF_ONLY = (
+    "Gracias por el archivo. Solo el personal de la municipalidad puede cargar un plan nuevo; "
+    "si tiene una pregunta sobre el plan, con gusto se la respondo por escrito."
+)
+PLAN_UPLOAD_TOO_BIG = (
+    "El archivo pesa {size} y el máximo es {limit}. Un plan ocupa mucho menos: "
+    "¿será otro archivo? No se cambió nada."
+)
+PLAN_UPLOAD_REFUSED = (
+    "<b>No puedo cargar este plan.</b>\n{problem_html}.\n\n"
+    "No se cambió nada: sigo respondiendo con el plan vigente. Corrija el archivo y envíemelo de nuevo."
+)
+PLAN_UPLOAD_PREVIEW = "<b>Vista previa del plan que envió</b>"
+PLAN_IDENTITY = "Plan Operativo Anual {year} de la Municipalidad de {municipality}"
+PLAN_UPLOAD_POM = "Plan Operativo Multianual: {pom}"
+PLAN_UPLOAD_ZONAS = "Zonas: {zonas}"
+PLAN_UPLOAD_COUNTS = "Trae {projects}, {funding}, {targets} y {actions}."
+PLAN_UPLOAD_RECONCILES = (
+    "✅ Los totales cuadran: cada fuente, el total del financiamiento y el TOTAL de proyectos suman "
+    "lo que dicen."
+)
+PLAN_UPLOAD_ASK = (
+    "¿Lo cargo como el plan vigente? Los vecinos que siguen una zona con cambios recibirán un aviso "
+    "de lo que cambia en su zona."
+)
+PLAN_UPLOAD_CURRENT = "vigente"
+PLAN_UPLOAD_FILE = "archivo"
+BTN_LOAD = "Cargar"
+PLAN_LOADED = "Listo: ya respondo con el {identity}. {notices}."
+PLAN_LOADED_NOTICES = "Avisos en camino: {zonas} para {chats}"
+PLAN_LOADED_NO_NOTICES = "Ninguna zona con cambios tiene seguidores, así que no hay avisos que enviar"
+PLAN_LOAD_NOT_YOURS = "Solo quien envió el archivo puede cargar este plan."
+PLAN_LOAD_FAILED = (
+    "No pude guardar el plan en este momento; sigo respondiendo con el plan vigente. "
+    "Envíeme el archivo de nuevo en un rato."
+)
+PLAN_NOTICE_TITLE = "📄 Nuevo plan: {identity}"
+PLAN_NOTICE_MORE = "Pregúnteme «proyectos zona {n}» para ver las obras de su zona en el plan nuevo."
+PLAN_NOTICE_CUT = "… y más cambios: pregúnteme por su zona."
+FUNDING_SOURCES = ("fuente de financiamiento", "fuentes de financiamiento")
+TARGETS = ("meta", "metas")
+OPERATIONAL_ACTIONS = ("acción operativa", "acciones operativas")
+ZONAS_WITH_CHANGES = ("zona con cambios", "zonas con cambios")
 # The plan explorer: the web pages of the Mini App (knowledge.explorer, handlers.webapp) ----------
 # No year or municipality is written here: {year}, {municipality}, {horizon} and {plan} come from
 # the loaded plan (knowledge.explorer.edition), so that another edition reads right.

@@ -239,11 +239,12 @@ def audience_label(audience: str, plan: Plan) -> str:
 
 
 def staff_help(resident_help: Answer) -> Answer:
-    """/ayuda for staff: their commands with an example each and the CSV format, then the
-    resident help's buttons."""
+    """/ayuda for staff: their commands with an example each, the CSV format and how to load a
+    new edition of the plan, then the resident help's buttons."""
     sections = (
         (t.STAFF_HELP_COMMANDS_TITLE, t.STAFF_HELP_COMMANDS),
         (t.STAFF_HELP_CSV_TITLE, t.STAFF_HELP_CSV),
+        (t.STAFF_HELP_EDITION_TITLE, t.STAFF_HELP_EDITION),
     )
     return replace(resident_help, title=t.STAFF_HELP_TITLE, lines=(t.STAFF_HELP_PLAN,), sections=sections)
 

@@ -27,6 +27,8 @@ STAFF_PRESSES = {
     "aplicar": "a|aplicar:1",
     "descartar": "a|descartar:1",
     "revisar": "a|revisar:1",
+    "cargar": "a|cargar:1",
+    "nocargar": "a|nocargar:1",
 }
 """A well-formed press of each staff verb."""
 STAFF_TABLES = (
@@ -66,6 +68,8 @@ NONEXISTENT: dict[str, tuple[str, ...]] = {
     "aplicar": ("aplicar:999999",),
     "descartar": ("descartar:999999",),
     "revisar": ("revisar:999999",),
+    "cargar": ("cargar:999999",),
+    "nocargar": ("nocargar:999999",),
 }
 """Per verb, actions that name nothing that exists. Keyed by the verbs the code defines (checked
 below), so a new verb fails this test until it is listed here."""

@@ -148,7 +148,10 @@ async def test_non_text_messages_get_a_friendly_line(chat: Chat, kind: str) -> N
         "voice": chat.api.send_voice,
         "location": lambda chat_id: chat.api.send_location(chat_id, 14.63, -90.6),
         "contact": lambda chat_id: chat.api.send_contact(chat_id, "+50212345678", "Ana"),
-        "document": chat.api.send_document_from_user,
+        # a .txt or .json is a plan file (staff load editions so; tests/handlers/test_plan_upload.py)
+        "document": lambda chat_id: chat.api.send_document_from_user(
+            chat_id, file_name="recibo.pdf", mime_type="application/pdf"
+        ),
     }
     send[kind](chat.api.user_id)
     (reply,) = await chat.api.wait_for_sent(chat.api.user_id, since=mark)

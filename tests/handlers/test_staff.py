@@ -554,6 +554,8 @@ async def test_staff_get_their_own_help_and_residents_keep_theirs(town: Chat) ->
         assert f"Ejemplo: /{command}" in text
     assert "SNIP, estado, avance, nota" in text
     assert "Ejemplo de fila: 242177,en_ejecucion,45,zanjeo terminado" in text
+    assert "Cargar el plan del año nuevo:" in text
+    assert "nada cambia hasta que toque «Cargar»" in text
     (resident_help,) = await say(town, RESIDENT, "/ayuda")
     assert resident_help.plain_text.startswith("¿En qué le puedo ayudar?")
     assert "/estado" not in resident_help.plain_text

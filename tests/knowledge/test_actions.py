@@ -70,6 +70,8 @@ ISSUED = {
     "a|aplicar:9": ("aplicar", ("9",)),
     "a|descartar:9": ("descartar", ("9",)),
     "a|revisar:12": ("revisar", ("12",)),
+    "a|cargar:4": ("cargar", ("4",)),  # an uploaded edition's preview (since its verbs came)
+    "a|nocargar:4": ("nocargar", ("4",)),
 }
 """Callback data as the bot wrote it before the protocol had a module of its own (copied from the
 buttons it sent), so buttons already in chats keep working."""

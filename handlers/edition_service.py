@@ -1,0 +1,228 @@
+"""Loading an edition of the plan from Telegram: the staff's use cases behind the document they
+send (``handlers.editions`` translates updates into these calls).
+
+:meth:`Editions.draft` reads the file in a worker thread (parsing, the reconciling checks and the
+comparison with the current edition are CPU work that must not stall the event loop), and keeps
+the plan as a pending action (``pending_action``, kind ``plan_upload``) that only its sender can
+confirm, once, within PLAN_WINDOW. :meth:`Editions.confirm` claims it with one conditional UPDATE
+(two presses at once, on two instances too, load it once), saves the plan through the loader
+every path uses (``bot.storage.replace_plan``, handed in by the composition root), swaps the
+running bot's answerer, and in one transaction audits the load and queues, per zona with
+changes, a broadcast to its followers (the outbox sends them, across restarts, under the rate
+limits).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.bot_models import PendingAction
+from db.bot_store import claim_pending, create_pending
+from db.outbox_store import create_broadcast, enqueue
+from db.resident_store import followers
+from db.staff_store import audit
+from knowledge.answers import Answerer
+from knowledge.diff import compare_plans
+from knowledge.edition_upload import identity, preview_messages, refusal_html, zona_notices
+from knowledge.errors import PlanFormatError
+from knowledge.model import Edition, Plan
+from knowledge.plan_file import read_plan
+from knowledge.plan_json import plan_digest, plan_from_json, plan_to_json
+
+log = logging.getLogger(__name__)
+PLAN_KIND = "plan_upload"
+PLAN_WINDOW = timedelta(hours=1)
+"""How long an uploaded edition's "Cargar" button works."""
+NOTICE_KIND = "plan_edition"
+"""The broadcasts that tell a zona's followers what a new edition changes there."""
+
+SavePlan = Callable[[Plan, str], Awaitable[None]]
+"""Keeps a plan in the database as loaded from ``source`` (``bot.storage.replace_plan``)."""
+
+
+class LoadOutcome(StrEnum):
+    STALE = "stale"
+    """Loaded or cancelled already, expired, or never there."""
+    NOT_YOURS = "not_yours"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+    """The database did not take it: nothing changed."""
+    LOADED = "loaded"
+
+
+@dataclass(frozen=True, slots=True)
+class Drafted:
+    """What an uploaded file came to: the preview and the pending action's id, or the refusal."""
+
+    messages: tuple[str, ...]
+    pending_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    outcome: LoadOutcome
+    edition: Edition | None = None
+    zonas: int = 0
+    """Zonas whose followers are told (each a broadcast)."""
+    chats: int = 0
+    """Deliveries queued, over all those zonas."""
+
+
+class Editions:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        *,
+        current: Callable[[], Answerer],
+        save: SavePlan,
+        use: Callable[[Answerer], None],
+        zonas: tuple[int, ...] | None = None,
+        max_bytes: int = 5_000_000,
+        wake_outbox: Callable[[], None] = lambda: None,
+    ) -> None:
+        """``current``: the answerer the bot answers with now; ``use``: make another one it
+        (bot_data, the staff service, the explorer); ``zonas``: PLAN_ZONAS; ``max_bytes``: the
+        largest file read (PLAN_MAX_BYTES)."""
+        self._sessionmaker = sessionmaker
+        self._current = current
+        self._save = save
+        self._use = use
+        self._zonas = zonas
+        self.max_bytes = max_bytes
+        self._wake_outbox = wake_outbox
+
+    async def draft(self, actor_id: int, raw: bytes, file_name: str) -> Drafted:
+        """Read the file; a plan that cannot be read or does not add up is refused (nothing is
+        kept), else its preview and the pending action that "Cargar" confirms."""
+        current = self._current().plan
+        try:
+            plan, messages = await asyncio.to_thread(self._read, current, raw)
+        except PlanFormatError as exc:
+            return Drafted((refusal_html(exc),))
+        payload = {"plan": plan_to_json(plan), "file": file_name[:120], "digest": plan_digest(plan)}
+        async with self._sessionmaker() as session:
+            pending = await create_pending(
+                session=session, kind=PLAN_KIND, created_by=actor_id, payload=payload
+            )
+            await session.commit()
+        assert pending.id is not None
+        return Drafted(tuple(messages), pending.id)
+
+    def _read(self, current: Plan, raw: bytes) -> tuple[Plan, list[str]]:
+        plan = read_plan(raw, zonas=self._zonas)
+        return plan, preview_messages(current, plan)
+
+    async def confirm(self, actor_id: int, pending_id: int, *, load: bool) -> Loaded:
+        """ "Cargar" (``load``) or "Cancelar", only by the staff member who sent the file, once."""
+        state = "loading" if load else "cancelled"
+        async with self._sessionmaker() as session:
+            claimed = await claim_pending(
+                session=session,
+                pending_id=pending_id,
+                kind=PLAN_KIND,
+                created_by=actor_id,
+                max_age=PLAN_WINDOW,
+                state=state,
+            )
+            if not claimed:
+                pending = await session.get(PendingAction, pending_id)
+                if _open_for_another(pending, actor_id):
+                    return Loaded(LoadOutcome.NOT_YOURS)
+                return Loaded(LoadOutcome.STALE)
+            await session.commit()
+            if not load:
+                return Loaded(LoadOutcome.CANCELLED)
+            pending = await session.get(PendingAction, pending_id)
+            assert pending is not None
+            payload = pending.payload
+        return await self._load(actor_id, pending_id, payload)
+
+    async def _load(self, actor_id: int, pending_id: int, payload: dict[str, object]) -> Loaded:
+        before = self._current().plan
+        plan, answerer, notices = await asyncio.to_thread(_prepare, before, payload["plan"])
+        source = f"telegram:{payload.get('file', '')}"
+        try:
+            await self._save(plan, source)
+        except SQLAlchemyError:
+            log.exception("the uploaded plan (pending action %s) could not be saved", pending_id)
+            await self._close(pending_id, "failed")
+            return Loaded(LoadOutcome.FAILED)
+        self._use(answerer)
+        zonas, chats = await self._record(actor_id, pending_id, before, plan, notices)
+        self._wake_outbox()
+        return Loaded(LoadOutcome.LOADED, plan.edition, zonas, chats)
+
+    async def _record(
+        self, actor_id: int, pending_id: int, before: Plan, plan: Plan, notices: dict[int, str]
+    ) -> tuple[int, int]:
+        """The audit entry, the closed pending action and the zonas' notices, one transaction."""
+        zonas = chats = 0
+        async with self._sessionmaker() as session:
+            for zona, html in notices.items():
+                recipients = await followers(session=session, keys=[("zona", str(zona))])
+                if not recipients:
+                    continue
+                broadcast = await create_broadcast(
+                    session=session,
+                    kind=NOTICE_KIND,
+                    audience=f"zona:{zona}",
+                    text=html,
+                    created_by=actor_id,
+                    state="sending",
+                )
+                chats += await enqueue(session=session, broadcast=broadcast, chat_ids=recipients)
+                zonas += 1
+            await audit(
+                session=session,
+                actor_id=actor_id,
+                action="plan_load",
+                target=identity(plan.edition),
+                before={"edition": identity(before.edition), "digest": plan_digest(before)},
+                after={
+                    "edition": identity(plan.edition),
+                    "digest": plan_digest(plan),
+                    "zonas_notified": zonas,
+                    "deliveries": chats,
+                },
+            )
+            pending = await session.get(PendingAction, pending_id)
+            if pending is not None:
+                pending.state = "loaded"
+                session.add(pending)
+            await session.commit()
+        return zonas, chats
+
+    async def _close(self, pending_id: int, state: str) -> None:
+        async with self._sessionmaker() as session:
+            pending = await session.get(PendingAction, pending_id)
+            if pending is not None:
+                pending.state = state
+                session.add(pending)
+                await session.commit()
+
+
+def _prepare(before: Plan, data: object) -> tuple[Plan, Answerer, dict[int, str]]:
+    """The stored plan read back, its answerer (the search index is built here, off the event
+    loop) and the zonas' notices."""
+    plan = plan_from_json(data)
+    return plan, Answerer(plan), zona_notices(before, plan, compare_plans(before, plan))
+
+
+def _open_for_another(pending: PendingAction | None, actor_id: int) -> bool:
+    """A draft upload still open, but someone else's."""
+    return (
+        pending is not None
+        and pending.kind == PLAN_KIND
+        and pending.state == "draft"
+        and pending.created_by != actor_id
+        and pending.created_at >= datetime.now(UTC) - PLAN_WINDOW
+    )
