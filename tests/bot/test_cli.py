@@ -238,6 +238,9 @@ def test_ask_json_batch_keeps_order_and_shape(tmp_path: Path, capsys: pytest.Cap
         ("WEBAPP_URL", "https:///app/"),
         ("WEBAPP_URL", "https://plan.example.org/app/?x=1"),
         ("WEBAPP_URL", "https://user:pw@plan.example.org/app/"),
+        ("WEBAPP_AUTH_MAX_AGE", "0"),
+        ("WEBAPP_AUTH_MAX_AGE", "100000"),
+        ("WEBAPP_AUTH_MAX_AGE", "una hora"),
     ],
 )
 def test_invalid_setting_is_named(
