@@ -42,7 +42,13 @@ from db.outbox_store import (
     enqueue,
     recent_broadcasts,
 )
-from db.resident_store import active_recipients, feedback_counts, followers, subscription_counts
+from db.resident_store import (
+    active_recipient_count,
+    active_recipients,
+    feedback_counts,
+    followers,
+    subscription_counts,
+)
 from db.staff_cache import StaffCache
 from db.staff_store import (
     action_used,
@@ -351,8 +357,11 @@ class Staff:
 
     # Announcements --------------------------------------------------------------------------------
     async def audience_count(self, audience: str) -> int:
-        """How many chats an announcement to ``audience`` would reach now."""
+        """How many chats an announcement to ``audience`` would reach now (counted, for everyone,
+        in the database: the staff console asks as the announcement is typed)."""
         async with self._sessionmaker() as session:
+            if audience == "todos":
+                return await active_recipient_count(session=session)
             return len(await _audience_chats(session, audience))
 
     async def draft_announcement(
