@@ -240,6 +240,10 @@ def open_as(browser: Any, deployment: Deployment) -> Iterator[Callable[..., Any]
     contexts: list[Any] = []
     problems: list[str] = []
 
+    def on_dialog(dialog: Any) -> None:
+        problems.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
     def opener(user_id: int | None, path: str = "consola/", **user: Any) -> Any:
         context = browser.new_context(viewport={"width": WIDTH, "height": 800}, device_scale_factor=1)
         contexts.append(context)
@@ -253,7 +257,7 @@ def open_as(browser: Any, deployment: Deployment) -> Iterator[Callable[..., Any]
             )
         page = context.new_page()
         page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+        page.on("dialog", on_dialog)
         page.goto(f"{deployment.url}/app/{path}")
         return page
 
@@ -265,6 +269,10 @@ def open_as(browser: Any, deployment: Deployment) -> Iterator[Callable[..., Any]
 
 def messages_to(chat_id: int) -> Callable[[FakeBotApi], list[Sent]]:
     return lambda api: [sent for sent in api.sent(chat_id) if sent.method == "sendMessage"]
+
+
+def messages_with(chat_id: int, words: str) -> Callable[[FakeBotApi], list[Sent]]:
+    return lambda api: [sent for sent in messages_to(chat_id)(api) if words in sent.plain_text]
 
 
 def test_a_status_changed_in_the_console_is_stored_and_its_follower_is_told(
@@ -331,10 +339,7 @@ def test_a_broadcast_composed_in_the_console_is_delivered_and_counted(
     )
     assert "Forbidden: bot was blocked by the user" in page.locator("#delivery-problems").inner_text()
     for chat in (RESIDENT, NEIGHBOUR):
-        sent = deployment.telegram.wait_for(
-            "the announcement",
-            lambda api, c=chat: [s for s in messages_to(c)(api) if "Feria del agua" in s.plain_text],
-        )
+        sent = deployment.telegram.wait_for("the announcement", messages_with(chat, "Feria del agua"))
         assert "sábado <8 a 12>" in sent[0].plain_text
     page.wait_for_function("() => document.querySelector('#recent').textContent.includes('Anuncio')")
 
@@ -349,10 +354,7 @@ def test_the_report_shows_its_chart_and_a_csv_is_applied_from_it(
     page.wait_for_function(
         "() => document.querySelector('#reports .result').textContent.includes('revisado')"
     )
-    deployment.telegram.wait_for(
-        "the reporter's notice",
-        lambda api: [s for s in messages_to(RESIDENT)(api) if "revisó su reporte" in s.plain_text],
-    )
+    deployment.telegram.wait_for("the reporter's notice", messages_with(RESIDENT, "revisó su reporte"))
     csv = tmp_path / "estados.csv"
     csv.write_text(
         "SNIP,estado,avance,nota\n242177,finalizado,100,entregado\n999999,finalizado,,\n", encoding="utf-8"
