@@ -20,7 +20,11 @@ process.
 
 Measured per phase: pages/s (responses over the phase's wall time), p50/p99 of a request's time
 to its whole response (per kind of page too); the largest page (bytes of a 200 body); the
-process's peak RSS over both (sampled every 50 ms, and the kernel's VmHWM). Targets: p99 ≤ 50 ms
+process's peak RSS over both (sampled every 50 ms, and the kernel's VmHWM). Then the staff
+console's API, ``--console-calls`` calls one at a time as a staff member's phone makes them (who
+am I, the projects, a history, an announcement's live preview, the report), each with a signed
+``initData`` that the server checks and a role it reads from the database: their p50/p99, shown
+and not a target (every call must answer 200). Targets: p99 ≤ 50 ms
 alone and ≤ 100 ms while answering questions (the handlers then share the event loop with the
 pages), the largest page ≤ 100 KB, RSS ≤ 130 MB, every request answered with the status its page
 should have, every question answered, no ERROR line and no Bot API violation. The last line is
@@ -50,6 +54,7 @@ if str(ROOT) not in sys.path:
 
 from bench.common import BenchmarkError, load_questions, measure, percentile  # noqa: E402
 from tests.support.fakebotapi import FakeBotApi  # noqa: E402
+from tests.support.initdata import person, signed_init_data  # noqa: E402
 from tests.support.processes import free_port  # noqa: E402
 from tests.support.webhook_bots import (  # noqa: E402
     SECRET_HEADER,
@@ -71,6 +76,8 @@ READY_TIMEOUT_S = 60.0
 ANSWER_TIMEOUT_S = 60.0
 STATUS_EVERY = 400
 REVALIDATE_EVERY = 5
+CONSOLE_CALLS = 300
+STAFF_ID = 700_000_900
 TARGET_P99_MS = 50.0
 TARGET_BUSY_P99_MS = 100.0
 TARGET_PAGE_KB = 100.0
@@ -249,6 +256,37 @@ async def post_questions(
     return sum(1 for chat in chats if api.sent(chat))
 
 
+async def console_calls(client: httpx.AsyncClient, base: str, token: str, count: int) -> Load:
+    """``count`` staff console API calls in turn, one at a time (one person's phone)."""
+    load = Load()
+    calls = [
+        ("yo", "GET", "/app/api/yo", None),
+        ("proyectos", "GET", "/app/api/proyectos", None),
+        ("historial", "GET", f"/app/api/proyectos/{SNIPS[0]}/historial", None),
+        (
+            "vista-previa",
+            "POST",
+            "/app/api/anuncios/vista-previa",
+            {"audience": "zona:6", "text": "Corte de agua"},
+        ),
+        ("reporte", "GET", "/app/api/reporte", None),
+    ]
+    headers = {"Authorization": "tma " + signed_init_data(token, person(STAFF_ID))}
+    started = time.monotonic()
+    for n in range(count):
+        kind, method, path, body = calls[n % len(calls)]
+        began = time.perf_counter()
+        response = await client.request(method, base + path, json=body, headers=headers)
+        elapsed = (time.perf_counter() - began) * 1000
+        load.latencies_ms.append(elapsed)
+        load.kind_ms.setdefault(kind, []).append(elapsed)
+        load.statuses[response.status_code] += 1
+        if response.status_code != 200:
+            load.wrong.append(f"{path}: {response.status_code}")
+    load.wall_s = time.monotonic() - started
+    return load
+
+
 @dataclass
 class Run:
     alone: Load
@@ -256,6 +294,7 @@ class Run:
     """The same load while the process answers questions."""
     answered: int
     rss: int
+    console: Load
 
 
 async def run(args: argparse.Namespace, workdir: Path) -> Run:
@@ -270,6 +309,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> Run:
             database_url=database_url,
             secret=SECRET,
             port=port,
+            extra={"ADMIN_IDS": str(STAFF_ID)},
         )
         bot = await spawn_webhook(env, workdir / "webhook.log")
         try:
@@ -288,6 +328,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> Run:
                 )
                 busy = await load_pages(client, bot.url, pages, args, database_url)
                 answered = await questions_task
+                console = await console_calls(client, bot.url, api.token, args.console_calls)
                 rss = sampler.stop()
             if bot.error_lines():
                 busy.wrong.append(f"{bot.error_lines()} ERROR lines in the webhook's log:\n{bot.log_tail()}")
@@ -295,7 +336,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> Run:
                 busy.wrong.append(f"Bot API violations: {api.violations[:3]}")
         finally:
             await stop_all([bot])
-    return Run(alone, busy, answered, rss)
+    return Run(alone, busy, answered, rss, console)
 
 
 def report(name: str, load: Load) -> tuple[float, float]:
@@ -319,13 +360,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--time-limit", type=float, default=TIME_LIMIT_S, help="seconds of page requests per phase, at most"
     )
+    parser.add_argument("--console-calls", type=int, default=CONSOLE_CALLS, help="staff console API calls")
     args = parser.parse_args(argv)
-    if args.requests < 1 or args.in_flight < 1 or args.updates < 0 or args.update_rate <= 0:
-        parser.error("--requests, --in-flight and --update-rate must be positive, --updates not negative")
+    if (
+        args.requests < 1
+        or args.in_flight < 1
+        or args.updates < 0
+        or args.update_rate <= 0
+        or args.console_calls < 1
+    ):
+        parser.error(
+            "--requests, --in-flight, --update-rate and --console-calls must be positive, "
+            "--updates not negative"
+        )
     with tempfile.TemporaryDirectory(prefix="mixco-web-") as tmp:
         result = measure("web", run(args, Path(tmp)))
     rate, p99 = report("pages alone", result.alone)
     busy_rate, busy_p99 = report(f"pages while answering {args.update_rate:g} questions/s", result.busy)
+    _, console_p99 = report("staff console API, one call at a time", result.console)
+    console_p50 = percentile(result.console.latencies_ms, 0.5)
     size, largest_path = max(result.alone.largest, result.busy.largest)
     largest_kb, rss_mb = size / 1000, result.rss / MB
     print(f"largest page {largest_path} ({largest_kb:.1f} KB)")
@@ -341,12 +394,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.updates - result.answered} questions unanswered" if result.answered < args.updates else "",
         *result.alone.wrong[:5],
         *result.busy.wrong[:5],
+        *result.console.wrong[:5],
     ]
     for problem in filter(None, missed):
         print(f"MISSED: {problem}")
     print(
         f"web: {rate:.0f} pages/s, p99 {p99:.1f} ms, largest page {largest_kb:.1f} KB, RSS {rss_mb:.0f} MB "
-        f"(answering questions too: {busy_rate:.0f} pages/s, p99 {busy_p99:.1f} ms)"
+        f"(answering questions too: {busy_rate:.0f} pages/s, p99 {busy_p99:.1f} ms; "
+        f"console API p50 {console_p50:.1f} ms, p99 {console_p99:.1f} ms)"
     )
     return 1 if any(missed) else 0
 

@@ -33,6 +33,7 @@ from db.staff_cache import StaffCache
 from handlers.context import BotData, Context, filled
 from handlers.edition_service import Editions
 from handlers.staff_service import Staff
+from handlers.webapp import CONSOLE_PATH
 from knowledge import catalog as t
 from knowledge.answers import Answerer
 
@@ -83,6 +84,7 @@ def build_application(
             admin_ids=settings.admin_ids,
             notify_window=timedelta(minutes=settings.notify_window_minutes),
             wake_outbox=data.wake_outbox,
+            console_url=console_url(settings.webapp_url),
         )
         data.editions = Editions(
             opened.sessionmaker,
@@ -144,6 +146,11 @@ def build_application(
     return application
 
 
+def console_url(webapp_url: str | None) -> str | None:
+    """The staff console's public address, under the explorer's (WEBAPP_URL ends in "/")."""
+    return f"{webapp_url}{CONSOLE_PATH}" if webapp_url else None
+
+
 async def housekeeping(storage: Storage, query_log_days: int) -> None:
     """Retention, now and every few hours: questions older than QUERY_LOG_DAYS, update ids older
     than two days (Telegram stops redelivering long before)."""
@@ -184,6 +191,7 @@ def run_webhook(settings: Settings, migration: subprocess.Popen[bytes]) -> int:
         secret=settings.webhook_secret.get_secret_value(),
         metrics=metrics,
         webhook_url=settings.webhook_url,
+        init_data_max_age=settings.webapp_auth_max_age,
     )
     if not schema_ready(migration):
         return 1

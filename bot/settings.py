@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     webapp_url: str | None = None
     """The plan explorer's public HTTPS address (where ``/app/`` is served); set, the bot offers
     "Ver el plan" buttons that open it as a Telegram Mini App."""
+    webapp_auth_max_age: int = Field(default=3600, ge=60, le=86_400)
+    """Seconds the staff console accepts a Mini App's signed ``initData`` after Telegram made it
+    (a replay within them is accepted too: see handlers.webapp.auth)."""
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     """Broadcast messages per second: about 30 is Telegram's free limit; paid broadcasts reach 1,000."""
     broadcast_lease_seconds: float = Field(default=30.0, gt=0, le=3600)

@@ -1,11 +1,16 @@
-"""``python -m bot web``: the plan explorer alone, for a bot that runs with long polling.
+"""``python -m bot web``: the Mini App alone (the plan explorer and the staff console), for a bot
+that runs with long polling.
 
-With a webhook the explorer is served by the webhook server itself (``bot.webhook`` mounts it
+With a webhook the Mini App is served by the webhook server itself (``bot.webhook`` mounts it
 at ``/app``). A bot that polls has no server, so this process serves the same pages from the
 same database: ``/app/…``, ``GET /healthz``, and ``/`` sends to ``/app/``. It reads the plan
 when it starts, and the staff statuses on every page that shows them, so what the bot's staff
-record shows within a second. ``TELEGRAM_TOKEN``, when set, is used once, to learn the bot's username
-for the "Seguir" links (``getMe``); without it the pages show no such link.
+record shows within a second. ``TELEGRAM_TOKEN``, when set, is used to learn the bot's username
+for the "Seguir" links (``getMe``) and to check the initData of the staff console's calls
+(``ADMIN_IDS`` and the staff table say who is staff); without it the pages show no such link and
+the console answers that it is off. What the console records (statuses, announcements) goes to
+the database, where the polling bot's outbox worker sends its notices and deliveries, and its
+cards see the statuses within a second (``db.staff_cache``).
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -26,7 +34,11 @@ from bot.http import AiohttpRequest
 from bot.settings import Settings
 from bot.storage import current_plan, open_storage
 from bot.webhook import EXPLORER_PATH, outbox_counts
+from db.chat_state import ChatState
+from db.staff_cache import StaffCache
 from handlers.context import BotData
+from handlers.staff_service import Staff
+from handlers.webapp.console import Console, ConsoleSources
 from handlers.webapp.explorer import STATUS_TTL, Explorer, Sources
 from knowledge.answers import Answerer
 
@@ -38,6 +50,9 @@ def create_web_app(settings: Settings, *, status_ttl: float = STATUS_TTL) -> Sta
     Telegram for the bot's username (when a token is set). ``status_ttl``: see ``Explorer``."""
     sources = Sources()
     explorer = Explorer(sources, status_ttl=status_ttl)
+    token = settings.telegram_token.get_secret_value() if settings.telegram_token else None
+    console_sources = ConsoleSources(bot_token=token, max_age=settings.webapp_auth_max_age)
+    console = Console(explorer, console_sources)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -46,6 +61,7 @@ def create_web_app(settings: Settings, *, status_ttl: float = STATUS_TTL) -> Sta
             sources.answerer = Answerer(await current_plan(storage))
             sources.sessionmaker = storage.sessionmaker
             sources.bot_username = await bot_username(settings)
+            console_sources.staff = web_staff(settings, storage.sessionmaker, sources.answerer)
             gc.freeze()  # the index lives as long as the process: keep it out of GC passes
             yield
         finally:
@@ -66,9 +82,25 @@ def create_web_app(settings: Settings, *, status_ttl: float = STATUS_TTL) -> Sta
         routes=[
             Route("/", root, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
-            Mount(EXPLORER_PATH, app=explorer.app()),
+            Mount(EXPLORER_PATH, app=explorer.app(beside=console.routes())),
         ],
         lifespan=lifespan,
+    )
+
+
+def web_staff(
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], answerer: Answerer
+) -> Staff:
+    """The staff service of this process, which shares the database with the bot: it remembers
+    nothing (``exclusive=False``), logs no questions of its own, and leaves the deliveries it
+    queues to the bot's outbox worker (which looks for them every BROADCAST_IDLE_POLL)."""
+    return Staff(
+        sessionmaker,
+        answerer,
+        StaffCache(sessionmaker, exclusive=False),
+        ChatState(sessionmaker, exclusive=False),
+        admin_ids=settings.admin_ids,
+        notify_window=timedelta(minutes=settings.notify_window_minutes),
     )
 
 

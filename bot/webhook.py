@@ -41,6 +41,7 @@ from bot.observability import Metrics
 from db.bot_store import claim_update
 from db.outbox_store import PENDING, delivery_status_counts
 from handlers.context import BotData
+from handlers.webapp.console import Console, ConsoleSources
 from handlers.webapp.explorer import Explorer, Sources
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,8 @@ DATABASE_PROBE_TIMEOUT = 3.0  # seconds /healthz and /metrics wait for the datab
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 WEBHOOK_PATH = "/telegram"
 EXPLORER_PATH = "/app"
-"""Where the residents' plan explorer (the Mini App) is served, beside the webhook."""
+"""Where the Mini App is served, beside the webhook: the residents' plan explorer, and the staff
+console at ``/app/consola/`` with its API at ``/app/api/``."""
 
 
 def create_webhook_app(
@@ -64,12 +66,16 @@ def create_webhook_app(
     secret: str,
     metrics: Metrics,
     webhook_url: str | None,
+    init_data_max_age: float = 3600.0,
 ) -> Starlette:
     """The ASGI app; its lifespan starts and stops ``application`` (and registers the webhook).
-    The plan explorer (``handlers.webapp``) is mounted at ``/app`` and reads the same answerer and
-    database."""
+    The Mini App (``handlers.webapp``: the plan explorer and the staff console) is mounted at
+    ``/app`` and uses the same answerer, staff service and database; the console accepts
+    Telegram's initData up to ``init_data_max_age`` seconds old (WEBAPP_AUTH_MAX_AGE)."""
     sources = Sources()
     explorer = Explorer(sources)
+    console_sources = ConsoleSources(max_age=init_data_max_age)
+    console = Console(explorer, console_sources)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -82,6 +88,7 @@ def create_webhook_app(
             sources.answerer, sources.sessionmaker = data.answerer, data.sessionmaker
             data.plan_listeners.append(lambda answerer: setattr(sources, "answerer", answerer))
             sources.bot_username = application.bot.username
+            console_sources.staff, console_sources.bot_token = data.staff, application.bot.token
             if webhook_url:
                 await application.bot.set_webhook(
                     webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES, max_connections=40
@@ -144,7 +151,7 @@ def create_webhook_app(
             Route(WEBHOOK_PATH, telegram, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/metrics", metrics_endpoint, methods=["GET"]),
-            Mount(EXPLORER_PATH, app=explorer.app()),
+            Mount(EXPLORER_PATH, app=explorer.app(beside=console.routes())),
         ],
         lifespan=lifespan,
     )

@@ -358,3 +358,19 @@ async def delivery_status_counts(*, session: AsyncSession) -> dict[str, int]:
     """Deliveries of every broadcast by status (pending, sent, failed, inactive, superseded)."""
     result = await session.exec(select(Delivery.status, func.count()).group_by(col(Delivery.status)))
     return {status: int(count) for status, count in result.all()}
+
+
+async def delivery_problems(
+    *, session: AsyncSession, broadcast_id: int, limit: int = 10
+) -> list[tuple[str, str, int]]:
+    """Why a broadcast's deliveries were not delivered: (status, last error, how many) of its
+    failed and inactive deliveries, the commonest first."""
+    count = func.count().label("n")
+    statement = (
+        select(Delivery.status, Delivery.last_error, count)
+        .where(Delivery.broadcast_id == broadcast_id, col(Delivery.status).in_((FAILED, INACTIVE)))
+        .group_by(col(Delivery.status), col(Delivery.last_error))
+        .order_by(count.desc(), col(Delivery.status), col(Delivery.last_error))
+        .limit(limit)
+    )
+    return [(status, error or "", int(n)) for status, error, n in (await session.exec(statement)).all()]

@@ -139,6 +139,14 @@ async def active_recipients(*, session: AsyncSession) -> list[int]:
     return list(result.all())
 
 
+async def active_recipient_count(*, session: AsyncSession) -> int:
+    """How many chats the bot may write to: what an announcement to everyone reaches."""
+    result = await session.exec(
+        select(func.count()).select_from(Recipient).where(col(Recipient.active).is_(True))
+    )
+    return int(result.one())
+
+
 # Ground reports and votes ------------------------------------------------------------------------
 async def add_ground_report(
     *, session: AsyncSession, snip: str, chat_id: int, text: str, photo_file_id: str | None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger
+from sqlalchemy import BigInteger, Index
 from sqlmodel import Field, SQLModel
 
 from db.models import JSON_TYPE, UtcDateTime
@@ -26,9 +26,13 @@ class StaffMember(SQLModel, table=True):
 
 
 class AuditEntry(SQLModel, table=True):
-    """Every staff action: who, what, when, and the data before and after."""
+    """Every staff action: who, what, when, and the data before and after.
+
+    ``action_id``: the id the action came with (a staff console call's ``Idempotency-Key``);
+    unique per actor, so the same call sent twice is applied once (chat commands have none)."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ux_audit_log_action", "actor_id", "action_id", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     actor_id: int = Field(sa_type=BigInteger, index=True)
@@ -37,6 +41,7 @@ class AuditEntry(SQLModel, table=True):
     before: dict[str, Any] | None = Field(default=None, sa_type=JSON_TYPE)
     after: dict[str, Any] | None = Field(default=None, sa_type=JSON_TYPE)
     at: datetime = Field(sa_type=UtcDateTime, nullable=False, index=True)
+    action_id: str | None = Field(default=None, max_length=64)
 
 
 class ProjectStatus(SQLModel, table=True):

@@ -58,12 +58,29 @@ async def audit(
     target: str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    action_id: str | None = None,
 ) -> None:
+    """``action_id``: the id the action came with; a second entry with the same actor and id
+    fails at flush (IntegrityError), which turns back the whole transaction."""
     session.add(
         AuditEntry(
-            actor_id=actor_id, action=action, target=target[:120], before=before, after=after, at=now()
+            actor_id=actor_id,
+            action=action,
+            target=target[:120],
+            before=before,
+            after=after,
+            at=now(),
+            action_id=action_id,
         )
     )
+
+
+async def action_used(*, session: AsyncSession, actor_id: int, action_id: str) -> bool:
+    """Whether ``actor_id`` already did something with this action id."""
+    result = await session.exec(
+        select(AuditEntry.id).where(AuditEntry.actor_id == actor_id, AuditEntry.action_id == action_id)
+    )
+    return result.first() is not None
 
 
 # Project status ---------------------------------------------------------------------------------

@@ -23,9 +23,11 @@ from knowledge.actions import Action
 from knowledge.counts import count_of, thousands
 from knowledge.render import to_html
 from knowledge.staff import (
+    MAX_CSV_BYTES,
     StatusChange,
     announcement_html,
     audience_label,
+    decode_csv,
     export_csv,
     history_lines,
     parse_announcement,
@@ -35,9 +37,7 @@ from knowledge.staff import (
     report_answer,
     status_label,
 )
-from knowledge.text import clean_text, fold
-
-MAX_CSV_BYTES = 1_000_000
+from knowledge.text import fold
 
 
 def staff_command(handle: SenderHandler) -> UpdateHandler:
@@ -243,10 +243,7 @@ async def read_csv(message: Message) -> str | None:
     raw = bytes(await (await document.get_file()).download_as_bytearray())
     if len(raw) > MAX_CSV_BYTES:
         return None
-    try:
-        return clean_text(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        return clean_text(raw.decode("latin-1"))
+    return decode_csv(raw)
 
 
 async def confirm_csv(message: Message, context: Context, user: User, pending_id: int, apply: bool) -> None:

@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram import Bot, BotCommand, BotCommandScopeChat, MenuButtonDefault, MenuButtonWebApp, WebAppInfo
 from telegram.error import BadRequest, Forbidden
 
 from db.bot_models import PendingAction
@@ -33,10 +35,23 @@ from db.bot_store import close_pending, create_pending
 from db.chat_state import ChatState
 from db.chat_store import queries_since
 from db.outbox_models import Broadcast
-from db.outbox_store import broadcast_counts, create_broadcast, enqueue, recent_broadcasts
-from db.resident_store import active_recipients, feedback_counts, followers, subscription_counts
+from db.outbox_store import (
+    broadcast_counts,
+    create_broadcast,
+    delivery_problems,
+    enqueue,
+    recent_broadcasts,
+)
+from db.resident_store import (
+    active_recipient_count,
+    active_recipients,
+    feedback_counts,
+    followers,
+    subscription_counts,
+)
 from db.staff_cache import StaffCache
 from db.staff_store import (
+    action_used,
     add_staff,
     add_status,
     audit,
@@ -53,6 +68,7 @@ from db.status_notices import queue_status_notice
 from knowledge import catalog as t
 from knowledge.answer_types import shorten
 from knowledge.answers import Answerer
+from knowledge.console import Delivery, GroundItem, delivery, ground_item
 from knowledge.counts import count_of
 from knowledge.model import Project
 from knowledge.staff import (
@@ -68,6 +84,7 @@ from knowledge.staff import (
     report_reviewed_html,
     status_notification_html,
     subject_name,
+    unanswered_by_zona,
 )
 
 log = logging.getLogger(__name__)
@@ -84,6 +101,14 @@ class Author:
 
     id: int
     name: str
+
+
+class Replayed(Exception):
+    """The action's id was used already by the same person: nothing was done again.
+
+    A staff console call carries an id of its own (its ``Idempotency-Key``), kept on the audit
+    entry of what it did; the audit log holds one entry per person and id, so a call sent again —
+    a replay of its signed ``initData``, a retry — is turned back, also when both arrive at once."""
 
 
 class Outcome(StrEnum):
@@ -118,9 +143,12 @@ class Staff:
         admin_ids: Sequence[int],
         notify_window: timedelta = timedelta(minutes=10),
         wake_outbox: Callable[[], None] = lambda: None,
+        console_url: str | None = None,
     ) -> None:
         """``notify_window``: a follower gets at most one status notice per project per window
-        (NOTIFY_WINDOW_MINUTES); ``wake_outbox`` tells the outbox worker deliveries were queued."""
+        (NOTIFY_WINDOW_MINUTES); ``wake_outbox`` tells the outbox worker deliveries were queued;
+        ``console_url``: the staff console's public address (from WEBAPP_URL), which each staff
+        member's private chat opens from its menu button (None: no such button)."""
         self._sessionmaker = sessionmaker
         self._answerer = answerer
         self._cache = cache
@@ -128,6 +156,28 @@ class Staff:
         self.admin_ids = tuple(admin_ids)
         self.notify_window = notify_window
         self._wake_outbox = wake_outbox
+        self.console_url = console_url
+
+    @asynccontextmanager
+    async def _once(self, actor_id: int, action_id: str | None) -> AsyncIterator[AsyncSession]:
+        """The session of one use case. With ``action_id`` it runs once per person and id: a
+        second run raises :class:`Replayed` before it reads or writes anything, or at its commit
+        when the first committed meanwhile (the audit log's unique key turns it back, and with
+        it the whole transaction)."""
+        async with self._sessionmaker() as session:
+            if action_id is not None and await action_used(
+                session=session, actor_id=actor_id, action_id=action_id
+            ):
+                raise Replayed(action_id)
+            try:
+                yield session
+            except IntegrityError as exc:
+                await session.rollback()
+                if action_id is not None and await action_used(
+                    session=session, actor_id=actor_id, action_id=action_id
+                ):
+                    raise Replayed(action_id) from exc
+                raise
 
     def use(self, answerer: Answerer) -> None:
         """The plan (and its search) staff commands read from now on: a newly loaded edition."""
@@ -180,6 +230,7 @@ class Staff:
         self._cache.roles_changed()
         if removed:
             await bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
+            await self._reset_menu_button(bot, user_id)
         return removed
 
     # Menus ----------------------------------------------------------------------------------------
@@ -191,29 +242,47 @@ class Staff:
             await self.show_menu(bot, user_id)
 
     async def show_menu(self, bot: Bot, user_id: int) -> None:
-        """Staff see their commands in their own private chat (a per-chat scope); residents never
-        do. Someone who never wrote to the bot has no private chat yet: their menu is set when
-        they are added."""
+        """Staff see their commands in their own private chat (a per-chat scope), and, with a
+        console, its menu button there; residents never do. Someone who never wrote to the bot
+        has no private chat yet: their menu is set when they are added."""
         resident_commands = self._answerer.texts.COMMANDS
         commands = [BotCommand(name, text) for name, text in (*resident_commands, *t.STAFF_COMMANDS)]
         try:
             await bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id))
+            if self.console_url is not None:
+                button = MenuButtonWebApp(t.CONSOLE_MENU_BUTTON, WebAppInfo(self.console_url))
+                await bot.set_chat_menu_button(chat_id=user_id, menu_button=button)
         except (BadRequest, Forbidden):
             log.info(
                 "no private chat with staff member %s yet; their menu is set when they are added", user_id
             )
 
+    @staticmethod
+    async def _reset_menu_button(bot: Bot, user_id: int) -> None:
+        """Someone no longer staff gets the bot's own menu button back (the console's would only
+        tell them it is for staff)."""
+        try:
+            await bot.set_chat_menu_button(chat_id=user_id, menu_button=MenuButtonDefault())
+        except (BadRequest, Forbidden):
+            log.info("could not reset the menu button of %s", user_id)
+
     # Project status -------------------------------------------------------------------------------
     async def record_status(
-        self, change: StatusChange, author: Author, *, keep_rest: bool = False
+        self,
+        change: StatusChange,
+        author: Author,
+        *,
+        keep_rest: bool = False,
+        action_id: str | None = None,
     ) -> tuple[StatusChange, int]:
         """Store the status of a project of the plan, audit it, queue one notice per follower —
         one transaction. With ``keep_rest`` (a status button) the progress and note stay as
-        recorded. Returns the status as stored and how many chats will be told."""
+        recorded; with ``action_id`` it is done once (:class:`Replayed`). Returns the status as
+        stored and how many chats will be told."""
         project = self._project(change.snip)
-        async with self._sessionmaker() as session:
+        async with self._once(author.id, action_id) as session:
             change, notified = await self._record_status(
-                session, project, change, author, keep_rest=keep_rest
+                session, project, change, author, keep_rest=keep_rest, action_id=action_id
             )
             await session.commit()
         self._cache.status_changed(change.snip)
@@ -228,6 +297,7 @@ class Staff:
         author: Author,
         *,
         keep_rest: bool = False,
+        action_id: str | None = None,
     ) -> tuple[StatusChange, int]:
         """A follower told of this project less than ``notify_window`` ago hears of it at the
         window's end (see db.status_notices)."""
@@ -250,6 +320,7 @@ class Staff:
             target=project.snip,
             before=_status_dict(before.status, before.progress, before.note) if before else None,
             after=_status_dict(change.status, change.progress, change.note),
+            action_id=action_id,
         )
         keys = [("proyecto", project.snip)] + ([("zona", str(project.zona))] if project.zona else [])
         chats = await followers(session=session, keys=keys)
@@ -284,10 +355,26 @@ class Staff:
         async with self._sessionmaker() as session:
             return {snip: r.view() for snip, r in (await current_statuses(session=session)).items()}
 
-    # Announcements --------------------------------------------------------------------------------
-    async def draft_announcement(self, actor_id: int, audience: str, html: str) -> tuple[int, int]:
-        """A draft announcement, and how many chats would get it now: (its id, recipients)."""
+    async def current_entries(self) -> dict[str, HistoryEntry]:
+        """The latest status of every project that has one, with who recorded it."""
         async with self._sessionmaker() as session:
+            return {snip: r.entry() for snip, r in (await current_statuses(session=session)).items()}
+
+    # Announcements --------------------------------------------------------------------------------
+    async def audience_count(self, audience: str) -> int:
+        """How many chats an announcement to ``audience`` would reach now (counted, for everyone,
+        in the database: the staff console asks as the announcement is typed)."""
+        async with self._sessionmaker() as session:
+            if audience == "todos":
+                return await active_recipient_count(session=session)
+            return len(await _audience_chats(session, audience))
+
+    async def draft_announcement(
+        self, actor_id: int, audience: str, html: str, *, action_id: str | None = None
+    ) -> tuple[int, int]:
+        """A draft announcement, and how many chats would get it now: (its id, recipients).
+        With ``action_id`` it is made once (:class:`Replayed`)."""
+        async with self._once(actor_id, action_id) as session:
             count = len(await _audience_chats(session, audience))
             broadcast = await create_broadcast(
                 session=session,
@@ -296,6 +383,15 @@ class Staff:
                 text=html,
                 created_by=actor_id,
                 state="draft",
+            )
+            assert broadcast.id is not None
+            await audit(
+                session=session,
+                actor_id=actor_id,
+                action="announce_draft",
+                target=str(broadcast.id),
+                after={"audience": audience, "recipients": count},
+                action_id=action_id,
             )
             await session.commit()
         assert broadcast.id is not None
@@ -310,10 +406,13 @@ class Staff:
                 session.add(stored)
                 await session.commit()
 
-    async def confirm_announcement(self, user_id: int, broadcast_id: int, *, send: bool) -> Confirmed:
+    async def confirm_announcement(
+        self, user_id: int, broadcast_id: int, *, send: bool, action_id: str | None = None
+    ) -> Confirmed:
         """Only "Enviar" by the staff member who prepared it sends; the recipients are counted
-        again now."""
-        async with self._sessionmaker() as session:
+        again now. A draft is sent or cancelled once; with ``action_id`` the same call is also
+        turned back (:class:`Replayed`)."""
+        async with self._once(user_id, action_id) as session:
             broadcast = await session.get(Broadcast, broadcast_id)
             if broadcast is None or broadcast.state != "draft":
                 return Confirmed(Outcome.STALE)
@@ -324,7 +423,11 @@ class Staff:
                 broadcast.state = "cancelled"
                 session.add(broadcast)
                 await audit(
-                    session=session, actor_id=user_id, action="announce_cancel", target=str(broadcast_id)
+                    session=session,
+                    actor_id=user_id,
+                    action="announce_cancel",
+                    target=str(broadcast_id),
+                    action_id=action_id,
                 )
                 await session.commit()
                 return Confirmed(Outcome.CANCELLED, audience=audience)
@@ -341,10 +444,33 @@ class Staff:
                 action="announce",
                 target=str(broadcast_id),
                 after={"audience": broadcast.audience, "recipients": len(chats)},
+                action_id=action_id,
             )
             await session.commit()
         self._wake_outbox()
         return Confirmed(Outcome.DONE, len(chats), audience)
+
+    async def deliveries(self, broadcast_id: int) -> Delivery | None:
+        """How a broadcast's deliveries are going (sent, pending, not delivered and why); None
+        when there is no such broadcast."""
+        async with self._sessionmaker() as session:
+            broadcast = await session.get(Broadcast, broadcast_id)
+            if broadcast is None:
+                return None
+            counts = await broadcast_counts(session=session, broadcast_id=broadcast_id)
+            problems = await delivery_problems(session=session, broadcast_id=broadcast_id)
+        return _delivery(broadcast, counts, problems, self._answerer)
+
+    async def recent_deliveries(self, limit: int = 8) -> list[Delivery]:
+        """The latest broadcasts past their draft (announcements and notices), newest first."""
+        async with self._sessionmaker() as session:
+            shown = []
+            for broadcast in await recent_broadcasts(session=session, limit=limit):
+                assert broadcast.id is not None
+                counts = await broadcast_counts(session=session, broadcast_id=broadcast.id)
+                problems = await delivery_problems(session=session, broadcast_id=broadcast.id)
+                shown.append(_delivery(broadcast, counts, problems, self._answerer))
+        return shown
 
     # Reports --------------------------------------------------------------------------------------
     async def report(self) -> tuple[ReportData, list[int]]:
@@ -356,14 +482,24 @@ class Staff:
             unreviewed = await ground_reports(session=session, unreviewed=True, limit=REPORTS_SHOWN)
         return data, [r.id for r in unreviewed if r.id is not None]
 
-    async def review_report(self, reviewer_id: int, report_id: int) -> bool:
-        """Mark a resident's report reviewed and queue the notice to the reporter's chat; False
-        when there is no such report."""
+    async def unreviewed_reports(self, limit: int = 20) -> list[GroundItem]:
+        """Residents' reports not yet reviewed, the newest first."""
         async with self._sessionmaker() as session:
+            rows = await ground_reports(session=session, unreviewed=True, limit=limit)
+        return [ground_item(r.id, r.snip, r.created_at, r.text) for r in rows if r.id is not None]
+
+    async def review_report(self, reviewer_id: int, report_id: int, *, action_id: str | None = None) -> bool:
+        """Mark a resident's report reviewed and queue the notice to the reporter's chat; False
+        when there is no such report, or it was reviewed already."""
+        async with self._once(reviewer_id, action_id) as session:
             row = await mark_report_reviewed(session=session, report_id=report_id, reviewer=reviewer_id)
             if row is not None:
                 await audit(
-                    session=session, actor_id=reviewer_id, action="report_reviewed", target=str(report_id)
+                    session=session,
+                    actor_id=reviewer_id,
+                    action="report_reviewed",
+                    target=str(report_id),
+                    action_id=action_id,
                 )
                 notice = await create_broadcast(
                     session=session,
@@ -380,26 +516,48 @@ class Staff:
         return row is not None
 
     # Bulk status updates from a CSV ---------------------------------------------------------------
-    async def draft_csv(self, actor_id: int, changes: Sequence[StatusChange]) -> int:
-        """The statuses a CSV would record, kept until its sender presses Aplicar: their id."""
+    async def draft_csv(
+        self, actor_id: int, changes: Sequence[StatusChange], *, action_id: str | None = None
+    ) -> int:
+        """The statuses a CSV would record, kept until its sender presses Aplicar: their id.
+        With ``action_id`` it is kept once (:class:`Replayed`)."""
         payload = {"rows": [[c.snip, c.status, c.progress, c.note] for c in changes]}
-        async with self._sessionmaker() as session:
+        async with self._once(actor_id, action_id) as session:
             pending = await create_pending(
                 session=session, kind=CSV_KIND, created_by=actor_id, payload=payload
+            )
+            assert pending.id is not None
+            await audit(
+                session=session,
+                actor_id=actor_id,
+                action="csv_draft",
+                target=str(pending.id),
+                after={"rows": len(changes)},
+                action_id=action_id,
             )
             await session.commit()
         assert pending.id is not None
         return pending.id
 
-    async def confirm_csv(self, author: Author, pending_id: int, *, apply: bool) -> Confirmed:
+    async def confirm_csv(
+        self, author: Author, pending_id: int, *, apply: bool, action_id: str | None = None
+    ) -> Confirmed:
         """All rows at once, in one transaction, only by the staff member who sent the file,
-        within CSV_WINDOW."""
-        async with self._sessionmaker() as session:
+        within CSV_WINDOW; once (with ``action_id`` the same call is turned back too:
+        :class:`Replayed`)."""
+        async with self._once(author.id, action_id) as session:
             pending = await session.get(PendingAction, pending_id)
             if pending is None or not _csv_open(pending, author.id):
                 return Confirmed(Outcome.STALE)
             if not apply:
                 await close_pending(session=session, pending=pending, state="cancelled")
+                await audit(
+                    session=session,
+                    actor_id=author.id,
+                    action="csv_discard",
+                    target=str(pending_id),
+                    action_id=action_id,
+                )
                 await session.commit()
                 return Confirmed(Outcome.CANCELLED)
             rows = _csv_rows(pending)
@@ -408,6 +566,14 @@ class Staff:
                 if project is not None:
                     await self._record_status(session, project, change, author)
             await close_pending(session=session, pending=pending, state="applied")
+            await audit(
+                session=session,
+                actor_id=author.id,
+                action="csv_apply",
+                target=str(pending_id),
+                after={"rows": len(rows)},
+                action_id=action_id,
+            )
             await session.commit()
         for change in rows:
             self._cache.status_changed(change.snip)
@@ -420,9 +586,30 @@ def _status_dict(status: str, progress: int | None, note: str | None) -> dict[st
 
 
 async def _audience_chats(session: AsyncSession, audience: str) -> set[int]:
-    if audience.startswith("zona:"):
-        return await followers(session=session, keys=[("zona", audience.split(":", 1)[1])])
-    return set(await active_recipients(session=session))
+    """The chats an announcement reaches: every active recipient ("todos"), or the followers of
+    a zona ("zona:6") or of a project ("proyecto:242177")."""
+    kind, _, key = audience.partition(":")
+    if kind in ("zona", "proyecto") and key:
+        return await followers(session=session, keys=[(kind, key)])
+    if audience == "todos":
+        return set(await active_recipients(session=session))
+    raise ValueError(f"no such audience: {audience!r}")
+
+
+def _delivery(
+    broadcast: Broadcast, counts: dict[str, int], problems: list[tuple[str, str, int]], answerer: Answerer
+) -> Delivery:
+    assert broadcast.id is not None
+    return delivery(
+        broadcast.id,
+        broadcast.kind,
+        broadcast.audience,
+        broadcast.state,
+        broadcast.created_at,
+        counts,
+        problems,
+        answerer.plan,
+    )
 
 
 def _csv_open(pending: PendingAction, user_id: int) -> bool:
@@ -445,6 +632,7 @@ async def gather_report(session: AsyncSession, answerer: Answerer) -> ReportData
     """Everything /reporte shows, from the last 90 days of questions and what staff recorded."""
     asked = await queries_since(session=session, days=90)
     unanswered = group_unanswered([(q.zona, q.question) for q in asked if not q.confident])
+    by_zona = unanswered_by_zona([q.zona for q in asked if not q.confident])
     topics = Counter(q.matches[0] for q in asked if q.confident and q.matches)
     titles = answerer.index.by_id
     up, down = await feedback_counts(session=session)
@@ -486,4 +674,5 @@ async def gather_report(session: AsyncSession, answerer: Answerer) -> ReportData
         broadcasts=broadcasts,
         late=late_projects(answerer.plan, views, datetime.now(UTC).date()),
         ground=ground,
+        unanswered_by_zona=by_zona,
     )

@@ -430,6 +430,9 @@ REPORT_GROUND_LINE = "#{id} · proyecto {snip} · {date}: {text}"
 LATE_PERIOD = "{snip}: su periodo terminaba en {year} y no está finalizado"
 LATE_STALE = "{snip}: sin actualización en {days}"
 LATE_NEVER = "{snip}: nunca se ha actualizado"
+REPORT_ZONA = "Zona {n}"
+REPORT_NO_ZONA = "Sin zona"
+STATUS_BAD_NOTE = "La nota debe ser texto."
 
 # Mi zona: the zona a chat chose as its own (handlers.my_zona) ----------------------------------
 BTN_CHANGE_ZONA = "Cambiar de zona"
@@ -941,3 +944,120 @@ def _filled(template: Any, fields: dict[str, str | None]) -> Any:
     if isinstance(template, Mapping):
         return MappingProxyType({key: _filled(value, fields) for key, value in template.items()})
     return template
+
+
+# The staff console: the Mini App pages for staff (knowledge.console, handlers.webapp.console) ----
+# Opened from the menu button of each staff member's private chat; every call it makes is checked
+# against Telegram's signed initData and the staff role.
+CONSOLE_MENU_BUTTON = "Consola"
+CONSOLE_TITLE = "Consola del personal"
+CONSOLE_NAV_LABEL = "Secciones de la consola"
+CONSOLE_NAV_PROJECTS = "Proyectos"
+CONSOLE_NAV_ANNOUNCE = "Anuncios"
+CONSOLE_NAV_REPORT = "Reporte"
+CONSOLE_LEAD = "Solo para el personal municipal. Cada cambio queda en el registro con su nombre."
+CONSOLE_NO_SCRIPT = (
+    "La consola necesita JavaScript: ábrala desde el botón «Consola» del menú, en su chat privado con el bot."
+)
+CONSOLE_LOADING = "Cargando…"
+CONSOLE_SIGNED_IN = "Conectado como {name}."
+CONSOLE_OUTSIDE_TELEGRAM = (
+    "Abra la consola desde el botón «Consola» del menú, en su chat privado con el bot: así Telegram "
+    "confirma quién es usted."
+)
+CONSOLE_UNAUTHORIZED = (
+    "Telegram no confirmó quién es usted, o su sesión venció. Cierre la consola y ábrala otra vez "
+    "desde el menú del bot."
+)
+CONSOLE_FORBIDDEN = "Esta consola es solo para el personal de la municipalidad."
+CONSOLE_OFF = "La consola no está disponible en este servidor (falta TELEGRAM_TOKEN)."
+CONSOLE_UNAVAILABLE = "No pudimos hacerlo ahora. Intente de nuevo en unos segundos."
+CONSOLE_NETWORK = "No hubo respuesta del servidor. Revise su conexión e intente de nuevo."
+CONSOLE_BAD_REQUEST = "No se entendió la solicitud. Recargue la página e intente de nuevo."
+CONSOLE_TOO_BIG = "Es demasiado grande para enviarlo (máximo 1 MB)."
+CONSOLE_NOT_FOUND = "Eso no existe en la consola."
+CONSOLE_REPLAYED = "Esa acción ya se había aplicado; no se repitió."
+CONSOLE_NOTHING = "Nada por ahora."
+
+CONSOLE_PROJECTS_TITLE = "Estado de los proyectos"
+CONSOLE_PROJECTS_LEAD = (
+    "Cambie el estado, el avance o la nota y toque Guardar. Es lo mismo que /estado en el chat: "
+    "queda en el historial y se avisa a quienes siguen el proyecto o su zona."
+)
+CONSOLE_PROJECT_ZONA = "Zona {n}"
+CONSOLE_PROJECT_NO_ZONA = "Sin zona"
+CONSOLE_FIELD_STATUS = "Estado"
+CONSOLE_FIELD_PROGRESS = "Avance (%)"
+CONSOLE_FIELD_NOTE = "Nota"
+CONSOLE_SAVE = "Guardar"
+CONSOLE_SAVING = "Guardando…"
+CONSOLE_CURRENT = "{status}{progress} · {date} · {author}"
+CONSOLE_HISTORY = "Historial"
+CONSOLE_HISTORY_LINE = "{date} · {author}"
+CONSOLE_HISTORY_STATUS = "{status}{progress}"
+
+CONSOLE_ANNOUNCE_TITLE = "Enviar un anuncio"
+CONSOLE_ANNOUNCE_LEAD = (
+    "Escriba el anuncio y elija a quién va: verá cómo lo recibirán en Telegram y a cuántos chats "
+    "llega antes de enviarlo. Es lo mismo que /anunciar en el chat."
+)
+CONSOLE_AUDIENCE = "¿A quién va?"
+CONSOLE_AUDIENCE_ALL = "Todos los chats"
+CONSOLE_AUDIENCE_ZONAS = "Quienes siguen una zona"
+CONSOLE_AUDIENCE_ZONA = "Zona {n}"
+CONSOLE_AUDIENCE_PROJECTS = "Quienes siguen un proyecto"
+CONSOLE_AUDIENCE_PROJECT = "Proyecto {snip}"
+CONSOLE_TEXT = "Texto del anuncio"
+CONSOLE_PREVIEW = "Así lo verán en Telegram"
+CONSOLE_RECIPIENTS = "Llega a {recipients} ({audience})."
+CONSOLE_ANNOUNCE_EMPTY = "Escriba el texto del anuncio."
+CONSOLE_BAD_AUDIENCE = "Elija a quién va el anuncio: todos, una zona de la 1 a la 11 o un proyecto del plan."
+CONSOLE_PREPARE = "Revisar y enviar"
+CONSOLE_CONFIRM = "Confirme el envío a {recipients} ({audience}):"
+CONSOLE_SEND = "Enviar ahora"
+CONSOLE_CANCEL = "Cancelar"
+CONSOLE_DELIVERY = "Entrega del anuncio #{id}"
+CONSOLE_DELIVERY_COUNTS = "Enviados {sent} de {total} · pendientes {pending} · no entregados {failed}"
+CONSOLE_DELIVERY_PROBLEMS = "Por qué no se entregaron:"
+CONSOLE_PROBLEM_FAILED = "Falló: {reason}"
+CONSOLE_PROBLEM_INACTIVE = "El chat bloqueó el bot o ya no existe: {reason}"
+CONSOLE_PROBLEM_COUNT = "{reason} ({count})"
+CONSOLE_RECENT = "Envíos recientes"
+CONSOLE_BROADCAST_LINE = "#{id} · {kind} · {date} · {audience} · {state}"
+CONSOLE_BROADCAST_KINDS = {
+    "announcement": "Anuncio",
+    "status": "Aviso de estado",
+    "report_reviewed": "Reporte revisado",
+}
+CONSOLE_BROADCAST_STATES = {
+    "draft": "borrador",
+    "sending": "enviando",
+    "done": "terminado",
+    "cancelled": "cancelado",
+}
+
+CONSOLE_REPORT_TITLE = "Reporte"
+CONSOLE_REPORT_LEAD = "Lo que preguntan los vecinos (últimos 90 días), sus opiniones y sus reportes."
+CONSOLE_UNANSWERED_CHART = "Preguntas sin respuesta por zona"
+CONSOLE_UNANSWERED = "Preguntas sin respuesta"
+CONSOLE_UNANSWERED_LINE = "{zona}: «{question}» ({times})"
+CONSOLE_TOPICS = "Temas más consultados"
+CONSOLE_FEEDBACK = "Opiniones sobre las respuestas"
+CONSOLE_FEEDBACK_LINE = "👍 {up} · 👎 {down}"
+CONSOLE_SUBSCRIPTIONS = "Suscripciones"
+CONSOLE_LATE = "Proyectos atrasados o sin actualizar"
+CONSOLE_GROUND = "Reportes de vecinos sin revisar"
+CONSOLE_GROUND_LINE = "#{id} · proyecto {snip} · {date}"
+CONSOLE_REVIEWED = "Revisado"
+CONSOLE_REVIEWED_DONE = "Reporte #{id} marcado como revisado; se le avisa a quien lo envió."
+CONSOLE_EXPORT = "Descargar CSV de estados"
+CONSOLE_EXPORT_NOTE = "Si su teléfono no descarga el archivo, pídalo en el chat con /exportar."
+CONSOLE_CSV_TITLE = "Actualizar varios proyectos con un CSV"
+CONSOLE_CSV_LEAD = (
+    "Columnas SNIP, estado, avance, nota (máximo 1 MB). Verá cada fila lista y cada rechazada con su "
+    "motivo; nada cambia hasta que toque «Aplicar». Es lo mismo que enviar el archivo en el chat."
+)
+CONSOLE_CSV_FILE = "Archivo CSV"
+CONSOLE_CSV_READ = "Revisar archivo"
+CONSOLE_CSV_SUMMARY = "{ok}, {bad}."
+CONSOLE_DISCARD = "Descartar"

@@ -7,7 +7,7 @@ import csv
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from html import escape
 
@@ -17,7 +17,7 @@ from knowledge.answers import Answer
 from knowledge.catalog import texts
 from knowledge.counts import count_of, thousands
 from knowledge.model import Edition, Plan, Project
-from knowledge.text import fold
+from knowledge.text import clean_text, fold
 
 STATUS_ALIASES = {
     "planificado": "planificado",
@@ -43,6 +43,8 @@ MAX_ANNOUNCEMENT = 3500
 is two): Telegram's 4,096 less room for the preview's first line."""
 BROADCAST_TEXT_MAX = 4000
 """Characters of a broadcast's HTML the database keeps (``broadcast.text``)."""
+MAX_CSV_BYTES = 1_000_000
+"""The largest CSV of statuses read (a document in the chat, an upload in the staff console)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +139,66 @@ def _status_and_rest(words: list[str]) -> tuple[str | None, list[str]]:
         if two:
             return two, words[2:]
     return normalise_status(words[0]), words[1:]
+
+
+def parse_status_fields(
+    snip: str, status: object, progress: object, note: object, plan: Plan
+) -> StatusChange | str:
+    """A status as a form gives it (the staff console's: each field apart, as JSON) → the
+    StatusChange /estado would record, or the text that says what is wrong, under /estado's
+    rules: a project of the plan, a status it knows, progress 0 to 100 or none, the note's
+    words at most MAX_NOTE characters or none. The texts are plain (the console shows them as
+    text), where /estado's are HTML."""
+    if plan.project(snip) is None:
+        return t.STATUS_BAD_SNIP.format(snip=snip[:20])
+    state = normalise_status(status) if isinstance(status, str) else None
+    if state is None:
+        return t.STATUS_BAD_STATE.format(state=str(status)[:40] if isinstance(status, str | int) else "")
+    value: int | None = None
+    if progress is not None and progress != "":
+        readable = isinstance(progress, int | str) and not isinstance(progress, bool)
+        parsed = parse_progress(str(progress)) if readable else None
+        if not isinstance(parsed, int):
+            return t.STATUS_BAD_PROGRESS
+        value = parsed
+    if note is not None and not isinstance(note, str):
+        return t.STATUS_BAD_NOTE
+    words = " ".join(clean_text(note).split()) if note else ""
+    return StatusChange(snip, state, value, words[:MAX_NOTE] or None)
+
+
+def parse_audience(value: object, plan: Plan) -> str | None:
+    """Who an announcement goes to, as the console's form names it: "todos", "zona:N" (a zona of
+    the municipality) or "proyecto:SNIP" (a project of the plan); None for anything else."""
+    if not isinstance(value, str):
+        return None
+    kind, _, key = value.strip().partition(":")
+    if kind == "todos" and not key:
+        return "todos"
+    zona = int(key) if key.isascii() and key.isdigit() and len(key) <= 3 else None
+    if kind == "zona" and zona in plan.edition.zonas:
+        return f"zona:{zona}"
+    if kind == "proyecto" and plan.project(key) is not None:
+        return f"proyecto:{key}"
+    return None
+
+
+def announcement_text(value: object) -> str | None:
+    """The text of an announcement as typed in a form (its lines kept, NUL and lone surrogates
+    out, blank lines at either end dropped); None when there is none."""
+    if not isinstance(value, str):
+        return None
+    text = clean_text(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    return text or None
+
+
+def decode_csv(raw: bytes) -> str:
+    """A CSV file's text: UTF-8 (with or without BOM), else Latin-1, which spreadsheet programs
+    in Spanish often write."""
+    try:
+        return clean_text(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return clean_text(raw.decode("latin-1"))
 
 
 def parse_status_csv(text: str, plan: Plan) -> tuple[list[StatusChange], list[Rejected]]:
@@ -388,6 +450,9 @@ class ReportData:
     broadcasts: list[str]
     late: list[str]
     ground: list[str]
+    unanswered_by_zona: list[tuple[str, int]] = field(default_factory=list)
+    """(zona label, unanswered questions) of every zona that has any, the zonas in order, then
+    the questions with no zona (what the staff console's chart shows)."""
 
 
 def report_answer(data: ReportData) -> Answer:
@@ -427,12 +492,23 @@ def report_answer(data: ReportData) -> Answer:
     return Answer(t.REPORT_TITLE, lines, sections=sections, kind="staff_report")
 
 
+def unanswered_by_zona(zonas: Sequence[int | None]) -> list[tuple[str, int]]:
+    """How many unanswered questions each zona had (the zona each question was asked for), the
+    zonas in their order and "Sin zona" last; zonas with none are left out."""
+    counts: dict[int | None, int] = {}
+    for zona in zonas:
+        counts[zona] = counts.get(zona, 0) + 1
+    ordered = sorted((z for z in counts if z is not None), key=int)
+    rows = [(t.REPORT_ZONA.format(n=z), counts[z]) for z in ordered]
+    return rows + ([(t.REPORT_NO_ZONA, counts[None])] if None in counts else [])
+
+
 def group_unanswered(questions: list[tuple[int | None, str]], limit: int = 15) -> list[tuple[str, str, int]]:
     """Unanswered questions counted per zona and wording (folded), most asked first."""
     counts: dict[tuple[str, str], int] = {}
     shown: dict[tuple[str, str], str] = {}
     for zona, question in questions:
-        label = f"Zona {zona}" if zona is not None else "Sin zona"
+        label = t.REPORT_ZONA.format(n=zona) if zona is not None else t.REPORT_NO_ZONA
         key = (label, fold(question))
         counts[key] = counts.get(key, 0) + 1
         shown.setdefault(key, shorten(question, 120))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +30,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from db.staff_store import current_status, current_statuses, status_history, status_version
 from handlers.webapp.cache import PageCache, Version, names_etag
@@ -107,9 +107,11 @@ class Explorer:
         self._version_read: asyncio.Future[str] | None = None
         """The read of it under way, which the requests that arrive meanwhile share."""
 
-    def app(self) -> Starlette:
+    def app(self, *, beside: Sequence[BaseRoute] = ()) -> Starlette:
+        """The explorer's pages, and the routes ``beside`` them (the staff console's) first."""
         return Starlette(
             routes=[
+                *beside,
                 Route("/", self.home, methods=["GET"]),
                 Route("/zona/{n}", self.zona, methods=["GET"]),
                 Route("/proyecto/{snip}", self.project, methods=["GET"]),
@@ -200,26 +202,29 @@ class Explorer:
         build: Callable[[PlanFacts], Awaitable[Context]],
         *,
         statuses: bool = False,
+        page_headers: Mapping[str, str] | None = None,
     ) -> Response:
         """The page ``key`` for the current version of what it shows (``statuses``: staff
-        statuses too): 304 when the client has it, else from the cache or rendered now."""
+        statuses too): 304 when the client has it, else from the cache or rendered now.
+        ``page_headers``: instead of the explorer's (the console's pages have their own policy)."""
         facts = self.facts()
         if facts is None:
             return self.unavailable(request)
+        fixed = dict(page_headers) if page_headers is not None else self.pages.headers
         try:
             version: Version = (facts.digest, await self.status_version() if statuses else "")
             key = (key, request.scope.get("root_path", ""), self.sources.bot_username)
             etag = self.cache.etag(key, version)
             headers = {"ETag": etag, "Cache-Control": "no-cache"}
             if names_etag(request.headers.get("if-none-match"), etag):
-                return Response(status_code=304, headers={**self.pages.headers, **headers})
+                return Response(status_code=304, headers={**fixed, **headers})
             body = self.cache.get(key, version)
             if body is None:
                 body = self.render(request, facts, template, await build(facts))
                 self.cache.put(key, version, body)
         except Unavailable:
             return self.unavailable(request)
-        return self.html(body, 200, headers)
+        return Response(body, status_code=200, media_type=HTML, headers={**fixed, **headers})
 
     async def status_version(self) -> str:
         """What staff recorded, as a version (``db.staff_store.status_version``), read at most

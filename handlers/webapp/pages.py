@@ -25,6 +25,9 @@ TELEGRAM_SCRIPT = "https://telegram.org/js/telegram-web-app.js"
 """The only script from elsewhere: it is what Telegram gives a Mini App (theme, back button)."""
 SCRIPT_FILE = "enhance.js"
 STYLE_FILE = "style.css"
+CONSOLE_SCRIPT_FILE = "console.js"
+CONSOLE_STYLE_FILE = "console.css"
+"""The staff console's own script and style, inline in its pages only."""
 HTML = "text/html; charset=utf-8"
 
 
@@ -40,16 +43,20 @@ class Pages:
             lstrip_blocks=True,
             auto_reload=False,
         )
-        script = (directory / SCRIPT_FILE).read_text(encoding="utf-8")
-        style = (directory / STYLE_FILE).read_text(encoding="utf-8")
-        if "</" in script or "</" in style:
-            raise ValueError("the inline script and style may not close their element")
+        script, style, console_script, console_style = (
+            (directory / name).read_text(encoding="utf-8")
+            for name in (SCRIPT_FILE, STYLE_FILE, CONSOLE_SCRIPT_FILE, CONSOLE_STYLE_FILE)
+        )
+        if any("</" in text for text in (script, style, console_script, console_style)):
+            raise ValueError("the inline scripts and styles may not close their element")
         self.env.filters["blocks"] = blocks
         self.env.globals.update(
             t=catalog,
             telegram_script=TELEGRAM_SCRIPT,
             inline_script=Markup(script),
             inline_style=Markup(style),
+            console_script=Markup(console_script),
+            console_style=Markup(console_style),
         )
         self.headers = {
             "Content-Security-Policy": content_security_policy(script),
@@ -57,6 +64,12 @@ class Pages:
             "Referrer-Policy": "same-origin",
         }
         """What every page's response carries."""
+        self.console_headers = {
+            **self.headers,
+            "Content-Security-Policy": content_security_policy(script, console_script, fetches=True),
+        }
+        """The console's pages: its script runs too, and it may call the console's API (its own
+        address; every call carries Telegram's initData, see handlers.webapp.console)."""
         self.fingerprint = fingerprint(directory)
         """Changes with any template, so that a new release's pages get new ETags."""
 
@@ -76,14 +89,20 @@ def blocks(lines: Iterable[Line]) -> list[tuple[str, list[Line]]]:
     return grouped
 
 
-def content_security_policy(script: str) -> str:
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+def content_security_policy(*scripts: str, fetches: bool = False) -> str:
+    """Scripts from Telegram and the inline ``scripts`` (by their hashes) only; ``fetches``: the
+    page may call its own address (the console's API), else nothing."""
+    digests = " ".join(
+        f"'sha256-{base64.b64encode(hashlib.sha256(s.encode('utf-8')).digest()).decode('ascii')}'"
+        for s in scripts
+    )
     return "; ".join(
         (
             "default-src 'none'",
-            f"script-src https://telegram.org 'sha256-{digest}'",
+            f"script-src https://telegram.org {digests}",
             "style-src 'unsafe-inline'",  # the layout's style; telegram-web-app.js sets styles too
             "img-src 'self' data:",
+            *(["connect-src 'self'"] if fetches else []),
             "form-action 'self'",
             "base-uri 'none'",
         )

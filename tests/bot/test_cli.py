@@ -246,6 +246,9 @@ def test_ask_json_batch_keeps_order_and_shape(tmp_path: Path, capsys: pytest.Cap
         ("PLAN_ZONAS", "once"),
         ("PLAN_ZONAS", "0-11"),
         ("PLAN_ZONAS", "11-1"),
+        ("WEBAPP_AUTH_MAX_AGE", "0"),
+        ("WEBAPP_AUTH_MAX_AGE", "100000"),
+        ("WEBAPP_AUTH_MAX_AGE", "una hora"),
     ],
 )
 def test_invalid_setting_is_named(

@@ -1,5 +1,6 @@
-"""The plan explorer's servers: ``python -m bot web`` alone (beside a bot that polls), and the
-webhook server, which serves it at ``/app`` beside ``POST /telegram``."""
+"""The Mini App's servers (the plan explorer and the staff console): ``python -m bot web`` alone
+(beside a bot that polls), and the webhook server, which serves it at ``/app`` beside
+``POST /telegram``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from pydantic import SecretStr
+from sqlmodel import select
 from starlette.applications import Starlette
 
 from bot.app import build_application
@@ -18,11 +20,14 @@ from bot.observability import Metrics
 from bot.settings import Settings
 from bot.web import create_web_app
 from bot.webhook import create_webhook_app
+from db.resident_store import subscribe, touch_recipient
 from db.session import create_engine, create_sessionmaker
+from db.staff_models import ProjectStatus
 from db.staff_store import add_status
 from knowledge import catalog as t
 from tests.conftest import settings_for
 from tests.support.fakebotapi import FakeBotApi
+from tests.support.initdata import person, signed_init_data
 from tests.support.processes import free_port
 from tests.support.webhook_bots import spawn_bot
 
@@ -118,3 +123,82 @@ async def test_python_m_bot_web_serves_on_web_port_and_stops_on_sigterm(tmp_path
         code = await server.stop()  # SIGTERM: uvicorn finishes, then exits by the same signal
     assert code in (0, -signal.SIGTERM)
     assert server.error_lines() == 0, server.log_tail()
+
+
+STAFF = 700_000_050
+RESIDENT = 100_000_050
+
+
+def as_person(api: FakeBotApi, user_id: int, key: str | None = None) -> dict[str, str]:
+    """The headers of a console call from ``user_id``'s Mini App (and its Idempotency-Key)."""
+    headers = {"Authorization": "tma " + signed_init_data(api.token, person(user_id, username="ana"))}
+    return {**headers, "Idempotency-Key": key} if key else headers
+
+
+async def test_web_serves_the_staff_console_on_the_bots_database(api: FakeBotApi, database_url: str) -> None:
+    """Beside a bot that polls: the console records what staff do in the database the bot reads;
+    the deliveries are left to the bot's outbox worker (this process sends nothing)."""
+    app = create_web_app(settings_for(api, database_url, admin_ids=(STAFF,)), status_ttl=0)
+    async with app.router.lifespan_context(app), client_of(app) as client:
+        assert (await client.get("/app/api/yo", headers=as_person(api, STAFF))).json() == {
+            "name": "@ana",
+            "role": "admin",
+        }
+        assert (await client.get("/app/api/yo", headers=as_person(api, RESIDENT))).status_code == 403
+        change = {"status": "finalizado", "progress": 100, "note": "entregado"}
+        path = "/app/api/proyectos/206213/estado"
+        saved = await client.post(path, json=change, headers=as_person(api, STAFF, "web-console-key-01"))
+        assert saved.status_code == 200, saved.text
+        assert t.STATUS_LABELS["finalizado"] in (await client.get("/app/zona/10")).text
+        page = await client.get("/app/consola/")
+        assert page.status_code == 200
+        assert "connect-src 'self'" in page.headers["content-security-policy"]
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            rows = (await session.exec(select(ProjectStatus))).all()
+    finally:
+        await engine.dispose()
+    assert [(r.snip, r.status, r.author_id, r.author_name) for r in rows] == [
+        ("206213", "finalizado", STAFF, "@ana")
+    ]
+    assert api.calls("sendMessage") == []
+
+
+async def test_without_a_token_the_console_of_web_is_off(tmp_path: Path) -> None:
+    app = create_web_app(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'web.db'}"))
+    async with app.router.lifespan_context(app), client_of(app) as client:
+        response = await client.get("/app/api/yo", headers={"Authorization": "tma x"})
+    assert (response.status_code, response.json()) == (503, {"error": t.CONSOLE_OFF})
+
+
+async def test_the_webhook_server_serves_the_console_and_its_notices_go_out(
+    api: FakeBotApi, tmp_path: Path
+) -> None:
+    secret = "s3cret-token_for-tests"
+    database = tmp_path / "hook.db"
+    settings = settings_for(api, database, webhook_secret=SecretStr(secret), admin_ids=(STAFF,))
+    metrics = Metrics()
+    application = build_application(settings, metrics=metrics, webhook=True)
+    app = create_webhook_app(application, secret=secret, metrics=metrics, webhook_url=None)
+    async with app.router.lifespan_context(app), client_of(app) as client:
+        engine = create_engine(f"sqlite+aiosqlite:///{database}")
+        try:
+            async with create_sessionmaker(engine)() as session:
+                await subscribe(session=session, chat_id=RESIDENT, kind="proyecto", key="242177")
+                await touch_recipient(session=session, chat_id=RESIDENT, is_group=False)
+                await session.commit()
+        finally:
+            await engine.dispose()
+        mark = api.mark()
+        change = {"status": "en_ejecucion", "progress": 35, "note": "zanjeo"}
+        saved = await client.post(
+            "/app/api/proyectos/242177/estado",
+            json=change,
+            headers=as_person(api, STAFF, "hook-console-key-1"),
+        )
+        assert saved.json()["notified"] == 1
+        (notice,) = await api.wait_for_sent(RESIDENT, since=mark)  # sent by this process's outbox worker
+        assert "En ejecución · 35%" in notice.plain_text
+        forged = {"Authorization": "tma " + signed_init_data("1:" + "x" * 35, person(STAFF))}
+        assert (await client.get("/app/api/yo", headers=forged)).status_code == 401

@@ -20,7 +20,7 @@ async def record(sessionmaker: Maker, snip: str, status: str, progress: int | No
 
 
 async def test_statuses_read_known_and_forgotten_when_written(sessionmaker: Maker) -> None:
-    exclusive = StaffCache(sessionmaker, exclusive=True)
+    exclusive = StaffCache(sessionmaker, exclusive=True, status_version_ttl=3600)
     shared = StaffCache(sessionmaker, exclusive=False)
     assert await exclusive.status("242177") is None
     await record(sessionmaker, "242177", "en_ejecucion", 40)
@@ -36,6 +36,25 @@ async def test_statuses_read_known_and_forgotten_when_written(sessionmaker: Make
     latest = await shared.status("242177")
     assert latest is not None
     assert latest.status == "finalizado"
+
+
+async def test_a_status_another_process_recorded_is_seen_once_the_version_is_read(
+    sessionmaker: Maker,
+) -> None:
+    """The staff console (``python -m bot web``) writes statuses beside a polling bot: the bot's
+    remembered statuses give way when the status version moved."""
+    exclusive = StaffCache(sessionmaker, exclusive=True, status_version_ttl=0)
+    assert await exclusive.status("242177") is None
+    assert await exclusive.status("206148") is None
+    await record(sessionmaker, "206148", "suspendido", None)  # another process; no status_changed
+    assert await exclusive.status("242177") is None
+    seen = await exclusive.status("206148")
+    assert seen is not None
+    assert seen.status == "suspendido"
+    patient = StaffCache(sessionmaker, exclusive=True, status_version_ttl=3600)
+    before = await patient.status("206148")
+    await record(sessionmaker, "206148", "finalizado", 100)
+    assert await patient.status("206148") == before  # within its time the version is not read again
 
 
 async def test_roles_read_known_and_forgotten_when_changed(sessionmaker: Maker) -> None:

@@ -91,3 +91,27 @@ async def test_without_webapp_url_no_page_button_appears(chat: Chat) -> None:
         (reply,) = await chat.say(question)
         assert web_apps(reply) == []
         assert links(reply) == []
+
+
+async def test_staff_chats_get_the_consoles_menu_button(api: FakeBotApi, tmp_path: Path) -> None:
+    """At start every administrator's private chat, and each staff member when added, gets a
+    menu button that opens the staff console; a resident's chat keeps the bot's default, and
+    someone no longer staff gets it back."""
+    admin, newcomer, resident = api.user_id, 700_000_123, 100_000_321
+    settings = settings_for(api, tmp_path / "bot.db", webapp_url=WEBAPP, admin_ids=(admin,))
+    console = {"type": "web_app", "text": t.CONSOLE_MENU_BUTTON, "web_app": {"url": WEBAPP + "consola/"}}
+    async with running_bot(api, settings) as application:
+        chat = Chat(api, application)
+        assert api.menu_button(admin) == console
+        assert api.menu_button(resident) == {"type": "commands"}
+        await chat.say(f"/staff agregar {newcomer}")
+        assert api.menu_button(newcomer) == console
+        await chat.say(f"/staff quitar {newcomer}")
+        assert api.menu_button(newcomer) == {"type": "commands"}
+        assert api.menu_button(admin) == console
+    api.assert_no_violations()
+
+
+async def test_without_webapp_url_no_menu_button_is_set(chat: Chat) -> None:
+    await chat.say("/start")
+    assert chat.api.calls("setChatMenuButton") == []

@@ -19,27 +19,24 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from db.migrate import upgrade
 from db.session import create_engine, create_sessionmaker
 from db.staff_store import add_status
 from knowledge import catalog as t
+from tests.handlers.webapp.conftest import WIDTH, scroll_width, wait_healthy
 from tests.support.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
-WIDTH = 360
 SHOT_HEIGHT = 1800
 """Pixels of a screenshot at most (the top of a long page)."""
 EVIL_NOTE = '<img src=x onerror="alert(1)">'
@@ -65,29 +62,6 @@ window.Telegram = {WebApp: {
   onEvent: function () {}, ready: function () { window.__ready = true; }
 }};
 """
-
-
-def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
-        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-def unavailable(reason: str) -> None:
-    """Skip, saying why; in CI a browser test that cannot run is a failure."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: .ci/run installs Debian's chromium)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def executable() -> str:
-    path = chromium_path()
-    if path is None:
-        unavailable("no Chromium: apt-get install chromium (or set CHROMIUM=/path/to/chromium)")
-    assert path is not None
-    return path
 
 
 async def prepare(database: Path) -> None:
@@ -142,34 +116,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-def wait_healthy(process: subprocess.Popen[bytes], url: str, log: Path, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"python -m bot web exited with {process.returncode}: {log.read_text()}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"python -m bot web not healthy after {timeout:.0f} s: {log.read_text()}")
-
-
-@pytest.fixture(scope="module")
-def browser(executable: str) -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("playwright is not installed (pip install -c constraints.txt -e '.[dev]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
 @pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
     """A 360 px wide page that never reaches the network; every script error or dialog fails."""
@@ -187,10 +133,6 @@ def phone(browser: Any) -> Iterator[Any]:
     yield page
     context.close()
     assert problems == []
-
-
-def scroll_width(page: Any) -> int:
-    return int(page.evaluate("document.scrollingElement.scrollWidth"))
 
 
 def test_every_page_fits_a_phone_without_horizontal_scroll(phone: Any, server: str) -> None:

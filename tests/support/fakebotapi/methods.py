@@ -62,7 +62,6 @@ _TRUE_METHODS = (
     "setMyDescription",
     "setMyShortDescription",
     "setMyName",
-    "setChatMenuButton",
     "setMessageReaction",
     "pinChatMessage",
     "unpinChatMessage",
@@ -84,6 +83,8 @@ class BotApiMethods(State):
             "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
+            "setChatMenuButton": self._set_chat_menu_button,
+            "getChatMenuButton": self._get_chat_menu_button,
             "sendMessage": self._send_message,
             "sendPhoto": self._send_photo,
             "sendDocument": self._send_document,
@@ -372,6 +373,47 @@ class BotApiMethods(State):
         key = (self._scope_key(params.get("scope")), str(params.get("language_code") or ""))
         self._commands.pop(key, None)
         return True
+
+    def _menu_chat(self, params: JSON) -> int | None:
+        """The private chat a menu button is for; None: the bot's default button."""
+        if params.get("chat_id") in (None, ""):
+            return None
+        chat = chat_key(params.get("chat_id"))
+        if not isinstance(chat, int) or chat <= 0:  # only private chats have a menu button
+            raise bad("chat not found")
+        return chat
+
+    def _set_chat_menu_button(self, params: JSON) -> bool:
+        chat = self._menu_chat(params)
+        button = params.get("menu_button") or {"type": "default"}
+        if not isinstance(button, dict):
+            raise bad("can't parse menu button JSON object")
+        kind = button.get("type")
+        if kind == "web_app":
+            text, web_app = button.get("text"), button.get("web_app")
+            if not isinstance(text, str) or not text.strip():
+                raise bad("menu button text is empty")
+            url = web_app.get("url") if isinstance(web_app, dict) else None
+            if not isinstance(url, str) or not url.startswith("https://"):
+                raise bad("BUTTON_URL_INVALID")
+            stored: JSON = {"type": "web_app", "text": text, "web_app": {"url": url}}
+        elif kind in ("commands", "default"):
+            stored = {"type": kind}
+        else:
+            raise bad("can't parse menu button: unsupported menu button type")
+        if kind == "default":
+            self._menu_buttons.pop(chat, None)
+        else:
+            self._menu_buttons[chat] = stored
+        return True
+
+    def _get_chat_menu_button(self, params: JSON) -> JSON:
+        return self._menu_button_of(self._menu_chat(params))
+
+    def _menu_button_of(self, chat: int | None) -> JSON:
+        """What the chat shows: its own button, else the bot's default, else the commands menu."""
+        shown = self._menu_buttons.get(chat) or self._menu_buttons.get(None) or {"type": "commands"}
+        return copy.deepcopy(shown)
 
     def _send_message(self, params: JSON) -> JSON:
         chat = self._target_chat(params)

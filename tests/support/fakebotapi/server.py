@@ -189,6 +189,11 @@ class FakeBotApi(People, BotApiMethods):
         """Commands stored by setMyCommands for this exact scope and language."""
         return copy.deepcopy(self._commands.get((self._scope_key(scope), language_code), []))
 
+    def menu_button(self, chat_id: int | None = None) -> JSON:
+        """The menu button a private chat shows (setChatMenuButton): its own, else the bot's
+        default, else the commands menu; ``None``: the bot's default."""
+        return self._menu_button_of(chat_id)
+
     @property
     def pending_updates(self) -> list[JSON]:
         """Queued updates not yet confirmed by the bot (getUpdates offset)."""

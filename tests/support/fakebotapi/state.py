@@ -98,6 +98,7 @@ class State:
         self._open_callback_queries: set[str] = set()
         self._open_inline_queries: set[str] = set()
         self._commands: dict[tuple[str, str], list[JSON]] = {}
+        self._menu_buttons: dict[int | None, JSON] = {}  # chat id (None: the bot's default) -> button
         self._webhook: JSON = {}
         self._member_status: dict[tuple[ChatId, int], str] = {}  # (chat id, user id) -> status
 

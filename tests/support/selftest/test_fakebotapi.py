@@ -20,6 +20,8 @@ from telegram import (
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
+    MenuButtonDefault,
+    MenuButtonWebApp,
     Update,
     WebAppInfo,
 )
@@ -495,6 +497,30 @@ async def test_uploads_file_ids_and_downloads(api: FakeBotApi, bot: Bot) -> None
     ]
     assert api.sent()[0].caption == "<i>foto</i>"
     assert len(api.violations) == 1
+
+
+async def test_menu_buttons_per_chat_and_by_default(api: FakeBotApi, bot: Bot) -> None:
+    assert (await bot.get_chat_menu_button()).type == "commands"  # what a new bot shows
+    console = MenuButtonWebApp("Consola", WebAppInfo("https://plan.example.org/app/consola/"))
+    assert await bot.set_chat_menu_button(chat_id=api.user_id, menu_button=console)
+    assert api.menu_button(api.user_id) == {
+        "type": "web_app",
+        "text": "Consola",
+        "web_app": {"url": "https://plan.example.org/app/consola/"},
+    }
+    shown = await bot.get_chat_menu_button(chat_id=api.user_id)
+    assert isinstance(shown, MenuButtonWebApp)
+    assert shown.web_app.url == "https://plan.example.org/app/consola/"
+    assert api.menu_button(api.user_id + 1) == {"type": "commands"}  # other chats keep the default
+    assert await bot.set_chat_menu_button(chat_id=api.user_id, menu_button=MenuButtonDefault())
+    assert api.menu_button(api.user_id) == {"type": "commands"}
+    plain = MenuButtonWebApp("Consola", WebAppInfo("http://plan.example.org/"))
+    with pytest.raises(BadRequest, match=r"(?i)button_url_invalid"):
+        await bot.set_chat_menu_button(chat_id=api.user_id, menu_button=plain)
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.set_chat_menu_button(chat_id=-100123, menu_button=console)  # a group has none
+    assert api.menu_button(api.user_id) == {"type": "commands"}
+    assert len(api.violations) == 2
 
 
 async def test_commands_webhook_chat_and_actions(api: FakeBotApi, bot: Bot) -> None:

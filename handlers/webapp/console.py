@@ -1,0 +1,532 @@
+"""The staff console: pages for municipal staff inside Telegram (a Mini App opened from the menu
+button of each staff member's private chat), on the same staff service as the chat's commands.
+
+===============================  ===============================================================
+``/app/consola/``                projects: status, progress and note edited in place, history
+``/app/consola/anuncios``        an announcement: audience, live count, Telegram's preview, send,
+                                 then its delivery
+``/app/consola/reporte``         the report: unanswered questions per zona (a chart), topics,
+                                 👍/👎, residents' reports ("Revisado"), late projects; CSV
+                                 export, and a CSV of statuses previewed row by row, then applied
+===============================  ===============================================================
+
+The pages are the same for everyone and hold no data: what they show comes from the JSON API
+under ``/app/api/…``, which their script calls with Telegram's ``initData`` in
+``Authorization: tma <initData>``. Every call is checked in this order, and refused before
+anything is read or changed: no valid, fresh initData of this bot → 401; a person who is not
+staff (their role read from the database on every call, ``Staff.role``) → 403. There are no
+cookies, so nothing a browser sends by itself (another site's form, a link) carries the
+credentials: no CSRF.
+
+A valid initData can be sent again until WEBAPP_AUTH_MAX_AGE has passed (Telegram's design:
+``handlers.webapp.auth``). So every call that changes something carries an ``Idempotency-Key``
+(the page makes a random one per action) which the staff service keeps on the action's audit
+entry, one per person and key: the same call sent again is answered 409 and applies nothing.
+Sending or applying a draft (an announcement, a CSV) also happens once by itself, since it
+leaves the draft state.
+
+Each call is one use case of ``handlers.staff_service.Staff`` — the same as ``/estado``,
+``/anunciar`` + Enviar, ``/reporte``, ``✔ #id``, ``/exportar`` and a CSV document + Aplicar — so
+the rules, the validation, the audit and the notices are the chat's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.applications import Starlette
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from handlers.staff_service import Author, Confirmed, Outcome, Replayed, Staff
+from handlers.webapp.auth import InitDataError, WebAppUser, credentials, validate_init_data
+from handlers.webapp.explorer import Context, Explorer, PlanFacts
+from knowledge import catalog as t
+from knowledge.answers import Answerer
+from knowledge.console import (
+    announcement_draft,
+    confirm_line,
+    dashboard,
+    history_rows,
+    project_rows,
+    recipients_line,
+    status_options,
+)
+from knowledge.counts import count_of
+from knowledge.staff import (
+    HISTORY_SHOWN,
+    MAX_CSV_BYTES,
+    decode_csv,
+    export_csv,
+    parse_audience,
+    parse_status_csv,
+    parse_status_fields,
+    progress_text,
+    status_label,
+)
+
+log = logging.getLogger(__name__)
+MAX_JSON = 64_000
+"""Bytes of a JSON body at most (an announcement is at most a few thousand characters)."""
+CALL_TIMEOUT = 10.0
+"""Seconds a call waits for the database before it answers 503."""
+KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+"""An Idempotency-Key: what the page makes (32 hex digits), or any other 16 to 64 of these."""
+ID_DIGITS = 9
+"""Digits of a draft's or report's id in an address, at most."""
+JSON_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+VIEWS = {
+    "proyectos": (t.CONSOLE_PROJECTS_TITLE, t.CONSOLE_PROJECTS_LEAD),
+    "anuncios": (t.CONSOLE_ANNOUNCE_TITLE, t.CONSOLE_ANNOUNCE_LEAD),
+    "reporte": (t.CONSOLE_REPORT_TITLE, t.CONSOLE_REPORT_LEAD),
+}
+SCRIPT_TEXTS = {
+    "loading": t.CONSOLE_LOADING,
+    "saving": t.CONSOLE_SAVING,
+    "network": t.CONSOLE_NETWORK,
+    "outside": t.CONSOLE_OUTSIDE_TELEGRAM,
+    "signed_in": t.CONSOLE_SIGNED_IN,
+    "nothing": t.CONSOLE_NOTHING,
+    "no_status": t.STATUS_NONE,
+    "note": t.STATUS_NOTE,
+    "changed": t.HISTORY_CHANGED.strip(),
+    "too_big": t.CONSOLE_TOO_BIG,
+}
+"""What the page's script itself may have to say (everything else comes with the API's answers)."""
+
+
+@dataclass
+class ConsoleSources:
+    """What the console needs besides the explorer's sources, filled once the server started:
+    the staff service, the bot's token (initData is signed with it) and how old an initData may
+    be (WEBAPP_AUTH_MAX_AGE)."""
+
+    staff: Staff | None = None
+    bot_token: str | None = None
+    max_age: float = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """A call that passed the checks: who makes it, the service and the plan it uses."""
+
+    user: WebAppUser
+    role: str
+    staff: Staff
+    answerer: Answerer
+
+    @property
+    def author(self) -> Author:
+        return Author(self.user.id, self.user.display_name)
+
+
+class Refused(Exception):
+    """A call answered with an error: its status and the text the page shows."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+Endpoint = Callable[[Request, Caller], Awaitable[Response]]
+
+
+class Console:
+    """The console's pages and API over the explorer (its plan, layout and page cache) and
+    ``sources``; :meth:`routes` go beside the explorer's (``Explorer.app(beside=…)``)."""
+
+    def __init__(
+        self, explorer: Explorer, sources: ConsoleSources, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        """``clock``: Unix seconds now, which an initData's age is measured against."""
+        self.explorer = explorer
+        self.sources = sources
+        self.clock = clock
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/consola/", self.page("proyectos"), methods=["GET"]),
+            Route("/consola/anuncios", self.page("anuncios"), methods=["GET"]),
+            Route("/consola/reporte", self.page("reporte"), methods=["GET"]),
+            Mount("/api", app=self.api()),
+        ]
+
+    def api(self) -> Starlette:
+        g = self.guarded
+        return Starlette(
+            routes=[
+                Route("/yo", g(self.me), methods=["GET"]),
+                Route("/proyectos", g(self.projects), methods=["GET"]),
+                Route("/proyectos/{snip}/historial", g(self.history), methods=["GET"]),
+                Route("/proyectos/{snip}/estado", g(self.record_status), methods=["POST"]),
+                Route("/anuncios", g(self.broadcasts), methods=["GET"]),
+                Route("/anuncios", g(self.draft_announcement), methods=["POST"]),
+                Route("/anuncios/vista-previa", g(self.preview), methods=["POST"]),
+                Route("/anuncios/{id}", g(self.delivery), methods=["GET"]),
+                Route("/anuncios/{id}/enviar", g(self.send_announcement), methods=["POST"]),
+                Route("/anuncios/{id}/cancelar", g(self.cancel_announcement), methods=["POST"]),
+                Route("/reporte", g(self.report), methods=["GET"]),
+                Route("/reportes/{id}/revisado", g(self.review_report), methods=["POST"]),
+                Route("/exportar", g(self.export), methods=["GET"]),
+                Route("/csv", g(self.upload_csv), methods=["POST"]),
+                Route("/csv/{id}/aplicar", g(self.apply_csv), methods=["POST"]),
+                Route("/csv/{id}/descartar", g(self.discard_csv), methods=["POST"]),
+            ],
+            exception_handlers={404: self.no_such_call, 405: self.no_such_call},
+        )
+
+    # Pages ----------------------------------------------------------------------------------------
+    def page(self, view: str) -> Callable[[Request], Awaitable[Response]]:
+        heading, lead = VIEWS[view]
+
+        async def build(facts: PlanFacts) -> Context:
+            plan = facts.answerer.plan
+            return {
+                "view": view,
+                "heading": heading,
+                "lead": lead,
+                "texts": SCRIPT_TEXTS,
+                "statuses": status_options(),
+                "zonas": plan.edition.zonas,
+                "projects": project_rows(plan, {}),
+            }
+
+        async def endpoint(request: Request) -> Response:
+            return await self.explorer.respond(
+                request,
+                ("consola", view),
+                "console.html",
+                build,
+                page_headers=self.explorer.pages.console_headers,
+            )
+
+        return endpoint
+
+    # The checks every call passes ---------------------------------------------------------------
+    def guarded(self, endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
+        """``endpoint`` for staff only, checked before it runs; its refusals and the database's
+        silence become answers."""
+
+        async def checked(request: Request) -> Response:
+            try:
+                async with asyncio.timeout(CALL_TIMEOUT):
+                    caller = await self.caller(request)
+                    return await endpoint(request, caller)
+            except Refused as refused:
+                return problem(refused.status, refused.message)
+            except Replayed:
+                return problem(409, t.CONSOLE_REPLAYED, replayed=True)
+            except (SQLAlchemyError, OSError, TimeoutError) as exc:
+                log.warning("console: the database did not answer (%s)", type(exc).__name__)
+                return problem(503, t.CONSOLE_UNAVAILABLE, headers={"Retry-After": "5"})
+
+        return checked
+
+    async def caller(self, request: Request) -> Caller:
+        """Who makes the call: Telegram's signed user, when they are staff now."""
+        staff, token = self.sources.staff, self.sources.bot_token
+        facts = self.explorer.facts()
+        if token is None:
+            raise Refused(503, t.CONSOLE_OFF)
+        if staff is None or facts is None:
+            raise Refused(503, t.CONSOLE_UNAVAILABLE)
+        try:
+            init_data = credentials(request.headers.get("authorization"))
+            user = validate_init_data(init_data, token, max_age=self.sources.max_age, now=self.clock()).user
+        except InitDataError as refused:
+            log.info("console: initData refused (%s)", refused.reason)
+            raise Refused(401, t.CONSOLE_UNAUTHORIZED) from refused
+        role = await staff.role(user.id)
+        if role is None:
+            raise Refused(403, t.CONSOLE_FORBIDDEN)
+        return Caller(user, role, staff, facts.answerer)
+
+    async def no_such_call(self, _request: Request, exc: Exception) -> Response:
+        status = getattr(exc, "status_code", 404)
+        return problem(status if status in (404, 405) else 404, t.CONSOLE_NOT_FOUND)
+
+    # Who is calling -----------------------------------------------------------------------------
+    async def me(self, _request: Request, caller: Caller) -> Response:
+        return answer({"name": caller.user.display_name, "role": caller.role})
+
+    # Projects -----------------------------------------------------------------------------------
+    async def projects(self, _request: Request, caller: Caller) -> Response:
+        rows = project_rows(caller.answerer.plan, await caller.staff.current_entries())
+        return answer({"statuses": status_options(), "projects": [asdict(row) for row in rows]})
+
+    async def history(self, request: Request, caller: Caller) -> Response:
+        snip = project_in_path(request, caller)
+        entries = await caller.staff.history(snip)
+        rows = history_rows(entries or [], HISTORY_SHOWN)
+        return answer(
+            {
+                "snip": snip,
+                "title": t.HISTORY_TITLE.format(snip=snip),
+                "entries": [asdict(row) for row in rows],
+                "empty": t.HISTORY_EMPTY.format(snip=snip),
+            }
+        )
+
+    async def record_status(self, request: Request, caller: Caller) -> Response:
+        """What ``/estado SNIP estado avance nota`` does, from the row's form."""
+        snip = project_in_path(request, caller)
+        key = idempotency_key(request)
+        body = await json_body(request)
+        change = parse_status_fields(
+            snip, body.get("status"), body.get("progress"), body.get("note"), caller.answerer.plan
+        )
+        if isinstance(change, str):
+            raise Refused(400, change)
+        stored, told = await caller.staff.record_status(change, caller.author, action_id=key)
+        rows = project_rows(caller.answerer.plan, await caller.staff.current_entries())
+        row = next(r for r in rows if r.snip == snip)
+        message = t.STATUS_SAVED.format(
+            snip=snip,
+            status=status_label(stored.status),
+            progress=progress_text(stored.progress),
+            followers=count_of(told, t.FOLLOWING_CHATS),
+        )
+        return answer({"project": asdict(row), "notified": told, "message": message})
+
+    # Announcements ------------------------------------------------------------------------------
+    async def preview(self, request: Request, caller: Caller) -> Response:
+        """What the announcement being typed would be: its recipients now, Telegram's rendering,
+        or what is wrong with it. Changes nothing."""
+        body = await json_body(request)
+        plan = caller.answerer.plan
+        audience = parse_audience(body.get("audience"), plan)
+        draft = announcement_draft(body.get("audience"), body.get("text"), plan)
+        count = await caller.staff.audience_count(audience) if audience is not None else None
+        label = draft.audience_label if not isinstance(draft, str) else None
+        return answer(
+            {
+                "recipients": count,
+                "recipients_line": recipients_line(count, label or "")
+                if count is not None and label
+                else None,
+                "runs": [asdict(run) for run in draft.runs] if not isinstance(draft, str) else [],
+                "error": draft if isinstance(draft, str) else None,
+            }
+        )
+
+    async def draft_announcement(self, request: Request, caller: Caller) -> Response:
+        """``/anunciar``: a draft with its preview and recipients, which only "Enviar" sends."""
+        key = idempotency_key(request)
+        body = await json_body(request)
+        draft = announcement_draft(body.get("audience"), body.get("text"), caller.answerer.plan)
+        if isinstance(draft, str):
+            raise Refused(400, draft)
+        broadcast_id, count = await caller.staff.draft_announcement(
+            caller.user.id, draft.audience, draft.html, action_id=key
+        )
+        return answer(
+            {
+                "id": broadcast_id,
+                "recipients": count,
+                "confirm": confirm_line(count, draft.audience_label),
+                "runs": [asdict(run) for run in draft.runs],
+            },
+            201,
+        )
+
+    async def send_announcement(self, request: Request, caller: Caller) -> Response:
+        """ "Enviar" under the preview: the deliveries are queued in the outbox."""
+        broadcast_id = id_in_path(request)
+        key = idempotency_key(request)
+        await json_body(request)
+        confirmed = await caller.staff.confirm_announcement(
+            caller.user.id, broadcast_id, send=True, action_id=key
+        )
+        refuse_unless_done(confirmed)
+        delivery = await caller.staff.deliveries(broadcast_id)
+        return answer({"delivery": asdict(delivery) if delivery is not None else None})
+
+    async def cancel_announcement(self, request: Request, caller: Caller) -> Response:
+        broadcast_id = id_in_path(request)
+        key = idempotency_key(request)
+        await json_body(request)
+        confirmed = await caller.staff.confirm_announcement(
+            caller.user.id, broadcast_id, send=False, action_id=key
+        )
+        refuse_unless_done(confirmed)
+        return answer({"message": t.CANCELLED})
+
+    async def delivery(self, request: Request, caller: Caller) -> Response:
+        delivery = await caller.staff.deliveries(id_in_path(request))
+        if delivery is None:
+            raise Refused(404, t.CONSOLE_NOT_FOUND)
+        return answer({"delivery": asdict(delivery)})
+
+    async def broadcasts(self, _request: Request, caller: Caller) -> Response:
+        return answer({"broadcasts": [asdict(d) for d in await caller.staff.recent_deliveries()]})
+
+    # The report ---------------------------------------------------------------------------------
+    async def report(self, _request: Request, caller: Caller) -> Response:
+        """``/reporte``, for the page: the chart is drawn here, an SVG with its figures as text."""
+        data, _ = await caller.staff.report()
+        shown = dashboard(data, await caller.staff.unreviewed_reports())
+        chart = (
+            self.explorer.pages.render("console_chart.html", title=shown.chart_title, rows=shown.chart)
+            if shown.chart
+            else None
+        )
+        return answer({**asdict(shown), "chart_svg": chart.decode("utf-8") if chart else None})
+
+    async def review_report(self, request: Request, caller: Caller) -> Response:
+        """ "✔ #id" under ``/reporte``: the reporter is told through the outbox."""
+        report_id = id_in_path(request)
+        key = idempotency_key(request)
+        await json_body(request)
+        if not await caller.staff.review_report(caller.user.id, report_id, action_id=key):
+            raise Refused(409, t.STALE_BUTTON)
+        return answer({"message": t.CONSOLE_REVIEWED_DONE.format(id=report_id)})
+
+    async def export(self, _request: Request, caller: Caller) -> Response:
+        """``/exportar``: every project with its latest status, as CSV."""
+        data = export_csv(caller.answerer.plan, await caller.staff.statuses())
+        headers = {**JSON_HEADERS, "Content-Disposition": 'attachment; filename="estado-proyectos.csv"'}
+        return Response(data, media_type="text/csv; charset=utf-8", headers=headers)
+
+    # A CSV of statuses --------------------------------------------------------------------------
+    async def upload_csv(self, request: Request, caller: Caller) -> Response:
+        """A CSV document in the chat: each row ready or rejected with its reason; the rows ready
+        are kept as a draft that only "Aplicar" applies."""
+        key = idempotency_key(request)
+        raw = await bounded_body(request, MAX_CSV_BYTES)
+        changes, rejected = parse_status_csv(decode_csv(raw), caller.answerer.plan)
+        pending_id = await caller.staff.draft_csv(caller.user.id, changes, action_id=key) if changes else None
+        summary = t.CONSOLE_CSV_SUMMARY.format(
+            ok=count_of(len(changes), t.ROWS_READY), bad=count_of(len(rejected), t.ROWS_REJECTED)
+        )
+        return answer(
+            {
+                "id": pending_id,
+                "summary": summary,
+                "ready": [
+                    t.CSV_ROW.format(
+                        snip=c.snip, status=status_label(c.status), progress=progress_text(c.progress)
+                    )
+                    for c in changes
+                ],
+                "rejected": [t.CSV_REJECTED.format(line=r.line, reason=r.reason) for r in rejected],
+                "nothing": t.CSV_NOTHING if not changes else None,
+            }
+        )
+
+    async def apply_csv(self, request: Request, caller: Caller) -> Response:
+        pending_id = id_in_path(request)
+        key = idempotency_key(request)
+        await json_body(request)
+        confirmed = await caller.staff.confirm_csv(caller.author, pending_id, apply=True, action_id=key)
+        refuse_unless_done(confirmed)
+        return answer(
+            {
+                "applied": confirmed.count,
+                "message": t.CSV_APPLIED.format(applied=count_of(confirmed.count, t.UPDATES_APPLIED)),
+            }
+        )
+
+    async def discard_csv(self, request: Request, caller: Caller) -> Response:
+        pending_id = id_in_path(request)
+        key = idempotency_key(request)
+        await json_body(request)
+        confirmed = await caller.staff.confirm_csv(caller.author, pending_id, apply=False, action_id=key)
+        refuse_unless_done(confirmed)
+        return answer({"message": t.CANCELLED})
+
+
+# Reading a call ---------------------------------------------------------------------------------
+def idempotency_key(request: Request) -> str:
+    """The call's ``Idempotency-Key``: every call that changes something has one."""
+    key = request.headers.get("idempotency-key", "").strip()
+    if not KEY.fullmatch(key):
+        raise Refused(400, t.CONSOLE_BAD_REQUEST)
+    return key
+
+
+def project_in_path(request: Request, caller: Caller) -> str:
+    snip = str(request.path_params["snip"])
+    if len(snip) > 20 or caller.answerer.plan.project(snip) is None:
+        raise Refused(404, t.STATUS_BAD_SNIP.format(snip=snip[:20]))
+    return snip
+
+
+def id_in_path(request: Request) -> int:
+    raw = str(request.path_params["id"])
+    if not raw.isascii() or not raw.isdigit() or len(raw) > ID_DIGITS:
+        raise Refused(404, t.CONSOLE_NOT_FOUND)
+    return int(raw)
+
+
+async def bounded_body(request: Request, limit: int) -> bytes:
+    """The body, refused (413) over ``limit`` bytes, checked while it is read."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise Refused(413, t.CONSOLE_TOO_BIG)
+    chunks, size = [], 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise Refused(413, t.CONSOLE_TOO_BIG)
+            chunks.append(chunk)
+    except ClientDisconnect as exc:
+        raise Refused(400, t.CONSOLE_BAD_REQUEST) from exc
+    return b"".join(chunks)
+
+
+async def json_body(request: Request) -> dict[str, Any]:
+    """A JSON object sent as ``application/json`` (an empty body is an empty object)."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        raise Refused(415, t.CONSOLE_BAD_REQUEST)
+    raw = await bounded_body(request, MAX_JSON)
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise Refused(400, t.CONSOLE_BAD_REQUEST) from exc
+    if not isinstance(data, dict):
+        raise Refused(400, t.CONSOLE_BAD_REQUEST)
+    return data
+
+
+def refuse_unless_done(confirmed: Confirmed) -> None:
+    """A confirmation that changed nothing says why (409): already sent, applied or cancelled;
+    another person's draft; nobody to send it to."""
+    if confirmed.outcome in (Outcome.DONE, Outcome.CANCELLED):
+        return
+    if confirmed.outcome is Outcome.NOT_YOURS:
+        raise Refused(409, t.ANNOUNCE_NOT_YOURS)
+    if confirmed.outcome is Outcome.NOBODY:
+        raise Refused(409, t.ANNOUNCE_NONE.format(audience=confirmed.audience))
+    raise Refused(409, t.STALE_BUTTON)
+
+
+# Answers ------------------------------------------------------------------------------------------
+def answer(content: dict[str, Any], status: int = 200) -> Response:
+    return JSONResponse(content, status_code=status, headers=JSON_HEADERS)
+
+
+def problem(
+    status: int, message: str, *, replayed: bool = False, headers: dict[str, str] | None = None
+) -> Response:
+    extra = {"WWW-Authenticate": "tma"} if status == 401 else {}
+    content: dict[str, Any] = {"error": message}
+    if replayed:
+        content["replayed"] = True
+    return JSONResponse(content, status_code=status, headers={**JSON_HEADERS, **extra, **(headers or {})})

@@ -1,0 +1,401 @@
+"""The staff console in a real headless Chromium at a phone's 360 px, as staff use it with a bot
+that polls: a real ``python -m bot run`` (which sends what the outbox holds) and a real
+``python -m bot web`` (which serves the console) on one SQLite file, both talking to the fake
+Bot API, which runs here on a thread of its own (Playwright's sync API has the test's).
+
+Telegram's ``telegram-web-app.js`` is answered by a stand-in that gives the page what Telegram
+gives a Mini App opened from the menu button: ``Telegram.WebApp.initData``, signed with the
+bot's token for the person opening it. A status changed in the page is in the database and
+reaches a follower through the fake Bot API; a broadcast composed and sent in the page reaches
+its recipients and the page shows the delivery counts, with the reason of the one that failed.
+
+``SCREENSHOTS=docs/screenshots`` saves the console's pages at 360 px there (the README shows
+them). Chromium is the system's; without it these tests are skipped (failed under CI=true).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from sqlmodel import col, select
+
+from db.chat_store import LoggedQuestion, log_queries
+from db.migrate import upgrade
+from db.resident_store import add_ground_report, subscribe, touch_recipient
+from db.session import create_engine, create_sessionmaker
+from db.staff_models import ProjectStatus
+from knowledge import catalog as t
+from tests.handlers.webapp.conftest import WIDTH, scroll_width, wait_healthy
+from tests.support.fakebotapi import FakeBotApi, Sent
+from tests.support.initdata import person, signed_init_data
+from tests.support.processes import free_port
+
+ROOT = Path(__file__).resolve().parents[3]
+STAFF = 700_000_010
+RESIDENT = 100_000_010
+"""Follows project 206148."""
+NEIGHBOUR = 100_000_011
+"""Follows zona 6, where 206148 is."""
+BLOCKED = 100_000_012
+"""A recipient who blocked the bot: Telegram answers 403."""
+SNIP = "206148"
+WEBAPP = "https://plan.example.org/app/"
+SHOT_HEIGHT = 2000
+WAIT_S = 30.0
+T = TypeVar("T")
+
+
+class FakeTelegram(threading.Thread):
+    """The fake Bot API, serving from this thread's own event loop; :meth:`on_loop` reads or
+    changes it there (its state belongs to that loop)."""
+
+    def __init__(self) -> None:
+        super().__init__(name="fake-telegram", daemon=True)
+        self.loop = asyncio.new_event_loop()
+        self.api = FakeBotApi(bot_username="plan_mixco_bot")
+        self._serving = threading.Event()
+
+    def run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_until_complete(self.api.start())
+        self._serving.set()
+        try:
+            self.loop.run_forever()
+        finally:
+            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+            self.loop.close()
+
+    def __enter__(self) -> FakeTelegram:
+        self.start()
+        if not self._serving.wait(10):
+            raise TimeoutError("the fake Bot API did not start")
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self.api.stop(), self.loop).result(15)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.join(10)
+
+    def on_loop(self, do: Callable[[FakeBotApi], T]) -> T:
+        async def run() -> T:
+            return do(self.api)
+
+        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(10)
+
+    def wait_for(self, what: str, test: Callable[[FakeBotApi], T | None], timeout: float = WAIT_S) -> T:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.on_loop(test)
+            if found:
+                return found
+            time.sleep(0.1)
+        raise TimeoutError(f"waited {timeout:.0f} s for {what}")
+
+
+async def prepare(database: Path) -> None:
+    """The database both processes use: migrated, three recipients (two following 206148 by
+    project and by zona, one who blocked the bot), a resident's report and questions the bot
+    could not answer."""
+    engine = create_engine(f"sqlite+aiosqlite:///{database}")
+    try:
+        await upgrade(engine)
+        async with create_sessionmaker(engine)() as session:
+            await subscribe(session=session, chat_id=RESIDENT, kind="proyecto", key=SNIP)
+            await subscribe(session=session, chat_id=NEIGHBOUR, kind="zona", key="6")
+            for chat in (RESIDENT, NEIGHBOUR, BLOCKED):
+                await touch_recipient(session=session, chat_id=chat, is_group=False)
+            await add_ground_report(
+                session=session, snip=SNIP, chat_id=RESIDENT, text="Ya taparon la zanja", photo_file_id=None
+            )
+            now = datetime.now(UTC)
+            asked = (
+                [(6, "¿cuándo pasa el camión?")] * 3 + [(10, "hay wifi en el parque")] + [(None, "hola")] * 2
+            )
+            await log_queries(
+                session=session,
+                questions=[
+                    LoggedQuestion(n + 1, f"chat{n}", q, "abstain", False, zona, (), now)
+                    for n, (zona, q) in enumerate(asked)
+                ],
+            )
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def statuses(database: Path) -> list[ProjectStatus]:
+    engine = create_engine(f"sqlite+aiosqlite:///{database}")
+    try:
+        async with create_sessionmaker(engine)() as session:
+            found = await session.exec(select(ProjectStatus).order_by(col(ProjectStatus.id)))
+            return list(found.all())
+    finally:
+        await engine.dispose()
+
+
+def in_thread(work: Any) -> Any:
+    """Run a coroutine to its end on a thread of its own (Playwright's sync API may own a loop here)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, work).result()
+
+
+@dataclass
+class Deployment:
+    telegram: FakeTelegram
+    url: str
+    """Where ``python -m bot web`` serves the Mini App."""
+    database: Path
+    token: str
+
+
+@contextmanager
+def spawned(command: str, env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """``python -m bot COMMAND``, its output in ``log``; stopped with SIGTERM at the end."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", command], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+        try:
+            yield process
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Deployment]:
+    """The bot polling the fake Bot API and the Mini App beside it, as the README deploys them
+    with long polling. (It asks for the ``browser`` first: nothing starts where none can run.)"""
+    assert browser is not None
+    folder = tmp_path_factory.mktemp("console")
+    database = folder / "console.db"
+    in_thread(prepare(database))
+    with FakeTelegram() as telegram:
+        api = telegram.api
+        telegram.on_loop(
+            lambda a: a.fail_next(
+                "sendMessage",
+                status=403,
+                description="Forbidden: bot was blocked by the user",
+                count=100,
+                chat_id=BLOCKED,
+            )
+        )
+        port = free_port()
+        env = {
+            **os.environ,
+            "TELEGRAM_TOKEN": api.token,
+            "TELEGRAM_API_BASE_URL": f"{api.url}/bot",
+            "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+            "ADMIN_IDS": str(STAFF),
+            "WEBAPP_URL": WEBAPP,
+            "WEB_PORT": str(port),
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "BROADCAST_IDLE_POLL": "0.2",
+            "BROADCAST_PROGRESS_INTERVAL": "0.5",
+            "NOTIFY_WINDOW_MINUTES": "0",
+        }
+        console = {"type": "web_app", "text": t.CONSOLE_MENU_BUTTON, "web_app": {"url": WEBAPP + "consola/"}}
+        with spawned("run", env, folder / "bot.log"), spawned("web", env, folder / "web.log") as web:
+            telegram.wait_for("the staff's menu button", lambda a: a.menu_button(STAFF) == console)
+            url = f"http://127.0.0.1:{port}"
+            wait_healthy(web, url, folder / "web.log")
+            yield Deployment(telegram, url, database, api.token)
+        problems = telegram.on_loop(lambda a: list(a.violations))
+        assert problems == [], problems
+
+
+def stand_in(init_data: str) -> str:
+    """What ``telegram-web-app.js`` gives a Mini App, with this initData."""
+    return (
+        "window.Telegram = {WebApp: {initData: " + json.dumps(init_data) + ", themeParams: {},"
+        " BackButton: {show: function () {}, hide: function () {}, onClick: function () {}},"
+        " onEvent: function () {}, ready: function () {}}};"
+    )
+
+
+@pytest.fixture
+def open_as(browser: Any, deployment: Deployment) -> Iterator[Callable[..., Any]]:
+    """A 360 px page inside "Telegram" for a person (None: outside Telegram, the script refused);
+    every script error or dialog fails the test."""
+    contexts: list[Any] = []
+    problems: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        problems.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    def opener(user_id: int | None, path: str = "consola/", **user: Any) -> Any:
+        context = browser.new_context(viewport={"width": WIDTH, "height": 800}, device_scale_factor=1)
+        contexts.append(context)
+        if user_id is None:
+            context.route("https://telegram.org/**", lambda route: route.abort())
+        else:
+            script = stand_in(signed_init_data(deployment.token, person(user_id, **user)))
+            context.route(
+                "https://telegram.org/**",
+                lambda route: route.fulfill(status=200, content_type="application/javascript", body=script),
+            )
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on("dialog", on_dialog)
+        page.goto(f"{deployment.url}/app/{path}")
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
+    assert problems == []
+
+
+def messages_to(chat_id: int) -> Callable[[FakeBotApi], list[Sent]]:
+    return lambda api: [sent for sent in api.sent(chat_id) if sent.method == "sendMessage"]
+
+
+def messages_with(chat_id: int, words: str) -> Callable[[FakeBotApi], list[Sent]]:
+    return lambda api: [sent for sent in messages_to(chat_id)(api) if words in sent.plain_text]
+
+
+def test_a_status_changed_in_the_console_is_stored_and_its_follower_is_told(
+    open_as: Callable[..., Any], deployment: Deployment
+) -> None:
+    page = open_as(STAFF, username="ana_tecnica")
+    card = page.locator(f"#proyecto-{SNIP}")
+    card.wait_for()
+    assert t.STATUS_NONE in card.inner_text()
+    card.locator("select[name=status]").select_option("en_ejecucion")
+    card.locator("input[name=progress]").fill("60")
+    card.locator("input[name=note]").fill("Tubería <b>instalada</b>")
+    card.get_by_role("button", name=t.CONSOLE_SAVE).click()
+    page.wait_for_function(
+        "s => document.querySelector(s).textContent.startsWith('Listo')", arg=f"#proyecto-{SNIP} .result"
+    )
+    assert "2 chats que lo siguen" in card.locator(".result").inner_text()
+    assert "En ejecución · 60% · " in card.locator(".p-current").inner_text()
+    assert scroll_width(page) <= WIDTH
+
+    (row,) = in_thread(statuses(deployment.database))
+    assert (row.snip, row.status, row.progress, row.note) == (
+        SNIP,
+        "en_ejecucion",
+        60,
+        "Tubería <b>instalada</b>",
+    )
+    assert (row.author_id, row.author_name) == (STAFF, "@ana_tecnica")
+    (notice,) = deployment.telegram.wait_for("the follower's notice", messages_to(RESIDENT))
+    assert f"Proyecto SNIP {SNIP}" in notice.plain_text
+    assert "En ejecución · 60%" in notice.plain_text
+    assert "Nota: Tubería <b>instalada</b>" in notice.plain_text  # the note as typed, as text
+    deployment.telegram.wait_for("the zona's follower's notice", messages_to(NEIGHBOUR))
+
+    card.locator("details.history summary").click()
+    page.wait_for_function(
+        "s => document.querySelectorAll(s).length > 0", arg=f"#proyecto-{SNIP} .timeline time"
+    )
+    assert "@ana_tecnica" in card.locator(".timeline").inner_text()
+
+
+def test_a_broadcast_composed_in_the_console_is_delivered_and_counted(
+    open_as: Callable[..., Any], deployment: Deployment
+) -> None:
+    page = open_as(STAFF, "consola/anuncios", username="ana_tecnica")
+    page.locator("select[name=audience]").select_option("todos")
+    page.locator("textarea[name=text]").fill("Feria del agua el sábado <8 a 12>")
+    page.wait_for_function(
+        "() => document.querySelector('#recipients').textContent.includes('3 destinatarios')"
+    )
+    preview = page.locator("#preview")
+    page.wait_for_function("() => document.querySelector('#preview').textContent.includes('sábado <8 a 12>')")
+    assert preview.locator(".tg-b").count() == 1  # the header's bold, as Telegram shows it
+    assert scroll_width(page) <= WIDTH
+    page.get_by_role("button", name=t.CONSOLE_PREPARE).click()
+    page.locator("#confirm").wait_for()
+    assert "3 destinatarios" in page.locator("#confirm-line").inner_text()
+    page.get_by_role("button", name=t.CONSOLE_SEND).click()
+    done = t.CONSOLE_DELIVERY_COUNTS.format(sent=2, total=3, pending=0, failed=1)
+    page.wait_for_function(
+        "text => document.querySelector('#delivery-counts').textContent === text",
+        arg=done,
+        timeout=WAIT_S * 1000,
+    )
+    assert "Forbidden: bot was blocked by the user" in page.locator("#delivery-problems").inner_text()
+    for chat in (RESIDENT, NEIGHBOUR):
+        sent = deployment.telegram.wait_for("the announcement", messages_with(chat, "Feria del agua"))
+        assert "sábado <8 a 12>" in sent[0].plain_text
+    page.wait_for_function("() => document.querySelector('#recent').textContent.includes('Anuncio')")
+
+
+def test_the_report_shows_its_chart_and_a_csv_is_applied_from_it(
+    open_as: Callable[..., Any], deployment: Deployment, tmp_path: Path
+) -> None:
+    page = open_as(STAFF, "consola/reporte", username="ana_tecnica")
+    page.locator("#reports li.card").wait_for()
+    assert "Ya taparon la zanja" in page.locator("#reports").inner_text()
+    page.locator("#reports li.card").get_by_role("button", name=t.CONSOLE_REVIEWED).click()
+    page.wait_for_function(
+        "() => document.querySelector('#reports .result').textContent.includes('revisado')"
+    )
+    deployment.telegram.wait_for("the reporter's notice", messages_with(RESIDENT, "revisó su reporte"))
+    csv = tmp_path / "estados.csv"
+    csv.write_text(
+        "SNIP,estado,avance,nota\n242177,finalizado,100,entregado\n999999,finalizado,,\n", encoding="utf-8"
+    )
+    page.locator("input[name=file]").set_input_files(str(csv))
+    page.get_by_role("button", name=t.CONSOLE_CSV_READ).click()
+    page.locator("#csv-actions").wait_for()
+    assert "1 fila lista, 1 rechazada." in page.locator("#csv-summary").inner_text()
+    assert "no hay proyecto con SNIP 999999" in page.locator("#csv-rejected").inner_text()
+    page.get_by_role("button", name=t.BTN_APPLY).click()
+    page.wait_for_function("() => document.querySelector('#csv-result').textContent.startsWith('Listo')")
+    assert ("242177", "finalizado", 100) in {
+        (s.snip, s.status, s.progress) for s in in_thread(statuses(deployment.database))
+    }
+    assert scroll_width(page) <= WIDTH
+
+
+def test_a_resident_or_a_browser_outside_telegram_sees_no_data(open_as: Callable[..., Any]) -> None:
+    resident = open_as(RESIDENT)
+    resident.wait_for_function("() => !document.querySelector('#notice').hidden")
+    assert resident.locator("#notice").inner_text() == t.CONSOLE_FORBIDDEN
+    assert resident.locator("#view").is_hidden()
+    assert resident.locator("#projects article").count() == 0
+    outside = open_as(None)
+    outside.wait_for_function("() => !document.querySelector('#notice').hidden")
+    assert outside.locator("#notice").inner_text() == t.CONSOLE_OUTSIDE_TELEGRAM
+
+
+def test_every_console_page_fits_a_phone(open_as: Callable[..., Any]) -> None:
+    """Last, so that the pages show what the tests above did (the screenshots in the README)."""
+    shots = os.environ.get("SCREENSHOTS")
+    for name, path, ready in (
+        ("consola-proyectos", "consola/", "#projects article"),
+        ("consola-anuncios", "consola/anuncios", "#recent li"),
+        ("consola-reporte", "consola/reporte", "#chart svg"),
+    ):
+        page = open_as(STAFF, path, username="ana_tecnica")
+        page.locator(ready).first.wait_for()
+        assert scroll_width(page) <= WIDTH, path
+        if shots:
+            Path(shots).mkdir(parents=True, exist_ok=True)
+            height = min(int(page.evaluate("document.scrollingElement.scrollHeight")), SHOT_HEIGHT)
+            clip = {"x": 0, "y": 0, "width": WIDTH, "height": height}
+            page.screenshot(path=str(Path(shots) / f"{name}-360.png"), full_page=True, clip=clip)
