@@ -65,6 +65,7 @@ from knowledge.counts import count_of
 from knowledge.staff import (
     HISTORY_SHOWN,
     MAX_CSV_BYTES,
+    audience_label,
     decode_csv,
     export_csv,
     parse_audience,
@@ -311,13 +312,13 @@ class Console:
         audience = parse_audience(body.get("audience"), plan)
         draft = announcement_draft(body.get("audience"), body.get("text"), plan)
         count = await caller.staff.audience_count(audience) if audience is not None else None
-        label = draft.audience_label if not isinstance(draft, str) else None
+        line = (
+            recipients_line(count, audience_label(audience, plan)) if audience and count is not None else None
+        )
         return answer(
             {
                 "recipients": count,
-                "recipients_line": recipients_line(count, label or "")
-                if count is not None and label
-                else None,
+                "recipients_line": line,
                 "runs": [asdict(run) for run in draft.runs] if not isinstance(draft, str) else [],
                 "error": draft if isinstance(draft, str) else None,
             }

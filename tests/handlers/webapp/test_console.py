@@ -396,6 +396,7 @@ async def test_the_preview_counts_recipients_and_shows_what_telegram_will(desk: 
     assert zona["error"] is None
     everyone = (await desk.call("POST", "/anuncios/vista-previa", {"audience": "todos", "text": ""})).json()
     assert everyone["recipients"] == 2
+    assert everyone["recipients_line"] == "Llega a 2 destinatarios (todos)."  # counted before the text
     assert everyone["error"] == t.CONSOLE_ANNOUNCE_EMPTY
     project = (
         await desk.call("POST", "/anuncios/vista-previa", {"audience": f"proyecto:{SNIP}", "text": "x"})
