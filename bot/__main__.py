@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from knowledge import catalog as t
 
 if TYPE_CHECKING:
     from knowledge.answers import Answer, Answerer
+    from knowledge.editions import PlanEditions
     from knowledge.model import Plan
 
 # The heavy modules (telegram, SQLAlchemy, the search index) are imported where a command needs
@@ -82,7 +84,7 @@ def answer_json(question: str, answer: Answer, elapsed_ms: float) -> str:
     )
 
 
-def timed_answer(answerer: Answerer, question: str) -> tuple[Answer, float]:
+def timed_answer(answerer: Answerer | PlanEditions, question: str) -> tuple[Answer, float]:
     start = time.perf_counter()
     answer = answerer.answer(question)
     return answer, (time.perf_counter() - start) * 1000
@@ -103,23 +105,25 @@ def read_questions(args: argparse.Namespace) -> list[str] | None:
 
 
 async def cmd_ask(settings: Settings, args: argparse.Namespace, questions: list[str]) -> int:
-    from bot.storage import current_plan, open_storage
+    from bot.storage import current_plan, older_editions, open_storage
     from knowledge.answers import Answerer
+    from knowledge.editions import PlanEditions
     from knowledge.render import to_plain
 
     storage = await open_storage(settings.database_url)
     try:
-        answerer = Answerer(await current_plan(storage, zonas=settings.plan_zonas))
+        plan = await current_plan(storage, zonas=settings.plan_zonas)
+        editions = PlanEditions.of(Answerer(plan), await older_editions(storage, plan))
     finally:
         await storage.close()
     for question in questions:
-        answer, elapsed = timed_answer(answerer, question)
+        answer, elapsed = timed_answer(editions, question)
         print(answer_json(question, answer, elapsed) if args.json else to_plain(answer))
     return 0
 
 
 async def cmd_load(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.storage import open_storage, read_plan_file, replace_plan
+    from bot.storage import current_plan, open_storage, read_plan_file, replace_plan
     from knowledge.catalog import texts
     from knowledge.errors import PlanFormatError
     from knowledge.ingest import BUNDLED_PLAN, load_bundled_plan
@@ -135,9 +139,17 @@ async def cmd_load(settings: Settings, args: argparse.Namespace) -> int:
         return 1
     storage = await open_storage(settings.database_url)
     try:
-        await replace_plan(storage, plan, str(args.file) if args.file else BUNDLED_PLAN)
+        saved = await replace_plan(storage, plan, str(args.file) if args.file else BUNDLED_PLAN)
+        current = await current_plan(storage, zonas=settings.plan_zonas)
     finally:
         await storage.close()
+    if not saved.current:
+        print(
+            t.LOAD_KEPT_OLDER.format(
+                plan=texts(plan.edition).PLAN_NAME, current=texts(current.edition).PLAN_NAME
+            )
+        )
+        return 0
     print(
         f"Plan cargado: {texts(plan.edition).PLAN_NAME}; "
         f"{len(plan.tematicas)} temáticas, {len(plan.targets)} metas, "
@@ -167,17 +179,31 @@ class Edition:
     """What the edition is called when the plan does not say its year (the file's name)."""
 
 
-def read_edition(argument: str, settings: Settings) -> Edition:
-    """The edition an OLD or NEW argument of ``diff`` names: for now a file, a plan document or a
-    JSON export (PlanFormatError when it cannot be read). This is where an edition kept in the
-    database, named by its year, will be looked up too."""
-    from bot.storage import read_plan_file
+async def read_edition(argument: str, settings: Settings) -> Edition:
+    """The edition an OLD or NEW argument of ``diff`` names: a file (a plan document or a JSON
+    export), or a year that is no file's name: the edition kept in the database for that year
+    (PlanFormatError when it cannot be read or there is none)."""
+    from bot.storage import kept_edition, open_storage, read_plan_file
+    from knowledge.errors import PlanFormatError
 
     path = Path(argument)
-    return Edition(read_plan_file(path, settings.plan_max_bytes), path.name)
+    if not YEAR_ARGUMENT.fullmatch(argument) or await asyncio.to_thread(path.exists):
+        return Edition(read_plan_file(path, settings.plan_max_bytes), path.name)
+    storage = await open_storage(settings.database_url)
+    try:
+        plan = await kept_edition(storage, int(argument))
+    finally:
+        await storage.close()
+    if plan is None:
+        raise PlanFormatError(t.DIFF_NO_EDITION.format(year=argument), argument)
+    return Edition(plan, argument)
 
 
-def cmd_diff(settings: Settings, args: argparse.Namespace) -> int:
+YEAR_ARGUMENT = re.compile(r"(?:19|20)\d{2}")
+"""A ``diff`` argument that names a kept edition by its year."""
+
+
+async def cmd_diff(settings: Settings, args: argparse.Namespace) -> int:
     from knowledge.diff import changes_to_json, compare_plans, for_zona
     from knowledge.diff_answer import change_pages, edition_labels, lead
     from knowledge.errors import PlanFormatError
@@ -190,7 +216,7 @@ def cmd_diff(settings: Settings, args: argparse.Namespace) -> int:
     editions = []
     for argument in (args.old, args.new):
         try:
-            editions.append(read_edition(argument, settings))
+            editions.append(await read_edition(argument, settings))
         except PlanFormatError as exc:
             problem = str(exc).removeprefix(f"{argument}: ")
             print(t.DIFF_UNREADABLE.format(file=argument, problem=problem), file=sys.stderr)
@@ -274,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export":
         return asyncio.run(cmd_export(settings))
     if args.command == "diff":
-        return cmd_diff(settings, args)
+        return asyncio.run(cmd_diff(settings, args))
     if args.command == "migrate":
         return asyncio.run(cmd_migrate(settings))
     if args.command == "chat":

@@ -25,7 +25,7 @@ from bot.ordering import ChatOrderedProcessor
 from bot.outbox_runner import start_outbox
 from bot.schema import finish_migration
 from bot.settings import Settings, file_base_url
-from bot.storage import Storage, current_plan, open_storage, query_log_salt, replace_plan
+from bot.storage import Storage, current_plan, older_editions, open_storage, query_log_salt, replace_plan
 from db.bot_store import prune_processed_updates
 from db.chat_state import ChatState
 from db.chat_store import prune_query_log
@@ -36,6 +36,7 @@ from handlers.staff_service import Staff
 from handlers.webapp import CONSOLE_PATH
 from knowledge import catalog as t
 from knowledge.answers import Answerer
+from knowledge.editions import PlanEditions
 
 log = logging.getLogger(__name__)
 PlanBotApplication: TypeAlias = Application[
@@ -67,7 +68,9 @@ def build_application(
         resources.push_async_callback(opened.close)
         data: BotData = application.bot_data
         data.sessionmaker = opened.sessionmaker
-        data.answerer = Answerer(await current_plan(opened, zonas=settings.plan_zonas))
+        plan = await current_plan(opened, zonas=settings.plan_zonas)
+        data.answerer = Answerer(plan)
+        data.plan_editions = PlanEditions.of(data.answerer, await older_editions(opened, plan))
         # Long polling: this process is Telegram's only consumer, so it may trust what it knows.
         state = ChatState(opened.sessionmaker, exclusive=not webhook)
         await state.start()
@@ -91,6 +94,8 @@ def build_application(
             current=lambda: filled(data.answerer),
             save=lambda plan, source: replace_plan(opened, plan, source),
             use=data.use_plan,
+            keep=data.keep_edition,
+            older_years=lambda: filled(data.plan_editions).older_years,
             zonas=settings.plan_zonas,
             max_bytes=settings.plan_max_bytes,
             wake_outbox=data.wake_outbox,

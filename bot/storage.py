@@ -14,8 +14,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db.bot_store import stored_secret
 from db.chat_store import BUILT_IN_SALT, QUERY_LOG_SALT, rekey_chat_hashes
 from db.migrate import upgrade
-from db.plan_store import get_plan_meta, load_plan, save_plan
+from db.plan_store import (
+    get_current_edition,
+    get_edition,
+    get_plan_meta,
+    kept_editions,
+    load_plan,
+    save_edition,
+    save_plan,
+)
 from db.session import create_engine, create_sessionmaker
+from knowledge.edition import replaces_current
 from knowledge.errors import PlanFormatError
 from knowledge.ingest import BUNDLED_PLAN, load_bundled_plan
 from knowledge.model import Plan
@@ -24,6 +33,16 @@ from knowledge.plan_file import read_plan
 from knowledge.plan_json import plan_digest
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class EditionSaved:
+    """What loading an edition did."""
+
+    current: bool
+    """It is now the plan that answers (else it is kept as an older edition)."""
+    replaced: bool
+    """An edition of its year was kept already, with other content, and this one replaced it."""
 
 
 @dataclass(slots=True)
@@ -43,7 +62,7 @@ async def open_storage(database_url: str) -> Storage:
 
 
 async def current_plan(storage: Storage, *, zonas: tuple[int, ...] | None = None) -> Plan:
-    """The plan in the database.
+    """The plan in the database, kept among the editions too.
 
     On first use the bundled document is loaded into it; a database still holding an older
     reading of the bundled document (a newer release of the bot reads it better) is refreshed.
@@ -51,6 +70,22 @@ async def current_plan(storage: Storage, *, zonas: tuple[int, ...] | None = None
     ``PLAN_ZONAS`` setting): for a plan saved before its edition was kept whose texts do not say
     its zonas.
     """
+    plan = await _plan_in_database(storage, zonas)
+    async with storage.sessionmaker() as session:
+        try:
+            await save_edition(session=session, plan=plan, source=await _source_of_current(session))
+            await session.commit()
+        except IntegrityError:  # another instance starting at the same moment kept it first
+            await session.rollback()
+    return plan
+
+
+async def _source_of_current(session: AsyncSession) -> str:
+    meta = await get_plan_meta(session=session)
+    return meta.source if meta is not None else BUNDLED_PLAN
+
+
+async def _plan_in_database(storage: Storage, zonas: tuple[int, ...] | None) -> Plan:
     async with storage.sessionmaker() as session:
         meta = await get_plan_meta(session=session)
         if meta is not None and meta.source != BUNDLED_PLAN:
@@ -73,6 +108,22 @@ async def current_plan(storage: Storage, *, zonas: tuple[int, ...] | None = None
                 raise
             return stored
         return bundled
+
+
+async def older_editions(storage: Storage, plan: Plan) -> list[tuple[int, str]]:
+    """The JSON exports of the editions kept of ``plan``'s municipality for other years, by year."""
+    async with storage.sessionmaker() as session:
+        kept = await kept_editions(session=session, municipality=plan.edition.municipality)
+    return [(e.year, e.content) for e in kept if e.year != plan.edition.year]
+
+
+async def kept_edition(storage: Storage, year: int) -> Plan | None:
+    """The edition kept for ``year`` (the current municipality's first), or None."""
+    async with storage.sessionmaker() as session:
+        meta = await get_plan_meta(session=session)
+        municipality = meta.municipality if meta is not None else None
+        plan = await get_edition(session=session, year=year, municipality=municipality)
+        return plan if plan is not None else await get_edition(session=session, year=year)
 
 
 async def query_log_salt(storage: Storage, configured: str | None) -> str:
@@ -126,7 +177,14 @@ def megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
-async def replace_plan(storage: Storage, plan: Plan, source: str) -> None:
-    """Replace the plan in one transaction; staff data in other tables stays as it is."""
+async def replace_plan(storage: Storage, plan: Plan, source: str) -> EditionSaved:
+    """Keep ``plan`` as the edition of its year and, when it is the newest of its municipality
+    (or another municipality's), make it the plan that answers; one transaction. Staff data in
+    other tables stays as it is: it names projects by SNIP, in every edition."""
     async with storage.sessionmaker() as session, session.begin():
-        await save_plan(session=session, plan=plan, source=source)
+        replaced = await save_edition(session=session, plan=plan, source=source)
+        current = await get_current_edition(session=session)
+        becomes_current = current is None or replaces_current(current, plan.edition)
+        if becomes_current:
+            await save_plan(session=session, plan=plan, source=source)
+    return EditionSaved(current=becomes_current, replaced=replaced)

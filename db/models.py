@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, DateTime, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, DateTime, String, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -296,6 +296,27 @@ class PlanMeta(SQLModel, table=True):
     pdmot: str | None = Field(default=None, max_length=120)
     pdmot_horizon: int | None = None
     zonas: list[int] | None = Field(default=None, sa_type=JSON_TYPE)
+
+
+class PlanEditionRow(SQLModel, table=True):
+    """Every edition of the plan loaded, whole, one row per municipality and POA year.
+
+    The current edition is also in the plan tables (which answer); an older one is read from
+    here when a question names its year, and ``diff`` compares two of them. A row is the plan's
+    JSON export (``knowledge.plan_json``), so an edition reads back equal to what was saved. It is
+    not in ``PLAN_TABLES``: loading an edition adds or replaces its own row only.
+    """
+
+    __tablename__ = "plan_edition"
+
+    municipality: str = Field(primary_key=True, max_length=120)
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    loaded_at: datetime = Field(sa_type=UtcDateTime, nullable=False)
+    """When this content was first saved for this year."""
+    source: str
+    sha256: str = Field(max_length=64)
+    content: str = Field(sa_type=Text)
+    """The edition's JSON export, compact."""
 
 
 PLAN_TABLES: tuple[type[SQLModel], ...] = (

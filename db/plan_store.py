@@ -9,6 +9,7 @@ Functions take keyword-only arguments and never commit: the caller owns the tran
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
@@ -27,6 +28,7 @@ from db.models import (
     GovernanceIndexRow,
     LawRow,
     ObjectiveRow,
+    PlanEditionRow,
     PlanItemRow,
     PlanMeta,
     PolicyRow,
@@ -60,9 +62,18 @@ from knowledge.model import (
     Tematica,
     edition_problem,
 )
-from knowledge.plan_json import plan_digest, record_from_json
+from knowledge.plan_json import plan_digest, plan_from_json, plan_to_json, record_from_json
 
-__all__ = ["get_plan_meta", "load_plan", "save_plan"]
+__all__ = [
+    "KeptEdition",
+    "get_current_edition",
+    "get_edition",
+    "get_plan_meta",
+    "kept_editions",
+    "load_plan",
+    "save_edition",
+    "save_plan",
+]
 
 R = TypeVar("R")
 
@@ -129,9 +140,76 @@ async def load_plan(*, session: AsyncSession, zonas: tuple[int, ...] | None = No
     return Plan(edition=stored, **values)
 
 
+async def get_current_edition(*, session: AsyncSession) -> Edition | None:
+    """The edition the plan tables hold; None when no plan was ever saved."""
+    meta = await get_plan_meta(session=session)
+    if meta is None:
+        return None
+    stored = _stored_edition(meta)
+    if stored is not None:
+        return stored
+    plan = await load_plan(session=session)
+    return plan.edition if plan is not None else None
+
+
 async def get_plan_meta(*, session: AsyncSession) -> PlanMeta | None:
     """When, from where and with which content hash the current plan was saved."""
     return await session.get(PlanMeta, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class KeptEdition:
+    """One kept edition as stored: its identity and its JSON export (read on demand)."""
+
+    municipality: str
+    year: int
+    source: str
+    loaded_at: datetime
+    content: str
+
+
+async def save_edition(*, session: AsyncSession, plan: Plan, source: str) -> bool:
+    """Keep ``plan`` as the edition of its municipality and POA year, adding it or replacing the
+    one kept for that year; True when it replaced one with other content. The caller commits."""
+    edition = plan.edition
+    row = await session.get(PlanEditionRow, (edition.municipality, edition.year))
+    digest = plan_digest(plan)
+    replaced = row is not None and row.sha256 != digest
+    if row is None or replaced:
+        content = json.dumps(plan_to_json(plan), ensure_ascii=False, separators=(",", ":"))
+        row = row or PlanEditionRow(
+            municipality=edition.municipality,
+            year=edition.year,
+            loaded_at=datetime.now(UTC),
+            source=source,
+            sha256=digest,
+            content=content,
+        )
+        if replaced:
+            row.loaded_at, row.sha256, row.content = datetime.now(UTC), digest, content
+    row.source = source
+    session.add(row)
+    await session.flush()
+    return replaced
+
+
+async def kept_editions(*, session: AsyncSession, municipality: str | None = None) -> list[KeptEdition]:
+    """The kept editions (of ``municipality`` only, when given), oldest year first."""
+    statement = select(PlanEditionRow).order_by(col(PlanEditionRow.year), col(PlanEditionRow.municipality))
+    if municipality is not None:
+        statement = statement.where(col(PlanEditionRow.municipality) == municipality)
+    rows = (await session.exec(statement)).all()
+    return [KeptEdition(r.municipality, r.year, r.source, r.loaded_at, r.content) for r in rows]
+
+
+async def get_edition(*, session: AsyncSession, year: int, municipality: str | None = None) -> Plan | None:
+    """The kept edition of ``year`` (of ``municipality``, when given; else the newest-loaded of
+    that year), read back as saved; None when there is none."""
+    statement = select(PlanEditionRow).where(col(PlanEditionRow.year) == year)
+    if municipality is not None:
+        statement = statement.where(col(PlanEditionRow.municipality) == municipality)
+    row = (await session.exec(statement.order_by(col(PlanEditionRow.loaded_at).desc()))).first()
+    return None if row is None else plan_from_json(json.loads(row.content))
 
 
 # --- saving -------------------------------------------------------------------------------

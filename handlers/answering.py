@@ -15,6 +15,8 @@ from handlers.keyboards import card_follow_ups, card_subject, explorer_row, keyb
 from knowledge import catalog as t
 from knowledge.actions import Action
 from knowledge.answers import Answer, Answerer
+from knowledge.diff_answer import PAGE_ACTION
+from knowledge.editions import PlanEditions
 from knowledge.render import to_html
 from knowledge.staff import staff_help, with_status
 
@@ -69,7 +71,7 @@ async def with_staff_status(
 
 async def send_action(message: Message, context: Context, action: Action) -> None:
     """Send the answer a button, deep link or command stands for."""
-    answer = answer_for_action(context.answerer, action)
+    answer = answer_for_action(context.plan_editions, action)
     if answer is None:
         await message.reply_text(t.STALE_BUTTON, do_quote=False)
         return
@@ -110,8 +112,16 @@ ANSWERS: dict[str, AnswerFor] = {
 """The verbs that stand for an answer of the plan, and how the answerer gives it."""
 
 
-def answer_for_action(answerer: Answerer, action: Action) -> Answer | None:
+def answer_for_action(editions: PlanEditions, action: Action) -> Answer | None:
     """The answer a button, deep link or command stands for; None when it names nothing."""
+    if action.verb == PAGE_ACTION:
+        return editions.changes_page(action.args)
+    return answer_of_plan(editions.current, action)
+
+
+def answer_of_plan(answerer: Answerer, action: Action) -> Answer | None:
+    """The current edition's answer an action stands for (deep links and inline results open
+    records of it); None when it names nothing."""
     answer_for = ANSWERS.get(action.verb)
     return answer_for(answerer, action.args) if answer_for is not None else None
 

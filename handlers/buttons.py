@@ -172,7 +172,7 @@ async def review_pressed(press: Press) -> None:
 
 
 ROUTES: dict[str, Route] = {
-    **dict.fromkeys(("zona", "proyecto", "tema", "metas", "lista", "plan"), Route(show_answer)),
+    **dict.fromkeys(("zona", "proyecto", "tema", "metas", "lista", "plan", "cambios"), Route(show_answer)),
     "ayuda": Route(help_pressed),
     "zonas": Route(my_zona_pressed),
     "mizona": Route(zona_chosen),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Message
 from telegram.ext import CommandHandler
 
-from handlers.answering import answer_for_action, follows_for, send_action, send_answer, send_help
+from handlers.answering import answer_of_plan, follows_for, send_action, send_answer, send_help
 from handlers.charts import send_chart
 from handlers.context import Context, UpdateHandler, on_message
 from handlers.keyboards import welcome_keyboard, zona_picker
@@ -28,7 +28,7 @@ def deep_link_answer(answerer: Answerer, payload: str) -> Answer | None:
         action = Action.from_deep_link(payload)
     except ActionError:
         return None
-    return answer_for_action(answerer, action) if action.known_in(answerer.plan) else None
+    return answer_of_plan(answerer, action) if action.known_in(answerer.plan) else None
 
 
 @on_message

@@ -27,6 +27,8 @@ from db.staff_cache import StaffCache
 from handlers.edition_service import Editions
 from handlers.staff_service import Staff
 from knowledge.answers import Answerer
+from knowledge.editions import PlanEditions
+from knowledge.model import Plan
 
 T = TypeVar("T")
 
@@ -40,6 +42,9 @@ class BotData:
 
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
     answerer: Answerer | None = None
+    """The current edition's answerer."""
+    plan_editions: PlanEditions | None = None
+    """The current edition and the older ones kept: what free-text questions are answered with."""
     chat_state: ChatState | None = None
     """Contexts, recipients and the query log, written in batches off the reply path."""
     staff_cache: StaffCache | None = None
@@ -83,12 +88,18 @@ class BotData:
         """Answer with ``answerer`` (a newly loaded plan) from now on: handlers, the staff
         service and whoever listens; the charts drawn of the old plan are forgotten."""
         self.answerer = answerer
+        editions = self.plan_editions
+        self.plan_editions = PlanEditions(answerer) if editions is None else editions.with_current(answerer)
         if self.staff is not None:
             self.staff.use(answerer)
         self.photo_cache.clear()
         self.charts_drawn = None
         for listener in self.plan_listeners:
             listener(answerer)
+
+    def keep_edition(self, plan: Plan) -> None:
+        """Keep ``plan`` as an older edition: questions that name its year are answered from it."""
+        self.plan_editions = filled(self.plan_editions).with_older(plan)
 
     def wake_outbox(self) -> None:
         """Tell this instance's outbox worker that deliveries were queued (none runs here: no-op)."""
@@ -120,6 +131,10 @@ class Context(CallbackContext[ExtBot[None], dict[object, object], dict[object, o
     @property
     def answerer(self) -> Answerer:
         return filled(self.bot_data.answerer)
+
+    @property
+    def plan_editions(self) -> PlanEditions:
+        return filled(self.bot_data.plan_editions)
 
     @property
     def chat_state(self) -> ChatState:

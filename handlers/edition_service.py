@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -32,6 +32,7 @@ from db.resident_store import followers
 from db.staff_store import audit
 from knowledge.answers import Answerer
 from knowledge.diff import compare_plans
+from knowledge.edition import replaces_current
 from knowledge.edition_upload import identity, preview_messages, refusal_html, zona_notices
 from knowledge.errors import PlanFormatError
 from knowledge.model import Edition, Plan
@@ -45,8 +46,10 @@ PLAN_WINDOW = timedelta(hours=1)
 NOTICE_KIND = "plan_edition"
 """The broadcasts that tell a zona's followers what a new edition changes there."""
 
-SavePlan = Callable[[Plan, str], Awaitable[None]]
-"""Keeps a plan in the database as loaded from ``source`` (``bot.storage.replace_plan``)."""
+SavePlan = Callable[[Plan, str], Awaitable[object]]
+"""Keeps a plan in the database as loaded from ``source`` (``bot.storage.replace_plan``): it
+becomes the plan that answers when :func:`knowledge.editions.replaces_current` says so, else it
+is kept as an older edition."""
 
 
 class LoadOutcome(StrEnum):
@@ -57,6 +60,8 @@ class LoadOutcome(StrEnum):
     FAILED = "failed"
     """The database did not take it: nothing changed."""
     LOADED = "loaded"
+    KEPT = "kept"
+    """Loaded as an older edition: the current one still answers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,17 +90,22 @@ class Editions:
         current: Callable[[], Answerer],
         save: SavePlan,
         use: Callable[[Answerer], None],
+        keep: Callable[[Plan], None],
+        older_years: Callable[[], Sequence[int]] = tuple,
         zonas: tuple[int, ...] | None = None,
         max_bytes: int = 5_000_000,
         wake_outbox: Callable[[], None] = lambda: None,
     ) -> None:
         """``current``: the answerer the bot answers with now; ``use``: make another one it
-        (bot_data, the staff service, the explorer); ``zonas``: PLAN_ZONAS; ``max_bytes``: the
-        largest file read (PLAN_MAX_BYTES)."""
+        (bot_data, the staff service, the explorer); ``keep``: keep a plan as an older edition
+        beside it; ``older_years``: the years of the older editions kept; ``zonas``: PLAN_ZONAS;
+        ``max_bytes``: the largest file read (PLAN_MAX_BYTES)."""
         self._sessionmaker = sessionmaker
         self._current = current
         self._save = save
         self._use = use
+        self._keep = keep
+        self._older_years = older_years
         self._zonas = zonas
         self.max_bytes = max_bytes
         self._wake_outbox = wake_outbox
@@ -105,7 +115,7 @@ class Editions:
         kept), else its preview and the pending action that "Cargar" confirms."""
         current = self._current().plan
         try:
-            plan, messages = await asyncio.to_thread(self._read, current, raw)
+            plan, messages = await asyncio.to_thread(self._read, current, raw, self._older_years())
         except PlanFormatError as exc:
             return Drafted((refusal_html(exc),))
         payload = {"plan": plan_to_json(plan), "file": file_name[:120], "digest": plan_digest(plan)}
@@ -117,9 +127,9 @@ class Editions:
         assert pending.id is not None
         return Drafted(tuple(messages), pending.id)
 
-    def _read(self, current: Plan, raw: bytes) -> tuple[Plan, list[str]]:
+    def _read(self, current: Plan, raw: bytes, older_years: Sequence[int]) -> tuple[Plan, list[str]]:
         plan = read_plan(raw, zonas=self._zonas)
-        return plan, preview_messages(current, plan)
+        return plan, preview_messages(current, plan, older_years=older_years)
 
     async def confirm(self, actor_id: int, pending_id: int, *, load: bool) -> Loaded:
         """ "Cargar" (``load``) or "Cancelar", only by the staff member who sent the file, once."""
@@ -148,8 +158,11 @@ class Editions:
 
     async def _load(self, actor_id: int, pending_id: int, payload: dict[str, object]) -> Loaded:
         before = self._current().plan
-        plan, answerer, notices = await asyncio.to_thread(_prepare, before, payload["plan"])
+        plan = await asyncio.to_thread(plan_from_json, payload["plan"])
         source = f"telegram:{payload.get('file', '')}"
+        if not replaces_current(before.edition, plan.edition):
+            return await self._keep_older(actor_id, pending_id, before, plan, source)
+        answerer, notices = await asyncio.to_thread(_prepare, before, plan)
         try:
             await self._save(plan, source)
         except SQLAlchemyError:
@@ -160,6 +173,20 @@ class Editions:
         zonas, chats = await self._record(actor_id, pending_id, before, plan, notices)
         self._wake_outbox()
         return Loaded(LoadOutcome.LOADED, plan.edition, zonas, chats)
+
+    async def _keep_older(
+        self, actor_id: int, pending_id: int, before: Plan, plan: Plan, source: str
+    ) -> Loaded:
+        """An earlier year's edition: kept for the questions that name its year; no notices."""
+        try:
+            await self._save(plan, source)
+        except SQLAlchemyError:
+            log.exception("the uploaded edition (pending action %s) could not be saved", pending_id)
+            await self._close(pending_id, "failed")
+            return Loaded(LoadOutcome.FAILED)
+        self._keep(plan)
+        await self._record(actor_id, pending_id, before, plan, {})
+        return Loaded(LoadOutcome.KEPT, plan.edition)
 
     async def _record(
         self, actor_id: int, pending_id: int, before: Plan, plan: Plan, notices: dict[int, str]
@@ -210,11 +237,10 @@ class Editions:
                 await session.commit()
 
 
-def _prepare(before: Plan, data: object) -> tuple[Plan, Answerer, dict[int, str]]:
-    """The stored plan read back, its answerer (the search index is built here, off the event
-    loop) and the zonas' notices."""
-    plan = plan_from_json(data)
-    return plan, Answerer(plan), zona_notices(before, plan, compare_plans(before, plan))
+def _prepare(before: Plan, plan: Plan) -> tuple[Answerer, dict[int, str]]:
+    """The new plan's answerer (the search index is built here, off the event loop) and the
+    zonas' notices."""
+    return Answerer(plan), zona_notices(before, plan, compare_plans(before, plan))
 
 
 def _open_for_another(pending: PendingAction | None, actor_id: int) -> bool:

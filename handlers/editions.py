@@ -59,6 +59,12 @@ async def confirm_load(message: Message, context: Context, user_id: int, pending
         await message.edit_text(t.CANCELLED)
     elif loaded.outcome is LoadOutcome.FAILED:
         await message.reply_text(t.PLAN_LOAD_FAILED, do_quote=False)
+    elif loaded.outcome is LoadOutcome.KEPT:
+        assert loaded.edition is not None
+        kept = t.PLAN_KEPT_OLDER.format(
+            identity=identity(loaded.edition), current=identity(context.answerer.plan.edition)
+        )
+        await message.edit_text(kept)
     else:
         assert loaded.edition is not None
         notices = (

@@ -12,7 +12,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import InlineQueryHandler
 
-from handlers.answering import answer_for_action
+from handlers.answering import answer_of_plan
 from handlers.context import Context
 from knowledge import catalog as t
 from knowledge.actions import Action, opening
@@ -45,7 +45,7 @@ def inline_answers(answerer: Answerer, query: str) -> list[Answer]:
     answers = [main] if main.confident or main.kind == "zona" else []
     for match in main.matches:
         action = opening(match.kind, match.id)
-        extra = answer_for_action(answerer, action) if action is not None else None
+        extra = answer_of_plan(answerer, action) if action is not None else None
         if extra is not None and all(extra.title != a.title for a in answers):
             answers.append(extra)
     return answers[:MAX_RESULTS]

@@ -3,6 +3,7 @@ with the staff's view of a project card."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -63,10 +64,12 @@ async def answer_from_plan(
 ) -> tuple[str, Answer, bool]:
     """The question (follow-ups completed from the chat's context), its answer with what staff
     recorded, and whether a staff member is looking at a project card."""
-    answerer = context.answerer
+    editions = context.plan_editions
     chat_context = await context.chat_state.context(message.chat_id, session=session)
-    question = resolve(text, chat_context, names_subject=subject_test(answerer.answer))
-    answer = await with_staff_status(context.staff_cache, answerer.answer(question), session=session)
+    question = resolve(text, chat_context, names_subject=subject_test(context.answerer.answer))
+    if editions.needs_building(question):  # an older edition's index: built off the event loop
+        await asyncio.to_thread(editions.prepare, question)
+    answer = await with_staff_status(context.staff_cache, editions.answer(question), session=session)
     # staff see status buttons under a project card, in their private chat only
     sender = message.from_user.id if message.from_user else None
     staff_view = answer.kind == "project" and await context.staff.sees_staff_view(

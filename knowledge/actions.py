@@ -100,6 +100,7 @@ VERBS: dict[str, tuple[Form, ...]] = {
         (LIST_ID, PAGE),  # lista:<list_id>:<page>
         (LIST_ID, LIST_FILTER, PAGE),  # lista:<list_id>:<filter>:<page>
     ),
+    "cambios": ((PAGE,), (word("zona"), ZONA, PAGE)),  # the pages of what changed between editions
     "zonas": ((), (word("cambiar"),)),
     "mizona": ((ZONA,),),
     "plan": ((),),

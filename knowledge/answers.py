@@ -229,6 +229,8 @@ class Answerer(Lists, Comparisons):
         self.every_zona = tuple(d for d in self.index.docs if has_phrase(d.title.lower(), every_zona))
         self.budget_years = frozenset((edition.year,)) if plan.funding else frozenset()
         """The year the plan's money figures are for: the POA's."""
+        self.older_editions: tuple[int, ...] = ()
+        """The years of the older editions kept beside this one (:meth:`know_older_editions`)."""
         self.place_names = frozenset(
             w
             for p in plan.projects
@@ -1826,9 +1828,20 @@ class Answerer(Lists, Comparisons):
         return asks_money and other_year and bool(self.budget_years)
 
     def _other_year(self, query: Query) -> Answer:
-        return self.not_in_plan(
-            query, note=t.OTHER_YEAR.format(years=join_numbers(sorted(self.budget_years)))
-        )
+        years = join_numbers(sorted(self.budget_years))
+        if not self.older_editions:
+            return self.not_in_plan(query, note=t.OTHER_YEAR.format(years=years))
+        kept = t.OLDER_EDITION if len(self.older_editions) == 1 else t.OLDER_EDITIONS
+        older = kept.format(years=join_numbers(list(self.older_editions)))
+        note = t.OTHER_YEAR_KEPT.format(years=years, older=older, example=self.older_editions[-1])
+        return self.not_in_plan(query, note=note)
+
+    def know_older_editions(self, years: Sequence[int]) -> None:
+        """Older editions of the plan are kept for ``years``: another year's money is refused
+        naming them (``knowledge.editions`` answers the questions that name them)."""
+        if tuple(years) != self.older_editions:
+            self.older_editions = tuple(years)
+            self._remembered.cache_clear()
 
     def not_in_plan(self, query: Query, hits: Sequence[Hit] = (), note: str | None = None) -> Answer:
         title, line = (

@@ -46,6 +46,12 @@ NOT_IN_PLAN_LINE = (
 GAP_TITLE = "Eso no viene en el texto del plan"
 GAP_LINE = "El plan menciona «{title}», pero ese contenido no está en el texto del documento."
 OTHER_YEAR = "El plan trae las cifras de dinero de {years}; para otros años no tiene datos."
+OTHER_YEAR_KEPT = (
+    "El plan vigente trae las cifras de dinero de {years}, y guardo también {older} (pregunte, "
+    "por ejemplo, «presupuesto {example}»); para otros años no tengo datos."
+)
+OLDER_EDITION = "la edición del {years}"
+OLDER_EDITIONS = "las ediciones de {years}"
 UNSURE_TITLE = "No encontré eso en el plan"
 UNSURE_LINE = "No encontré una respuesta clara en el plan. Pruebe con otras palabras o elija un tema:"
 EMPTY_QUESTION = "Escríbame una pregunta sobre el plan, por ejemplo «proyectos zona 6»."
@@ -518,6 +524,7 @@ CHECK_REFERENCE_NAMES = {
 EDITION_LABEL = "POA {year}"
 EDITION_NAMED = "{label} ({name})"
 CHANGES_TITLE = "Qué cambió del {old} al {new}"
+EDITION_OLDER_NOTE = "📚 Según el {older}, una edición anterior (el plan vigente es el {current}):"
 CHANGES_ZONA_TITLE = "Zona {n}: qué cambió del {old} al {new}"
 CHANGES_LEAD = "Del {old} al {new}: {counts}."
 CHANGES_ZONA_LEAD = "En la zona {n}, del {old} al {new}: {counts}."
@@ -616,6 +623,14 @@ CHANGE_ACTION = "{number}. {text}"
 CHANGE_ACTION_REWORDED = "{old_number}. «{old}» → {new_number}. «{new}»"
 DIFF_BAD_ZONA = "No hay zona {n}: las zonas van de la {first} a la {last}."
 DIFF_UNREADABLE = "No se pudieron comparar los planes. {file}: {problem}."
+DIFF_NO_EDITION = (
+    "no es un archivo ni una edición guardada: no hay ninguna del {year} en la base de datos "
+    "(cárguela con «python -m bot load ARCHIVO»)"
+)
+LOAD_KEPT_OLDER = (
+    "Edición guardada: {plan}, anterior al plan vigente ({current}). El bot sigue respondiendo "
+    "con el vigente; las preguntas que nombran el año de esta edición se responden con ella."
+)
 
 # Loading an edition of the plan from Telegram (knowledge.edition_upload, handlers.editions) ---
 # A staff member sends the plan document or its JSON export; the bot shows what it is and what
@@ -652,6 +667,15 @@ BTN_LOAD = "Cargar"
 PLAN_LOADED = "Listo: ya respondo con el {identity}. {notices}."
 PLAN_LOADED_NOTICES = "Avisos en camino: {zonas} para {chats}"
 PLAN_LOADED_NO_NOTICES = "Ninguna zona con cambios tiene seguidores, así que no hay avisos que enviar"
+PLAN_KEPT_OLDER = (
+    "Listo: guardé el {identity} como edición anterior. Sigo respondiendo con el {current}; "
+    "las preguntas que nombran el año de la edición anterior se responden con ella."
+)
+PLAN_UPLOAD_OLDER = (
+    "📌 Es de un año anterior al plan vigente ({current}): se guardará como edición anterior, "
+    "para las preguntas que nombran su año. No se avisa a nadie."
+)
+PLAN_UPLOAD_REPLACES = "📌 Ya hay guardada una edición del {year}: esta la reemplazará."
 PLAN_LOAD_NOT_YOURS = "Solo quien envió el archivo puede cargar este plan."
 PLAN_LOAD_FAILED = (
     "No pude guardar el plan en este momento; sigo respondiendo con el plan vigente. "

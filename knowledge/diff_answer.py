@@ -33,9 +33,9 @@ NAME_CHARS = 120
 OWN_YEAR = re.compile(r"\bplan operativo anual\s+(?:\(poa\)\s+)?((?:19|20)\d{2})\b")
 NEW_IN_YEAR = re.compile(r"\bnuevo\s+((?:19|20)\d{2})\b")
 PAGE_ACTION = "cambios"
-"""The verb the page buttons carry (``cambios:2``, ``cambios:zona:7:2``). It is not in
-``knowledge.actions.VERBS`` yet: the bot does not keep two editions, so no button can show a
-page of changes, and handlers leave these follow-ups out until it does."""
+"""The verb the page buttons carry (``cambios:2``, ``cambios:zona:7:2``; ``knowledge.actions.VERBS``):
+the pages of what changed from the newest older edition kept to the current one
+(``knowledge.editions.PlanEditions.changes_page``)."""
 
 Entry = tuple[str, str]
 """One change line and the title of the group it belongs to."""

@@ -306,3 +306,10 @@ def own_name_pattern(municipality: str) -> re.Pattern[str]:
 def _join(numbers: tuple[int, ...]) -> str:
     said = [str(n) for n in numbers]
     return said[0] if len(said) == 1 else f"{', '.join(said[:-1])} y {said[-1]}"
+
+
+def replaces_current(current: Edition, new: Edition) -> bool:
+    """Whether loading ``new`` makes it the edition that answers: the same municipality's
+    edition of the same or a later year, or another municipality's plan altogether. An older
+    year's edition is kept beside the current one."""
+    return fold(new.municipality) != fold(current.municipality) or new.year >= current.year

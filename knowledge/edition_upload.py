@@ -11,13 +11,14 @@ Pure: no telegram, no database. Every dynamic string is escaped here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from knowledge import catalog as t
 from knowledge.counts import count_of
 from knowledge.diff import PlanChanges, compare_plans, for_zona
 from knowledge.diff_answer import change_pages, edition_labels, lead
-from knowledge.edition import edition_fields
+from knowledge.edition import edition_fields, replaces_current
 from knowledge.errors import PlanFormatError
 from knowledge.model import Edition, Plan
 from knowledge.render import MAX_MESSAGE, pack, to_html_blocks
@@ -36,8 +37,11 @@ def labels(current: Plan, new: Plan) -> tuple[str, str]:
     return edition_labels(current, new, t.PLAN_UPLOAD_CURRENT, t.PLAN_UPLOAD_FILE)
 
 
-def preview_messages(current: Plan, new: Plan, changes: PlanChanges | None = None) -> list[str]:
-    """The preview of ``new`` as Telegram HTML messages (the buttons go under the last)."""
+def preview_messages(
+    current: Plan, new: Plan, changes: PlanChanges | None = None, older_years: Sequence[int] = ()
+) -> list[str]:
+    """The preview of ``new`` as Telegram HTML messages (the buttons go under the last).
+    ``older_years``: the older editions kept (one of ``new``'s year is replaced by it)."""
     edition = new.edition
     changes = compare_plans(current, new) if changes is None else changes
     old_label, new_label = labels(current, new)
@@ -58,7 +62,13 @@ def preview_messages(current: Plan, new: Plan, changes: PlanChanges | None = Non
     ]
     first_page = change_pages(changes, old_label, new_label)[0]
     blocks.extend(to_html_blocks(first_page))
-    blocks.extend(("", escape(t.PLAN_UPLOAD_ASK)))
+    blocks.append("")
+    if new.edition.year in older_years:
+        blocks.append(escape(t.PLAN_UPLOAD_REPLACES.format(year=new.edition.year)))
+    if replaces_current(current.edition, new.edition):
+        blocks.append(escape(t.PLAN_UPLOAD_ASK))
+    else:
+        blocks.append(escape(t.PLAN_UPLOAD_OLDER.format(current=identity(current.edition))))
     return pack(blocks, MAX_MESSAGE)
 
 

@@ -51,6 +51,7 @@ NONEXISTENT: dict[str, tuple[str, ...]] = {
     "tema": ("tema:no-existe",),
     "metas": ("metas:no-existe",),
     "lista": ("lista:nada", "lista:actors:no-existe:1", "lista:actors:99"),
+    "cambios": ("cambios:1", "cambios:zona:12:1", "cambios:99"),  # one edition: nothing changed
     "zonas": ("zonas:999999",),
     "mizona": ("mizona:12",),
     "plan": ("plan:999999",),

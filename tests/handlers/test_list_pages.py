@@ -13,7 +13,7 @@ import pytest
 
 from bot.storage import open_storage
 from db.plan_store import save_plan
-from handlers.answering import answer_for_action
+from handlers.answering import answer_of_plan
 from handlers.buttons import read_action
 from knowledge import catalog as t
 from knowledge.actions import CALLBACK_MAX_BYTES, Action, ActionError
@@ -70,7 +70,7 @@ def test_malformed_page_actions_are_refused(action: str) -> None:
 
 
 class PagedAnswerer:
-    """Just what ``answer_for_action`` reads of an answerer for lists."""
+    """Just what ``answer_of_plan`` reads of an answerer for lists."""
 
     def __init__(self) -> None:
         self.asked: list[tuple[str, str | None, int]] = []
@@ -95,16 +95,16 @@ class PagedAnswerer:
 def test_a_page_button_asks_the_answerer_for_that_page() -> None:
     fake = PagedAnswerer()
     answerer = cast(Answerer, fake)
-    page = answer_for_action(answerer, Action.from_text("lista:actors:2"))
-    filtered = answer_for_action(answerer, Action.from_text("lista:actors:influencia-alta:3"))
+    page = answer_of_plan(answerer, Action.from_text("lista:actors:2"))
+    filtered = answer_of_plan(answerer, Action.from_text("lista:actors:influencia-alta:3"))
     assert (page.title if page else None, filtered.title if filtered else None) == (
         "actors None 2",
         "actors influencia-alta 3",
     )
-    no_such_page = answer_for_action(answerer, Action.from_text("lista:actors:4"))
+    no_such_page = answer_of_plan(answerer, Action.from_text("lista:actors:4"))
     assert no_such_page is None  # a stale button
-    assert answer_for_action(answerer, Action.from_text("lista:nada:1")) is None
-    whole = answer_for_action(answerer, Action.from_text("lista:projects"))
+    assert answer_of_plan(answerer, Action.from_text("lista:nada:1")) is None
+    whole = answer_of_plan(answerer, Action.from_text("lista:projects"))
     assert whole is not None
     assert whole.title == "todos los proyectos"
     assert fake.asked == [

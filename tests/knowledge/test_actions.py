@@ -44,6 +44,8 @@ ISSUED = {
     "a|lista:actors:2": ("lista", ("actors", "2")),
     "a|lista:action_lines:99": ("lista", ("action_lines", "99")),
     "a|lista:actors:influencia-alta:3": ("lista", ("actors", "influencia-alta", "3")),
+    "a|cambios:2": ("cambios", ("2",)),
+    "a|cambios:zona:7:3": ("cambios", ("zona", "7", "3")),
     "a|zonas": ("zonas", ()),
     "a|zonas:cambiar": ("zonas", ("cambiar",)),
     "a|mizona:10": ("mizona", ("10",)),

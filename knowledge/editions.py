@@ -1,0 +1,205 @@
+"""Several editions of the plan: the newest answers; a question that names an older edition's
+year is answered from that edition, saying which; "¿qué cambió?" compares two editions.
+
+An edition is kept as its JSON export, compressed (about 30 KB). Building an answerer for one
+takes a few tenths of a second and about 4 MB, so it is built only when a question names its
+year, and one older answerer is kept at a time (the last one asked for). The newest edition's
+answers do not change when older ones are kept, except the refusal of another year's money,
+which then names the years kept.
+
+Pure: no telegram, no database.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from knowledge import catalog as t
+from knowledge.answer_types import Answer
+from knowledge.answers import Answerer
+from knowledge.diff import PlanChanges, compare_plans, for_zona
+from knowledge.diff_answer import change_answer
+from knowledge.model import Plan
+from knowledge.plan_json import plan_from_json, plan_to_json
+from knowledge.text import fold
+
+__all__ = ["PlanEditions"]
+
+YEAR = re.compile(r"(?<![\d./-])(20\d\d)(?![\d/]|\s*(?:-|\u2013|/)\s*\d)")
+"""A year said alone: not a period's end ("2023-2025" names neither), a date or a figure."""
+RANGE_END = re.compile(r"\b20\d\d\s*(?:-|\u2013|/|\ba\b|\bal\b|\bhasta\b)\s*$")
+"""Text that makes the year after it the end of a period ("del 2023 al 2025")."""
+CHANGES = re.compile(
+    r"\bque\s+(?:(?:ha|han|se)\s+)?cambi(?:o|aron|ado)\b(?!\s+climatico)"
+    r"|\bque\s+(?:hay|trae|viene|tiene)\s+de\s+nuevo\b"
+    r"|\bnovedades\b"
+    r"|\bcambios\s+(?:del|en\s+el|de\s+este|al|entre|hay)\b"
+    r"|\bdiferencias?\s+(?:con|entre|del|de\s+este)\b"
+    r"|\b(?:comparado|comparacion|respecto)\s+(?:con|al|del)\s+(?:el\s+)?(?:ano|plan|poa)\s+(?:pasado|anterior)\b"
+)
+"""Asking what changed between editions (folded text). "Cambio climático" is not a change."""
+ZONA = re.compile(r"\b(?:zona|z)\s*(\d{1,2})\b")
+
+
+class PlanEditions:
+    """The current edition's answerer and the older editions of the same municipality."""
+
+    def __init__(self, current: Answerer, older: Mapping[int, bytes] | None = None) -> None:
+        """``older``: each older POA year's compressed JSON export (:func:`compress`); the
+        current edition's year, if there, is left out."""
+        self.current = current
+        year = current.plan.edition.year
+        self._older = {y: data for y, data in (older or {}).items() if y != year}
+        self._built: tuple[int, Answerer] | None = None
+        self._building = threading.Lock()
+        self._changes: dict[tuple[int, int, int | None], PlanChanges] = {}
+        current.know_older_editions(sorted(self._older))
+
+    @classmethod
+    def of(cls, current: Answerer, plans: Iterable[tuple[int, str]]) -> PlanEditions:
+        """From the kept editions' JSON texts, by year (``db.plan_store.kept_editions``)."""
+        return cls(current, {year: zlib.compress(text.encode("utf-8")) for year, text in plans})
+
+    @property
+    def older_years(self) -> tuple[int, ...]:
+        return tuple(sorted(self._older))
+
+    def with_current(self, answerer: Answerer) -> PlanEditions:
+        """The editions once ``answerer``'s plan is the current one: the previous current edition
+        is kept as an older one when it is of the same municipality and an earlier year."""
+        new, old = answerer.plan.edition, self.current.plan.edition
+        if fold(new.municipality) != fold(old.municipality):
+            return PlanEditions(answerer)
+        older = dict(self._older)
+        if old.year < new.year:
+            older[old.year] = compress(self.current.plan)
+        return PlanEditions(answerer, older)
+
+    def with_older(self, plan: Plan) -> PlanEditions:
+        """The editions with ``plan`` kept as an older one (replacing the one of its year)."""
+        return PlanEditions(self.current, {**self._older, plan.edition.year: compress(plan)})
+
+    # --- answering --------------------------------------------------------------------------
+
+    def answer(self, question: str) -> Answer:
+        """The current edition's answer, unless the question asks what changed between editions
+        or names an older edition's year: then that comparison, or the older edition's answer
+        under a line saying which edition it comes from."""
+        if not self._older:
+            return self.current.answer(question)
+        folded = fold(question)
+        years = self._kept_years_named(folded)
+        if CHANGES.search(folded) or len(years) > 1:
+            return self._changes_asked(folded, years)
+        older = [y for y in years if y in self._older]
+        if not older:
+            return self.current.answer(question)
+        return self._from_older(older[0], question)
+
+    def needs_building(self, question: str) -> bool:
+        """Whether answering ``question`` builds an older edition's answerer first (a few tenths
+        of a second of CPU: the caller may do it off its event loop with :meth:`prepare`)."""
+        year = self._older_year_asked(question)
+        return year is not None and (self._built is None or self._built[0] != year)
+
+    def prepare(self, question: str) -> None:
+        """Build the answerer ``question`` will need (see :meth:`needs_building`)."""
+        year = self._older_year_asked(question)
+        if year is not None:
+            self._answerer_of(year)
+
+    def changes_page(self, args: tuple[str, ...]) -> Answer | None:
+        """A page of what changed from the newest older edition to the current one, as the
+        summary's buttons name it (``cambios:2``, ``cambios:zona:7:2``); None when there is no
+        older edition, or no such page or zona."""
+        if not self._older:
+            return None
+        *where, page = args
+        zona = int(where[1]) if where else None
+        if zona is not None and zona not in self.current.plan.edition.zonas:
+            return None
+        old = max(self._older)
+        return self._change_answer(old, self.current.plan.edition.year, zona, int(page))
+
+    def _older_year_asked(self, question: str) -> int | None:
+        if not self._older:
+            return None
+        folded = fold(question)
+        years = self._kept_years_named(folded)
+        if CHANGES.search(folded) or len(years) > 1:
+            years = [*years, max(self._older)]
+        return next((y for y in years if y in self._older), None)
+
+    def _kept_years_named(self, folded: str) -> list[int]:
+        """The kept editions' years the question names alone, in its order, each once."""
+        kept = {*self._older, self.current.plan.edition.year}
+        named: list[int] = []
+        for match in YEAR.finditer(folded):
+            year = int(match.group(1))
+            if year in kept and year not in named and not RANGE_END.search(folded[: match.start()]):
+                named.append(year)
+        return named
+
+    def _from_older(self, year: int, question: str) -> Answer:
+        answer = self._answerer_of(year).answer(question)
+        note = t.EDITION_OLDER_NOTE.format(
+            older=t.EDITION_LABEL.format(year=year),
+            current=t.EDITION_LABEL.format(year=self.current.plan.edition.year),
+        )
+        # Its buttons would open the current edition's records and pages: left out.
+        return replace(answer, lines=(note, *answer.lines), follow_ups=())
+
+    def _changes_asked(self, folded: str, years: list[int]) -> Answer:
+        current = self.current.plan.edition.year
+        if len(years) > 1:
+            old, new = min(years), max(years)
+        else:
+            new = current
+            old = max((y for y in self._older if y < new), default=min(self._older))
+        zona = next((int(z) for z in ZONA.findall(folded) if int(z) in self.current.plan.edition.zonas), None)
+        answer = self._change_answer(old, new, zona, 1)
+        assert answer is not None  # a summary always has its first page
+        if (old, new) != (max(self._older), current):
+            answer = replace(answer, follow_ups=())  # page buttons name the default pair only
+        return answer
+
+    def _change_answer(self, old: int, new: int, zona: int | None, page: int) -> Answer | None:
+        key = (old, new, zona)
+        changes = self._changes.get(key)
+        if changes is None:
+            changes = compare_plans(self._plan_of(old), self._plan_of(new))
+            if zona is not None:
+                changes = for_zona(changes, zona)
+            self._changes[key] = changes
+        labels = t.EDITION_LABEL.format(year=old), t.EDITION_LABEL.format(year=new)
+        return change_answer(changes, *labels, page)
+
+    def _plan_of(self, year: int) -> Plan:
+        if year == self.current.plan.edition.year:
+            return self.current.plan
+        built = self._built
+        if built is not None and built[0] == year:
+            return built[1].plan
+        return expand(self._older[year])
+
+    def _answerer_of(self, year: int) -> Answerer:
+        with self._building:
+            built = self._built
+            if built is None or built[0] != year:
+                self._built = built = (year, Answerer(expand(self._older[year])))
+            return built[1]
+
+
+def compress(plan: Plan) -> bytes:
+    """A plan as its compressed JSON export: how an older edition is kept in memory."""
+    text = json.dumps(plan_to_json(plan), ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8"))
+
+
+def expand(data: bytes) -> Plan:
+    return plan_from_json(json.loads(zlib.decompress(data)))
