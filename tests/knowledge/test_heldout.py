@@ -35,8 +35,8 @@ FLOORS = {
     "questions-heldout-15.jsonl": 146,  # of 160 (blind first run: 140)
     "questions-heldout-16.jsonl": 151,  # of 160 (blind first run: 141)
     "questions-heldout-17.jsonl": 157,  # of 160 (blind first run: 149)
-    "questions-heldout-18.jsonl": 157,
-    "questions-heldout-19.jsonl": 148,  # of 160 (blind first run: 147)  # of 160 (blind first run: 153)
+    "questions-heldout-18.jsonl": 157,  # of 160 (blind first run: 153)
+    "questions-heldout-19.jsonl": 148,  # of 160 (blind first run: 147)
 }
 
 
