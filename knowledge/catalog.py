@@ -524,6 +524,11 @@ CHECK_REFERENCE_NAMES = {
 EDITION_LABEL = "POA {year}"
 EDITION_NAMED = "{label} ({name})"
 CHANGES_TITLE = "Qué cambió del {old} al {new}"
+CHANGES_ONE_EDITION_TITLE = "Solo hay una edición del plan"
+CHANGES_ONE_EDITION = (
+    "Tengo cargado solo el {label}, así que aún no puedo decirle qué cambió: cuando la "
+    "municipalidad cargue la edición siguiente, le podré mostrar las diferencias."
+)
 EDITION_OLDER_NOTE = "📚 Según el {older}, una edición anterior (el plan vigente es el {current}):"
 CHANGES_ZONA_TITLE = "Zona {n}: qué cambió del {old} al {new}"
 CHANGES_LEAD = "Del {old} al {new}: {counts}."

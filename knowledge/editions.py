@@ -34,12 +34,17 @@ YEAR = re.compile(r"(?<![\d./-])(20\d\d)(?![\d/]|\s*(?:-|\u2013|/)\s*\d)")
 """A year said alone: not a period's end ("2023-2025" names neither), a date or a figure."""
 RANGE_END = re.compile(r"\b20\d\d\s*(?:-|\u2013|/|\ba\b|\bal\b|\bhasta\b)\s*$")
 """Text that makes the year after it the end of a period ("del 2023 al 2025")."""
+EDITION_OBJECT = (
+    r"(?:(?:el|la|los|las|este|esta|mi|su)\s+)?(?:plan(?:es)?|poa|edicion(?:es)?|anos?|zona|20\d\d)\b"
+)
+"""What a change is asked about when "cambios" or "diferencias" asks about editions: not
+"la diferencia entre lo que va a inversión y lo de funcionamiento"."""
 CHANGES = re.compile(
     r"\bque\s+(?:(?:ha|han|se)\s+)?cambi(?:o|aron|ado)\b(?!\s+climatico)"
     r"|\bque\s+(?:hay|trae|viene|tiene)\s+de\s+nuevo\b"
     r"|\bnovedades\b"
-    r"|\bcambios\s+(?:del|en\s+el|de\s+este|al|entre|hay)\b"
-    r"|\bdiferencias?\s+(?:con|entre|del|de\s+este)\b"
+    rf"|\bcambios\s+(?:hay\b|(?:del|en|de|al|entre)\s+{EDITION_OBJECT})"
+    rf"|\bdiferencias?\s+(?:con|entre|del|de|en)\s+{EDITION_OBJECT}"
     r"|\b(?:comparado|comparacion|respecto)\s+(?:con|al|del)\s+(?:el\s+)?(?:ano|plan|poa)\s+(?:pasado|anterior)\b"
 )
 """Asking what changed between editions (folded text). "Cambio climático" is not a change."""
@@ -90,9 +95,11 @@ class PlanEditions:
         """The current edition's answer, unless the question asks what changed between editions
         or names an older edition's year: then that comparison, or the older edition's answer
         under a line saying which edition it comes from."""
-        if not self._older:
-            return self.current.answer(question)
         folded = fold(question)
+        if not self._older:
+            if CHANGES.search(folded):
+                return self._only_one_edition(question, folded)
+            return self.current.answer(question)
         years = self._kept_years_named(folded)
         if CHANGES.search(folded) or len(years) > 1:
             return self._changes_asked(folded, years)
@@ -154,6 +161,27 @@ class PlanEditions:
         # Its buttons would open the current edition's records and pages: left out.
         return replace(answer, lines=(note, *answer.lines), follow_ups=())
 
+    def _only_one_edition(self, question: str, folded: str) -> Answer:
+        """ "¿Qué cambió?" with no other edition to compare with: say so; when the question names
+        a zona, what the plan has there follows (a resident asking "¿qué hay de nuevo en la zona
+        7?" wants to know what there is)."""
+        label = t.EDITION_LABEL.format(year=self.current.plan.edition.year)
+        note = t.CHANGES_ONE_EDITION.format(label=label)
+        if self._zona_named(folded) is None:
+            return Answer(
+                t.CHANGES_ONE_EDITION_TITLE,
+                lines=(note,),
+                confident=False,
+                kind="one_edition",
+                follow_ups=self.current.menu(),
+            )
+        answer = self.current.answer(question)
+        return replace(answer, lines=(note, *answer.lines))
+
+    def _zona_named(self, folded: str) -> int | None:
+        zonas = self.current.plan.edition.zonas
+        return next((int(z) for z in ZONA.findall(folded) if int(z) in zonas), None)
+
     def _changes_asked(self, folded: str, years: list[int]) -> Answer:
         current = self.current.plan.edition.year
         if len(years) > 1:
@@ -161,8 +189,7 @@ class PlanEditions:
         else:
             new = current
             old = max((y for y in self._older if y < new), default=min(self._older))
-        zona = next((int(z) for z in ZONA.findall(folded) if int(z) in self.current.plan.edition.zonas), None)
-        answer = self._change_answer(old, new, zona, 1)
+        answer = self._change_answer(old, new, self._zona_named(folded), 1)
         assert answer is not None  # a summary always has its first page
         if (old, new) != (max(self._older), current):
             answer = replace(answer, follow_ups=())  # page buttons name the default pair only
