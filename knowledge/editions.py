@@ -30,8 +30,13 @@ from knowledge.text import fold
 
 __all__ = ["PlanEditions"]
 
-YEAR = re.compile(r"(?<![\d./-])(20\d\d)(?![\d/]|\s*(?:-|\u2013|/)\s*\d)")
-"""A year said alone: not a period's end ("2023-2025" names neither), a date or a figure."""
+YEAR = re.compile(
+    r"(?<![\d./-])(20\d\d)(?![\d/]|\s*(?:-|\u2013|/)\s*\d|\s+(?:a|al|hasta)\s+(?:el\s+)?20\d\d)"
+)
+"""A year said alone: not a period's start or end ("2023-2025", "del 2024 al 2028" name neither),
+a date or a figure."""
+ANY_YEAR = re.compile(r"(?<![\d.,/])(20\d\d)(?![\d/]|[.,]\d)")
+"""A year, alone or in a period ("del 2023 al 2024"): what a comparison is asked between."""
 RANGE_END = re.compile(r"\b20\d\d\s*(?:-|\u2013|/|\ba\b|\bal\b|\bhasta\b)\s*$")
 """Text that makes the year after it the end of a period ("del 2023 al 2025")."""
 EDITION_OBJECT = (
@@ -100,10 +105,10 @@ class PlanEditions:
             if CHANGES.search(folded):
                 return self._only_one_edition(question, folded)
             return self.current.answer(question)
-        years = self._kept_years_named(folded)
-        if CHANGES.search(folded) or len(years) > 1:
-            return self._changes_asked(folded, years)
-        older = [y for y in years if y in self._older]
+        pair = self._compared(folded)
+        if pair is not None:
+            return self._changes_asked(folded, pair)
+        older = [y for y in self._kept_years_named(folded) if y in self._older]
         if not older:
             return self.current.answer(question)
         return self._from_older(older[0], question)
@@ -137,18 +142,38 @@ class PlanEditions:
         if not self._older:
             return None
         folded = fold(question)
-        years = self._kept_years_named(folded)
-        if CHANGES.search(folded) or len(years) > 1:
-            years = [*years, max(self._older)]
+        pair = self._compared(folded)
+        years = self._kept_years_named(folded) if pair is None else list(pair)
         return next((y for y in years if y in self._older), None)
 
-    def _kept_years_named(self, folded: str) -> list[int]:
-        """The kept editions' years the question names alone, in its order, each once."""
+    def _compared(self, folded: str) -> tuple[int, int] | None:
+        """The two editions (old, new) a question asks to compare: the two years it names ("¿qué
+        cambió del 2023 al 2024?", "presupuesto 2024 y 2025"), the one it names and the current
+        ("¿qué cambió desde 2023?"), else the newest older one and the current; None when it
+        asks no comparison."""
+        if CHANGES.search(folded):
+            years = self._kept_years_named(folded, alone=False)
+        else:
+            years = self._kept_years_named(folded)
+            if len(years) < 2:
+                return None
+        current = self.current.plan.edition.year
+        if len(years) > 1:
+            return min(years), max(years)
+        if years and years[0] in self._older:
+            return years[0], current
+        return max((y for y in self._older if y < current), default=min(self._older)), current
+
+    def _kept_years_named(self, folded: str, *, alone: bool = True) -> list[int]:
+        """The kept editions' years the question names, in its order, each once: said alone,
+        or (not ``alone``) also as a period's start or end."""
         kept = {*self._older, self.current.plan.edition.year}
         named: list[int] = []
-        for match in YEAR.finditer(folded):
+        for match in (YEAR if alone else ANY_YEAR).finditer(folded):
             year = int(match.group(1))
-            if year in kept and year not in named and not RANGE_END.search(folded[: match.start()]):
+            if year in named or year not in kept:
+                continue
+            if not alone or not RANGE_END.search(folded[: match.start()]):
                 named.append(year)
         return named
 
@@ -182,16 +207,11 @@ class PlanEditions:
         zonas = self.current.plan.edition.zonas
         return next((int(z) for z in ZONA.findall(folded) if int(z) in zonas), None)
 
-    def _changes_asked(self, folded: str, years: list[int]) -> Answer:
-        current = self.current.plan.edition.year
-        if len(years) > 1:
-            old, new = min(years), max(years)
-        else:
-            new = current
-            old = max((y for y in self._older if y < new), default=min(self._older))
+    def _changes_asked(self, folded: str, pair: tuple[int, int]) -> Answer:
+        old, new = pair
         answer = self._change_answer(old, new, self._zona_named(folded), 1)
         assert answer is not None  # a summary always has its first page
-        if (old, new) != (max(self._older), current):
+        if pair != (max(self._older), self.current.plan.edition.year):
             answer = replace(answer, follow_ups=())  # page buttons name the default pair only
         return answer
 

@@ -8,8 +8,8 @@ PostgreSQL too):
 - ``sessionmaker``: ``create_sessionmaker(engine)`` after the migrations ran on that same engine.
 
 Editions of the plan made from the bundled document (``tests/editions.py``), parsed once:
-``next_year_plan`` (the POA 2025), ``other_municipality_plan`` (Villa Nueva, fifteen zonas) and
-their documents' texts.
+``next_year_plan`` (the POA 2025), ``previous_year_plan`` (the POA 2023, one amount changed),
+``other_municipality_plan`` (Villa Nueva, fifteen zonas) and their documents' texts.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from db.migrate import upgrade
 from db.session import create_engine, create_sessionmaker
 from knowledge.ingest import load_bundled_plan, parse_plan, read_bundled_text
 from knowledge.model import Plan
-from tests.editions import drifted_text, next_year_text, other_municipality_text
+from tests.editions import drifted_text, next_year_text, other_municipality_text, previous_year_text
 from tests.support.databases import fresh_postgres_database
 from tests.support.editions import next_edition_text
 from tests.support.fakebotapi import FakeBotApi
@@ -76,6 +76,11 @@ def next_year_document() -> str:
 
 
 @pytest.fixture(scope="session")
+def previous_year_document() -> str:
+    return previous_year_text()
+
+
+@pytest.fixture(scope="session")
 def drifted_document() -> str:
     return drifted_text()
 
@@ -88,6 +93,11 @@ def other_municipality_document() -> str:
 @pytest.fixture(scope="session")
 def next_year_plan(next_year_document: str) -> Plan:
     return parse_plan(next_year_document)
+
+
+@pytest.fixture(scope="session")
+def previous_year_plan(previous_year_document: str) -> Plan:
+    return parse_plan(previous_year_document)
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,23 @@ def next_year_text() -> str:
     return re.sub(r"\b2028\b", "2029", text)
 
 
+PREVIOUS_YEAR_AMOUNT = ("4,441,894.00", "5,000,000.00")
+"""Project 242177's amount in the bundled document and in :func:`previous_year_text`."""
+PREVIOUS_YEAR_TOTAL = ("Q 18,819,178.00", "Q 19,377,284.00")
+"""The projects' TOTAL row, in the same two documents (it adds up in both)."""
+
+
+def previous_year_text() -> str:
+    """The 2023 edition: every 2024 of the document is 2023 (the POA, its POM from 2023), and
+    project 242177 costs Q 5,000,000.00, as its TOTAL row says: a figure no other edition has."""
+    text = re.sub(r"\b2024\b", "2023", read_bundled_text())
+    old, new = PREVIOUS_YEAR_AMOUNT
+    assert text.count(f"\t{old}\t") == 1
+    assert text.count(PREVIOUS_YEAR_TOTAL[0]) == 1
+    text = text.replace(f"\t{old}\t", f"\t{new}\t")
+    return text.replace(*PREVIOUS_YEAR_TOTAL)
+
+
 def drifted_text() -> str:
     """The same plan typed differently: amounts written "Q.", "Q." with a space, "Q" alone and
     without the sign, some with non-breaking spaces, and non-breaking spaces between words."""
