@@ -161,3 +161,38 @@ async def test_a_chats_zona_may_be_any_municipalitys_zona(engine: AsyncEngine) -
 
 def test_head_revision_without_alembic_matches_alembics_own() -> None:
     assert head_revision() == HEAD
+
+
+async def test_revision_0010_keeps_editions_in_their_own_table(engine: AsyncEngine) -> None:
+    """Revision 0010 adds ``plan_edition``, one row per municipality and POA year, empty: the plan
+    already saved stays where it was (the first start keeps it there too); downgrading drops it."""
+    await upgrade(engine, "0009")
+    assert "plan_edition" not in await _table_names(engine)
+    sessions = create_sessionmaker(engine)
+    async with sessions() as session, session.begin():
+        await save_plan(session=session, plan=make_plan(), source="poa.txt")
+
+    await upgrade(engine)
+
+    columns = {"municipality", "year", "loaded_at", "source", "sha256", "content"}
+    assert await _columns(engine, "plan_edition") == columns
+    async with engine.connect() as connection:
+        key = await connection.run_sync(lambda sync: inspect(sync).get_pk_constraint("plan_edition"))
+        assert await connection.scalar(text("SELECT count(*) FROM plan_edition")) == 0
+    assert key["constrained_columns"] == ["municipality", "year"]
+    async with sessions() as session:
+        assert await load_plan(session=session) == make_plan()
+    insert = (
+        "INSERT INTO plan_edition (municipality, year, loaded_at, source, sha256, content) "
+        "VALUES ('Mixco', 2024, CURRENT_TIMESTAMP, :source, 'x', '{}')"
+    )
+    async with engine.begin() as connection:
+        await connection.execute(text(insert), {"source": "a.txt"})
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as connection:
+            await connection.execute(text(insert), {"source": "b.txt"})
+
+    await _downgrade(engine, "0009")
+    assert "plan_edition" not in await _table_names(engine)
+    async with sessions() as session:
+        assert await load_plan(session=session) == make_plan()
