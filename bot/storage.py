@@ -18,6 +18,7 @@ from db.plan_store import (
     get_current_edition,
     get_edition,
     get_plan_meta,
+    has_edition,
     kept_editions,
     load_plan,
     save_edition,
@@ -27,7 +28,7 @@ from db.session import create_engine, create_sessionmaker
 from knowledge.edition import replaces_current
 from knowledge.errors import PlanFormatError
 from knowledge.ingest import BUNDLED_PLAN, load_bundled_plan
-from knowledge.model import Plan
+from knowledge.model import Edition, Plan
 from knowledge.plan_file import read_json as read_json  # re-exported: the loaders read JSON here
 from knowledge.plan_file import read_plan
 from knowledge.plan_json import plan_digest
@@ -182,9 +183,21 @@ async def replace_plan(storage: Storage, plan: Plan, source: str) -> EditionSave
     (or another municipality's), make it the plan that answers; one transaction. Staff data in
     other tables stays as it is: it names projects by SNIP, in every edition."""
     async with storage.sessionmaker() as session, session.begin():
-        replaced = await save_edition(session=session, plan=plan, source=source)
         current = await get_current_edition(session=session)
+        if current is not None:
+            await _keep_current(session, current)
+        replaced = await save_edition(session=session, plan=plan, source=source)
         becomes_current = current is None or replaces_current(current, plan.edition)
         if becomes_current:
             await save_plan(session=session, plan=plan, source=source)
     return EditionSaved(current=becomes_current, replaced=replaced)
+
+
+async def _keep_current(session: AsyncSession, current: Edition) -> None:
+    """Keep the plan the plan tables hold among the editions before another is loaded: a
+    database from before revision 0010 that no bot has started on since holds it only there."""
+    if await has_edition(session=session, municipality=current.municipality, year=current.year):
+        return
+    before = await load_plan(session=session)
+    assert before is not None  # the tables hold an edition
+    await save_edition(session=session, plan=before, source=await _source_of_current(session))

@@ -69,6 +69,7 @@ __all__ = [
     "get_current_edition",
     "get_edition",
     "get_plan_meta",
+    "has_edition",
     "kept_editions",
     "load_plan",
     "save_edition",
@@ -191,6 +192,14 @@ async def save_edition(*, session: AsyncSession, plan: Plan, source: str) -> boo
     session.add(row)
     await session.flush()
     return replaced
+
+
+async def has_edition(*, session: AsyncSession, municipality: str, year: int) -> bool:
+    """Whether an edition of ``municipality`` for ``year`` is kept."""
+    statement = select(PlanEditionRow.year).where(
+        col(PlanEditionRow.municipality) == municipality, col(PlanEditionRow.year) == year
+    )
+    return (await session.exec(statement)).first() is not None
 
 
 async def kept_editions(*, session: AsyncSession, municipality: str | None = None) -> list[KeptEdition]:

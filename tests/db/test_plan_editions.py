@@ -196,6 +196,24 @@ async def test_the_current_plan_of_a_database_from_before_editions_is_kept_on_st
     assert (row.year, row.source, row.sha256) == (2025, "poa-2025.txt", plan_digest(PLAN_2025))
 
 
+async def test_loading_next_year_keeps_a_plan_saved_before_editions_were_kept(
+    engine: AsyncEngine, sessionmaker: Sessions
+) -> None:
+    """``load`` right after the upgrade, before any start: the plan it replaces is kept first."""
+    async with sessionmaker() as session:
+        await save_plan(session=session, plan=PLAN_2024, source="poa-2024.txt")
+        await session.commit()
+    storage = storage_of(engine, sessionmaker)
+
+    await replace_plan(storage, PLAN_2025, "poa-2025.txt")
+
+    assert await kept_edition(storage, 2024) == PLAN_2024
+    assert [(row.year, row.source) for row in sorted(await rows(sessionmaker), key=lambda r: r.year)] == [
+        (2024, "poa-2024.txt"),
+        (2025, "poa-2025.txt"),
+    ]
+
+
 async def test_staff_data_stays_across_editions(engine: AsyncEngine, sessionmaker: Sessions) -> None:
     """Statuses, follows and ground reports name projects by SNIP: loading the next edition, and
     loading an older one back, leave them attached to the same project."""
