@@ -60,6 +60,7 @@ from knowledge.question import (
     question_clauses,
     rank_asked,
     read_ask,
+    share_asked,
 )
 from knowledge.search import Doc, Hit, Query, SearchIndex, analyze
 from knowledge.source_names import SourceNames
@@ -118,12 +119,19 @@ OPERATIONAL = ("operativa", "operativas", "operativo", "poa")
 WHO_FRAMING = frozenset(
     {"ayuda", "ayudan", "apoya", "apoyan", "trabaja", "trabajan", "coordina", "coordinan", "participa"}
     | {"encarga", "encargan", "quien", "quienes", "institucion", "instituciones", "entidad", "entidades"}
-    | {"ve", "ven", "da", "dan", "hace", "hacen"}
+    | {"ve", "ven", "da", "dan", "hace", "hacen", "pone", "ponen", "lleva", "llevan", "mira", "miran"}
+    | {"realiza", "realizan", "cargo", "responsable", "responsables", "tiene", "tienen"}
 )
 """Words that frame a who-question around its topic ("¿con quién coordina la muni …?")."""
 AGAINST_OR_FOR_WHOM = re.compile(r"\b(?:contra|para|a)\s+quien(?:es)?\b")
 """Who a thing is against or for ("¿contra quién es la violencia …?"), not who does it."""
 INSTITUTION_AMONG = 5
+SOURCE_WORDS = re.compile(r"\b(?:fuentes?|fondos?|ingresos?|rubros?|procedencias?)\b")
+"""Words that name funding sources without naming one of them."""
+INSTITUTION_COVERAGE = 0.8
+"""A record that names institutions answers a who-question when it explains this share of what the
+best record explains ("el equipo de los centros de salud": the health line that names the
+ministry, not the schools' line that shares "centros")."""
 HOW_MUCH_MONEY = (
     *("cuanto presupuesto", "cuanto dinero", "cuanto pisto", "cuanta plata", "cuanto cuesta"),
     *("cuanto va a costar", "cuanto costara", "cuanto costo", "cuanto le dan", "cuanto le asignan"),
@@ -482,6 +490,18 @@ class Answerer(Lists, Comparisons):
             return self._about_snip(query, ask)
         if query.out_of_scope:
             return self.not_in_plan(query)
+        share = share_asked(query.folded)
+        if share is not None and self._about_the_sources(query, ask):
+            return self.sources_by_share(share)  # "¿cuál fuente es toda para funcionamiento?"
+        if (
+            share is None
+            and ask.measure in ("investment_pct", "operating_pct")
+            and ask.what in ("lookup", "sum", "list")
+            and self._about_the_sources(query, ask, named_or_not=True)
+        ):
+            shares = self.shares_answer(ask.measure.removesuffix("_pct"))  # "¿qué % va a funcionamiento?"
+            if shares is not None:
+                return shares
         bound = amount_threshold(query.folded)
         if bound is not None and (ask.list_id == "projects" or asks_for_works(query.folded)):
             return self._projects_bounded(query, ask)  # "¿qué proyectos pasan de 3 millones?"
@@ -574,6 +594,14 @@ class Answerer(Lists, Comparisons):
         if query.zonas:
             return self._about_zona(query, ask)
         return self._searched(query, ask)
+
+    def _about_the_sources(self, query: Query, ask: Ask, *, named_or_not: bool = False) -> bool:
+        """The question is about the funding sources as a whole ("¿qué fuentes …?", "¿cuál
+        fondo …?"), not about one source, a zona or the projects; ``named_or_not``: the sources
+        need not be named ("¿qué porcentaje va a funcionamiento?")."""
+        if query.zonas or query.snips or self._named_sources(query) or ask.list_id not in (None, "funding"):
+            return False
+        return named_or_not or ask.list_id == "funding" or SOURCE_WORDS.search(query.folded) is not None
 
     # What is asked -------------------------------------------------------------------------------
     def _about_snip(self, query: Query, ask: Ask) -> Answer:
@@ -1231,7 +1259,8 @@ class Answerer(Lists, Comparisons):
         if not hits or not _confident(hits, query):
             return None
         for hit in hits[:INSTITUTION_AMONG]:
-            if hit.score < INSTITUTION_SHARE * hits[0].score or hit.coverage < MIN_COVERAGE:
+            enough = min(MIN_COVERAGE, INSTITUTION_COVERAGE * hits[0].coverage)
+            if hit.score < INSTITUTION_SHARE * hits[0].score or hit.coverage < enough:
                 continue
             if hit.doc.kind == "actor":
                 return None  # an actor's own card names it: "¿quiénes forman el consorcio de ONG?"

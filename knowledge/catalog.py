@@ -141,6 +141,24 @@ LIST_UNDER_LINE = "Línea estratégica: {line}"
 LIST_EXCLUDED = "{n} de {total} {noun} del plan, sin contar «{words}»:"
 LIST_FILTER_EMPTY = "Ninguno de los {noun} del plan menciona «{words}»; esta es la lista completa:"
 LIST_PAGE = "Página {page} de {pages}."
+SHARE_FOUND = "{n} de {total} fuentes de financiamiento destinan {bound} a {part}:"
+SHARE_NONE = (
+    "Ninguna de las {total} fuentes de financiamiento destina {bound} a {part}; la que más destina "
+    "es {source}, con {pct}. Así reparte cada una:"
+)
+SHARE_BOUND = {
+    "eq": "el {pct}",
+    "gt": "más del {pct}",
+    "ge": "el {pct} o más",
+    "lt": "menos del {pct}",
+    "le": "el {pct} o menos",
+}
+SHARE_OF_TOTAL = (
+    "Del total disponible de {total}, {amount} va a {part}: el {pct} (calculado de los totales del "
+    "plan). Lo que destina cada fuente:"
+)
+SHARE_PART = {"investment": "inversión", "operating": "funcionamiento"}
+SHARE_LINE = "{source}: {pct} a {part} ({amount} de {available})"
 BTN_MORE = "Ver más ({page}/{pages})"
 BTN_BACK = "Anteriores ({page}/{pages})"
 ACTOR_LINE = "{name} — {role} (influencia {decisions}/{implementation})"
