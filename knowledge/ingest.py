@@ -18,6 +18,7 @@ from knowledge import catalog as t
 from knowledge.edition import read_edition
 from knowledge.errors import PlanFormatError, checked
 from knowledge.model import (
+    LEAD_IN,
     ActionLine,
     Actor,
     Edition,
@@ -25,7 +26,6 @@ from knowledge.model import (
     FundingTotal,
     GovernanceIndex,
     Item,
-    LEAD_IN,
     Law,
     Measure,
     Objective,

@@ -153,7 +153,10 @@ class Lists:
         amount = total.investment if part == "investment" else total.operating
         pct = (amount * 100 / total.available).quantize(Decimal("0.01"))
         lead = t.SHARE_OF_TOTAL.format(
-            total=format_q(total.available), amount=format_q(amount), part=t.SHARE_PART[part], pct=format_pct(pct)
+            total=format_q(total.available),
+            amount=format_q(amount),
+            part=t.SHARE_PART[part],
+            pct=format_pct(pct),
         )
         shown = self.sources_by_share(ShareAsked(part, "ge", Decimal(0)))
         return replace(shown, lines=(lead,))
@@ -424,7 +427,8 @@ class Lists:
             common = common[:n]
         words = list_documents(self.plan.edition).get(list_id, ("", ""))[1]
         lead_in = self.plan.statement(LEAD_IN.format(list_id=list_id))
-        own = " ".join([*common[-1:], self.texts.LIST_TITLES[list_id], words, lead_in.text if lead_in else ""])
+        opening = lead_in.text if lead_in else ""
+        own = " ".join([*common[-1:], self.texts.LIST_TITLES[list_id], words, opening])
         members = [
             {word_key(w) for w in content_words(f"{d.title} {d.text}")} for d in self._members_of(list_id)
         ]

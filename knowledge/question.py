@@ -611,12 +611,16 @@ NO_SHARE = re.compile(
     rf"(?P<part>{'|'.join(SHARE_PARTS.values())})\b"
 )
 SHARE_NUMBER = re.compile(r"\b(?P<n>\d{1,3}(?:[.,]\d+)?)\s*(?:%|por ciento)|\b(?P<half>la mitad)\b")
+ABOVE_SHARE = r"\b(?:mas|arriba|encima)\s+(?:de|del|de la)\s*$"
+BELOW_SHARE = r"\b(?:menos|debajo|abajo)\s+(?:de|del|de la)\s*$"
+COMPARED_SHARE = r"(?:es)?\s+(?:a|al|que)\s*(?:el|la)?\s*$"
 SHARE_RELATIONS = (
-    ("gt", re.compile(r"\b(?:mas|arriba|encima)\s+(?:de|del|de la)\s*$|\b(?:mayor|superior)(?:es)?\s+(?:a|al|que)\s*(?:el|la)?\s*$")),
-    ("lt", re.compile(r"\b(?:menos|debajo|abajo)\s+(?:de|del|de la)\s*$|\b(?:menor|inferior)(?:es)?\s+(?:a|al|que)\s*(?:el|la)?\s*$")),
+    ("gt", re.compile(rf"{ABOVE_SHARE}|\b(?:mayor|superior){COMPARED_SHARE}")),
+    ("lt", re.compile(rf"{BELOW_SHARE}|\b(?:menor|inferior){COMPARED_SHARE}")),
     ("ge", re.compile(r"\b(?:al menos|por lo menos|minimo|como minimo)\s*(?:el|la|un)?\s*$")),
     ("le", re.compile(r"\b(?:hasta|como maximo|a lo sumo|maximo)\s*(?:el|la|un)?\s*$")),
 )
+"""How the words right before a share bound it ("más del 50 %", "al menos el 90 %")."""
 SHARE_AFTER = (("ge", re.compile(r"^\s*o mas\b")), ("le", re.compile(r"^\s*o menos\b")))
 
 
