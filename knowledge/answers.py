@@ -38,7 +38,7 @@ from knowledge.compare import INVESTMENT_WORDS, OPERATING_WORDS, Comparisons, ca
 from knowledge.counts import count_of
 from knowledge.documents import ancestors, plan_documents
 from knowledge.edition import without_own_name
-from knowledge.glossary import GlossaryTerm, find_term, find_terms, glossary, said_as_one_word
+from knowledge.glossary import GlossaryTerm, find_term, find_terms, glossary, misspelt_term, said_as_one_word
 from knowledge.institutions import Institutions
 from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
 from knowledge.lexicon import spanish_words
@@ -126,6 +126,8 @@ WHO_FRAMING = frozenset(
 AGAINST_OR_FOR_WHOM = re.compile(r"\b(?:contra|para|a)\s+quien(?:es)?\b")
 """Who a thing is against or for ("¿contra quién es la violencia …?"), not who does it."""
 INSTITUTION_AMONG = 5
+ACRONYM_CHARS = 6
+"""A word asked about that no record has is shown in capitals up to this long ("BID")."""
 SOURCE_WORDS = re.compile(r"\b(?:fuentes?|fondos?|ingresos?|rubros?|procedencias?)\b")
 """Words that name funding sources without naming one of them."""
 INSTITUTION_COVERAGE = 0.8
@@ -540,6 +542,12 @@ class Answerer(Lists, Comparisons):
             return self.define_answer(bare[0])
         if ask.what == "define":
             terms = find_terms(query.folded, self.plan.edition)
+            misspelt = None if terms else self._misspelt_term(query)
+            if misspelt is not None:  # "¿qué significa PMD-OT?": the term it misspells, if asked alone
+                term, said = misspelt
+                rest = replace(query, sources=tuple(s for s in query.sources if s not in said))
+                if self._only_the_term(rest, term):
+                    return self.define_answer(term)
             if len(terms) > 1 and self._only_the_terms(query, terms):
                 return self.define_answer(*terms)  # "¿qué significa arrastre y multianual?"
             if terms and self._only_the_term(query, terms[0]):
@@ -550,6 +558,9 @@ class Answerer(Lists, Comparisons):
                 and self._term_and_its_money(query, terms[0])
             ):
                 return self.define_answer(terms[0])  # "¿qué es el IUSI y cuánto se recauda?": both
+            unknown = None if terms else self._unknown_term(query)
+            if unknown is not None:  # "¿qué es el BID?", "¿qué significa COPREDEH?"
+                return self.not_in_plan(query, note=t.TERM_NOT_IN_PLAN.format(term=unknown))
         if not any(len(s) > 2 for s in query.sources) and not query.zonas:  # "", "no", "si"
             return self._small_talk(query) or self.not_in_plan(query)
         gap = self._gap_named(query)
@@ -602,6 +613,34 @@ class Answerer(Lists, Comparisons):
         if query.zonas or query.snips or self._named_sources(query) or ask.list_id not in (None, "funding"):
             return False
         return named_or_not or ask.list_id == "funding" or SOURCE_WORDS.search(query.folded) is not None
+
+    def _misspelt_term(self, query: Query) -> tuple[GlossaryTerm, tuple[str, ...]] | None:
+        """ "¿qué significa PMD-OT?": the glossary term an acronym-like word misspells (with the
+        words that misspell it), when the question names no term as written; a real Spanish word
+        or a word of the plan is never read as a misspelling."""
+        lexicon = spanish_words()
+        return misspelt_term(query.folded, self.plan.edition, lambda w: w in lexicon or self._plan_word(w))
+
+    def _unknown_term(self, query: Query) -> str | None:
+        """What a define question asks about when the plan has no such word: every asked word is
+        unknown to the index, or one is an acronym written in capitals that no record has (typo
+        correction must not read "COPREDEH" as a plan word)."""
+        letters = [c for c in query.text if c.isalpha()]
+        shouted = sum(c.isupper() for c in letters) * 2 > len(letters)  # capitals say nothing then
+        capitals: list[str] = [
+            w
+            for w in re.findall(r"\b[A-ZÁÉÍÓÚÑ]{3,}\b", query.text)
+            if not shouted and not is_stop_word(fold(w)) and not self._plan_word(fold(w))
+        ]
+        if capitals:
+            return capitals[0]
+        asked = [s for s in query.sources if s not in define_words() and s not in filler_words()]
+        if asked and not any(self._plan_word(s) for s in asked):
+            return asked[0].upper() if len(asked[0]) <= ACRONYM_CHARS else asked[0]
+        return None
+
+    def _plan_word(self, word: str) -> bool:
+        return len(word) < 3 or self.index.knows(stem(word))
 
     # What is asked -------------------------------------------------------------------------------
     def _about_snip(self, query: Query, ask: Ask) -> Answer:

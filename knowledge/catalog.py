@@ -185,6 +185,10 @@ MOST = "más"
 LEAST = "menos"
 MIN_ZONA = "De las zonas con proyectos, la zona {n} es la que recibe menos: {amount} (suma de {projects})."
 COUNT_TEXT_SAYS = "El texto del plan dice: «{sentence}»"
+TERM_NOT_IN_PLAN = (
+    "El plan no usa ni explica «{term}». Sí le puedo explicar sus propias palabras y siglas, como "
+    "POA, PDM-OT, CODEDE, SNIP o ARRASTRE."
+)
 COUNT_NOT_IN_PLAN = "El plan no dice cuántos hay; esto es lo que sí trae sobre eso:"
 MONEY_NOT_IN_PLAN = "El plan no da un monto para eso; esto es lo que sí trae:"
 EXACT_DATE_NOT_IN_PLAN = "El plan no da días ni meses, solo años; esto es lo que sí trae:"

@@ -201,7 +201,11 @@ def _asks_for_list_by_name(folded: str, list_words: tuple[str, ...]) -> bool:
     )
 
 
-COUNTED = re.compile(r"\b(?:cuantos|cuantas|numero de|cantidad de)\s+(\w+(?:\s\w+)?)")
+COUNTED = re.compile(
+    r"\b(?:cuantos|cuantas|numero de|cantidad de)\s+(?:(?:son|hay|existen|eran|fueron)\s+)?"
+    r"(?:(?:los|las|el|la|de|del)\s+)?(\w+(?:\s\w+)?)"
+)
+"""What is counted, past the words between ("¿cuántas son las potencialidades?")."""
 
 
 def counted_words(folded: str) -> str | None:
