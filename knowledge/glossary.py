@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import pairwise
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 from rapidfuzz.distance import OSA
