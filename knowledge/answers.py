@@ -114,6 +114,17 @@ STATE_MARKS = (
 )
 """Words of a sentence that says in what state something is or how it came out ("¿ya está
 aprobado …?", "¿cómo salió Mixco en el ranking?")."""
+EVENTS = (
+    (re.compile(r"\b(?:aprob\w*|aprueba\w*)\b"), re.compile(r"\baprob\w*")),
+    (re.compile(r"\bactualiz\w*\b"), re.compile(r"\bactualiz\w*")),
+    (
+        re.compile(r"\b(?:elabor\w*|formul\w*|hizo|hicieron|creo|crearon|creado|creada|redact\w*)\b"),
+        re.compile(r"\b(?:elabor|formul|cre[oaó]|aprob)\w*"),
+    ),
+)
+"""What happened to a document that a when-question asks about (its approval, its update, its
+making), and the words of a sentence that tell of it: a sentence that dates something else
+("… y Plan Operativo Anual 2024") does not say when it was approved."""
 OPERATIONAL = ("operativa", "operativas", "operativo", "poa")
 """Words that name the POA's own operational actions, not the PDM-OT's lines of action."""
 WHO_FRAMING = frozenset(
@@ -561,7 +572,9 @@ class Answerer(Lists, Comparisons):
             unknown = None if terms else self._unknown_term(query)
             if unknown is not None:  # "¿qué es el BID?", "¿qué significa COPREDEH?"
                 return self.not_in_plan(query, note=t.TERM_NOT_IN_PLAN.format(term=unknown))
-        if not any(len(s) > 2 for s in query.sources) and not query.zonas:  # "", "no", "si"
+        named_terms = ask.what != "lookup" and find_terms(query.folded, self.plan.edition)
+        # "¿cuándo se hizo el plan Mixco 2032?": asked of a plan word, though no other word is left
+        if not any(len(s) > 2 for s in query.sources) and not query.zonas and not named_terms:  # "", "no"
             return self._small_talk(query) or self.not_in_plan(query)
         gap = self._gap_named(query)
         if gap is not None:  # "explíqueme el organigrama": a heading the document leaves empty
@@ -1143,6 +1156,8 @@ class Answerer(Lists, Comparisons):
         term = find_term(
             query.folded, self.plan.edition
         )  # "vigencia del PEI": the plan's own words name its period
+        if term is not None and _event_asked(query.folded) is not None:
+            return self._document_event(query, ask, term)  # "¿en qué año se aprobó el POM?"
         dated = term is not None and term.plan_text is not None and bool(find_years(fold(term.plan_text)))
         if term is not None and self._only_the_term(query, term, others_allowed=1 if dated else 0):
             return self.define_answer(term)
@@ -1152,6 +1167,24 @@ class Answerer(Lists, Comparisons):
             if in_text is not None:
                 return in_text
         return self._when_in_text(query, ask)
+
+    def _document_event(self, query: Query, ask: Ask, term: GlossaryTerm) -> Answer:
+        """When a document the plan names was approved, updated or made: the sentence that tells
+        of it (by the document's full name too); else the period the plan gives it, said not to
+        be that date, not confident."""
+        named = analyze(self._own_name_neutral(f"{query.text} {term.plan_text or ''}"), self.index)
+        for asked in (named, query):
+            in_text = self._when_in_text(asked, ask)
+            if in_text is not None:
+                return in_text
+        years = find_years(fold(term.plan_text or ""))
+        period = "-".join(str(y) for y in years[:2]) if years else None
+        lead = (
+            t.WHEN_EVENT_PERIOD.format(term=term.term, period=period)
+            if period
+            else t.WHEN_EVENT_NONE.format(term=term.term)
+        )
+        return replace(with_lead(self.define_answer(term), lead), confident=False, asks=ask.what)
 
     def _when_in_text(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿cuándo se aprobó el plan Mixco 2032?": the sentence of the best records that says
@@ -1164,13 +1197,18 @@ class Answerer(Lists, Comparisons):
         asked_years = set(query.years)
         asks_start = has_phrase(query.folded, START_ASKS)
         asks_state = ask.what == "status"
+        event = _event_asked(query.folded)
+        if event is not None:  # "aprobó" asked: what the sentence says happened, not the word
+            wanted = (wanted - {stem(w) for w in event[0].findall(query.folded)}) or wanted
         for hit in hits[:10]:
             record = self.records[hit.doc.id]
             text = getattr(record, "text", "") or hit.doc.title
             clauses = list(_dated_clauses(text))
-            if asks_state:  # "¿ya está aprobado el plan de ordenamiento?": a state needs no year
+            if asks_state or event is not None:  # "… aún se encuentra en proceso de aprobación"
                 clauses.extend(_undated_sentences(text))
             for sentence, years, sentence_stems in clauses:
+                if event is not None and not event[1].search(fold(sentence)):
+                    continue  # a sentence that does not tell of the approval asked about
                 overlap = len(wanted & sentence_stems)
                 enough = overlap * 2 >= len(wanted) or overlap >= 2
                 said = 2 * overlap + bool(years - asked_years) if enough else 0  # a year not asked is news
@@ -2175,6 +2213,13 @@ def _plan_money_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=256)
+def _event_asked(folded: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """What happened to a document a when-question asks about (see :data:`EVENTS`)."""
+    if not has_phrase(folded, ("cuando", "ano", "fecha", "desde cuando", "en que ano", "q ano")):
+        return None
+    return next(((asked, told) for asked, told in EVENTS if asked.search(folded)), None)
+
+
 def _dated_clauses(text: str) -> tuple[tuple[str, frozenset[int], frozenset[str]], ...]:
     """The clauses of a text that carry a year, each with the dated clauses right after it
     ("se aprobó … en el año 2018; este instrumento ha sido actualizado en el 2022"), with their

@@ -220,6 +220,10 @@ WHEN_PERIOD = "{observation}: el plan lo programa de {start} a {end}."
 WHEN_UNKNOWN = "El plan no da fecha para este proyecto."
 WHEN_NO_PROGRESS = "No hay avance registrado por el personal municipal."
 WHEN_STAFF = "Estado: {status}{progress}, según el personal municipal (actualizado el {date})."
+WHEN_EVENT_PERIOD = (
+    "El plan no dice en qué fecha se aprobó ni se elaboró el {term}; lo que sí da es su período: {period}."
+)
+WHEN_EVENT_NONE = "El plan no da la fecha en que se aprobó ni se elaboró el {term}."
 WHEN_NOT_IN_PLAN = (
     "El plan no da una fecha para eso. Puedo decirle qué obras y metas tiene, y hasta cuándo las programa."
 )
