@@ -146,12 +146,28 @@ INSTITUTION_COVERAGE = 0.8
 best record explains ("el equipo de los centros de salud": the health line that names the
 ministry, not the schools' line that shares "centros")."""
 HOW_MUCH_MONEY = (
+    *("cuanto da", "cuanto dan", "cuanto aporta", "cuanto aportan", "cuanto dona", "cuanto donan"),
+    *("cuanto presta", "cuanto prestan", "cuanto financia", "cuanto financian", "cuanto transfiere"),
+    *("cuanto nos da", "cuanto le da", "cuanto pone", "cuanto ponen", "cuanto manda", "cuanto mandan"),
     *("cuanto presupuesto", "cuanto dinero", "cuanto pisto", "cuanta plata", "cuanto cuesta"),
     *("cuanto va a costar", "cuanto costara", "cuanto costo", "cuanto le dan", "cuanto le asignan"),
     *("que presupuesto tiene", "presupuesto asignado", "cuanto tiene asignado", "cuanto se invierte en"),
 )
 """Phrases that ask how much money something has or costs."""
 AMOUNT_SHOWN = re.compile(r"\bQ\s?\d")
+GIVER = re.compile(
+    r"\bcuant[oa]s?\s+(?:dinero\s+|pisto\s+|plata\s+|fondos\s+)?(?:le\s+|nos\s+|les\s+|se\s+)?"
+    r"(?:da|dan|dio|daria|aporta|aportan|aporto|presta|prestan|presto|dona|donan|dono|financia|financian|"
+    r"transfiere|transfieren|pone|ponen|manda|mandan|envia|envian)\s+(?P<giver>(?:[a-z0-9]+\s?){1,4})"
+)
+"""Who gives the money a question asks about ("¿cuánto presta el BID …?" → "el bid")."""
+GIVER_ENDS = frozenset({"a", "al", "para", "pa", "en", "de", "del", "por", "y", "o", "que", "este", "cada"})
+RATE_WORDS = ("tasa", "tasas", "tarifa", "tarifas", "por millar", "millar", "alicuota", "cuota", "cuotas")
+"""Words that ask for a rate (of a tax, a fee): a share of the budget is not one."""
+RATE_SHOWN = {
+    w: re.compile(rf"\b{re.escape(w)}\b[^.]{{0,40}}\d|\d[^.]{{0,20}}\b{re.escape(w)}\b") for w in RATE_WORDS
+}
+"""A rate given: a number beside a word of rates."""
 CLAUSE_END = re.compile(r"(?<=[.?!;:,])\s+")
 """Where a sentence or clause ends inside a message: a capitalised name does not run across it."""
 AND_OR_COMMA = re.compile(r"\s+(?:y|e|o)\s+|,\s*")
@@ -400,6 +416,12 @@ class Answerer(Lists, Comparisons):
         answer = self._understood_ask(query)
         if "exact_date" in query.intents and answer.confident:  # "¿qué día empiezan …?": years only
             return replace(with_lead(answer, t.EXACT_DATE_NOT_IN_PLAN), confident=False)
+        giver = self._unknown_giver(query) if answer.confident else None
+        if giver is not None:  # "¿cuánto presta el BID?": a lender the plan does not list
+            sources = join_words([s.source for s in self.plan.funding])
+            return self.not_in_plan(query, note=t.GIVER_NOT_IN_PLAN.format(giver=giver, sources=sources))
+        if answer.confident and has_phrase(query.folded, RATE_WORDS) and not self._rate_given(answer):
+            return replace(with_lead(answer, t.RATE_NOT_IN_PLAN), confident=False)  # "la tasa del IUSI"
         if answer.confident and self._money_not_given(query, answer):
             return replace(with_lead(answer, t.MONEY_NOT_IN_PLAN), confident=False)
         if answer.kind == "gap" or (answer.confident and self._count_not_given(query, answer)):
@@ -409,6 +431,32 @@ class Answerer(Lists, Comparisons):
             if answer.confident:
                 return replace(with_lead(answer, t.COUNT_NOT_IN_PLAN), confident=False)
         return answer
+
+    def _unknown_giver(self, query: Query) -> str | None:
+        """Who a money question says gives it, when no record of the plan names them ("el BID",
+        "el banco mundial"): the words after the verb of giving, up to the one that says to what."""
+        found = GIVER.search(query.folded)
+        if found is None:
+            return None
+        said: list[str] = []
+        for word in found.group("giver").split():
+            if word in GIVER_ENDS:
+                break
+            said.append(word)
+        named = [w for w in said if not is_stop_word(w) and len(w) > 1]
+        if not named:
+            return None
+        fixed = query.corrections
+        known = [w for w in named if self._plan_word(fixed.get(w, w)) and self._plan_word(w)]
+        if known:
+            return None
+        shown = " ".join(named)
+        return shown.upper() if len(named) == 1 and len(named[0]) <= ACRONYM_CHARS - 2 else shown
+
+    def _rate_given(self, answer: Answer) -> bool:
+        """Whether the answer gives a rate: a number beside a word of rates."""
+        text = fold(answer_text(answer))
+        return any(RATE_SHOWN[w].search(text) for w in RATE_WORDS)
 
     def _money_not_given(self, query: Query, answer: Answer) -> bool:
         """ "¿cuánto presupuesto tiene la Escuela de Bomberos?": a record that gives no amount

@@ -189,6 +189,11 @@ TERM_NOT_IN_PLAN = (
     "El plan no usa ni explica «{term}». Sí le puedo explicar sus propias palabras y siglas, como "
     "POA, PDM-OT, CODEDE, SNIP o ARRASTRE."
 )
+GIVER_NOT_IN_PLAN = (
+    "El plan no menciona «{giver}» ni un monto que venga de ahí. El dinero del plan viene de estas "
+    "fuentes: {sources}."
+)
+RATE_NOT_IN_PLAN = "El plan no da esa tasa ni esa tarifa; esto es lo que sí trae sobre eso:"
 COUNT_NOT_IN_PLAN = "El plan no dice cuántos hay; esto es lo que sí trae sobre eso:"
 MONEY_NOT_IN_PLAN = "El plan no da un monto para eso; esto es lo que sí trae:"
 EXACT_DATE_NOT_IN_PLAN = "El plan no da días ni meses, solo años; esto es lo que sí trae:"
