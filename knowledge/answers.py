@@ -56,6 +56,7 @@ from knowledge.question import (
     filler_words,
     influence_filter,
     known_stems,
+    operating_words,
     place_phrases,
     question_clauses,
     rank_asked,
@@ -73,6 +74,7 @@ from knowledge.text import (
     fold,
     has_phrase,
     is_stop_word,
+    phrases_in,
     stem,
     vocabulary,
     words,
@@ -1142,6 +1144,9 @@ class Answerer(Lists, Comparisons):
             lead = self.texts.TOTAL_PART.format(
                 part=capitalised(part), amount=format_q(amount), total=format_q(total.available)
             )
+            said = [w for w in operating_words()[1:] if has_phrase(query.folded, (w,))]
+            if ask.measure == "operating" and said and not has_phrase(query.folded, ("funcionamiento",)):
+                lead = f"{lead} {t.OPERATING_NEAREST.format(word=said[0])}"  # "¿cuánto se gasta en sueldos?"
             return replace(with_lead(card, lead), asks="sum")  # "¿cuánto va a funcionamiento?"
         if ask.list_id == "projects":
             projects = self._filtered_projects(query, ask)
@@ -1172,6 +1177,9 @@ class Answerer(Lists, Comparisons):
             return False  # "… ¿cuánto de eso va a inversión?": of something said before
         vocab = vocabulary()
         money = {*vocab.intents["budget"], *vocab.intents["money"], *INVESTMENT_WORDS, *OPERATING_WORDS}
+        money |= {
+            w for phrase in phrases_in(query.folded, vocab.in_scope) for w in phrase.split()
+        }  # "pagar sueldos"
         for word in query.sources:
             stands_for = set(vocab.synonyms.get(word, ()))
             if word not in money and not stands_for & money and word not in filler_words() and len(word) > 2:

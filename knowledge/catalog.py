@@ -193,6 +193,9 @@ GIVER_NOT_IN_PLAN = (
     "El plan no menciona «{giver}» ni un monto que venga de ahí. El dinero del plan viene de estas "
     "fuentes: {sources}."
 )
+OPERATING_NEAREST = (
+    "El plan no da un monto aparte para «{word}»; lo más cercano es lo destinado a funcionamiento."
+)
 RATE_NOT_IN_PLAN = "El plan no da esa tasa ni esa tarifa; esto es lo que sí trae sobre eso:"
 COUNT_NOT_IN_PLAN = "El plan no dice cuántos hay; esto es lo que sí trae sobre eso:"
 MONEY_NOT_IN_PLAN = "El plan no da un monto para eso; esto es lo que sí trae:"

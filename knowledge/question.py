@@ -91,7 +91,7 @@ def read_ask(folded: str) -> Ask:
     marks = frozenset(kind for kind, said in p.asks.items() if _has(folded, kind, said))
     list_id, list_words = _named_list(folded)
     investment = has_phrase(folded, ("inversion", "invertir", "invierte", "invierten", "obras"))
-    operating = has_phrase(folded, ("funcionamiento", "gastos de funcionamiento"))
+    operating = has_phrase(folded, operating_words())  # "sueldos" stand for it too
     measure = "investment" if investment and not operating else "operating" if operating else "available"
     if measure != "available" and (
         has_phrase(folded, ("porcentaje", "por ciento", "proporcion")) or "%" in folded
@@ -103,6 +103,17 @@ def read_ask(folded: str) -> Ask:
         marks = marks | {"list"}
     what = _what(marks, list_id, folded)
     return Ask(what, list_id, list_words, measure, marks)
+
+
+@cache
+def operating_words() -> tuple[str, ...]:
+    """ "funcionamiento", and the words the local vocabulary says stand for it alone ("sueldos";
+    not "gastos", which stands for egresos too)."""
+    synonyms = vocabulary().synonyms
+    return (
+        "funcionamiento",
+        *sorted(w for w, said in synonyms.items() if tuple(said) == ("funcionamiento",)),
+    )
 
 
 NOUNS_OF_MORE = (
