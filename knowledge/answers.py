@@ -48,6 +48,7 @@ from knowledge.question import (
     WHEN_WORDS,
     Ask,
     amount_threshold,
+    ask_phrases,
     ask_stems,
     asks_for_works,
     counted_words,
@@ -139,6 +140,10 @@ WHO_FRAMING = frozenset(
 AGAINST_OR_FOR_WHOM = re.compile(r"\b(?:contra|para|a)\s+quien(?:es)?\b")
 """Who a thing is against or for ("¿contra quién es la violencia …?"), not who does it."""
 INSTITUTION_AMONG = 5
+PAY_WORDS = frozenset({"paga", "pagan", "pagar", "pago", "pagos", "pagando", "pagado"})
+"""Words of paying: with salaries named, they ask for operating spending."""
+DEFINE_NOUNS = frozenset({"sigla", "siglas", "palabra", "palabras", "termino", "terminos", "acronimo"})
+"""What a define question calls the thing it asks about ("las siglas SEPREM")."""
 ACRONYM_CHARS = 6
 """A word asked about that no record has is shown in capitals up to this long ("BID")."""
 SOURCE_WORDS = re.compile(r"\b(?:fuentes?|fondos?|ingresos?|rubros?|procedencias?)\b")
@@ -321,6 +326,7 @@ class Answerer(Lists, Comparisons):
         """Per-document facts worked out on first use (the index is read-only, so they never change)."""
         self._whole_pages: dict[str, list[list[Doc]]] = {}
         self._gaps: list[tuple[Doc, frozenset[str]]] | None = None
+        self._form_stems: frozenset[str] | None = None
         self._children: dict[str, list[Doc]] | None = None
         self.institutions = Institutions(plan.actors, glossary(plan.edition))
         self.source_names = SourceNames(plan.funding, self._names_one_record)
@@ -355,6 +361,10 @@ class Answerer(Lists, Comparisons):
         if query.snips:  # a SNIP names its project whatever the chatter ("me dijeron q el 287389 …")
             return self._understood(query)
         clauses = [analyze(self._with_subject(c, query), self.index) for c in question_clauses(question)]
+        if clauses and self._defines_a_term_and_its_money(query):
+            return self._understood(
+                query
+            )  # "¿qué es el situado y cuánto le toca?": both parts, not one clause
         if clauses and "?" in question and not self._names_a_list_its_clause_does_not(query, clauses[0]):
             clause_answer = self._understood(clauses[0])  # a chatty message with a "?": that question first
             if clause_answer.confident and clause_answer.kind != "summary":
@@ -660,6 +670,8 @@ class Answerer(Lists, Comparisons):
             and self._only_money_asked(query)
         ):
             return replace(self._funding_total_card(), asks=ask.what)  # "¿cuánto dinero tiene la muni?"
+        if ask.what == "define":  # "¿qué significan las siglas SEPREM?": search what is defined
+            query = self._without_define_words(query)
         composer = self.COMPOSERS.get(ask.what)
         if composer is not None:
             composed = composer(self, query, ask)
@@ -682,7 +694,33 @@ class Answerer(Lists, Comparisons):
         words that misspell it), when the question names no term as written; a real Spanish word
         or a word of the plan is never read as a misspelling."""
         lexicon = spanish_words()
-        return misspelt_term(query.folded, self.plan.edition, lambda w: w in lexicon or self._plan_word(w))
+        forms = self._term_form_stems()
+
+        def known(word: str) -> bool:  # "conalfas": the plan knows its stem because it is the term's
+            return word in lexicon or (self._plan_word(word) and stem(word) not in forms)
+
+        return misspelt_term(query.folded, self.plan.edition, known)
+
+    def _term_form_stems(self) -> frozenset[str]:
+        if self._form_stems is None:
+            self._form_stems = frozenset(
+                stem(w)
+                for term in glossary(self.plan.edition)
+                for a in term.aliases
+                if " " not in a
+                for w in [a]
+            )
+        return self._form_stems
+
+    def _without_define_words(self, query: Query) -> Query:
+        """The question without the words that ask what something means ("qué significan las
+        siglas"), which would otherwise be searched as if they were what is asked about."""
+        text = f" {' '.join(TOKEN.findall(query.folded))} "
+        for phrase in sorted(phrases_in(query.folded, ask_phrases("define")), key=len, reverse=True):
+            text = text.replace(f" {phrase} ", " ")
+        rest = " ".join(w for w in text.split() if w not in DEFINE_NOUNS)
+        reduced = analyze(rest, self.index)
+        return reduced if any(len(s) > 2 for s in reduced.sources) else query
 
     def _unknown_term(self, query: Query) -> str | None:
         """What a define question asks about when the plan has no such word: every asked word is
@@ -775,7 +813,10 @@ class Answerer(Lists, Comparisons):
             return None  # "proyectos zona 6": the zona composer
         if ask.list_id == "ejes":
             # "ejes de la política de seguridad": another record's axes, found by search
-            return self._ejes_answer() if self._filter_query(query, ask) is None else None
+            rest = self._filter_query(query, ask)
+            owners = {w for doc in self.by_kind.get("policy", []) for w in self.title_stems(doc)}
+            named = rest is not None and bool({stem(s) for s in rest.sources} & owners)
+            return None if named else self._ejes_answer()  # "¿en cuántos ejes se organiza el PDM-OT?"
         if ask.list_id is None or ask.list_id not in LISTS:
             return None
         list_id = ask.list_id
@@ -1177,9 +1218,9 @@ class Answerer(Lists, Comparisons):
             return False  # "… ¿cuánto de eso va a inversión?": of something said before
         vocab = vocabulary()
         money = {*vocab.intents["budget"], *vocab.intents["money"], *INVESTMENT_WORDS, *OPERATING_WORDS}
-        money |= {
-            w for phrase in phrases_in(query.folded, vocab.in_scope) for w in phrase.split()
-        }  # "pagar sueldos"
+        money |= {w for phrase in phrases_in(query.folded, vocab.in_scope) for w in phrase.split()}
+        if has_phrase(query.folded, operating_words()[1:]):
+            money |= PAY_WORDS  # "¿cuánto se paga de salarios?": paying them is the operating spending
         for word in query.sources:
             stands_for = set(vocab.synonyms.get(word, ()))
             if word not in money and not stands_for & money and word not in filler_words() and len(word) > 2:
@@ -1759,9 +1800,22 @@ class Answerer(Lists, Comparisons):
         ]
         return len(others) <= others_allowed
 
+    def _defines_a_term_and_its_money(self, query: Query) -> bool:
+        terms = find_terms(query.folded, self.plan.edition)
+        return (
+            read_ask(query.corrected).what == "define"
+            and bool(terms)
+            and self._record_named(terms[0]) is not None
+            and self._term_and_its_money(query, terms[0])
+        )
+
     def _term_and_its_money(self, query: Query, term: GlossaryTerm) -> bool:
-        """The term, and money asked of it: every other word asks for money or a year."""
-        rest = replace(query, sources=tuple(s for s in query.sources if not _plan_money_word(s)))
+        """The term, and money asked of it: every other word asks for money or a year ("¿qué es
+        el situado y cuánto le toca?")."""
+        asking = {w for phrase in phrases_in(query.folded, ask_phrases("sum")) for w in phrase.split()}
+        rest = replace(
+            query, sources=tuple(s for s in query.sources if not _plan_money_word(s) and s not in asking)
+        )
         return bool(query.intents & {"money", "budget"}) and self._only_the_term(rest, term, others_allowed=1)
 
     def _only_the_terms(self, query: Query, terms: tuple[GlossaryTerm, ...]) -> bool:
