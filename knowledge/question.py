@@ -625,6 +625,8 @@ NO_SHARE = re.compile(
     r"\b(?:nada|ningun|ninguna|cero)\s+(?:(?:va|van|se|es|para|pa|a|al|en|de|lo|la|el|destinan?)\s+){0,3}"
     rf"(?P<part>{'|'.join(SHARE_PARTS.values())})\b"
 )
+HOW_MUCH_SHARE = re.compile(r"\b(?:cuanto|cuanta|suma|suman|total)\b")
+"""An amount asked: "todo" and "nada" then say how much, not which sources."""
 SHARE_NUMBER = re.compile(r"\b(?P<n>\d{1,3}(?:[.,]\d+)?)\s*(?:%|por ciento)|\b(?P<half>la mitad)\b")
 ABOVE_SHARE = r"\b(?:mas|arriba|encima)\s+(?:de|del|de la)\s*$"
 BELOW_SHARE = r"\b(?:menos|debajo|abajo)\s+(?:de|del|de la)\s*$"
@@ -642,10 +644,11 @@ SHARE_AFTER = (("ge", re.compile(r"^\s*o mas\b")), ("le", re.compile(r"^\s*o men
 def share_asked(folded: str) -> ShareAsked | None:
     """The share bound a question sets on the funding sources, if any: a percentage or "la
     mitad" said with inversión / funcionamiento, or "toda para …" / "nada a …"."""
-    whole = WHOLE_SHARE.search(folded)
+    how_much = HOW_MUCH_SHARE.search(folded) is not None  # "¿cuánto es todo lo de inversión?": an amount
+    whole = None if how_much else WHOLE_SHARE.search(folded)
     if whole is not None:
         return ShareAsked(_share_part(whole.group("part")), "eq", Decimal(100))
-    nothing = NO_SHARE.search(folded)
+    nothing = None if how_much else NO_SHARE.search(folded)
     if nothing is not None:
         return ShareAsked(_share_part(nothing.group("part")), "eq", Decimal(0))
     number = SHARE_NUMBER.search(folded)

@@ -65,26 +65,29 @@ def test_who_keeps_to_the_topic_asked(answerer: Answerer) -> None:
 @pytest.mark.parametrize(
     ("question", "part", "relation", "pct"),
     [
-        ("¿cuáles fondos se van completos a inversión?", None, None, None),
+        ("¿cuáles fondos se van completamente a inversión?", "investment", "eq", 100),
         ("¿hay alguna fuente que sea solo para funcionamiento?", "operating", "eq", 100),
         ("fuentes que dan más del 70 % a inversión", "investment", "gt", 70),
         ("¿qué rubros destinan menos del 20 por ciento a funcionamiento?", "operating", "lt", 20),
         ("fuentes con al menos la mitad para funcionamiento", "operating", "ge", 50),
         ("¿cuál no pone nada en funcionamiento?", "operating", "eq", 0),
-        ("¿cuáles son todas las fuentes de financiamiento?", None, None, None),
-        ("¿cuánto va a inversión?", None, None, None),
     ],
 )
-def test_share_bounds_are_read(
-    question: str, part: str | None, relation: str | None, pct: int | None
-) -> None:
-    found = share_asked(fold(question))
-    if part is None:
-        assert found is None or (found.part, found.relation, found.pct) == ("investment", "eq", Decimal(100))
-        if "complet" not in question:
-            assert found is None
-        return
-    assert found == ShareAsked(part, relation or "eq", Decimal(pct or 0))
+def test_share_bounds_are_read(question: str, part: str, relation: str, pct: int) -> None:
+    assert share_asked(fold(question)) == ShareAsked(part, relation, Decimal(pct))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "¿cuáles son todas las fuentes de financiamiento?",
+        "¿cuánto va a inversión?",
+        "¿cuánto es todo lo de inversión de las fuentes?",
+        "¿qué porcentaje tiene el situado?",
+    ],
+)
+def test_no_share_bound_where_none_is_set(question: str) -> None:
+    assert share_asked(fold(question)) is None
 
 
 def test_share_holds_compares_as_asked() -> None:
