@@ -145,6 +145,9 @@ PAY_WORDS = frozenset({"paga", "pagan", "pagar", "pago", "pagos", "pagando", "pa
 DEFINE_NOUNS = frozenset({"sigla", "siglas", "palabra", "palabras", "termino", "terminos", "acronimo"})
 """What a define question calls the thing it asks about ("las siglas SEPREM")."""
 ACRONYM_CHARS = 6
+LENIENT_CHARS = 3
+"""A word longer than this, not written in capitals, counts as the plan word typo correction
+makes of it; a shorter one ("bid") could be any acronym."""
 """A word asked about that no record has is shown in capitals up to this long ("BID")."""
 SOURCE_WORDS = re.compile(r"\b(?:fuentes?|fondos?|ingresos?|rubros?|procedencias?)\b")
 """Words that name funding sources without naming one of them."""
@@ -459,8 +462,13 @@ class Answerer(Lists, Comparisons):
         if not named:
             return None
         fixed = query.corrections
-        known = [w for w in named if self._plan_word(fixed.get(w, w)) and self._plan_word(w)]
-        if known:
+        capitals = {fold(w) for w in re.findall(r"\b[A-ZÁÉÍÓÚÑ]{2,}\b", query.text)}
+
+        def known(word: str) -> bool:  # "situao" is the situado; "bid" or "BCIE" is no misspelling
+            lenient = len(word) > LENIENT_CHARS and word not in capitals
+            return self._known_to_plan(word) or (lenient and self._known_to_plan(fixed.get(word, word)))
+
+        if any(known(w) for w in named):
             return None
         shown = " ".join(named)
         return shown.upper() if len(named) == 1 and len(named[0]) <= ACRONYM_CHARS - 2 else shown
@@ -697,7 +705,7 @@ class Answerer(Lists, Comparisons):
         forms = self._term_form_stems()
 
         def known(word: str) -> bool:  # "conalfas": the plan knows its stem because it is the term's
-            return word in lexicon or (self._plan_word(word) and stem(word) not in forms)
+            return word in lexicon or (self._known_to_plan(word) and stem(word) not in forms)
 
         return misspelt_term(query.folded, self.plan.edition, known)
 
@@ -731,16 +739,16 @@ class Answerer(Lists, Comparisons):
         capitals: list[str] = [
             w
             for w in re.findall(r"\b[A-ZÁÉÍÓÚÑ]{3,}\b", query.text)
-            if not shouted and not is_stop_word(fold(w)) and not self._plan_word(fold(w))
+            if not shouted and not is_stop_word(fold(w)) and not self._known_to_plan(fold(w))
         ]
         if capitals:
             return capitals[0]
         asked = [s for s in query.sources if s not in define_words() and s not in filler_words()]
-        if asked and not any(self._plan_word(s) for s in asked):
+        if asked and not any(self._known_to_plan(s) for s in asked):
             return asked[0].upper() if len(asked[0]) <= ACRONYM_CHARS else asked[0]
         return None
 
-    def _plan_word(self, word: str) -> bool:
+    def _known_to_plan(self, word: str) -> bool:
         return len(word) < 3 or self.index.knows(stem(word))
 
     # What is asked -------------------------------------------------------------------------------

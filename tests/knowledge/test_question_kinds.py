@@ -296,6 +296,7 @@ def test_a_lender_the_plan_does_not_list_gets_the_plans_sources(answerer: Answer
     [
         ("¿cuánto aporta el IVA PAZ?", "61,100,000.00"),
         ("cuanto da el situado constitucional", "53,000,000.00"),
+        ("cuanto aporta el fonpetrl", "1,833,000.00"),  # a typo of a listed source is that source
     ],
 )
 def test_money_from_a_source_the_plan_lists_is_answered(
