@@ -38,7 +38,7 @@ from knowledge.compare import INVESTMENT_WORDS, OPERATING_WORDS, Comparisons, ca
 from knowledge.counts import count_of
 from knowledge.documents import ancestors, plan_documents
 from knowledge.edition import without_own_name
-from knowledge.glossary import GlossaryTerm, find_term, find_terms, glossary, said_as_one_word
+from knowledge.glossary import GlossaryTerm, find_term, find_terms, glossary, misspelt_term, said_as_one_word
 from knowledge.institutions import Institutions
 from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
 from knowledge.lexicon import spanish_words
@@ -48,6 +48,7 @@ from knowledge.question import (
     WHEN_WORDS,
     Ask,
     amount_threshold,
+    ask_phrases,
     ask_stems,
     asks_for_works,
     counted_words,
@@ -56,10 +57,12 @@ from knowledge.question import (
     filler_words,
     influence_filter,
     known_stems,
+    operating_words,
     place_phrases,
     question_clauses,
     rank_asked,
     read_ask,
+    share_asked,
 )
 from knowledge.search import Doc, Hit, Query, SearchIndex, analyze
 from knowledge.source_names import SourceNames
@@ -72,6 +75,7 @@ from knowledge.text import (
     fold,
     has_phrase,
     is_stop_word,
+    phrases_in,
     stem,
     vocabulary,
     words,
@@ -113,24 +117,67 @@ STATE_MARKS = (
 )
 """Words of a sentence that says in what state something is or how it came out ("¿ya está
 aprobado …?", "¿cómo salió Mixco en el ranking?")."""
+EVENTS = (
+    (re.compile(r"\b(?:aprob\w*|aprueba\w*)\b"), re.compile(r"\baprob\w*")),
+    (re.compile(r"\bactualiz\w*\b"), re.compile(r"\bactualiz\w*")),
+    (
+        re.compile(r"\b(?:elabor\w*|formul\w*|hizo|hicieron|creo|crearon|creado|creada|redact\w*)\b"),
+        re.compile(r"\b(?:elabor|formul|cre[oaó]|aprob)\w*"),
+    ),
+)
+"""What happened to a document that a when-question asks about (its approval, its update, its
+making), and the words of a sentence that tell of it: a sentence that dates something else
+("… y Plan Operativo Anual 2024") does not say when it was approved."""
 OPERATIONAL = ("operativa", "operativas", "operativo", "poa")
 """Words that name the POA's own operational actions, not the PDM-OT's lines of action."""
 WHO_FRAMING = frozenset(
     {"ayuda", "ayudan", "apoya", "apoyan", "trabaja", "trabajan", "coordina", "coordinan", "participa"}
     | {"encarga", "encargan", "quien", "quienes", "institucion", "instituciones", "entidad", "entidades"}
-    | {"ve", "ven", "da", "dan", "hace", "hacen"}
+    | {"ve", "ven", "da", "dan", "hace", "hacen", "pone", "ponen", "lleva", "llevan", "mira", "miran"}
+    | {"realiza", "realizan", "cargo", "responsable", "responsables", "tiene", "tienen"}
 )
 """Words that frame a who-question around its topic ("¿con quién coordina la muni …?")."""
 AGAINST_OR_FOR_WHOM = re.compile(r"\b(?:contra|para|a)\s+quien(?:es)?\b")
 """Who a thing is against or for ("¿contra quién es la violencia …?"), not who does it."""
 INSTITUTION_AMONG = 5
+PAY_WORDS = frozenset({"paga", "pagan", "pagar", "pago", "pagos", "pagando", "pagado"})
+"""Words of paying: with salaries named, they ask for operating spending."""
+DEFINE_NOUNS = frozenset({"sigla", "siglas", "palabra", "palabras", "termino", "terminos", "acronimo"})
+"""What a define question calls the thing it asks about ("las siglas SEPREM")."""
+ACRONYM_CHARS = 6
+LENIENT_CHARS = 3
+"""A word longer than this, not written in capitals, counts as the plan word typo correction
+makes of it; a shorter one ("bid") could be any acronym."""
+"""A word asked about that no record has is shown in capitals up to this long ("BID")."""
+SOURCE_WORDS = re.compile(r"\b(?:fuentes?|fondos?|ingresos?|rubros?|procedencias?)\b")
+"""Words that name funding sources without naming one of them."""
+INSTITUTION_COVERAGE = 0.8
+"""A record that names institutions answers a who-question when it explains this share of what the
+best record explains ("el equipo de los centros de salud": the health line that names the
+ministry, not the schools' line that shares "centros")."""
 HOW_MUCH_MONEY = (
+    *("cuanto da", "cuanto dan", "cuanto aporta", "cuanto aportan", "cuanto dona", "cuanto donan"),
+    *("cuanto presta", "cuanto prestan", "cuanto financia", "cuanto financian", "cuanto transfiere"),
+    *("cuanto nos da", "cuanto le da", "cuanto pone", "cuanto ponen", "cuanto manda", "cuanto mandan"),
     *("cuanto presupuesto", "cuanto dinero", "cuanto pisto", "cuanta plata", "cuanto cuesta"),
     *("cuanto va a costar", "cuanto costara", "cuanto costo", "cuanto le dan", "cuanto le asignan"),
     *("que presupuesto tiene", "presupuesto asignado", "cuanto tiene asignado", "cuanto se invierte en"),
 )
 """Phrases that ask how much money something has or costs."""
 AMOUNT_SHOWN = re.compile(r"\bQ\s?\d")
+GIVER = re.compile(
+    r"\bcuant[oa]s?\s+(?:dinero\s+|pisto\s+|plata\s+|fondos\s+)?(?:le\s+|nos\s+|les\s+|se\s+)?"
+    r"(?:da|dan|dio|daria|aporta|aportan|aporto|presta|prestan|presto|dona|donan|dono|financia|financian|"
+    r"transfiere|transfieren|pone|ponen|manda|mandan|envia|envian)\s+(?P<giver>(?:[a-z0-9]+\s?){1,4})"
+)
+"""Who gives the money a question asks about ("¿cuánto presta el BID …?" → "el bid")."""
+GIVER_ENDS = frozenset({"a", "al", "para", "pa", "en", "de", "del", "por", "y", "o", "que", "este", "cada"})
+RATE_WORDS = ("tasa", "tasas", "tarifa", "tarifas", "por millar", "millar", "alicuota", "cuota", "cuotas")
+"""Words that ask for a rate (of a tax, a fee): a share of the budget is not one."""
+RATE_SHOWN = {
+    w: re.compile(rf"\b{re.escape(w)}\b[^.]{{0,40}}\d|\d[^.]{{0,20}}\b{re.escape(w)}\b") for w in RATE_WORDS
+}
+"""A rate given: a number beside a word of rates."""
 CLAUSE_END = re.compile(r"(?<=[.?!;:,])\s+")
 """Where a sentence or clause ends inside a message: a capitalised name does not run across it."""
 AND_OR_COMMA = re.compile(r"\s+(?:y|e|o)\s+|,\s*")
@@ -282,6 +329,7 @@ class Answerer(Lists, Comparisons):
         """Per-document facts worked out on first use (the index is read-only, so they never change)."""
         self._whole_pages: dict[str, list[list[Doc]]] = {}
         self._gaps: list[tuple[Doc, frozenset[str]]] | None = None
+        self._form_stems: frozenset[str] | None = None
         self._children: dict[str, list[Doc]] | None = None
         self.institutions = Institutions(plan.actors, glossary(plan.edition))
         self.source_names = SourceNames(plan.funding, self._names_one_record)
@@ -316,6 +364,10 @@ class Answerer(Lists, Comparisons):
         if query.snips:  # a SNIP names its project whatever the chatter ("me dijeron q el 287389 …")
             return self._understood(query)
         clauses = [analyze(self._with_subject(c, query), self.index) for c in question_clauses(question)]
+        if clauses and self._defines_a_term_and_its_money(query):
+            return self._understood(
+                query
+            )  # "¿qué es el situado y cuánto le toca?": both parts, not one clause
         if clauses and "?" in question and not self._names_a_list_its_clause_does_not(query, clauses[0]):
             clause_answer = self._understood(clauses[0])  # a chatty message with a "?": that question first
             if clause_answer.confident and clause_answer.kind != "summary":
@@ -379,6 +431,12 @@ class Answerer(Lists, Comparisons):
         answer = self._understood_ask(query)
         if "exact_date" in query.intents and answer.confident:  # "¿qué día empiezan …?": years only
             return replace(with_lead(answer, t.EXACT_DATE_NOT_IN_PLAN), confident=False)
+        giver = self._unknown_giver(query) if answer.confident else None
+        if giver is not None:  # "¿cuánto presta el BID?": a lender the plan does not list
+            sources = join_words([s.source for s in self.plan.funding])
+            return self.not_in_plan(query, note=t.GIVER_NOT_IN_PLAN.format(giver=giver, sources=sources))
+        if answer.confident and has_phrase(query.folded, RATE_WORDS) and not self._rate_given(answer):
+            return replace(with_lead(answer, t.RATE_NOT_IN_PLAN), confident=False)  # "la tasa del IUSI"
         if answer.confident and self._money_not_given(query, answer):
             return replace(with_lead(answer, t.MONEY_NOT_IN_PLAN), confident=False)
         if answer.kind == "gap" or (answer.confident and self._count_not_given(query, answer)):
@@ -388,6 +446,37 @@ class Answerer(Lists, Comparisons):
             if answer.confident:
                 return replace(with_lead(answer, t.COUNT_NOT_IN_PLAN), confident=False)
         return answer
+
+    def _unknown_giver(self, query: Query) -> str | None:
+        """Who a money question says gives it, when no record of the plan names them ("el BID",
+        "el banco mundial"): the words after the verb of giving, up to the one that says to what."""
+        found = GIVER.search(query.folded)
+        if found is None:
+            return None
+        said: list[str] = []
+        for word in found.group("giver").split():
+            if word in GIVER_ENDS:
+                break
+            said.append(word)
+        named = [w for w in said if not is_stop_word(w) and len(w) > 1]
+        if not named:
+            return None
+        fixed = query.corrections
+        capitals = {fold(w) for w in re.findall(r"\b[A-ZÁÉÍÓÚÑ]{2,}\b", query.text)}
+
+        def known(word: str) -> bool:  # "situao" is the situado; "bid" or "BCIE" is no misspelling
+            lenient = len(word) > LENIENT_CHARS and word not in capitals
+            return self._known_to_plan(word) or (lenient and self._known_to_plan(fixed.get(word, word)))
+
+        if any(known(w) for w in named):
+            return None
+        shown = " ".join(named)
+        return shown.upper() if len(named) == 1 and len(named[0]) <= ACRONYM_CHARS - 2 else shown
+
+    def _rate_given(self, answer: Answer) -> bool:
+        """Whether the answer gives a rate: a number beside a word of rates."""
+        text = fold(answer_text(answer))
+        return any(RATE_SHOWN[w].search(text) for w in RATE_WORDS)
 
     def _money_not_given(self, query: Query, answer: Answer) -> bool:
         """ "¿cuánto presupuesto tiene la Escuela de Bomberos?": a record that gives no amount
@@ -482,6 +571,18 @@ class Answerer(Lists, Comparisons):
             return self._about_snip(query, ask)
         if query.out_of_scope:
             return self.not_in_plan(query)
+        share = share_asked(query.folded)
+        if share is not None and self._about_the_sources(query, ask):
+            return self.sources_by_share(share)  # "¿cuál fuente es toda para funcionamiento?"
+        if (
+            share is None
+            and ask.measure in ("investment_pct", "operating_pct")
+            and ask.what in ("lookup", "sum", "list")
+            and self._about_the_sources(query, ask, named_or_not=True)
+        ):
+            shares = self.shares_answer(ask.measure.removesuffix("_pct"))  # "¿qué % va a funcionamiento?"
+            if shares is not None:
+                return shares
         bound = amount_threshold(query.folded)
         if bound is not None and (ask.list_id == "projects" or asks_for_works(query.folded)):
             return self._projects_bounded(query, ask)  # "¿qué proyectos pasan de 3 millones?"
@@ -520,6 +621,12 @@ class Answerer(Lists, Comparisons):
             return self.define_answer(bare[0])
         if ask.what == "define":
             terms = find_terms(query.folded, self.plan.edition)
+            misspelt = None if terms else self._misspelt_term(query)
+            if misspelt is not None:  # "¿qué significa PMD-OT?": the term it misspells, if asked alone
+                term, said = misspelt
+                rest = replace(query, sources=tuple(s for s in query.sources if s not in said))
+                if self._only_the_term(rest, term):
+                    return self.define_answer(term)
             if len(terms) > 1 and self._only_the_terms(query, terms):
                 return self.define_answer(*terms)  # "¿qué significa arrastre y multianual?"
             if terms and self._only_the_term(query, terms[0]):
@@ -530,7 +637,12 @@ class Answerer(Lists, Comparisons):
                 and self._term_and_its_money(query, terms[0])
             ):
                 return self.define_answer(terms[0])  # "¿qué es el IUSI y cuánto se recauda?": both
-        if not any(len(s) > 2 for s in query.sources) and not query.zonas:  # "", "no", "si"
+            unknown = None if terms else self._unknown_term(query)
+            if unknown is not None:  # "¿qué es el BID?", "¿qué significa COPREDEH?"
+                return self.not_in_plan(query, note=t.TERM_NOT_IN_PLAN.format(term=unknown))
+        named_terms = ask.what != "lookup" and find_terms(query.folded, self.plan.edition)
+        # "¿cuándo se hizo el plan Mixco 2032?": asked of a plan word, though no other word is left
+        if not any(len(s) > 2 for s in query.sources) and not query.zonas and not named_terms:  # "", "no"
             return self._small_talk(query) or self.not_in_plan(query)
         gap = self._gap_named(query)
         if gap is not None:  # "explíqueme el organigrama": a heading the document leaves empty
@@ -566,6 +678,8 @@ class Answerer(Lists, Comparisons):
             and self._only_money_asked(query)
         ):
             return replace(self._funding_total_card(), asks=ask.what)  # "¿cuánto dinero tiene la muni?"
+        if ask.what == "define":  # "¿qué significan las siglas SEPREM?": search what is defined
+            query = self._without_define_words(query)
         composer = self.COMPOSERS.get(ask.what)
         if composer is not None:
             composed = composer(self, query, ask)
@@ -574,6 +688,68 @@ class Answerer(Lists, Comparisons):
         if query.zonas:
             return self._about_zona(query, ask)
         return self._searched(query, ask)
+
+    def _about_the_sources(self, query: Query, ask: Ask, *, named_or_not: bool = False) -> bool:
+        """The question is about the funding sources as a whole ("¿qué fuentes …?", "¿cuál
+        fondo …?"), not about one source, a zona or the projects; ``named_or_not``: the sources
+        need not be named ("¿qué porcentaje va a funcionamiento?")."""
+        if query.zonas or query.snips or self._named_sources(query) or ask.list_id not in (None, "funding"):
+            return False
+        return named_or_not or ask.list_id == "funding" or SOURCE_WORDS.search(query.folded) is not None
+
+    def _misspelt_term(self, query: Query) -> tuple[GlossaryTerm, tuple[str, ...]] | None:
+        """ "¿qué significa PMD-OT?": the glossary term an acronym-like word misspells (with the
+        words that misspell it), when the question names no term as written; a real Spanish word
+        or a word of the plan is never read as a misspelling."""
+        lexicon = spanish_words()
+        forms = self._term_form_stems()
+
+        def known(word: str) -> bool:  # "conalfas": the plan knows its stem because it is the term's
+            return word in lexicon or (self._known_to_plan(word) and stem(word) not in forms)
+
+        return misspelt_term(query.folded, self.plan.edition, known)
+
+    def _term_form_stems(self) -> frozenset[str]:
+        if self._form_stems is None:
+            self._form_stems = frozenset(
+                stem(w)
+                for term in glossary(self.plan.edition)
+                for a in term.aliases
+                if " " not in a
+                for w in [a]
+            )
+        return self._form_stems
+
+    def _without_define_words(self, query: Query) -> Query:
+        """The question without the words that ask what something means ("qué significan las
+        siglas"), which would otherwise be searched as if they were what is asked about."""
+        text = f" {' '.join(TOKEN.findall(query.folded))} "
+        for phrase in sorted(phrases_in(query.folded, ask_phrases("define")), key=len, reverse=True):
+            text = text.replace(f" {phrase} ", " ")
+        rest = " ".join(w for w in text.split() if w not in DEFINE_NOUNS)
+        reduced = analyze(rest, self.index)
+        return reduced if any(len(s) > 2 for s in reduced.sources) else query
+
+    def _unknown_term(self, query: Query) -> str | None:
+        """What a define question asks about when the plan has no such word: every asked word is
+        unknown to the index, or one is an acronym written in capitals that no record has (typo
+        correction must not read "COPREDEH" as a plan word)."""
+        letters = [c for c in query.text if c.isalpha()]
+        shouted = sum(c.isupper() for c in letters) * 2 > len(letters)  # capitals say nothing then
+        capitals: list[str] = [
+            w
+            for w in re.findall(r"\b[A-ZÁÉÍÓÚÑ]{3,}\b", query.text)
+            if not shouted and not is_stop_word(fold(w)) and not self._known_to_plan(fold(w))
+        ]
+        if capitals:
+            return capitals[0]
+        asked = [s for s in query.sources if s not in define_words() and s not in filler_words()]
+        if asked and not any(self._known_to_plan(s) for s in asked):
+            return asked[0].upper() if len(asked[0]) <= ACRONYM_CHARS else asked[0]
+        return None
+
+    def _known_to_plan(self, word: str) -> bool:
+        return len(word) < 3 or self.index.knows(stem(word))
 
     # What is asked -------------------------------------------------------------------------------
     def _about_snip(self, query: Query, ask: Ask) -> Answer:
@@ -645,7 +821,10 @@ class Answerer(Lists, Comparisons):
             return None  # "proyectos zona 6": the zona composer
         if ask.list_id == "ejes":
             # "ejes de la política de seguridad": another record's axes, found by search
-            return self._ejes_answer() if self._filter_query(query, ask) is None else None
+            rest = self._filter_query(query, ask)
+            owners = {w for doc in self.by_kind.get("policy", []) for w in self.title_stems(doc)}
+            named = rest is not None and bool({stem(s) for s in rest.sources} & owners)
+            return None if named else self._ejes_answer()  # "¿en cuántos ejes se organiza el PDM-OT?"
         if ask.list_id is None or ask.list_id not in LISTS:
             return None
         list_id = ask.list_id
@@ -1014,6 +1193,9 @@ class Answerer(Lists, Comparisons):
             lead = self.texts.TOTAL_PART.format(
                 part=capitalised(part), amount=format_q(amount), total=format_q(total.available)
             )
+            said = [w for w in operating_words()[1:] if has_phrase(query.folded, (w,))]
+            if ask.measure == "operating" and said and not has_phrase(query.folded, ("funcionamiento",)):
+                lead = f"{lead} {t.OPERATING_NEAREST.format(word=said[0])}"  # "¿cuánto se gasta en sueldos?"
             return replace(with_lead(card, lead), asks="sum")  # "¿cuánto va a funcionamiento?"
         if ask.list_id == "projects":
             projects = self._filtered_projects(query, ask)
@@ -1044,6 +1226,9 @@ class Answerer(Lists, Comparisons):
             return False  # "… ¿cuánto de eso va a inversión?": of something said before
         vocab = vocabulary()
         money = {*vocab.intents["budget"], *vocab.intents["money"], *INVESTMENT_WORDS, *OPERATING_WORDS}
+        money |= {w for phrase in phrases_in(query.folded, vocab.in_scope) for w in phrase.split()}
+        if has_phrase(query.folded, operating_words()[1:]):
+            money |= PAY_WORDS  # "¿cuánto se paga de salarios?": paying them is the operating spending
         for word in query.sources:
             stands_for = set(vocab.synonyms.get(word, ()))
             if word not in money and not stands_for & money and word not in filler_words() and len(word) > 2:
@@ -1076,6 +1261,8 @@ class Answerer(Lists, Comparisons):
         term = find_term(
             query.folded, self.plan.edition
         )  # "vigencia del PEI": the plan's own words name its period
+        if term is not None and _event_asked(query.folded) is not None:
+            return self._document_event(query, ask, term)  # "¿en qué año se aprobó el POM?"
         dated = term is not None and term.plan_text is not None and bool(find_years(fold(term.plan_text)))
         if term is not None and self._only_the_term(query, term, others_allowed=1 if dated else 0):
             return self.define_answer(term)
@@ -1085,6 +1272,24 @@ class Answerer(Lists, Comparisons):
             if in_text is not None:
                 return in_text
         return self._when_in_text(query, ask)
+
+    def _document_event(self, query: Query, ask: Ask, term: GlossaryTerm) -> Answer:
+        """When a document the plan names was approved, updated or made: the sentence that tells
+        of it (by the document's full name too); else the period the plan gives it, said not to
+        be that date, not confident."""
+        named = analyze(self._own_name_neutral(f"{query.text} {term.plan_text or ''}"), self.index)
+        for asked in (named, query):
+            in_text = self._when_in_text(asked, ask)
+            if in_text is not None:
+                return in_text
+        years = find_years(fold(term.plan_text or ""))
+        period = "-".join(str(y) for y in years[:2]) if years else None
+        lead = (
+            t.WHEN_EVENT_PERIOD.format(term=term.term, period=period)
+            if period
+            else t.WHEN_EVENT_NONE.format(term=term.term)
+        )
+        return replace(with_lead(self.define_answer(term), lead), confident=False, asks=ask.what)
 
     def _when_in_text(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿cuándo se aprobó el plan Mixco 2032?": the sentence of the best records that says
@@ -1097,13 +1302,18 @@ class Answerer(Lists, Comparisons):
         asked_years = set(query.years)
         asks_start = has_phrase(query.folded, START_ASKS)
         asks_state = ask.what == "status"
+        event = _event_asked(query.folded)
+        if event is not None:  # "aprobó" asked: what the sentence says happened, not the word
+            wanted = (wanted - {stem(w) for w in event[0].findall(query.folded)}) or wanted
         for hit in hits[:10]:
             record = self.records[hit.doc.id]
             text = getattr(record, "text", "") or hit.doc.title
             clauses = list(_dated_clauses(text))
-            if asks_state:  # "¿ya está aprobado el plan de ordenamiento?": a state needs no year
+            if asks_state or event is not None:  # "… aún se encuentra en proceso de aprobación"
                 clauses.extend(_undated_sentences(text))
             for sentence, years, sentence_stems in clauses:
+                if event is not None and not event[1].search(fold(sentence)):
+                    continue  # a sentence that does not tell of the approval asked about
                 overlap = len(wanted & sentence_stems)
                 enough = overlap * 2 >= len(wanted) or overlap >= 2
                 said = 2 * overlap + bool(years - asked_years) if enough else 0  # a year not asked is news
@@ -1231,7 +1441,8 @@ class Answerer(Lists, Comparisons):
         if not hits or not _confident(hits, query):
             return None
         for hit in hits[:INSTITUTION_AMONG]:
-            if hit.score < INSTITUTION_SHARE * hits[0].score or hit.coverage < MIN_COVERAGE:
+            enough = min(MIN_COVERAGE, INSTITUTION_COVERAGE * hits[0].coverage)
+            if hit.score < INSTITUTION_SHARE * hits[0].score or hit.coverage < enough:
                 continue
             if hit.doc.kind == "actor":
                 return None  # an actor's own card names it: "¿quiénes forman el consorcio de ONG?"
@@ -1597,9 +1808,22 @@ class Answerer(Lists, Comparisons):
         ]
         return len(others) <= others_allowed
 
+    def _defines_a_term_and_its_money(self, query: Query) -> bool:
+        terms = find_terms(query.folded, self.plan.edition)
+        return (
+            read_ask(query.corrected).what == "define"
+            and bool(terms)
+            and self._record_named(terms[0]) is not None
+            and self._term_and_its_money(query, terms[0])
+        )
+
     def _term_and_its_money(self, query: Query, term: GlossaryTerm) -> bool:
-        """The term, and money asked of it: every other word asks for money or a year."""
-        rest = replace(query, sources=tuple(s for s in query.sources if not _plan_money_word(s)))
+        """The term, and money asked of it: every other word asks for money or a year ("¿qué es
+        el situado y cuánto le toca?")."""
+        asking = {w for phrase in phrases_in(query.folded, ask_phrases("sum")) for w in phrase.split()}
+        rest = replace(
+            query, sources=tuple(s for s in query.sources if not _plan_money_word(s) and s not in asking)
+        )
         return bool(query.intents & {"money", "budget"}) and self._only_the_term(rest, term, others_allowed=1)
 
     def _only_the_terms(self, query: Query, terms: tuple[GlossaryTerm, ...]) -> bool:
@@ -2107,6 +2331,13 @@ def _plan_money_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=256)
+def _event_asked(folded: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """What happened to a document a when-question asks about (see :data:`EVENTS`)."""
+    if not has_phrase(folded, ("cuando", "ano", "fecha", "desde cuando", "en que ano", "q ano")):
+        return None
+    return next(((asked, told) for asked, told in EVENTS if asked.search(folded)), None)
+
+
 def _dated_clauses(text: str) -> tuple[tuple[str, frozenset[int], frozenset[str]], ...]:
     """The clauses of a text that carry a year, each with the dated clauses right after it
     ("se aprobó … en el año 2018; este instrumento ha sido actualizado en el 2022"), with their

@@ -141,6 +141,24 @@ LIST_UNDER_LINE = "Línea estratégica: {line}"
 LIST_EXCLUDED = "{n} de {total} {noun} del plan, sin contar «{words}»:"
 LIST_FILTER_EMPTY = "Ninguno de los {noun} del plan menciona «{words}»; esta es la lista completa:"
 LIST_PAGE = "Página {page} de {pages}."
+SHARE_FOUND = "{n} de {total} fuentes de financiamiento destinan {bound} a {part}:"
+SHARE_NONE = (
+    "Ninguna de las {total} fuentes de financiamiento destina {bound} a {part}; la que más destina "
+    "es {source}, con {pct}. Así reparte cada una:"
+)
+SHARE_BOUND = {
+    "eq": "el {pct}",
+    "gt": "más del {pct}",
+    "ge": "el {pct} o más",
+    "lt": "menos del {pct}",
+    "le": "el {pct} o menos",
+}
+SHARE_OF_TOTAL = (
+    "Del total disponible de {total}, {amount} va a {part}: el {pct} (calculado de los totales del "
+    "plan). Lo que destina cada fuente:"
+)
+SHARE_PART = {"investment": "inversión", "operating": "funcionamiento"}
+SHARE_LINE = "{source}: {pct} a {part} ({amount} de {available})"
 BTN_MORE = "Ver más ({page}/{pages})"
 BTN_BACK = "Anteriores ({page}/{pages})"
 ACTOR_LINE = "{name} — {role} (influencia {decisions}/{implementation})"
@@ -167,6 +185,18 @@ MOST = "más"
 LEAST = "menos"
 MIN_ZONA = "De las zonas con proyectos, la zona {n} es la que recibe menos: {amount} (suma de {projects})."
 COUNT_TEXT_SAYS = "El texto del plan dice: «{sentence}»"
+TERM_NOT_IN_PLAN = (
+    "El plan no usa ni explica «{term}». Sí le puedo explicar sus propias palabras y siglas, como "
+    "POA, PDM-OT, CODEDE, SNIP o ARRASTRE."
+)
+GIVER_NOT_IN_PLAN = (
+    "El plan no menciona «{giver}» ni un monto que venga de ahí. El dinero del plan viene de estas "
+    "fuentes: {sources}."
+)
+OPERATING_NEAREST = (
+    "El plan no da un monto aparte para «{word}»; lo más cercano es lo destinado a funcionamiento."
+)
+RATE_NOT_IN_PLAN = "El plan no da esa tasa ni esa tarifa; esto es lo que sí trae sobre eso:"
 COUNT_NOT_IN_PLAN = "El plan no dice cuántos hay; esto es lo que sí trae sobre eso:"
 MONEY_NOT_IN_PLAN = "El plan no da un monto para eso; esto es lo que sí trae:"
 EXACT_DATE_NOT_IN_PLAN = "El plan no da días ni meses, solo años; esto es lo que sí trae:"
@@ -198,6 +228,10 @@ WHEN_PERIOD = "{observation}: el plan lo programa de {start} a {end}."
 WHEN_UNKNOWN = "El plan no da fecha para este proyecto."
 WHEN_NO_PROGRESS = "No hay avance registrado por el personal municipal."
 WHEN_STAFF = "Estado: {status}{progress}, según el personal municipal (actualizado el {date})."
+WHEN_EVENT_PERIOD = (
+    "El plan no dice en qué fecha se aprobó ni se elaboró el {term}; lo que sí da es su período: {period}."
+)
+WHEN_EVENT_NONE = "El plan no da la fecha en que se aprobó ni se elaboró el {term}."
 WHEN_NOT_IN_PLAN = (
     "El plan no da una fecha para eso. Puedo decirle qué obras y metas tiene, y hasta cuándo las programa."
 )

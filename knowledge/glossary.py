@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
+
+from rapidfuzz.distance import OSA
 
 from knowledge.edition import edition_fields, fill, without_own_name
 from knowledge.model import Edition
@@ -111,3 +115,45 @@ def said_as_one_word(folded: str, term: GlossaryTerm) -> bool:
     """The question names the term by a one-word alias ("MDTF", "arrastre"), not by plain words
     that are also a topic of their own ("vivienda de interés social")."""
     return any(" " not in a and has_phrase(folded, (a,)) for a in term.aliases)
+
+
+MISSPELT_LENGTHS = range(4, 13)
+"""Acronym-like forms this long are read past one slip ("pmdot" is "pdmot"); shorter ones
+("pom", "poa", "pei") differ from each other by one letter, so they are never guessed."""
+
+
+def misspelt_term(
+    folded: str, edition: Edition, known: Callable[[str], bool]
+) -> tuple[GlossaryTerm, tuple[str, ...]] | None:
+    """The one glossary term an acronym-like word of the question misspells by one letter or one
+    swap ("PMD-OT", "PDOT", "segeplam"), with the question's words that misspell it: a word (or
+    two written apart, "pmd ot") that ``known`` says is no real word, against each term's
+    one-word forms. None when no term, or more than one, is that near."""
+    said = TOKEN.findall(folded)
+    candidates: set[tuple[str, ...]] = {(w,) for w in said if not known(w)}
+    candidates |= {(a, b) for a, b in pairwise(said) if not (known(a) and known(b))}
+    found: dict[str, tuple[GlossaryTerm, tuple[str, ...]]] = {}
+    for parts in sorted(candidates, key=len):
+        word = "".join(parts)
+        if len(word) not in MISSPELT_LENGTHS:
+            continue
+        for form, term in _one_word_forms(edition):
+            if (
+                len(form) in MISSPELT_LENGTHS
+                and abs(len(form) - len(word)) <= 1
+                and OSA.distance(word, form, score_cutoff=1) <= 1
+            ):
+                found[term.term] = (term, parts)
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+@lru_cache(maxsize=8)
+def _one_word_forms(edition: Edition) -> tuple[tuple[str, GlossaryTerm], ...]:
+    """Each term's aliases that are one word, or an acronym written in two ("pdm ot" as "pdmot")."""
+    forms = []
+    for term in glossary(edition):
+        for alias in term.aliases:
+            parts = TOKEN.findall(alias)
+            if len(parts) == 1 or (len(parts) == 2 and len("".join(parts)) <= max(MISSPELT_LENGTHS)):
+                forms.append(("".join(parts), term))
+    return tuple(dict.fromkeys(forms))

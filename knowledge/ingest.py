@@ -18,6 +18,7 @@ from knowledge import catalog as t
 from knowledge.edition import read_edition
 from knowledge.errors import PlanFormatError, checked
 from knowledge.model import (
+    LEAD_IN,
     ActionLine,
     Actor,
     Edition,
@@ -394,6 +395,7 @@ class _PlanBuilder:
     def read_legal(self, lines: list[Line]) -> None:
         section = ("I. Marco legal",)
         current: dict[str, object] | None = None
+        lead_in: list[str] = []
         for line in lines[1:]:
             text = line.text.strip()
             if text.startswith("- **") or (text.startswith("- ") and "**" in text):
@@ -404,6 +406,10 @@ class _PlanBuilder:
                 body = current["body"]
                 assert isinstance(body, list)
                 body.append(_strip_markup(text))
+            elif text:
+                lead_in.append(_strip_markup(text))
+        # "La planificación municipal … se sustenta en las siguientes normativas": what every law is
+        self.add_statement(LEAD_IN.format(list_id="laws"), "Marco legal", lead_in, section)
         if current:
             self.laws.append(_make_law(current, section))
         if not self.laws:

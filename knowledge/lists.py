@@ -16,14 +16,15 @@ from decimal import Decimal
 import numpy as np
 
 from knowledge import catalog as t
-from knowledge.answer_types import Answer, Fact, FollowUp, Line, Match, format_q, with_lead
+from knowledge.answer_types import Answer, Fact, FollowUp, Line, Match, format_pct, format_q, with_lead
 from knowledge.catalog import EditionTexts
 from knowledge.documents import list_documents
 from knowledge.kinds import LISTS, PlanView, kind_of
-from knowledge.model import Actor, Plan, Project, Tematica
+from knowledge.model import LEAD_IN, Actor, FundingSource, Plan, Project, Tematica
 from knowledge.question import (
     EXCLUSION,
     Ask,
+    ShareAsked,
     amount_threshold,
     ask_phrases,
     excluded_words,
@@ -33,6 +34,8 @@ from knowledge.question import (
     influence_words,
     member_words,
     plan_names,
+    share_asked,
+    share_holds,
 )
 from knowledge.search import Doc, Query, SearchIndex, analyze
 from knowledge.text import (
@@ -61,7 +64,6 @@ FILTER_COVERAGE = 0.5
 EXCLUDED_COVERAGE = 0.9
 """A member is left out when it has all the words left out ("aparte del código municipal" keeps
 the Código de Salud)."""
-PERCENT = re.compile(r"\b(\d{1,3})\s*(?:%|por ciento)")
 
 
 class Lists:
@@ -115,6 +117,49 @@ class Lists:
             lead = f"{lead} {left}" if isinstance(lead, str) else left
         answer = with_lead(answer, lead) if lead else answer
         return replace(answer, asks="list")
+
+    def sources_by_share(self, share: ShareAsked) -> Answer:
+        """The funding sources whose share to a part meets the bound, with that share; when none
+        does, the one that comes nearest leads and every source follows, largest share first."""
+        sources = sorted(self.plan.funding, key=lambda s: -_share_of(s, share.part))
+        chosen = [s for s in sources if share_holds(share, _share_of(s, share.part))]
+        part = t.SHARE_PART[share.part]
+        bound = t.SHARE_BOUND[share.relation].format(pct=format_pct(share.pct))
+        if chosen:
+            lead = t.SHARE_FOUND.format(n=len(chosen), total=len(sources), bound=bound, part=part)
+        else:
+            top = sources[0]
+            pct = format_pct(_share_of(top, share.part))
+            lead = t.SHARE_NONE.format(total=len(sources), bound=bound, part=part, source=top.source, pct=pct)
+        items = tuple(
+            t.SHARE_LINE.format(
+                source=s.source,
+                pct=format_pct(_share_of(s, share.part)),
+                part=part,
+                amount=format_q(s.investment if share.part == "investment" else s.operating),
+                available=format_q(s.available),
+            )
+            for s in (chosen or sources)
+        )
+        whole = self._list_of_docs("funding", self._members_of("funding"), page=1)
+        return replace(whole, lines=(lead,), items=items, asks="list")
+
+    def shares_answer(self, part: str) -> Answer | None:
+        """ "¿qué porcentaje va a funcionamiento?": the total's share, computed from the plan's
+        totals and labelled so, then every source's share as the plan prints it."""
+        total = self.plan.funding_total
+        if total is None or not total.available:
+            return None
+        amount = total.investment if part == "investment" else total.operating
+        pct = (amount * 100 / total.available).quantize(Decimal("0.01"))
+        lead = t.SHARE_OF_TOTAL.format(
+            total=format_q(total.available),
+            amount=format_q(amount),
+            part=t.SHARE_PART[part],
+            pct=format_pct(pct),
+        )
+        shown = self.sources_by_share(ShareAsked(part, "ge", Decimal(0)))
+        return replace(shown, lines=(lead,))
 
     def list_page(self, list_id: str, filter_key: str | None, page: int) -> Answer | None:
         """A page of a whole list (its buttons carry ``lista:<list_id>:<page>``)."""
@@ -194,10 +239,9 @@ class Lists:
             everything = [
                 d for d in everything if all(str(y) in self._project_of(d).observation for y in years)
             ]
-        share = PERCENT.search(folded)
-        if list_id == "funding" and share:  # "¿qué fuentes van 100% a inversión?"
-            field = "operating_pct" if has_phrase(folded, ("funcionamiento",)) else "investment_pct"
-            return [d for d in everything if getattr(self.records[d.id], field) == Decimal(share.group(1))]
+        share = share_asked(folded) if list_id == "funding" else None
+        if share is not None:  # "¿qué fuentes van 100% a inversión?"
+            return [d for d in everything if share_holds(share, _share_of(self.records[d.id], share.part))]
         excluded = excluded_words(folded)
         if excluded:  # "¿qué otras leyes, aparte del código municipal?"
             left_out = self.index.coverage(analyze(excluded, self.index))
@@ -382,7 +426,9 @@ class Lists:
                 n += 1
             common = common[:n]
         words = list_documents(self.plan.edition).get(list_id, ("", ""))[1]
-        own = " ".join([*common[-1:], self.texts.LIST_TITLES[list_id], words])
+        lead_in = self.plan.statement(LEAD_IN.format(list_id=list_id))
+        opening = lead_in.text if lead_in else ""
+        own = " ".join([*common[-1:], self.texts.LIST_TITLES[list_id], words, opening])
         members = [
             {word_key(w) for w in content_words(f"{d.title} {d.text}")} for d in self._members_of(list_id)
         ]
@@ -431,6 +477,12 @@ def _alternatives(filter_query: Query) -> list[Query]:
             terms = tuple(term for term in filter_query.terms if term.source in sources)
             found.append(replace(filter_query, sources=sources, terms=terms))
     return found
+
+
+def _share_of(source: object, part: str) -> Decimal:
+    """A source's share to a part, in percent; the plan leaves a 0 % cell blank."""
+    assert isinstance(source, FundingSource)
+    return source.operating_pct if part == "operating" else source.investment_pct
 
 
 def _actor_has_influence(actor: object, level: str, dimensions: tuple[str, ...]) -> bool:

@@ -270,6 +270,12 @@ class PomLine:
     section: Section
 
 
+LEAD_IN = "{list_id}_lead_in"
+"""The id of the statement that holds the sentence a list of the document opens with ("La
+planificación municipal … se sustenta en las siguientes normativas"): it says what every member
+is, so its words pick none of them."""
+
+
 @dataclass(frozen=True, slots=True)
 class Statement:
     """A named paragraph of the plan: vision, mission, objectives, national framework."""

@@ -91,7 +91,7 @@ def read_ask(folded: str) -> Ask:
     marks = frozenset(kind for kind, said in p.asks.items() if _has(folded, kind, said))
     list_id, list_words = _named_list(folded)
     investment = has_phrase(folded, ("inversion", "invertir", "invierte", "invierten", "obras"))
-    operating = has_phrase(folded, ("funcionamiento", "gastos de funcionamiento"))
+    operating = has_phrase(folded, operating_words())  # "sueldos" stand for it too
     measure = "investment" if investment and not operating else "operating" if operating else "available"
     if measure != "available" and (
         has_phrase(folded, ("porcentaje", "por ciento", "proporcion")) or "%" in folded
@@ -103,6 +103,17 @@ def read_ask(folded: str) -> Ask:
         marks = marks | {"list"}
     what = _what(marks, list_id, folded)
     return Ask(what, list_id, list_words, measure, marks)
+
+
+@cache
+def operating_words() -> tuple[str, ...]:
+    """ "funcionamiento", and the words the local vocabulary says stand for it alone ("sueldos";
+    not "gastos", which stands for egresos too)."""
+    synonyms = vocabulary().synonyms
+    return (
+        "funcionamiento",
+        *sorted(w for w, said in synonyms.items() if tuple(said) == ("funcionamiento",)),
+    )
 
 
 NOUNS_OF_MORE = (
@@ -201,7 +212,11 @@ def _asks_for_list_by_name(folded: str, list_words: tuple[str, ...]) -> bool:
     )
 
 
-COUNTED = re.compile(r"\b(?:cuantos|cuantas|numero de|cantidad de)\s+(\w+(?:\s\w+)?)")
+COUNTED = re.compile(
+    r"\b(?:cuantos|cuantas|numero de|cantidad de)\s+(?:(?:son|hay|existen|eran|fueron)\s+)?"
+    r"(?:(?:los|las|el|la|de|del)\s+)?(\w+(?:\s\w+)?)"
+)
+"""What is counted, past the words between ("¿cuántas son las potencialidades?")."""
 
 
 def counted_words(folded: str) -> str | None:
@@ -413,6 +428,8 @@ PLACE_STOPS = frozenset(
         "van",
         "me",
         "mi",
+        "no",
+        "si",
     ]
 )
 
@@ -583,3 +600,78 @@ def amount_threshold(folded: str) -> tuple[bool, Decimal] | None:
     value *= UNITS.get(unit or "", 1)
     below = found.group("side").startswith(("menos", "debajo", "abajo", "menor", "no pasa"))
     return (not below, value)
+
+
+@dataclass(frozen=True, slots=True)
+class ShareAsked:
+    """A bound on the share a funding source gives to one part ("¿qué fuentes van 100 % a
+    inversión?", "¿cuál es toda para funcionamiento?", "más de la mitad a obras")."""
+
+    part: str
+    """ "investment" or "operating"."""
+    relation: str
+    """ "eq", "gt", "ge", "lt" or "le": how a source's share compares with :attr:`pct`."""
+    pct: Decimal
+
+
+SHARE_PARTS = {"investment": r"inversion|invertir|obras", "operating": r"funcionamiento"}
+SHARE_PART = re.compile(rf"\b(?:{'|'.join(SHARE_PARTS.values())})\b")
+WHOLE_SHARE = re.compile(
+    r"\b(?:tod[oa]s?|totalmente|completamente|integramente|enteramente|exclusivamente|solo|solamente|"
+    r"unicamente|puro|pura|nomas)\s+(?:(?:es|son|va|van|se|lo|la|el|para|pa|a|al|en|de|destinad[oa]s?)\s+){0,3}"
+    rf"(?P<part>{'|'.join(SHARE_PARTS.values())})\b"
+)
+NO_SHARE = re.compile(
+    r"\b(?:nada|ningun|ninguna|cero)\s+(?:(?:va|van|se|es|para|pa|a|al|en|de|lo|la|el|destinan?)\s+){0,3}"
+    rf"(?P<part>{'|'.join(SHARE_PARTS.values())})\b"
+)
+HOW_MUCH_SHARE = re.compile(r"\b(?:cuanto|cuanta|suma|suman|total)\b")
+"""An amount asked: "todo" and "nada" then say how much, not which sources."""
+SHARE_NUMBER = re.compile(r"\b(?P<n>\d{1,3}(?:[.,]\d+)?)\s*(?:%|por ciento)|\b(?P<half>la mitad)\b")
+ABOVE_SHARE = r"\b(?:mas|arriba|encima)\s+(?:de|del|de la)\s*$"
+BELOW_SHARE = r"\b(?:menos|debajo|abajo)\s+(?:de|del|de la)\s*$"
+COMPARED_SHARE = r"(?:es)?\s+(?:a|al|que)\s*(?:el|la)?\s*$"
+SHARE_RELATIONS = (
+    ("gt", re.compile(rf"{ABOVE_SHARE}|\b(?:mayor|superior){COMPARED_SHARE}")),
+    ("lt", re.compile(rf"{BELOW_SHARE}|\b(?:menor|inferior){COMPARED_SHARE}")),
+    ("ge", re.compile(r"\b(?:al menos|por lo menos|minimo|como minimo)\s*(?:el|la|un)?\s*$")),
+    ("le", re.compile(r"\b(?:hasta|como maximo|a lo sumo|maximo)\s*(?:el|la|un)?\s*$")),
+)
+"""How the words right before a share bound it ("más del 50 %", "al menos el 90 %")."""
+SHARE_AFTER = (("ge", re.compile(r"^\s*o mas\b")), ("le", re.compile(r"^\s*o menos\b")))
+
+
+def share_asked(folded: str) -> ShareAsked | None:
+    """The share bound a question sets on the funding sources, if any: a percentage or "la
+    mitad" said with inversión / funcionamiento, or "toda para …" / "nada a …"."""
+    how_much = HOW_MUCH_SHARE.search(folded) is not None  # "¿cuánto es todo lo de inversión?": an amount
+    whole = None if how_much else WHOLE_SHARE.search(folded)
+    if whole is not None:
+        return ShareAsked(_share_part(whole.group("part")), "eq", Decimal(100))
+    nothing = None if how_much else NO_SHARE.search(folded)
+    if nothing is not None:
+        return ShareAsked(_share_part(nothing.group("part")), "eq", Decimal(0))
+    number = SHARE_NUMBER.search(folded)
+    part = SHARE_PART.search(folded)
+    if number is None or part is None:
+        return None
+    pct = Decimal(50) if number.group("half") else Decimal(number.group("n").replace(",", "."))
+    before, after = folded[: number.start()], folded[number.end() :]
+    relation = next((name for name, said in SHARE_RELATIONS if said.search(before)), None)
+    relation = relation or next((name for name, said in SHARE_AFTER if said.search(after)), "eq")
+    return ShareAsked(_share_part(part.group(0)), relation, pct)
+
+
+def _share_part(word: str) -> str:
+    return "operating" if re.fullmatch(SHARE_PARTS["operating"], word) else "investment"
+
+
+def share_holds(share: ShareAsked, value: Decimal) -> bool:
+    """Whether a source's share (``value``, in percent) meets the bound."""
+    return {
+        "eq": value == share.pct,
+        "gt": value > share.pct,
+        "ge": value >= share.pct,
+        "lt": value < share.pct,
+        "le": value <= share.pct,
+    }[share.relation]
