@@ -60,10 +60,10 @@ from knowledge.question import (
     operating_words,
     place_phrases,
     question_clauses,
-    rank_asked,
     read_ask,
     share_asked,
 )
+from knowledge.ranks import place_asked, place_line, ranking_lines
 from knowledge.search import Doc, Hit, Query, SearchIndex, analyze
 from knowledge.source_names import SourceNames
 from knowledge.text import (
@@ -983,8 +983,8 @@ class Answerer(Lists, Comparisons):
 
     def _extreme(self, query: Query, ask: Ask) -> Answer | None:
         """Largest / smallest (or the second, third …): a zona, a funding source or a project, by money."""
-        highest = ask.what == "max"
-        rank = rank_asked(query.folded)
+        place = place_asked(query.folded)  # "el penúltimo en monto" is the second with the least
+        highest, rank = (ask.what == "max") != place.from_end, place.offset
         folded = query.folded
         if ask.measure == "investment_or_operating" and self.plan.funding_total:
             return self._compare_measures(highest)
@@ -997,7 +997,7 @@ class Answerer(Lists, Comparisons):
         if has_phrase(folded, ("zona", "zonas", "sona")) and not query.zonas:
             if MOST_PROJECTS.search(query.corrected):  # "¿qué zona tiene más proyectos?": by count
                 return self._zona_by_count(highest)
-            return self._zona_extreme(highest)
+            return self._zona_extreme(highest, rank=rank)
         if ask.list_id == "funding" or (
             ask.list_id is None
             and has_phrase(folded, ("fuente", "fuentes", "ingreso", "ingresos", "de donde", "rubro"))
@@ -1025,7 +1025,8 @@ class Answerer(Lists, Comparisons):
                     rank=rank + 1, most=t.MOST if highest else t.LEAST
                 )
             lead = template.format(snip=chosen.snip, amount=format_q(chosen.amount))
-            answer = with_lead(self.project_answer(chosen.snip), lead)
+            under = ranking_lines(ranked, chosen, highest)  # the ranking used; the TOTAL's own
+            answer = with_lead(self.project_answer(chosen.snip), lead, *under)
             others = tuple(self.view.project_line(p) for p in ranked if p is not chosen)
             if others:
                 answer = with_section(answer, t.OTHER_PROJECTS, others)
@@ -1109,13 +1110,16 @@ class Answerer(Lists, Comparisons):
         )
         return replace(with_lead(self.list_answer("funding"), lead), asks="max" if highest else "min")
 
-    def _zona_extreme(self, highest: bool, among: list[int] | None = None) -> Answer | None:
+    def _zona_extreme(self, highest: bool, among: list[int] | None = None, rank: int = 0) -> Answer | None:
         sums = {z: v for z, v in self._zona_sums().items() if among is None or z in among}
         if not sums:
             return None
         ranked = sorted(sums.items(), key=lambda kv: kv[1][0], reverse=highest)
-        zona, (amount, count) = ranked[0]
+        place = min(rank, len(ranked) - 1)
+        zona, (amount, count) = ranked[place]
         template = self.texts.MAX_ZONA if highest else t.MIN_ZONA
+        if place:  # "la segunda zona con más dinero"
+            template = t.RANKED_ZONA.format(place=place + 1, most=t.MOST if highest else t.LEAST)
         lead = template.format(n=zona, amount=format_q(amount), projects=count_of(count, t.LISTED_PROJECTS))
         ranking = tuple(
             t.ZONA_RANK_LINE.format(n=z, amount=format_q(a), projects=count_of(c, t.PROJECTS))
@@ -1160,7 +1164,8 @@ class Answerer(Lists, Comparisons):
         lead = template.format(measure=t.MEASURE_WORDS[measure], source=chosen.source, amount=shown)
         doc = self.index.by_id[f"funding:{fold(chosen.source)}"]
         card = kind_of("funding").card(self.view, chosen, doc, (Match(doc.id, doc.kind, doc.title, 1.0),))
-        return replace(with_lead(card, lead), asks="max" if highest else "min")
+        used = [place_line(ranked.index(chosen), len(ranked), highest)] if rank else []
+        return replace(with_lead(card, lead, *used), asks="max" if highest else "min")
 
     def _sum(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿cuánto suma la zona 6?", "¿cuánto cuestan los proyectos de agua?": computed from the

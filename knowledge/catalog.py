@@ -183,6 +183,20 @@ MEASURE_WORDS = {
 RANKED_FUNDING = "La fuente número {rank} que {most} aporta{{measure}} es {{source}}: {{amount}}."
 MOST = "más"
 LEAST = "menos"
+RANKED_ZONA = "La zona número {place} que {most} recibe es la zona {{n}}: {{amount}} (suma de {{projects}})."
+RANK_USED = "Puesto {place} de {size}, {order}."
+RANK_HIGHEST_FIRST = "ordenados de mayor a menor monto"
+RANK_LOWEST_FIRST = "ordenados de menor a mayor monto"
+IN_TOTAL_MOST = (
+    "Entre los {n} proyectos que suma el TOTAL de la tabla, el de más dinero es el SNIP {snip}: {amount}."
+)
+IN_TOTAL_LEAST = (
+    "Entre los {n} proyectos que suma el TOTAL de la tabla, el de menos dinero es el SNIP {snip}: {amount}."
+)
+IN_TOTAL_RANKED = (
+    "Entre los {{n}} proyectos que suma el TOTAL de la tabla, el número {place} con {most} dinero es "
+    "el SNIP {{snip}}: {{amount}}."
+)
 MIN_ZONA = "De las zonas con proyectos, la zona {n} es la que recibe menos: {amount} (suma de {projects})."
 COUNT_TEXT_SAYS = "El texto del plan dice: «{sentence}»"
 TERM_NOT_IN_PLAN = (

@@ -25,6 +25,7 @@ from knowledge.source_names import SourceNames
 from knowledge.text import TOKEN, find_zonas, has_phrase
 
 SIDES = (
+    re.compile(r"\bcompar(?:a|e|ar|arme|eme|ame|ando)\s+(?P<a>.+?)\s+con\s+(?P<b>.+)"),
     re.compile(r"\bentre\s+(?P<a>.+?)\s+y\s+(?P<b>.+)"),
     re.compile(
         r"(?P<a>.+?)\s+(?:cuesta|recibe|tiene|aporta|da|lleva)?\s*(?:mas|menos)\s+(?:o\s+menos\s+)?que\s+(?P<b>.+)"
@@ -32,11 +33,12 @@ SIDES = (
     re.compile(r"(?P<a>.+?)\s+(?:vs|versus|contra|comparado con)\s+(?P<b>.+)"),
     re.compile(r"(?P<a>.+?)\s+o\s+(?P<b>.+)"),
 )
-"""Where a question puts its two sides: "entre A y B", "A cuesta más (o menos) que B", "A vs B",
-"A o B"."""
+"""Where a question puts its two sides: "compara A con B", "entre A y B", "A cuesta más (o menos)
+que B", "A vs B", "A o B"."""
 LESS_CUES = ("que es menos", "cual es menos", "es menor")
 CUES = (
     *("diferencia", "comparar", "compara", "comparacion", "comparado", "comparada", "versus", "vs"),
+    *("compare", "comparame", "compareme", "comparando"),
     *("por cuanto", "cuanto mas"),
     *("que es mas", "cual es mas", "es mayor", *LESS_CUES),
     *("mas o menos que", "mas que", "menos que", "mayor que", "menor que"),

@@ -19,6 +19,7 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
 
+from knowledge.ranks import asks_from_the_end
 from knowledge.text import TOKEN, fold, has_phrase, phrases_in, stem, vocabulary
 
 CLAUSE_SPLIT = re.compile(r"[?¿!¡.;:\n]+|,\s+|\s+(?:pero|porque|ya que|y es que|entonces)\s+")
@@ -102,6 +103,8 @@ def read_ask(folded: str) -> Ask:
     if list_id and _asks_for_list_by_name(folded, list_words):
         marks = marks | {"list"}
     what = _what(marks, list_id, folded)
+    if what in ("lookup", "sum") and asks_from_the_end(folded):  # "el penúltimo proyecto en monto"
+        what, marks = "max", marks | {"max"}
     return Ask(what, list_id, list_words, measure, marks)
 
 
@@ -148,14 +151,6 @@ STRONG_SUM = (
 )
 """Sum words that win over a plural list word ("¿cuánto suman los proyectos de la zona 10?")."""
 APPROXIMATELY = re.compile(r"\bmas o menos\b(?!\s+que\b)")
-ORDINAL = re.compile(r"\b(segund[oa]|tercer[oa]?|cuart[oa])\b")
-ORDINAL_RANK = {"segund": 1, "tercer": 2, "cuart": 3}
-
-
-def rank_asked(folded: str) -> int:
-    """ "la segunda fuente más grande" → 1 (0 is the first)."""
-    found = ORDINAL.search(folded)
-    return next((n for prefix, n in ORDINAL_RANK.items() if found and found.group(1).startswith(prefix)), 0)
 
 
 def _has(folded: str, kind: str, said: tuple[str, ...]) -> bool:
