@@ -64,6 +64,7 @@ from knowledge.question import (
     share_asked,
 )
 from knowledge.ranks import place_asked, place_line, ranking_lines
+from knowledge.relative import Relatives
 from knowledge.search import Doc, Hit, Query, SearchIndex, analyze
 from knowledge.source_names import SourceNames
 from knowledge.text import (
@@ -247,7 +248,7 @@ def _confident(hits: Sequence[Hit], query: Query) -> bool:
     return long_question and top.coverage >= MIN_LONG_COVERAGE and top.score >= CLEAR_LEAD * second
 
 
-class Answerer(Lists, Comparisons):
+class Answerer(Lists, Comparisons, Relatives):
     """Answers questions about one plan. Build once; ``answer`` is cheap and pure."""
 
     def __init__(self, plan: Plan, *, remember: int = REMEMBERED_ANSWERS) -> None:
@@ -363,6 +364,9 @@ class Answerer(Lists, Comparisons):
             return compared
         if query.snips:  # a SNIP names its project whatever the chatter ("me dijeron q el 287389 …")
             return self._understood(query)
+        relative = None if query.out_of_scope else self.relative_answer(query, read_ask(query.folded))
+        if relative is not None:  # "aparte del de San Antonio, ¿hay otro?": asked of the whole message
+            return relative
         clauses = [analyze(self._with_subject(c, query), self.index) for c in question_clauses(question)]
         if clauses and self._defines_a_term_and_its_money(query):
             return self._understood(

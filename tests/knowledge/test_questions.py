@@ -1199,7 +1199,7 @@ def test_projects_above_an_amount_are_those_rows(answerer: Answerer) -> None:
 def test_besides_one_project_the_zonas_others(answerer: Answerer) -> None:
     text = lead_of(answerer, "aparte del drenaje de san antonio q mas hay en la zona diez")
     assert {s for s in ALL_SNIPS if s in text} == {"206213"}
-    assert "Aparte de «drenaje de san antonio», en la zona 10 hay 1 proyecto" in text
+    assert "En la zona 10, aparte del proyecto de BARRIO SAN ANTONIO, hay 1 proyecto más" in text
 
 
 def test_two_projects_named_by_their_places_are_both_shown(answerer: Answerer) -> None:
