@@ -18,8 +18,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
 from knowledge import catalog as t
-from knowledge.compare import capitalised
 from knowledge.answer_types import Answer, Match, format_q, join_numbers, join_words, with_lead, with_section
+from knowledge.compare import capitalised
 from knowledge.counts import count_of
 from knowledge.kinds import PlanView, kind_of
 from knowledge.model import FundingSource, Plan, Project
