@@ -381,11 +381,11 @@ class Answerer(Lists, Comparisons):
         if query.out_of_scope and vocabulary().out_of_scope_in(query.folded, strong=True):
             return answer  # "¿quién ganó la licitación …, cuál es el NOG?": no clause of it is for the plan
         for clause in clauses:  # complaint words sank the whole message: try each question alone
-            clause_answer = self._understood(clause)
+            clause_answer = self._vetted(query, self._understood(clause))
             if clause_answer.confident:
                 return clause_answer
         for side in self._sides_of_o(question, query):  # "¿hay algún parque en el plan o puros pozos?"
-            side_answer = self._understood(side)
+            side_answer = self._vetted(query, self._understood(side))
             if side_answer.confident:
                 return side_answer
         return answer
@@ -428,7 +428,13 @@ class Answerer(Lists, Comparisons):
         return " ".join([clause, *extra])
 
     def _understood(self, query: Query) -> Answer:
-        answer = self._understood_ask(query)
+        return self._vetted(query, self._understood_ask(query))
+
+    def _vetted(self, query: Query, answer: Answer) -> Answer:
+        """``answer`` unless ``query`` asks for something it does not give (a date, a rate, an
+        amount, a count) or names a giver the plan does not list: then said so, not confident.
+        ``query`` may be the whole message when ``answer`` is one clause's: "la tasa del IUSI
+        por millar que cobra la muni" is not answered by "cobra la muni" alone."""
         if "exact_date" in query.intents and answer.confident:  # "¿qué día empiezan …?": years only
             return replace(with_lead(answer, t.EXACT_DATE_NOT_IN_PLAN), confident=False)
         giver = self._unknown_giver(query) if answer.confident else None

@@ -328,3 +328,19 @@ def test_define_and_money_together(answerer: Answerer) -> None:
     text = to_plain(answerer.answer("¿qué es el situado y cuánto le toca a la muni?"))
     assert "Constitución" in text
     assert "53,000,000.00" in text
+
+
+# A clause of the message answers only what the whole message asks -----------------------------
+@pytest.mark.parametrize(
+    "question",
+    ["cual es la tasa del IUSI por millar que cobra la muni", "q tarifa de agua cobra la muni en la zona 6"],
+)
+def test_a_rate_asked_is_not_answered_by_the_clause_that_drops_it(answerer: Answerer, question: str) -> None:
+    answer = answerer.answer(question)
+    assert not answer.confident
+
+
+def test_who_a_line_of_action_is_done_before_by_an_acronym(answerer: Answerer) -> None:
+    assert "mineduc" in lead_of(
+        answerer, "¿ante quién gestiona la muni la ampliación de la oferta educativa pública?"
+    )
