@@ -122,7 +122,12 @@ def staff_page(browser: Any, webhook: Webhook) -> Iterator[Any]:
     )
     page = context.new_page()
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+
+    def on_dialog(dialog: Any) -> None:
+        problems.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     page.goto(f"{webhook.url}/app/consola/edicion")
     yield page
     context.close()
