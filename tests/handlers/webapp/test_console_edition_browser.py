@@ -26,6 +26,7 @@ from db.resident_store import subscribe, touch_recipient
 from db.session import create_engine, create_sessionmaker
 from db.staff_models import AuditEntry
 from knowledge import catalog as t
+from tests.conftest import broken_editions
 from tests.editions import next_year_text
 from tests.handlers.webapp.conftest import WIDTH, scroll_width, wait_healthy
 from tests.handlers.webapp.test_console_browser import (
@@ -132,6 +133,32 @@ def staff_page(browser: Any, webhook: Webhook) -> Iterator[Any]:
     yield page
     context.close()
     assert problems == []
+
+
+def test_a_broken_edition_is_refused_with_its_line_shown_as_text(
+    staff_page: Any, webhook: Webhook, tmp_path: Path
+) -> None:
+    """The refusal names the line at fault, whose start is the document's own text: shown, never
+    run (a script in it would open a dialog, which fails the test)."""
+    page = staff_page
+    page.locator("#edition-form").wait_for()
+    evil = "<img src=x onerror=alert(1)>"
+    edition = broken_editions()["zona-99"]
+    broken = edition.text.replace("8\tMEJORAMIENTO PARQUE RECREATIVO", f"8\t{evil} PARQUE RECREATIVO")
+    document = tmp_path / "poa-roto.txt"
+    document.write_text(broken, encoding="utf-8")
+    page.locator("#edition-form input[name=file]").set_input_files(str(document))
+    page.get_by_role("button", name=t.CONSOLE_EDITION_READ).click()
+    page.locator("#ep-refused").wait_for()
+    assert page.locator("#ep-error").inner_text() == t.CONSOLE_EDITION_REFUSED
+    problem = page.locator("#ep-problem").inner_text()
+    assert problem.startswith(f"Línea {edition.line} «8 | {evil} PARQUE")
+    assert "la zona 99 no es del municipio" in problem
+    assert page.locator("#ep-unchanged").inner_text() == t.CONSOLE_EDITION_UNCHANGED
+    assert page.locator("#edition-preview img").count() == 0
+    assert page.locator("#ep-actions").is_hidden()
+    meta, audits = in_thread(loaded(webhook.database))
+    assert (meta.poa_year if meta else None, audits) == (2024, [])
 
 
 def test_next_years_edition_is_uploaded_previewed_and_loaded(
