@@ -344,3 +344,31 @@ def test_who_a_line_of_action_is_done_before_by_an_acronym(answerer: Answerer) -
     assert "mineduc" in lead_of(
         answerer, "¿ante quién gestiona la muni la ampliación de la oferta educativa pública?"
     )
+
+
+# A record named by its title, a heading that describes a paragraph, a clause quoted first ------
+def test_a_statement_about_a_list_named_by_its_title_answers_not_the_list(answerer: Answerer) -> None:
+    assert "mesas tecnicas" in lead_of(answerer, "¿qué conclusiones saca el análisis de actores?")
+    assert answerer.answer("¿cuántos actores hay en el análisis de actores?").title != (
+        answerer.answer("¿qué conclusiones saca el análisis de actores?").title
+    )
+
+
+def test_the_heading_over_a_paragraph_finds_it(answerer: Answerer) -> None:
+    """The vision sits under «Filosofía institucional»; the POA's objective only says «visión»
+    and «institucionales» in passing."""
+    assert answerer.answer("díganme la visión institucional de la muni").title == "Visión de la municipalidad"
+
+
+def test_the_clauses_of_a_long_sentence_that_say_what_is_asked_come_first(answerer: Answerer) -> None:
+    lead = lead_of(
+        answerer,
+        "según el índice de información a la ciudadanía, ¿con qué sistema se transparentan las compras?",
+    )
+    assert "guatecompras" in lead
+
+
+def test_a_definition_is_not_cut_to_a_clause(answerer: Answerer) -> None:
+    assert "estado de la gestion municipal" in lead_of(
+        answerer, "¿en qué consiste el ranking de la gestión municipal?"
+    )
