@@ -92,6 +92,8 @@ QUOTE_SHOWN_CHARS = 300
 QUOTE_SHARE = 0.6
 """The share of the question's words (not the title's) a sentence must say to be quoted first."""
 SENTENCE_END = re.compile(r"(?<=[.;])\s+")
+HOW_MUCH_THERE_IS = re.compile(r"\bcuanto\s+(?:hay|habia|hubo|habra|tiene|tenia|tienen|tenian)\b")
+"""How much there is, of nothing named: the plan's whole budget."""
 CLAUSE_BREAK = re.compile(r",\s+")
 QUOTE_CHARS = 300
 QUOTE_MIN_CHARS = 120
@@ -670,6 +672,10 @@ class Answerer(Lists, Comparisons):
         named_terms = ask.what != "lookup" and find_terms(query.folded, self.plan.edition)
         # "¿cuándo se hizo el plan Mixco 2032?": asked of a plan word, though no other word is left
         if not any(len(s) > 2 for s in query.sources) and not query.zonas and not named_terms:  # "", "no"
+            if HOW_MUCH_THERE_IS.search(query.folded):  # "¿cuánto había en 2024?": the whole budget
+                if any(y not in self.budget_years for y in query.years):
+                    return self._other_year(query)
+                return replace(self._funding_total_card(), asks="sum")
             return self._small_talk(query) or self.not_in_plan(query)
         gap = self._gap_named(query)
         if gap is not None:  # "explíqueme el organigrama": a heading the document leaves empty

@@ -372,3 +372,15 @@ def test_a_definition_is_not_cut_to_a_clause(answerer: Answerer) -> None:
     assert "estado de la gestion municipal" in lead_of(
         answerer, "¿en qué consiste el ranking de la gestión municipal?"
     )
+
+
+# How much there is, of nothing named ----------------------------------------------------------
+@pytest.mark.parametrize("question", ["¿cuánto hay?", "y cuanto tiene la muni", "cuanto habia en 2024"])
+def test_how_much_there_is_of_nothing_named_is_the_whole_budget(answerer: Answerer, question: str) -> None:
+    assert "688,310,200.00" in lead_of(answerer, question)
+
+
+def test_how_much_there_was_another_year_is_refused(answerer: Answerer) -> None:
+    answer = answerer.answer("¿cuánto había en 2022?")
+    assert not answer.confident
+    assert "688,310,200.00" not in plain(answerer, "¿cuánto había en 2022?")
