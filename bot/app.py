@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import TypeAlias
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
 from telegram.request import BaseRequest
 
@@ -99,6 +99,7 @@ def build_application(
             zonas=settings.plan_zonas,
             max_bytes=settings.plan_max_bytes,
             wake_outbox=data.wake_outbox,
+            menus=lambda: plan_menus(application.bot, data),
         )
         data.report_mode = timedelta(minutes=settings.report_mode_minutes)
         data.webapp_url = settings.webapp_url
@@ -106,9 +107,7 @@ def build_application(
             data.answer_observer = metrics.observe_answer
             data.error_observer = metrics.observe_send_error
         gc.freeze()  # the index is built and lives as long as the process: keep it out of GC passes
-        said = data.answerer.texts
-        await application.bot.set_my_commands([BotCommand(name, text) for name, text in said.COMMANDS])
-        await data.staff.set_menus(application.bot)
+        await plan_menus(application.bot, data)
         if run_outbox:
             worker = await resources.enter_async_context(
                 start_outbox(settings, opened.sessionmaker, request=request)
@@ -149,6 +148,14 @@ def build_application(
     application.metrics = metrics
     handlers.register(application)
     return application
+
+
+async def plan_menus(bot: Bot, data: BotData) -> None:
+    """The command menus, whose texts name the current plan's year: everyone's, and the staff's
+    (at start, and once a newly loaded edition answers)."""
+    commands = filled(data.answerer).texts.COMMANDS
+    await bot.set_my_commands([BotCommand(name, text) for name, text in commands])
+    await filled(data.staff).set_menus(bot)
 
 
 def console_url(webapp_url: str | None) -> str | None:

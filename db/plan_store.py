@@ -211,6 +211,17 @@ async def kept_editions(*, session: AsyncSession, municipality: str | None = Non
     return [KeptEdition(r.municipality, r.year, r.source, r.loaded_at, r.content) for r in rows]
 
 
+async def kept_edition_dates(*, session: AsyncSession, municipality: str) -> list[tuple[int, datetime]]:
+    """The years kept of ``municipality`` and when each was loaded, oldest year first (without
+    their content)."""
+    statement = (
+        select(PlanEditionRow.year, PlanEditionRow.loaded_at)
+        .where(col(PlanEditionRow.municipality) == municipality)
+        .order_by(col(PlanEditionRow.year))
+    )
+    return [(year, loaded_at) for year, loaded_at in (await session.exec(statement)).all()]
+
+
 async def get_edition(*, session: AsyncSession, year: int, municipality: str | None = None) -> Plan | None:
     """The kept edition of ``year`` (of ``municipality``, when given; else the newest-loaded of
     that year), read back as saved; None when there is none."""

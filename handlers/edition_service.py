@@ -1,5 +1,6 @@
-"""Loading an edition of the plan from Telegram: the staff's use cases behind the document they
-send (``handlers.editions`` translates updates into these calls).
+"""Loading an edition of the plan: the staff's use cases behind the document they send to the
+bot (``handlers.editions`` translates updates into these calls) and behind the file they upload
+in the staff console (``handlers.webapp.console``: the same calls, the same preview and load).
 
 :meth:`Editions.draft` reads the file in a worker thread (parsing, the reconciling checks and the
 comparison with the current edition are CPU work that must not stall the event loop), and keeps
@@ -21,19 +22,30 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram.error import TelegramError
 
 from db.bot_models import PendingAction
 from db.bot_store import claim_pending, create_pending
 from db.outbox_store import create_broadcast, enqueue
+from db.plan_store import kept_edition_dates
 from db.resident_store import followers
-from db.staff_store import audit
+from db.staff_store import action_used, audit
+from handlers.staff_service import Replayed
 from knowledge.answers import Answerer
 from knowledge.diff import compare_plans
 from knowledge.edition import replaces_current
-from knowledge.edition_upload import identity, preview_messages, refusal_html, zona_notices
+from knowledge.edition_upload import (
+    UploadPreview,
+    identity,
+    preview_html,
+    refusal_html,
+    refusal_text,
+    upload_preview,
+    zona_notices,
+)
 from knowledge.errors import PlanFormatError
 from knowledge.model import Edition, Plan
 from knowledge.plan_file import read_plan
@@ -69,7 +81,11 @@ class Drafted:
     """What an uploaded file came to: the preview and the pending action's id, or the refusal."""
 
     messages: tuple[str, ...]
+    """The chat's: the preview's Telegram HTML messages, or the refusal's one."""
     pending_id: int | None = None
+    preview: UploadPreview | None = None
+    refusal: str | None = None
+    """What is wrong with the file, the line (or JSON path) at fault first (plain text)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +111,13 @@ class Editions:
         zonas: tuple[int, ...] | None = None,
         max_bytes: int = 5_000_000,
         wake_outbox: Callable[[], None] = lambda: None,
+        menus: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         """``current``: the answerer the bot answers with now; ``use``: make another one it
         (bot_data, the staff service, the explorer); ``keep``: keep a plan as an older edition
         beside it; ``older_years``: the years of the older editions kept; ``zonas``: PLAN_ZONAS;
-        ``max_bytes``: the largest file read (PLAN_MAX_BYTES)."""
+        ``max_bytes``: the largest file read (PLAN_MAX_BYTES); ``menus``: set the command menus
+        again once a new current edition answers (their texts name its year)."""
         self._sessionmaker = sessionmaker
         self._current = current
         self._save = save
@@ -109,30 +127,68 @@ class Editions:
         self._zonas = zonas
         self.max_bytes = max_bytes
         self._wake_outbox = wake_outbox
+        self._menus = menus
 
-    async def draft(self, actor_id: int, raw: bytes, file_name: str) -> Drafted:
+    async def draft(
+        self,
+        actor_id: int,
+        raw: bytes,
+        file_name: str,
+        *,
+        via: str = "telegram",
+        action_id: str | None = None,
+    ) -> Drafted:
         """Read the file; a plan that cannot be read or does not add up is refused (nothing is
-        kept), else its preview and the pending action that "Cargar" confirms."""
+        kept), else its preview and the pending action that "Cargar" confirms. ``via``: where it
+        was sent ("telegram", "consola"), kept in the loaded plan's source; with ``action_id``
+        (the staff console's Idempotency-Key) it is drafted once, with an audit entry
+        (``plan_draft``), and the same id again raises :class:`Replayed`."""
+        if action_id is not None:
+            await self._refuse_replay(actor_id, action_id)
         current = self._current().plan
         try:
-            plan, messages = await asyncio.to_thread(self._read, current, raw, self._older_years())
+            plan, preview, messages = await asyncio.to_thread(self._read, current, raw, self._older_years())
         except PlanFormatError as exc:
-            return Drafted((refusal_html(exc),))
-        payload = {"plan": plan_to_json(plan), "file": file_name[:120], "digest": plan_digest(plan)}
+            return Drafted((refusal_html(exc),), refusal=refusal_text(exc))
+        name = file_name[:120]
+        payload = {"plan": plan_to_json(plan), "file": name, "digest": plan_digest(plan), "via": via}
         async with self._sessionmaker() as session:
             pending = await create_pending(
                 session=session, kind=PLAN_KIND, created_by=actor_id, payload=payload
             )
-            await session.commit()
-        assert pending.id is not None
-        return Drafted(tuple(messages), pending.id)
+            assert pending.id is not None
+            if action_id is not None:
+                await audit(
+                    session=session,
+                    actor_id=actor_id,
+                    action="plan_draft",
+                    target=str(pending.id),
+                    after={"edition": preview.identity, "file": name},
+                    action_id=action_id,
+                )
+            try:
+                await session.commit()
+            except IntegrityError as exc:  # the same call, committed meanwhile
+                raise Replayed(str(action_id)) from exc
+        return Drafted(tuple(messages), pending.id, preview)
 
-    def _read(self, current: Plan, raw: bytes, older_years: Sequence[int]) -> tuple[Plan, list[str]]:
+    async def _refuse_replay(self, actor_id: int, action_id: str) -> None:
+        async with self._sessionmaker() as session:
+            if await action_used(session=session, actor_id=actor_id, action_id=action_id):
+                raise Replayed(action_id)
+
+    def _read(
+        self, current: Plan, raw: bytes, older_years: Sequence[int]
+    ) -> tuple[Plan, UploadPreview, list[str]]:
         plan = read_plan(raw, zonas=self._zonas)
-        return plan, preview_messages(current, plan, older_years=older_years)
+        preview = upload_preview(current, plan, older_years=older_years)
+        return plan, preview, preview_html(preview)
 
-    async def confirm(self, actor_id: int, pending_id: int, *, load: bool) -> Loaded:
-        """ "Cargar" (``load``) or "Cancelar", only by the staff member who sent the file, once."""
+    async def confirm(
+        self, actor_id: int, pending_id: int, *, load: bool, action_id: str | None = None
+    ) -> Loaded:
+        """ "Cargar" (``load``) or "Cancelar", only by the staff member who sent the file, once.
+        ``action_id`` (the staff console's Idempotency-Key) is kept on the load's audit entry."""
         state = "loading" if load else "cancelled"
         async with self._sessionmaker() as session:
             claimed = await claim_pending(
@@ -154,14 +210,16 @@ class Editions:
             pending = await session.get(PendingAction, pending_id)
             assert pending is not None
             payload = pending.payload
-        return await self._load(actor_id, pending_id, payload)
+        return await self._load(actor_id, pending_id, payload, action_id)
 
-    async def _load(self, actor_id: int, pending_id: int, payload: dict[str, object]) -> Loaded:
+    async def _load(
+        self, actor_id: int, pending_id: int, payload: dict[str, object], action_id: str | None
+    ) -> Loaded:
         before = self._current().plan
         plan = await asyncio.to_thread(plan_from_json, payload["plan"])
-        source = f"telegram:{payload.get('file', '')}"
+        source = f"{payload.get('via', 'telegram')}:{payload.get('file', '')}"
         if not replaces_current(before.edition, plan.edition):
-            return await self._keep_older(actor_id, pending_id, before, plan, source)
+            return await self._keep_older(actor_id, pending_id, before, plan, source, action_id)
         answerer, notices = await asyncio.to_thread(_prepare, before, plan)
         try:
             await self._save(plan, source)
@@ -170,12 +228,19 @@ class Editions:
             await self._close(pending_id, "failed")
             return Loaded(LoadOutcome.FAILED)
         self._use(answerer)
-        zonas, chats = await self._record(actor_id, pending_id, before, plan, notices)
+        zonas, chats = await self._record(actor_id, pending_id, before, plan, notices, action_id)
         self._wake_outbox()
+        await self._set_menus()
         return Loaded(LoadOutcome.LOADED, plan.edition, zonas, chats)
 
     async def _keep_older(
-        self, actor_id: int, pending_id: int, before: Plan, plan: Plan, source: str
+        self,
+        actor_id: int,
+        pending_id: int,
+        before: Plan,
+        plan: Plan,
+        source: str,
+        action_id: str | None,
     ) -> Loaded:
         """An earlier year's edition: kept for the questions that name its year; no notices."""
         try:
@@ -185,11 +250,17 @@ class Editions:
             await self._close(pending_id, "failed")
             return Loaded(LoadOutcome.FAILED)
         self._keep(plan)
-        await self._record(actor_id, pending_id, before, plan, {})
+        await self._record(actor_id, pending_id, before, plan, {}, action_id)
         return Loaded(LoadOutcome.KEPT, plan.edition)
 
     async def _record(
-        self, actor_id: int, pending_id: int, before: Plan, plan: Plan, notices: dict[int, str]
+        self,
+        actor_id: int,
+        pending_id: int,
+        before: Plan,
+        plan: Plan,
+        notices: dict[int, str],
+        action_id: str | None,
     ) -> tuple[int, int]:
         """The audit entry, the closed pending action and the zonas' notices, one transaction."""
         zonas = chats = 0
@@ -220,6 +291,7 @@ class Editions:
                     "zonas_notified": zonas,
                     "deliveries": chats,
                 },
+                action_id=action_id,
             )
             pending = await session.get(PendingAction, pending_id)
             if pending is not None:
@@ -228,6 +300,15 @@ class Editions:
             await session.commit()
         return zonas, chats
 
+    async def _set_menus(self) -> None:
+        """The command menus name the new edition's year; the edition is loaded if they fail."""
+        if self._menus is None:
+            return
+        try:
+            await self._menus()
+        except TelegramError:
+            log.warning("the command menus could not be set for the new edition", exc_info=True)
+
     async def _close(self, pending_id: int, state: str) -> None:
         async with self._sessionmaker() as session:
             pending = await session.get(PendingAction, pending_id)
@@ -235,6 +316,15 @@ class Editions:
                 pending.state = state
                 session.add(pending)
                 await session.commit()
+
+
+async def kept_editions_of(
+    sessionmaker: async_sessionmaker[AsyncSession], municipality: str
+) -> list[tuple[int, datetime]]:
+    """The editions kept of ``municipality``: year and when it was loaded, oldest year first
+    (what the staff console shows, also where no edition can be loaded)."""
+    async with sessionmaker() as session:
+        return await kept_edition_dates(session=session, municipality=municipality)
 
 
 def _prepare(before: Plan, plan: Plan) -> tuple[Answerer, dict[int, str]]:

@@ -1,6 +1,8 @@
 """Staff load an edition of the plan by sending it to the bot: the plan document (.txt) or its
 JSON export, as a document in their private chat. A preview comes back with "Cargar" and
-"Cancelar"; the use cases are in ``handlers.edition_service`` (``context.editions``).
+"Cancelar"; the use cases are in ``handlers.edition_service`` (``context.editions``), which
+the staff console's edition upload calls too (it also sets the command menus again once a new
+edition answers: their texts name its year).
 
 Anyone else who sends such a file gets a kind line and nothing is downloaded. The size is checked
 from the Document's ``file_size`` before the download and on the bytes after it.
@@ -8,7 +10,7 @@ from the Document's ``file_size`` before the download and on the bytes after it.
 
 from __future__ import annotations
 
-from telegram import BotCommand, InlineKeyboardMarkup, Message, User
+from telegram import InlineKeyboardMarkup, Message, User
 from telegram.constants import ParseMode
 from telegram.ext import MessageHandler, filters
 
@@ -75,14 +77,6 @@ async def confirm_load(message: Message, context: Context, user_id: int, pending
             else t.PLAN_LOADED_NO_NOTICES
         )
         await message.edit_text(t.PLAN_LOADED.format(identity=identity(loaded.edition), notices=notices))
-        await show_new_menus(context)
-
-
-async def show_new_menus(context: Context) -> None:
-    """The command menu's texts name the plan's year: everyone's, and the staff's."""
-    commands = context.answerer.texts.COMMANDS
-    await context.bot.set_my_commands([BotCommand(name, text) for name, text in commands])
-    await context.staff.set_menus(context.bot)
 
 
 PLAN_FILES = filters.Document.FileExtension("txt") | filters.Document.FileExtension("json")

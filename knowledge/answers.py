@@ -93,6 +93,12 @@ QUOTE_SHOWN_CHARS = 300
 QUOTE_SHARE = 0.6
 """The share of the question's words (not the title's) a sentence must say to be quoted first."""
 SENTENCE_END = re.compile(r"(?<=[.;])\s+")
+HOW_MUCH_THERE_IS = re.compile(r"\bcuanto\s+(?:hay|habia|hubo|habra|tiene|tenia|tienen|tenian)\b")
+"""How much there is, of nothing named: the plan's whole budget."""
+CLAUSE_BREAK = re.compile(r",\s+")
+QUOTE_CHARS = 300
+QUOTE_MIN_CHARS = 120
+"""The longest sentence quoted whole; a longer one is quoted by its clauses that say it."""
 START_ASKS = (
     "desde cuando",
     "desde que ano",
@@ -248,6 +254,23 @@ def _confident(hits: Sequence[Hit], query: Query) -> bool:
     return long_question and top.coverage >= MIN_LONG_COVERAGE and top.score >= CLEAR_LEAD * second
 
 
+def _parts_of(sentence: str) -> list[str]:
+    """A sentence, or when it is too long to quote whole, each run of its clauses that is short
+    enough: «… utilizando el sistema … (GUATECOMPRAS)» sits at the end of 450 characters."""
+    if len(sentence) <= QUOTE_CHARS:
+        return [sentence]
+    clauses = CLAUSE_BREAK.split(sentence)
+    parts = []
+    for start in range(len(clauses)):
+        for end in range(start + 1, len(clauses) + 1):
+            part = ", ".join(clauses[start:end])
+            if len(part) > QUOTE_CHARS:
+                break
+            if len(part) >= QUOTE_MIN_CHARS:  # "De acuerdo al Artículo 67" says nothing alone
+                parts.append(part if start == 0 else f"… {part}")
+    return parts or [sentence]
+
+
 class Answerer(Lists, Comparisons, Relatives):
     """Answers questions about one plan. Build once; ``answer`` is cheap and pure."""
 
@@ -385,11 +408,11 @@ class Answerer(Lists, Comparisons, Relatives):
         if query.out_of_scope and vocabulary().out_of_scope_in(query.folded, strong=True):
             return answer  # "¿quién ganó la licitación …, cuál es el NOG?": no clause of it is for the plan
         for clause in clauses:  # complaint words sank the whole message: try each question alone
-            clause_answer = self._understood(clause)
+            clause_answer = self._vetted(query, self._understood(clause))
             if clause_answer.confident:
                 return clause_answer
         for side in self._sides_of_o(question, query):  # "¿hay algún parque en el plan o puros pozos?"
-            side_answer = self._understood(side)
+            side_answer = self._vetted(query, self._understood(side))
             if side_answer.confident:
                 return side_answer
         return answer
@@ -432,7 +455,13 @@ class Answerer(Lists, Comparisons, Relatives):
         return " ".join([clause, *extra])
 
     def _understood(self, query: Query) -> Answer:
-        answer = self._understood_ask(query)
+        return self._vetted(query, self._understood_ask(query))
+
+    def _vetted(self, query: Query, answer: Answer) -> Answer:
+        """``answer`` unless ``query`` asks for something it does not give (a date, a rate, an
+        amount, a count) or names a giver the plan does not list: then said so, not confident.
+        ``query`` may be the whole message when ``answer`` is one clause's: "la tasa del IUSI
+        por millar que cobra la muni" is not answered by "cobra la muni" alone."""
         if "exact_date" in query.intents and answer.confident:  # "¿qué día empiezan …?": years only
             return replace(with_lead(answer, t.EXACT_DATE_NOT_IN_PLAN), confident=False)
         giver = self._unknown_giver(query) if answer.confident else None
@@ -647,6 +676,10 @@ class Answerer(Lists, Comparisons, Relatives):
         named_terms = ask.what != "lookup" and find_terms(query.folded, self.plan.edition)
         # "¿cuándo se hizo el plan Mixco 2032?": asked of a plan word, though no other word is left
         if not any(len(s) > 2 for s in query.sources) and not query.zonas and not named_terms:  # "", "no"
+            if HOW_MUCH_THERE_IS.search(query.folded):  # "¿cuánto había en 2024?": the whole budget
+                if any(y not in self.budget_years for y in query.years):
+                    return self._other_year(query)
+                return replace(self._funding_total_card(), asks="sum")
             return self._small_talk(query) or self.not_in_plan(query)
         gap = self._gap_named(query)
         if gap is not None:  # "explíqueme el organigrama": a heading the document leaves empty
@@ -911,6 +944,8 @@ class Answerer(Lists, Comparisons, Relatives):
     def _another_record_named(self, query: Query, ask: Ask) -> bool:
         """Whether the list's filter words are the title of a policy, which holds objectives and
         lines of its own ("objetivos de la política de prevención de la violencia")."""
+        if self._statement_about_the_list(query, ask):
+            return True
         named = self._policy_named(query, ask)
         if named is None:
             return False
@@ -918,6 +953,19 @@ class Answerer(Lists, Comparisons, Relatives):
         asked = {stem(s) for s in filter_query.sources}
         title = self.title_stems(policy_doc)
         return len(asked) >= 2 and len(asked & title) >= NAMED_TITLE * len(asked)
+
+    def _statement_about_the_list(self, query: Query, ask: Ask) -> bool:
+        """Whether the question names a statement about the list's members by its title ("¿qué
+        recomienda el análisis de actores?": the «Análisis de actores», not the actors)."""
+        words = TOKEN.findall(query.folded)
+        for doc in self.by_kind.get("statement", []):
+            head = fold(doc.title).split(":")[0].strip()
+            if head not in query.folded:
+                continue
+            for w in ask.list_words:  # "¿cuántos actores hay en el análisis de actores?": the actors
+                if f" de {w}" in f" {head}" and words.count(w) == TOKEN.findall(head).count(w):
+                    return True
+        return False
 
     def _zonas_of_projects(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿en qué zonas van a perforar pozos?", "¿qué zonas tienen proyectos?": the projects
@@ -2161,19 +2209,22 @@ class Answerer(Lists, Comparisons, Relatives):
             if stem(s) not in ask_stems() and s not in filler_words() and s not in WHEN_WORDS
         }
         title = self.title_stems(hit.doc)
-        wanted = {s: w for s, w in asked.items() if s not in title} or asked
+        beyond_title = {s: w for s, w in asked.items() if s not in title}
+        wanted = beyond_title or asked
         if not wanted:
             return answer
         best, best_share = "", 0.0
         for sentence in SENTENCE_END.split(text):
-            said = {stem(w) for w in TOKEN.findall(fold(sentence))}
-            share = sum(w for s, w in wanted.items() if s in said) / sum(wanted.values())
-            if share > best_share:
-                best, best_share = sentence.strip(), share
+            # clauses only for what the title does not say: "¿qué es el ranking …?" is the whole
+            for part in _parts_of(sentence.strip()) if beyond_title else [sentence.strip()]:
+                said = {stem(w) for w in TOKEN.findall(fold(part))}
+                share = sum(w for s, w in wanted.items() if s in said) / sum(wanted.values())
+                if share > best_share:
+                    best, best_share = part, share
         shown = fold(" ".join(str(line) for line in answer.lines))[:QUOTE_SHOWN_CHARS]
         if best_share < QUOTE_SHARE or fold(best)[:60] in shown:
             return answer
-        return with_lead(answer, t.WHEN_TEXT.format(sentence=shorten(best, 300)))
+        return with_lead(answer, t.WHEN_TEXT.format(sentence=shorten(best, QUOTE_CHARS)))
 
     def _gap_named(self, query: Query) -> Answer | None:
         """The answer for a heading without text that the question names by a word only that

@@ -1061,6 +1061,7 @@ CONSOLE_NAV_LABEL = "Secciones de la consola"
 CONSOLE_NAV_PROJECTS = "Proyectos"
 CONSOLE_NAV_ANNOUNCE = "Anuncios"
 CONSOLE_NAV_REPORT = "Reporte"
+CONSOLE_NAV_EDITION = "Edición del plan"
 CONSOLE_LEAD = "Solo para el personal municipal. Cada cambio queda en el registro con su nombre."
 CONSOLE_NO_SCRIPT = (
     "La consola necesita JavaScript: ábrala desde el botón «Consola» del menú, en su chat privado con el bot."
@@ -1134,6 +1135,7 @@ CONSOLE_BROADCAST_KINDS = {
     "announcement": "Anuncio",
     "status": "Aviso de estado",
     "report_reviewed": "Reporte revisado",
+    "plan_edition": "Aviso de la nueva edición",
 }
 CONSOLE_BROADCAST_STATES = {
     "draft": "borrador",
@@ -1167,3 +1169,43 @@ CONSOLE_CSV_FILE = "Archivo CSV"
 CONSOLE_CSV_READ = "Revisar archivo"
 CONSOLE_CSV_SUMMARY = "{ok}, {bad}."
 CONSOLE_DISCARD = "Descartar"
+
+CONSOLE_EDITION_TITLE = "Edición del plan"
+CONSOLE_EDITION_LEAD = (
+    "Con qué plan responde el bot, qué ediciones tiene guardadas, y la carga del plan de otro año."
+)
+CONSOLE_EDITION_NOW = "El bot responde con el {identity}."
+CONSOLE_EDITION_KEPT = "Ediciones guardadas"
+CONSOLE_EDITION_KEPT_LINE = "{label} · cargada el {date}"
+CONSOLE_EDITION_KEPT_CURRENT = "{label} · vigente · cargada el {date}"
+CONSOLE_EDITION_UPLOAD_TITLE = "Cargar otra edición"
+CONSOLE_EDITION_UPLOAD_LEAD = (
+    "El documento del plan (.txt) o su exportación (.json), de hasta {limit}. Verá qué plan es, si sus "
+    "totales cuadran y qué cambia frente al vigente; nada cambia hasta que toque «Cargar». Es lo mismo "
+    "que enviar el archivo al bot en el chat."
+)
+CONSOLE_EDITION_FILE = "Archivo del plan (.txt o .json)"
+CONSOLE_EDITION_READ = "Revisar el plan"
+CONSOLE_EDITION_READING = "Leyendo el plan…"
+CONSOLE_EDITION_PREVIEW = "Vista previa del plan que subió"
+CONSOLE_EDITION_REFUSED = "No se puede cargar este plan."
+CONSOLE_EDITION_UNCHANGED = (
+    "No se cambió nada: el bot sigue respondiendo con el plan vigente. Corrija el archivo y súbalo de nuevo."
+)
+CONSOLE_EDITION_TOO_BIG = (
+    "El archivo pasa del máximo de {limit}. Un plan ocupa mucho menos: ¿será otro archivo? No se cambió nada."
+)
+CONSOLE_EDITION_OFF = (
+    "Desde este servidor no se puede cargar una edición: el bot corre aparte y no la vería. Envíe el "
+    "archivo al bot en su chat privado; verá la misma vista previa, con «Cargar»."
+)
+CONSOLE_EDITION_LOADED = "Listo: el bot ya responde con el {identity}. {notices}."
+CONSOLE_EDITION_KEPT_OLDER = (
+    "Listo: el {identity} quedó guardado como edición anterior, no como el plan vigente. El bot sigue "
+    "respondiendo con el {current}; las preguntas que nombran el año {year} se responden con esa "
+    "edición. No se avisó a nadie."
+)
+CONSOLE_EDITION_FAILED = (
+    "No se pudo guardar el plan en este momento; el bot sigue respondiendo con el plan vigente. "
+    "Súbalo de nuevo en un rato."
+)

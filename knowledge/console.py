@@ -1,6 +1,6 @@
 """What the staff console shows (the staff's Mini App, ``handlers.webapp.console``): the projects
 with their staff status and history, an announcement's preview as Telegram will show it, a
-broadcast's delivery, the report dashboard.
+broadcast's delivery, the report dashboard, the plan's edition and an uploaded one's preview.
 
 Each is a function from what the caller read (the plan; statuses, counts and the report's data
 from the database through the staff service) to frozen values whose texts come from the
@@ -16,10 +16,11 @@ from datetime import datetime
 from html.parser import HTMLParser
 
 from knowledge import catalog as t
-from knowledge.answer_types import sentence, shorten
+from knowledge.answer_types import Fact, Line, sentence, shorten
 from knowledge.counts import count_of, thousands
+from knowledge.edition_upload import UploadPreview, file_size, identity
 from knowledge.explorer import Bar
-from knowledge.model import Plan
+from knowledge.model import Edition, Plan
 from knowledge.staff import (
     HistoryEntry,
     ReportData,
@@ -347,4 +348,105 @@ def dashboard(data: ReportData, reports: Sequence[GroundItem]) -> Dashboard:
         ),
         late=tuple(data.late),
         reports=tuple(reports),
+    )
+
+
+# The plan's edition -----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class EditionNow:
+    """The edition the bot answers with, and the editions kept of its municipality."""
+
+    year: int
+    municipality: str
+    identity: str
+    """"El bot responde con el Plan Operativo Anual 2024 de la Municipalidad de …"."""
+    kept: tuple[str, ...]
+    """One line per edition kept, oldest year first: "POA 2024 · vigente · cargada el …"."""
+
+
+def edition_now(edition: Edition, kept: Sequence[tuple[int, datetime]]) -> EditionNow:
+    """``kept``: (year, when it was loaded) of each edition kept of ``edition``'s municipality."""
+    lines = tuple(
+        (t.CONSOLE_EDITION_KEPT_CURRENT if year == edition.year else t.CONSOLE_EDITION_KEPT_LINE).format(
+            label=t.EDITION_LABEL.format(year=year), date=format_datetime(at)
+        )
+        for year, at in kept
+    )
+    return EditionNow(
+        year=edition.year,
+        municipality=edition.municipality,
+        identity=t.CONSOLE_EDITION_NOW.format(identity=identity(edition)),
+        kept=lines,
+    )
+
+
+def upload_lead(max_bytes: int) -> str:
+    """What the upload takes, with the largest file read (PLAN_MAX_BYTES)."""
+    return t.CONSOLE_EDITION_UPLOAD_LEAD.format(limit=file_size(max_bytes))
+
+
+def too_big_line(max_bytes: int) -> str:
+    return t.CONSOLE_EDITION_TOO_BIG.format(limit=file_size(max_bytes))
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeGroup:
+    title: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EditionPreview:
+    """An uploaded edition as the console shows it before "Cargar": the chat's preview
+    (``knowledge.edition_upload.upload_preview``), with every change rather than the first page."""
+
+    year: int
+    municipality: str
+    identity: str
+    facts: tuple[str, ...]
+    """The POM's period, the zonas, the counts, that the totals reconcile."""
+    changes_title: str
+    changes: tuple[str, ...]
+    """The summary's first line (how many of each kind of change) and how to read a change."""
+    groups: tuple[ChangeGroup, ...]
+    """Projects added, dropped, amounts changed …, funding sources, targets, operational actions."""
+    source: str | None
+    notes: tuple[str, ...]
+    becomes_current: bool
+
+
+def edition_preview(preview: UploadPreview) -> EditionPreview:
+    summary = preview.summary
+    return EditionPreview(
+        year=preview.edition.year,
+        municipality=preview.edition.municipality,
+        identity=preview.identity,
+        facts=preview.facts,
+        changes_title=summary.title,
+        changes=tuple(_plain(line) for line in summary.lines),
+        groups=tuple(ChangeGroup(title, items) for title, items in summary.sections),
+        source=summary.source,
+        notes=preview.notes,
+        becomes_current=preview.becomes_current,
+    )
+
+
+def _plain(line: Line) -> str:
+    return f"{line.label}: {line.value}" if isinstance(line, Fact) else line
+
+
+def loaded_line(edition: Edition, zonas: int, chats: int) -> str:
+    """What "Cargar" did when the edition became the current plan: the zonas' notices queued."""
+    notices = t.PLAN_LOADED_NO_NOTICES
+    if zonas:
+        notices = t.PLAN_LOADED_NOTICES.format(
+            zonas=count_of(zonas, t.ZONAS_WITH_CHANGES), chats=count_of(chats, t.CHATS)
+        )
+    return t.CONSOLE_EDITION_LOADED.format(identity=identity(edition), notices=notices)
+
+
+def kept_older_line(edition: Edition, current: Edition) -> str:
+    """What "Cargar" did with an edition of an earlier year than the current plan's."""
+    return t.CONSOLE_EDITION_KEPT_OLDER.format(
+        identity=identity(edition), current=identity(current), year=edition.year
     )

@@ -73,6 +73,12 @@ def change_pages(changes: PlanChanges, old: str, new: str) -> tuple[Answer, ...]
     return tuple(_page(changes, old, new, pages, n) for n in range(1, len(pages) + 1))
 
 
+def whole_summary(changes: PlanChanges, old: str, new: str) -> Answer:
+    """The summary of ``changes`` on one page, however long: for a web page, which has no
+    message's limit (the same lead, groups and lines as :func:`change_pages`)."""
+    return _page(changes, old, new, [list(_entries(changes))], 1)
+
+
 def change_answer(changes: PlanChanges, old: str, new: str, page: int = 1) -> Answer | None:
     """One page of the summary (the first by default); None for a page it does not have."""
     pages = change_pages(changes, old, new)

@@ -9,6 +9,7 @@ list rather than one of its items. Titles and words that name the edition ("Proy
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -18,6 +19,7 @@ from knowledge.search import Doc
 from knowledge.text import find_zonas, fold
 
 Record = object
+NUMBERED_HEADING = re.compile(r"^(?:[IVX]+|[A-Z]|\d+)\.\s")
 MONEY_WORDS = "fuente de financiamiento dinero monto fondos disponible inversion funcionamiento"
 FUNDING_TOTAL_TITLE = "Total financiamiento para el año fiscal {poa_year}"
 FUNDING_TOTAL_WORDS = (
@@ -80,12 +82,18 @@ def plan_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
     yield from _item_documents(plan)
     yield from _policy_documents(plan)
     for statement in plan.statements:
-        yield (
-            Doc(f"statement:{statement.id}", "statement", statement.title, statement.text, statement.id),
-            statement,
-        )
+        text = f"{statement.text} {_heading_of(statement.section)}"
+        yield Doc(f"statement:{statement.id}", "statement", statement.title, text, statement.id), statement
     for list_id, (title, aliases) in list_documents(plan.edition).items():
         yield Doc(f"list:{list_id}", "list", title, aliases, list_id), list_id
+
+
+def _heading_of(section: tuple[str, ...]) -> str:
+    """The heading a paragraph sits under, which describes it too: the vision and the mission
+    are the municipality's «Filosofía institucional». A numbered part of the document ("A. Marco
+    estratégico territorial") holds too much to describe one paragraph."""
+    heading = section[-1] if section else ""
+    return "" if NUMBERED_HEADING.match(heading) else heading
 
 
 def ancestors(plan: Plan) -> dict[str, tuple[str, ...]]:

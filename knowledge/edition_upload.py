@@ -1,9 +1,10 @@
 """What staff read when they send an edition of the plan to the bot, and what its followers hear.
 
-* :func:`preview_messages`: the edition's identity (municipality, POA year, POM period, zonas),
+* :func:`upload_preview`: the edition's identity (municipality, POA year, POM period, zonas),
   its counts, that its totals reconcile (a plan that does not was refused before: see
   :func:`refusal_html`), and what changes against the current edition (the summary's lead and
-  first page, ``knowledge.diff_answer``), as Telegram HTML messages.
+  first page, ``knowledge.diff_answer``; every change, for the staff console); the chat's
+  Telegram HTML messages are :func:`preview_html` of it (:func:`preview_messages`).
 * :func:`zona_notices`: per zona with changes, the short message its followers get.
 
 Pure: no telegram, no database. Every dynamic string is escaped here.
@@ -12,12 +13,14 @@ Pure: no telegram, no database. Every dynamic string is escaped here.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 
 from knowledge import catalog as t
+from knowledge.answer_types import Answer
 from knowledge.counts import count_of
 from knowledge.diff import PlanChanges, compare_plans, for_zona
-from knowledge.diff_answer import change_pages, edition_labels, lead
+from knowledge.diff_answer import change_pages, edition_labels, lead, whole_summary
 from knowledge.edition import edition_fields, replaces_current
 from knowledge.errors import PlanFormatError
 from knowledge.model import Edition, Plan
@@ -37,11 +40,30 @@ def labels(current: Plan, new: Plan) -> tuple[str, str]:
     return edition_labels(current, new, t.PLAN_UPLOAD_CURRENT, t.PLAN_UPLOAD_FILE)
 
 
-def preview_messages(
+@dataclass(frozen=True, slots=True)
+class UploadPreview:
+    """What staff read of an uploaded edition before they load it, in plain text: the chat's
+    messages (:func:`preview_html`) and the staff console's page are both made from it."""
+
+    edition: Edition
+    identity: str
+    facts: tuple[str, ...]
+    """The POM's period, the zonas, the counts, that the totals reconcile."""
+    first_page: Answer
+    """What changes against the current edition: the summary's first page (the chat's)."""
+    summary: Answer
+    """The same, every change on one page (the console's)."""
+    notes: tuple[str, ...]
+    """That it replaces a kept edition of its year; that it becomes the current plan, or is
+    kept as an older edition."""
+    becomes_current: bool
+
+
+def upload_preview(
     current: Plan, new: Plan, changes: PlanChanges | None = None, older_years: Sequence[int] = ()
-) -> list[str]:
-    """The preview of ``new`` as Telegram HTML messages (the buttons go under the last).
-    ``older_years``: the older editions kept (one of ``new``'s year is replaced by it)."""
+) -> UploadPreview:
+    """The preview of ``new`` against ``current``. ``older_years``: the older editions kept
+    (one of ``new``'s year is replaced by it)."""
     edition = new.edition
     changes = compare_plans(current, new) if changes is None else changes
     old_label, new_label = labels(current, new)
@@ -51,31 +73,61 @@ def preview_messages(
         targets=count_of(len(new.targets), t.TARGETS),
         actions=count_of(len(new.operational_actions), t.OPERATIONAL_ACTIONS),
     )
+    fields = edition_fields(edition)
+    facts = (
+        t.PLAN_UPLOAD_POM.format(pom=fields["pom_period"]),
+        t.PLAN_UPLOAD_ZONAS.format(zonas=fields["zonas_span"]),
+        counts,
+        t.PLAN_UPLOAD_RECONCILES,
+    )
+    notes = [t.PLAN_UPLOAD_REPLACES.format(year=edition.year)] if edition.year in older_years else []
+    becomes_current = replaces_current(current.edition, edition)
+    if becomes_current:
+        notes.append(t.PLAN_UPLOAD_ASK)
+    else:
+        notes.append(t.PLAN_UPLOAD_OLDER.format(current=identity(current.edition)))
+    return UploadPreview(
+        edition=edition,
+        identity=identity(edition),
+        facts=facts,
+        first_page=change_pages(changes, old_label, new_label)[0],
+        summary=whole_summary(changes, old_label, new_label),
+        notes=tuple(notes),
+        becomes_current=becomes_current,
+    )
+
+
+def preview_html(preview: UploadPreview) -> list[str]:
+    """The preview as Telegram HTML messages (the buttons go under the last)."""
     blocks = [
         t.PLAN_UPLOAD_PREVIEW,
-        f"<b>{escape(identity(edition))}</b>",
-        escape(t.PLAN_UPLOAD_POM.format(pom=edition_fields(edition)["pom_period"])),
-        escape(t.PLAN_UPLOAD_ZONAS.format(zonas=edition_fields(edition)["zonas_span"])),
-        escape(counts),
-        escape(t.PLAN_UPLOAD_RECONCILES),
+        f"<b>{escape(preview.identity)}</b>",
+        *(escape(fact) for fact in preview.facts),
         "",
+        *to_html_blocks(preview.first_page),
+        "",
+        *(escape(note) for note in preview.notes),
     ]
-    first_page = change_pages(changes, old_label, new_label)[0]
-    blocks.extend(to_html_blocks(first_page))
-    blocks.append("")
-    if new.edition.year in older_years:
-        blocks.append(escape(t.PLAN_UPLOAD_REPLACES.format(year=new.edition.year)))
-    if replaces_current(current.edition, new.edition):
-        blocks.append(escape(t.PLAN_UPLOAD_ASK))
-    else:
-        blocks.append(escape(t.PLAN_UPLOAD_OLDER.format(current=identity(current.edition))))
     return pack(blocks, MAX_MESSAGE)
+
+
+def preview_messages(
+    current: Plan, new: Plan, changes: PlanChanges | None = None, older_years: Sequence[int] = ()
+) -> list[str]:
+    """The preview of ``new`` as Telegram HTML messages (:func:`upload_preview`, :func:`preview_html`)."""
+    return preview_html(upload_preview(current, new, changes, older_years))
+
+
+def refusal_text(error: PlanFormatError) -> str:
+    """What is wrong with the file, with the line (or JSON path) at fault, as one sentence
+    without its full stop."""
+    problem = str(error).rstrip(".")
+    return problem[:1].upper() + problem[1:]
 
 
 def refusal_html(error: PlanFormatError) -> str:
     """Why the file was refused, with the line (or JSON path) at fault, and that nothing changed."""
-    problem = str(error).rstrip(".")
-    return t.PLAN_UPLOAD_REFUSED.format(problem_html=escape(problem[:1].upper() + problem[1:]))
+    return t.PLAN_UPLOAD_REFUSED.format(problem_html=escape(refusal_text(error)))
 
 
 def zona_notices(current: Plan, new: Plan, changes: PlanChanges | None = None) -> dict[int, str]:

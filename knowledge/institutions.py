@@ -30,6 +30,9 @@ NAMED_INSTITUTION = re.compile(
 """A capitalised institution's name: "Ministerio Público", "Secretaría de Obras Sociales de la
 Esposa del Presidente"."""
 ACRONYM = re.compile(r"^([A-ZÁÉÍÓÚÑ]{3,})\s*[-\u2013]")
+DEALT_WITH = re.compile(r"\b(?:ante|con|junto\s+a|por|del|al)\s+(?:(?:el|la|los|las)\s+)?([A-ZÁÉÍÓÚÑ]{4,})\b")
+"""An acronym a thing is done with or before ("gestionar ante el MINEDUC", "con el INAB"): an
+institution, even when the plan's actors' table names it only in full."""
 
 
 class Institutions:
@@ -45,11 +48,15 @@ class Institutions:
             acronym = ACRONYM.match(shown)
             if acronym:
                 names[_words(acronym.group(1))] = shown
+        self._not_institutions: set[str] = set()  # "del IUSI": a tax the glossary knows
         for term in terms:
-            if term.institution:
-                for alias in term.aliases:
+            for alias in term.aliases:
+                if term.institution:
                     names.setdefault(_words(alias), term.term)
+                else:
+                    self._not_institutions.add(_words(alias))
         self._names = {k: v for k, v in names.items() if k}
+        self._common = common
 
     def named_in(self, text: str) -> list[str]:
         """The institutions a text names, in the order it names them (each once)."""
@@ -63,6 +70,11 @@ class Institutions:
             words = _words(match.group(0))
             at = padded.find(f" {words} ")
             spans.append((at, at + len(words) + 1, match.group(0)) if at >= 0 else (len(padded), 0, words))
+        for match in DEALT_WITH.finditer(text):
+            words = _words(match.group(1))
+            if words not in self._names and words not in self._common and words not in self._not_institutions:
+                at = padded.find(f" {words} ")
+                spans.append((at, at + len(words) + 1, match.group(1)))
         kept = [
             (at, shown)
             for n, (at, end, shown) in enumerate(spans)

@@ -8,6 +8,10 @@ button of each staff member's private chat), on the same staff service as the ch
 ``/app/consola/reporte``         the report: unanswered questions per zona (a chart), topics,
                                  👍/👎, residents' reports ("Revisado"), late projects; CSV
                                  export, and a CSV of statuses previewed row by row, then applied
+``/app/consola/edicion``         the plan's edition and the editions kept; a plan document or
+                                 export uploaded, its preview (what it is, that it reconciles,
+                                 every change against the current plan) or its refusal, then
+                                 "Cargar"
 ===============================  ===============================================================
 
 The pages are the same for everyone and hold no data: what they show comes from the JSON API
@@ -26,8 +30,12 @@ Sending or applying a draft (an announcement, a CSV) also happens once by itself
 leaves the draft state.
 
 Each call is one use case of ``handlers.staff_service.Staff`` — the same as ``/estado``,
-``/anunciar`` + Enviar, ``/reporte``, ``✔ #id``, ``/exportar`` and a CSV document + Aplicar — so
-the rules, the validation, the audit and the notices are the chat's.
+``/anunciar`` + Enviar, ``/reporte``, ``✔ #id``, ``/exportar`` and a CSV document + Aplicar — or
+of ``handlers.edition_service.Editions`` — a plan document + Cargar —, so the rules, the
+validation, the audit and the notices are the chat's. An edition is loaded only where the bot
+runs (the webhook server, ``ConsoleSources.editions``): ``python -m bot web`` serves the console
+beside a bot that polls in another process, which would go on answering from the old plan, so
+there the section shows the edition and says to send the file to the bot instead.
 """
 
 from __future__ import annotations
@@ -42,11 +50,14 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from handlers.edition_service import Editions, LoadOutcome, kept_editions_of
 from handlers.staff_service import Author, Confirmed, Outcome, Replayed, Staff
 from handlers.webapp.auth import InitDataError, WebAppUser, credentials, validate_init_data
 from handlers.webapp.explorer import Context, Explorer, PlanFacts
@@ -56,10 +67,16 @@ from knowledge.console import (
     announcement_draft,
     confirm_line,
     dashboard,
+    edition_now,
+    edition_preview,
     history_rows,
+    kept_older_line,
+    loaded_line,
     project_rows,
     recipients_line,
     status_options,
+    too_big_line,
+    upload_lead,
 )
 from knowledge.counts import count_of
 from knowledge.staff import (
@@ -93,6 +110,7 @@ VIEWS = {
     "proyectos": (t.CONSOLE_PROJECTS_TITLE, t.CONSOLE_PROJECTS_LEAD),
     "anuncios": (t.CONSOLE_ANNOUNCE_TITLE, t.CONSOLE_ANNOUNCE_LEAD),
     "reporte": (t.CONSOLE_REPORT_TITLE, t.CONSOLE_REPORT_LEAD),
+    "edicion": (t.CONSOLE_EDITION_TITLE, t.CONSOLE_EDITION_LEAD),
 }
 SCRIPT_TEXTS = {
     "loading": t.CONSOLE_LOADING,
@@ -105,6 +123,7 @@ SCRIPT_TEXTS = {
     "note": t.STATUS_NOTE,
     "changed": t.HISTORY_CHANGED.strip(),
     "too_big": t.CONSOLE_TOO_BIG,
+    "reading": t.CONSOLE_EDITION_READING,
 }
 """What the page's script itself may have to say (everything else comes with the API's answers)."""
 
@@ -112,12 +131,14 @@ SCRIPT_TEXTS = {
 @dataclass
 class ConsoleSources:
     """What the console needs besides the explorer's sources, filled once the server started:
-    the staff service, the bot's token (initData is signed with it) and how old an initData may
-    be (WEBAPP_AUTH_MAX_AGE)."""
+    the staff service, the bot's token (initData is signed with it), how old an initData may be
+    (WEBAPP_AUTH_MAX_AGE), and the bot's edition loading where the bot runs in this process
+    (None: editions are not loaded here)."""
 
     staff: Staff | None = None
     bot_token: str | None = None
     max_age: float = 3600.0
+    editions: Editions | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +184,7 @@ class Console:
             Route("/consola/", self.page("proyectos"), methods=["GET"]),
             Route("/consola/anuncios", self.page("anuncios"), methods=["GET"]),
             Route("/consola/reporte", self.page("reporte"), methods=["GET"]),
+            Route("/consola/edicion", self.page("edicion"), methods=["GET"]),
             Mount("/api", app=self.api()),
         ]
 
@@ -186,6 +208,10 @@ class Console:
                 Route("/csv", g(self.upload_csv), methods=["POST"]),
                 Route("/csv/{id}/aplicar", g(self.apply_csv), methods=["POST"]),
                 Route("/csv/{id}/descartar", g(self.discard_csv), methods=["POST"]),
+                Route("/edicion", g(self.edition), methods=["GET"]),
+                Route("/edicion", g(self.upload_edition), methods=["POST"]),
+                Route("/edicion/{id}/cargar", g(self.load_edition, bounded=False), methods=["POST"]),
+                Route("/edicion/{id}/descartar", g(self.discard_edition, bounded=False), methods=["POST"]),
             ],
             exception_handlers={404: self.no_such_call, 405: self.no_such_call},
         )
@@ -218,14 +244,19 @@ class Console:
         return endpoint
 
     # The checks every call passes ---------------------------------------------------------------
-    def guarded(self, endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
+    def guarded(
+        self, endpoint: Endpoint, *, bounded: bool = True
+    ) -> Callable[[Request], Awaitable[Response]]:
         """``endpoint`` for staff only, checked before it runs; its refusals and the database's
-        silence become answers."""
+        silence become answers. Not ``bounded``, only the check has CALL_TIMEOUT: loading an
+        edition is not cut off halfway (the chat's "Cargar" is not either)."""
 
         async def checked(request: Request) -> Response:
             try:
-                async with asyncio.timeout(CALL_TIMEOUT):
+                async with asyncio.timeout(CALL_TIMEOUT) as deadline:
                     caller = await self.caller(request)
+                    if not bounded:
+                        deadline.reschedule(None)
                     return await endpoint(request, caller)
             except Refused as refused:
                 return problem(refused.status, refused.message)
@@ -449,6 +480,80 @@ class Console:
         refuse_unless_done(confirmed)
         return answer({"message": t.CANCELLED})
 
+    # The plan's edition ------------------------------------------------------------------------
+    async def edition(self, _request: Request, caller: Caller) -> Response:
+        """The edition the bot answers with, the editions kept, and whether one is loaded here."""
+        current = caller.answerer.plan.edition
+        kept = await kept_editions_of(self.sessions(), current.municipality)
+        editions = self.sources.editions
+        upload: dict[str, Any] = {"can_load": editions is not None, "off": t.CONSOLE_EDITION_OFF}
+        if editions is not None:
+            upload = {
+                "can_load": True,
+                "max_bytes": editions.max_bytes,
+                "lead": upload_lead(editions.max_bytes),
+                "too_big": too_big_line(editions.max_bytes),
+            }
+        return answer({**asdict(edition_now(current, kept)), "upload": upload})
+
+    async def upload_edition(self, request: Request, caller: Caller) -> Response:
+        """A plan document or export, as the chat reads one sent to the bot: its preview, kept as
+        a draft that only its sender's "Cargar" loads, or why it is refused (422: nothing kept)."""
+        editions = self.loader()
+        key = idempotency_key(request)
+        raw = await bounded_body(request, editions.max_bytes, too_big_line(editions.max_bytes))
+        name = request.query_params.get("archivo", "")
+        drafted = await editions.draft(caller.user.id, raw, name, via="consola", action_id=key)
+        if drafted.preview is None or drafted.pending_id is None:
+            refusal = {
+                "error": t.CONSOLE_EDITION_REFUSED,
+                "problem": drafted.refusal,
+                "unchanged": t.CONSOLE_EDITION_UNCHANGED,
+            }
+            return answer(refusal, 422)
+        return answer({"id": drafted.pending_id, **asdict(edition_preview(drafted.preview))})
+
+    async def load_edition(self, request: Request, caller: Caller) -> Response:
+        """ "Cargar": the same load as the chat's button, by the staff member who uploaded it."""
+        return await self.confirm_edition(request, caller, load=True)
+
+    async def discard_edition(self, request: Request, caller: Caller) -> Response:
+        return await self.confirm_edition(request, caller, load=False)
+
+    async def confirm_edition(self, request: Request, caller: Caller, *, load: bool) -> Response:
+        editions = self.loader()
+        pending_id = id_in_path(request)
+        key = idempotency_key(request)
+        await json_body(request)
+        loaded = await editions.confirm(caller.user.id, pending_id, load=load, action_id=key)
+        if loaded.outcome is LoadOutcome.NOT_YOURS:
+            raise Refused(409, t.PLAN_LOAD_NOT_YOURS)
+        if loaded.outcome is LoadOutcome.STALE:
+            raise Refused(409, t.STALE_BUTTON)
+        if loaded.outcome is LoadOutcome.FAILED:
+            raise Refused(503, t.CONSOLE_EDITION_FAILED)
+        if loaded.outcome is LoadOutcome.CANCELLED:
+            return answer({"outcome": loaded.outcome.value, "message": t.CANCELLED})
+        assert loaded.edition is not None
+        if loaded.outcome is LoadOutcome.KEPT:
+            message = kept_older_line(loaded.edition, caller.answerer.plan.edition)
+        else:
+            message = loaded_line(loaded.edition, loaded.zonas, loaded.chats)
+        outcome = {"outcome": loaded.outcome.value, "message": message}
+        return answer({**outcome, "zonas": loaded.zonas, "chats": loaded.chats})
+
+    def loader(self) -> Editions:
+        """The bot's edition loading, where the bot runs in this process."""
+        if self.sources.editions is None:
+            raise Refused(503, t.CONSOLE_EDITION_OFF)
+        return self.sources.editions
+
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        sessionmaker = self.explorer.sources.sessionmaker
+        if sessionmaker is None:
+            raise Refused(503, t.CONSOLE_UNAVAILABLE)
+        return sessionmaker
+
 
 # Reading a call ---------------------------------------------------------------------------------
 def idempotency_key(request: Request) -> str:
@@ -473,17 +578,17 @@ def id_in_path(request: Request) -> int:
     return int(raw)
 
 
-async def bounded_body(request: Request, limit: int) -> bytes:
-    """The body, refused (413) over ``limit`` bytes, checked while it is read."""
+async def bounded_body(request: Request, limit: int, too_big: str = t.CONSOLE_TOO_BIG) -> bytes:
+    """The body, refused (413, saying ``too_big``) over ``limit`` bytes, checked while it is read."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise Refused(413, t.CONSOLE_TOO_BIG)
+        raise Refused(413, too_big)
     chunks, size = [], 0
     try:
         async for chunk in request.stream():
             size += len(chunk)
             if size > limit:
-                raise Refused(413, t.CONSOLE_TOO_BIG)
+                raise Refused(413, too_big)
             chunks.append(chunk)
     except ClientDisconnect as exc:
         raise Refused(400, t.CONSOLE_BAD_REQUEST) from exc

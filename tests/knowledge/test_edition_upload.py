@@ -11,6 +11,7 @@ from knowledge.edition_upload import (
     file_size,
     preview_messages,
     refusal_html,
+    upload_preview,
     zona_notices,
 )
 from knowledge.errors import PlanFormatError
@@ -37,6 +38,19 @@ def test_the_preview_says_which_plan_it_is_what_it_holds_and_what_changes(
     assert f"Trae {len(next_edition.projects)} proyectos, {len(next_edition.funding)} fuentes" in text
     assert "Del POA 2024 al POA 2025: 3 proyectos nuevos, 2 proyectos dejaron de estar" in text
     assert text.rstrip().endswith("recibirán un aviso de lo que cambia en su zona.")
+
+
+def test_the_consoles_summary_holds_every_change_the_chats_first_page_starts_with(
+    bundled_edition: Plan, next_edition: Plan
+) -> None:
+    preview = upload_preview(bundled_edition, next_edition)
+    first = [item for _, items in preview.first_page.sections for item in items]
+    whole = [item for _, items in preview.summary.sections for item in items]
+    assert 0 < len(first) < len(whole)
+    assert whole[: len(first)] == first
+    assert preview.summary.lines[0] == preview.first_page.lines[0]  # the same counts
+    assert not any(line.startswith("Página") for line in preview.summary.lines if isinstance(line, str))
+    assert len(whole) == len(set(whole))
 
 
 def test_the_same_plan_again_says_there_are_no_changes(bundled_edition: Plan) -> None:

@@ -123,6 +123,15 @@ def test_the_older_editions_figures_are_the_ones_said(two: PlanEditions) -> None
     assert TOTAL_2025 not in text_of(two.answer("presupuesto 2024"))
 
 
+def test_how_much_there_was_in_a_kept_year_is_that_editions_budget(two: PlanEditions) -> None:
+    """The issue's own example: "¿cuánto había en 2024?" names nothing but the year."""
+    answer = text_of(two.answer("¿cuánto había en 2024?"))
+    assert NOTE_2024 in answer
+    assert TOTAL_2024 in answer
+    assert TOTAL_2025 not in answer
+    assert TOTAL_2025 in text_of(two.answer("¿cuánto hay?"))
+
+
 def test_the_current_edition_answers_when_no_older_year_is_named(two: PlanEditions) -> None:
     for question in ("proyecto 242177", "proyecto 242177 en 2025", "presupuesto 2025", "proyectos"):
         answer = two.answer(question)

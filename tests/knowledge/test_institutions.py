@@ -31,6 +31,10 @@ def institutions() -> Institutions:
         ),
         ("Ampliar la cobertura de Centros de Cuidado Infantil Municipal.", []),
         ("Promover la participación de los vecinos del municipio.", []),
+        ("Gestionar ante el MINEDUC la ampliación de la oferta educativa.", ["MINEDUC"]),
+        ("Suscribir un convenio con el INGUAT para el turismo.", ["INGUAT"]),
+        ("Mejorar la recaudación del IUSI con campañas.", []),
+        ("Apoyo a familias afectadas por el COVID en la zona.", []),
     ],
 )
 def test_the_institutions_a_text_names(institutions: Institutions, text: str, names: list[str]) -> None:

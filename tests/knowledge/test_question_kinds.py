@@ -328,3 +328,59 @@ def test_define_and_money_together(answerer: Answerer) -> None:
     text = to_plain(answerer.answer("¿qué es el situado y cuánto le toca a la muni?"))
     assert "Constitución" in text
     assert "53,000,000.00" in text
+
+
+# A clause of the message answers only what the whole message asks -----------------------------
+@pytest.mark.parametrize(
+    "question",
+    ["cual es la tasa del IUSI por millar que cobra la muni", "q tarifa de agua cobra la muni en la zona 6"],
+)
+def test_a_rate_asked_is_not_answered_by_the_clause_that_drops_it(answerer: Answerer, question: str) -> None:
+    answer = answerer.answer(question)
+    assert not answer.confident
+
+
+def test_who_a_line_of_action_is_done_before_by_an_acronym(answerer: Answerer) -> None:
+    assert "mineduc" in lead_of(
+        answerer, "¿ante quién gestiona la muni la ampliación de la oferta educativa pública?"
+    )
+
+
+# A record named by its title, a heading that describes a paragraph, a clause quoted first ------
+def test_a_statement_about_a_list_named_by_its_title_answers_not_the_list(answerer: Answerer) -> None:
+    assert "mesas tecnicas" in lead_of(answerer, "¿qué conclusiones saca el análisis de actores?")
+    assert answerer.answer("¿cuántos actores hay en el análisis de actores?").title != (
+        answerer.answer("¿qué conclusiones saca el análisis de actores?").title
+    )
+
+
+def test_the_heading_over_a_paragraph_finds_it(answerer: Answerer) -> None:
+    """The vision sits under «Filosofía institucional»; the POA's objective only says «visión»
+    and «institucionales» in passing."""
+    assert answerer.answer("díganme la visión institucional de la muni").title == "Visión de la municipalidad"
+
+
+def test_the_clauses_of_a_long_sentence_that_say_what_is_asked_come_first(answerer: Answerer) -> None:
+    lead = lead_of(
+        answerer,
+        "según el índice de información a la ciudadanía, ¿con qué sistema se transparentan las compras?",
+    )
+    assert "guatecompras" in lead
+
+
+def test_a_definition_is_not_cut_to_a_clause(answerer: Answerer) -> None:
+    assert "estado de la gestion municipal" in lead_of(
+        answerer, "¿en qué consiste el ranking de la gestión municipal?"
+    )
+
+
+# How much there is, of nothing named ----------------------------------------------------------
+@pytest.mark.parametrize("question", ["¿cuánto hay?", "y cuanto tiene la muni", "cuanto habia en 2024"])
+def test_how_much_there_is_of_nothing_named_is_the_whole_budget(answerer: Answerer, question: str) -> None:
+    assert "688,310,200.00" in lead_of(answerer, question)
+
+
+def test_how_much_there_was_another_year_is_refused(answerer: Answerer) -> None:
+    answer = answerer.answer("¿cuánto había en 2022?")
+    assert not answer.confident
+    assert "688,310,200.00" not in plain(answerer, "¿cuánto había en 2022?")

@@ -35,12 +35,12 @@
   function problem(result) { return (result.data && result.data.error) || T.network; }
 
   // Every call carries Telegram's initData; a call that changes something carries its own key.
-  function call(method, path, body) {
+  function call(method, path, body, type) {
     var headers = {"Authorization": "tma " + initData};
     var payload;
     if (method !== "GET") { headers["Idempotency-Key"] = newKey(); }
     if (body instanceof ArrayBuffer) {
-      headers["Content-Type"] = "text/csv";
+      headers["Content-Type"] = type || "text/csv";
       payload = body;
     } else if (body !== undefined) {
       headers["Content-Type"] = "application/json";
@@ -331,6 +331,100 @@
     byId("csv-discard").addEventListener("click", function () { confirmCsv("descartar"); });
   }
 
+
+  // The plan's edition ---------------------------------------------------------------------------
+  function editionNow() {
+    call("GET", "/edicion").then(function (result) {
+      if (!result.ok) { say(problem(result)); return; }
+      var data = result.data;
+      var upload = data.upload;
+      var off = byId("edition-off");
+      byId("edition-now").textContent = data.identity;
+      list(byId("edition-kept"), data.kept);
+      byId("edition-lead").textContent = upload.can_load ? upload.lead : "";
+      off.textContent = upload.can_load ? "" : upload.off;
+      off.hidden = upload.can_load;
+      byId("edition-form").hidden = !upload.can_load;
+      byId("edition-form").setAttribute("data-max", upload.can_load ? upload.max_bytes : 0);
+      byId("edition-form").setAttribute("data-too-big", upload.can_load ? upload.too_big : "");
+    });
+  }
+  function showPreview(data) {
+    var groups = byId("ep-groups");
+    byId("ep-identity").textContent = data.identity;
+    list(byId("ep-facts"), data.facts);
+    byId("ep-changes-title").textContent = data.changes_title;
+    var lines = byId("ep-changes");
+    lines.textContent = "";
+    data.changes.forEach(function (line) { lines.appendChild(node("p", "", line)); });
+    groups.textContent = "";
+    data.groups.forEach(function (group) {
+      groups.appendChild(node("h4", "", group.title));
+      var items = node("ul");
+      list(items, group.items);
+      groups.appendChild(items);
+    });
+    byId("ep-source").textContent = data.source || "";
+    list(byId("ep-notes"), data.notes);
+  }
+  function editionUpload() {
+    var form = byId("edition-form");
+    var box = byId("edition-preview");
+    var body = byId("ep-body");
+    var refused = byId("ep-refused");
+    var actions = byId("ep-actions");
+    var status = byId("ep-status");
+    var outcome = byId("ep-result");
+    var pending = null;
+    function confirmEdition(verb) {
+      if (pending === null) { return; }
+      actions.hidden = true;
+      outcome.textContent = T.saving;
+      call("POST", "/edicion/" + pending + "/" + verb, {}).then(function (result) {
+        pending = null;
+        outcome.textContent = result.ok ? result.data.message : problem(result);
+        if (result.ok) { editionNow(); }
+      });
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var file = form.elements.file.files[0];
+      if (!file) { return; }
+      box.hidden = false;
+      body.hidden = true;
+      refused.hidden = true;
+      outcome.textContent = "";
+      pending = null;
+      if (file.size > Number(form.getAttribute("data-max"))) {
+        status.textContent = form.getAttribute("data-too-big");
+        return;
+      }
+      status.textContent = T.reading;
+      var path = "/edicion?archivo=" + encodeURIComponent(file.name);
+      file.arrayBuffer().then(function (bytes) {
+        return call("POST", path, bytes, "application/octet-stream");
+      }).then(function (result) {
+        status.textContent = "";
+        pending = null;
+        if (result.status === 422) {
+          byId("ep-error").textContent = result.data.error;
+          byId("ep-problem").textContent = result.data.problem;
+          byId("ep-unchanged").textContent = result.data.unchanged;
+          refused.hidden = false;
+          return;
+        }
+        if (!result.ok) { status.textContent = problem(result); return; }
+        pending = result.data.id;
+        showPreview(result.data);
+        body.hidden = false;
+        actions.hidden = false;
+        byId("ep-load").focus();
+      });
+    });
+    byId("ep-load").addEventListener("click", function () { confirmEdition("cargar"); });
+    byId("ep-discard").addEventListener("click", function () { confirmEdition("descartar"); });
+  }
+
   if (!initData) { say(T.outside); return; }
   call("GET", "/yo").then(function (result) {
     if (!result.ok) { say(problem(result)); return; }
@@ -342,5 +436,6 @@
     if (view === "proyectos") { projects(); }
     if (view === "anuncios") { announcements(); }
     if (view === "reporte") { report(); exporter(); csvUpload(); }
+    if (view === "edicion") { editionNow(); editionUpload(); }
   });
 })();

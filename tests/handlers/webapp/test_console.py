@@ -640,7 +640,9 @@ async def test_a_csv_with_nothing_valid_or_too_big_keeps_nothing(desk: Desk) -> 
 
 
 # The pages -----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("path", ["/app/consola/", "/app/consola/anuncios", "/app/consola/reporte"])
+@pytest.mark.parametrize(
+    "path", ["/app/consola/", "/app/consola/anuncios", "/app/consola/reporte", "/app/consola/edicion"]
+)
 async def test_the_console_pages_hold_no_data_and_run_only_their_scripts(desk: Desk, path: str) -> None:
     await desk.call(
         "POST", f"/proyectos/{SNIP}/estado", {"status": "suspendido", "note": "secreto del personal"}

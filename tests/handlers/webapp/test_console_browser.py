@@ -383,6 +383,18 @@ def test_a_resident_or_a_browser_outside_telegram_sees_no_data(open_as: Callable
     assert outside.locator("#notice").inner_text() == t.CONSOLE_OUTSIDE_TELEGRAM
 
 
+def test_beside_a_bot_that_polls_the_edition_is_shown_and_none_is_loaded(open_as: Callable[..., Any]) -> None:
+    """``python -m bot web`` serves the console apart from the bot: the edition section says
+    which plan the bot answers with, and to send a new one to the bot in the chat."""
+    page = open_as(STAFF, "consola/edicion", username="ana_tecnica")
+    page.wait_for_function("() => !document.querySelector('#edition-off').hidden")
+    assert page.locator("#edition-off").inner_text() == t.CONSOLE_EDITION_OFF
+    assert "Plan Operativo Anual 2024" in page.locator("#edition-now").inner_text()
+    assert page.locator("#edition-kept li").count() == 1
+    assert page.locator("#edition-form").is_hidden()
+    assert scroll_width(page) <= WIDTH
+
+
 def test_every_console_page_fits_a_phone(open_as: Callable[..., Any]) -> None:
     """Last, so that the pages show what the tests above did (the screenshots in the README)."""
     shots = os.environ.get("SCREENSHOTS")
