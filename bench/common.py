@@ -7,7 +7,7 @@ and 130 when it was interrupted (SIGTERM or Ctrl-C; its child processes are stop
 databases dropped on the way out).
 
 Only the standard library is imported here (and ``tests.support.processes``, which keeps to it
-too), because ``bench/e2e.py`` is also its own child's entry point and imports this at the top.
+too), so that importing it adds nothing to what a benchmark measures.
 """
 
 from __future__ import annotations

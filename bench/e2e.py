@@ -26,6 +26,13 @@ process (its own event loop, not the bot's):
    ``/start`` sent right after the launch (interpreter start, imports, migrations, first plan
    load, index build, polling start).
 
+The processes start as a deployed bot does, from bytecode: ``pip install`` compiles what it
+installs (even under ``PYTHONDONTWRITEBYTECODE=1``, which the Dockerfile sets), but a checkout run
+with that variable set compiles the ~85 modules of ``bot``, ``handlers``, ``knowledge`` and ``db``
+from source again on every start, time no deployed start spends. So before the first launch the
+benchmark compiles them (and the harness modules the children import) into ``__pycache__``
+(:func:`compile_sources`); the compiling itself is not measured.
+
 Every configuration runs ``--rounds`` times (default 3), interleaved, so that a busy moment of
 this shared machine falls on all of them alike; the table shows each configuration's median
 round, ``R`` is the ratio of the medians, RSS and ready are the bot's worst rounds.
@@ -40,10 +47,9 @@ where its time went (or set ``E2E_PROFILE=/path/bot.prof`` to keep the stats fil
 ``--no-rate-limit`` builds the bot with ``AIORateLimiter(overall_max_rate=0)``, i.e. the same
 limiter without its 30 requests/s cap on requests that carry a ``chat_id``, to see what is left.
 
-The same file is the child's entry point (``--serve bot|echo``): its top-level imports are the
-standard library, ``bench.common`` and ``tests.support.processes`` (which keep to it), so the bot
-process loads nothing the bot would not load itself. A child gets SIGTERM when the benchmark
-dies without stopping it (``die_with_parent``).
+The children run ``python -m bench.e2e_serve bot|echo``, a small module on the standard library,
+so that the bot process loads nothing the bot would not load itself. A child gets SIGTERM when
+the benchmark dies without stopping it (``die_with_parent``).
 """
 
 from __future__ import annotations
@@ -71,6 +77,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.common import BenchmarkError, load_questions, measure, percentile  # noqa: E402
+from bench.e2e_serve import ENV_CONCURRENCY, ENV_NO_RATE_LIMIT, ENV_PROFILE  # noqa: E402
 from tests.support.processes import die_with_parent, stop_process  # noqa: E402
 
 if TYPE_CHECKING:
@@ -116,73 +123,8 @@ TARGET_READY_S = 2.0
 
 EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Warning)\b.*")
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
-ENV_CONCURRENCY = "E2E_CONCURRENT_UPDATES"
-ENV_PROFILE = "E2E_PROFILE"
-ENV_NO_RATE_LIMIT = "E2E_NO_RATE_LIMIT"
 MB = 1024 * 1024
 TIMES = "\N{MULTIPLICATION SIGN}"
-
-
-# --------------------------------------------------------------------------------------------------
-# Child processes: the bot and the echo bot
-# --------------------------------------------------------------------------------------------------
-
-
-def serve_bot() -> int:
-    """The bot exactly as ``python -m bot run`` runs it; settings come from the environment."""
-    import bot.__main__ as cli
-
-    if os.environ.get(ENV_NO_RATE_LIMIT):
-        import functools
-
-        from telegram.ext import AIORateLimiter
-
-        import bot.app
-
-        # Diagnostic only: the same limiter (retries on 429 included) without the global cap.
-        setattr(bot.app, "AIORateLimiter", functools.partial(AIORateLimiter, overall_max_rate=0))  # noqa: B010
-    profile_path = os.environ.get(ENV_PROFILE)
-    if not profile_path:
-        return cli.main(["run"])
-    import cProfile
-
-    profiler = cProfile.Profile()
-    try:
-        return int(profiler.runcall(cli.main, ["run"]))
-    finally:
-        profiler.dump_stats(profile_path)
-
-
-def serve_echo() -> int:
-    """The smallest PTB bot doing the same round trips: echo the text, answer the button press."""
-    os.environ.setdefault("PTB_TIMEDELTA", "true")  # as bot.__main__ does
-    from telegram import Update
-    from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes, MessageHandler, filters
-
-    async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        if message is not None and message.text:
-            await message.reply_text(message.text)
-
-    async def press(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.callback_query is not None:
-            await update.callback_query.answer()
-
-    application = (
-        ApplicationBuilder()
-        .token(os.environ["TELEGRAM_TOKEN"])
-        .base_url(os.environ["TELEGRAM_API_BASE_URL"].rstrip("/"))
-        .concurrent_updates(int(os.environ[ENV_CONCURRENCY]))
-        .build()
-    )
-    application.add_handler(MessageHandler(filters.TEXT, echo))
-    application.add_handler(CallbackQueryHandler(press))
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0
-
-
-def serve(mode: str) -> int:
-    return serve_bot() if mode == "bot" else serve_echo()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -438,8 +380,8 @@ class Child:
     async def launch(cls, mode: Mode, env: dict[str, str], cwd: Path) -> Child:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
-            str(THIS_FILE),
-            "--serve",
+            "-m",
+            "bench.e2e_serve",
             mode,
             env=env,
             cwd=cwd,
@@ -754,6 +696,21 @@ def median_run(rounds: Sequence[PhaseResult]) -> PhaseResult:
     return sorted(rounds, key=lambda result: result.rate)[(len(rounds) - 1) // 2]
 
 
+COMPILED = ("bot", "handlers", "knowledge", "db", "bench", "tests/support")
+"""What the children import from this checkout: the bot's packages (what ``pip install`` installs
+and compiles) and the harness modules beside them."""
+
+
+def compile_sources() -> None:
+    """Bytecode for :data:`COMPILED`, as an installed bot has it (see the module's docstring);
+    a file whose bytecode is up to date is left alone."""
+    import compileall
+
+    for folder in COMPILED:
+        if not compileall.compile_dir(ROOT / folder, quiet=1):
+            raise BenchmarkError(f"could not compile {folder}")
+
+
 def default_concurrency() -> int:
     """``build_application``'s default ``concurrent_updates``, so the echo bot uses the same."""
     import inspect
@@ -767,6 +724,7 @@ async def run(args: argparse.Namespace, workdir: Path, concurrency: int) -> list
     from knowledge import catalog
     from tests.support.fakebotapi import FakeBotApi
 
+    compile_sources()
     questions = [item["q"] for item in load_questions()]
     rng = random.Random(SEED)
     warmup = make_schedule(questions, args.users, rng, first_contact=True)
@@ -817,10 +775,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--rounds", type=int, default=ROUNDS, help="rounds of bot and echo runs, interleaved (median kept)"
     )
-    parser.add_argument("--serve", choices=("bot", "echo"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.serve:
-        return serve(args.serve)
     if args.users <= IN_FLIGHT or args.updates < 1 or args.rounds < 1:
         parser.error(
             f"--users must exceed {IN_FLIGHT} (the in-flight bound), --updates and --rounds be positive"

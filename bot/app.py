@@ -11,7 +11,7 @@ import subprocess
 import sys
 from contextlib import AsyncExitStack
 from datetime import timedelta
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot, BotCommand, Update
@@ -20,7 +20,7 @@ from telegram.request import BaseRequest
 
 import handlers
 from bot.http import AiohttpRequest
-from bot.observability import InstrumentedApplication, Metrics
+from bot.observability import InstrumentedApplication
 from bot.ordering import ChatOrderedProcessor
 from bot.outbox_runner import start_outbox
 from bot.schema import finish_migration
@@ -37,6 +37,9 @@ from handlers.webapp import CONSOLE_PATH
 from knowledge import catalog as t
 from knowledge.answers import Answerer
 from knowledge.editions import PlanEditions
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 PlanBotApplication: TypeAlias = Application[
@@ -192,6 +195,7 @@ def run_webhook(settings: Settings, migration: subprocess.Popen[bytes]) -> int:
     """Serve updates over HTTPS webhooks (behind a load balancer); see bot.webhook."""
     import uvicorn
 
+    from bot.metrics import Metrics
     from bot.webhook import create_webhook_app, server_config
 
     if settings.webhook_secret is None:

@@ -63,6 +63,9 @@ async def start_outbox(
         base_url=settings.telegram_api_base_url.rstrip("/"),
         base_file_url=file_base_url(settings.telegram_api_base_url),
         request=request or delivery_request(),
+        # Never used (the worker does not poll), but without one PTB makes an httpx client for
+        # getUpdates: httpcore, h11 and an SSL context, ~2 MB resident for nothing.
+        get_updates_request=request or AiohttpRequest(connection_pool_size=1),
     )
     worker = OutboxWorker(
         bot,

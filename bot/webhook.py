@@ -37,7 +37,7 @@ from telegram import Update
 from telegram.ext import Application
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from bot.observability import Metrics
+from bot.metrics import Metrics
 from db.bot_store import claim_update
 from db.outbox_store import PENDING, delivery_status_counts
 from handlers.context import BotData

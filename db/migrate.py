@@ -81,7 +81,7 @@ def _upgrade(connection: Connection, revision: str) -> None:
 
 
 async def _upgrade_url(url: str) -> None:
-    from db.session import create_engine
+    from db.engine import create_engine
 
     engine = create_engine(url)
     try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -117,8 +117,8 @@ async def save_plan(*, session: AsyncSession, plan: Plan, source: str) -> None:
     """
     for table in PLAN_TABLES:
         await session.exec(delete(table))
-    session.add_all(_plan_rows(plan))
-    await session.flush()
+    for row, values in _plan_rows(plan).items():
+        await session.exec(insert(row), params=values)  # ORM bulk INSERT: no object per row
     await _save_meta(session, sha256=plan_digest(plan), source=source, edition=plan.edition)
 
 
@@ -235,16 +235,18 @@ async def get_edition(*, session: AsyncSession, year: int, municipality: str | N
 # --- saving -------------------------------------------------------------------------------
 
 
-def _plan_rows(plan: Plan) -> list[SQLModel]:
-    rows: list[SQLModel] = [
-        kind.row(position=position, **_columns(record), **_item_kind(kind))
-        for kind in _KINDS
-        for position, record in enumerate(getattr(plan, kind.attr))
-    ]
-    rows += [EjeRow(position=position, name=name) for position, name in enumerate(plan.ejes)]
+def _plan_rows(plan: Plan) -> dict[type[SQLModel], list[dict[str, Any]]]:
+    """The column values of every plan row, by table, in document order."""
+    rows: dict[type[SQLModel], list[dict[str, Any]]] = {}
+    for kind in _KINDS:
+        rows.setdefault(kind.row, []).extend(
+            {"position": position, **_columns(record), **_item_kind(kind)}
+            for position, record in enumerate(getattr(plan, kind.attr))
+        )
+    rows[EjeRow] = [{"position": position, "name": name} for position, name in enumerate(plan.ejes)]
     if plan.funding_total is not None:
-        rows.append(FundingTotalRow(**_columns(plan.funding_total)))
-    return rows
+        rows[FundingTotalRow] = [_columns(plan.funding_total)]
+    return {row: values for row, values in rows.items() if values}
 
 
 def _item_kind(kind: _Kind) -> dict[str, Any]:

@@ -101,11 +101,29 @@ def clean_text(text: str) -> str:
     return without_nul.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
+class _WithoutMarks(dict[int, int | None]):
+    """``str.translate`` table: each code point to itself, combining marks (accents split off by
+    NFKD) to nothing; filled as characters are first seen, up to ``MAX_MARKS_KNOWN`` of them."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        if len(self) < MAX_MARKS_KNOWN:
+            self[code] = kept
+        return kept
+
+
+MAX_MARKS_KNOWN = 4096
+"""Distinct non-ASCII characters the fold table keeps (Spanish text uses a few dozen)."""
+WITHOUT_MARKS = _WithoutMarks()
+
+
 def fold(text: str) -> str:
-    """Lower case, no accents (ñ → n), zero-width and direction marks removed, spaces folded."""
-    text = ZERO_WIDTH.sub("", text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    """Lower case, no accents (ñ → n), zero-width and direction marks removed, spaces folded.
+
+    ASCII text has none of the marks, and NFKD leaves it as it is: only the rest is normalised."""
+    if not text.isascii():
+        text = ZERO_WIDTH.sub("", text)
+        text = unicodedata.normalize("NFKD", text).translate(WITHOUT_MARKS)
     return " ".join(text.lower().split())
 
 

@@ -26,6 +26,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import outbox_runner
+from bot.http import AiohttpRequest
 from bot.outbox import worker_owner
 from db.migrate import upgrade
 from db.outbox_models import Broadcast, Delivery
@@ -198,3 +199,12 @@ async def test_start_outbox_gives_the_worker_its_settings(api: FakeBotApi, sessi
     defaults = settings_for(api, "sqlite+aiosqlite:///unused.db")
     async with outbox_runner.start_outbox(defaults, sessionmaker) as worker:
         assert (worker.rate, worker.max_in_flight, worker.max_attempts) == (25, 25, 5)
+
+
+async def test_the_workers_bot_makes_no_httpx_client(api: FakeBotApi, sessionmaker: Sessions) -> None:
+    """Both of its transports are aiohttp's: given none for getUpdates (which it never calls),
+    PTB would make an httpx client, with its own connection pool and SSL context."""
+    settings = settings_for(api, "sqlite+aiosqlite:///unused.db")
+    async with outbox_runner.start_outbox(settings, sessionmaker) as worker:
+        transports = worker.bot._request  # PTB keeps (getUpdates, everything else) here
+        assert [type(transport) for transport in transports] == [AiohttpRequest, AiohttpRequest]

@@ -16,7 +16,7 @@ from sqlmodel import select
 from starlette.applications import Starlette
 
 from bot.app import build_application
-from bot.observability import Metrics
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.web import create_web_app
 from bot.webhook import create_webhook_app

@@ -23,7 +23,7 @@ from telegram.ext import Application
 
 from bot import webhook
 from bot.app import build_application
-from bot.observability import Metrics
+from bot.metrics import Metrics
 from bot.webhook import (
     ACCEPT_FAILED,
     MAX_BODY,

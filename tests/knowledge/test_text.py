@@ -38,6 +38,27 @@ def test_fold_removes_accents_case_and_invisible_characters() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Ñ Ú Ü ç", "n u u c"),  # precomposed letters: their accents are combining marks in NFKD
+        ("e\u0301 a\u0300\u0327", "e a"),  # marks typed apart, two on one letter
+        ("İ", "i"),  # its dot is a combining mark; lower() after removing it gives no second one
+        ("ﬁ ²", "fi 2"),  # compatibility forms, decomposed by NFKD
+        ("\ufeffhola\u200d mundo", "hola mundo"),  # invisible characters where text is not ASCII
+        ("Plain ASCII\ttext\n", "plain ascii text"),
+    ],
+)
+def test_fold_decomposes_and_drops_every_combining_mark(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_fold_is_the_same_beyond_the_characters_it_remembers() -> None:
+    """More distinct characters than the fold table keeps: the ones after it are folded alike."""
+    many = "".join(chr(0x4E00 + n) for n in range(5000))  # ideographs: no marks, kept as they are
+    assert fold(many + " Á\u0301") == many + " a"
+
+
+@pytest.mark.parametrize(
     ("text", "numbers"),
     [
         ("proyectos zona 6", [6]),

@@ -1,7 +1,6 @@
 """Child processes of a test or benchmark: they die with their parent, stop on SIGTERM, and get a
-free port. Only the standard library is imported here, so that a benchmark whose own file is also
-its child's entry point (``bench/e2e.py``) can import this at the top and still load nothing the
-child would not load itself.
+free port. Only the standard library is imported here, so that a benchmark can import this at
+the top and add nothing to what it measures.
 """
 
 from __future__ import annotations
