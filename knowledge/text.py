@@ -241,10 +241,15 @@ class Vocabulary:
     municipality's operating budget, not a resident's payment)."""
 
     def out_of_scope_in(self, folded: str, *, strong: bool = False) -> bool:
-        """Whether the question has an out-of-scope phrase outside the in-scope ones."""
+        """Whether the question has an out-of-scope phrase outside the in-scope ones; an
+        intensifier does not hide one ("es bien corrupta" is "es corrupta")."""
+        folded = INTENSIFIER.sub("", folded)
         for phrase in self.in_scope:
             folded = f" {folded} ".replace(f" {phrase} ", " ")
         return has_phrase(folded, self.out_of_scope_strong if strong else self.out_of_scope)
+
+
+INTENSIFIER = re.compile(r"\b(?:bien|muy|tan|re|bastante|super|demasiado)\s+")
 
 
 @cache

@@ -14,6 +14,7 @@ from knowledge.text import (
     fold,
     phonetic,
     stem,
+    vocabulary,
     words,
 )
 
@@ -133,3 +134,16 @@ def test_single_letters_are_not_content() -> None:
 def test_phone_spellings_of_qu_and_cu_are_written_out() -> None:
     assert expand_shorthand("kuantos proyectos kiere ke haga") == "cuantos proyectos quiere que haga"
     assert expand_shorthand("kilometro") == "kilometro"
+
+
+@pytest.mark.parametrize(
+    ("folded", "out"),
+    [
+        ("el alcalde es muy corrupto", True),
+        ("son bien corruptos en la muni", True),
+        ("esta bien el plan de agua", False),
+        ("que proyectos hay en la zona 6", False),
+    ],
+)
+def test_an_intensifier_does_not_hide_an_out_of_scope_phrase(folded: str, out: bool) -> None:
+    assert vocabulary().out_of_scope_in(folded) is out
