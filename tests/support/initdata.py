@@ -35,3 +35,18 @@ def signed_init_data(
 def person(user_id: int, first_name: str = "Ana", **more: Any) -> dict[str, Any]:
     """A ``user`` field as Telegram writes it."""
     return {"id": user_id, "first_name": first_name, "language_code": "es", **more}
+
+
+def console_headers(
+    token: str, *, method: str, user: int | None, key: str | None, auth: str | None = None
+) -> dict[str, str]:
+    """The headers the console's script sends: ``auth`` as given, else ``user``'s signed
+    initData (none when both are None); on a POST, the ``Idempotency-Key`` ``key`` if any."""
+    headers: dict[str, str] = {}
+    if auth is not None:
+        headers["Authorization"] = auth
+    elif user is not None:
+        headers["Authorization"] = "tma " + signed_init_data(token, person(user, username=f"u{user}"))
+    if method == "POST" and key is not None:
+        headers["Idempotency-Key"] = key
+    return headers

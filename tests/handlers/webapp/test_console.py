@@ -41,7 +41,7 @@ from knowledge.catalog import texts
 from knowledge.ingest import load_bundled_plan
 from knowledge.staff import StatusChange, announcement_html
 from tests.handlers.webapp.test_explorer import Page
-from tests.support.initdata import person, signed_init_data
+from tests.support.initdata import console_headers, person, signed_init_data
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 OTHER_TOKEN = "987654321:BBHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -88,13 +88,7 @@ class Desk:
         content: bytes | None = None,
         content_type: str | None = None,
     ) -> httpx.Response:
-        headers = {}
-        if auth is not None:
-            headers["Authorization"] = auth
-        elif user is not None:
-            headers["Authorization"] = "tma " + signed_init_data(TOKEN, person(user, username=f"u{user}"))
-        if method == "POST" and key is not None:
-            headers["Idempotency-Key"] = key
+        headers = console_headers(TOKEN, method=method, user=user, key=key, auth=auth)
         if content is None and method == "POST":
             content = json.dumps(body if body is not None else {}).encode()
             headers["Content-Type"] = "application/json"

@@ -59,7 +59,7 @@ from tests.support.editions import (
     FUNDING_DROPPED,
     NEW_PROJECTS,
 )
-from tests.support.initdata import person, signed_init_data
+from tests.support.initdata import console_headers
 
 IDENTITY_2024 = "Plan Operativo Anual 2024 de la Municipalidad de Mixco"
 IDENTITY_2025 = "Plan Operativo Anual 2025 de la Municipalidad de Mixco"
@@ -91,13 +91,7 @@ class Office:
         key: str | None = "e" * 16,
         auth: str | None = None,
     ) -> httpx.Response:
-        headers = {}
-        if auth is not None:
-            headers["Authorization"] = auth
-        elif user is not None:
-            headers["Authorization"] = "tma " + signed_init_data(TOKEN, person(user, username=f"u{user}"))
-        if method == "POST" and key is not None:
-            headers["Idempotency-Key"] = key
+        headers = console_headers(TOKEN, method=method, user=user, key=key, auth=auth)
         if method == "POST" and content is None:
             content, headers["Content-Type"] = b"{}", "application/json"
         elif content is not None:
