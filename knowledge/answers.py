@@ -39,6 +39,7 @@ from knowledge.counts import count_of
 from knowledge.documents import ancestors, plan_documents
 from knowledge.edition import without_own_name
 from knowledge.glossary import GlossaryTerm, find_term, find_terms, glossary, misspelt_term, said_as_one_word
+from knowledge.influence import actors_named, distinctive_stems, influence_comparison
 from knowledge.institutions import Institutions
 from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
 from knowledge.lexicon import spanish_words
@@ -55,6 +56,7 @@ from knowledge.question import (
     define_words,
     excluded_words,
     filler_words,
+    influence_asked,
     influence_filter,
     known_stems,
     operating_words,
@@ -135,6 +137,12 @@ EVENTS = (
 """What happened to a document that a when-question asks about (its approval, its update, its
 making), and the words of a sentence that tell of it: a sentence that dates something else
 ("… y Plan Operativo Anual 2024") does not say when it was approved."""
+WHO_MADE_ASKED = re.compile(
+    r"\b(?:elabor\w*|formul\w*|hizo|hicieron|redact\w*|prepar\w*|particip(?:aron|o|an|ado))\b"
+)
+WHO_MADE_TOLD = re.compile(r"\b(?:particip(?:aron|o|an|ado)|(?:elaborad|formulad|redactad)[oa]s? por)\b")
+"""A who-question about the making of a document ("¿quiénes hicieron el POA?") and the words of
+a sentence that tells who made it ("… han participado todas las áreas")."""
 OPERATIONAL = ("operativa", "operativas", "operativo", "poa")
 """Words that name the POA's own operational actions, not the PDM-OT's lines of action."""
 WHO_FRAMING = frozenset(
@@ -356,6 +364,8 @@ class Answerer(Lists, Comparisons, Relatives):
         self._form_stems: frozenset[str] | None = None
         self._children: dict[str, list[Doc]] | None = None
         self.institutions = Institutions(plan.actors, glossary(plan.edition))
+        self.actor_stems = distinctive_stems(plan.actors, self.municipality_stems)
+        """Each actor's own title words ("transportistas", "conap"): a question naming two compares them."""
         self.source_names = SourceNames(plan.funding, self._names_one_record)
         """Each funding source with the words that name it ("iva", "paz"; "iusi"; "situado")."""
         self._remembered = lru_cache(maxsize=max(0, remember))(self._answer)
@@ -687,6 +697,9 @@ class Answerer(Lists, Comparisons, Relatives):
         places = self._unlisted_places(query)
         if places:
             return self.place_not_listed(places[0], query.zonas[0].number if query.zonas else None)
+        influences = self._influences_compared(query)
+        if influences is not None:  # "¿tienen más influencia los transportistas o los taxistas?"
+            return influences
         by_influence = self._influence(query, ask)
         if by_influence is not None:
             return by_influence
@@ -846,7 +859,17 @@ class Answerer(Lists, Comparisons, Relatives):
         """ "¿cuál ministerio tiene influencia alta en las decisiones?": actors by influence."""
         if ask.list_id != "actors" or influence_filter(query.folded)[0] is None:
             return None
-        return self.list_answer("actors", self._filter_query(query, ask), query.folded)
+        return self.list_answer("actors", self._filter_query(query, ask), query.corrected)
+
+    def _influences_compared(self, query: Query) -> Answer | None:
+        if not influence_asked(query.corrected):
+            return None
+        asked = frozenset(stem(w) for w in content_words(query.corrected))
+        actors = actors_named(self.plan.actors, self.actor_stems, asked)
+        if len(actors) < 2:
+            return None
+        _, dimensions = influence_filter(f"alto {query.corrected}")  # the places asked, whatever the level
+        return influence_comparison(actors, dimensions, self.texts.cite(actors[0].section))
 
     def _list(self, query: Query, ask: Ask) -> Answer | None:
         asks_zonas = ask.list_id == "zonas" or (
@@ -882,11 +905,11 @@ class Answerer(Lists, Comparisons, Relatives):
             and filter_query is not None
             and not has_phrase(query.folded, OPERATIONAL)
         ):
-            lines = self._members("action_lines", filter_query, query.folded)
-            if len(lines) > len(self._members(list_id, filter_query, query.folded)):
+            lines = self._members("action_lines", filter_query, query.corrected)
+            if len(lines) > len(self._members(list_id, filter_query, query.corrected)):
                 list_id = "action_lines"  # "¿qué acciones hay para los mantos freáticos?": the PDM-OT's lines
                 ask = replace(ask, list_id=list_id)
-        if filter_query is not None and not self._members(list_id, filter_query, query.folded):
+        if filter_query is not None and not self._members(list_id, filter_query, query.corrected):
             return None  # "índices IIC IGA meta 2032": the other words are about something else
         if (
             "list" not in ask.marks
@@ -894,7 +917,7 @@ class Answerer(Lists, Comparisons, Relatives):
             and self._another_kind_explains(query, list_id, filter_query)
         ):
             return None  # "decreto de la ley de consejos de desarrollo": a law, not the councils
-        return self.list_answer(list_id, filter_query, query.folded)
+        return self.list_answer(list_id, filter_query, query.corrected)
 
     def _counts_projects_by_kind(self, query: Query, ask: Ask) -> bool:
         """ "¿cuántos pozos van a hacer en total?": what is counted is not a list's name but a
@@ -977,7 +1000,7 @@ class Answerer(Lists, Comparisons, Relatives):
         if filter_query is not None and not projects:
             return None
         zonas = sorted({p.zona for p in projects or self.plan.projects if p.zona})
-        answer = self.list_answer("projects", filter_query, query.folded)
+        answer = self.list_answer("projects", filter_query, query.corrected)
         if zonas:
             places = join_words([t.WHAT_ZONA.format(n=z) for z in zonas])
             answer = with_lead(answer, t.PROJECTS_IN_ZONAS.format(zonas=places))
@@ -990,7 +1013,7 @@ class Answerer(Lists, Comparisons, Relatives):
         list_id = answer.kind.split(":", 1)[1]
         if list_id not in LISTS:
             return replace(answer, asks="count")  # the ejes answer says how many it lists
-        members = self._members(list_id, self._filter_query(query, ask), query.folded)
+        members = self._members(list_id, self._filter_query(query, ask), query.corrected)
         spec = LISTS[list_id]
         if list_id == "projects" and len(members) == len(self.plan.projects):
             in_total = sum(1 for p in self.plan.projects if p.in_total)
@@ -1258,7 +1281,7 @@ class Answerer(Lists, Comparisons, Relatives):
             projects = self._filtered_projects(query, ask)
             if 1 < len(projects) < len(self.plan.projects):
                 amount = sum((p.amount for p in projects), Decimal(0))
-                answer = self.list_answer("projects", self._filter_query(query, ask), query.folded)
+                answer = self.list_answer("projects", self._filter_query(query, ask), query.corrected)
                 lead = t.FILTERED_SUM.format(
                     projects=count_of(len(projects), t.LISTED_PROJECTS), amount=format_q(amount)
                 )
@@ -1389,6 +1412,9 @@ class Answerer(Lists, Comparisons, Relatives):
     def _who(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿quién valida y aprueba el plan?": the actors whose role says it. "¿Quién pone el
         dinero de los pozos?": the projects' table says who contributes to them."""
+        made = self._who_made(query, ask)
+        if made is not None:  # "¿quiénes participaron en hacer el POA?"
+            return made
         words = [
             w
             for w in content_words(query.folded)
@@ -1409,6 +1435,27 @@ class Answerer(Lists, Comparisons, Relatives):
         answer = self._list_of_docs("actors", chosen, page=1)
         lead = t.ACTORS_BY_ROLE.format(words=" / ".join(role_words))
         return replace(with_lead(answer, lead), asks="who")
+
+    def _who_made(self, query: Query, ask: Ask) -> Answer | None:
+        """The sentence that tells who took part in making the document asked about: a statement
+        of that document (by its title), or of any when the question names the plan only."""
+        if not WHO_MADE_ASKED.search(query.folded):
+            return None
+        term = find_term(query.folded, self.plan.edition)
+        named: frozenset[str] = frozenset()
+        acronym: set[str] = set()
+        if term is not None:
+            named = frozenset(stem(w) for w in content_words(term.plan_text or term.term))
+            acronym = {stem(w) for w in content_words(term.term)}
+        for doc in self.by_kind.get("statement", []):
+            if named and not named <= self.title_stems(doc) | acronym:
+                continue  # "¿quién elaboró el PDM-OT?" is not told by the POA's own sentence
+            for sentence, folded, _ in self._sentences_of(doc):
+                if WHO_MADE_TOLD.search(folded):
+                    card = self._card(Hit(doc, 1.0, 1.0), ())
+                    lead = t.WHEN_TEXT.format(sentence=shorten(sentence.strip(), 300))
+                    return replace(with_lead(card, lead), asks=ask.what)
+        return None
 
     def _actors_by_role(self, asked: list[str]) -> list[tuple[int, Doc, list[str]]]:
         """The actors whose role says some of the words: how many, the actor, the role's words."""
@@ -1444,7 +1491,7 @@ class Answerer(Lists, Comparisons, Relatives):
 
     def _projects_bounded(self, query: Query, ask: Ask) -> Answer:
         """The projects above or below an amount, in the zona the question names if any."""
-        answer = self.list_answer("projects", None, query.folded)
+        answer = self.list_answer("projects", None, query.corrected)
         zonas = {z.number for z in query.zonas}
         if not zonas:
             return replace(answer, asks=ask.what if ask.what != "lookup" else "list")
@@ -1555,7 +1602,7 @@ class Answerer(Lists, Comparisons, Relatives):
         hits = self.index.search(query)
         if not hits or not _confident(hits, query):
             if ask.what == "list" and ask.list_id in LISTS:
-                return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.folded)
+                return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.corrected)
             return self.not_in_plan(query, hits)
         top = self.records[hits[0].doc.id]
         if isinstance(top, Project) and not asks_for_works(query.folded):
@@ -1567,7 +1614,7 @@ class Answerer(Lists, Comparisons, Relatives):
         if ask.what == "define" and "list" not in ask.marks:
             hits = self._named_first(query, hits)  # "¿qué mide el índice de información a la ciudadanía?"
         if ask.list_id in LISTS and hits[0].doc.kind == "list":
-            return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.folded)
+            return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.corrected)
         if ask.what == "lookup":
             hits = self._tematica_named_first(query, hits)  # "mixco seguro, ¿a qué ODS se vincula?"
         answer = self._compose(query, self._record_over_section(hits), ask)

@@ -16,7 +16,17 @@ from decimal import Decimal
 import numpy as np
 
 from knowledge import catalog as t
-from knowledge.answer_types import Answer, Fact, FollowUp, Line, Match, format_pct, format_q, with_lead
+from knowledge.answer_types import (
+    Answer,
+    Fact,
+    FollowUp,
+    Line,
+    Match,
+    format_pct,
+    format_q,
+    join_words,
+    with_lead,
+)
 from knowledge.catalog import EditionTexts
 from knowledge.documents import list_documents
 from knowledge.kinds import LISTS, PlanView, kind_of
@@ -55,6 +65,7 @@ PAGE_CHARS = 4600
 renderer splits a page into two messages when its title, lead and source add to it): a list of
 50 short lines comes whole, the 128 lines of action in pages with buttons."""
 MAX_PAGE_ITEMS = 60
+INFLUENCE_NAMES_SHOWN = 6  # more names than this do not fit on the first screen
 ENDING_WORDS = (
     *("terminan", "termina", "terminen", "finalizan", "finaliza", "acaban", "acaba", "concluyen"),
     *("siguen hasta", "van hasta", "duran hasta", "llegan hasta"),
@@ -86,15 +97,16 @@ class Lists:
 
     def list_answer(self, list_id: str, filter_query: Query | None = None, folded: str = "") -> Answer:
         """A whole list of the plan, or the part of it the question's other words select."""
+        level, dimensions = influence_filter(folded) if list_id == "actors" else (None, ())
         members = self._members(list_id, filter_query, folded)
+        if not members and level is not None:  # "¿a quién le hace caso …, quiénes tienen más peso?"
+            members = self._members(list_id, None, folded)  # words that pick no actor were chatter
         everything = self._members_of(list_id)
         answer = self._list_of_docs(list_id, members or everything, page=1)
         lead: Line | None = None
-        level, dimensions = influence_filter(folded) if list_id == "actors" else (None, ())
         bound = amount_threshold(folded) if list_id == "projects" else None
-        if level is not None:
-            where = " y ".join(t.INFLUENCE_WHERE[d] for d in dimensions)
-            lead = t.ACTORS_BY_INFLUENCE.format(level=level, where=where)
+        if level is not None and members:
+            lead = self._influence_lead(members, len(everything), level, dimensions)
         elif bound is not None:
             side = t.ABOVE if bound[0] else t.BELOW
             template = t.PROJECTS_BOUND if members else t.PROJECTS_BOUND_NONE
@@ -212,6 +224,18 @@ class Lists:
             return None
         tematicas = {d.tematica for d in docs}
         return next(iter(tematicas)) if len(tematicas) == 1 and None not in tematicas else None
+
+    def _influence_lead(self, members: list[Doc], total: int, level: str, dimensions: tuple[str, ...]) -> str:
+        """ "4 de los 52 actores tienen influencia alta en la toma de decisiones: …": the count,
+        and the names themselves when they fit on a phone's first screen."""
+        where = " y ".join(t.INFLUENCE_WHERE[d] for d in dimensions)
+        lead = t.ACTORS_BY_INFLUENCE.format(
+            n=len(members), total=total, level=t.INFLUENCE_LEVEL.get(level, level), where=where
+        )
+        if len(members) > INFLUENCE_NAMES_SHOWN:
+            return f"{lead}:"
+        names = [d.title.split(" (")[0].strip() for d in members]
+        return f"{lead}: {join_words(names)}."
 
     def _members(self, list_id: str, filter_query: Query | None, folded: str) -> list[Doc]:
         """The members the question picks: by influence, period, what it leaves out and its other
@@ -380,14 +404,15 @@ class Lists:
         what is left filters the list ("proyectos de agua" → "agua"). Words of the list's own
         section heading, and words every member's text has ("eje" of the POM's lines), describe
         every member, so they filter nothing."""
-        drop = set(ask.list_words) | set(phrases_in(query.folded, plan_names()))
+        folded = query.corrected  # "desiciones": the words as meant, so that they are dropped
+        drop = set(ask.list_words) | set(phrases_in(folded, plan_names()))
         for kind in ("list", "count", "sum", "max", "min", "who", "when", "status"):
-            drop.update(phrases_in(query.folded, ask_phrases(kind)))
-        level, _ = influence_filter(query.folded)
+            drop.update(phrases_in(folded, ask_phrases(kind)))
+        level, _ = influence_filter(folded)
         if level is not None:
             drop.update(influence_words())
-        text = f" {' '.join(TOKEN.findall(query.folded))} "
-        excluded = excluded_words(query.folded)
+        text = f" {' '.join(TOKEN.findall(folded))} "
+        excluded = excluded_words(folded)
         if excluded:  # the words left out, and the words that leave them out, filter nothing
             text = EXCLUSION.sub(" ", text.replace(f" {excluded} ", f" {excluded} | ", 1)).replace("|", " ")
         for phrase in sorted(drop, key=len, reverse=True):
@@ -448,7 +473,7 @@ class Lists:
         return self.by_kind.get(LISTS[list_id].doc_kind, [])
 
     def _filtered_projects(self, query: Query, ask: Ask) -> list[Project]:
-        members = self._members("projects", self._filter_query(query, ask), query.folded)
+        members = self._members("projects", self._filter_query(query, ask), query.corrected)
         return [self._project_of(d) for d in members]
 
 

@@ -43,6 +43,10 @@ class Phrases:
     plan_names: tuple[str, ...]
 
 
+MOST_INFLUENCE = re.compile(r"\b(mas|mayor|menos|menor)\s+(?:grado\s+de\s+)?(\w+)")
+"""A grade asked by "más"/"menos" before an influence word ("más peso", "menor influencia")."""
+
+
 @cache
 def phrases() -> Phrases:
     raw = json.loads(resources.files("knowledge").joinpath("data", "questions.json").read_text("utf-8"))
@@ -357,6 +361,8 @@ def influence_filter(folded: str) -> tuple[str | None, tuple[str, ...]]:
             if word.startswith(prefix) and len(word) <= len(prefix) + 3:
                 level = name
     if level is None:
+        level = _most_influence(folded)
+    if level is None:
         return None, ()
     dimensions = []
     if has_phrase(folded, p.influence_decisions):
@@ -490,6 +496,20 @@ def filler_stems() -> frozenset[str]:
 def asks_for_works(folded: str) -> bool:
     """ "¿van a hacer algo por aquí?", "¿hay algo pa la zona 2?": what works a place gets."""
     return has_phrase(folded, phrases().works)
+
+
+def _most_influence(folded: str) -> str | None:
+    """ "¿quiénes tienen más peso en las decisiones?": the highest grade; "menos influencia": the lowest."""
+    found = MOST_INFLUENCE.search(folded)
+    if found is None or found.group(2) not in phrases().influence_words:
+        return None
+    return "alto" if found.group(1) in ("mas", "mayor") else "bajo"
+
+
+def influence_asked(folded: str) -> bool:
+    """Whether a question asks about influence ("¿quién tiene más peso?"), not only a level word."""
+    misspelt = any(w.startswith("influ") for w in TOKEN.findall(folded))  # "influensia"
+    return misspelt or has_phrase(folded, phrases().influence_words)
 
 
 @cache

@@ -384,3 +384,20 @@ def test_how_much_there_was_another_year_is_refused(answerer: Answerer) -> None:
     answer = answerer.answer("¿cuánto había en 2022?")
     assert not answer.confident
     assert "688,310,200.00" not in plain(answerer, "¿cuánto había en 2022?")
+
+
+# Who made the document ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "question",
+    [
+        "quienes hicieron el poa",
+        "quienes participaron en hacer el POA",
+        "quien elaboró el plan operativo anual",
+    ],
+)
+def test_who_made_the_poa_is_the_sentence_that_tells_it(answerer: Answerer, question: str) -> None:
+    assert "han participado todas las areas que conforman la municipalidad" in lead_of(answerer, question)
+
+
+def test_who_made_another_document_is_not_told_by_the_poas_sentence(answerer: Answerer) -> None:
+    assert "han participado todas las areas" not in plain(answerer, "quien elaboro el pdm-ot")
