@@ -143,6 +143,16 @@ WHO_MADE_ASKED = re.compile(
 WHO_MADE_TOLD = re.compile(r"\b(?:particip(?:aron|o|an|ado)|(?:elaborad|formulad|redactad)[oa]s? por)\b")
 """A who-question about the making of a document ("¿quiénes hicieron el POA?") and the words of
 a sentence that tells who made it ("… han participado todas las áreas")."""
+ALREADY_ASKED = re.compile(
+    r"\bya\s+(?:\w+\s+)?(?:tiene|tienen|hay|existe|existen|implement\w*|cuenta|cuentan|puso|pusieron)\b|"
+    r"\b(?:tiene|tienen|hay|existen?|cuenta|cuentan)\s+ya\b|\bha(?:n)?\s+(?:puesto|implementado|creado|instalado)\b"
+)
+ALREADY_TOLD = re.compile(r"\bya\s+(?:implementad|existent|cread|instalad)\w*|\bactualmente\b|\bcuenta con\b")
+"""What a municipality already has ("¿qué herramientas ya tiene la muni …?", "¿qué ha puesto …?"),
+not what a line of action will do, and the words of a sentence that tell of it ("… los ya
+implementados como la MixcoAPP …")."""
+ALREADY_COVERAGE = 0.6
+"""How much of the question the record of such a sentence must explain."""
 OPERATIONAL = ("operativa", "operativas", "operativo", "poa")
 """Words that name the POA's own operational actions, not the PDM-OT's lines of action."""
 WHO_FRAMING = frozenset(
@@ -361,6 +371,7 @@ class Answerer(Lists, Comparisons, Relatives):
         """Per-document facts worked out on first use (the index is read-only, so they never change)."""
         self._whole_pages: dict[str, list[list[Doc]]] = {}
         self._gaps: list[tuple[Doc, frozenset[str]]] | None = None
+        self._already: list[tuple[Doc, list[str]]] | None = None
         self._form_stems: frozenset[str] | None = None
         self._children: dict[str, list[Doc]] | None = None
         self.institutions = Institutions(plan.actors, glossary(plan.edition))
@@ -697,6 +708,9 @@ class Answerer(Lists, Comparisons, Relatives):
         places = self._unlisted_places(query)
         if places:
             return self.place_not_listed(places[0], query.zonas[0].number if query.zonas else None)
+        already = self._already_in_text(query, ask)
+        if already is not None:  # "¿qué herramientas ya tiene la muni para los trámites?"
+            return already
         influences = self._influences_compared(query)
         if influences is not None:  # "¿tienen más influencia los transportistas o los taxistas?"
             return influences
@@ -860,6 +874,37 @@ class Answerer(Lists, Comparisons, Relatives):
         if ask.list_id != "actors" or influence_filter(query.folded)[0] is None:
             return None
         return self.list_answer("actors", self._filter_query(query, ask), query.corrected)
+
+    def _already_in_text(self, query: Query, ask: Ask) -> Answer | None:
+        """The clause that tells what already exists, of the record that explains the question
+        best, when the question asks what the municipality already has."""
+        if not ALREADY_ASKED.search(query.folded) or not query.sources:
+            return None
+        coverage = self.index.coverage(query)
+        best: tuple[float, str, Doc] | None = None
+        for doc, parts in self._already_told():
+            covered = float(coverage[self.index.position[doc.id]])
+            if covered < ALREADY_COVERAGE or (best is not None and covered <= best[0]):
+                continue
+            best = (covered, parts[0], doc)
+        if best is None:
+            return None
+        _, part, doc = best
+        card = self._card(Hit(doc, 1.0, best[0]), ())
+        return replace(with_lead(card, t.WHEN_TEXT.format(sentence=part)), asks=ask.what)
+
+    def _already_told(self) -> list[tuple[Doc, list[str]]]:
+        """Each record with a sentence that tells what already exists, and the parts of that
+        sentence short enough to quote that tell it (worked out once)."""
+        if self._already is None:
+            found = []
+            for doc in self.index.docs:
+                for sentence, folded, _ in self._sentences_of(doc):
+                    if ALREADY_TOLD.search(folded):
+                        parts = [p for p in _parts_of(sentence.strip()) if ALREADY_TOLD.search(fold(p))]
+                        found.append((doc, sorted(parts, key=len, reverse=True)))
+            self._already = found
+        return self._already
 
     def _influences_compared(self, query: Query) -> Answer | None:
         if not influence_asked(query.corrected):

@@ -401,3 +401,24 @@ def test_who_made_the_poa_is_the_sentence_that_tells_it(answerer: Answerer, ques
 
 def test_who_made_another_document_is_not_told_by_the_poas_sentence(answerer: Answerer) -> None:
     assert "han participado todas las areas" not in plain(answerer, "quien elaboro el pdm-ot")
+
+
+# What the municipality already has ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    "question",
+    [
+        "que herramientas ya tiene la muni para atender al vecino",
+        "que herramientas tiene ya la muni para los tramites del vecino",
+        "que herramientas ha puesto la muni para atender al vecino en sus tramites",
+    ],
+)
+def test_what_already_exists_is_the_clause_that_tells_it(answerer: Answerer, question: str) -> None:
+    lead = lead_of(answerer, question)
+    assert "ya implementados como la mixcoapp, la pagina institucional" in lead
+    assert "alcaldias auxiliares" in lead
+
+
+def test_a_line_of_action_answers_what_will_be_done(answerer: Answerer) -> None:
+    lead = lead_of(answerer, "que herramientas va a desarrollar la muni para atender al vecino")
+    assert "mixcoapp" not in lead
+    assert "herramientas administrativas, tecnicas y tecnologicas" in lead
