@@ -604,9 +604,13 @@ class Answerer(Lists, Comparisons, Relatives):
     def _gives_count(self, noun: str, query: Query, folded: str) -> bool:
         """Whether the (folded) sentence gives a number of ``noun``; asked how many there are
         now ("… hay ahorita"), a number the plan dates at or before its budget year ("9 sistemas
-        … en el año 2021"), not a target ("capacitar a 200 agentes")."""
+        … en el año 2021"), not a target ("capacitar a 200 agentes"); asked of a past year, a
+        figure dated that year."""
         if _count_of(noun).search(folded) is None and not self._counts_what_is_asked(noun, query, folded):
             return False
+        past = {y for y in query.years if y < self.plan.edition.year}
+        if past and not past & set(find_years(folded)):
+            return False  # "¿cuántos casos hubo en 2023?": only a figure of that year says it
         if not has_phrase(query.folded, NOW_WORDS):
             return True
         return any(y <= max(self.plan_years, default=0) for y in find_years(folded))
@@ -1706,9 +1710,15 @@ class Answerer(Lists, Comparisons, Relatives):
     def _unlisted_places(self, query: Query) -> list[str]:
         """Places the question names ("colonia El Milagro", "Sacoj Grande") that no record of the
         plan names."""
-        named = place_phrases(query.folded)
+        named = [p for p in place_phrases(query.folded) if not self._plan_phrase_after_place_word(query, p)]
         named.extend(self._capitalised_places(query))
         return [p for p in dict.fromkeys(named) if not self._plan_names_place(p)]
+
+    def _plan_phrase_after_place_word(self, query: Query, place: str) -> bool:
+        """ "personas de la comunidad educativa capacitan": "comunidad educativa" is the plan's
+        own phrase, not a community named Educativa."""
+        before = query.folded[: query.folded.find(place)].split()
+        return bool(before) and self._plan_names_place(f"{before[-1]} {place.split()[0]}")
 
     def _capitalised_places(self, query: Query) -> list[str]:
         """ "¿hay proyecto en Sacoj Grande?": capitalised words where one is a place of the plan
@@ -2521,12 +2531,14 @@ def _undated_sentences(text: str) -> tuple[tuple[str, frozenset[int], frozenset[
 
 @lru_cache(maxsize=256)
 def _count_of(noun: str) -> re.Pattern[str]:
-    """A number of ``noun`` in folded text: "200 agentes", "las once zonas", "9 sistemas de …";
+    """A number of ``noun`` in folded text: "200 agentes", "las once zonas", "9 sistemas de …",
+    not a year ("en el año 2032 los centros educativos");
     a share of them ("9% de beneficiarios"), not a share that is something else
     ("un 88% los pozos" con análisis)."""
     numbers = "|".join(w for w in NUMBER_WORDS if len(w) > 2)
     return re.compile(
-        rf"(?<![\d.,])(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?![.,]?\d)(?:\s*%\s+de)?(?!\s*%)|\b(?:{numbers}))"
+        rf"(?<![\d.,])(?!(?:19|20)\d\d\b)(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?![.,]?\d)(?:\s*%\s+de)?(?!\s*%)|"
+        rf"\b(?:{numbers}))"
         r"\s+(?:\w+\s+){0,2}"
         rf"{re.escape(word_key(noun))}\w*"
     )

@@ -279,6 +279,9 @@ def test_a_law_topic_still_filters(answerer: Answerer) -> None:
         "¿de cuánto es la tarifa del IUSI?",
         "¿cuánto es el impuesto de circulación por millar?",
         "¿de cuánto fue el presupuesto de 2022?",
+        "cuantas escuelas publicas hay en mixco",  # "en el año 2032 los centros educativos" is no count
+        "cuantos centros de salud hay en mixco",
+        "cuantos casos de violencia contra la mujer se denunciaron en mixco en 2023",  # a past year's figure
     ],
 )
 def test_figures_the_plan_does_not_give_abstain(answerer: Answerer, question: str) -> None:
@@ -422,3 +425,8 @@ def test_a_line_of_action_answers_what_will_be_done(answerer: Answerer) -> None:
     lead = lead_of(answerer, "que herramientas va a desarrollar la muni para atender al vecino")
     assert "mixcoapp" not in lead
     assert "herramientas administrativas, tecnicas y tecnologicas" in lead
+
+
+def test_a_count_the_plan_gives_in_other_words_is_still_read(answerer: Answerer) -> None:
+    question = "cuantas personas de la comunidad educativa capacitan en patrones de crianza"
+    assert "2750" in lead_of(answerer, question)  # "comunidad educativa" is no place
