@@ -282,6 +282,9 @@ def test_a_law_topic_still_filters(answerer: Answerer) -> None:
         "cuantas escuelas publicas hay en mixco",  # "en el año 2032 los centros educativos" is no count
         "cuantos centros de salud hay en mixco",
         "cuantos casos de violencia contra la mujer se denunciaron en mixco en 2023",  # a past year's figure
+        "hay terrenos municipales a la venta en la zona 6? ando buscando donde construir mi casita",
+        "cuando es la proxima reunion del COMUDE",
+        "en que puesto quedo mixco a nivel nacional en el ranking de la gestion municipal",  # categories only
     ],
 )
 def test_figures_the_plan_does_not_give_abstain(answerer: Answerer, question: str) -> None:
