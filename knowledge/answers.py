@@ -1964,8 +1964,21 @@ class Answerer(Lists, Comparisons, Relatives):
             and s not in generic
             and s not in define_words()
             and s not in filler_words()
+            and not self._chatter(s)  # "disculpe mi ignorancia, ¿qué significa PDM-OT?"
         ]
+        if query.snips or any(s in self.place_names for s in others):
+            return False  # "¿qué significa que el proyecto del molino diga multianual?": that project
         return len(others) <= others_allowed
+
+    def _chatter(self, word: str) -> bool:
+        """A Spanish word the plan does not have and that names no project's place: it asks for
+        nothing the plan could answer ("disculpe", "invitaron")."""
+        return (
+            not word.isdigit()
+            and word in spanish_words()
+            and not self._known_to_plan(word)
+            and word not in self.place_names
+        )
 
     def _defines_a_term_and_its_money(self, query: Query) -> bool:
         terms = find_terms(query.folded, self.plan.edition)

@@ -83,7 +83,7 @@ LA_ZONA_FORM = re.compile(
 MAX_SPOKEN_ZONA = 11
 """Only "la 1" to "la 11" read as a zona (Mixco's; a question to a plan reads up to its last
 zona): "la 30" is an avenue, "la 2 de mayo" a date."""
-SNIP_FORM = re.compile(r"(?<![\d.,])(\d{6})(?![\d.,])")
+SNIP_FORM = re.compile(r"(?<![\d.,])(\d{6})(?![\d]|[.,]\d)")  # "el snip 299884, es que …"
 YEAR_FORM = re.compile(r"\b(20[0-4]\d)\b")
 ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")

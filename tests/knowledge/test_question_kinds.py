@@ -433,3 +433,28 @@ def test_a_line_of_action_answers_what_will_be_done(answerer: Answerer) -> None:
 def test_a_count_the_plan_gives_in_other_words_is_still_read(answerer: Answerer) -> None:
     question = "cuantas personas de la comunidad educativa capacitan en patrones de crianza"
     assert "2750" in lead_of(answerer, question)  # "comunidad educativa" is no place
+
+
+# A term asked among chatter -----------------------------------------------------------------------
+PDMOT_MEANING = "plan de desarrollo municipal con enfoque territorial"
+
+
+@pytest.mark.parametrize(
+    ("question", "meaning"),
+    [
+        (
+            "disculpe mi ignorancia, que significa PDM-OT",
+            "plan de desarrollo municipal con enfoque territorial",
+        ),
+        ("pdm-ot q es eso, lo veo en todos lados", "plan de desarrollo municipal con enfoque territorial"),
+        ("que son los COCODES? me invitaron a uno", "consejos comunitarios de desarrollo"),
+    ],
+)
+def test_a_term_is_defined_whatever_the_chatter_around_it(
+    answerer: Answerer, question: str, meaning: str
+) -> None:
+    assert meaning in lead_of(answerer, question)
+
+
+def test_a_term_said_of_a_project_still_gets_the_project(answerer: Answerer) -> None:
+    assert "2022-2024" in lead_of(answerer, "q significa q el proyecto del molino diga multianual")

@@ -147,3 +147,9 @@ def test_phone_spellings_of_qu_and_cu_are_written_out() -> None:
 )
 def test_an_intensifier_does_not_hide_an_out_of_scope_phrase(folded: str, out: bool) -> None:
     assert vocabulary().out_of_scope_in(folded) is out
+
+
+def test_a_snip_before_a_comma_is_a_snip_but_an_amount_is_not() -> None:
+    assert find_snips("con el snip 299884, es que nadie explica") == ["299884"]
+    assert find_snips("q 4,441,894.00 y 206213.") == ["206213"]
+    assert find_snips("q 441,894") == []
