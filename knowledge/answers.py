@@ -59,6 +59,7 @@ from knowledge.question import (
     influence_asked,
     influence_filter,
     known_stems,
+    list_words,
     operating_words,
     place_phrases,
     question_clauses,
@@ -162,6 +163,11 @@ WHO_FRAMING = frozenset(
     | {"realiza", "realizan", "cargo", "responsable", "responsables", "tiene", "tienen"}
 )
 """Words that frame a who-question around its topic ("¿con quién coordina la muni …?")."""
+ROLE_FRAMING = frozenset(
+    {"rol", "roles", "papel", "papeles", "funcion", "funciones", "analisis", "dentro", "todos", "todas"}
+)
+"""Words that only point at the actors' table and its role column ("¿quiénes tienen validación
+dentro de su rol?", "según el análisis de actores"): the role asked is in the other words."""
 AGAINST_OR_FOR_WHOM = re.compile(r"\b(?:contra|para|a)\s+quien(?:es)?\b")
 """Who a thing is against or for ("¿contra quién es la violencia …?"), not who does it."""
 INSTITUTION_AMONG = 5
@@ -1466,8 +1472,10 @@ class Answerer(Lists, Comparisons, Relatives):
             return made
         words = [
             w
-            for w in content_words(query.folded)
+            for w in content_words(query.corrected)
             if w not in ("quien", "quienes", "institucion", "instituciones")
+            and w not in ROLE_FRAMING
+            and w not in list_words("actors")
         ]
         money = bool(query.intents & {"money", "budget"}) and self.plan.projects
         asked = [w for w in words if not _plan_money_word(w)] if money else words
@@ -1482,7 +1490,7 @@ class Answerer(Lists, Comparisons, Relatives):
         chosen = [doc for n, doc, _ in by_role if n == best]
         role_words = sorted({w for n, _, said in by_role if n == best for w in said})
         answer = self._list_of_docs("actors", chosen, page=1)
-        lead = t.ACTORS_BY_ROLE.format(words=" / ".join(role_words))
+        lead = t.ACTORS_BY_ROLE.format(actors=count_of(len(chosen), t.ACTORS), words=" / ".join(role_words))
         return replace(with_lead(answer, lead), asks="who")
 
     def _who_made(self, query: Query, ask: Ask) -> Answer | None:

@@ -171,7 +171,8 @@ INFLUENCE_HIGHER_SEVERAL = "En {where} pesan más {names}: influencia {level}, f
 INFLUENCE_OTHER = "{name} ({level})"
 INFLUENCE_SAME = "En {where} tienen la misma influencia: {level}."
 INFLUENCE_WHERE = {"decisions": "la toma de decisiones", "implementation": "la implementación del PDM-OT"}
-ACTORS_BY_ROLE = "Según el análisis de actores del plan, su rol es «{words}»:"
+ACTORS_BY_ROLE = "{actors} con «{words}» en su rol, según el análisis de actores del plan:"
+ACTORS = ("actor", "actores")
 EJES_LINE = "El PDM-OT se apoya en {n} ejes:"
 COUNT_PROJECTS = (
     "La tabla de proyectos con aporte del CODEDE lista {n} proyectos: {in_total} sumados en el "

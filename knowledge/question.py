@@ -473,6 +473,11 @@ def define_words() -> frozenset[str]:
 
 
 @cache
+def list_words(list_id: str) -> tuple[str, ...]:
+    """The words people use for a whole list of the plan ("actores", "instituciones")."""
+    return phrases().lists.get(list_id, ())
+
+
 def member_words(list_id: str) -> tuple[str, ...]:
     return phrases().members.get(list_id, ())
 

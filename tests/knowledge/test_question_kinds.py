@@ -458,3 +458,20 @@ def test_a_term_is_defined_whatever_the_chatter_around_it(
 
 def test_a_term_said_of_a_project_still_gets_the_project(answerer: Answerer) -> None:
     assert "2022-2024" in lead_of(answerer, "q significa q el proyecto del molino diga multianual")
+
+
+# Who, by the role column of the actors' table -----------------------------------------------------
+def test_words_pointing_at_the_role_column_do_not_hide_the_role_asked(answerer: Answerer) -> None:
+    question = "quien aprueba el plan segun el analisis de actores? o sea quienes tienen rol de aprobacion"
+    text = to_plain(answerer.answer(question))
+    assert text.splitlines()[1].startswith("3 actores con «aprobación» en su rol")
+    for name in ("CONSEJO DEPARTAMENTAL DE DESARROLLO", "MINISTERIO DE AMBIENTE", "SEGEPLAN"):
+        assert name in text
+    assert "VECINOS" not in text
+
+
+def test_every_actor_with_the_role_is_listed(answerer: Answerer) -> None:
+    text = to_plain(answerer.answer("quienes tienen validacion dentro de su rol, todos"))
+    assert text.splitlines()[1].startswith("6 actores con «validación» en su rol")
+    assert "-SCEP-" in text
+    assert "SEGEPLAN" in text
