@@ -422,10 +422,11 @@ class Answerer(Lists, Comparisons, Relatives):
             return self._understood(
                 query
             )  # "¿qué es el situado y cuánto le toca?": both parts, not one clause
+        first: Answer | None = None
         if clauses and "?" in question and not self._names_a_list_its_clause_does_not(query, clauses[0]):
-            clause_answer = self._understood(clauses[0])  # a chatty message with a "?": that question first
-            if clause_answer.confident and clause_answer.kind != "summary":
-                return clause_answer
+            first = self._understood(clauses[0])  # a chatty message with a "?": that question first
+            if first.confident and first.kind != "summary":
+                return first
         if clauses and query.out_of_scope and not any(c.out_of_scope for c in clauses):
             # "yo pago mi IUSI puntual … ¿cuánto de eso va a inversión?": the aside is not the question
             query = replace(query, out_of_scope=False)
@@ -442,6 +443,8 @@ class Answerer(Lists, Comparisons, Relatives):
             side_answer = self._vetted(query, self._understood(side))
             if side_answer.confident:
                 return side_answer
+        if first is not None and first.kind not in ("not_in_plan", "summary"):
+            return first  # "¿y para la zona 7 no hay nada? ya nos olvidaron": what the plan has for it
         return answer
 
     def _sides_of_o(self, question: str, query: Query) -> list[Query]:

@@ -475,3 +475,9 @@ def test_every_actor_with_the_role_is_listed(answerer: Answerer) -> None:
     assert text.splitlines()[1].startswith("6 actores con «validación» en su rol")
     assert "-SCEP-" in text
     assert "SEGEPLAN" in text
+
+
+def test_a_zona_without_projects_asked_among_a_complaint_says_what_it_has(answerer: Answerer) -> None:
+    answer = answerer.answer("y para la zona 7 no hay nada? ya nos olvidaron")
+    assert not answer.confident  # nothing listed there: said so, not answered as if found
+    assert "en la zona 7 no hay proyectos" in fold(to_plain(answer))[:LEAD]
