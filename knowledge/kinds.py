@@ -37,6 +37,7 @@ from knowledge.model import (
     PomLine,
     Project,
     Statement,
+    StrategicLine,
     Target,
     Tematica,
 )
@@ -322,6 +323,10 @@ def text_card(view: PlanView, record: Any, doc: Doc, matches: tuple[Match, ...])
     lines: list[Line] = [doc.title]
     follow: list[FollowUp] = []
     sections = []
+    if isinstance(record, StrategicLine):  # what the line will do, before what it aims at
+        actions = tuple(a.text for a in view.plan.action_lines if a.strategic_line == record.id)
+        if actions:
+            sections.append((t.LINE_ACTIONS, actions))
     if doc.tematica:
         name = view.tematica_name(doc.tematica)
         lines.append(t.LINE_OF_TEMATICA.format(tematica=name))

@@ -73,6 +73,10 @@ ENDING_WORDS = (
 """Words that, with a year, pick the projects whose period ends then."""
 FILTER_COVERAGE = 0.5
 EXCLUDED_COVERAGE = 0.9
+PARENT_NAMED = 0.75
+PARENT_MIN_WORDS = 3
+"""A record above a list's members is named when the question says this share of its wording
+(of at least this many words)."""
 """A member is left out when it has all the words left out ("aparte del código municipal" keeps
 the Código de Salud)."""
 
@@ -272,6 +276,9 @@ class Lists:
             everything = [d for d in everything if left_out[position[d.id]] < EXCLUDED_COVERAGE]
         if filter_query is None or not filter_query.sources:
             return everything
+        parent = self._parent_named(list_id, filter_query)
+        if parent is not None:  # "¿qué acciones trae la línea de garantizar … la seguridad vial?"
+            return [d for d in everything if parent in self.above.get(d.id, ())]
         tematica = self._tematica_named(filter_query)
         if tematica is not None and any(d.tematica for d in everything):
             return [d for d in everything if d.tematica == tematica]  # "líneas de Mixco ordenado, …"
@@ -286,6 +293,22 @@ class Lists:
         if not chosen and named:  # "secretarías de gobierno": the part of the list its name says
             chosen = {d.id for d in everything if named & {word_key(w) for w in content_words(d.title)}}
         return [d for d in everything if d.id in chosen]
+
+    def _parent_named(self, list_id: str, filter_query: Query) -> str | None:
+        """The record above the list's members that the question names by (nearly) its whole
+        wording: a strategic line above its lines of action."""
+        said = {stem(s) for s in filter_query.sources}
+        best: tuple[float, str] | None = None
+        parents = {a for d in self._members_of(list_id) for a in self.above.get(d.id, ())}
+        for parent in parents:
+            doc = self.index.by_id.get(parent)
+            if doc is None:
+                continue
+            wording = {stem(w) for w in content_words(doc.title)} - self.municipality_stems
+            share = len(wording & said) / len(wording) if len(wording) >= PARENT_MIN_WORDS else 0.0
+            if share >= PARENT_NAMED and (best is None or share > best[0]):
+                best = (share, parent)
+        return best[1] if best else None
 
     def _covers(self, doc_id: str, coverages: list[np.ndarray]) -> bool:
         """Whether the filter (or one of its alternatives) describes the document or a document

@@ -481,3 +481,19 @@ def test_a_zona_without_projects_asked_among_a_complaint_says_what_it_has(answer
     answer = answerer.answer("y para la zona 7 no hay nada? ya nos olvidaron")
     assert not answer.confident  # nothing listed there: said so, not answered as if found
     assert "en la zona 7 no hay proyectos" in fold(to_plain(answer))[:LEAD]
+
+
+# A strategic line and its lines of action ---------------------------------------------------------
+def test_a_strategic_lines_card_shows_its_lines_of_action(answerer: Answerer) -> None:
+    text = plain(answerer, "q idioma kieren enseñar a la poblacion economicamente activa")
+    assert "segundo idioma" in text
+    assert "sus lineas de accion:" in text
+    assert "ingles" in text.split("sus lineas de accion:")[1]
+
+
+def test_lines_of_action_asked_by_their_strategic_lines_wording_are_its_own(answerer: Answerer) -> None:
+    question = "que acciones trae la linea de garantizar y promover la seguridad y responsabilidad vial"
+    text = to_plain(answerer.answer(question))
+    assert text.count("\n• ") == 5
+    assert "alcoholemia" in text
+    assert "agua potable" not in text  # "garantizar" and "promover" alone pick nothing
