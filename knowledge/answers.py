@@ -2306,7 +2306,12 @@ class Answerer(Lists, Comparisons, Relatives):
         answer = self._section_asked_first(
             query, self._with_the_sentence_asked(query, top, self._card(top, matches))
         )
-        extra = [self._summary(h.doc.id) for h in related[:MAX_RELATED] if h.doc.id != top.doc.id]
+        shown = {fold(str(item))[:60] for _, items in answer.sections for item in items}
+        extra = [
+            line
+            for line in (self._summary(h.doc.id) for h in related[:MAX_RELATED] if h.doc.id != top.doc.id)
+            if fold(line)[:60] not in shown  # a sibling the card already lists
+        ]
         if extra:
             answer = with_section(answer, t.RELATED, tuple(extra))
         return answer

@@ -123,6 +123,9 @@ def measure_text(
     return f"{baseline} ({baseline_year})"
 
 
+SIBLING_CHARS = 170
+"""How much of each other action of a policy axis its item's card shows."""
+
 Card = Callable[[PlanView, Any, Doc, tuple[Match, ...]], Answer]
 LineOf = Callable[[PlanView, Any, Doc], str]
 
@@ -264,7 +267,11 @@ def policy_item_card(
     assert isinstance(policy, Policy)
     assert isinstance(axis, PolicyAxis)
     lines: list[Line] = [str(item), _axis_line(axis)]
-    return _policy_answer(view, policy, lines, matches, "policy_item", _same_axis_sections(elsewhere))
+    siblings = tuple(shorten(i, SIBLING_CHARS) for i in axis.items if i != item)
+    sections = ((t.POLICY_AXIS_MORE, siblings),) if siblings else ()
+    return _policy_answer(
+        view, policy, lines, matches, "policy_item", (*sections, *_same_axis_sections(elsewhere))
+    )
 
 
 def _axis_line(axis: PolicyAxis) -> str:

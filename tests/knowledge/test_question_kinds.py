@@ -497,3 +497,12 @@ def test_lines_of_action_asked_by_their_strategic_lines_wording_are_its_own(answ
     assert text.count("\n• ") == 5
     assert "alcoholemia" in text
     assert "agua potable" not in text  # "garantizar" and "promover" alone pick nothing
+
+
+# A policy item and the other actions of its axis --------------------------------------------------
+def test_a_policy_items_card_shows_the_other_actions_of_its_axis_once(answerer: Answerer) -> None:
+    text = plain(answerer, "que va a hacer la muni con la seguridad vial")
+    assert "mas acciones de este eje:" in text
+    assert "detectores de velocidad" in text
+    assert "3,000 pilotos" in text
+    assert text.count("salvando vidas") == 1  # the sibling is not repeated under "También en el plan"
