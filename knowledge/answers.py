@@ -1449,6 +1449,8 @@ class Answerer(Lists, Comparisons, Relatives):
             clauses = list(_dated_clauses(text))
             if asks_state or event is not None:  # "… aún se encuentra en proceso de aprobación"
                 clauses.extend(_undated_sentences(text))
+            elif event is None:  # "¿en qué plazo van a instalar …?" → «en el transcurso de dos años»
+                clauses.extend(c for c in _undated_sentences(text) if LASTING.search(fold(c[0])))
             for sentence, years, sentence_stems in clauses:
                 if event is not None and not event[1].search(fold(sentence)):
                     continue  # a sentence that does not tell of the approval asked about
@@ -1465,6 +1467,11 @@ class Answerer(Lists, Comparisons, Relatives):
             return None
         _, sentence, hit = best
         card = self._card(hit, tuple(_match(h) for h in hits[:5]))
+        lasting = None if find_years(fold(sentence)) else LASTING.search(fold(sentence))
+        if lasting is not None and fold(str(card.lines[0])) == fold(sentence):  # the card says the rest
+            same_length = len(fold(sentence)) == len(sentence)  # then the folded span is the written one
+            time = sentence[lasting.start() : lasting.end()] if same_length else lasting.group(0)
+            return replace(with_lead(card, t.WHEN_LASTING.format(time=time)), asks=ask.what)
         return replace(with_lead(card, t.WHEN_TEXT.format(sentence=shorten(sentence, 300))), asks=ask.what)
 
     def _who(self, query: Query, ask: Ask) -> Answer | None:
@@ -2547,6 +2554,14 @@ def _dated_clauses(text: str) -> tuple[tuple[str, frozenset[int], frozenset[str]
         years = frozenset(find_years(fold(joined)))
         out.append((joined, years, frozenset(stem(w) for w in content_words(joined))))
     return tuple(out)
+
+
+LASTING = re.compile(
+    r"\b(?:en|durante|dentro de)\s+(?:el\s+transcurso\s+de\s+|un\s+lapso\s+de\s+|un\s+plazo\s+de\s+)?"
+    r"(?:\d+|un|una|dos|tres|cuatro|cinco|seis|diez)\s+(?:anos?|meses|mes)\b"
+)
+"""A time a thing is to take ("en el transcurso de dos años", "en un lapso de 2 años"): the
+plan's answer to when, where it gives no year."""
 
 
 def _undated_sentences(text: str) -> tuple[tuple[str, frozenset[int], frozenset[str]], ...]:

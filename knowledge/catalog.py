@@ -260,6 +260,7 @@ COMPARE_MEASURES = (
 WHERE_NOT_IN_PLAN = "El plan no dice dónde queda eso; de los proyectos sí da el lugar de cada uno."
 MEASURE_NAMES = {"investment": "inversión", "operating": "funcionamiento"}
 WHEN_TEXT = "Según el plan: «{sentence}»"
+WHEN_LASTING = "Plazo que da el plan: {time}."
 PROJECTS_NAMED = "Los {n} proyectos por los que pregunta"
 LONGEST_PROJECT = "El periodo más largo es el del SNIP {snips}: {observation}, {years} años según el plan."
 SHORTEST_PROJECT = "El periodo más corto es el del SNIP {snips}: {observation}, {years} años según el plan."

@@ -506,3 +506,17 @@ def test_a_policy_items_card_shows_the_other_actions_of_its_axis_once(answerer: 
     assert "detectores de velocidad" in text
     assert "3,000 pilotos" in text
     assert text.count("salvando vidas") == 1  # the sibling is not repeated under "También en el plan"
+
+
+# How long a thing is to take ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "time"),
+    [
+        ("en que plazo van a instalar los detectores de velocidad", "en el transcurso de dos años"),
+        ("en cuanto tiempo van a establecer el observatorio municipal de seguridad", "en dos años"),
+    ],
+)
+def test_the_time_a_thing_is_to_take_answers_when(answerer: Answerer, question: str, time: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.confident
+    assert to_plain(answer).splitlines()[1] == f"Plazo que da el plan: {time}."
