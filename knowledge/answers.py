@@ -154,6 +154,9 @@ not what a line of action will do, and the words of a sentence that tell of it (
 implementados como la MixcoAPP …")."""
 ALREADY_COVERAGE = 0.6
 """How much of the question the record of such a sentence must explain."""
+WHOLE_SHARE = 0.9
+"""A clause this long is the whole message again ("Pago mi IUSI … ¿cuánto va a inversión?"),
+not a part of it."""
 OPERATIONAL = ("operativa", "operativas", "operativo", "poa")
 """Words that name the POA's own operational actions, not the PDM-OT's lines of action."""
 WHO_FRAMING = frozenset(
@@ -427,7 +430,8 @@ class Answerer(Lists, Comparisons, Relatives):
             first = self._understood(clauses[0])  # a chatty message with a "?": that question first
             if first.confident and first.kind != "summary":
                 return first
-        if clauses and query.out_of_scope and not any(c.out_of_scope for c in clauses):
+        parts = [c for c in clauses if len(c.folded) < len(query.folded) * WHOLE_SHARE]
+        if parts and query.out_of_scope and not any(c.out_of_scope for c in parts):
             # "yo pago mi IUSI puntual … ¿cuánto de eso va a inversión?": the aside is not the question
             query = replace(query, out_of_scope=False)
         answer = self._understood(query)

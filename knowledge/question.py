@@ -294,6 +294,8 @@ def question_clauses(text: str) -> list[str]:
             if score:
                 pieces.append((-score, position, clause))
             tail = _question_tail(words)
+            if tail and tail.startswith("que ") and words[0] in TAIL_STARTS:
+                tail = None  # "¿cuál es la segunda zona que más dinero recibe?": "que" relates, not asks
             if tail:  # no punctuation: the question starts at its last question word
                 pieces.append((-(score + 1), position, tail))
             position += 1

@@ -520,3 +520,22 @@ def test_the_time_a_thing_is_to_take_answers_when(answerer: Answerer, question: 
     answer = answerer.answer(question)
     assert answer.confident
     assert to_plain(answer).splitlines()[1] == f"Plazo que da el plan: {time}."
+
+
+# Clauses of a chatty message ----------------------------------------------------------------------
+def test_a_relative_que_does_not_cut_the_question(answerer: Answerer) -> None:
+    lead = lead_of(answerer, "¿cuál es la segunda zona que más dinero recibe?")
+    assert "zona 6" in lead
+    assert "5,833,672.56" in lead
+
+
+def test_an_aside_out_of_scope_does_not_sink_the_question_after_it(answerer: Answerer) -> None:
+    answer = answerer.answer(
+        "Pago mi IUSI puntual cada año y nunca veo obras 🙄 cuanto del iusi va a inversion?"
+    )
+    assert answer.confident
+    assert "188,171,900.00" in fold(to_plain(answer))[:LEAD]
+
+
+def test_an_out_of_scope_clause_keeps_the_message_out_of_scope(answerer: Answerer) -> None:
+    assert not answerer.answer("como me meto al COCODE de mi colonia, que papeles piden").confident
