@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
+from itertools import pairwise
 from typing import ClassVar
 
 import numpy as np
@@ -279,6 +280,12 @@ def _confident(hits: Sequence[Hit], query: Query) -> bool:
     second = hits[1].score if len(hits) > 1 else 0.0
     long_question = len(set(query.sources)) >= LONG_QUESTION_WORDS
     return long_question and top.coverage >= MIN_LONG_COVERAGE and top.score >= CLEAR_LEAD * second
+
+
+def _stem_pairs(words: Sequence[str]) -> frozenset[tuple[str, str]]:
+    """Each two content words said one after the other, as stems."""
+    stems = [stem(w) for w in words]
+    return frozenset(pairwise(stems))
 
 
 def _parts_of(sentence: str) -> list[str]:
@@ -2355,14 +2362,19 @@ class Answerer(Lists, Comparisons, Relatives):
         wanted = beyond_title or asked
         if not wanted:
             return answer
-        best, best_share = "", 0.0
+        best, best_share, best_pairs = "", 0.0, 0
+        counts = counted_words(query.folded) is not None  # then the first, which gives the numbers, stays
+        pairs_asked = frozenset() if counts else _stem_pairs(content_words(query.corrected))
         for sentence in SENTENCE_END.split(text):
             # clauses only for what the title does not say: "¿qué es el ranking …?" is the whole
             for part in _parts_of(sentence.strip()) if beyond_title else [sentence.strip()]:
                 said = {stem(w) for w in TOKEN.findall(fold(part))}
                 share = sum(w for s, w in wanted.items() if s in said) / sum(wanted.values())
-                if share > best_share:
+                pairs = len(pairs_asked & _stem_pairs(content_words(part))) if share == best_share else 0
+                if share > best_share or (share == best_share and pairs > best_pairs):
+                    # of two that say as much, the one that says it as asked: "enfoque de planificación"
                     best, best_share = part, share
+                    best_pairs = len(pairs_asked & _stem_pairs(content_words(part)))
         shown = fold(" ".join(str(line) for line in answer.lines))[:QUOTE_SHOWN_CHARS]
         if best_share < QUOTE_SHARE or fold(best)[:60] in shown:
             return answer

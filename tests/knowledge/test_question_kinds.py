@@ -539,3 +539,8 @@ def test_an_aside_out_of_scope_does_not_sink_the_question_after_it(answerer: Ans
 
 def test_an_out_of_scope_clause_keeps_the_message_out_of_scope(answerer: Answerer) -> None:
     assert not answerer.answer("como me meto al COCODE de mi colonia, que papeles piden").confident
+
+
+def test_of_two_sentences_that_say_as_much_the_one_said_as_asked_is_quoted(answerer: Answerer) -> None:
+    lead = lead_of(answerer, "en que enfoque de planificacion se basa el plan anual")
+    assert "enfoque de planificacion y gestion por resultados" in lead
