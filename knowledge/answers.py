@@ -155,6 +155,14 @@ not what a line of action will do, and the words of a sentence that tell of it (
 implementados como la MixcoAPP …")."""
 ALREADY_COVERAGE = 0.6
 """How much of the question the record of such a sentence must explain."""
+WHY_ASKED = re.compile(
+    r"\bpor\s?(?:que|q)\b|\bcual\s+(?:es|fue)\s+(?:el\s+)?(?:motivo|razon)\b|\ba\s+que\s+se\s+debe\b"
+)
+REASON_TOLD = re.compile(
+    r"\b(?:debido\s+a|a\s+raiz\s+de|en\s+virtud\s+de|a\s+causa\s+de|ya\s+que|porque|"
+    r"dad[oa]s?\s+(?:el|la|los|las))\b"
+)
+"""A question that asks why, and the words of a clause that gives a reason ("debido a …")."""
 WHOLE_SHARE = 0.9
 """A clause this long is the whole message again ("Pago mi IUSI … ¿cuánto va a inversión?"),
 not a part of it."""
@@ -280,6 +288,16 @@ def _confident(hits: Sequence[Hit], query: Query) -> bool:
     second = hits[1].score if len(hits) > 1 else 0.0
     long_question = len(set(query.sources)) >= LONG_QUESTION_WORDS
     return long_question and top.coverage >= MIN_LONG_COVERAGE and top.score >= CLEAR_LEAD * second
+
+
+def _clause_before(sentence: str, at: int) -> int:
+    """Where the clause before ``at`` starts (after its comma or semicolon; -1: the sentence's
+    start): a reason is quoted with what it is the reason for
+    («… actualizado en el 2022 …, debido a …»)."""
+    cut = max(sentence.rfind(",", 0, at), sentence.rfind(";", 0, at))
+    if cut >= 0 and not sentence[cut + 1 : at].strip():  # the comma right before the reason
+        cut = max(sentence.rfind(",", 0, cut), sentence.rfind(";", 0, cut))
+    return cut
 
 
 def _stem_pairs(words: Sequence[str]) -> frozenset[tuple[str, str]]:
@@ -732,6 +750,9 @@ class Answerer(Lists, Comparisons, Relatives):
         places = self._unlisted_places(query)
         if places:
             return self.place_not_listed(places[0], query.zonas[0].number if query.zonas else None)
+        why = self._why_in_text(query, ask)
+        if why is not None:  # "¿por qué actualizaron el PDM-OT en el 2022?"
+            return why
         already = self._already_in_text(query, ask)
         if already is not None:  # "¿qué herramientas ya tiene la muni para los trámites?"
             return already
@@ -898,6 +919,33 @@ class Answerer(Lists, Comparisons, Relatives):
         if ask.list_id != "actors" or influence_filter(query.folded)[0] is None:
             return None
         return self.list_answer("actors", self._filter_query(query, ask), query.corrected)
+
+    def _why_in_text(self, query: Query, ask: Ask) -> Answer | None:
+        """The clause that gives the reason, of the best records' sentence that says what the
+        question asks about ("… actualizado en el 2022 …, debido a las repercusiones de la
+        pandemia del COVID 19 …")."""
+        if not WHY_ASKED.search(query.folded):
+            return None
+        hits = self.index.search(query)
+        if not hits or not _confident(hits, query):
+            return None
+        wanted = {stem(s) for s in query.sources} - ask_stems()
+        best: tuple[int, str, Hit] | None = None
+        for hit in hits[:5]:
+            title = self.title_stems(hit.doc)  # "el PDM-OT": the record's own name
+            for sentence, folded, stems in self._sentences_of(hit.doc):
+                reason = REASON_TOLD.search(folded)
+                overlap = len(wanted & (stems | title))
+                if reason is None or overlap * 2 < len(wanted) or (best is not None and overlap <= best[0]):
+                    continue
+                start = _clause_before(sentence, reason.start())
+                best = (overlap, sentence[start + 1 :].strip() if start >= 0 else sentence.strip(), hit)
+        if best is None:
+            return None
+        _, part, hit = best
+        card = self._card(hit, tuple(_match(h) for h in hits[:5]))
+        lead = t.WHEN_TEXT.format(sentence=shorten(part, QUOTE_CHARS))
+        return replace(with_lead(card, lead), asks=ask.what)
 
     def _already_in_text(self, query: Query, ask: Ask) -> Answer | None:
         """The clause that tells what already exists, of the record that explains the question

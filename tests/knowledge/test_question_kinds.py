@@ -544,3 +544,15 @@ def test_an_out_of_scope_clause_keeps_the_message_out_of_scope(answerer: Answere
 def test_of_two_sentences_that_say_as_much_the_one_said_as_asked_is_quoted(answerer: Answerer) -> None:
     lead = lead_of(answerer, "en que enfoque de planificacion se basa el plan anual")
     assert "enfoque de planificacion y gestion por resultados" in lead
+
+
+# Why ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "question", ["por que actualizaron el PDM-OT en el 2022", "en que año actualizaron el pdm-ot y por que"]
+)
+def test_why_is_the_clause_that_gives_the_reason_with_what_it_is_for(
+    answerer: Answerer, question: str
+) -> None:
+    lead = lead_of(answerer, question)
+    assert "actualizado en el 2022" in lead
+    assert "debido a las repercusiones de la pandemia del covid 19" in lead
