@@ -11,11 +11,6 @@ from knowledge.render import MAX_MESSAGE, to_html, to_plain
 ALL_SNIPS = ("242177", "276227", "297669", "299884", "273703", "206148", "206213", "287389")
 
 
-@pytest.fixture(scope="module")
-def answerer() -> Answerer:
-    return Answerer(load_bundled_plan())
-
-
 def text_of(answerer: Answerer, question: str) -> str:
     return to_plain(answerer.answer(question))
 

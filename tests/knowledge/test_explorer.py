@@ -26,15 +26,9 @@ from knowledge.explorer import (
     with_staff_status,
     zona_page,
 )
-from knowledge.ingest import load_bundled_plan
 from knowledge.model import Plan
 from knowledge.render import to_plain
 from knowledge.staff import StatusView
-
-
-@pytest.fixture(scope="module")
-def answerer() -> Answerer:
-    return Answerer(load_bundled_plan())
 
 
 def another_edition(plan: Plan) -> Plan:

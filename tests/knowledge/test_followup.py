@@ -16,7 +16,6 @@ from knowledge.followup import (
     subject_test,
     with_my_zona,
 )
-from knowledge.ingest import load_bundled_plan
 
 AFTER_CARD = ChatContext(question="proyecto 242177", zona=10, snip="242177")
 AFTER_ZONA = ChatContext(question="obras en la z10", zona=10)
@@ -28,11 +27,6 @@ def never(_question: str) -> bool:
 
 def always(_question: str) -> bool:
     return True
-
-
-@pytest.fixture(scope="module")
-def answerer() -> Answerer:
-    return Answerer(load_bundled_plan())
 
 
 def test_new_zona_replaces_the_old_one() -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from knowledge.answers import Answerer
-from knowledge.ingest import load_bundled_plan
 from knowledge.render import to_plain
 
 SETS = Path(__file__).resolve().parent.parent / "eval"
@@ -63,11 +62,6 @@ def passes(item: dict[str, object], answer_text: str, confident: bool) -> bool:
         and all(m in text[:LEAD_CHARS] for m in lead)
         and not any(m in text for m in must_not)
     )
-
-
-@pytest.fixture(scope="module")
-def answerer() -> Answerer:
-    return Answerer(load_bundled_plan())
 
 
 @pytest.mark.parametrize(("name", "floor"), sorted(FLOORS.items()))

@@ -9,17 +9,11 @@ import pytest
 
 from knowledge.answers import Answerer
 from knowledge.influence import actors_named, distinctive_stems, grade
-from knowledge.ingest import load_bundled_plan
 from knowledge.render import to_plain
 from knowledge.text import content_words, fold, stem
 
 LEAD = 400
 HIGH_IN_DECISIONS = ("CONSEJOS COMUNITARIOS", "EMPRESARIOS", "MINISTERIO DE AMBIENTE", "VECINOS")
-
-
-@pytest.fixture(scope="module")
-def answerer() -> Answerer:
-    return Answerer(load_bundled_plan())
 
 
 def text_of(answerer: Answerer, question: str) -> str:

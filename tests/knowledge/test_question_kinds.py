@@ -23,11 +23,6 @@ from knowledge.text import fold
 LEAD = 400
 
 
-@pytest.fixture(scope="module")
-def answerer() -> Answerer:
-    return Answerer(load_bundled_plan())
-
-
 def plain(answerer: Answerer, question: str) -> str:
     return fold(to_plain(answerer.answer(question)))
 

@@ -12,7 +12,6 @@ import pytest
 
 from knowledge import catalog as t
 from knowledge.answers import Answerer
-from knowledge.ingest import load_bundled_plan
 from knowledge.lists import PAGE_CHARS
 from knowledge.question import amount_threshold, asks_the_bot, question_clauses, read_ask
 from knowledge.render import to_plain
@@ -21,11 +20,6 @@ from knowledge.text import find_zonas, fold
 
 LEAD = 400
 ALL_SNIPS = ("242177", "276227", "297669", "299884", "273703", "206148", "206213", "287389")
-
-
-@pytest.fixture(scope="module")
-def answerer() -> Answerer:
-    return Answerer(load_bundled_plan())
 
 
 def lead_of(answerer: Answerer, question: str) -> str:
