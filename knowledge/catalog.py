@@ -1151,7 +1151,7 @@ CONSOLE_TEAM_ROLES = {
 }
 CONSOLE_TEAM_ADDED_BY = "Alta: {date}, por {who}"
 CONSOLE_TEAM_ADDED = "Alta: {date}"
-CONSOLE_TEAM_CONFIGURED = "Administrador por la configuración del bot (ADMIN_IDS): no se quita desde aquí."
+CONSOLE_TEAM_CONFIGURED = "Lo fija ADMIN_IDS, en la configuración del bot: no se quita desde aquí."
 CONSOLE_TEAM_CONFIRM = "¿Quitar a {who} del personal? Dejará de ver los comandos del personal y la consola."
 CONSOLE_TEAM_ADD_TITLE = "Agregar a alguien"
 CONSOLE_TEAM_ADD_LEAD = (

@@ -1,6 +1,7 @@
 """What the staff console shows (the staff's Mini App, ``handlers.webapp.console``): the projects
 with their staff status and history, an announcement's preview as Telegram will show it, a
-broadcast's delivery, the report dashboard, the plan's edition and an uploaded one's preview.
+broadcast's delivery, the report dashboard, the plan's edition and an uploaded one's preview, and
+the team (who is staff, for administrators).
 
 Each is a function from what the caller read (the plan; statuses, counts and the report's data
 from the database through the staff service) to frozen values whose texts come from the

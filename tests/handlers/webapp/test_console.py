@@ -723,7 +723,14 @@ async def test_a_note_keeps_no_control_or_bidi_characters_and_a_progress_only_as
 
 # The pages -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "path", ["/app/consola/", "/app/consola/anuncios", "/app/consola/reporte", "/app/consola/edicion"]
+    "path",
+    [
+        "/app/consola/",
+        "/app/consola/anuncios",
+        "/app/consola/reporte",
+        "/app/consola/edicion",
+        "/app/consola/equipo",
+    ],
 )
 async def test_the_console_pages_hold_no_data_and_run_only_their_scripts(desk: Desk, path: str) -> None:
     await desk.call(
