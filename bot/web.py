@@ -6,9 +6,10 @@ at ``/app``). A bot that polls has no server, so this process serves the same pa
 same database: ``/app/…``, ``GET /healthz``, and ``/`` sends to ``/app/``. It reads the plan
 when it starts, and the staff statuses on every page that shows them, so what the bot's staff
 record shows within a second. ``TELEGRAM_TOKEN``, when set, is used to learn the bot's username
-for the "Seguir" links (``getMe``) and to check the initData of the staff console's calls
-(``ADMIN_IDS`` and the staff table say who is staff); without it the pages show no such link and
-the console answers that it is off. What the console records (statuses, announcements) goes to
+for the "Seguir" links (``getMe``), to check the initData of the staff console's calls
+(``ADMIN_IDS`` and the staff table say who is staff) and to set or reset the staff's commands and
+menu button when an administrator changes the team there; without it the pages show no such link
+and the console answers that it is off. What the console records (statuses, announcements) goes to
 the database, where the polling bot's outbox worker sends its notices and deliveries, and its
 cards see the statuses within a second (``db.staff_cache``).
 """
@@ -30,6 +31,7 @@ from starlette.routing import Mount, Route
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.app import console_url
 from bot.http import AiohttpRequest
 from bot.settings import Settings
 from bot.storage import current_plan, open_storage
@@ -60,11 +62,14 @@ def create_web_app(settings: Settings, *, status_ttl: float = STATUS_TTL) -> Sta
         try:
             sources.answerer = Answerer(await current_plan(storage))
             sources.sessionmaker = storage.sessionmaker
-            sources.bot_username = await bot_username(settings)
+            console_sources.bot = await console_bot(settings)
+            sources.bot_username = bot_username_of(console_sources.bot)
             console_sources.staff = web_staff(settings, storage.sessionmaker, sources.answerer)
             gc.freeze()  # the index lives as long as the process: keep it out of GC passes
             yield
         finally:
+            if console_sources.bot is not None:
+                await console_sources.bot.shutdown()
             await storage.close()
 
     async def healthz(_request: Request) -> Response:
@@ -101,20 +106,31 @@ def web_staff(
         ChatState(sessionmaker, exclusive=False),
         admin_ids=settings.admin_ids,
         notify_window=timedelta(minutes=settings.notify_window_minutes),
+        console_url=console_url(settings.webapp_url),
     )
 
 
-async def bot_username(settings: Settings) -> str | None:
-    """The bot's username (``getMe``), or None without a token or when Telegram cannot be asked."""
+async def console_bot(settings: Settings) -> Bot | None:
+    """The Bot API client of this process (None without a token): it learns the bot's username
+    (``getMe``), and sets or resets a staff member's commands and menu button when the console's
+    team changes. When Telegram cannot be asked at the start, it is kept all the same (the
+    team's changes ask again), without a username."""
     if settings.telegram_token is None:
         return None
     token = settings.telegram_token.get_secret_value()
-    base_url = settings.telegram_api_base_url.rstrip("/")
+    bot = Bot(token, base_url=settings.telegram_api_base_url.rstrip("/"), request=AiohttpRequest())
     try:
-        async with Bot(token, base_url=base_url, request=AiohttpRequest()) as bot:
-            return bot.username
+        await bot.initialize()
     except (TelegramError, OSError) as exc:
         log.warning("could not learn the bot's username (%s): pages show no 'Seguir' link", exc)
+    return bot
+
+
+def bot_username_of(bot: Bot | None) -> str | None:
+    """The username ``getMe`` gave, or None when it was not asked or did not answer."""
+    try:
+        return bot.username if bot is not None else None
+    except RuntimeError:  # not initialized: Telegram did not answer getMe
         return None
 
 

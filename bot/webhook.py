@@ -89,6 +89,7 @@ def create_webhook_app(
             data.plan_listeners.append(lambda answerer: setattr(sources, "answerer", answerer))
             sources.bot_username = application.bot.username
             console_sources.staff, console_sources.bot_token = data.staff, application.bot.token
+            console_sources.bot = application.bot
             console_sources.editions = data.editions
             if webhook_url:
                 await application.bot.set_webhook(

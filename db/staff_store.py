@@ -3,7 +3,7 @@ residents file. Keyword-only query functions; the caller owns the session and co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,6 +43,26 @@ async def remove_staff(*, session: AsyncSession, user_id: int) -> bool:
         return False
     await session.delete(member)
     return True
+
+
+async def get_member(*, session: AsyncSession, user_id: int) -> StaffMember | None:
+    return await session.get(StaffMember, user_id)
+
+
+async def author_names(*, session: AsyncSession, user_ids: Collection[int]) -> dict[int, str]:
+    """The name each of ``user_ids`` last recorded a status under (``@username`` or the name
+    Telegram gave), for those who recorded one."""
+    if not user_ids:
+        return {}
+    latest = (
+        select(func.max(ProjectStatus.id))
+        .where(col(ProjectStatus.author_id).in_(list(user_ids)), col(ProjectStatus.author_name).is_not(None))
+        .group_by(col(ProjectStatus.author_id))
+    )
+    result = await session.exec(
+        select(ProjectStatus.author_id, ProjectStatus.author_name).where(col(ProjectStatus.id).in_(latest))
+    )
+    return {author: name for author, name in result.all() if name}
 
 
 async def list_staff(*, session: AsyncSession) -> list[StaffMember]:

@@ -27,12 +27,14 @@ from knowledge.staff import (
     StatusChange,
     announcement_html,
     audience_label,
+    csv_preview_lines,
     decode_csv,
     export_csv,
     history_lines,
     parse_announcement,
     parse_status_command,
     parse_status_csv,
+    parse_user_id,
     progress_text,
     report_answer,
     status_label,
@@ -72,17 +74,15 @@ async def staff_members_command(message: Message, user: User, context: Context) 
     if await context.role() != "admin":
         await message.reply_text(t.ADMIN_ONLY, do_quote=False)
         return
-    if len(args) != 2 or fold(args[0]) not in ("agregar", "quitar") or not args[1].isdigit():
+    target = parse_user_id(args[1]) if len(args) == 2 else None
+    if target is None or fold(args[0]) not in ("agregar", "quitar"):
         await message.reply_text(t.STAFF_USAGE, do_quote=False)
         return
-    target = int(args[1])
     if fold(args[0]) == "agregar":
-        added = await context.staff.add(context.bot, user.id, target)
-        text = t.STAFF_ADDED if added else t.STAFF_ALREADY
+        changed = await context.staff.add(context.bot, user.id, target)
     else:
-        removed = await context.staff.remove(context.bot, user.id, target)
-        text = t.STAFF_REMOVED if removed else t.STAFF_NOT_FOUND
-    await message.reply_text(text.format(user_id=target), do_quote=False)
+        changed = await context.staff.remove(context.bot, user.id, target)
+    await message.reply_text(t.STAFF_CHANGED[changed].format(user_id=target), do_quote=False)
 
 
 # Project status ---------------------------------------------------------------------------------
@@ -158,16 +158,19 @@ async def confirm_announcement(
 ) -> None:
     """ "Enviar" or "Cancelar" under an announcement's preview."""
     confirmed = await context.staff.confirm_announcement(user_id, broadcast_id, send=send)
-    await tell_confirmed(message, confirmed, t.ANNOUNCE_QUEUED.format(count=thousands(confirmed.count)))
+    await tell_confirmed(
+        message, confirmed, t.ANNOUNCE_QUEUED.format(count=thousands(confirmed.count)), t.ANNOUNCE_NOT_YOURS
+    )
 
 
-async def tell_confirmed(message: Message, confirmed: Confirmed, done: str) -> None:
-    """A confirmation button's outcome: a line below the preview when the press changed nothing,
-    else the preview itself says what happened (``done`` when it was done)."""
+async def tell_confirmed(message: Message, confirmed: Confirmed, done: str, not_yours: str) -> None:
+    """A confirmation button's outcome: a line below the preview when the press changed nothing
+    (``not_yours`` when the draft is someone else's), else the preview itself says what
+    happened (``done`` when it was done)."""
     if confirmed.outcome is Outcome.STALE:
         await message.reply_text(t.STALE_BUTTON, do_quote=False)
     elif confirmed.outcome is Outcome.NOT_YOURS:
-        await message.reply_text(t.ANNOUNCE_NOT_YOURS, do_quote=False)
+        await message.reply_text(not_yours, do_quote=False)
     elif confirmed.outcome is Outcome.CANCELLED:
         await message.edit_text(t.CANCELLED)
     elif confirmed.outcome is Outcome.NOBODY:
@@ -208,24 +211,22 @@ async def csv_document(message: Message, user: User, context: Context) -> None:
     if text is None:
         await message.reply_text(t.CSV_TOO_BIG, do_quote=False)
         return
-    changes, rejected = parse_status_csv(text, context.answerer.plan)
+    read = parse_status_csv(text, context.answerer.plan)
+    if read.refused is not None:
+        await message.reply_text(read.refused, do_quote=False)
+        return
+    ready, rejected = csv_preview_lines(read)
     lines = [
         t.CSV_PREVIEW.format(
-            ok=count_of(len(changes), t.ROWS_READY), bad=count_of(len(rejected), t.ROWS_REJECTED)
+            ok=count_of(len(read.changes), t.ROWS_READY), bad=count_of(len(read.rejected), t.ROWS_REJECTED)
         )
     ]
-    lines += [
-        escape(
-            t.CSV_ROW.format(snip=c.snip, status=status_label(c.status), progress=progress_text(c.progress))
-        )
-        for c in changes[:30]
-    ]
-    lines += [escape(t.CSV_REJECTED.format(line=r.line, reason=r.reason)) for r in rejected[:30]]
-    if not changes:
+    lines += [escape(line) for line in (*ready, *rejected)]
+    if not read.changes:
         lines.append(escape(t.CSV_NOTHING))
         await message.reply_text("\n".join(lines)[:4096], parse_mode=ParseMode.HTML, do_quote=False)
         return
-    pending_id = await context.staff.draft_csv(user.id, changes)
+    pending_id = await context.staff.draft_csv(user.id, read.changes)
     markup = InlineKeyboardMarkup(
         [confirm_row(t.BTN_APPLY, Action.of("aplicar", pending_id), Action.of("descartar", pending_id))]
     )
@@ -250,7 +251,10 @@ async def confirm_csv(message: Message, context: Context, user: User, pending_id
     """ "Aplicar" or "Descartar" under a CSV's preview."""
     confirmed = await context.staff.confirm_csv(author(user), pending_id, apply=apply)
     await tell_confirmed(
-        message, confirmed, t.CSV_APPLIED.format(applied=count_of(confirmed.count, t.UPDATES_APPLIED))
+        message,
+        confirmed,
+        t.CSV_APPLIED.format(applied=count_of(confirmed.count, t.UPDATES_APPLIED)),
+        t.CSV_NOT_YOURS,
     )
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, BotCommand, BotCommandScopeChat, MenuButtonDefault, MenuButtonWebApp, WebAppInfo
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from db.bot_models import PendingAction
 from db.bot_store import close_pending, create_pending
@@ -55,8 +55,10 @@ from db.staff_store import (
     add_staff,
     add_status,
     audit,
+    author_names,
     current_status,
     current_statuses,
+    get_member,
     get_role,
     ground_reports,
     list_staff,
@@ -68,7 +70,7 @@ from db.status_notices import queue_status_notice
 from knowledge import catalog as t
 from knowledge.answer_types import shorten
 from knowledge.answers import Answerer
-from knowledge.console import Delivery, GroundItem, delivery, ground_item
+from knowledge.console import Delivery, GroundItem, Member, Team, delivery, ground_item
 from knowledge.counts import count_of
 from knowledge.model import Project
 from knowledge.staff import (
@@ -109,6 +111,19 @@ class Replayed(Exception):
     A staff console call carries an id of its own (its ``Idempotency-Key``), kept on the audit
     entry of what it did; the audit log holds one entry per person and id, so a call sent again —
     a replay of its signed ``initData``, a retry — is turned back, also when both arrive at once."""
+
+
+class RoleChange(StrEnum):
+    """What adding or removing a staff member came to."""
+
+    ADDED = "added"
+    ALREADY = "already"
+    """Staff already: nothing changed."""
+    REMOVED = "removed"
+    NOT_STAFF = "not_staff"
+    """Not in the staff table: nothing changed."""
+    CONFIGURED = "configured"
+    """An administrator of ADMIN_IDS, whom only the setting makes or unmakes."""
 
 
 class Outcome(StrEnum):
@@ -201,37 +216,83 @@ class Staff:
             return False
         return await self._cache.role(user_id, self.admin_ids, session=session) is not None
 
-    async def members(self) -> list[int]:
-        """What /staff lists: ADMIN_IDS, then the staff in the order they were added."""
+    async def team(self) -> Team:
+        """Who is staff: ADMIN_IDS first, then the staff table in the order they were added (who
+        added them and when), with the names they are known by (``Team.names``: as /historial
+        names them, from the statuses they recorded)."""
         async with self._sessionmaker() as session:
             stored = await list_staff(session=session)
-        return [*self.admin_ids, *(member.user_id for member in stored)]
+            configured = [Member(user_id, "admin", configured=True) for user_id in self.admin_ids]
+            members = configured + [
+                Member(m.user_id, m.role, added_by=m.added_by, added_at=m.added_at)
+                for m in stored
+                if m.user_id not in self.admin_ids
+            ]
+            known = {m.user_id for m in members} | {m.added_by for m in members if m.added_by is not None}
+            names = await author_names(session=session, user_ids=known)
+        return Team(tuple(members), names)
 
-    async def add(self, bot: Bot, actor_id: int, user_id: int) -> bool:
-        """Make ``user_id`` staff (audited) and show them the staff's menu; False when they were."""
-        async with self._sessionmaker() as session:
+    async def members(self) -> list[int]:
+        """What /staff lists: ADMIN_IDS, then the staff in the order they were added."""
+        return [member.user_id for member in (await self.team()).members]
+
+    async def add(self, bot: Bot, actor_id: int, user_id: int, *, action_id: str | None = None) -> RoleChange:
+        """Make ``user_id`` staff (audited) and show them the staff's menu and the console's
+        button — ``/staff agregar`` and the console's "Agregar". An id of ADMIN_IDS is an
+        administrator already (CONFIGURED); with ``action_id`` it is done once (:class:`Replayed`)."""
+        if user_id in self.admin_ids:
+            return RoleChange.CONFIGURED
+        async with self._once(actor_id, action_id) as session:
             added = await add_staff(session=session, user_id=user_id, role="staff", added_by=actor_id)
             if added:
-                await audit(session=session, actor_id=actor_id, action="staff_add", target=str(user_id))
+                await audit(
+                    session=session,
+                    actor_id=actor_id,
+                    action="staff_add",
+                    target=str(user_id),
+                    after={"role": "staff"},
+                    action_id=action_id,
+                )
             await session.commit()
         self._cache.roles_changed()
-        if added:
+        if not added:
+            return RoleChange.ALREADY
+        try:
             await self.show_menu(bot, user_id)
-        return added
+        except TelegramError as exc:  # the role is theirs already; the menu follows at the next start
+            log.warning("could not show the staff's menu to %s (%s)", user_id, exc)
+        return RoleChange.ADDED
 
-    async def remove(self, bot: Bot, actor_id: int, user_id: int) -> bool:
-        """``user_id`` is staff no more (audited) and sees the residents' menu; False when they
-        were not staff."""
-        async with self._sessionmaker() as session:
+    async def remove(
+        self, bot: Bot, actor_id: int, user_id: int, *, action_id: str | None = None
+    ) -> RoleChange:
+        """``user_id`` is staff no more (audited) and sees the residents' menu and the bot's own
+        menu button — ``/staff quitar`` and the console's "Quitar". An id of ADMIN_IDS is not
+        removed here (CONFIGURED: only the setting does); with ``action_id`` it is done once."""
+        if user_id in self.admin_ids:
+            return RoleChange.CONFIGURED
+        async with self._once(actor_id, action_id) as session:
+            member = await get_member(session=session, user_id=user_id)
             removed = await remove_staff(session=session, user_id=user_id)
             if removed:
-                await audit(session=session, actor_id=actor_id, action="staff_remove", target=str(user_id))
+                await audit(
+                    session=session,
+                    actor_id=actor_id,
+                    action="staff_remove",
+                    target=str(user_id),
+                    before={"role": member.role} if member else None,
+                    action_id=action_id,
+                )
             await session.commit()
         self._cache.roles_changed()
-        if removed:
+        if not removed:
+            return RoleChange.NOT_STAFF
+        try:
             await bot.delete_my_commands(scope=BotCommandScopeChat(user_id))
             await self._reset_menu_button(bot, user_id)
-        return removed
+        except TelegramError as exc:  # no longer staff all the same: every check reads the table
+            log.warning("could not take the staff's menu from %s (%s)", user_id, exc)
+        return RoleChange.REMOVED
 
     # Menus ----------------------------------------------------------------------------------------
     async def set_menus(self, bot: Bot) -> None:
@@ -542,13 +603,15 @@ class Staff:
     async def confirm_csv(
         self, author: Author, pending_id: int, *, apply: bool, action_id: str | None = None
     ) -> Confirmed:
-        """All rows at once, in one transaction, only by the staff member who sent the file,
-        within CSV_WINDOW; once (with ``action_id`` the same call is turned back too:
-        :class:`Replayed`)."""
+        """All rows at once, in one transaction, only by the staff member who sent the file
+        (anyone else: NOT_YOURS), within CSV_WINDOW; once (with ``action_id`` the same call is
+        turned back too: :class:`Replayed`)."""
         async with self._once(author.id, action_id) as session:
             pending = await session.get(PendingAction, pending_id)
-            if pending is None or not _csv_open(pending, author.id):
+            if pending is None or not _csv_open(pending):
                 return Confirmed(Outcome.STALE)
+            if pending.created_by != author.id:
+                return Confirmed(Outcome.NOT_YOURS)
             if not apply:
                 await close_pending(session=session, pending=pending, state="cancelled")
                 await audit(
@@ -612,11 +675,11 @@ def _delivery(
     )
 
 
-def _csv_open(pending: PendingAction, user_id: int) -> bool:
+def _csv_open(pending: PendingAction) -> bool:
+    """A CSV's draft that its sender may still apply or discard."""
     return (
         pending.state == "draft"
         and pending.kind == CSV_KIND
-        and pending.created_by == user_id
         and pending.created_at >= datetime.now(UTC) - CSV_WINDOW
     )
 

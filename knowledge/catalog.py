@@ -361,6 +361,9 @@ STATUS_BAD_STATE = (
     "No reconozco el estado «{state}». Use: planificado, en_ejecucion, suspendido o finalizado."
 )
 STATUS_BAD_PROGRESS = "El avance debe ser un número de 0 a 100, por ejemplo 45%."
+STATUS_BAD_PROGRESS_GIVEN = (
+    "El avance debe ser un número de 0 a 100, por ejemplo 45% («{value}» no lo es). No se guardó nada."
+)
 STATUS_SAVED = "Listo: proyecto {snip} → {status}{progress}. Se avisará a {followers}."
 STATUS_CARD_TITLE = "Seguimiento (dato ingresado por el personal municipal)"
 STATUS_CARD_LINE = "{status}{progress} · actualizado el {date}"
@@ -385,6 +388,17 @@ STAFF_ALREADY = "{user_id} ya era parte del personal."
 STAFF_REMOVED = "Listo: {user_id} ya no es parte del personal."
 STAFF_NOT_FOUND = "{user_id} no estaba en el personal."
 STAFF_LIST = "Personal con acceso: {ids}"
+STAFF_CONFIGURED = (
+    "{user_id} es administrador por la configuración del bot (ADMIN_IDS); eso solo se cambia allí."
+)
+STAFF_CHANGED = {
+    "added": STAFF_ADDED,
+    "already": STAFF_ALREADY,
+    "removed": STAFF_REMOVED,
+    "not_staff": STAFF_NOT_FOUND,
+    "configured": STAFF_CONFIGURED,
+}
+"""What /staff agregar|quitar and the console's team say, by outcome (``RoleChange``)."""
 STAFF_HELP_TITLE = "Ayuda para el personal municipal"
 STAFF_HELP_PLAN = (
     "Las preguntas sobre el plan se escriben como las de cualquier vecino, por ejemplo «proyecto 242177»."
@@ -504,6 +518,29 @@ CSV_APPLIED = "Listo: {applied}."
 CSV_NOTHING = "El archivo no tiene filas válidas; no se aplicó nada."
 CSV_TOO_BIG = "El archivo es demasiado grande (máximo 1 MB)."
 CSV_NOT_CSV = "Envíe un archivo .csv con columnas SNIP, estado, avance, nota."
+CSV_NOT_TEXT = (
+    "El archivo no es un CSV de texto (¿se guardó como libro de Excel, .xlsx?). Guárdelo como «CSV» "
+    "y envíelo de nuevo; no se cambió nada."
+)
+CSV_UNCLOSED_QUOTE = (
+    'Línea {line}: unas comillas (") abren una celda y no la cierran en esa fila, así que las filas '
+    "siguientes quedarían dentro de su nota. Cierre o quite esas comillas y envíe el archivo de nuevo; "
+    "no se cambió nada."
+)
+CSV_BAD_QUOTES = (
+    'Línea {line}: hay comillas (") mal puestas: una celda entre comillas debe terminar en sus '
+    "comillas de cierre. Corríjala y envíe el archivo de nuevo; no se cambió nada."
+)
+CSV_CELL_TOO_LONG = (
+    "Línea {line}: una celda tiene más de {limit} caracteres; ¿es el archivo correcto? No se cambió nada."
+)
+CSV_FEW_COLUMNS = "faltan columnas (SNIP, estado, avance, nota)"
+CSV_NO_PROJECT = "no hay proyecto con SNIP {snip}"
+CSV_BAD_STATE = "estado «{state}» no reconocido"
+CSV_BAD_PROGRESS = "avance «{value}» no es un número de 0 a 100"
+CSV_REPEATED = "SNIP {snip} repetido en el archivo"
+CSV_MORE = "… y {rows} más."
+CSV_NOT_YOURS = "Solo quien envió el archivo puede aplicarlo o descartarlo."
 BTN_APPLY = "Aplicar"
 
 REPORT_TITLE = "Reporte para el personal"
@@ -544,6 +581,7 @@ UNDELIVERED = ("no entregado", "no entregados")
 PENDING = ("pendiente", "pendientes")
 ROWS_READY = ("fila lista", "filas listas")
 ROWS_REJECTED = ("rechazada", "rechazadas")
+ROWS_MORE_REJECTED = ("fila rechazada", "filas rechazadas")
 UPDATES_APPLIED = ("actualización aplicada", "actualizaciones aplicadas")
 REPORTS = ("reporte", "reportes")
 DAYS = ("día", "días")
@@ -1072,6 +1110,7 @@ CONSOLE_NAV_PROJECTS = "Proyectos"
 CONSOLE_NAV_ANNOUNCE = "Anuncios"
 CONSOLE_NAV_REPORT = "Reporte"
 CONSOLE_NAV_EDITION = "Edición del plan"
+CONSOLE_NAV_TEAM = "Equipo"
 CONSOLE_LEAD = "Solo para el personal municipal. Cada cambio queda en el registro con su nombre."
 CONSOLE_NO_SCRIPT = (
     "La consola necesita JavaScript: ábrala desde el botón «Consola» del menú, en su chat privado con el bot."
@@ -1092,9 +1131,38 @@ CONSOLE_UNAVAILABLE = "No pudimos hacerlo ahora. Intente de nuevo en unos segund
 CONSOLE_NETWORK = "No hubo respuesta del servidor. Revise su conexión e intente de nuevo."
 CONSOLE_BAD_REQUEST = "No se entendió la solicitud. Recargue la página e intente de nuevo."
 CONSOLE_TOO_BIG = "Es demasiado grande para enviarlo (máximo 1 MB)."
+CONSOLE_JSON_TOO_BIG = "Es demasiado largo para enviarlo (máximo {limit})."
+CONSOLE_ADMIN_ONLY = "Esta sección es solo para los administradores del personal."
 CONSOLE_NOT_FOUND = "Eso no existe en la consola."
 CONSOLE_REPLAYED = "Esa acción ya se había aplicado; no se repitió."
 CONSOLE_NOTHING = "Nada por ahora."
+
+CONSOLE_TEAM_TITLE = "Equipo del personal"
+CONSOLE_TEAM_LEAD = (
+    "Quién puede usar los comandos del personal y esta consola. Es lo mismo que /staff en el chat: "
+    "solo un administrador agrega o quita, y cada cambio queda en el registro."
+)
+CONSOLE_TEAM_MEMBER = "{name} · {user_id}"
+CONSOLE_TEAM_YOU = "{title} (usted)"
+CONSOLE_TEAM_ROLES = {
+    "configured": "Administrador (configuración del bot)",
+    "admin": "Administrador",
+    "staff": "Personal",
+}
+CONSOLE_TEAM_ADDED_BY = "Alta: {date}, por {who}"
+CONSOLE_TEAM_ADDED = "Alta: {date}"
+CONSOLE_TEAM_CONFIGURED = "Lo fija ADMIN_IDS, en la configuración del bot: no se quita desde aquí."
+CONSOLE_TEAM_CONFIRM = "¿Quitar a {who} del personal? Dejará de ver los comandos del personal y la consola."
+CONSOLE_TEAM_ADD_TITLE = "Agregar a alguien"
+CONSOLE_TEAM_ADD_LEAD = (
+    "Escriba el número de usuario de Telegram de la persona (solo cifras). Al agregarla, su chat con el bot "
+    "muestra los comandos del personal y el botón «Consola»; al quitarla, dejan de aparecer."
+)
+CONSOLE_TEAM_ID = "Número de usuario de Telegram"
+CONSOLE_TEAM_ADD = "Agregar"
+CONSOLE_TEAM_REMOVE = "Quitar"
+CONSOLE_TEAM_REMOVE_YES = "Sí, quitar"
+CONSOLE_TEAM_BAD_ID = "Escriba el número de usuario de Telegram: solo cifras, por ejemplo 123456789."
 
 CONSOLE_PROJECTS_TITLE = "Estado de los proyectos"
 CONSOLE_PROJECTS_LEAD = (

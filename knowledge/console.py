@@ -1,6 +1,7 @@
 """What the staff console shows (the staff's Mini App, ``handlers.webapp.console``): the projects
 with their staff status and history, an announcement's preview as Telegram will show it, a
-broadcast's delivery, the report dashboard, the plan's edition and an uploaded one's preview.
+broadcast's delivery, the report dashboard, the plan's edition and an uploaded one's preview, and
+the team (who is staff, for administrators).
 
 Each is a function from what the caller read (the plan; statuses, counts and the report's data
 from the database through the staff service) to frozen values whose texts come from the
@@ -450,3 +451,73 @@ def kept_older_line(edition: Edition, current: Edition) -> str:
     return t.CONSOLE_EDITION_KEPT_OLDER.format(
         identity=identity(edition), current=identity(current), year=edition.year
     )
+
+
+# The team ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Member:
+    """Someone with a staff role: an administrator of ADMIN_IDS (``configured``), or a row of
+    the staff table with who added them and when."""
+
+    user_id: int
+    role: str
+    """ "admin" or "staff"."""
+    configured: bool = False
+    added_by: int | None = None
+    added_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Team:
+    """Who is staff (ADMIN_IDS first, then in the order they were added), and the names known
+    of them and of who added them (by Telegram id)."""
+
+    members: tuple[Member, ...]
+    names: Mapping[int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRow:
+    user_id: int
+    title: str
+    """ "@ana · 700000002", or the id alone when no name is known; "(usted)" for the caller."""
+    role: str
+    added: str | None
+    """When they were added and by whom ("Alta: 03/12/2026 10:15, por @jefa · 700000001"), or
+    that only the setting removes them."""
+    removable: bool
+    confirm: str | None
+    """What "Quitar" asks before it removes them."""
+
+
+def team_rows(team: Team, caller: int, caller_name: str) -> tuple[TeamRow, ...]:
+    """The team as the console lists it; the caller is named as Telegram names them now."""
+    names = {**team.names, caller: caller_name}
+
+    def who(user_id: int) -> str:
+        name = names.get(user_id)
+        return t.CONSOLE_TEAM_MEMBER.format(name=name, user_id=user_id) if name else str(user_id)
+
+    rows = []
+    for member in team.members:
+        title = who(member.user_id)
+        added: str | None = t.CONSOLE_TEAM_CONFIGURED if member.configured else None
+        if member.added_at is not None:
+            date = format_datetime(member.added_at)
+            added = (
+                t.CONSOLE_TEAM_ADDED_BY.format(date=date, who=who(member.added_by))
+                if member.added_by is not None
+                else t.CONSOLE_TEAM_ADDED.format(date=date)
+            )
+        role = "configured" if member.configured else member.role
+        rows.append(
+            TeamRow(
+                user_id=member.user_id,
+                title=t.CONSOLE_TEAM_YOU.format(title=title) if member.user_id == caller else title,
+                role=t.CONSOLE_TEAM_ROLES.get(role, role),
+                added=added,
+                removable=not member.configured,
+                confirm=None if member.configured else t.CONSOLE_TEAM_CONFIRM.format(who=title),
+            )
+        )
+    return tuple(rows)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -31,7 +32,11 @@ STATUS_ALIASES = {
     "finalizado": "finalizado",
     "terminado": "finalizado",
 }
-PROGRESS = re.compile(r"^(\d{1,3})\s*%?$")
+PROGRESS = re.compile(r"([0-9]{1,3})\s*%?")
+"""A progress as staff write it: 0 to 999 in ASCII digits, with or without "%" (the range is
+checked apart, to say so)."""
+NUMBER_LIKE = re.compile(r"[+-]?[\d.,]*\d[\d.,]*\s*%?")
+"""What looks like a progress but is none: a sign, a decimal, other digits than ASCII ("٤٥")."""
 STALE_DAYS = 60
 HISTORY_SHOWN = 30
 GUATEMALA = timezone(timedelta(hours=-6), "America/Guatemala")
@@ -45,6 +50,21 @@ BROADCAST_TEXT_MAX = 4000
 """Characters of a broadcast's HTML the database keeps (``broadcast.text``)."""
 MAX_CSV_BYTES = 1_000_000
 """The largest CSV of statuses read (a document in the chat, an upload in the staff console)."""
+CSV_ROWS_SHOWN = 30
+"""Rows ready and rows rejected a CSV's preview lists, each (the counts say how many in all)."""
+CSV_DELIMITERS = (",", ";", "\t")
+CSV_SAMPLE_LINES = 50
+"""Lines (not blank) of a CSV its delimiter is chosen from."""
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters (C0 and C1, but tab and line breaks): what text has none of."""
+BINARY_CONTROLS = 10
+"""A file with at least this many control characters, one in a hundred characters or more, is
+not text (a spreadsheet's .xlsx, an image): random bytes are about one in four."""
+INVISIBLE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+"""Bidirectional controls (U+202E shows what follows reversed) and the byte-order mark: a note
+shows none of them."""
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell that a spreadsheet program runs as a formula starts (OWASP, "CSV Injection")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +123,35 @@ def normalise_status(text: str) -> str | None:
 
 
 def parse_progress(text: str) -> int | str | None:
-    """45 or "45%" → 45; None when the text is no number; an error text when out of range."""
-    found = PROGRESS.match(text.strip())
-    if not found:
+    """45 or "45%" → 45; None when the text is no number; an error text when it is a number out
+    of 0 to 100 ("1000%", "-5"), or not a whole one in ASCII digits ("4.5", "٤٥")."""
+    text = text.strip()
+    found = PROGRESS.fullmatch(text)
+    if found:
+        value = int(found.group(1))
+        return value if value <= 100 else t.STATUS_BAD_PROGRESS
+    return t.STATUS_BAD_PROGRESS if NUMBER_LIKE.fullmatch(text) else None
+
+
+def note_text(value: str) -> str | None:
+    """A status note as it is kept, from wherever it comes (/estado, the console's form, a CSV
+    cell): one line (line breaks, tabs and runs of spaces become one space), no control or
+    bidirectional-control characters, no NUL or lone surrogate, at most MAX_NOTE characters;
+    None when nothing is left."""
+    text = CONTROL.sub(" ", INVISIBLE.sub("", clean_text(value)))
+    return " ".join(text.split())[:MAX_NOTE].rstrip() or None
+
+
+def parse_user_id(value: object) -> int | None:
+    """A Telegram user id as staff type it: ASCII digits only (16 at most), not zero; None else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
         return None
-    value = int(found.group(1))
-    return value if 0 <= value <= 100 else t.STATUS_BAD_PROGRESS
+    digits = value.strip()
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 16 or int(digits) == 0:
+        return None
+    return int(digits)
 
 
 def parse_status_command(args: list[str], plan: Plan) -> StatusChange | str:
@@ -125,11 +168,12 @@ def parse_status_command(args: list[str], plan: Plan) -> StatusChange | str:
     if rest:
         parsed = parse_progress(rest[0])
         if isinstance(parsed, str):
-            return parsed
+            return t.STATUS_BAD_PROGRESS_GIVEN.format(value=escape(rest[0][:12]))
         if parsed is not None:
             progress, rest = parsed, rest[1:]
-    note = " ".join(rest).strip()[:MAX_NOTE] or None
-    return StatusChange(snip, status, progress, note)
+            if rest and rest[0] == "%":  # "45 %"
+                rest = rest[1:]
+    return StatusChange(snip, status, progress, note_text(" ".join(rest)))
 
 
 def _status_and_rest(words: list[str]) -> tuple[str | None, list[str]]:
@@ -163,8 +207,7 @@ def parse_status_fields(
         value = parsed
     if note is not None and not isinstance(note, str):
         return t.STATUS_BAD_NOTE
-    words = " ".join(clean_text(note).split()) if note else ""
-    return StatusChange(snip, state, value, words[:MAX_NOTE] or None)
+    return StatusChange(snip, state, value, note_text(note) if note else None)
 
 
 def parse_audience(value: object, plan: Plan) -> str | None:
@@ -193,55 +236,154 @@ def announcement_text(value: object) -> str | None:
 
 
 def decode_csv(raw: bytes) -> str:
-    """A CSV file's text: UTF-8 (with or without BOM), else Latin-1, which spreadsheet programs
-    in Spanish often write."""
+    """A CSV file's text: UTF-16 when it starts with its byte-order mark (Excel's "Unicode
+    text"), UTF-8 (with or without BOM), else Latin-1, which spreadsheet programs in Spanish
+    often write."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return clean_text(raw.decode("utf-16", "replace"))
     try:
         return clean_text(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return clean_text(raw.decode("latin-1"))
 
 
-def parse_status_csv(text: str, plan: Plan) -> tuple[list[StatusChange], list[Rejected]]:
-    """Rows "SNIP, estado, avance, nota" (a header row is allowed); each bad row with its reason."""
+@dataclass(frozen=True, slots=True)
+class StatusCsv:
+    """A CSV of statuses as read: the rows ready, each bad row with its reason — or, when the
+    file cannot be read as rows at all, why (``refused``, naming the line), and nothing else."""
+
+    changes: list[StatusChange]
+    rejected: list[Rejected]
+    refused: str | None = None
+
+
+def parse_status_csv(text: str, plan: Plan) -> StatusCsv:
+    """Rows "SNIP, estado, avance, nota" (a header row is allowed), separated by comma,
+    semicolon or tab (``csv_delimiter``), lines ending in CR LF, LF or CR alone (what Excel for
+    Mac writes); each bad row with its reason. Refused whole: a file that is not text, quotes
+    that open a cell and do not close it in its row (the rows after it would become its note),
+    a cell longer than the csv module reads."""
+    if _binary(text):
+        return StatusCsv([], [], t.CSV_NOT_TEXT)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    delimiter = csv_delimiter(lines, plan)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     changes: list[StatusChange] = []
     rejected: list[Rejected] = []
     seen: set[str] = set()
-    try:
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    for line_number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+    while True:
+        first = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            return StatusCsv([], [], _unreadable(first, reader.line_num, lines))
+        if reader.line_num > first and any(
+            _row_shape(_cells(line, delimiter), plan) == 2 for line in lines[first : reader.line_num]
+        ):
+            return StatusCsv([], [], t.CSV_UNCLOSED_QUOTE.format(line=first))
         cells = [c.strip() for c in row]
-        if not any(cells) or (line_number == 1 and fold(cells[0]) == "snip"):
+        if not any(cells) or (first == 1 and fold(cells[0]) == "snip"):
             continue
-        result = _csv_row(cells, plan)
+        result = _csv_row(cells, delimiter, plan)
         if isinstance(result, str):
-            rejected.append(Rejected(line_number, result))
+            rejected.append(Rejected(first, result))
         elif result.snip in seen:
-            rejected.append(Rejected(line_number, f"SNIP {result.snip} repetido en el archivo"))
+            rejected.append(Rejected(first, t.CSV_REPEATED.format(snip=result.snip)))
         else:
             seen.add(result.snip)
             changes.append(result)
-    return changes, rejected
+    return StatusCsv(changes, rejected)
 
 
-def _csv_row(cells: list[str], plan: Plan) -> StatusChange | str:
+def csv_delimiter(lines: Sequence[str], plan: Plan) -> str:
+    """The delimiter among comma, semicolon and tab under which the file's first lines read best
+    as rows: most rows that start with a SNIP and a status (or are the header), then most that
+    start with a SNIP, then most with two cells or more; comma when none reads. Unlike
+    ``csv.Sniffer``, one row is enough, and a comma inside a note of a semicolon file is no
+    delimiter."""
+    sample = [line for line in lines if line.strip()][:CSV_SAMPLE_LINES]
+    best, best_score = CSV_DELIMITERS[0], (0, 0, 0)
+    for delimiter in CSV_DELIMITERS:
+        shapes = [_row_shape(_cells(line, delimiter), plan) for line in sample]
+        score = (shapes.count(2), shapes.count(1), sum(1 for s in shapes if s >= 0))
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    """One line's cells, read alone (quotes need not close)."""
+    try:
+        return [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter), [])]
+    except csv.Error:
+        return [line]
+
+
+def _row_shape(cells: Sequence[str], plan: Plan) -> int:
+    """2: a SNIP and a status, or the header row; 1: a SNIP and more cells; 0: two cells or
+    more; -1: fewer."""
     if len(cells) < 2:
-        return "faltan columnas (SNIP, estado, avance, nota)"
+        return -1
+    first = cells[0]
+    if fold(first) == "snip" and fold(cells[1]) == "estado":
+        return 2
+    if not (plan.project(first) is not None or (first.isascii() and first.isdigit())):
+        return 0
+    return 2 if normalise_status(cells[1]) is not None else 1
+
+
+def _binary(text: str) -> bool:
+    controls = sum(1 for _ in CONTROL.finditer(text))
+    return controls >= BINARY_CONTROLS and controls * 100 >= len(text)
+
+
+def _unreadable(first: int, last: int, lines: Sequence[str]) -> str:
+    """Why the csv module stopped at the record that began on line ``first`` (it read up to line
+    ``last``): a cell over its limit, quotes that do not close, or text after closing quotes."""
+    limit = csv.field_size_limit()
+    record = lines[first - 1 : max(last, first)]
+    if last <= first and any(len(line) > limit for line in record):
+        return t.CSV_CELL_TOO_LONG.format(line=first, limit=thousands(limit))
+    if sum(line.count('"') for line in record) % 2:  # a doubled quote inside a cell is two
+        return t.CSV_UNCLOSED_QUOTE.format(line=first)
+    return t.CSV_BAD_QUOTES.format(line=first)
+
+
+def csv_preview_lines(read: StatusCsv, shown: int = CSV_ROWS_SHOWN) -> tuple[list[str], list[str]]:
+    """A CSV's preview, in the chat and in the console: the first ``shown`` rows ready and the
+    first ``shown`` rejected (with their reasons), each list closed by how many more it has."""
+    ready = [
+        t.CSV_ROW.format(snip=c.snip, status=status_label(c.status), progress=progress_text(c.progress))
+        for c in read.changes[:shown]
+    ]
+    rejected = [t.CSV_REJECTED.format(line=r.line, reason=r.reason) for r in read.rejected[:shown]]
+    if len(read.changes) > shown:
+        ready.append(t.CSV_MORE.format(rows=count_of(len(read.changes) - shown, t.ROWS_READY)))
+    if len(read.rejected) > shown:
+        rejected.append(t.CSV_MORE.format(rows=count_of(len(read.rejected) - shown, t.ROWS_MORE_REJECTED)))
+    return ready, rejected
+
+
+def _csv_row(cells: list[str], delimiter: str, plan: Plan) -> StatusChange | str:
+    if len(cells) < 2:
+        return t.CSV_FEW_COLUMNS
     snip, state = cells[0], cells[1]
     if plan.project(snip) is None:
-        return f"no hay proyecto con SNIP {snip[:20]}"
+        return t.CSV_NO_PROJECT.format(snip=snip[:20])
     status = normalise_status(state)
     if status is None:
-        return f"estado «{state[:30]}» no reconocido"
+        return t.CSV_BAD_STATE.format(state=state[:30])
     progress: int | None = None
     if len(cells) > 2 and cells[2]:
         parsed = parse_progress(cells[2])
         if parsed is None or isinstance(parsed, str):
-            return f"avance «{cells[2][:10]}» no es un número de 0 a 100"
+            return t.CSV_BAD_PROGRESS.format(value=cells[2][:10])
         progress = parsed
-    note = ",".join(cells[3:]).strip()[:MAX_NOTE] if len(cells) > 3 else ""
-    return StatusChange(snip, status, progress, note or None)
+    note = note_text(delimiter.join(cells[3:])) if len(cells) > 3 else None
+    return StatusChange(snip, status, progress, note)
 
 
 def parse_announcement(args: list[str], edition: Edition) -> tuple[str, str] | str:
@@ -518,7 +660,7 @@ def group_unanswered(questions: list[tuple[int | None, str]], limit: int = 15) -
 
 def export_csv(plan: Plan, statuses: dict[str, StatusView]) -> bytes:
     """Every project with the plan's figures and its latest staff status, as CSV (UTF-8 with BOM
-    so that spreadsheet programs show accents)."""
+    so that spreadsheet programs show accents); no text cell runs as a formula there."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
@@ -529,14 +671,21 @@ def export_csv(plan: Plan, statuses: dict[str, StatusView]) -> bytes:
         writer.writerow(
             [
                 project.snip,
-                project.name,
+                spreadsheet_safe(project.name),
                 project.zona or "",
                 f"{project.amount:.2f}",
-                project.observation,
+                spreadsheet_safe(project.observation),
                 view.status if view else "",
                 view.progress if view and view.progress is not None else "",
-                view.note if view and view.note else "",
+                spreadsheet_safe(view.note) if view and view.note else "",
                 view.at.isoformat(timespec="seconds") if view else "",
             ]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A text cell a spreadsheet program shows as text: one that starts as a formula would
+    ("=", "+", "-", "@", a tab or a carriage return) gets an apostrophe first, as OWASP advises
+    against CSV injection."""
+    return f"'{value}" if value.startswith(FORMULA_START) else value

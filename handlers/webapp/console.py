@@ -12,13 +12,16 @@ button of each staff member's private chat), on the same staff service as the ch
                                  export uploaded, its preview (what it is, that it reconciles,
                                  every change against the current plan) or its refusal, then
                                  "Cargar"
+``/app/consola/equipo``          administrators only: who is staff (id, name when known, who
+                                 added them and when), someone added by Telegram id, removed
 ===============================  ===============================================================
 
 The pages are the same for everyone and hold no data: what they show comes from the JSON API
 under ``/app/api/…``, which their script calls with Telegram's ``initData`` in
 ``Authorization: tma <initData>``. Every call is checked in this order, and refused before
 anything is read or changed: no valid, fresh initData of this bot → 401; a person who is not
-staff (their role read from the database on every call, ``Staff.role``) → 403. There are no
+staff (their role read from the database on every call, ``Staff.role``) → 403; and for the
+team's calls (``admin=True``), a person who is staff but no administrator → 403. There are no
 cookies, so nothing a browser sends by itself (another site's form, a link) carries the
 credentials: no CSRF.
 
@@ -30,7 +33,8 @@ Sending or applying a draft (an announcement, a CSV) also happens once by itself
 leaves the draft state.
 
 Each call is one use case of ``handlers.staff_service.Staff`` — the same as ``/estado``,
-``/anunciar`` + Enviar, ``/reporte``, ``✔ #id``, ``/exportar`` and a CSV document + Aplicar — or
+``/anunciar`` + Enviar, ``/reporte``, ``✔ #id``, ``/exportar``, a CSV document + Aplicar and
+``/staff`` (with its menus set or reset through ``ConsoleSources.bot``) — or
 of ``handlers.edition_service.Editions`` — a plan document + Cargar —, so the rules, the
 validation, the audit and the notices are the chat's. An edition is loaded only where the bot
 runs (the webhook server, ``ConsoleSources.editions``): ``python -m bot web`` serves the console
@@ -56,9 +60,10 @@ from starlette.applications import Starlette
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
+from telegram import Bot
 
 from handlers.edition_service import Editions, LoadOutcome, kept_editions_of
-from handlers.staff_service import Author, Confirmed, Outcome, Replayed, Staff
+from handlers.staff_service import Author, Confirmed, Outcome, Replayed, RoleChange, Staff
 from handlers.webapp.auth import InitDataError, WebAppUser, credentials, validate_init_data
 from handlers.webapp.explorer import Context, Explorer, PlanFacts
 from knowledge import catalog as t
@@ -75,19 +80,23 @@ from knowledge.console import (
     project_rows,
     recipients_line,
     status_options,
+    team_rows,
     too_big_line,
     upload_lead,
 )
 from knowledge.counts import count_of
+from knowledge.edition_upload import file_size
 from knowledge.staff import (
     HISTORY_SHOWN,
     MAX_CSV_BYTES,
     audience_label,
+    csv_preview_lines,
     decode_csv,
     export_csv,
     parse_audience,
     parse_status_csv,
     parse_status_fields,
+    parse_user_id,
     progress_text,
     status_label,
 )
@@ -111,6 +120,7 @@ VIEWS = {
     "anuncios": (t.CONSOLE_ANNOUNCE_TITLE, t.CONSOLE_ANNOUNCE_LEAD),
     "reporte": (t.CONSOLE_REPORT_TITLE, t.CONSOLE_REPORT_LEAD),
     "edicion": (t.CONSOLE_EDITION_TITLE, t.CONSOLE_EDITION_LEAD),
+    "equipo": (t.CONSOLE_TEAM_TITLE, t.CONSOLE_TEAM_LEAD),
 }
 SCRIPT_TEXTS = {
     "loading": t.CONSOLE_LOADING,
@@ -124,6 +134,8 @@ SCRIPT_TEXTS = {
     "changed": t.HISTORY_CHANGED.strip(),
     "too_big": t.CONSOLE_TOO_BIG,
     "reading": t.CONSOLE_EDITION_READING,
+    "admin_only": t.CONSOLE_ADMIN_ONLY,
+    "bad_id": t.CONSOLE_TEAM_BAD_ID,
 }
 """What the page's script itself may have to say (everything else comes with the API's answers)."""
 
@@ -132,13 +144,15 @@ SCRIPT_TEXTS = {
 class ConsoleSources:
     """What the console needs besides the explorer's sources, filled once the server started:
     the staff service, the bot's token (initData is signed with it), how old an initData may be
-    (WEBAPP_AUTH_MAX_AGE), and the bot's edition loading where the bot runs in this process
-    (None: editions are not loaded here)."""
+    (WEBAPP_AUTH_MAX_AGE), the bot's edition loading where the bot runs in this process
+    (None: editions are not loaded here), and a Bot API client for the team's changes."""
 
     staff: Staff | None = None
     bot_token: str | None = None
     max_age: float = 3600.0
     editions: Editions | None = None
+    bot: Bot | None = None
+    """What the team's changes ask of Telegram with (a staff member's commands and menu button)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +199,7 @@ class Console:
             Route("/consola/anuncios", self.page("anuncios"), methods=["GET"]),
             Route("/consola/reporte", self.page("reporte"), methods=["GET"]),
             Route("/consola/edicion", self.page("edicion"), methods=["GET"]),
+            Route("/consola/equipo", self.page("equipo"), methods=["GET"]),
             Mount("/api", app=self.api()),
         ]
 
@@ -212,6 +227,9 @@ class Console:
                 Route("/edicion", g(self.upload_edition), methods=["POST"]),
                 Route("/edicion/{id}/cargar", g(self.load_edition, bounded=False), methods=["POST"]),
                 Route("/edicion/{id}/descartar", g(self.discard_edition, bounded=False), methods=["POST"]),
+                Route("/equipo", g(self.team, admin=True), methods=["GET"]),
+                Route("/equipo", g(self.add_member, admin=True), methods=["POST"]),
+                Route("/equipo/{user}/quitar", g(self.remove_member, admin=True), methods=["POST"]),
             ],
             exception_handlers={404: self.no_such_call, 405: self.no_such_call},
         )
@@ -245,16 +263,19 @@ class Console:
 
     # The checks every call passes ---------------------------------------------------------------
     def guarded(
-        self, endpoint: Endpoint, *, bounded: bool = True
+        self, endpoint: Endpoint, *, bounded: bool = True, admin: bool = False
     ) -> Callable[[Request], Awaitable[Response]]:
-        """``endpoint`` for staff only, checked before it runs; its refusals and the database's
-        silence become answers. Not ``bounded``, only the check has CALL_TIMEOUT: loading an
-        edition is not cut off halfway (the chat's "Cargar" is not either)."""
+        """``endpoint`` for staff only — for administrators only when ``admin`` —, checked
+        before it runs; its refusals and the database's silence become answers. Not
+        ``bounded``, only the check has CALL_TIMEOUT: loading an edition is not cut off halfway
+        (the chat's "Cargar" is not either)."""
 
         async def checked(request: Request) -> Response:
             try:
                 async with asyncio.timeout(CALL_TIMEOUT) as deadline:
                     caller = await self.caller(request)
+                    if admin and caller.role != "admin":
+                        raise Refused(403, t.CONSOLE_ADMIN_ONLY)
                     if not bounded:
                         deadline.reschedule(None)
                     return await endpoint(request, caller)
@@ -383,7 +404,7 @@ class Console:
         confirmed = await caller.staff.confirm_announcement(
             caller.user.id, broadcast_id, send=True, action_id=key
         )
-        refuse_unless_done(confirmed)
+        refuse_unless_done(confirmed, t.ANNOUNCE_NOT_YOURS)
         delivery = await caller.staff.deliveries(broadcast_id)
         return answer({"delivery": asdict(delivery) if delivery is not None else None})
 
@@ -394,7 +415,7 @@ class Console:
         confirmed = await caller.staff.confirm_announcement(
             caller.user.id, broadcast_id, send=False, action_id=key
         )
-        refuse_unless_done(confirmed)
+        refuse_unless_done(confirmed, t.ANNOUNCE_NOT_YOURS)
         return answer({"message": t.CANCELLED})
 
     async def delivery(self, request: Request, caller: Caller) -> Response:
@@ -435,26 +456,28 @@ class Console:
 
     # A CSV of statuses --------------------------------------------------------------------------
     async def upload_csv(self, request: Request, caller: Caller) -> Response:
-        """A CSV document in the chat: each row ready or rejected with its reason; the rows ready
-        are kept as a draft that only "Aplicar" applies."""
+        """A CSV document in the chat: each row ready or rejected with its reason (the first
+        CSV_ROWS_SHOWN of each, and how many more), or the whole file refused (422) when it
+        cannot be read as rows; the rows ready are kept as a draft that only "Aplicar" applies."""
         key = idempotency_key(request)
         raw = await bounded_body(request, MAX_CSV_BYTES)
-        changes, rejected = parse_status_csv(decode_csv(raw), caller.answerer.plan)
+        read = parse_status_csv(decode_csv(raw), caller.answerer.plan)
+        if read.refused is not None:
+            raise Refused(422, read.refused)
+        changes = read.changes
         pending_id = await caller.staff.draft_csv(caller.user.id, changes, action_id=key) if changes else None
         summary = t.CONSOLE_CSV_SUMMARY.format(
-            ok=count_of(len(changes), t.ROWS_READY), bad=count_of(len(rejected), t.ROWS_REJECTED)
+            ok=count_of(len(changes), t.ROWS_READY), bad=count_of(len(read.rejected), t.ROWS_REJECTED)
         )
+        ready, rejected = csv_preview_lines(read)
         return answer(
             {
                 "id": pending_id,
                 "summary": summary,
-                "ready": [
-                    t.CSV_ROW.format(
-                        snip=c.snip, status=status_label(c.status), progress=progress_text(c.progress)
-                    )
-                    for c in changes
-                ],
-                "rejected": [t.CSV_REJECTED.format(line=r.line, reason=r.reason) for r in rejected],
+                "ready_count": len(changes),
+                "rejected_count": len(read.rejected),
+                "ready": ready,
+                "rejected": rejected,
                 "nothing": t.CSV_NOTHING if not changes else None,
             }
         )
@@ -464,7 +487,7 @@ class Console:
         key = idempotency_key(request)
         await json_body(request)
         confirmed = await caller.staff.confirm_csv(caller.author, pending_id, apply=True, action_id=key)
-        refuse_unless_done(confirmed)
+        refuse_unless_done(confirmed, t.CSV_NOT_YOURS)
         return answer(
             {
                 "applied": confirmed.count,
@@ -477,8 +500,50 @@ class Console:
         key = idempotency_key(request)
         await json_body(request)
         confirmed = await caller.staff.confirm_csv(caller.author, pending_id, apply=False, action_id=key)
-        refuse_unless_done(confirmed)
+        refuse_unless_done(confirmed, t.CSV_NOT_YOURS)
         return answer({"message": t.CANCELLED})
+
+    # The team ------------------------------------------------------------------------------------
+    async def team(self, _request: Request, caller: Caller) -> Response:
+        """``/staff``, for an administrator: who is staff, with what is known of each."""
+        return await self.team_answer(caller)
+
+    async def add_member(self, request: Request, caller: Caller) -> Response:
+        """``/staff agregar ID``: the same use case, its audit and the menus it sets."""
+        key = idempotency_key(request)
+        user_id = parse_user_id((await json_body(request)).get("user_id"))
+        if user_id is None:
+            raise Refused(400, t.CONSOLE_TEAM_BAD_ID)
+        changed = await caller.staff.add(self.bot(), caller.user.id, user_id, action_id=key)
+        return await self.team_answer(caller, changed, user_id)
+
+    async def remove_member(self, request: Request, caller: Caller) -> Response:
+        """``/staff quitar ID``: the same use case, its audit and the menus it resets."""
+        user_id = parse_user_id(str(request.path_params["user"]))
+        if user_id is None:
+            raise Refused(404, t.CONSOLE_NOT_FOUND)
+        key = idempotency_key(request)
+        await json_body(request)
+        changed = await caller.staff.remove(self.bot(), caller.user.id, user_id, action_id=key)
+        return await self.team_answer(caller, changed, user_id)
+
+    async def team_answer(
+        self, caller: Caller, changed: RoleChange | None = None, user_id: int | None = None
+    ) -> Response:
+        """The team as it is now; after a change, what it came to (409 when nothing changed)."""
+        rows = team_rows(await caller.staff.team(), caller.user.id, caller.user.display_name)
+        content: dict[str, Any] = {"members": [asdict(row) for row in rows]}
+        if changed is None:
+            return answer(content)
+        message = t.STAFF_CHANGED[changed].format(user_id=user_id)
+        if changed in (RoleChange.ADDED, RoleChange.REMOVED):
+            return answer({**content, "outcome": changed.value, "message": message})
+        return answer({**content, "outcome": changed.value, "error": message}, 409)
+
+    def bot(self) -> Bot:
+        if self.sources.bot is None:
+            raise Refused(503, t.CONSOLE_UNAVAILABLE)
+        return self.sources.bot
 
     # The plan's edition ------------------------------------------------------------------------
     async def edition(self, _request: Request, caller: Caller) -> Response:
@@ -599,7 +664,7 @@ async def json_body(request: Request) -> dict[str, Any]:
     """A JSON object sent as ``application/json`` (an empty body is an empty object)."""
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
         raise Refused(415, t.CONSOLE_BAD_REQUEST)
-    raw = await bounded_body(request, MAX_JSON)
+    raw = await bounded_body(request, MAX_JSON, t.CONSOLE_JSON_TOO_BIG.format(limit=file_size(MAX_JSON)))
     if not raw.strip():
         return {}
     try:
@@ -611,13 +676,13 @@ async def json_body(request: Request) -> dict[str, Any]:
     return data
 
 
-def refuse_unless_done(confirmed: Confirmed) -> None:
+def refuse_unless_done(confirmed: Confirmed, not_yours: str) -> None:
     """A confirmation that changed nothing says why (409): already sent, applied or cancelled;
-    another person's draft; nobody to send it to."""
+    another person's draft (``not_yours``); nobody to send it to."""
     if confirmed.outcome in (Outcome.DONE, Outcome.CANCELLED):
         return
     if confirmed.outcome is Outcome.NOT_YOURS:
-        raise Refused(409, t.ANNOUNCE_NOT_YOURS)
+        raise Refused(409, not_yours)
     if confirmed.outcome is Outcome.NOBODY:
         raise Refused(409, t.ANNOUNCE_NONE.format(audience=confirmed.audience))
     raise Refused(409, t.STALE_BUTTON)

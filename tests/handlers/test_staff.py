@@ -165,6 +165,52 @@ async def test_staff_management_is_for_administrators(town: Chat) -> None:
     assert "ya no es parte del personal" in removed.plain_text
     (after,) = await say(town, STAFF, "/estado 276227 finalizado")
     assert after.plain_text == STAFF_ONLY
+    for configured in (f"/staff agregar {ADMIN}", f"/staff quitar {ADMIN}"):  # ADMIN_IDS: the setting's
+        (said,) = await say(town, ADMIN, configured)
+        assert said.plain_text == t.STAFF_CONFIGURED.format(user_id=ADMIN)
+    (arabic,) = await say(town, ADMIN, "/staff agregar \u0667\u0660\u0660")  # Arabic-Indic 700: no id
+    assert arabic.plain_text == t.STAFF_USAGE
+    (listed,) = await say(town, ADMIN, "/staff")
+    assert listed.plain_text == t.STAFF_LIST.format(ids=ADMIN)
+
+
+async def test_a_progress_out_of_range_is_refused_not_kept_as_the_note(town: Chat) -> None:
+    for command, token in (
+        ("/estado 206148 finalizado 1000%", "1000%"),
+        ("/estado 206148 finalizado -5 nota", "-5"),
+        ("/estado 206148 finalizado ٤٥ nota", "٤٥"),
+    ):
+        (refused,) = await say(town, ADMIN, command)
+        assert refused.plain_text == t.STATUS_BAD_PROGRESS_GIVEN.format(value=token), command
+    (history,) = await say(town, ADMIN, "/historial 206148")
+    assert "no tiene actualizaciones" in history.plain_text  # nothing saved
+    (saved,) = await say(town, ADMIN, "/estado 206148 finalizado 100 obra\u202e entregada\u0007 hoy")
+    assert "206148 → Finalizado · 100%" in saved.plain_text
+    (history,) = await say(town, ADMIN, "/historial 206148")
+    assert "Finalizado · 100% — obra entregada hoy" in history.plain_text
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"206148,finalizado,100,a\rb\n", "1 fila lista, 1 rechazada."),
+        (b"206148,finalizado,100,a\r242177,planificado,,b\r", "2 filas listas, 0 rechazadas."),
+        (b'206148,finalizado,100,"abierta\n242177,planificado,,b\n', t.CSV_UNCLOSED_QUOTE.format(line=1)),
+        (bytes(range(256)) * 20, t.CSV_NOT_TEXT),
+        (b"206148,finalizado,100," + b"x" * 131_073, t.CSV_CELL_TOO_LONG.format(line=1, limit="131.072")),
+        (b"206148;finalizado;100;nota, con coma", "1 fila lista, 0 rechazadas."),
+    ],
+)
+async def test_any_csv_gets_a_preview_or_a_refusal_never_an_error(
+    town: Chat, content: bytes, said: str
+) -> None:
+    mark = town.api.mark()
+    town.api.send_document_from_user(
+        ADMIN, data=content, file_name="estados.csv", mime_type="text/csv", user=ADMIN
+    )
+    (reply,) = await town.api.wait_for_sent(ADMIN, since=mark)
+    assert said in reply.plain_text
+    assert t.ERROR not in reply.plain_text
 
 
 async def test_forget_me_deletes_the_chats_data(town: Chat) -> None:

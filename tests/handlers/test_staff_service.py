@@ -21,7 +21,7 @@ from db.outbox_models import Delivery
 from db.resident_store import add_ground_report, subscribe, touch_recipient
 from db.staff_cache import StaffCache
 from db.staff_store import add_staff, status_history
-from handlers.staff_service import Author, Outcome, Staff
+from handlers.staff_service import Author, Outcome, Replayed, RoleChange, Staff
 from knowledge.answers import Answerer
 from knowledge.ingest import load_bundled_plan
 from knowledge.staff import StatusChange
@@ -92,7 +92,7 @@ async def test_roles_come_from_admin_ids_and_from_the_database(service: Service)
     await store_member(service.sessionmaker, STAFF_ADMIN, "admin")
     assert await service.staff.role(ADMIN) == "admin"  # ADMIN_IDS, with no row of its own
     assert await service.staff.role(STAFF_ADMIN) == "admin"
-    assert await service.staff.add(service.bot, ADMIN, STAFF) is True
+    assert await service.staff.add(service.bot, ADMIN, STAFF) is RoleChange.ADDED
     assert await service.staff.role(STAFF) == "staff"
     assert await service.staff.members() == [ADMIN, STAFF_ADMIN, STAFF]
 
@@ -103,9 +103,9 @@ async def test_the_check_refuses_residents_and_follows_the_database_at_once(serv
     assert not await service.staff.sees_staff_view(RESIDENT, "private")
     await store_member(service.sessionmaker, RESIDENT, "staff")  # written elsewhere, not through Staff
     assert await service.staff.role(RESIDENT) == "staff"
-    assert await service.staff.remove(service.bot, ADMIN, RESIDENT) is True
+    assert await service.staff.remove(service.bot, ADMIN, RESIDENT) is RoleChange.REMOVED
     assert await service.staff.role(RESIDENT) is None
-    assert await service.staff.remove(service.bot, ADMIN, RESIDENT) is False
+    assert await service.staff.remove(service.bot, ADMIN, RESIDENT) is RoleChange.NOT_STAFF
 
 
 async def test_the_staff_view_is_for_staff_in_their_private_chat_and_follows_changes(
@@ -147,6 +147,66 @@ async def test_a_staff_member_without_a_private_chat_does_not_stop_the_other_men
     assert service.menu(STAFF) == set()
     assert service.menu(ADMIN) >= STAFF_MENU
     assert service.menu(STAFF_ADMIN) >= STAFF_MENU
+
+
+async def test_the_team_is_admin_ids_then_the_table_with_who_added_whom_and_names(service: Service) -> None:
+    await store_member(service.sessionmaker, STAFF_ADMIN, "admin")
+    assert await service.staff.add(service.bot, STAFF_ADMIN, STAFF) is RoleChange.ADDED
+    await service.staff.record_status(StatusChange(SNIP, "planificado", None, None), Author(STAFF, "@vieja"))
+    await service.staff.record_status(StatusChange(SNIP, "finalizado", None, None), Author(STAFF, "@tecnica"))
+    team = await service.staff.team()
+    assert [(m.user_id, m.role, m.configured, m.added_by) for m in team.members] == [
+        (ADMIN, "admin", True, None),
+        (STAFF_ADMIN, "admin", False, ADMIN),
+        (STAFF, "staff", False, STAFF_ADMIN),
+    ]
+    assert all(m.added_at is not None for m in team.members[1:])
+    assert dict(team.names) == {STAFF: "@tecnica"}  # the latest name it recorded a status under
+    assert await service.staff.members() == [ADMIN, STAFF_ADMIN, STAFF]  # what /staff lists
+
+
+async def test_an_admin_of_admin_ids_is_neither_added_nor_removed_and_replays_do_nothing(
+    service: Service,
+) -> None:
+    assert await service.staff.add(service.bot, ADMIN, ADMIN) is RoleChange.CONFIGURED
+    assert await service.staff.remove(service.bot, ADMIN, ADMIN) is RoleChange.CONFIGURED
+    assert [m.user_id for m in (await service.staff.team()).members] == [ADMIN]
+    assert (
+        await service.staff.add(service.bot, ADMIN, STAFF, action_id="team-key-0000001") is RoleChange.ADDED
+    )
+    assert await service.staff.add(service.bot, ADMIN, STAFF) is RoleChange.ALREADY
+    with pytest.raises(Replayed):
+        await service.staff.remove(service.bot, ADMIN, STAFF, action_id="team-key-0000001")
+    assert await service.staff.role(STAFF) == "staff"
+
+
+async def test_a_team_change_stands_when_telegram_does_not_answer(
+    sessionmaker: Maker, answerer: Answerer, api: FakeBotApi
+) -> None:
+    """The role is the database's: when the menu cannot be set (Telegram down), the change is
+    kept, said, and the menu is set at the next start (``set_menus``)."""
+    staff = Staff(
+        sessionmaker,
+        answerer,
+        StaffCache(sessionmaker, exclusive=True),
+        ChatState(sessionmaker, exclusive=True),
+        admin_ids=(ADMIN,),
+        console_url="https://plan.example.org/app/consola/",
+    )
+    async with Bot(api.token, base_url=f"{api.url}/bot") as bot:
+        api.add_fault(
+            lambda method, _params: method == "setMyCommands", ErrorResponse.for_status(502), count=1
+        )
+        assert await staff.add(bot, ADMIN, STAFF) is RoleChange.ADDED
+        assert await staff.role(STAFF) == "staff"
+        assert api.menu_button(STAFF)["type"] != "web_app"
+        await staff.set_menus(bot)
+        assert api.menu_button(STAFF)["type"] == "web_app"
+        api.add_fault(
+            lambda method, _params: method == "deleteMyCommands", ErrorResponse.for_status(502), count=1
+        )
+        assert await staff.remove(bot, ADMIN, STAFF) is RoleChange.REMOVED
+        assert await staff.role(STAFF) is None
 
 
 async def follow(sessionmaker: Maker, chat_id: int, kind: str, key: str) -> None:
@@ -193,7 +253,10 @@ async def test_a_csv_applies_once_only_for_its_sender_within_the_hour(service: S
     changes = [StatusChange(SNIP, "finalizado", 100, None), StatusChange("276227", "en_ejecucion", 10, "x")]
     pending_id = await service.staff.draft_csv(STAFF, changes)
     other = await service.staff.confirm_csv(Author(ADMIN, "Admin"), pending_id, apply=True)
-    assert other.outcome is Outcome.STALE
+    assert other.outcome is Outcome.NOT_YOURS  # said so, as an announcement's author is
+    assert (await service.staff.confirm_csv(Author(ADMIN, "Admin"), pending_id, apply=False)).outcome is (
+        Outcome.NOT_YOURS
+    )
     applied = await service.staff.confirm_csv(Author(STAFF, "Técnica"), pending_id, apply=True)
     assert (applied.outcome, applied.count) == (Outcome.DONE, 2)
     async with service.sessionmaker() as session:

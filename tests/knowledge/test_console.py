@@ -11,7 +11,9 @@ import pytest
 from knowledge import catalog as t
 from knowledge.catalog import texts
 from knowledge.console import (
+    Member,
     Run,
+    Team,
     announcement_draft,
     count_bars,
     dashboard,
@@ -19,6 +21,7 @@ from knowledge.console import (
     ground_item,
     history_rows,
     project_rows,
+    team_rows,
     telegram_runs,
 )
 from knowledge.ingest import load_bundled_plan
@@ -233,3 +236,35 @@ def test_the_dashboard_words_the_reports_figures() -> None:
     assert [(b.label, b.value) for b in shown.chart] == [("Zona 6", "2")]
     assert shown.reports[0].heading == "#7 · proyecto 242177 · 03/12/2026 10:05"
     assert shown.reports[0].text == "Ya pusieron la tubería"
+
+
+def test_the_team_names_each_member_says_who_added_them_and_who_cannot_be_removed() -> None:
+    team = Team(
+        (
+            Member(1, "admin", configured=True),
+            Member(2, "admin", added_by=1, added_at=AT),
+            Member(3, "staff", added_by=2, added_at=AT),
+            Member(4, "staff", added_at=AT),
+            Member(5, "operador", added_by=99, added_at=AT),
+        ),
+        {3: "@tecnica", 99: "Luis"},
+    )
+    rows = team_rows(team, 2, "@jefa")
+    assert [r.title for r in rows] == ["1", "@jefa · 2 (usted)", "@tecnica · 3", "4", "5"]
+    assert [r.role for r in rows] == [
+        t.CONSOLE_TEAM_ROLES["configured"],
+        "Administrador",
+        "Personal",
+        "Personal",
+        "operador",  # a role the console has no word for is shown as stored
+    ]
+    assert [r.added for r in rows] == [
+        t.CONSOLE_TEAM_CONFIGURED,
+        "Alta: 03/12/2026 10:05, por 1",
+        "Alta: 03/12/2026 10:05, por @jefa · 2",
+        "Alta: 03/12/2026 10:05",
+        "Alta: 03/12/2026 10:05, por Luis · 99",
+    ]
+    assert [r.removable for r in rows] == [False, True, True, True, True]
+    assert rows[0].confirm is None
+    assert rows[2].confirm == t.CONSOLE_TEAM_CONFIRM.format(who="@tecnica · 3")

@@ -137,6 +137,7 @@
     var draft = null;
     var timer = null;
     var asked = 0;
+    var tried = false;
 
     function showError(text) { error.textContent = text || ""; error.hidden = !text; }
     function body() { return {audience: form.elements.audience.value, text: form.elements.text.value}; }
@@ -154,12 +155,15 @@
         if (!result.ok) { say(problem(result)); return; }
         recipients.textContent = result.data.recipients_line || "";
         render(result.data.runs);
-        showError(form.elements.text.value.trim() ? result.data.error : "");
+        // What is wrong shows once there is text, or once "Revisar y enviar" was pressed
+        // (a preview asked before the press answers after it, and must not hide its error).
+        showError(tried || form.elements.text.value.trim() ? result.data.error : "");
       });
     }
     function changed() {
       confirm.hidden = true;
       draft = null;
+      tried = false;
       window.clearTimeout(timer);
       timer = window.setTimeout(refresh, 300);
     }
@@ -168,6 +172,7 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       submit.disabled = true;
+      tried = true;
       call("POST", "/anuncios", body()).then(function (result) {
         submit.disabled = false;
         if (!result.ok) { showError(problem(result)); return; }
@@ -188,6 +193,7 @@
         draft = null;
         if (!result.ok) { showError(problem(result)); return; }
         form.reset();
+        tried = false;
         refresh();
         follow(result.data.delivery);
       });
@@ -332,6 +338,64 @@
   }
 
 
+  // The team (administrators only) --------------------------------------------------------------
+  function team() {
+    var box = byId("team");
+    var form = byId("team-form");
+    var add = form.querySelector("button[type=submit]");
+    var outcome = byId("team-result");
+    function show(members) {
+      box.textContent = "";
+      members.forEach(function (member) { box.appendChild(memberCard(member)); });
+    }
+    function answered(result) {
+      if (result.data && result.data.members) { show(result.data.members); }
+      outcome.textContent = result.ok ? result.data.message : problem(result);
+      return result;
+    }
+    function memberCard(member) {
+      var card = copyOf("tpl-member");
+      var remove = card.querySelector(".m-remove");
+      var asking = card.querySelector(".m-confirm");
+      var yes = card.querySelector(".m-yes");
+      card.id = "miembro-" + member.user_id;
+      card.querySelector(".m-title").textContent = member.title;
+      card.querySelector(".m-role").textContent = member.role;
+      card.querySelector(".m-added").textContent = member.added || "";
+      card.querySelector(".m-actions").hidden = !member.removable;
+      card.querySelector(".m-question").textContent = member.confirm || "";
+      remove.addEventListener("click", function () { asking.hidden = false; remove.hidden = true; yes.focus(); });
+      card.querySelector(".m-no").addEventListener("click", function () { asking.hidden = true; remove.hidden = false; });
+      yes.addEventListener("click", function () {
+        yes.disabled = true;
+        outcome.textContent = T.saving;
+        call("POST", "/equipo/" + member.user_id + "/quitar", {}).then(function (result) {
+          yes.disabled = false;
+          answered(result);
+        });
+      });
+      return card;
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var typed = form.elements.user_id.value.trim();
+      if (!/^[0-9]{1,16}$/.test(typed)) { outcome.textContent = T.bad_id; return; }
+      add.disabled = true;
+      outcome.textContent = T.saving;
+      call("POST", "/equipo", {user_id: typed}).then(function (result) {
+        add.disabled = false;
+        answered(result);
+        if (result.ok) { form.reset(); }
+      });
+    });
+    box.appendChild(node("li", "lead", T.loading));
+    call("GET", "/equipo").then(function (result) {
+      box.textContent = "";
+      if (!result.ok) { say(problem(result)); return; }
+      show(result.data.members);
+    });
+  }
+
   // The plan's edition ---------------------------------------------------------------------------
   function editionNow() {
     call("GET", "/edicion").then(function (result) {
@@ -429,13 +493,17 @@
   call("GET", "/yo").then(function (result) {
     if (!result.ok) { say(problem(result)); return; }
     var who = byId("who");
+    var admin = result.data.role === "admin";
+    var view = root.getAttribute("data-view");
     who.textContent = fill(T.signed_in, {name: result.data.name});
     who.hidden = false;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-admin]"), function (tab) { tab.hidden = !admin; });
+    if (view === "equipo" && !admin) { say(T.admin_only); return; }
     byId("view").hidden = false;
-    var view = root.getAttribute("data-view");
     if (view === "proyectos") { projects(); }
     if (view === "anuncios") { announcements(); }
     if (view === "reporte") { report(); exporter(); csvUpload(); }
     if (view === "edicion") { editionNow(); editionUpload(); }
+    if (view === "equipo") { team(); }
   });
 })();

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import random
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from handlers.webapp.explorer import Explorer, Sources
 from knowledge import catalog as t
 from knowledge.answers import Answerer
 from knowledge.catalog import texts
+from knowledge.counts import thousands
 from knowledge.ingest import load_bundled_plan
 from knowledge.staff import StatusChange, announcement_html
 from tests.handlers.webapp.test_explorer import Page
@@ -586,6 +588,12 @@ async def test_the_export_is_the_chats_csv(desk: Desk) -> None:
     assert lines[0].startswith("snip,nombre,zona,")
     (row,) = [line for line in lines if line.startswith(SNIP)]
     assert ",suspendido,5,lluvia," in row
+    await desk.call(
+        "POST", f"/proyectos/{SNIP}/estado", {"status": "suspendido", "note": "=1+1"}, key="formula-000000001"
+    )
+    lines = (await desk.call("GET", "/exportar")).content.decode("utf-8-sig").splitlines()
+    (row,) = [line for line in lines if line.startswith(SNIP)]
+    assert ",suspendido,,'=1+1," in row  # a spreadsheet shows it, and runs nothing
 
 
 async def test_a_csv_is_previewed_row_by_row_and_applied_once(desk: Desk) -> None:
@@ -618,9 +626,10 @@ async def test_a_csv_is_previewed_row_by_row_and_applied_once(desk: Desk) -> Non
     after = await snapshot(desk.sessionmaker)
     assert (await desk.call("POST", f"/csv/{data['id']}/aplicar", key="csv-key-000000002")).status_code == 409
     assert (await desk.call("POST", f"/csv/{data['id']}/aplicar", key="csv-key-000000003")).status_code == 409
-    assert (
-        await desk.call("POST", f"/csv/{desk.csv_id}/aplicar", user=ADMIN)
-    ).status_code == 409  # not theirs
+    theirs = await desk.call("POST", f"/csv/{desk.csv_id}/aplicar", user=ADMIN)
+    assert (theirs.status_code, theirs.json()) == (409, {"error": t.CSV_NOT_YOURS})  # not "no longer there"
+    theirs = await desk.call("POST", f"/csv/{desk.csv_id}/descartar", user=ADMIN, key="csv-key-000000004")
+    assert (theirs.status_code, theirs.json()) == (409, {"error": t.CSV_NOT_YOURS})
     assert await snapshot(desk.sessionmaker) == after
 
 
@@ -633,9 +642,95 @@ async def test_a_csv_with_nothing_valid_or_too_big_keeps_nothing(desk: Desk) -> 
     assert await snapshot(desk.sessionmaker) == before
 
 
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (b'206148,finalizado,100,"abierta\n242177,planificado,,b\n', t.CSV_UNCLOSED_QUOTE.format(line=1)),
+        (b"242177,finalizado,,\n206148,finalizado,100," + b"x" * 131_073, None),
+        (random.Random(3).randbytes(5000), t.CSV_NOT_TEXT),
+        (b'206148,finalizado,100,"cerrada"y no\n', t.CSV_BAD_QUOTES.format(line=1)),
+    ],
+)
+async def test_a_csv_that_cannot_be_read_as_rows_is_refused_saying_where(
+    desk: Desk, body: bytes, error: str | None
+) -> None:
+    """The csv module's errors were a 500; an unclosed quote made the rows after it a note."""
+    expected = error or t.CSV_CELL_TOO_LONG.format(line=2, limit="131.072")
+    before = await snapshot(desk.sessionmaker)
+    response = await desk.call("POST", "/csv", content=body, content_type="text/csv")
+    assert (response.status_code, response.json()) == (422, {"error": expected})
+    assert await snapshot(desk.sessionmaker) == before
+
+
+async def test_a_csv_with_mac_line_ends_or_one_row_of_semicolons_is_read(desk: Desk) -> None:
+    for n, (body, ready) in enumerate(
+        (
+            (
+                b"206148,finalizado,100,a\r242177,planificado,,b\r",
+                ["206148 → Finalizado · 100%", "242177 → Planificado"],
+            ),
+            (b"206148;finalizado;100;nota, con coma", ["206148 → Finalizado · 100%"]),
+            (b"206148\tfinalizado\t100\tnota, con coma", ["206148 → Finalizado · 100%"]),
+        )
+    ):
+        data = (
+            await desk.call(
+                "POST", "/csv", content=body, content_type="text/csv", key=f"mac-and-one-row-{n:03d}"
+            )
+        ).json()
+        assert (data["ready"], data["rejected"]) == (ready, []), body
+        assert data["id"] is not None
+
+
+async def test_a_big_csv_preview_lists_thirty_rows_of_each_kind_with_the_totals(desk: Desk) -> None:
+    row = b"206148,finalizado,100,a\n"
+    body = row * (1_000_000 // len(row))
+    response = await desk.call("POST", "/csv", content=body, content_type="text/csv")
+    data = response.json()
+    rejected = len(body) // len(row) - 1
+    assert (data["ready_count"], data["rejected_count"]) == (1, rejected)
+    assert data["summary"] == f"1 fila lista, {thousands(rejected)} rechazadas."
+    assert data["ready"] == ["206148 → Finalizado · 100%"]
+    assert len(data["rejected"]) == 31
+    assert data["rejected"][-1] == f"… y {thousands(rejected - 30)} filas rechazadas más."
+    assert len(response.content) < 10_000  # it was 1.9 MB
+
+
+async def test_a_json_body_over_its_limit_says_its_own_limit(desk: Desk) -> None:
+    before = await snapshot(desk.sessionmaker)
+    text = "x" * 70_000
+    response = await desk.call("POST", "/anuncios/vista-previa", {"audience": "todos", "text": text})
+    assert (response.status_code, response.json()) == (
+        413,
+        {"error": "Es demasiado largo para enviarlo (máximo 64 KB)."},
+    )
+    assert await snapshot(desk.sessionmaker) == before
+
+
+async def test_a_note_keeps_no_control_or_bidi_characters_and_a_progress_only_ascii_digits(
+    desk: Desk,
+) -> None:
+    body = {"status": "en_ejecucion", "progress": "40", "note": "tubo\u0007 \u202eodnalac\u202c\nlisto"}
+    assert (await desk.call("POST", f"/proyectos/{SNIP}/estado", body)).status_code == 200
+    (row,) = await rows_of(desk.sessionmaker, ProjectStatus)
+    assert row.note == "tubo odnalac listo"
+    before = await snapshot(desk.sessionmaker)
+    arabic = {"status": "en_ejecucion", "progress": "٤٥"}
+    refused = await desk.call("POST", f"/proyectos/{SNIP}/estado", arabic, key="arabic-digits-0001")
+    assert (refused.status_code, refused.json()) == (400, {"error": t.STATUS_BAD_PROGRESS})
+    assert await snapshot(desk.sessionmaker) == before
+
+
 # The pages -----------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "path", ["/app/consola/", "/app/consola/anuncios", "/app/consola/reporte", "/app/consola/edicion"]
+    "path",
+    [
+        "/app/consola/",
+        "/app/consola/anuncios",
+        "/app/consola/reporte",
+        "/app/consola/edicion",
+        "/app/consola/equipo",
+    ],
 )
 async def test_the_console_pages_hold_no_data_and_run_only_their_scripts(desk: Desk, path: str) -> None:
     await desk.call(

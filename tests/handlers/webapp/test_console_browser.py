@@ -395,6 +395,83 @@ def test_beside_a_bot_that_polls_the_edition_is_shown_and_none_is_loaded(open_as
     assert scroll_width(page) <= WIDTH
 
 
+def test_an_empty_announcement_keeps_saying_so_after_the_preview_refreshes(
+    open_as: Callable[..., Any],
+) -> None:
+    """Spaces, then "Revisar y enviar" at once: the press says the text is missing, and the
+    preview asked by the typing, which answers after it, must not take that away."""
+    page = open_as(STAFF, "consola/anuncios", username="ana_tecnica")
+    page.wait_for_function("() => document.querySelector('#recipients').textContent !== ''")
+    error = page.locator("#announce-error")
+    with page.expect_response(lambda r: r.url.endswith("/anuncios/vista-previa")):
+        page.locator("textarea[name=text]").fill("   ")
+        page.get_by_role("button", name=t.CONSOLE_PREPARE).click()
+        error.wait_for()
+    page.wait_for_timeout(300)  # the preview's answer is read and shown
+    assert error.is_visible()
+    assert error.inner_text() == t.CONSOLE_ANNOUNCE_EMPTY
+    assert page.locator("#confirm").is_hidden()
+    page.locator("textarea[name=text]").fill("Feria")  # typing again: no error while it is fine
+    page.wait_for_function("() => document.querySelector('#announce-error').hidden")
+
+
+NEWCOMER = 5_123_456_789
+"""Someone the administrator adds from the console (a ten-digit id)."""
+
+
+def test_an_administrator_adds_and_removes_staff_in_the_team_view(
+    open_as: Callable[..., Any], deployment: Deployment
+) -> None:
+    """The "Equipo" view at 360 px: the list, someone added by id (their chat gets the staff's
+    commands and the console's button through the fake Bot API), who then opens the console as
+    plain staff and sees no "Equipo", then removed (the bot's own button again)."""
+    page = open_as(STAFF, "consola/", username="ana_tecnica")
+    tab = page.get_by_role("link", name=t.CONSOLE_NAV_TEAM)
+    tab.wait_for()
+    tab.click()
+    page.locator(f"#miembro-{STAFF}").wait_for()
+    mine = page.locator(f"#miembro-{STAFF}")
+    assert "(usted)" in mine.inner_text()
+    assert t.CONSOLE_TEAM_CONFIGURED in mine.inner_text()
+    assert mine.locator(".m-remove").is_hidden()  # ADMIN_IDS: only the setting removes them
+    assert scroll_width(page) <= WIDTH
+
+    page.locator("input[name=user_id]").fill("12ab")
+    page.get_by_role("button", name=t.CONSOLE_TEAM_ADD).click()
+    assert page.locator("#team-result").inner_text() == t.CONSOLE_TEAM_BAD_ID
+    page.locator("input[name=user_id]").fill(str(NEWCOMER))
+    page.get_by_role("button", name=t.CONSOLE_TEAM_ADD).click()
+    added = t.STAFF_ADDED.format(user_id=NEWCOMER)
+    page.wait_for_function("text => document.querySelector('#team-result').textContent === text", arg=added)
+    card = page.locator(f"#miembro-{NEWCOMER}")
+    assert "Personal" in card.inner_text()
+    assert "por @ana_tecnica" in card.inner_text()
+    console = {"type": "web_app", "text": t.CONSOLE_MENU_BUTTON, "web_app": {"url": WEBAPP + "consola/"}}
+    deployment.telegram.wait_for(
+        "the newcomer's console button", lambda a: a.menu_button(NEWCOMER) == console
+    )
+    commands = deployment.telegram.on_loop(lambda a: a.commands({"type": "chat", "chat_id": NEWCOMER}))
+    assert "estado" in {c["command"] for c in commands}
+    assert scroll_width(page) <= WIDTH
+
+    newcomer = open_as(NEWCOMER, "consola/")
+    newcomer.locator("#projects article").first.wait_for()
+    assert newcomer.get_by_role("link", name=t.CONSOLE_NAV_TEAM).count() == 0  # hidden for plain staff
+    other = open_as(NEWCOMER, "consola/equipo")
+    other.wait_for_function("() => !document.querySelector('#notice').hidden")
+    assert other.locator("#notice").inner_text() == t.CONSOLE_ADMIN_ONLY
+    assert other.locator("#view").is_hidden()
+
+    card.get_by_role("button", name=t.CONSOLE_TEAM_REMOVE).click()
+    assert str(NEWCOMER) in card.locator(".m-question").inner_text()
+    card.get_by_role("button", name=t.CONSOLE_TEAM_REMOVE_YES).click()
+    removed = t.STAFF_REMOVED.format(user_id=NEWCOMER)
+    page.wait_for_function("text => document.querySelector('#team-result').textContent === text", arg=removed)
+    assert page.locator(f"#miembro-{NEWCOMER}").count() == 0
+    deployment.telegram.wait_for("the bot's own button back", lambda a: a.menu_button(NEWCOMER) != console)
+    assert scroll_width(page) <= WIDTH
+
+
 def test_every_console_page_fits_a_phone(open_as: Callable[..., Any]) -> None:
     """Last, so that the pages show what the tests above did (the screenshots in the README)."""
     shots = os.environ.get("SCREENSHOTS")
@@ -402,6 +479,7 @@ def test_every_console_page_fits_a_phone(open_as: Callable[..., Any]) -> None:
         ("consola-proyectos", "consola/", "#projects article"),
         ("consola-anuncios", "consola/anuncios", "#recent li"),
         ("consola-reporte", "consola/reporte", "#chart svg"),
+        ("consola-equipo", "consola/equipo", "#team li.card"),
     ):
         page = open_as(STAFF, path, username="ana_tecnica")
         page.locator(ready).first.wait_for()
