@@ -19,24 +19,22 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 import handlers
+from bot.editions import editions_of, follow_editions, read_editions
 from bot.http import AiohttpRequest
 from bot.observability import InstrumentedApplication
 from bot.ordering import ChatOrderedProcessor
 from bot.outbox_runner import start_outbox
 from bot.schema import finish_migration
 from bot.settings import Settings, file_base_url
-from bot.storage import Storage, current_plan, older_editions, open_storage, query_log_salt, replace_plan
+from bot.storage import Storage, open_storage, query_log_salt
 from db.bot_store import prune_processed_updates
 from db.chat_state import ChatState
 from db.chat_store import prune_query_log
 from db.staff_cache import StaffCache
 from handlers.context import BotData, Context, filled
-from handlers.edition_service import Editions
 from handlers.staff_service import Staff
 from handlers.webapp import CONSOLE_PATH
 from knowledge import catalog as t
-from knowledge.answers import Answerer
-from knowledge.editions import PlanEditions
 
 if TYPE_CHECKING:
     from bot.metrics import Metrics
@@ -71,9 +69,8 @@ def build_application(
         resources.push_async_callback(opened.close)
         data: BotData = application.bot_data
         data.sessionmaker = opened.sessionmaker
-        plan = await current_plan(opened, zonas=settings.plan_zonas)
-        data.answerer = Answerer(plan)
-        data.plan_editions = PlanEditions.of(data.answerer, await older_editions(opened, plan))
+        revision, editions = await read_editions(opened, settings.plan_zonas)
+        data.answerer, data.plan_editions = editions.current, editions
         # Long polling: this process is Telegram's only consumer, so it may trust what it knows.
         state = ChatState(opened.sessionmaker, exclusive=not webhook)
         await state.start()
@@ -92,17 +89,8 @@ def build_application(
             wake_outbox=data.wake_outbox,
             console_url=console_url(settings.webapp_url),
         )
-        data.editions = Editions(
-            opened.sessionmaker,
-            current=lambda: filled(data.answerer),
-            save=lambda plan, source: replace_plan(opened, plan, source),
-            use=data.use_plan,
-            keep=data.keep_edition,
-            older_years=lambda: filled(data.plan_editions).older_years,
-            zonas=settings.plan_zonas,
-            max_bytes=settings.plan_max_bytes,
-            wake_outbox=data.wake_outbox,
-            menus=lambda: plan_menus(application.bot, data),
+        data.editions = editions_of(
+            opened, settings, data, revision=revision, menus=lambda: plan_menus(application.bot, data)
         )
         data.report_mode = timedelta(minutes=settings.report_mode_minutes)
         data.webapp_url = settings.webapp_url
@@ -119,6 +107,9 @@ def build_application(
             data.outbox_stats = worker.report
         chore = asyncio.create_task(housekeeping(opened, settings.query_log_days), name="housekeeping")
         resources.callback(chore.cancel)
+        follow = follow_editions(data.editions, settings.plan_check_interval)
+        watch = asyncio.create_task(follow, name="follow-editions")
+        resources.callback(watch.cancel)
 
     async def post_shutdown(_application: PlanBotApplication) -> None:
         await resources.aclose()

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     """The largest plan file ``load`` reads: the bundled document is 82 KB, its JSON export 207 KB."""
     query_log_salt: SecretStr | None = None
     """None: a random salt kept in the database (``bot.storage.query_log_salt``)."""
+    plan_check_interval: float = Field(default=5.0, ge=0.1, le=3600)
+    """Seconds between two looks at the plan's revision: an edition another process loads (the
+    staff console of ``python -m bot web``, another instance, ``python -m bot load``) answers
+    here within them (``bot.editions.follow_editions``)."""
     plan_zonas: Annotated[tuple[int, ...] | None, NoDecode] = None
     """The municipality's zonas ("1-11", "1,2,3") for a plan whose document does not say how many
     it has; what the document says wins. None: such a document is refused."""

@@ -21,6 +21,7 @@ from db.plan_store import (
     has_edition,
     kept_editions,
     load_plan,
+    plan_revision,
     save_edition,
     save_plan,
 )
@@ -109,6 +110,12 @@ async def _plan_in_database(storage: Storage, zonas: tuple[int, ...] | None) -> 
                 raise
             return stored
         return bundled
+
+
+async def stored_revision(storage: Storage) -> int:
+    """The plan's revision now (``db.plan_store.plan_revision``)."""
+    async with storage.sessionmaker() as session:
+        return await plan_revision(session=session)
 
 
 async def older_editions(storage: Storage, plan: Plan) -> list[tuple[int, str]]:

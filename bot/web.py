@@ -5,17 +5,21 @@ With a webhook the Mini App is served by the webhook server itself (``bot.webhoo
 at ``/app``). A bot that polls has no server, so this process serves the same pages from the
 same database: ``/app/…``, ``GET /healthz``, and ``/`` sends to ``/app/``. It reads the plan
 when it starts, and the staff statuses on every page that shows them, so what the bot's staff
-record shows within a second. ``TELEGRAM_TOKEN``, when set, is used to learn the bot's username
+record shows within a second; an edition loaded elsewhere (the bot's chat, ``python -m bot
+load``) it follows within PLAN_CHECK_INTERVAL (``bot.editions``), as the bot follows one loaded
+in this process's console. ``TELEGRAM_TOKEN``, when set, is used to learn the bot's username
 for the "Seguir" links (``getMe``), to check the initData of the staff console's calls
 (``ADMIN_IDS`` and the staff table say who is staff) and to set or reset the staff's commands and
-menu button when an administrator changes the team there; without it the pages show no such link
-and the console answers that it is off. What the console records (statuses, announcements) goes to
-the database, where the polling bot's outbox worker sends its notices and deliveries, and its
-cards see the statuses within a second (``db.staff_cache``).
+menu button when an administrator changes the team there; without it the pages show no such link and
+the console answers that it is off. What the console records (statuses, announcements, an
+edition loaded) goes to the database, where the polling bot's outbox worker sends its notices and
+deliveries, its cards see the statuses within a second (``db.staff_cache``), and it answers from
+the edition within PLAN_CHECK_INTERVAL (setting its command menus then).
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -32,9 +36,10 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.app import console_url
+from bot.editions import editions_of, follow_editions, read_editions
 from bot.http import AiohttpRequest
 from bot.settings import Settings
-from bot.storage import current_plan, open_storage
+from bot.storage import open_storage
 from bot.webhook import EXPLORER_PATH, outbox_counts
 from db.chat_state import ChatState
 from db.staff_cache import StaffCache
@@ -48,9 +53,12 @@ log = logging.getLogger(__name__)
 
 
 def create_web_app(settings: Settings, *, status_ttl: float = STATUS_TTL) -> Starlette:
-    """The explorer's ASGI app; its lifespan opens the database, loads the plan and asks
-    Telegram for the bot's username (when a token is set). ``status_ttl``: see ``Explorer``."""
+    """The explorer's ASGI app; its lifespan opens the database, loads the plan, asks Telegram
+    for the bot's username (when a token is set) and follows the editions loaded elsewhere.
+    ``status_ttl``: see ``Explorer``."""
     sources = Sources()
+    data = BotData()
+    """What this process answers with: the editions, the staff service and their loading."""
     explorer = Explorer(sources, status_ttl=status_ttl)
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else None
     console_sources = ConsoleSources(bot_token=token, max_age=settings.webapp_auth_max_age)
@@ -59,22 +67,31 @@ def create_web_app(settings: Settings, *, status_ttl: float = STATUS_TTL) -> Sta
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         storage = await open_storage(settings.database_url)
+        watch: asyncio.Task[None] | None = None
         try:
-            sources.answerer = Answerer(await current_plan(storage))
-            sources.sessionmaker = storage.sessionmaker
+            revision, editions = await read_editions(storage, settings.plan_zonas)
+            data.sessionmaker = storage.sessionmaker
+            data.answerer, data.plan_editions = editions.current, editions
+            data.staff = web_staff(settings, storage.sessionmaker, editions.current)
+            data.editions = editions_of(storage, settings, data, revision=revision)
+            data.plan_listeners.append(lambda answerer: setattr(sources, "answerer", answerer))
+            sources.answerer, sources.sessionmaker = editions.current, storage.sessionmaker
             console_sources.bot = await console_bot(settings)
             sources.bot_username = bot_username_of(console_sources.bot)
-            console_sources.staff = web_staff(settings, storage.sessionmaker, sources.answerer)
+            console_sources.staff, console_sources.editions = data.staff, data.editions
             gc.freeze()  # the index lives as long as the process: keep it out of GC passes
+            follow = follow_editions(data.editions, settings.plan_check_interval)
+            watch = asyncio.create_task(follow, name="follow-editions")
             yield
         finally:
+            if watch is not None:
+                watch.cancel()
             if console_sources.bot is not None:
                 await console_sources.bot.shutdown()
             await storage.close()
 
     async def healthz(_request: Request) -> Response:
-        probe = BotData(sessionmaker=sources.sessionmaker)
-        counts = await outbox_counts(probe)
+        counts = await outbox_counts(data)
         database = "ok" if isinstance(counts, dict) else f"error: {counts}"
         healthy = database == "ok" and sources.answerer is not None
         status = {"status": "ok" if healthy else "unhealthy", "plan_loaded": sources.answerer is not None}

@@ -304,6 +304,10 @@ class PlanMeta(SQLModel, table=True):
     pdmot: str | None = Field(default=None, max_length=120)
     pdmot_horizon: int | None = None
     zonas: list[int] | None = Field(default=None, sa_type=JSON_TYPE)
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """Moves on with every change to the plan that answers or to the editions kept (revision
+    0011): a process that answers from the plan in memory reads it to notice another process's
+    load (``db.plan_store.plan_revision``)."""
 
 
 class PlanEditionRow(SQLModel, table=True):

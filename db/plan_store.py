@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, update
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -72,8 +72,10 @@ __all__ = [
     "has_edition",
     "kept_editions",
     "load_plan",
+    "plan_revision",
     "save_edition",
     "save_plan",
+    "saved_current_plan",
 ]
 
 R = TypeVar("R")
@@ -113,7 +115,7 @@ async def save_plan(*, session: AsyncSession, plan: Plan, source: str) -> None:
     """Replace all plan rows with ``plan`` and record it in ``plan_meta``; the caller commits.
 
     Other tables are never touched. Saving an equal plan again leaves identical rows (including
-    ``plan_meta.loaded_at``, which only moves when the content changes).
+    ``plan_meta.loaded_at`` and ``plan_meta.revision``, which only move when the content changes).
     """
     for table in PLAN_TABLES:
         await session.exec(delete(table))
@@ -158,6 +160,28 @@ async def get_plan_meta(*, session: AsyncSession) -> PlanMeta | None:
     return await session.get(PlanMeta, 1)
 
 
+async def plan_revision(*, session: AsyncSession) -> int:
+    """The plan's revision: it moves on whenever the plan that answers or an edition kept changes
+    (0 before any plan was saved). One row's one column: cheap enough to read every few seconds."""
+    revision = (await session.exec(select(PlanMeta.revision).where(col(PlanMeta.id) == 1))).first()
+    return revision or 0
+
+
+async def saved_current_plan(*, session: AsyncSession, zonas: tuple[int, ...] | None = None) -> Plan | None:
+    """The plan that answers, read back as saved: from its kept edition, one row read in one
+    statement (so a load committing meanwhile cannot mix two plans), or from the plan tables when
+    that row holds other content (a database no bot of revision 0010 or later has started on).
+    None when no plan was ever saved."""
+    meta = await get_plan_meta(session=session)
+    if meta is None:
+        return None
+    if meta.municipality is not None and meta.poa_year is not None:
+        row = await session.get(PlanEditionRow, (meta.municipality, meta.poa_year))
+        if row is not None and row.sha256 == meta.sha256:
+            return plan_from_json(json.loads(row.content))
+    return await load_plan(session=session, zonas=zonas)
+
+
 @dataclass(frozen=True, slots=True)
 class KeptEdition:
     """One kept edition as stored: its identity and its JSON export (read on demand)."""
@@ -175,7 +199,7 @@ async def save_edition(*, session: AsyncSession, plan: Plan, source: str) -> boo
     edition = plan.edition
     row = await session.get(PlanEditionRow, (edition.municipality, edition.year))
     digest = plan_digest(plan)
-    replaced = row is not None and row.sha256 != digest
+    added, replaced = row is None, row is not None and row.sha256 != digest
     if row is None or replaced:
         content = json.dumps(plan_to_json(plan), ensure_ascii=False, separators=(",", ":"))
         row = row or PlanEditionRow(
@@ -191,6 +215,8 @@ async def save_edition(*, session: AsyncSession, plan: Plan, source: str) -> boo
     row.source = source
     session.add(row)
     await session.flush()
+    if added or replaced:
+        await _next_revision(session)
     return replaced
 
 
@@ -269,7 +295,9 @@ def _plain(value: object) -> object:
 
 async def _save_meta(session: AsyncSession, *, sha256: str, source: str, edition: Edition) -> None:
     now = datetime.now(UTC)
-    meta = await session.get(PlanMeta, 1) or PlanMeta(loaded_at=now, source=source, sha256=sha256)
+    meta = await session.get(PlanMeta, 1)
+    changed = meta is None or meta.sha256 != sha256
+    meta = meta or PlanMeta(loaded_at=now, source=source, sha256=sha256)
     if meta.sha256 != sha256:
         meta.loaded_at, meta.sha256 = now, sha256
     meta.source = source
@@ -277,6 +305,20 @@ async def _save_meta(session: AsyncSession, *, sha256: str, source: str, edition
         setattr(meta, name, value)
     session.add(meta)
     await session.flush()
+    if changed:
+        await _next_revision(session)
+
+
+async def _next_revision(session: AsyncSession) -> None:
+    """Move the plan's revision on, in the database (two loads at once both count); before any
+    plan is saved there is no row, and the first save counts."""
+    statement = (
+        update(PlanMeta)
+        .where(col(PlanMeta.id) == 1)
+        .values(revision=col(PlanMeta.revision) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    await session.exec(statement)
 
 
 def _edition_columns(edition: Edition) -> dict[str, Any]:

@@ -28,7 +28,6 @@ from handlers.edition_service import Editions
 from handlers.staff_service import Staff
 from knowledge.answers import Answerer
 from knowledge.editions import PlanEditions
-from knowledge.model import Plan
 
 T = TypeVar("T")
 
@@ -84,22 +83,26 @@ class BotData:
     def sessions(self) -> async_sessionmaker[AsyncSession]:
         return filled(self.sessionmaker)
 
-    def use_plan(self, answerer: Answerer) -> None:
-        """Answer with ``answerer`` (a newly loaded plan) from now on: handlers, the staff
-        service and whoever listens; the charts drawn of the old plan are forgotten."""
-        self.answerer = answerer
-        editions = self.plan_editions
-        self.plan_editions = PlanEditions(answerer) if editions is None else editions.with_current(answerer)
+    def use_editions(self, editions: PlanEditions) -> None:
+        """Answer with ``editions`` from now on: the handlers' free-text questions, and, when its
+        current edition is another (a newly loaded plan), the handlers' answerer, the staff
+        service and whoever listens; the charts drawn of the old plan are forgotten. Every path
+        that changes the plan in memory comes here: an edition loaded in this process, and one
+        another process loaded (``Editions.follow``)."""
+        new_current = editions.current is not self.answerer
+        self.answerer, self.plan_editions = editions.current, editions
+        if not new_current:
+            return
         if self.staff is not None:
-            self.staff.use(answerer)
+            self.staff.use(editions.current)
         self.photo_cache.clear()
         self.charts_drawn = None
         for listener in self.plan_listeners:
-            listener(answerer)
+            listener(editions.current)
 
-    def keep_edition(self, plan: Plan) -> None:
-        """Keep ``plan`` as an older edition: questions that name its year are answered from it."""
-        self.plan_editions = filled(self.plan_editions).with_older(plan)
+    def editions_now(self) -> PlanEditions:
+        """The editions answered with now (the current one and the older ones kept)."""
+        return filled(self.plan_editions)
 
     def wake_outbox(self) -> None:
         """Tell this instance's outbox worker that deliveries were queued (none runs here: no-op)."""

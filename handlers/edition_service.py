@@ -11,6 +11,15 @@ every path uses (``bot.storage.replace_plan``, handed in by the composition root
 running bot's answerer, and in one transaction audits the load and queues, per zona with
 changes, a broadcast to its followers (the outbox sends them, across restarts, under the rate
 limits).
+
+:meth:`Editions.follow` is the other half, in every process that answers from the plan in
+memory: the bot that polls beside ``python -m bot web``, that server, webhook replicas. Every
+few seconds it reads the plan's revision (``db.plan_store.plan_revision``, one small query);
+when it moved — another process loaded an edition or kept an older one, or ``python -m bot
+load`` ran — it reads the editions from the database and switches to them through the same
+swap as a load here (``BotData.use_editions``), and sets the command menus again when the plan
+that answers is another. The audit entry and the zonas' notices are the loading process's
+alone: following writes nothing.
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ from telegram.error import TelegramError
 from db.bot_models import PendingAction
 from db.bot_store import claim_pending, create_pending
 from db.outbox_store import create_broadcast, enqueue
-from db.plan_store import kept_edition_dates
+from db.plan_store import get_plan_meta, kept_edition_dates, kept_editions, plan_revision, saved_current_plan
 from db.resident_store import followers
 from db.staff_store import action_used, audit
 from handlers.staff_service import Replayed
@@ -46,6 +55,7 @@ from knowledge.edition_upload import (
     upload_preview,
     zona_notices,
 )
+from knowledge.editions import PlanEditions
 from knowledge.errors import PlanFormatError
 from knowledge.model import Edition, Plan
 from knowledge.plan_file import read_plan
@@ -103,31 +113,35 @@ class Editions:
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
         *,
-        current: Callable[[], Answerer],
+        current: Callable[[], PlanEditions],
         save: SavePlan,
-        use: Callable[[Answerer], None],
-        keep: Callable[[Plan], None],
-        older_years: Callable[[], Sequence[int]] = tuple,
+        use: Callable[[PlanEditions], None],
+        revision: int = 0,
         zonas: tuple[int, ...] | None = None,
         max_bytes: int = 5_000_000,
         wake_outbox: Callable[[], None] = lambda: None,
         menus: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        """``current``: the answerer the bot answers with now; ``use``: make another one it
-        (bot_data, the staff service, the explorer); ``keep``: keep a plan as an older edition
-        beside it; ``older_years``: the years of the older editions kept; ``zonas``: PLAN_ZONAS;
-        ``max_bytes``: the largest file read (PLAN_MAX_BYTES); ``menus``: set the command menus
-        again once a new current edition answers (their texts name its year)."""
+        """``current``: the editions this process answers with now (the current one and the
+        older ones kept); ``use``: answer with others (``BotData.use_editions``: the handlers,
+        the staff service, the explorer); ``revision``: the plan's revision read before they
+        were read from the database (:meth:`follow` notices any later one); ``zonas``:
+        PLAN_ZONAS; ``max_bytes``: the largest file read (PLAN_MAX_BYTES); ``menus``: set the
+        command menus again once a new current edition answers (their texts name its year)."""
         self._sessionmaker = sessionmaker
         self._current = current
         self._save = save
         self._use = use
-        self._keep = keep
-        self._older_years = older_years
+        self.revision = revision
         self._zonas = zonas
         self.max_bytes = max_bytes
         self._wake_outbox = wake_outbox
         self._menus = menus
+        self._swapping = asyncio.Lock()
+        """Held while the plan in memory changes (a load here, or :meth:`follow`), so that one
+        does not undo the other with what it read before."""
+        self._digest: tuple[Answerer, str] | None = None
+        """The current answerer's plan digest, once worked out."""
 
     async def draft(
         self,
@@ -145,9 +159,11 @@ class Editions:
         (``plan_draft``), and the same id again raises :class:`Replayed`."""
         if action_id is not None:
             await self._refuse_replay(actor_id, action_id)
-        current = self._current().plan
+        editions = self._current()
         try:
-            plan, preview, messages = await asyncio.to_thread(self._read, current, raw, self._older_years())
+            plan, preview, messages = await asyncio.to_thread(
+                self._read, editions.current.plan, raw, editions.older_years
+            )
         except PlanFormatError as exc:
             return Drafted((refusal_html(exc),), refusal=refusal_text(exc))
         name = file_name[:120]
@@ -210,12 +226,13 @@ class Editions:
             pending = await session.get(PendingAction, pending_id)
             assert pending is not None
             payload = pending.payload
-        return await self._load(actor_id, pending_id, payload, action_id)
+        async with self._swapping:
+            return await self._load(actor_id, pending_id, payload, action_id)
 
     async def _load(
         self, actor_id: int, pending_id: int, payload: dict[str, object], action_id: str | None
     ) -> Loaded:
-        before = self._current().plan
+        before = self._current().current.plan
         plan = await asyncio.to_thread(plan_from_json, payload["plan"])
         source = f"{payload.get('via', 'telegram')}:{payload.get('file', '')}"
         if not replaces_current(before.edition, plan.edition):
@@ -227,7 +244,7 @@ class Editions:
             log.exception("the uploaded plan (pending action %s) could not be saved", pending_id)
             await self._close(pending_id, "failed")
             return Loaded(LoadOutcome.FAILED)
-        self._use(answerer)
+        self._use(self._current().with_current(answerer))
         zonas, chats = await self._record(actor_id, pending_id, before, plan, notices, action_id)
         self._wake_outbox()
         await self._set_menus()
@@ -249,7 +266,7 @@ class Editions:
             log.exception("the uploaded edition (pending action %s) could not be saved", pending_id)
             await self._close(pending_id, "failed")
             return Loaded(LoadOutcome.FAILED)
-        self._keep(plan)
+        self._use(self._current().with_older(plan))
         await self._record(actor_id, pending_id, before, plan, {}, action_id)
         return Loaded(LoadOutcome.KEPT, plan.edition)
 
@@ -299,6 +316,39 @@ class Editions:
                 session.add(pending)
             await session.commit()
         return zonas, chats
+
+    async def follow(self) -> bool:
+        """Catch up with the database: when the plan's revision moved since this process last
+        read it, answer with the editions it holds now — the plan that answers (its answerer
+        built off the event loop, only when it is another plan) and the older editions kept —
+        and set the command menus again when the plan that answers changed. True when it read
+        them. Writes nothing: whoever loaded the edition audited it and told the zonas."""
+        async with self._swapping:
+            async with self._sessionmaker() as session:
+                revision = await plan_revision(session=session)
+                if revision == self.revision:
+                    return False
+                editions = self._current()
+                meta = await get_plan_meta(session=session)
+                plan = None
+                if meta is not None and meta.sha256 != await self._digest_of(editions.current):
+                    plan = await saved_current_plan(session=session, zonas=self._zonas)
+                municipality = (plan or editions.current.plan).edition.municipality
+                kept = await kept_editions(session=session, municipality=municipality)
+            answerer = editions.current if plan is None else await asyncio.to_thread(Answerer, plan)
+            older = [(e.year, e.content) for e in kept]
+            self._use(await asyncio.to_thread(PlanEditions.of, answerer, older))
+            self.revision = revision
+        if plan is not None:
+            log.info("now answering with the %s, loaded by another process", identity(plan.edition))
+            await self._set_menus()
+        return True
+
+    async def _digest_of(self, answerer: Answerer) -> str:
+        known = self._digest
+        if known is None or known[0] is not answerer:
+            known = self._digest = (answerer, await asyncio.to_thread(plan_digest, answerer.plan))
+        return known[1]
 
     async def _set_menus(self) -> None:
         """The command menus name the new edition's year; the edition is loaded if they fail."""

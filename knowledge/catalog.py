@@ -1273,10 +1273,6 @@ CONSOLE_EDITION_UNCHANGED = (
 CONSOLE_EDITION_TOO_BIG = (
     "El archivo pasa del máximo de {limit}. Un plan ocupa mucho menos: ¿será otro archivo? No se cambió nada."
 )
-CONSOLE_EDITION_OFF = (
-    "Desde este servidor no se puede cargar una edición: el bot corre aparte y no la vería. Envíe el "
-    "archivo al bot en su chat privado; verá la misma vista previa, con «Cargar»."
-)
 CONSOLE_EDITION_LOADED = "Listo: el bot ya responde con el {identity}. {notices}."
 CONSOLE_EDITION_KEPT_OLDER = (
     "Listo: el {identity} quedó guardado como edición anterior, no como el plan vigente. El bot sigue "

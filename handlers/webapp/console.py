@@ -36,10 +36,10 @@ Each call is one use case of ``handlers.staff_service.Staff`` — the same as ``
 ``/anunciar`` + Enviar, ``/reporte``, ``✔ #id``, ``/exportar``, a CSV document + Aplicar and
 ``/staff`` (with its menus set or reset through ``ConsoleSources.bot``) — or
 of ``handlers.edition_service.Editions`` — a plan document + Cargar —, so the rules, the
-validation, the audit and the notices are the chat's. An edition is loaded only where the bot
-runs (the webhook server, ``ConsoleSources.editions``): ``python -m bot web`` serves the console
-beside a bot that polls in another process, which would go on answering from the old plan, so
-there the section shows the edition and says to send the file to the bot instead.
+validation, the audit and the notices are the chat's. An edition loaded here is answered with
+at once by the process that serves the console (the webhook server, or ``python -m bot web``),
+and by every other process on the database within PLAN_CHECK_INTERVAL (``Editions.follow``:
+the bot that polls beside ``python -m bot web``, other replicas), which the page says.
 """
 
 from __future__ import annotations
@@ -144,8 +144,8 @@ SCRIPT_TEXTS = {
 class ConsoleSources:
     """What the console needs besides the explorer's sources, filled once the server started:
     the staff service, the bot's token (initData is signed with it), how old an initData may be
-    (WEBAPP_AUTH_MAX_AGE), the bot's edition loading where the bot runs in this process
-    (None: editions are not loaded here), and a Bot API client for the team's changes."""
+    (WEBAPP_AUTH_MAX_AGE), this process's edition loading, and a Bot API client for the
+    team's changes."""
 
     staff: Staff | None = None
     bot_token: str | None = None
@@ -547,18 +547,15 @@ class Console:
 
     # The plan's edition ------------------------------------------------------------------------
     async def edition(self, _request: Request, caller: Caller) -> Response:
-        """The edition the bot answers with, the editions kept, and whether one is loaded here."""
+        """The edition the bot answers with, the editions kept, and what an upload may be."""
+        editions = self.loader()
         current = caller.answerer.plan.edition
         kept = await kept_editions_of(self.sessions(), current.municipality)
-        editions = self.sources.editions
-        upload: dict[str, Any] = {"can_load": editions is not None, "off": t.CONSOLE_EDITION_OFF}
-        if editions is not None:
-            upload = {
-                "can_load": True,
-                "max_bytes": editions.max_bytes,
-                "lead": upload_lead(editions.max_bytes),
-                "too_big": too_big_line(editions.max_bytes),
-            }
+        upload = {
+            "max_bytes": editions.max_bytes,
+            "lead": upload_lead(editions.max_bytes),
+            "too_big": too_big_line(editions.max_bytes),
+        }
         return answer({**asdict(edition_now(current, kept)), "upload": upload})
 
     async def upload_edition(self, request: Request, caller: Caller) -> Response:
@@ -608,9 +605,9 @@ class Console:
         return answer({**outcome, "zonas": loaded.zonas, "chats": loaded.chats})
 
     def loader(self) -> Editions:
-        """The bot's edition loading, where the bot runs in this process."""
+        """This process's edition loading (None only before the server started)."""
         if self.sources.editions is None:
-            raise Refused(503, t.CONSOLE_EDITION_OFF)
+            raise Refused(503, t.CONSOLE_UNAVAILABLE)
         return self.sources.editions
 
     def sessions(self) -> async_sessionmaker[AsyncSession]:

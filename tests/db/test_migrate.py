@@ -22,10 +22,11 @@ import db.resident_models
 import db.staff_models  # noqa: F401
 from db.migrate import MIGRATIONS_DIR, alembic_config, head_revision, upgrade
 from db.models import PLAN_TABLES, PlanMeta
-from db.plan_store import load_plan, save_plan
+from db.plan_store import load_plan, plan_revision, save_plan
 from db.session import create_sessionmaker
 from knowledge.ingest import load_bundled_plan
-from tests.factories import make_plan
+from knowledge.plan_json import plan_digest
+from tests.factories import make_edition, make_plan
 
 PLAN_TABLE_NAMES = {str(table.__tablename__) for table in PLAN_TABLES} | {str(PlanMeta.__tablename__)}
 MODEL_TABLE_NAMES = set(SQLModel.metadata.tables)
@@ -166,11 +167,12 @@ def test_head_revision_without_alembic_matches_alembics_own() -> None:
 async def test_revision_0010_keeps_editions_in_their_own_table(engine: AsyncEngine) -> None:
     """Revision 0010 adds ``plan_edition``, one row per municipality and POA year, empty: the plan
     already saved stays where it was (the first start keeps it there too); downgrading drops it."""
-    await upgrade(engine, "0009")
-    assert "plan_edition" not in await _table_names(engine)
+    await upgrade(engine)
     sessions = create_sessionmaker(engine)
     async with sessions() as session, session.begin():
         await save_plan(session=session, plan=make_plan(), source="poa.txt")
+    await _downgrade(engine, "0009")  # the database as the version before kept it
+    assert "plan_edition" not in await _table_names(engine)
 
     await upgrade(engine)
 
@@ -194,5 +196,28 @@ async def test_revision_0010_keeps_editions_in_their_own_table(engine: AsyncEngi
 
     await _downgrade(engine, "0009")
     assert "plan_edition" not in await _table_names(engine)
+    async with engine.connect() as connection:
+        assert await connection.scalar(text("SELECT sha256 FROM plan_meta")) == plan_digest(make_plan())
+
+
+async def test_revision_0011_counts_the_plans_changes_from_where_it_is(engine: AsyncEngine) -> None:
+    """Revision 0011 adds ``plan_meta.revision``, 0 for the plan already saved; every later change
+    moves it on (``db.plan_store.plan_revision``); downgrading drops it and keeps the plan."""
+    await upgrade(engine)
+    sessions = create_sessionmaker(engine)
+    async with sessions() as session, session.begin():
+        await save_plan(session=session, plan=make_plan(), source="poa.txt")
+    await _downgrade(engine, "0010")
+    assert "revision" not in await _columns(engine, "plan_meta")
+
+    await upgrade(engine)
+
     async with sessions() as session:
+        assert await plan_revision(session=session) == 0
         assert await load_plan(session=session) == make_plan()
+    async with sessions() as session, session.begin():
+        await save_plan(session=session, plan=make_plan(edition=make_edition(year=2025)), source="b.txt")
+    async with sessions() as session:
+        assert await plan_revision(session=session) == 1
+    await _downgrade(engine, "0010")
+    assert "revision" not in await _columns(engine, "plan_meta")

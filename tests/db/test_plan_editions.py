@@ -5,6 +5,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from decimal import Decimal
 
@@ -12,9 +13,25 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage import EditionSaved, Storage, current_plan, kept_edition, older_editions, replace_plan
+from bot.storage import (
+    EditionSaved,
+    Storage,
+    current_plan,
+    kept_edition,
+    older_editions,
+    open_storage,
+    replace_plan,
+)
 from db.models import PlanEditionRow
-from db.plan_store import get_current_edition, get_edition, kept_editions, load_plan, save_edition, save_plan
+from db.plan_store import (
+    get_current_edition,
+    get_edition,
+    kept_editions,
+    load_plan,
+    plan_revision,
+    save_edition,
+    save_plan,
+)
 from db.resident_models import GroundReport
 from db.resident_store import add_ground_report, followers, subscribe
 from db.staff_store import add_status, current_status
@@ -246,3 +263,50 @@ async def staff_data_is_there(sessionmaker: Sessions) -> None:
         assert await followers(session=session, keys=[("zona", str(PLAN_2024.projects[0].zona))]) == {102}
         reports = (await session.exec(select(GroundReport).where(GroundReport.snip == SNIP))).all()
         assert [r.text for r in reports] == ["ya hay zanjas"]
+
+
+# --- the plan's revision: what other processes follow ------------------------------------------------
+
+
+async def revision(sessionmaker: Sessions) -> int:
+    async with sessionmaker() as session:
+        return await plan_revision(session=session)
+
+
+async def test_the_revision_moves_on_with_every_change_and_only_then(
+    engine: AsyncEngine, sessionmaker: Sessions
+) -> None:
+    storage = storage_of(engine, sessionmaker)
+    assert await revision(sessionmaker) == 0
+    seen = [0]
+
+    async def moved(plan: Plan, source: str) -> bool:
+        await replace_plan(storage, plan, source)
+        seen.append(await revision(sessionmaker))
+        return seen[-1] > seen[-2]
+
+    assert await moved(PLAN_2024, "poa-2024.txt")
+    assert not await moved(PLAN_2024, "poa-2024-otra-vez.txt")  # the same content, another name
+    assert await moved(PLAN_2025, "poa-2025.txt")  # a new current edition
+    assert await moved(costing(PLAN_2024, "5000000.00"), "poa-2024-b.txt")  # an older one replaced
+    assert not await moved(costing(PLAN_2024, "5000000.00"), "poa-2024-c.txt")
+    assert await moved(make_plan(edition=make_edition(year=2023)), "poa-2023.txt")  # an older one added
+    assert await moved(costing(PLAN_2025, "7000000.00"), "fe-de-erratas.txt")  # the current corrected
+
+
+async def test_two_loads_at_once_from_two_processes_both_move_the_revision(database_url: str) -> None:
+    """Each process has its own engine; on PostgreSQL the counter is moved in SQL under the row's
+    lock, so neither load's step is lost (a process that missed one would not follow it)."""
+    first, second = await open_storage(database_url), await open_storage(database_url)
+    try:
+        await replace_plan(first, PLAN_2025, "poa-2025.txt")
+        before = await revision(first.sessionmaker)
+        older = (make_plan(edition=make_edition(year=2023)), make_plan(edition=make_edition(year=2022)))
+        await asyncio.gather(
+            replace_plan(first, older[0], "poa-2023.txt"), replace_plan(second, older[1], "poa-2022.txt")
+        )
+        assert await revision(second.sessionmaker) == before + 2
+        assert [year for year, _ in await older_editions(second, PLAN_2025)] == [2022, 2023]
+    finally:
+        await first.close()
+        await second.close()

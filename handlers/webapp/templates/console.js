@@ -402,15 +402,12 @@
       if (!result.ok) { say(problem(result)); return; }
       var data = result.data;
       var upload = data.upload;
-      var off = byId("edition-off");
       byId("edition-now").textContent = data.identity;
       list(byId("edition-kept"), data.kept);
-      byId("edition-lead").textContent = upload.can_load ? upload.lead : "";
-      off.textContent = upload.can_load ? "" : upload.off;
-      off.hidden = upload.can_load;
-      byId("edition-form").hidden = !upload.can_load;
-      byId("edition-form").setAttribute("data-max", upload.can_load ? upload.max_bytes : 0);
-      byId("edition-form").setAttribute("data-too-big", upload.can_load ? upload.too_big : "");
+      byId("edition-lead").textContent = upload.lead;
+      byId("edition-form").hidden = false;
+      byId("edition-form").setAttribute("data-max", upload.max_bytes);
+      byId("edition-form").setAttribute("data-too-big", upload.too_big);
     });
   }
   function showPreview(data) {

@@ -383,15 +383,16 @@ def test_a_resident_or_a_browser_outside_telegram_sees_no_data(open_as: Callable
     assert outside.locator("#notice").inner_text() == t.CONSOLE_OUTSIDE_TELEGRAM
 
 
-def test_beside_a_bot_that_polls_the_edition_is_shown_and_none_is_loaded(open_as: Callable[..., Any]) -> None:
-    """``python -m bot web`` serves the console apart from the bot: the edition section says
-    which plan the bot answers with, and to send a new one to the bot in the chat."""
+def test_beside_a_bot_that_polls_the_edition_section_offers_the_upload(open_as: Callable[..., Any]) -> None:
+    """``python -m bot web`` serves the console apart from the bot, and loads editions as the
+    webhook server does (the bot follows: ``tests/bot/test_web_editions.py``): the section says
+    which plan the bot answers with and offers the upload."""
     page = open_as(STAFF, "consola/edicion", username="ana_tecnica")
-    page.wait_for_function("() => !document.querySelector('#edition-off').hidden")
-    assert page.locator("#edition-off").inner_text() == t.CONSOLE_EDITION_OFF
+    page.locator("#edition-form").wait_for()
     assert "Plan Operativo Anual 2024" in page.locator("#edition-now").inner_text()
     assert page.locator("#edition-kept li").count() == 1
-    assert page.locator("#edition-form").is_hidden()
+    assert "5.0 MB" in page.locator("#edition-lead").inner_text()
+    assert page.locator("#edition-form").get_attribute("data-max") == "5000000"
     assert scroll_width(page) <= WIDTH
 
 

@@ -127,11 +127,9 @@ async def office(engine: AsyncEngine, sessionmaker: Maker) -> AsyncIterator[Offi
 
     data.editions = Editions(
         sessionmaker,
-        current=lambda: filled(data.answerer),
+        current=data.editions_now,
         save=lambda new, source: replace_plan(storage, new, source),
-        use=data.use_plan,
-        keep=data.keep_edition,
-        older_years=lambda: filled(data.plan_editions).older_years,
+        use=data.use_editions,
         menus=set_menus,
     )
     async with sessionmaker() as session:
@@ -173,7 +171,6 @@ async def test_the_section_shows_the_edition_the_bot_answers_with_and_those_kept
     assert data["identity"] == f"El bot responde con el {IDENTITY_2024}."
     (kept,) = data["kept"]
     assert kept.startswith("POA 2024 · vigente · cargada el ")
-    assert data["upload"]["can_load"] is True
     assert data["upload"]["max_bytes"] == 5_000_000
     assert "de hasta 5.0 MB" in data["upload"]["lead"]
 
@@ -377,17 +374,14 @@ async def test_a_discarded_upload_cannot_be_loaded(office: Office, next_edition_
     assert pending.state == "cancelled"
 
 
-# Where the bot runs apart ------------------------------------------------------------------------------
-async def test_where_the_bot_runs_apart_the_section_shows_the_edition_and_loads_none(
+# Before the server started ----------------------------------------------------------------------------
+async def test_before_the_server_started_the_section_says_to_try_again(
     office: Office, next_edition_document: str
 ) -> None:
-    office.sources.editions = None  # python -m bot web, beside a bot that polls
-    data = (await office.call("GET", "/edicion")).json()
-    assert data["identity"] == f"El bot responde con el {IDENTITY_2024}."
-    assert data["upload"] == {"can_load": False, "off": t.CONSOLE_EDITION_OFF}
+    office.sources.editions = None  # what ConsoleSources holds until the lifespan filled it
     before = await snapshot(office.sessionmaker)
-    refused = await office.upload(next_edition_document)
-    assert (refused.status_code, refused.json()) == (503, {"error": t.CONSOLE_EDITION_OFF})
+    for response in (await office.call("GET", "/edicion"), await office.upload(next_edition_document)):
+        assert (response.status_code, response.json()) == (503, {"error": t.CONSOLE_UNAVAILABLE})
     assert await snapshot(office.sessionmaker) == before
 
 

@@ -1,7 +1,8 @@
 """The console's "Edición del plan" in a real headless Chromium at a phone's 360 px, as staff use
 it with a bot behind a webhook: a real ``python -m bot webhook`` (the bot, its outbox and the Mini
-App in one process, which is where an edition can be loaded) on a SQLite file, talking to the fake
-Bot API on a thread of its own (``test_console_browser.FakeTelegram``).
+App in one process, which answers from an edition loaded at once) on a SQLite file, talking to the
+fake Bot API on a thread of its own (``test_console_browser.FakeTelegram``). Beside a bot that
+polls, the same load is ``tests/bot/test_web_editions.py``'s.
 
 Staff upload next year's document (``tests/editions.py``), read its preview, press "Cargar"; the
 database holds the 2025 edition with the chat's audit entry, the follower of a zona it changes is
