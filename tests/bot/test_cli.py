@@ -249,6 +249,10 @@ def test_ask_json_batch_keeps_order_and_shape(tmp_path: Path, capsys: pytest.Cap
         ("WEBAPP_AUTH_MAX_AGE", "0"),
         ("WEBAPP_AUTH_MAX_AGE", "100000"),
         ("WEBAPP_AUTH_MAX_AGE", "una hora"),
+        ("PLAN_CHECK_INTERVAL", "0"),
+        ("PLAN_CHECK_INTERVAL", "0.01"),
+        ("PLAN_CHECK_INTERVAL", "7200"),
+        ("PLAN_CHECK_INTERVAL", "cinco"),
     ],
 )
 def test_invalid_setting_is_named(
@@ -285,6 +289,14 @@ def test_the_webapp_url_is_read_with_its_slash(
 
     monkeypatch.setenv("WEBAPP_URL", value)
     assert Settings().webapp_url == read
+
+
+def test_the_plan_is_checked_every_few_seconds_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import Settings
+
+    assert Settings().plan_check_interval == 5.0
+    monkeypatch.setenv("PLAN_CHECK_INTERVAL", "0.5")
+    assert Settings().plan_check_interval == 0.5
 
 
 def test_run_without_a_token_says_so(
