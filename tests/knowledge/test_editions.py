@@ -40,7 +40,7 @@ def only_bundled(bundled_edition: Plan) -> PlanEditions:
 
 @pytest.fixture(scope="module")
 def two(bundled_edition: Plan, next_edition: Plan) -> PlanEditions:
-    """The POA 2025 current, the POA 2024 kept (as ``BotData.use_plan`` makes it on "Cargar")."""
+    """The POA 2025 current, the POA 2024 kept (as ``Editions`` makes it on "Cargar": ``with_current``)."""
     return PlanEditions(Answerer(bundled_edition)).with_current(Answerer(next_edition))
 
 

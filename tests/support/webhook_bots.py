@@ -139,8 +139,8 @@ async def spawn_webhook(env: Mapping[str, str], log: Path) -> WebhookProcess:
 
 
 async def spawn_bot(command: str, env: Mapping[str, str], log: Path, port: int) -> WebhookProcess:
-    """Start ``python -m bot COMMAND`` (a server listening on ``port``: ``webhook``, ``web``) in the
-    repository root with ``env``."""
+    """Start ``python -m bot COMMAND`` (a server listening on ``port``: ``webhook``, ``web``; or
+    ``run``, which polls and listens on none: port 0) in the repository root with ``env``."""
     with log.open("ab") as out:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
