@@ -602,8 +602,7 @@ class Answerer(Lists, Comparisons, Relatives):
         if found is None:
             return None
         sentence, hit = found
-        card = self._card(hit, tuple(_match(h) for h in hits[:5]))
-        return replace(with_lead(card, t.WHEN_TEXT.format(sentence=shorten(sentence, 300))), asks="count")
+        return self._quoted(hit, sentence, "count", tuple(_match(h) for h in hits[:5]))
 
     def _count_sentence(
         self, query: Query, noun: str, hits: list[Hit], *, in_other_words: bool = True
@@ -943,9 +942,7 @@ class Answerer(Lists, Comparisons, Relatives):
         if best is None:
             return None
         _, part, hit = best
-        card = self._card(hit, tuple(_match(h) for h in hits[:5]))
-        lead = t.WHEN_TEXT.format(sentence=shorten(part, QUOTE_CHARS))
-        return replace(with_lead(card, lead), asks=ask.what)
+        return self._quoted(hit, part, ask.what, tuple(_match(h) for h in hits[:5]))
 
     def _already_in_text(self, query: Query, ask: Ask) -> Answer | None:
         """The clause that tells what already exists, of the record that explains the question
@@ -961,9 +958,13 @@ class Answerer(Lists, Comparisons, Relatives):
             best = (covered, parts[0], doc)
         if best is None:
             return None
-        _, part, doc = best
-        card = self._card(Hit(doc, 1.0, best[0]), ())
-        return replace(with_lead(card, t.WHEN_TEXT.format(sentence=part)), asks=ask.what)
+        covered, part, doc = best
+        return self._quoted(Hit(doc, 1.0, covered), part, ask.what)
+
+    def _quoted(self, hit: Hit, sentence: str, asks: str, matches: tuple[Match, ...] = ()) -> Answer:
+        """The record's card under the sentence of it that answers, quoted first."""
+        lead = t.WHEN_TEXT.format(sentence=shorten(sentence, QUOTE_CHARS))
+        return replace(with_lead(self._card(hit, matches), lead), asks=asks)
 
     def _already_told(self) -> list[tuple[Doc, list[str]]]:
         """Each record with a sentence that tells what already exists, and the parts of that
@@ -1531,7 +1532,9 @@ class Answerer(Lists, Comparisons, Relatives):
             same_length = len(fold(sentence)) == len(sentence)  # then the folded span is the written one
             time = sentence[lasting.start() : lasting.end()] if same_length else lasting.group(0)
             return replace(with_lead(card, t.WHEN_LASTING.format(time=time)), asks=ask.what)
-        return replace(with_lead(card, t.WHEN_TEXT.format(sentence=shorten(sentence, 300))), asks=ask.what)
+        return replace(
+            with_lead(card, t.WHEN_TEXT.format(sentence=shorten(sentence, QUOTE_CHARS))), asks=ask.what
+        )
 
     def _who(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿quién valida y aprueba el plan?": the actors whose role says it. "¿Quién pone el
@@ -1578,9 +1581,7 @@ class Answerer(Lists, Comparisons, Relatives):
                 continue  # "¿quién elaboró el PDM-OT?" is not told by the POA's own sentence
             for sentence, folded, _ in self._sentences_of(doc):
                 if WHO_MADE_TOLD.search(folded):
-                    card = self._card(Hit(doc, 1.0, 1.0), ())
-                    lead = t.WHEN_TEXT.format(sentence=shorten(sentence.strip(), 300))
-                    return replace(with_lead(card, lead), asks=ask.what)
+                    return self._quoted(Hit(doc, 1.0, 1.0), sentence.strip(), ask.what)
         return None
 
     def _actors_by_role(self, asked: list[str]) -> list[tuple[int, Doc, list[str]]]:
@@ -2418,11 +2419,12 @@ class Answerer(Lists, Comparisons, Relatives):
             for part in _parts_of(sentence.strip()) if beyond_title else [sentence.strip()]:
                 said = {stem(w) for w in TOKEN.findall(fold(part))}
                 share = sum(w for s, w in wanted.items() if s in said) / sum(wanted.values())
-                pairs = len(pairs_asked & _stem_pairs(content_words(part))) if share == best_share else 0
-                if share > best_share or (share == best_share and pairs > best_pairs):
+                if share < best_share:
+                    continue
+                pairs = len(pairs_asked & _stem_pairs(content_words(part))) if pairs_asked else 0
+                if share > best_share or pairs > best_pairs:
                     # of two that say as much, the one that says it as asked: "enfoque de planificación"
-                    best, best_share = part, share
-                    best_pairs = len(pairs_asked & _stem_pairs(content_words(part)))
+                    best, best_share, best_pairs = part, share, pairs
         shown = fold(" ".join(str(line) for line in answer.lines))[:QUOTE_SHOWN_CHARS]
         if best_share < QUOTE_SHARE or fold(best)[:60] in shown:
             return answer

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from knowledge import catalog as t
 from knowledge.answer_types import Answer, Line, Match, join_words
+from knowledge.kinds import actor_line
 from knowledge.model import Actor
 from knowledge.text import content_words, fold, stem
 
@@ -30,7 +31,7 @@ def distinctive_stems(actors: Sequence[Actor], common: frozenset[str]) -> dict[i
     """Each actor's title stems that no other actor's title has, by actor number: the words that
     name it on its own ("transportistas", "conap"), not "ministerio" or "gremial"."""
     stems_of = {
-        a.number: frozenset(stem(w) for w in content_words(_short(a.name)) if not w.isdigit()) - common
+        a.number: frozenset(stem(w) for w in content_words(short_name(a.name)) if not w.isdigit()) - common
         for a in actors
     }
     shared = Counter(s for stems in stems_of.values() for s in stems)
@@ -47,15 +48,7 @@ def actors_named(
 def influence_comparison(actors: Sequence[Actor], dimensions: tuple[str, ...], source: str) -> Answer:
     """Who ranks higher in each place asked, then each actor's row."""
     lines: list[Line] = [_verdict(actors, d) for d in dimensions]
-    lines.extend(
-        t.ACTOR_LINE.format(
-            name=a.name,
-            role=a.role,
-            decisions=a.influence_decisions.lower(),
-            implementation=a.influence_implementation.lower(),
-        )
-        for a in actors
-    )
+    lines.extend(actor_line(a) for a in actors)
     lines.append(t.ACTOR_LINE_NOTE)
     return Answer(
         t.INFLUENCE_COMPARED_TITLE,
@@ -75,14 +68,14 @@ def _verdict(actors: Sequence[Actor], dimension: str) -> str:
     if len(top) == len(actors):
         return t.INFLUENCE_SAME.format(where=where, level=_level_word(value[top[0].number]))
     others = "; ".join(
-        t.INFLUENCE_OTHER.format(name=_short(a.name), level=_level_word(value[a.number]))
+        t.INFLUENCE_OTHER.format(name=short_name(a.name), level=_level_word(value[a.number]))
         for a in actors
         if a not in top
     )
     template = t.INFLUENCE_HIGHER_ONE if len(top) == 1 else t.INFLUENCE_HIGHER_SEVERAL
     return template.format(
         where=where,
-        names=join_words([_short(a.name) for a in top]),
+        names=join_words([short_name(a.name) for a in top]),
         level=_level_word(value[top[0].number]),
         others=others,
     )
@@ -98,6 +91,6 @@ def _level_word(value: str) -> str:
     return t.INFLUENCE_LEVEL[name] if name else value.lower()
 
 
-def _short(name: str) -> str:
+def short_name(name: str) -> str:
     """The name without its parenthesis ("EMPRESARIOS (industrial, …)" → "EMPRESARIOS")."""
     return name.split(" (")[0].strip()

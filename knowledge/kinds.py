@@ -240,6 +240,16 @@ def actor_card(view: PlanView, a: Actor, _doc: Doc, matches: tuple[Match, ...]) 
     return Answer(a.name, tuple(lines), source=view.texts.cite(a.section), matches=matches, kind="actor")
 
 
+def actor_line(a: Actor) -> str:
+    """An actor as a list line: its name, role and both grades of influence."""
+    return t.ACTOR_LINE.format(
+        name=a.name,
+        role=a.role,
+        decisions=a.influence_decisions.lower(),
+        implementation=a.influence_implementation.lower(),
+    )
+
+
 def law_card(view: PlanView, law: Law, _doc: Doc, matches: tuple[Match, ...]) -> Answer:
     lines: list[Line] = [Fact(t.LAW_DECREE, law.decree)] if law.decree else []
     if law.description:
@@ -404,15 +414,7 @@ KINDS: dict[str, RecordKind] = {
             operating=format_q(f.operating),
         ),
     ),
-    "actor": RecordKind(
-        actor_card,
-        lambda _v, a, _d: t.ACTOR_LINE.format(
-            name=a.name,
-            role=a.role,
-            decisions=a.influence_decisions.lower(),
-            implementation=a.influence_implementation.lower(),
-        ),
-    ),
+    "actor": RecordKind(actor_card, lambda _v, a, _d: actor_line(a)),
     "law": RecordKind(law_card, lambda _v, law, _d: law.name),
     "statement": RecordKind(statement_card, _title_line),
     "policy_item": RecordKind(policy_item_card, _title_line),

@@ -29,6 +29,7 @@ from knowledge.answer_types import (
 )
 from knowledge.catalog import EditionTexts
 from knowledge.documents import list_documents
+from knowledge.influence import short_name
 from knowledge.kinds import LISTS, PlanView, kind_of
 from knowledge.model import LEAD_IN, Actor, FundingSource, Plan, Project, Tematica
 from knowledge.question import (
@@ -238,7 +239,7 @@ class Lists:
         )
         if len(members) > INFLUENCE_NAMES_SHOWN:
             return f"{lead}:"
-        names = [d.title.split(" (")[0].strip() for d in members]
+        names = [short_name(d.title) for d in members]
         return f"{lead}: {join_words(names)}."
 
     def _members(self, list_id: str, filter_query: Query | None, folded: str) -> list[Doc]:
