@@ -20,13 +20,13 @@ from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.web import create_web_app
 from bot.webhook import create_webhook_app
-from db.resident_store import subscribe, touch_recipient
 from db.session import create_engine, create_sessionmaker
 from db.staff_models import ProjectStatus
 from db.staff_store import add_status
 from knowledge import catalog as t
 from tests.conftest import settings_for
 from tests.support.fakebotapi import FakeBotApi
+from tests.support.followers import follow
 from tests.support.initdata import person, signed_init_data
 from tests.support.processes import free_port
 from tests.support.webhook_bots import spawn_bot
@@ -184,10 +184,7 @@ async def test_the_webhook_server_serves_the_console_and_its_notices_go_out(
     async with app.router.lifespan_context(app), client_of(app) as client:
         engine = create_engine(f"sqlite+aiosqlite:///{database}")
         try:
-            async with create_sessionmaker(engine)() as session:
-                await subscribe(session=session, chat_id=RESIDENT, kind="proyecto", key="242177")
-                await touch_recipient(session=session, chat_id=RESIDENT, is_group=False)
-                await session.commit()
+            await follow(create_sessionmaker(engine), RESIDENT, "proyecto", "242177")
         finally:
             await engine.dispose()
         mark = api.mark()

@@ -25,10 +25,10 @@ import httpx
 from sqlmodel import col, select
 
 from db.outbox_models import Broadcast
-from db.resident_store import subscribe, touch_recipient
 from db.session import create_engine, create_sessionmaker
 from db.staff_models import AuditEntry
 from tests.support.fakebotapi import Call, FakeBotApi, Sent
+from tests.support.followers import follow
 from tests.support.initdata import console_headers
 from tests.support.processes import free_port
 from tests.support.webhook_bots import WebhookProcess, migrate, spawn_bot, stop_all
@@ -58,10 +58,7 @@ async def prepare(database_url: str, log: Path) -> None:
     await migrate(database_url, log)
     engine = create_engine(database_url)
     try:
-        async with create_sessionmaker(engine)() as session:
-            await subscribe(session=session, chat_id=FOLLOWER, kind="zona", key="11")
-            await touch_recipient(session=session, chat_id=FOLLOWER, is_group=False)
-            await session.commit()
+        await follow(create_sessionmaker(engine), FOLLOWER, "zona", "11")
     finally:
         await engine.dispose()
 

@@ -22,7 +22,6 @@ from bot.editions import editions_of, read_editions
 from bot.settings import Settings
 from bot.storage import Storage, open_storage, replace_plan
 from db.outbox_models import Broadcast
-from db.resident_store import subscribe, touch_recipient
 from db.staff_models import AuditEntry
 from handlers.context import BotData, filled
 from handlers.edition_service import Editions, LoadOutcome
@@ -30,6 +29,7 @@ from knowledge.answers import Answerer
 from knowledge.model import Plan
 from knowledge.render import to_plain
 from tests.handlers.webapp.test_console import snapshot
+from tests.support.followers import follow
 
 STAFF = 700_000_030
 FOLLOWER = 100_000_030
@@ -80,10 +80,7 @@ async def pair(database_url: str) -> AsyncIterator[tuple[Process, Process]]:
     async with AsyncExitStack() as stack:
         first = await stack.enter_async_context(process(database_url))
         second = await stack.enter_async_context(process(database_url))
-        async with first.storage.sessionmaker() as session:
-            await subscribe(session=session, chat_id=FOLLOWER, kind="zona", key="11")
-            await touch_recipient(session=session, chat_id=FOLLOWER, is_group=False)
-            await session.commit()
+        await follow(first.storage.sessionmaker, FOLLOWER, "zona", "11")
         yield first, second
 
 

@@ -18,7 +18,7 @@ from telegram import Bot
 from db.bot_models import PendingAction
 from db.chat_state import ChatState
 from db.outbox_models import Delivery
-from db.resident_store import add_ground_report, subscribe, touch_recipient
+from db.resident_store import add_ground_report
 from db.staff_cache import StaffCache
 from db.staff_store import add_staff, status_history
 from handlers.staff_service import Author, Outcome, Replayed, RoleChange, Staff
@@ -26,6 +26,7 @@ from knowledge.answers import Answerer
 from knowledge.ingest import load_bundled_plan
 from knowledge.staff import StatusChange
 from tests.support.fakebotapi import JSON, ErrorResponse, FakeBotApi
+from tests.support.followers import follow
 
 ADMIN = 700_000_001
 STAFF = 700_000_002
@@ -207,13 +208,6 @@ async def test_a_team_change_stands_when_telegram_does_not_answer(
         )
         assert await staff.remove(bot, ADMIN, STAFF) is RoleChange.REMOVED
         assert await staff.role(STAFF) is None
-
-
-async def follow(sessionmaker: Maker, chat_id: int, kind: str, key: str) -> None:
-    async with sessionmaker() as session:
-        await subscribe(session=session, chat_id=chat_id, kind=kind, key=key)
-        await touch_recipient(session=session, chat_id=chat_id, is_group=False)
-        await session.commit()
 
 
 async def notices(sessionmaker: Maker) -> set[int]:

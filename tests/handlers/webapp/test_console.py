@@ -29,7 +29,7 @@ from db.chat_state import ChatState
 from db.chat_store import LoggedQuestion, Vote, log_queries, log_votes
 from db.outbox_models import Broadcast, Delivery
 from db.resident_models import GroundReport
-from db.resident_store import add_ground_report, subscribe, touch_recipient
+from db.resident_store import add_ground_report
 from db.staff_cache import StaffCache
 from db.staff_models import AuditEntry, ProjectStatus
 from db.staff_store import add_staff, add_status
@@ -43,6 +43,7 @@ from knowledge.counts import thousands
 from knowledge.ingest import load_bundled_plan
 from knowledge.staff import StatusChange, announcement_html
 from tests.handlers.webapp.test_explorer import Page
+from tests.support.followers import follow
 from tests.support.initdata import console_headers, person, signed_init_data
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
@@ -97,13 +98,6 @@ class Desk:
         if content_type is not None:
             headers["Content-Type"] = content_type
         return await self.client.request(method, f"/app/api{path}", content=content, headers=headers)
-
-
-async def follow(sessionmaker: Maker, chat_id: int, kind: str, key: str) -> None:
-    async with sessionmaker() as session:
-        await subscribe(session=session, chat_id=chat_id, kind=kind, key=key)
-        await touch_recipient(session=session, chat_id=chat_id, is_group=False)
-        await session.commit()
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ from sqlmodel import col, select
 
 from db.migrate import upgrade
 from db.models import PlanMeta
-from db.resident_store import subscribe, touch_recipient
 from db.session import create_engine, create_sessionmaker
 from db.staff_models import AuditEntry
 from knowledge import catalog as t
@@ -39,6 +38,7 @@ from tests.handlers.webapp.test_console_browser import (
     spawned,
     stand_in,
 )
+from tests.support.followers import follow
 from tests.support.initdata import person, signed_init_data
 from tests.support.processes import free_port
 
@@ -60,10 +60,7 @@ async def prepare(database: Path) -> None:
     engine = create_engine(f"sqlite+aiosqlite:///{database}")
     try:
         await upgrade(engine)
-        async with create_sessionmaker(engine)() as session:
-            await subscribe(session=session, chat_id=FOLLOWER, kind="zona", key="5")
-            await touch_recipient(session=session, chat_id=FOLLOWER, is_group=False)
-            await session.commit()
+        await follow(create_sessionmaker(engine), FOLLOWER, "zona", "5")
     finally:
         await engine.dispose()
 
