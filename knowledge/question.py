@@ -311,8 +311,20 @@ TAIL_STARTS = frozenset(
 def _question_tail(words: list[str]) -> str | None:
     """ "estoy molesto la basura está por todos lados que va a hacer la muni con la basura" →
     "que va a hacer la muni con la basura"."""
-    starts = [n for n, w in enumerate(words) if w in TAIL_STARTS and n >= 3 and len(words) - n >= 3]
+    starts = [
+        n
+        for n, w in enumerate(words)
+        if w in TAIL_STARTS and n >= 3 and len(words) - n >= 3 and not _relative(words, n)
+    ]
     return " ".join(words[starts[-1] :]) if starts else None
+
+
+RELATIVE_BEFORE = frozenset(("el", "la", "los", "las", "lo", "aquel", "aquellos", "aquellas"))
+"""Words after which "que" relates ("los que aparecen en la tabla"), not asks."""
+
+
+def _relative(words: list[str], n: int) -> bool:
+    return words[n] == "que" and words[n - 1] in RELATIVE_BEFORE
 
 
 EXCLUSION = re.compile(

@@ -60,6 +60,14 @@ def test_the_question_inside_a_chatty_message_is_found() -> None:
     assert question_clauses("proyectos zona 6") == []  # short messages are taken whole
 
 
+def test_que_after_an_article_relates_and_does_not_start_the_question(answerer: Answerer) -> None:
+    message = "y cual es el de menos plata de todos los que salen en la lista de obras?"
+    assert not any(c.startswith("que salen") for c in question_clauses(message))
+    lead = to_plain(answerer.answer(message))[:LEAD]
+    assert "287389" in lead
+    assert "Q 375,000.00" in lead  # the least of the table's rows, read from the plan
+
+
 # Lists --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("question", "count", "sample"),
