@@ -1404,6 +1404,10 @@ class Answerer(Lists, Comparisons, Relatives):
                     projects=count_of(len(projects), t.LISTED_PROJECTS), amount=format_q(amount)
                 )
                 return replace(with_lead(answer, lead), asks="sum")
+            filter_query = self._filter_query(query, ask)
+            if not projects and filter_query is not None:  # "¿cuánto cuesta el proyecto de alumbrado?"
+                unlisted = self.list_answer("projects", filter_query, query.corrected)
+                return replace(unlisted, asks="sum", confident=False)  # no row of the plan costs it
             if len(projects) == len(self.plan.projects) or not projects:  # the whole table: its totals lead
                 return replace(self.list_answer("projects"), asks="sum")
         return None

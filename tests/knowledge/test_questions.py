@@ -179,6 +179,21 @@ def test_a_computed_sum_says_it_is_computed_and_the_plans_total_is_quoted(answer
     assert "Q 18,819,178.00" in total  # the TOTAL row as the document prints it
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "cuanto cuesta el proyecto de semaforos inteligentes 2024",
+        "cuánto dinero tiene el proyecto de mercado municipal",
+    ],
+)
+def test_the_cost_of_a_project_the_table_does_not_list_is_not_stated(
+    answerer: Answerer, question: str
+) -> None:
+    answer = answerer.answer(question)
+    assert not answer.confident
+    assert "Ninguno de los proyectos del plan menciona" in to_plain(answer)[:LEAD]
+
+
 def test_the_largest_zona_lists_the_ranking(answerer: Answerer) -> None:
     text = to_plain(answerer.answer("que zona recibe mas dinero del codede"))
     assert "242177" in text
