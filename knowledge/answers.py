@@ -38,7 +38,7 @@ from knowledge.answer_types import (
 from knowledge.compare import INVESTMENT_WORDS, OPERATING_WORDS, Comparisons, capitalised
 from knowledge.counts import count_of
 from knowledge.documents import ancestors, plan_documents
-from knowledge.edition import without_own_name
+from knowledge.edition import OWN_MUNICIPALITY, without_own_name
 from knowledge.glossary import GlossaryTerm, find_term, find_terms, glossary, misspelt_term, said_as_one_word
 from knowledge.influence import actors_named, distinctive_stems, influence_comparison
 from knowledge.institutions import Institutions
@@ -63,6 +63,7 @@ from knowledge.question import (
     list_words,
     operating_words,
     place_phrases,
+    plan_names,
     question_clauses,
     read_ask,
     share_asked,
@@ -208,6 +209,10 @@ HOW_MUCH_MONEY = (
 )
 """Phrases that ask how much money something has or costs."""
 AMOUNT_SHOWN = re.compile(r"\bQ\s?\d")
+PRESENCE_WORDS = frozenset(
+    ("sale", "salen", "aparece", "aparecen", "viene", "vienen", "esta", "estan", "menciona", "dice", "trae")
+)
+"""Words that ask whether the document has something ("¿sale en el POA?"), not what it says."""
 GIVER = re.compile(
     r"\bcuant[oa]s?\s+(?:dinero\s+|pisto\s+|plata\s+|fondos\s+)?(?:le\s+|nos\s+|les\s+|se\s+)?"
     r"(?:da|dan|dio|daria|aporta|aportan|aporto|presta|prestan|presto|dona|donan|dono|financia|financian|"
@@ -451,6 +456,8 @@ class Answerer(Lists, Comparisons, Relatives):
                 query
             )  # "¿qué es el situado y cuánto le toca?": both parts, not one clause
         first: Answer | None = None
+        if clauses and self._asks_if_the_plan_says(clauses[0]):
+            clauses = clauses[1:]  # "… en qué año se aprobó el K'atun, ¿sale en el POA?": the rest asks
         if clauses and "?" in question and not self._names_a_list_its_clause_does_not(query, clauses[0]):
             first = self._understood(clauses[0])  # a chatty message with a "?": that question first
             if first.confident and first.kind != "summary":
@@ -475,6 +482,18 @@ class Answerer(Lists, Comparisons, Relatives):
         if first is not None and first.kind not in ("not_in_plan", "summary"):
             return first  # "¿y para la zona 7 no hay nada? ya nos olvidaron": what the plan has for it
         return answer
+
+    def _asks_if_the_plan_says(self, clause: Query) -> bool:
+        """ "¿sale en el POA de Mixco?", "¿viene en el plan?": the clause only asks whether the
+        document has what the rest of the message asks about; it names the plan and nothing else."""
+        named = {w for phrase in phrases_in(clause.folded, plan_names()) for w in phrase.split()}
+        tokens = TOKEN.findall(clause.folded)
+        said = [w for w in tokens if not is_stop_word(w) and w != OWN_MUNICIPALITY]
+        return (
+            bool(named)
+            and any(w in PRESENCE_WORDS for w in tokens)
+            and all(w in PRESENCE_WORDS or w in named for w in said)
+        )
 
     def _sides_of_o(self, question: str, query: Query) -> list[Query]:
         """The two sides of "A o B" when the whole was not understood: A first (what is asked

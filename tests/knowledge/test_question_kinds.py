@@ -532,6 +532,17 @@ def test_an_aside_out_of_scope_does_not_sink_the_question_after_it(answerer: Ans
     assert "188,171,900.00" in fold(to_plain(answer))[:LEAD]
 
 
+def test_a_clause_asking_whether_the_plan_has_it_leaves_the_question_to_the_rest(answerer: Answerer) -> None:
+    """ "¿viene en el plan?" only asks whether the document says what the rest asks: not a
+    definition of the plan's name."""
+    lead = lead_of(
+        answerer,
+        "mi hija tiene que averiguar cuando se aprobo el plan de desarrollo Mixco 2032, viene en el plan?",
+    )
+    assert "2018" in lead
+    assert not lead.startswith("¿que es")
+
+
 def test_an_out_of_scope_clause_keeps_the_message_out_of_scope(answerer: Answerer) -> None:
     assert not answerer.answer("como me meto al COCODE de mi colonia, que papeles piden").confident
 
