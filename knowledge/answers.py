@@ -206,6 +206,8 @@ HOW_MUCH_MONEY = (
     *("cuanto presupuesto", "cuanto dinero", "cuanto pisto", "cuanta plata", "cuanto cuesta"),
     *("cuanto va a costar", "cuanto costara", "cuanto costo", "cuanto le dan", "cuanto le asignan"),
     *("que presupuesto tiene", "presupuesto asignado", "cuanto tiene asignado", "cuanto se invierte en"),
+    *("cuanto gasta", "cuanto gastan", "cuanto se gasta", "cuanto invierte", "cuanto invierten"),
+    *("cuanto destina", "cuanto destinan", "cuanto se destina", "cuanto se le da", "cuanto le toca"),
 )
 """Phrases that ask how much money something has or costs."""
 AMOUNT_SHOWN = re.compile(r"\bQ\s?\d")

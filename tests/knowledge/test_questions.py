@@ -1252,6 +1252,8 @@ def test_a_capitalised_name_does_not_run_across_sentences(answerer: Answerer) ->
         "¿Cuánto presupuesto tiene asignado la Escuela de Bomberos Municipales?",
         "¿Cuánto va a costar el Plan de Ordenamiento Territorial?",
         "cuanto le pagan a los agentes de la policia municipal",
+        "cuanto se gasta en las campañas de limpieza de botaderos",  # a target the plan does not cost
+        "cuánto invierte la muni en el observatorio de seguridad",
     ],
 )
 def test_money_the_plan_does_not_give_is_not_answered_with_confidence(
