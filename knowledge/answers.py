@@ -636,6 +636,8 @@ class Answerer(Lists, Comparisons, Relatives):
             for sentence, folded, stems in self._sentences_of(hit.doc):
                 if COUNT_NUMBER.search(folded) is None:
                     continue  # no number of anything: the cheap test first
+                if query.zonas and self._of_another_zona(query, folded):
+                    continue  # "¿cuántas … tiene la zona 6?": not a sentence about the zona 10
                 exact = _count_of(noun).search(folded) is not None
                 if not self._gives_count(noun, query, folded) or not (exact or in_other_words):
                     continue
@@ -643,6 +645,11 @@ class Answerer(Lists, Comparisons, Relatives):
                 if best is None or overlap > best[0]:  # the very word asked beats other words
                     best = (overlap, _from_the_clause_counting(sentence.strip(), noun), hit)
         return (best[1], best[2]) if best is not None else None
+
+    def _of_another_zona(self, query: Query, folded: str) -> bool:
+        """The (folded) sentence names zonas, none of them the ones asked."""
+        named = {z.number for z in find_zonas(folded, self.index.last_zona)}
+        return bool(named) and not named & {z.number for z in query.zonas}
 
     def _count_not_given(self, query: Query, answer: Answer) -> bool:
         """ "¿cuántos policías municipales hay?": a record about them that gives no number of
@@ -2671,8 +2678,9 @@ def _count_of(noun: str) -> re.Pattern[str]:
     a share of them ("9% de beneficiarios"), not a share that is something else
     ("un 88% los pozos" con análisis)."""
     numbers = "|".join(w for w in NUMBER_WORDS if len(w) > 2)
+    address = "".join(f"(?<!{kind} )" for kind in sorted(PLACE_KINDS))  # "calle 0 colonia Marilú"
     return re.compile(
-        rf"(?<![\d.,])(?!(?:19|20)\d\d\b)(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?![.,]?\d)(?:\s*%\s+de)?(?!\s*%)|"
+        rf"{address}(?<![\d.,])(?!(?:19|20)\d\d\b)(?:(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?![.,]?\d)(?:\s*%\s+de)?(?!\s*%)|"
         rf"\b(?:{numbers}))"
         r"\s+(?:\w+\s+){0,2}"
         rf"{re.escape(word_key(noun))}\w*"

@@ -868,6 +868,16 @@ def test_how_many_of_something_no_record_counts_is_not_confident(answerer: Answe
     assert to_plain(answer).splitlines()[1] == t.COUNT_NOT_IN_PLAN
 
 
+@pytest.mark.parametrize(
+    "question", ["la zona 4 cuantas colonias tiene", "cuantas colonias hay en la zona 10"]
+)
+def test_a_street_number_is_no_count_of_what_follows_it(answerer: Answerer, question: str) -> None:
+    """ "CALLE 0 COLONIA MARILU, ZONA 10" numbers a street: it says nothing of how many colonias."""
+    answer = answerer.answer(question)
+    assert not answer.confident
+    assert "Según el plan" not in to_plain(answer)[:LEAD]  # no sentence quoted as the count
+
+
 def test_how_many_a_record_says_is_answered(answerer: Answerer) -> None:
     answer = answerer.answer("cuantos sistemas de tratamiento de aguas residuales habia en 2021")
     assert answer.confident
