@@ -297,7 +297,9 @@ def question_clauses(text: str) -> list[str]:
             if tail and tail.startswith("que ") and words[0] in TAIL_STARTS:
                 tail = None  # "¿cuál es la segunda zona que más dinero recibe?": "que" relates, not asks
             if tail:  # no punctuation: the question starts at its last question word
-                pieces.append((-(score + 1), position, tail))
+                joined = opens and words[len(words) - len(tail.split()) - 1] in TAIL_JOINS
+                # "¿cuál es el total y cómo se divide?": one question in two parts, the whole clause first
+                pieces.append((-(score - 1 if joined else score + 1), position, tail))
             position += 1
     pieces.sort()
     return [clause for _, _, clause in pieces]
@@ -306,6 +308,9 @@ def question_clauses(text: str) -> list[str]:
 TAIL_STARTS = frozenset(
     ("que", "cual", "cuales", "cuanto", "cuanta", "cuantos", "cuantas", "cuando", "como", "donde", "hay")
 )
+
+TAIL_JOINS = frozenset(("y", "e", "o", "u", "ni"))
+"""Words that join a tail to the question before it ("… total y cómo se divide")."""
 
 
 def _question_tail(words: list[str]) -> str | None:

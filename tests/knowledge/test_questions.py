@@ -60,6 +60,19 @@ def test_the_question_inside_a_chatty_message_is_found() -> None:
     assert question_clauses("proyectos zona 6") == []  # short messages are taken whole
 
 
+def test_a_question_in_two_parts_joined_by_y_is_taken_whole(answerer: Answerer) -> None:
+    """ "¿cuánto … en total y cómo lo reparten …?": the tail after "y" is the second part of the
+    same question, not the question."""
+    message = (
+        "Buenas, hago un trabajo para el colegio: ¿cuánto dinero tiene la muni en total para 2024 "
+        "y cómo lo reparten entre inversión y funcionamiento?"
+    )
+    lead = to_plain(answerer.answer(message))[:LEAD]
+    assert "Q 688,310,200.00" in lead
+    assert "Q 364,029,262.59" in lead
+    assert "Q 324,280,937.41" in lead
+
+
 def test_que_after_an_article_relates_and_does_not_start_the_question(answerer: Answerer) -> None:
     message = "y cual es el de menos plata de todos los que salen en la lista de obras?"
     assert not any(c.startswith("que salen") for c in question_clauses(message))
