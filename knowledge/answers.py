@@ -468,6 +468,8 @@ class Answerer(Lists, Comparisons, Relatives):
         if parts and query.out_of_scope and not any(c.out_of_scope for c in parts):
             # "yo pago mi IUSI puntual … ¿cuánto de eso va a inversión?": the aside is not the question
             query = replace(query, out_of_scope=False)
+        if query.out_of_scope and (asked := self._in_scope_before_o(question)) is not None:
+            return asked  # "¿qué papel tenemos los vecinos, o solo nos toca pagar?": the aside is after "o"
         answer = self._understood(query)
         if answer.confident or answer.kind != "not_in_plan":
             return answer
@@ -496,6 +498,18 @@ class Answerer(Lists, Comparisons, Relatives):
             and any(w in PRESENCE_WORDS for w in tokens)
             and all(w in PRESENCE_WORDS or w in named for w in said)
         )
+
+    def _in_scope_before_o(self, question: str) -> Answer | None:
+        """ "A, o solo B?" when the message is out of scope and A is not: B is the asker's aside,
+        A the question; the answer to A when it is confident."""
+        sides = re.split(r",?\s+o\s+", question, maxsplit=1)
+        if len(sides) < 2 or min(len(TOKEN.findall(fold(s))) for s in sides) < 2:
+            return None
+        first = analyze(sides[0], self.index)  # what precedes "o" is the whole of the question
+        if first.out_of_scope:
+            return None
+        answer = self._vetted(first, self._understood(first))
+        return answer if answer.confident else None
 
     def _sides_of_o(self, question: str, query: Query) -> list[Query]:
         """The two sides of "A o B" when the whole was not understood: A first (what is asked

@@ -543,6 +543,14 @@ def test_a_clause_asking_whether_the_plan_has_it_leaves_the_question_to_the_rest
     assert not lead.startswith("¿que es")
 
 
+def test_an_aside_after_o_does_not_put_the_question_out_of_scope(answerer: Answerer) -> None:
+    """ "¿…, o solo nos toca pagar el IUSI?": paying is the asker's aside; what comes before "o"
+    is asked of the plan."""
+    answer = answerer.answer("cual es el papel de los vecinos en el plan o solo nos toca pagar el IUSI")
+    assert answer.confident
+    assert "auditoria social" in fold(to_plain(answer))[:LEAD]
+
+
 def test_an_out_of_scope_clause_keeps_the_message_out_of_scope(answerer: Answerer) -> None:
     assert not answerer.answer("como me meto al COCODE de mi colonia, que papeles piden").confident
 
