@@ -1776,6 +1776,9 @@ class Answerer(Lists, Comparisons, Relatives):
         if not hits or not _confident(hits, query):
             if ask.what == "list" and ask.list_id in LISTS:
                 return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.corrected)
+            if ask.list_id in LISTS and self._picks_members(query, ask):
+                # "¿qué categoría sacó en el ranking?": what the members the other words pick say of it
+                return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.corrected)
             return self.not_in_plan(query, hits)
         top = self.records[hits[0].doc.id]
         if isinstance(top, Project) and not asks_for_works(query.folded):
@@ -1792,6 +1795,14 @@ class Answerer(Lists, Comparisons, Relatives):
             hits = self._tematica_named_first(query, hits)  # "mixco seguro, ¿a qué ODS se vincula?"
         answer = self._compose(query, self._record_over_section(hits), ask)
         return replace(answer, asks=ask.what) if ask.what != "lookup" else answer
+
+    def _picks_members(self, query: Query, ask: Ask) -> bool:
+        """The question's words besides the list's name pick some of its members, not all."""
+        filter_query = self._filter_query(query, ask)
+        if filter_query is None or ask.list_id is None:
+            return False
+        picked = self._members(ask.list_id, filter_query, query.corrected)
+        return 0 < len(picked) < len(self._members_of(ask.list_id))
 
     def _record_over_section(self, hits: list[Hit]) -> list[Hit]:
         """A list document found by the plan's name in the question ("¿quiénes participaron en

@@ -25,6 +25,7 @@ from knowledge.answer_types import (
     format_pct,
     format_q,
     join_words,
+    shorten,
     with_lead,
 )
 from knowledge.catalog import EditionTexts
@@ -66,6 +67,9 @@ PAGE_CHARS = 4600
 renderer splits a page into two messages when its title, lead and source add to it): a list of
 50 short lines comes whole, the 128 lines of action in pages with buttons."""
 MAX_PAGE_ITEMS = 60
+PASSAGE_END = re.compile(r"(?<=[.;])\s+|,\s+(?=en donde|donde|en ese sentido)")
+PASSAGE_CHARS = 240
+"""A member's passage that has the words asked: a sentence (or its clause), at most this long."""
 INFLUENCE_NAMES_SHOWN = 6  # more names than this do not fit on the first screen
 ENDING_WORDS = (
     *("terminan", "termina", "terminen", "finalizan", "finaliza", "acaban", "acaba", "concluyen"),
@@ -108,6 +112,8 @@ class Lists:
             members = self._members(list_id, None, folded)  # words that pick no actor were chatter
         everything = self._members_of(list_id)
         answer = self._list_of_docs(list_id, members or everything, page=1)
+        if members and filter_query is not None:  # "¿qué categoría sacó en el ranking?": where each says it
+            answer = self._with_the_passages_asked(list_id, members, filter_query, answer)
         lead: Line | None = None
         bound = amount_threshold(folded) if list_id == "projects" else None
         if level is not None and members:
@@ -205,6 +211,30 @@ class Lists:
         if whole:
             self._whole_pages[list_id] = pages
         return pages
+
+    def _with_the_passages_asked(
+        self, list_id: str, members: list[Doc], filter_query: Query, answer: Answer
+    ) -> Answer:
+        """A member's line cut before the words the question filtered by shows instead the
+        sentence of the member's text that has them ("… la municipalidad se posicionó en la
+        categoría media …")."""
+        asked = {stem(s) for s in filter_query.sources}
+        shown = self._pages(list_id, members)[0]
+        items = list(answer.items)
+        for n, doc in enumerate(shown[: len(items)]):
+            line = items[n]
+            if not line.endswith("…") or asked & {stem(w) for w in content_words(line)}:
+                continue
+            text = getattr(self.records[doc.id], "text", None)
+            if not isinstance(text, str):
+                continue
+            for sentence in PASSAGE_END.split(text):
+                if asked & {stem(w) for w in content_words(sentence)}:
+                    items[n] = t.LIST_LINE_PASSAGE.format(
+                        name=doc.title, passage=shorten(sentence, PASSAGE_CHARS)
+                    )
+                    break
+        return replace(answer, items=tuple(items))
 
     def _line(self, doc: Doc, *, bare: bool = False) -> str:
         kind = kind_of(doc.kind)

@@ -83,6 +83,25 @@ def test_que_after_an_article_relates_and_does_not_start_the_question(answerer: 
 
 # Lists --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
+    "question",
+    [
+        "que categoria le dieron a la muni en los indices del ranking",
+        "la categoria que saco la municipalidad en el ranking cual fue",
+    ],
+)
+def test_members_picked_by_a_detail_show_the_sentence_that_gives_it(
+    answerer: Answerer, question: str
+) -> None:
+    """The indices' texts say their category past where a line is cut: each shows that sentence."""
+    answer = answerer.answer(question)
+    assert answer.confident
+    assert answer.kind == "list:governance"
+    lead = fold(to_plain(answer))[:LEAD]
+    assert "categoria media" in lead
+    assert fold(to_plain(answer)).count("categoria media") >= 3  # the plan rates three or more indices so
+
+
+@pytest.mark.parametrize(
     ("question", "count", "sample"),
     [
         ("¿cuáles son los problemas de Mixco?", 12, "percepción de inseguridad"),
