@@ -97,6 +97,8 @@ QUOTE_FROM_CHARS = 350
 QUOTE_SHOWN_CHARS = 300
 QUOTE_SHARE = 0.6
 """The share of the question's words (not the title's) a sentence must say to be quoted first."""
+NUMBERING = re.compile(r"[ivxlc]+|[a-z]|\d+")
+"""A heading's numbering ("II.", "A.", "3.")."""
 SENTENCE_END = re.compile(r"(?<=[.;])\s+")
 HOW_MUCH_THERE_IS = re.compile(r"\bcuanto\s+(?:hay|habia|hubo|habra|tiene|tenia|tienen|tenian)\b")
 """How much there is, of nothing named: the plan's whole budget."""
@@ -1793,6 +1795,8 @@ class Answerer(Lists, Comparisons, Relatives):
             return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.corrected)
         if ask.what == "lookup":
             hits = self._tematica_named_first(query, hits)  # "mixco seguro, ¿a qué ODS se vincula?"
+        if ask.what in ("lookup", "define"):
+            hits = self._heading_named_first(query, hits)  # "¿qué dice el marco estratégico nacional?"
         answer = self._compose(query, self._record_over_section(hits), ask)
         return replace(answer, asks=ask.what) if ask.what != "lookup" else answer
 
@@ -1824,6 +1828,24 @@ class Answerer(Lists, Comparisons, Relatives):
             title = self.title_stems(hit.doc)
             named = len(title & said) >= max(2, NAMED_TITLE * len(title)) or (title and title <= said)
             if hit.doc.kind != "list" and named and hit.score >= NAMED_SHARE * hits[0].score:
+                return [hit, *(h for h in hits if h is not hit)]
+        return hits
+
+    def _heading_named_first(self, query: Query, hits: list[Hit]) -> list[Hit]:
+        """A record under the heading the question names by all its words ("II. Marco estratégico
+        nacional") goes first, before a record that only mentions those words in passing."""
+        said = {stem(w) for w in TOKEN.findall(query.folded)}
+
+        def heading_named(hit: Hit) -> bool:
+            section = getattr(self.records.get(hit.doc.id), "section", ())
+            heading = content_words(fold(section[-1])) if section else []
+            words = {stem(w) for w in heading if not NUMBERING.fullmatch(w)}  # "II.", "A."
+            return len(words) >= 2 and words <= said
+
+        if heading_named(hits[0]):
+            return hits
+        for hit in hits[1:NAMED_AMONG]:
+            if hit.doc.kind != "list" and heading_named(hit):
                 return [hit, *(h for h in hits if h is not hit)]
         return hits
 

@@ -570,3 +570,14 @@ def test_why_is_the_clause_that_gives_the_reason_with_what_it_is_for(
     lead = lead_of(answerer, question)
     assert "actualizado en el 2022" in lead
     assert "debido a las repercusiones de la pandemia del covid 19" in lead
+
+
+@pytest.mark.parametrize(
+    "question", ["de que trata el marco estrategico nacional", "cuentame del marco estrategico nacional"]
+)
+def test_a_chapter_named_by_its_heading_is_what_stands_under_it(answerer: Answerer, question: str) -> None:
+    """ "II. Marco estratégico nacional" heads the K'atun's text; the introduction only says the
+    POA «forma parte del marco estratégico nacional»."""
+    lead = lead_of(answerer, question)
+    assert "diez prioridades nacionales de desarrollo" in lead
+    assert "16 metas estrategicas" in lead
