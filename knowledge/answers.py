@@ -1822,8 +1822,9 @@ class Answerer(Lists, Comparisons, Relatives):
 
     def _named_first(self, query: Query, hits: list[Hit]) -> list[Hit]:
         """The hits with the record the question names by its whole title first: "¿qué es X?"
-        asks for X itself, not for a list of X's parts or a target that mentions X."""
-        said = {stem(w) for w in TOKEN.findall(query.folded)}
+        asks for X itself, not for a list of X's parts or a target that mentions X (its words as
+        corrected: "el indise de …" names the índice)."""
+        said = {stem(w) for w in TOKEN.findall(query.corrected)}
         for hit in hits[:NAMED_AMONG]:
             title = self.title_stems(hit.doc)
             named = len(title & said) >= max(2, NAMED_TITLE * len(title)) or (title and title <= said)

@@ -581,3 +581,18 @@ def test_a_chapter_named_by_its_heading_is_what_stands_under_it(answerer: Answer
     lead = lead_of(answerer, question)
     assert "diez prioridades nacionales de desarrollo" in lead
     assert "16 metas estrategicas" in lead
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("que significa el indise de participacion ciudadana", "Índice de participación ciudadana"),
+        ("q es el indise de informasion a la ciudadania", "Índice de información a la ciudadanía"),
+    ],
+)
+def test_a_record_named_with_a_typo_is_still_the_one_defined(
+    answerer: Answerer, question: str, title: str
+) -> None:
+    """ "indise" is the índice: the record the question names by its title, not the target that
+    mentions it."""
+    assert answerer.answer(question).title == title
