@@ -1504,6 +1504,10 @@ class Answerer(Lists, Comparisons, Relatives):
                 lines = (t.WHEN_ZONA.format(n=zona), *answer.lines[1:])
                 return replace(answer, lines=lines, asks=ask.what)
             return None
+        member = self._member_named(query, ask) if ask.what == "status" else None
+        if member is not None:  # "¿cómo salió Mixco en el ranking en gestión financiera?": that index
+            said = self._when_in_text(query, ask, only=member)
+            return said or replace(self._card(member, (_match(member),)), asks=ask.what)
         term = find_term(
             query.folded, self.plan.edition
         )  # "vigencia del PEI": the plan's own words name its period
@@ -1518,6 +1522,24 @@ class Answerer(Lists, Comparisons, Relatives):
             if in_text is not None:
                 return in_text
         return self._when_in_text(query, ask)
+
+    def _member_named(self, query: Query, ask: Ask) -> Hit | None:
+        """The member of the list the question names that it also names by its own title."""
+        if ask.list_id not in LISTS:
+            return None
+        hits = self.index.search(query)
+        if not hits:
+            return None
+        top = self._named_first(query, hits)[0]
+        if top.doc.kind != LISTS[ask.list_id].doc_kind:
+            return None
+        members = [self.title_stems(d) for d in self._members_of(ask.list_id)]
+        shared = frozenset.intersection(*members) if len(members) > 1 else frozenset()
+        own = (
+            self.title_stems(top.doc) - shared
+        )  # "índice" titles every index: "gestión financiera" names one
+        said = {stem(w) for w in TOKEN.findall(query.corrected)}
+        return top if len(own) >= 2 and own <= said else None
 
     def _document_event(self, query: Query, ask: Ask, term: GlossaryTerm) -> Answer:
         """When a document the plan names was approved, updated or made: the sentence that tells
@@ -1537,9 +1559,9 @@ class Answerer(Lists, Comparisons, Relatives):
         )
         return replace(with_lead(self.define_answer(term), lead), confident=False, asks=ask.what)
 
-    def _when_in_text(self, query: Query, ask: Ask) -> Answer | None:
-        """ "¿cuándo se aprobó el plan Mixco 2032?": the sentence of the best records that says
-        what was asked and carries a year; the record's card follows."""
+    def _when_in_text(self, query: Query, ask: Ask, *, only: Hit | None = None) -> Answer | None:
+        """ "¿cuándo se aprobó el plan Mixco 2032?": the sentence of the best records (or of
+        ``only``) that says what was asked and carries a year; the record's card follows."""
         hits = self.index.search(query)
         if not hits or not _confident(hits, query):
             return None
@@ -1551,7 +1573,7 @@ class Answerer(Lists, Comparisons, Relatives):
         event = _event_asked(query.folded)
         if event is not None:  # "aprobó" asked: what the sentence says happened, not the word
             wanted = (wanted - {stem(w) for w in event[0].findall(query.folded)}) or wanted
-        for hit in hits[:10]:
+        for hit in [only] if only is not None else hits[:10]:
             record = self.records[hit.doc.id]
             text = getattr(record, "text", "") or hit.doc.title
             clauses = list(_dated_clauses(text))

@@ -596,3 +596,14 @@ def test_a_record_named_with_a_typo_is_still_the_one_defined(
     """ "indise" is the índice: the record the question names by its title, not the target that
     mentions it."""
     assert answerer.answer(question).title == title
+
+
+def test_how_a_member_of_a_named_list_came_out_is_that_members_own_record(answerer: Answerer) -> None:
+    """ "¿cómo salió … en gestión financiera según el ranking?": the index named by its own words,
+    not the ranking's introduction (whose «(2020-2021)» is a year, not the result)."""
+    answer = answerer.answer("y como salio la muni en gestion financiera segun el ranking")
+    assert answer.title == "Índice de la gestión financiera"
+    assert "categoria media" in lead_of(
+        answerer, "y como salio la muni en gestion financiera segun el ranking"
+    )
+
