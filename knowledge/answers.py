@@ -213,6 +213,8 @@ HOW_MUCH_MONEY = (
 )
 """Phrases that ask how much money something has or costs."""
 AMOUNT_SHOWN = re.compile(r"\bQ\s?\d")
+CLITIC_ASK = re.compile(r"(?:me|nos)\s+(?:lo|la|los|las)\s+\w+")
+"""A request whose object is a pronoun ("me la pasa", "nos lo explica"): a thing named before."""
 PRESENCE_WORDS = frozenset(
     ("sale", "salen", "aparece", "aparecen", "viene", "vienen", "esta", "estan", "menciona", "dice", "trae")
 )
@@ -489,6 +491,15 @@ class Answerer(Lists, Comparisons, Relatives):
             return first  # "¿y para la zona 7 no hay nada? ya nos olvidaron": what the plan has for it
         return answer
 
+    def _named_thing(self, word: str) -> bool:
+        """A word the plan knows that names something (not a stop word or a word of asking)."""
+        return (
+            len(word) > 3
+            and not is_stop_word(word)
+            and word not in filler_words()
+            and self.index.knows(stem(word))
+        )
+
     def _asks_if_the_plan_says(self, clause: Query) -> bool:
         """ "¿sale en el POA de Mixco?", "¿viene en el plan?": the clause only asks whether the
         document has what the rest of the message asks about; it names the plan and nothing else."""
@@ -533,6 +544,11 @@ class Answerer(Lists, Comparisons, Relatives):
         alcantarillado?")."""
         folded = fold(clause)
         extra = [f"zona {z.number}" for z in query.zonas[:1] if not find_zonas(folded, self.index.last_zona)]
+        if CLITIC_ASK.match(folded):  # "… aprenderme la misión, ¿me la pasa?": what "la" stands for
+            before = (
+                TOKEN.findall(query.folded[: query.folded.find(folded)]) if folded in query.folded else []
+            )
+            extra.extend([w for w in before[::-1] if self._named_thing(w)][:1])
         extra.extend(p for p in place_phrases(query.folded) if p not in folded and self._plan_names_place(p))
         clause_words = set(TOKEN.findall(folded))
         extra.extend(

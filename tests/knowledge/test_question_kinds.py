@@ -607,3 +607,13 @@ def test_how_a_member_of_a_named_list_came_out_is_that_members_own_record(answer
         answerer, "y como salio la muni en gestion financiera segun el ranking"
     )
 
+
+def test_a_request_for_it_by_pronoun_asks_for_the_thing_named_before(answerer: Answerer) -> None:
+    """ "… estudiar la misión de la municipalidad, ¿me la puede mandar?": "la" is the misión."""
+    message = (
+        "buenas, en mi trabajo me encargaron estudiar la mision de la municipalidad, "
+        "me la puede mandar porfavor"
+    )
+    answer = answerer.answer(message)
+    assert answer.confident
+    assert answer.title == "Misión de la municipalidad"
