@@ -249,6 +249,9 @@ MIN_COVERAGE = 0.5
 LONG_QUESTION_WORDS = 7
 MIN_LONG_COVERAGE = 0.3
 CLEAR_LEAD = 1.4
+OTHER_KIND_LEAD = 2.0
+"""A record of another kind that has every word of the question and scores this many times the
+best member of the list named in passing answers instead of the list."""
 RELATED_RATIO = 0.55
 MAX_RELATED = 3
 WARM_UP = "meta de basura zona 6 {year}"
@@ -959,6 +962,10 @@ class Answerer(Lists, Comparisons, Relatives):
         coverage = self.index.coverage(filter_query)
         rows = self._member_rows(list_id)
         best_member = float(coverage[rows].max()) if len(rows) else 0.0
+        kind = LISTS[list_id].doc_kind
+        member_score = max((h.score for h in hits if h.doc.kind == kind), default=0.0)
+        if hits[0].coverage >= 1.0 and hits[0].score >= OTHER_KIND_LEAD * member_score:
+            return True  # "índices de participación e información, ¿de cuánto a cuánto?": their target
         return (
             hits[0].coverage >= MIN_COVERAGE and coverage[self.index.position[hits[0].doc.id]] > best_member
         )

@@ -617,3 +617,20 @@ def test_a_request_for_it_by_pronoun_asks_for_the_thing_named_before(answerer: A
     answer = answerer.answer(message)
     assert answer.confident
     assert answer.title == "Misión de la municipalidad"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "de cuanto a cuanto van los indices de participacion ciudadana y de informacion a la ciudadania",
+        "los indices de informacion a la ciudadania y participacion ciudadana de cuanto a cuanto para 2032",
+    ],
+)
+def test_a_record_of_another_kind_with_every_word_far_ahead_answers_instead_of_the_list(
+    answerer: Answerer, question: str
+) -> None:
+    """ "índices" names the ranking's list in passing; the target that has both indices and their
+    figures is what is asked."""
+    lead = lead_of(answerer, question)
+    assert "0.54" in lead
+    assert "0.75" in lead
