@@ -114,6 +114,9 @@ START_ASKS = (
     "cuando comenzo",
     "desde que fecha",
 )
+PERIOD_START_WORDS = ("empezo", "empieza", "inicio", "inicia", "arranco", "arranca", "comenzo", "comienza")
+PERIOD_END_WORDS = ("termino", "termina", "finalizo", "finaliza", "acabo", "acaba", "concluye")
+"""Verbs that, with "primero" or "último", order the projects by their period's first or last year."""
 START_MARKS = (
     "a partir de",
     "a partir del",
@@ -851,6 +854,9 @@ class Answerer(Lists, Comparisons, Relatives):
             return replace(self._funding_total_card(), asks=ask.what)  # "¿cuánto dinero tiene la muni?"
         if ask.what == "define":  # "¿qué significan las siglas SEPREM?": search what is defined
             query = self._without_define_words(query)
+        by_period = self._first_by_period(query, ask)
+        if by_period is not None:  # "de los multianuales, ¿cuál empezó primero?"
+            return by_period
         composer = self.COMPOSERS.get(ask.what)
         if composer is not None:
             composed = composer(self, query, ask)
@@ -1292,6 +1298,43 @@ class Answerer(Lists, Comparisons, Relatives):
                 answer = with_section(answer, t.OTHER_PROJECTS, others)
             return replace(answer, asks=ask.what)
         return None
+
+    def _first_by_period(self, query: Query, ask: Ask) -> Answer | None:
+        """ "¿cuál proyecto multianual empezó primero?", "¿cuál termina de último?": the projects
+        the plan gives a period, ordered by its first (or last) year."""
+        folded = query.folded
+        for place in place_phrases(folded):  # "la colonia Primero de Julio" orders nothing
+            folded = folded.replace(place, " ")
+        starts = has_phrase(folded, PERIOD_START_WORDS)
+        ends = has_phrase(folded, PERIOD_END_WORDS)
+        first = has_phrase(folded, ("primero", "de primero", "antes"))
+        last = has_phrase(folded, ("ultimo", "de ultimo", "despues", "al final"))
+        projects_asked = ask.list_id == "projects" or has_phrase(query.folded, ("multianual", "multianuales"))
+        if starts == ends or first == last or not projects_asked or query.zonas or query.snips:
+            return None
+        dated = [p for p in self.plan.projects if p.period]
+        if not dated:
+            return None
+
+        def year(project: Project) -> int:
+            assert project.period is not None
+            return project.period[0] if starts else project.period[1]
+
+        chosen = (min if first else max)(dated, key=year)
+        same = [p for p in dated if year(p) == year(chosen)]
+        template = {
+            (True, True): t.FIRST_STARTED,
+            (True, False): t.LAST_STARTED,
+            (False, True): t.FIRST_ENDED,
+            (False, False): t.LAST_ENDED,
+        }[(starts, first)]
+        lead = template.format(
+            snips=", ".join(p.snip for p in same),
+            observation=join_words(list(dict.fromkeys(p.observation for p in same))),
+        )
+        ordered = sorted(dated, key=year, reverse=not first)
+        docs = [self.index.by_id[f"project:{p.snip}"] for p in ordered]
+        return replace(with_lead(self._list_of_docs("projects", docs, page=1), lead), asks=ask.what)
 
     def _longest(self, projects: list[Project], highest: bool, ask: Ask) -> Answer | None:
         """ "¿cuál proyecto multianual dura más años?": by the period the plan gives."""

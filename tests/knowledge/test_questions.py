@@ -1324,3 +1324,18 @@ def test_two_zonas_compared_with_are_their_projects_side_by_side(answerer: Answe
 def test_a_time_is_no_count_of_the_thing_asked(answerer: Answerer) -> None:
     answer = answerer.answer("¿Cuántas cámaras de seguridad va a instalar el observatorio municipal?")
     assert not answer.confident  # «Establecer en dos años un observatorio …» counts years, not cameras
+
+
+@pytest.mark.parametrize(
+    ("question", "snips", "period"),
+    [
+        ("de los proyectos cual inicio primero", ("242177",), "MULTIANUAL 2021-2024"),
+        ("cual proyecto termina de ultimo", ("297669", "299884", "273703"), "MULTIANUAL 2023-2025"),
+    ],
+)
+def test_which_project_starts_or_ends_first_is_read_from_the_periods(
+    answerer: Answerer, question: str, snips: tuple[str, ...], period: str
+) -> None:
+    lead = lead_of(answerer, question).split("•")[0]  # the answer's own line, before the list
+    assert all(snip in lead for snip in snips)
+    assert period in lead
