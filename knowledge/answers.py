@@ -1458,6 +1458,11 @@ class Answerer(Lists, Comparisons, Relatives):
         if not self.plan.funding:
             return None
         ranked = sorted(self.plan.funding, key=lambda f: getattr(f, measure), reverse=highest)
+        nothing = (
+            [f for f in ranked if not getattr(f, measure)] if not highest and measure != "available" else []
+        )
+        if nothing and len(nothing) < len(ranked):  # a source that gives nothing to a part is not the least
+            ranked = [f for f in ranked if f not in nothing]
         chosen = ranked[min(rank, len(ranked) - 1)]
         value = getattr(chosen, measure)
         shown = format_pct(value) if measure.endswith("_pct") else format_q(value)
@@ -1468,6 +1473,9 @@ class Answerer(Lists, Comparisons, Relatives):
         doc = self.index.by_id[f"funding:{fold(chosen.source)}"]
         card = kind_of("funding").card(self.view, chosen, doc, (Match(doc.id, doc.kind, doc.title, 1.0),))
         used = [place_line(ranked.index(chosen), len(ranked), highest)] if rank else []
+        if nothing and len(nothing) < len(self.plan.funding):
+            sources = join_words([f.source for f in nothing])
+            used.append(t.FUNDING_NOTHING.format(measure=t.MEASURE_WORDS[measure], sources=sources))
         return replace(with_lead(card, lead, *used), asks="max" if highest else "min")
 
     def _sum(self, query: Query, ask: Ask) -> Answer | None:

@@ -183,6 +183,7 @@ COUNT_PROJECTS = (
 )
 MAX_FUNDING = "La fuente que más aporta{measure} es {source}: {amount}."
 MIN_FUNDING = "La fuente que menos aporta{measure} es {source}: {amount}."
+FUNDING_NOTHING = "No aportan nada{measure}: {sources}."
 MEASURE_WORDS = {
     "available": "",
     "investment": " a inversión",

@@ -1339,3 +1339,11 @@ def test_which_project_starts_or_ends_first_is_read_from_the_periods(
     lead = lead_of(answerer, question).split("•")[0]  # the answer's own line, before the list
     assert all(snip in lead for snip in snips)
     assert period in lead
+
+
+def test_the_source_that_gives_least_to_a_part_is_one_that_gives_something(answerer: Answerer) -> None:
+    """Fonpetrol and the Porcentaje Forestal give Q 0.00 to funcionamiento: they give nothing, said
+    apart; the least is the smallest amount given."""
+    lead = lead_of(answerer, "cual fuente aporta menos al funcionamiento")
+    assert "Impuesto a circulación de vehículos terrestres: Q 137,907.50" in lead
+    assert "No aportan nada a funcionamiento: Fonpetrol" in lead
