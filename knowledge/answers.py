@@ -218,6 +218,13 @@ HOW_MUCH_MONEY = (
 AMOUNT_SHOWN = re.compile(r"\bQ\s?\d")
 CLITIC_ASK = re.compile(r"(?:me|nos)\s+(?:lo|la|los|las)\s+\w+")
 """A request whose object is a pronoun ("me la pasa", "nos lo explica"): a thing named before."""
+SECOND_ASK = re.compile(
+    r"\s+y\s+(?=(?:desde cuando|desde que|cuando|cuantos|cuantas|cuanto|cuanta|en que ano|a partir de)\b)"
+)
+"""Where a second question of another kind starts ("… y desde cuándo se hace")."""
+SECOND_ASK_LINES = 2
+SHORT_LINE = 200
+"""The second question's direct answer: its first line and the next when short."""
 PRESENCE_WORDS = frozenset(
     ("sale", "salen", "aparece", "aparecen", "viene", "vienen", "esta", "estan", "menciona", "dice", "trae")
 )
@@ -480,6 +487,9 @@ class Answerer(Lists, Comparisons, Relatives):
             query = replace(query, out_of_scope=False)
         if query.out_of_scope and (asked := self._in_scope_before_o(question)) is not None:
             return asked  # "¿qué papel tenemos los vecinos, o solo nos toca pagar?": the aside is after "o"
+        both = None if query.out_of_scope else self._two_asks(question)
+        if both is not None:  # "¿cuántos índices evalúa el ranking y desde cuándo se hace?"
+            return both
         answer = self._understood(query)
         if answer.confident or answer.kind != "not_in_plan":
             return answer
@@ -496,6 +506,34 @@ class Answerer(Lists, Comparisons, Relatives):
         if first is not None and first.kind not in ("not_in_plan", "summary"):
             return first  # "¿y para la zona 7 no hay nada? ya nos olvidaron": what the plan has for it
         return answer
+
+    def _two_asks(self, question: str) -> Answer | None:
+        """ "A y desde cuándo B", "A y cuántos B": two questions of different kinds about one
+        subject joined by "y"; the second keeps the first's words. Both answered confidently: the
+        first, with the second's direct answer after its own."""
+        sides = SECOND_ASK.split(fold(question), maxsplit=1)
+        if len(sides) < 2 or min(len(TOKEN.findall(s)) for s in sides) < 2:
+            return None
+        first, second = analyze(sides[0], self.index), analyze(sides[1], self.index)
+        kinds = (read_ask(first.corrected).what, read_ask(second.corrected).what)
+        if kinds[0] == kinds[1] or "lookup" in kinds:
+            return None
+        own = [w for w in second.sources if stem(w) not in ask_stems() and w not in filler_words()]
+        one, other = self._understood(first), self._understood(second)
+        if (
+            not own or not other.confident
+        ):  # "… y cuánto suman", "… y desde cuándo se hace": of the first's subject
+            said = set(TOKEN.findall(sides[1]))
+            words = [sides[1], *(w for w in first.sources if w not in said)]
+            other = self._understood(analyze(" ".join(words), self.index))
+        if not (one.confident and other.confident) or one.kind == other.kind or not other.lines:
+            return None
+        direct = list(other.lines[:1])
+        for line in other.lines[1:SECOND_ASK_LINES]:  # "El plan lista 5 índices." and what its text says
+            if len(str(line)) > SHORT_LINE:
+                break
+            direct.append(line)
+        return replace(one, lines=(*one.lines[:1], *direct, *one.lines[1:]))
 
     def _named_thing(self, word: str) -> bool:
         """A word the plan knows that names something (not a stop word or a word of asking)."""

@@ -634,3 +634,21 @@ def test_a_record_of_another_kind_with_every_word_far_ahead_answers_instead_of_t
     lead = lead_of(answerer, question)
     assert "0.54" in lead
     assert "0.75" in lead
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("cuando se aprobo el pdm-ot mixco 2032 y cuantas tematicas tiene", ("2018", "9 tematicas")),
+        (
+            "en cuantos indices se evalua el ranking municipal y a partir de que año se hace",
+            ("2012", "seis indices"),
+        ),
+    ],
+)
+def test_two_questions_of_different_kinds_joined_by_y_are_both_answered(
+    answerer: Answerer, question: str, parts: tuple[str, str]
+) -> None:
+    """ "¿… y cuántas …?", "¿… y desde cuándo …?": the second keeps the first's subject when it names none."""
+    lead = lead_of(answerer, question)
+    assert all(part in lead for part in parts)
