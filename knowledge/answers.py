@@ -1908,7 +1908,7 @@ class Answerer(Lists, Comparisons, Relatives):
             return self.not_in_plan(query, self.index.search(query)[:1])  # "¿cuándo termina?" — ¿qué cosa?
         if ask.what == "when":  # no project, zona or dated sentence: the plan gives no date for it
             return self.not_in_plan(query, self.index.search(query)[:3], note=t.WHEN_NOT_IN_PLAN)
-        hits = self.index.search(query)
+        hits = self._without_the_excluded(query, ask) or self.index.search(query)
         if not hits or not _confident(hits, query):
             if ask.what == "list" and ask.list_id in LISTS:
                 return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.corrected)
@@ -1933,6 +1933,18 @@ class Answerer(Lists, Comparisons, Relatives):
             hits = self._heading_named_first(query, hits)  # "¿qué dice el marco estratégico nacional?"
         answer = self._compose(query, self._record_over_section(hits), ask)
         return replace(answer, asks=ask.what) if ask.what != "lookup" else answer
+
+    def _without_the_excluded(self, query: Query, ask: Ask) -> list[Hit]:
+        """ "la visión de la municipalidad (no la del plan 2032)": the records searched without
+        the words left out, those whose title has them all left out (lists filter their own members)."""
+        excluded = excluded_words(query.folded)
+        if excluded is None or ask.list_id in LISTS:
+            return []
+        said = f" {' '.join(TOKEN.findall(query.folded))} "  # "pdm-ot" as the words excluded_words gives
+        rest = analyze(said.replace(f" {excluded} ", " "), self.index)
+        left_out = {stem(w) for w in content_words(excluded)}
+        hits = [h for h in self.index.search(rest) if not left_out <= self.title_stems(h.doc)]
+        return hits if left_out and hits and _confident(hits, rest) else []
 
     def _picks_members(self, query: Query, ask: Ask) -> bool:
         """The question's words besides the list's name pick some of its members, not all."""

@@ -334,7 +334,8 @@ def _relative(words: list[str], n: int) -> bool:
 
 EXCLUSION = re.compile(
     r"\b(?:aparte de|aparte del|ademas de|ademas del|excepto|salvo|sin contar|fuera de|fuera del|"
-    r"que no sean?|que no son|que no es|no son de|no sea de|no son del)\s+((?:[a-z0-9]+\s?){1,5})"
+    r"que no sean?|que no son|que no es|no son de|no sea de|no son del|"
+    r"no (?:la|el|las|los) (?:de|del))\s+((?:[a-z0-9]+\s?){1,5})"
 )
 EXCLUSION_STOPS = frozenset(
     [

@@ -652,3 +652,9 @@ def test_two_questions_of_different_kinds_joined_by_y_are_both_answered(
     """ "¿… y cuántas …?", "¿… y desde cuándo …?": the second keeps the first's subject when it names none."""
     lead = lead_of(answerer, question)
     assert all(part in lead for part in parts)
+
+
+def test_what_the_question_says_it_does_not_mean_is_left_out(answerer: Answerer) -> None:
+    """ "no la del plan de desarrollo 2032": the PDM-OT's vision is left out, the municipality's is asked."""
+    answer = answerer.answer("me dice la vision de la muni porfa, no la del plan de desarrollo 2032")
+    assert answer.title == "Visión de la municipalidad"
