@@ -1340,11 +1340,13 @@ class Answerer(Lists, Comparisons, Relatives):
     def _first_by_period(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿cuál proyecto multianual empezó primero?", "¿cuál termina de último?": the projects
         the plan gives a period, ordered by its first (or last) year."""
+        starts = has_phrase(query.folded, PERIOD_START_WORDS)
+        ends = has_phrase(query.folded, PERIOD_END_WORDS)
+        if starts == ends:  # the cheap test first: most questions neither start nor end anything
+            return None
         folded = query.folded
         for place in place_phrases(folded):  # "la colonia Primero de Julio" orders nothing
             folded = folded.replace(place, " ")
-        starts = has_phrase(folded, PERIOD_START_WORDS)
-        ends = has_phrase(folded, PERIOD_END_WORDS)
         first = has_phrase(folded, ("primero", "de primero", "antes"))
         last = has_phrase(folded, ("ultimo", "de ultimo", "despues", "al final"))
         projects_asked = ask.list_id == "projects" or has_phrase(query.folded, ("multianual", "multianuales"))
