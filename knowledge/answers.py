@@ -399,6 +399,10 @@ class Answerer(Lists, Comparisons, Relatives):
         self._named_records: dict[str, Doc | None] = {}
         self._folded_titles: dict[str, str] = {}
         self._sentences: dict[str, tuple[tuple[str, str, frozenset[str]], ...]] = {}
+        self._parts: dict[
+            tuple[str, bool], tuple[tuple[str, frozenset[str], frozenset[tuple[str, str]]], ...]
+        ] = {}
+        """Each long record's quotable parts, by record and whether clauses are cut (see _quote_parts)."""
         self._rows_of_members: dict[str, np.ndarray] = {}
         self._doc_stems: dict[str, frozenset[str]] = {}
         self._title_stems: dict[str, frozenset[str]] = {}
@@ -445,18 +449,33 @@ class Answerer(Lists, Comparisons, Relatives):
         relative = None if query.out_of_scope else self.relative_answer(query, read_ask(query.folded))
         if relative is not None:  # "aparte del de San Antonio, ¿hay otro?": asked of the whole message
             return relative
-        clauses = [analyze(self._with_subject(c, query), self.index) for c in question_clauses(question)]
-        if clauses and self._defines_a_term_and_its_money(query):
+        clause_texts = question_clauses(question)
+        if clause_texts and self._defines_a_term_and_its_money(query):
             return self._understood(
                 query
             )  # "¿qué es el situado y cuánto le toca?": both parts, not one clause
+        analysed: list[Query] = []
+
+        def clauses() -> list[Query]:  # read only when needed: most questions are answered before
+            if not analysed:
+                analysed.extend(analyze(self._with_subject(c, query), self.index) for c in clause_texts)
+            return analysed
+
         first: Answer | None = None
-        if clauses and "?" in question and not self._names_a_list_its_clause_does_not(query, clauses[0]):
-            first = self._understood(clauses[0])  # a chatty message with a "?": that question first
+        if (
+            clause_texts
+            and "?" in question
+            and not self._names_a_list_its_clause_does_not(query, clauses()[0])
+        ):
+            first = self._understood(clauses()[0])  # a chatty message with a "?": that question first
             if first.confident and first.kind != "summary":
                 return first
-        parts = [c for c in clauses if len(c.folded) < len(query.folded) * WHOLE_SHARE]
-        if parts and query.out_of_scope and not any(c.out_of_scope for c in parts):
+        parts = (
+            [c for c in clauses() if len(c.folded) < len(query.folded) * WHOLE_SHARE]
+            if query.out_of_scope
+            else []
+        )
+        if parts and not any(c.out_of_scope for c in parts):
             # "yo pago mi IUSI puntual … ¿cuánto de eso va a inversión?": the aside is not the question
             query = replace(query, out_of_scope=False)
         answer = self._understood(query)
@@ -464,7 +483,7 @@ class Answerer(Lists, Comparisons, Relatives):
             return answer
         if query.out_of_scope and vocabulary().out_of_scope_in(query.folded, strong=True):
             return answer  # "¿quién ganó la licitación …, cuál es el NOG?": no clause of it is for the plan
-        for clause in clauses:  # complaint words sank the whole message: try each question alone
+        for clause in clauses():  # complaint words sank the whole message: try each question alone
             clause_answer = self._vetted(query, self._understood(clause))
             if clause_answer.confident:
                 return clause_answer
@@ -2134,6 +2153,27 @@ class Answerer(Lists, Comparisons, Relatives):
             self._sentences[doc.id] = kept
         return kept
 
+    def _quote_parts(
+        self, doc: Doc, *, clauses: bool
+    ) -> tuple[tuple[str, frozenset[str], frozenset[tuple[str, str]]], ...]:
+        """A long record's sentences (or, with ``clauses``, the parts of them short enough to
+        quote), each with its stems and its pairs of content stems (worked out once per record)."""
+        key = (doc.id, clauses)
+        kept = self._parts.get(key)
+        if kept is None:
+            text = _record_text(self.records[doc.id])
+            kept = tuple(
+                (
+                    part,
+                    frozenset(stem(w) for w in TOKEN.findall(fold(part))),
+                    _stem_pairs(content_words(part)),
+                )
+                for sentence in SENTENCE_END.split(text)
+                for part in (_parts_of(sentence.strip()) if clauses else [sentence.strip()])
+            )
+            self._parts[key] = kept
+        return kept
+
     def folded_title(self, doc: Doc) -> str:
         """A document's title folded (worked out once per document)."""
         folded = self._folded_titles.get(doc.id)
@@ -2414,17 +2454,16 @@ class Answerer(Lists, Comparisons, Relatives):
         best, best_share, best_pairs = "", 0.0, 0
         counts = counted_words(query.folded) is not None  # then the first, which gives the numbers, stays
         pairs_asked = frozenset() if counts else _stem_pairs(content_words(query.corrected))
-        for sentence in SENTENCE_END.split(text):
-            # clauses only for what the title does not say: "¿qué es el ranking …?" is the whole
-            for part in _parts_of(sentence.strip()) if beyond_title else [sentence.strip()]:
-                said = {stem(w) for w in TOKEN.findall(fold(part))}
-                share = sum(w for s, w in wanted.items() if s in said) / sum(wanted.values())
-                if share < best_share:
-                    continue
-                pairs = len(pairs_asked & _stem_pairs(content_words(part))) if pairs_asked else 0
-                if share > best_share or pairs > best_pairs:
-                    # of two that say as much, the one that says it as asked: "enfoque de planificación"
-                    best, best_share, best_pairs = part, share, pairs
+        whole = sum(wanted.values())
+        # clauses only for what the title does not say: "¿qué es el ranking …?" is the whole
+        for part, said, part_pairs in self._quote_parts(hit.doc, clauses=bool(beyond_title)):
+            share = sum(w for s, w in wanted.items() if s in said) / whole
+            if share < best_share:
+                continue
+            pairs = len(pairs_asked & part_pairs) if pairs_asked else 0
+            if share > best_share or pairs > best_pairs:
+                # of two that say as much, the one that says it as asked: "enfoque de planificación"
+                best, best_share, best_pairs = part, share, pairs
         shown = fold(" ".join(str(line) for line in answer.lines))[:QUOTE_SHOWN_CHARS]
         if best_share < QUOTE_SHARE or fold(best)[:60] in shown:
             return answer

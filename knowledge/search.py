@@ -435,9 +435,10 @@ def _synonym_terms(corrected: str, sources: list[str]) -> tuple[list[Term], froz
     out: list[Term] = []
     targets_said: set[str] = set()
     padded = f" {corrected} "
-    said = set(corrected.split())
-    for key, targets in _synonyms_by_first_word().items():
-        if key.split(" ", 1)[0] not in said or f" {key} " not in padded:
+    by_first_word = _synonyms_by_first_word()
+    keys = sorted(entry for word in set(corrected.split()) for entry in by_first_word.get(word, ()))
+    for _, key, targets in keys:
+        if f" {key} " not in padded:
             continue
         owners = [w for w in key.split() if w in sources]
         if not owners:
@@ -451,9 +452,13 @@ def _synonym_terms(corrected: str, sources: list[str]) -> tuple[list[Term], froz
 
 
 @cache
-def _synonyms_by_first_word() -> dict[str, tuple[str, ...]]:
-    """The synonyms, in their order (a cheap first-word test before the phrase test)."""
-    return dict(vocabulary().synonyms)
+def _synonyms_by_first_word() -> dict[str, list[tuple[int, str, tuple[str, ...]]]]:
+    """The synonyms by the first word of their key, each with its place in the vocabulary's
+    order (only the keys whose first word was said are tried, in that order)."""
+    by_first_word: dict[str, list[tuple[int, str, tuple[str, ...]]]] = defaultdict(list)
+    for place, (key, targets) in enumerate(vocabulary().synonyms.items()):
+        by_first_word[key.split(" ", 1)[0]].append((place, key, targets))
+    return dict(by_first_word)
 
 
 def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
