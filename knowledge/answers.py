@@ -404,10 +404,14 @@ class Answerer(Lists, Comparisons, Relatives):
         ] = {}
         """Each long record's quotable parts, by record and whether clauses are cut (see _quote_parts)."""
         self._rows_of_members: dict[str, np.ndarray] = {}
+        self._heads: list[tuple[str, list[str]]] | None = None
+        self._actor_places: dict[str, int] | None = None
+        self._role_index: dict[str, list[str]] | None = None
         self._doc_stems: dict[str, frozenset[str]] = {}
         self._title_stems: dict[str, frozenset[str]] = {}
         """Per-document facts worked out on first use (the index is read-only, so they never change)."""
         self._whole_pages: dict[str, list[list[Doc]]] = {}
+        self._influence_picks: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
         self._gaps: list[tuple[Doc, frozenset[str]]] | None = None
         self._already: list[tuple[Doc, list[str]]] | None = None
         self._form_stems: frozenset[str] | None = None
@@ -1118,14 +1122,20 @@ class Answerer(Lists, Comparisons, Relatives):
         """Whether the question names a statement about the list's members by its title ("¿qué
         recomienda el análisis de actores?": the «Análisis de actores», not the actors)."""
         words = TOKEN.findall(query.folded)
-        for doc in self.by_kind.get("statement", []):
-            head = fold(doc.title).split(":")[0].strip()
+        for head, head_words in self._statement_heads():
             if head not in query.folded:
                 continue
             for w in ask.list_words:  # "¿cuántos actores hay en el análisis de actores?": the actors
-                if f" de {w}" in f" {head}" and words.count(w) == TOKEN.findall(head).count(w):
+                if f" de {w}" in f" {head}" and words.count(w) == head_words.count(w):
                     return True
         return False
+
+    def _statement_heads(self) -> list[tuple[str, list[str]]]:
+        """Each statement's title up to its colon, folded, with its words (worked out once)."""
+        if self._heads is None:
+            heads = [fold(doc.title).split(":")[0].strip() for doc in self.by_kind.get("statement", [])]
+            self._heads = [(head, TOKEN.findall(head)) for head in heads]
+        return self._heads
 
     def _zonas_of_projects(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿en qué zonas van a perforar pozos?", "¿qué zonas tienen proyectos?": the projects
@@ -1606,19 +1616,45 @@ class Answerer(Lists, Comparisons, Relatives):
     def _actors_by_role(self, asked: list[str]) -> list[tuple[int, Doc, list[str]]]:
         """The actors whose role says some of the words: how many, the actor, the role's words."""
         synonyms = vocabulary().synonyms
-        keys = [
-            {word_key(w), *(word_key(x) for s in synonyms.get(w, ()) for x in content_words(s))}
+        keys = [  # the word's own key first, then its synonyms', so the role word shown is stable
+            tuple(
+                dict.fromkeys(
+                    [word_key(w), *(word_key(x) for s in synonyms.get(w, ()) for x in content_words(s))]
+                )
+            )
             for w in asked
         ]
+        actors = self._members_of("actors")
+        order = self._actor_order()
+        by_key = self._actors_by_role_key()
+        candidates = {doc_id for word_keys in keys for k in word_keys for doc_id in by_key.get(k, ())}
         by_role = []
-        for doc in self._members_of("actors"):
+        for doc_id in sorted(candidates, key=order.__getitem__):
+            doc = actors[order[doc_id]]
             role = self.role_keys[doc.id]
             said = [
-                next(role[k] for k in word_keys if k in role) for word_keys in keys if word_keys & role.keys()
+                next(role[k] for k in word_keys if k in role)
+                for word_keys in keys
+                if not role.keys().isdisjoint(word_keys)
             ]
-            if said:
-                by_role.append((len(said), doc, said))
+            by_role.append((len(said), doc, said))
         return by_role
+
+    def _actor_order(self) -> dict[str, int]:
+        """Each actor's place in the list of actors, by record id (worked out once)."""
+        if self._actor_places is None:
+            self._actor_places = {doc.id: n for n, doc in enumerate(self._members_of("actors"))}
+        return self._actor_places
+
+    def _actors_by_role_key(self) -> dict[str, list[str]]:
+        """The actors (record ids) whose role has a word of each key (worked out once)."""
+        if self._role_index is None:
+            index: dict[str, list[str]] = {}
+            for doc in self._members_of("actors"):
+                for key in self.role_keys[doc.id]:
+                    index.setdefault(key, []).append(doc.id)
+            self._role_index = index
+        return self._role_index
 
     def _zona_without(self, zona: int, excluded: str, query: Query) -> Answer:
         """A zona's projects but the ones the question sets aside (all of its words), said first."""
@@ -2474,13 +2510,13 @@ class Answerer(Lists, Comparisons, Relatives):
         heading has ("organigrama")."""
         said = {stem(s) for s in query.sources}
         for doc, rare in self._gap_words():
-            if rare and rare <= said:
+            if rare <= said:
                 return self._card(Hit(doc, 1.0, 1.0), (Match(doc.id, doc.kind, doc.title, 1.0),))
         return None
 
     def _gap_words(self) -> list[tuple[Doc, frozenset[str]]]:
-        """Each heading without text, with the stems of its title words only it (or one more
-        record) has; worked out once."""
+        """Each heading without text that has title words only it (or one more record) has, with
+        their stems; worked out once."""
         if self._gaps is None:
             self._gaps = []
             for doc in self.by_kind.get("statement", []):
@@ -2489,7 +2525,8 @@ class Answerer(Lists, Comparisons, Relatives):
                     rare = frozenset(
                         stem(w) for w in content_words(doc.title) if len(w) > 4 and self._rare(stem(w))
                     )
-                    self._gaps.append((doc, rare))
+                    if rare:  # a heading with no word of its own is never named this way
+                        self._gaps.append((doc, rare))
         return self._gaps
 
     def _rare(self, term_stem: str) -> bool:

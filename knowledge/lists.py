@@ -94,6 +94,7 @@ class Lists:
     by_kind: dict[str, list[Doc]]
     budget_years: frozenset[int]
     _whole_pages: dict[str, list[list[Doc]]]
+    _influence_picks: dict[tuple[str, tuple[str, ...]], frozenset[str]]
     _headings: dict[str, frozenset[str]]
     above: dict[str, tuple[str, ...]]
     municipality_stems: frozenset[str]
@@ -250,9 +251,8 @@ class Lists:
         if list_id == "actors":
             level, dimensions = influence_filter(folded)
             if level is not None:
-                everything = [
-                    d for d in everything if _actor_has_influence(self.records[d.id], level, dimensions)
-                ]
+                picked = self._actors_with_influence(level, dimensions)
+                everything = [d for d in everything if d.id in picked]
         bound = amount_threshold(folded) if list_id == "projects" else None
         if bound is not None:  # "¿qué proyectos pasan de 3 millones?"
             above, amount = bound
@@ -310,6 +310,19 @@ class Lists:
             if share >= PARENT_NAMED and (best is None or share > best[0]):
                 best = (share, parent)
         return best[1] if best else None
+
+    def _actors_with_influence(self, level: str, dimensions: tuple[str, ...]) -> frozenset[str]:
+        """The actors with that influence in one of those places (worked out once per ask)."""
+        key = (level[:3], dimensions)
+        picked = self._influence_picks.get(key)
+        if picked is None:
+            picked = frozenset(
+                d.id
+                for d in self._members_of("actors")
+                if _actor_has_influence(self.records[d.id], level, dimensions)
+            )
+            self._influence_picks[key] = picked
+        return picked
 
     def _covers(self, doc_id: str, coverages: list[np.ndarray]) -> bool:
         """Whether the filter (or one of its alternatives) describes the document or a document

@@ -351,17 +351,16 @@ class SearchIndex:
         scores = np.bincount(ids, weights=weighted, minlength=size)
         total_weight = sum(self.family_weight(stem(s)) for s in query.sources) or 1.0
         shares = np.array([self.family_weight(stem(source)) / total_weight for source in stems_of_source])
-        # a document counts a source once, whichever of its stems it has: unique (document, source)
-        pairs = np.unique(
-            np.concatenate(
-                [
-                    postings[s][0] * len(shares) + n
-                    for n, source_stems in enumerate(stems_of_source.values())
-                    for s in source_stems
-                ]
-            )
+        # a document counts a source once, whichever of its stems it has
+        covered = [
+            postings[next(iter(source_stems))][0]
+            if len(source_stems) == 1
+            else np.unique(np.concatenate([postings[s][0] for s in source_stems]))
+            for source_stems in stems_of_source.values()
+        ]
+        coverage = np.bincount(
+            np.concatenate(covered), weights=np.repeat(shares, [len(c) for c in covered]), minlength=size
         )
-        coverage = np.bincount(pairs // len(shares), weights=shares[pairs % len(shares)], minlength=size)
         titled = [
             (docs, n)
             for n, source in enumerate(stems_of_source)
