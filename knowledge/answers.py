@@ -412,6 +412,8 @@ class Answerer(Lists, Comparisons, Relatives):
         """Per-document facts worked out on first use (the index is read-only, so they never change)."""
         self._whole_pages: dict[str, list[list[Doc]]] = {}
         self._influence_picks: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
+        self._parents: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        self._member_rows_above: dict[str, dict[str, tuple[int, ...]]] = {}
         self._gaps: list[tuple[Doc, frozenset[str]]] | None = None
         self._already: list[tuple[Doc, list[str]]] | None = None
         self._form_stems: frozenset[str] | None = None
