@@ -460,20 +460,19 @@ class Answerer(Lists, Comparisons, Relatives):
             return self._understood(
                 query
             )  # "¿qué es el situado y cuánto le toca?": both parts, not one clause
-        analysed: list[Query] = []
+        analysed: dict[int, Query] = {}
 
-        def clauses() -> list[Query]:  # read only when needed: most questions are answered before
-            if not analysed:
-                analysed.extend(analyze(self._with_subject(c, query), self.index) for c in clause_texts)
-            return analysed
+        def clause(n: int) -> Query:  # each read only when needed: most questions are answered before
+            if n not in analysed:
+                analysed[n] = analyze(self._with_subject(clause_texts[n], query), self.index)
+            return analysed[n]
+
+        def clauses() -> list[Query]:
+            return [clause(n) for n in range(len(clause_texts))]
 
         first: Answer | None = None
-        if (
-            clause_texts
-            and "?" in question
-            and not self._names_a_list_its_clause_does_not(query, clauses()[0])
-        ):
-            first = self._understood(clauses()[0])  # a chatty message with a "?": that question first
+        if clause_texts and "?" in question and not self._names_a_list_its_clause_does_not(query, clause(0)):
+            first = self._understood(clause(0))  # a chatty message with a "?": that question first
             if first.confident and first.kind != "summary":
                 return first
         parts = (
