@@ -1067,11 +1067,11 @@ class Answerer(Lists, Comparisons, Relatives):
         counted = counted_words(query.folded)
         if "count" not in ask.marks or ask.list_id is not None or counted is None or query.zonas:
             return False
-        counted_query = analyze(counted.split()[0], self.index)
-        if not counted_query.sources or has_phrase(counted, MONEY_COUNTED):
-            return False
-        if not has_phrase(query.folded, self.works_to_do):
+        if has_phrase(counted, MONEY_COUNTED) or not has_phrase(query.folded, self.works_to_do):
             return False  # "¿cuántos pozos municipales hay en Mixco?": what exists, not what is planned
+        counted_query = analyze(counted.split()[0], self.index)
+        if not counted_query.sources:
+            return False
         projects = self._filtered_projects(counted_query, Ask("list", "projects", ()))
         return 1 < len(projects) < len(self.plan.projects)
 

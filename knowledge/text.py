@@ -140,8 +140,14 @@ SHORTHAND = (
 """How people shorten words typing on a phone ("a q hora", "los problemas d mixco")."""
 
 
+SHORTHAND_SAID = re.compile(r"\b(?:[qkd]|xq|pq|porq|tmb|tb|ke)\b|\bk[ui]")
+"""Whether any shorthand may be there at all (one pass; most messages have none)."""
+
+
 def expand_shorthand(folded: str) -> str:
     """Folded text with phone shorthand written out, so phrases and asks read it."""
+    if SHORTHAND_SAID.search(folded) is None:
+        return folded
     for pattern, word in SHORTHAND:
         folded = pattern.sub(word, folded)
     return folded
