@@ -348,9 +348,33 @@ def _token_set(text: str) -> frozenset[str]:
 
 
 def phrases_in(folded: str, phrases: tuple[str, ...]) -> list[str]:
-    """The phrases (already folded, words separated by single spaces) that occur in the text."""
+    """The phrases (already folded, words separated by single spaces) that occur in the text,
+    in their order; only those whose first word was said are tried."""
     text = _token_text(folded)
-    return [p for p in phrases if f" {p} " in text]
+    by_first_word, odd = _phrases_in_order(phrases)
+    said = _token_set(text)
+    found = [
+        entry for first in by_first_word.keys() & said for entry in by_first_word[first] if entry[1] in text
+    ]
+    found.extend(entry for entry in odd if entry[1] in text)
+    return [phrase for _, _, phrase in sorted(found)]
+
+
+@lru_cache(maxsize=512)
+def _phrases_in_order(
+    phrases: tuple[str, ...],
+) -> tuple[dict[str, list[tuple[int, str, str]]], list[tuple[int, str, str]]]:
+    """Each phrase with its place and its padded form, by its first word; those not written as
+    single-spaced words (never or rarely found) apart, always tried."""
+    by_first_word: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    odd: list[tuple[int, str, str]] = []
+    for place, phrase in enumerate(phrases):
+        entry = (place, f" {phrase} ", phrase)
+        if phrase and phrase == " ".join(phrase.split()):
+            by_first_word[phrase.split(" ", 1)[0]].append(entry)
+        else:
+            odd.append(entry)
+    return dict(by_first_word), odd
 
 
 @lru_cache(maxsize=512)
