@@ -462,17 +462,21 @@ class Answerer(Lists, Comparisons, Relatives):
             )  # "¿qué es el situado y cuánto le toca?": both parts, not one clause
         analysed: dict[int, Query] = {}
 
-        def clause(n: int) -> Query:  # each read only when needed: most questions are answered before
+        def clause_at(n: int) -> Query:  # each read only when needed: most questions are answered before
             if n not in analysed:
                 analysed[n] = analyze(self._with_subject(clause_texts[n], query), self.index)
             return analysed[n]
 
         def clauses() -> list[Query]:
-            return [clause(n) for n in range(len(clause_texts))]
+            return [clause_at(n) for n in range(len(clause_texts))]
 
         first: Answer | None = None
-        if clause_texts and "?" in question and not self._names_a_list_its_clause_does_not(query, clause(0)):
-            first = self._understood(clause(0))  # a chatty message with a "?": that question first
+        if (
+            clause_texts
+            and "?" in question
+            and not self._names_a_list_its_clause_does_not(query, clause_at(0))
+        ):
+            first = self._understood(clause_at(0))  # a chatty message with a "?": that question first
             if first.confident and first.kind != "summary":
                 return first
         parts = (
@@ -1858,6 +1862,8 @@ class Answerer(Lists, Comparisons, Relatives):
         """ "¿hay proyecto en Sacoj Grande?": capitalised words where one is a place of the plan
         and the phrase as a whole is not."""
         found: list[str] = []
+        if query.text == query.text.lower():
+            return found  # no capital at all: no name written with them
         letters = [c for c in query.text if c.isalpha()]
         if sum(c.isupper() for c in letters) * 2 > len(letters):
             return found  # SHOUTED TEXT: capitals say nothing about names

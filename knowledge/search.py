@@ -392,8 +392,11 @@ class SearchIndex:
         candidates = np.flatnonzero(raw)
         if len(candidates) > limit:
             candidates = candidates[np.argpartition(-final[candidates], limit - 1)[:limit]]
-        order = sorted(candidates.tolist(), key=lambda n: (-final[n], self.docs[n].id))
-        return [Hit(self.docs[n], float(final[n]), float(coverage[n])) for n in order]
+        ranked = sorted(
+            zip(candidates.tolist(), final[candidates].tolist(), coverage[candidates].tolist(), strict=True),
+            key=lambda row: (-row[1], self.docs[row[0]].id),
+        )
+        return [Hit(self.docs[n], score, covered) for n, score, covered in ranked]
 
 
 def _as_it_is(text: str) -> str:
