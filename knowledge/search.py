@@ -384,16 +384,22 @@ class SearchIndex:
 
     def search(self, query: Query, limit: int = 10) -> list[Hit]:
         raw, coverage, title_coverage = self._score(query)
-        final = raw * (0.5 + coverage) * (1 + TITLE_BONUS * title_coverage) * self.prior
-        for intent in query.intents:
+        candidates = np.flatnonzero(raw)  # only the documents with a word asked are ranked
+        final = (
+            raw[candidates]
+            * (0.5 + coverage[candidates])
+            * (1 + TITLE_BONUS * title_coverage[candidates])
+            * self.prior[candidates]
+        )
+        for intent in sorted(query.intents):  # in a fixed order: products in another may differ
             boost = self.intent_boost.get(intent)
             if boost is not None:
-                final *= boost
-        candidates = np.flatnonzero(raw)
+                final *= boost[candidates]
         if len(candidates) > limit:
-            candidates = candidates[np.argpartition(-final[candidates], limit - 1)[:limit]]
+            keep = np.argpartition(-final, limit - 1)[:limit]
+            candidates, final = candidates[keep], final[keep]
         ranked = sorted(
-            zip(candidates.tolist(), final[candidates].tolist(), coverage[candidates].tolist(), strict=True),
+            zip(candidates.tolist(), final.tolist(), coverage[candidates].tolist(), strict=True),
             key=lambda row: (-row[1], self.docs[row[0]].id),
         )
         return [Hit(self.docs[n], score, covered) for n, score, covered in ranked]
