@@ -342,7 +342,7 @@ def _phrases_by_first_word(
     return frozenset(one_word), {w: tuple(p) for w, p in by_first_word.items()}, empty
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=64)  # the few texts one answer reads again and again
 def _token_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
