@@ -7,7 +7,8 @@ Run from the repository root::
 For the real plan and synthetic plans 10x and 100x larger (``bench.synthetic``) it measures
 the Answerer's index build time, its per-question latency (p50/p99 of ``answer()``) and its
 accuracy on the dev questions, judged by ``judge()`` of ``../shared/eval/run_eval.py`` like the
-eval does. Next to it, on the same documents and questions:
+eval does. The Answerer is timed as the bot runs it: once it is built, the process's objects are
+frozen out of the garbage collector's passes (``gc.freeze()``, as ``bot/app.py`` does). Next to it, on the same documents and questions:
 
 * **WRatio**: ``rapidfuzz.process.extract(q, texts, scorer=fuzz.WRatio, limit=3)``;
 * **BM25**: ``bm25s`` with the Snowball Spanish stemmer and Spanish stop words.
@@ -155,6 +156,7 @@ def bench_answerer(
     memory.sample()
     questions = [item["q"] for item in items]
     gc.collect()
+    gc.freeze()  # as the bot does once its index is built (bot/app.py): no GC pass walks the index
     cold, answers = _timed(answerer.answer, questions)
     outs = [{"answer": to_plain(a), "confident": a.confident} for a in answers]
     acc, failures = accuracy(items, outs, judge)
@@ -163,6 +165,7 @@ def bench_answerer(
         times, _ = _timed(answerer.answer, questions)
         warm.extend(times)
         memory.sample()
+    gc.unfreeze()  # the next scale's build lets this one go
     result = Result(
         "Answerer",
         scale.label,

@@ -320,5 +320,18 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def run() -> int:
+    """``main`` for a shell: a reader that stops early (``python -m bot ask … | head``) ends the
+    command quietly, as it ends ``ls`` or ``cat``, rather than with a traceback."""
+    try:
+        code = main()
+        sys.stdout.flush()  # a pipe closed early fails here, inside the try, not at exit
+    except BrokenPipeError:
+        # what is left unwritten goes nowhere (the Python documentation's way, "Note on SIGPIPE")
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

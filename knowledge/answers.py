@@ -10,12 +10,12 @@ who, a definition, a status, or one record). Composition is then a table lookup
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 import numpy as np
 
@@ -347,6 +347,25 @@ def _parts_of(sentence: str) -> list[str]:
     return parts or [sentence]
 
 
+@dataclass(frozen=True, slots=True)
+class _QuoteParts:
+    """A long record's quotable parts, each with the stems and the pairs of stems it says as bits
+    over the record's own (compact: the 26 long records of the plan, all asked about, keep about
+    0.3 MB this way, 1.4 MB as sets)."""
+
+    bit_of: dict[str, int]
+    pair_bit_of: dict[tuple[str, str], int]
+    parts: tuple[tuple[str, int, int], ...]
+
+
+Item = TypeVar("Item", bound=Hashable)
+
+
+def _bits(items: Iterable[Item]) -> dict[Item, int]:
+    """One bit for each (distinct) item; which bit is whose does not matter."""
+    return {item: 1 << n for n, item in enumerate(items)}
+
+
 class Answerer(Lists, Comparisons, Relatives):
     """Answers questions about one plan. Build once; ``answer`` is cheap and pure."""
 
@@ -423,11 +442,19 @@ class Answerer(Lists, Comparisons, Relatives):
         self._named_records: dict[str, Doc | None] = {}
         self._folded_titles: dict[str, str] = {}
         self._sentences: dict[str, tuple[tuple[str, str, frozenset[str]], ...]] = {}
+        self._parts: dict[tuple[str, bool], _QuoteParts] = {}
+        """Each long record's quotable parts, by record and whether clauses are cut (see _quote_parts)."""
         self._rows_of_members: dict[str, np.ndarray] = {}
+        self._heads: list[tuple[str, list[str]]] | None = None
+        self._actor_places: dict[str, int] | None = None
+        self._role_index: dict[str, list[str]] | None = None
         self._doc_stems: dict[str, frozenset[str]] = {}
         self._title_stems: dict[str, frozenset[str]] = {}
         """Per-document facts worked out on first use (the index is read-only, so they never change)."""
         self._whole_pages: dict[str, list[list[Doc]]] = {}
+        self._influence_picks: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
+        self._parents: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        self._member_rows_above: dict[str, dict[str, tuple[int, ...]]] = {}
         self._gaps: list[tuple[Doc, frozenset[str]]] | None = None
         self._already: list[tuple[Doc, list[str]]] | None = None
         self._form_stems: frozenset[str] | None = None
@@ -469,20 +496,40 @@ class Answerer(Lists, Comparisons, Relatives):
         relative = None if query.out_of_scope else self.relative_answer(query, read_ask(query.folded))
         if relative is not None:  # "aparte del de San Antonio, ¿hay otro?": asked of the whole message
             return relative
-        clauses = [analyze(self._with_subject(c, query), self.index) for c in question_clauses(question)]
-        if clauses and self._defines_a_term_and_its_money(query):
+        clause_texts = question_clauses(question)
+        if clause_texts and self._defines_a_term_and_its_money(query):
             return self._understood(
                 query
             )  # "¿qué es el situado y cuánto le toca?": both parts, not one clause
+        if clause_texts and self._asks_if_the_plan_says(fold(clause_texts[0])):
+            clause_texts = clause_texts[
+                1:
+            ]  # "… en qué año se aprobó el K'atun, ¿sale en el POA?": the rest asks
+        analysed: dict[int, Query] = {}
+
+        def clause_at(n: int) -> Query:  # each read only when needed: most questions are answered before
+            if n not in analysed:
+                analysed[n] = analyze(self._with_subject(clause_texts[n], query), self.index)
+            return analysed[n]
+
+        def clauses() -> list[Query]:
+            return [clause_at(n) for n in range(len(clause_texts))]
+
         first: Answer | None = None
-        if clauses and self._asks_if_the_plan_says(clauses[0]):
-            clauses = clauses[1:]  # "… en qué año se aprobó el K'atun, ¿sale en el POA?": the rest asks
-        if clauses and "?" in question and not self._names_a_list_its_clause_does_not(query, clauses[0]):
-            first = self._understood(clauses[0])  # a chatty message with a "?": that question first
+        if (
+            clause_texts
+            and "?" in question
+            and not self._names_a_list_its_clause_does_not(query, clause_at(0))
+        ):
+            first = self._understood(clause_at(0))  # a chatty message with a "?": that question first
             if first.confident and first.kind != "summary":
                 return first
-        parts = [c for c in clauses if len(c.folded) < len(query.folded) * WHOLE_SHARE]
-        if parts and query.out_of_scope and not any(c.out_of_scope for c in parts):
+        parts = (
+            [c for c in clauses() if len(c.folded) < len(query.folded) * WHOLE_SHARE]
+            if query.out_of_scope
+            else []
+        )
+        if parts and not any(c.out_of_scope for c in parts):
             # "yo pago mi IUSI puntual … ¿cuánto de eso va a inversión?": the aside is not the question
             query = replace(query, out_of_scope=False)
         if query.out_of_scope and (asked := self._in_scope_before_o(question)) is not None:
@@ -495,7 +542,7 @@ class Answerer(Lists, Comparisons, Relatives):
             return answer
         if query.out_of_scope and vocabulary().out_of_scope_in(query.folded, strong=True):
             return answer  # "¿quién ganó la licitación …, cuál es el NOG?": no clause of it is for the plan
-        for clause in clauses:  # complaint words sank the whole message: try each question alone
+        for clause in clauses():  # complaint words sank the whole message: try each question alone
             clause_answer = self._vetted(query, self._understood(clause))
             if clause_answer.confident:
                 return clause_answer
@@ -544,11 +591,11 @@ class Answerer(Lists, Comparisons, Relatives):
             and self.index.knows(stem(word))
         )
 
-    def _asks_if_the_plan_says(self, clause: Query) -> bool:
-        """ "¿sale en el POA de Mixco?", "¿viene en el plan?": the clause only asks whether the
-        document has what the rest of the message asks about; it names the plan and nothing else."""
-        named = {w for phrase in phrases_in(clause.folded, plan_names()) for w in phrase.split()}
-        tokens = TOKEN.findall(clause.folded)
+    def _asks_if_the_plan_says(self, folded: str) -> bool:
+        """ "¿sale en el POA de Mixco?", "¿viene en el plan?": the (folded) clause only asks whether
+        the document has what the rest of the message asks about; it names the plan and nothing else."""
+        named = {w for phrase in phrases_in(folded, plan_names()) for w in phrase.split()}
+        tokens = TOKEN.findall(folded)
         said = [w for w in tokens if not is_stop_word(w) and w != OWN_MUNICIPALITY]
         return (
             bool(named)
@@ -1154,11 +1201,11 @@ class Answerer(Lists, Comparisons, Relatives):
         counted = counted_words(query.folded)
         if "count" not in ask.marks or ask.list_id is not None or counted is None or query.zonas:
             return False
-        counted_query = analyze(counted.split()[0], self.index)
-        if not counted_query.sources or has_phrase(counted, MONEY_COUNTED):
-            return False
-        if not has_phrase(query.folded, self.works_to_do):
+        if has_phrase(counted, MONEY_COUNTED) or not has_phrase(query.folded, self.works_to_do):
             return False  # "¿cuántos pozos municipales hay en Mixco?": what exists, not what is planned
+        counted_query = analyze(counted.split()[0], self.index)
+        if not counted_query.sources:
+            return False
         projects = self._filtered_projects(counted_query, Ask("list", "projects", ()))
         return 1 < len(projects) < len(self.plan.projects)
 
@@ -1210,14 +1257,20 @@ class Answerer(Lists, Comparisons, Relatives):
         """Whether the question names a statement about the list's members by its title ("¿qué
         recomienda el análisis de actores?": the «Análisis de actores», not the actors)."""
         words = TOKEN.findall(query.folded)
-        for doc in self.by_kind.get("statement", []):
-            head = fold(doc.title).split(":")[0].strip()
+        for head, head_words in self._statement_heads():
             if head not in query.folded:
                 continue
             for w in ask.list_words:  # "¿cuántos actores hay en el análisis de actores?": the actors
-                if f" de {w}" in f" {head}" and words.count(w) == TOKEN.findall(head).count(w):
+                if f" de {w}" in f" {head}" and words.count(w) == head_words.count(w):
                     return True
         return False
+
+    def _statement_heads(self) -> list[tuple[str, list[str]]]:
+        """Each statement's title up to its colon, folded, with its words (worked out once)."""
+        if self._heads is None:
+            heads = [fold(doc.title).split(":")[0].strip() for doc in self.by_kind.get("statement", [])]
+            self._heads = [(head, TOKEN.findall(head)) for head in heads]
+        return self._heads
 
     def _zonas_of_projects(self, query: Query, ask: Ask) -> Answer | None:
         """ "¿en qué zonas van a perforar pozos?", "¿qué zonas tienen proyectos?": the projects
@@ -1771,19 +1824,45 @@ class Answerer(Lists, Comparisons, Relatives):
     def _actors_by_role(self, asked: list[str]) -> list[tuple[int, Doc, list[str]]]:
         """The actors whose role says some of the words: how many, the actor, the role's words."""
         synonyms = vocabulary().synonyms
-        keys = [
-            {word_key(w), *(word_key(x) for s in synonyms.get(w, ()) for x in content_words(s))}
+        keys = [  # the word's own key first, then its synonyms', so the role word shown is stable
+            tuple(
+                dict.fromkeys(
+                    [word_key(w), *(word_key(x) for s in synonyms.get(w, ()) for x in content_words(s))]
+                )
+            )
             for w in asked
         ]
+        actors = self._members_of("actors")
+        order = self._actor_order()
+        by_key = self._actors_by_role_key()
+        candidates = {doc_id for word_keys in keys for k in word_keys for doc_id in by_key.get(k, ())}
         by_role = []
-        for doc in self._members_of("actors"):
+        for doc_id in sorted(candidates, key=order.__getitem__):
+            doc = actors[order[doc_id]]
             role = self.role_keys[doc.id]
             said = [
-                next(role[k] for k in word_keys if k in role) for word_keys in keys if word_keys & role.keys()
+                next(role[k] for k in word_keys if k in role)
+                for word_keys in keys
+                if not role.keys().isdisjoint(word_keys)
             ]
-            if said:
-                by_role.append((len(said), doc, said))
+            by_role.append((len(said), doc, said))
         return by_role
+
+    def _actor_order(self) -> dict[str, int]:
+        """Each actor's place in the list of actors, by record id (worked out once)."""
+        if self._actor_places is None:
+            self._actor_places = {doc.id: n for n, doc in enumerate(self._members_of("actors"))}
+        return self._actor_places
+
+    def _actors_by_role_key(self) -> dict[str, list[str]]:
+        """The actors (record ids) whose role has a word of each key (worked out once)."""
+        if self._role_index is None:
+            index: dict[str, list[str]] = {}
+            for doc in self._members_of("actors"):
+                for key in self.role_keys[doc.id]:
+                    index.setdefault(key, []).append(doc.id)
+            self._role_index = index
+        return self._role_index
 
     def _zona_without(self, zona: int, excluded: str, query: Query) -> Answer:
         """A zona's projects but the ones the question sets aside (all of its words), said first."""
@@ -2030,6 +2109,8 @@ class Answerer(Lists, Comparisons, Relatives):
         """ "¿hay proyecto en Sacoj Grande?": capitalised words where one is a place of the plan
         and the phrase as a whole is not."""
         found: list[str] = []
+        if query.text == query.text.lower():
+            return found  # no capital at all: no name written with them
         letters = [c for c in query.text if c.isalpha()]
         if sum(c.isupper() for c in letters) * 2 > len(letters):
             return found  # SHOUTED TEXT: capitals say nothing about names
@@ -2362,6 +2443,32 @@ class Answerer(Lists, Comparisons, Relatives):
             self._sentences[doc.id] = kept
         return kept
 
+    def _quote_parts(self, doc: Doc, *, clauses: bool) -> _QuoteParts:
+        """A long record's sentences (or, with ``clauses``, the parts of them short enough to
+        quote), each with the stems and the pairs of content stems it says (worked out once per
+        record)."""
+        key = (doc.id, clauses)
+        kept = self._parts.get(key)
+        if kept is None:
+            text = _record_text(self.records[doc.id])
+            parts = [
+                (part, {stem(w) for w in TOKEN.findall(fold(part))}, _stem_pairs(content_words(part)))
+                for sentence in SENTENCE_END.split(text)
+                for part in (_parts_of(sentence.strip()) if clauses else [sentence.strip()])
+            ]
+            bit_of = _bits({s for _, said, _ in parts for s in said})
+            pair_bit_of = _bits({p for _, _, pairs in parts for p in pairs})
+            kept = _QuoteParts(
+                bit_of,
+                pair_bit_of,
+                tuple(
+                    (part, sum(bit_of[s] for s in said), sum(pair_bit_of[p] for p in pairs))
+                    for part, said, pairs in parts
+                ),
+            )
+            self._parts[key] = kept
+        return kept
+
     def folded_title(self, doc: Doc) -> str:
         """A document's title folded (worked out once per document)."""
         folded = self._folded_titles.get(doc.id)
@@ -2642,17 +2749,19 @@ class Answerer(Lists, Comparisons, Relatives):
         best, best_share, best_pairs = "", 0.0, 0
         counts = counted_words(query.folded) is not None  # then the first, which gives the numbers, stays
         pairs_asked = frozenset() if counts else _stem_pairs(content_words(query.corrected))
-        for sentence in SENTENCE_END.split(text):
-            # clauses only for what the title does not say: "¿qué es el ranking …?" is the whole
-            for part in _parts_of(sentence.strip()) if beyond_title else [sentence.strip()]:
-                said = {stem(w) for w in TOKEN.findall(fold(part))}
-                share = sum(w for s, w in wanted.items() if s in said) / sum(wanted.values())
-                if share < best_share:
-                    continue
-                pairs = len(pairs_asked & _stem_pairs(content_words(part))) if pairs_asked else 0
-                if share > best_share or pairs > best_pairs:
-                    # of two that say as much, the one that says it as asked: "enfoque de planificación"
-                    best, best_share, best_pairs = part, share, pairs
+        whole = sum(wanted.values())
+        # clauses only for what the title does not say: "¿qué es el ranking …?" is the whole
+        quotable = self._quote_parts(hit.doc, clauses=bool(beyond_title))
+        wanted_bits = [(quotable.bit_of.get(s, 0), w) for s, w in wanted.items()]
+        pair_bits = sum(quotable.pair_bit_of.get(p, 0) for p in pairs_asked)
+        for part, says, says_pairs in quotable.parts:
+            share = sum(w for bit, w in wanted_bits if says & bit) / whole
+            if share < best_share:
+                continue
+            pairs = (says_pairs & pair_bits).bit_count()
+            if share > best_share or pairs > best_pairs:
+                # of two that say as much, the one that says it as asked: "enfoque de planificación"
+                best, best_share, best_pairs = part, share, pairs
         shown = fold(" ".join(str(line) for line in answer.lines))[:QUOTE_SHOWN_CHARS]
         if best_share < QUOTE_SHARE or fold(best)[:60] in shown:
             return answer
@@ -2663,13 +2772,13 @@ class Answerer(Lists, Comparisons, Relatives):
         heading has ("organigrama")."""
         said = {stem(s) for s in query.sources}
         for doc, rare in self._gap_words():
-            if rare and rare <= said:
+            if rare <= said:
                 return self._card(Hit(doc, 1.0, 1.0), (Match(doc.id, doc.kind, doc.title, 1.0),))
         return None
 
     def _gap_words(self) -> list[tuple[Doc, frozenset[str]]]:
-        """Each heading without text, with the stems of its title words only it (or one more
-        record) has; worked out once."""
+        """Each heading without text that has title words only it (or one more record) has, with
+        their stems; worked out once."""
         if self._gaps is None:
             self._gaps = []
             for doc in self.by_kind.get("statement", []):
@@ -2678,7 +2787,8 @@ class Answerer(Lists, Comparisons, Relatives):
                     rare = frozenset(
                         stem(w) for w in content_words(doc.title) if len(w) > 4 and self._rare(stem(w))
                     )
-                    self._gaps.append((doc, rare))
+                    if rare:  # a heading with no word of its own is never named this way
+                        self._gaps.append((doc, rare))
         return self._gaps
 
     def _rare(self, term_stem: str) -> bool:

@@ -98,6 +98,9 @@ class Lists:
     by_kind: dict[str, list[Doc]]
     budget_years: frozenset[int]
     _whole_pages: dict[str, list[list[Doc]]]
+    _influence_picks: dict[tuple[str, tuple[str, ...]], frozenset[str]]
+    _parents: dict[str, list[tuple[str, frozenset[str]]]]
+    _member_rows_above: dict[str, dict[str, tuple[int, ...]]]
     _headings: dict[str, frozenset[str]]
     above: dict[str, tuple[str, ...]]
     municipality_stems: frozenset[str]
@@ -280,9 +283,8 @@ class Lists:
         if list_id == "actors":
             level, dimensions = influence_filter(folded)
             if level is not None:
-                everything = [
-                    d for d in everything if _actor_has_influence(self.records[d.id], level, dimensions)
-                ]
+                picked = self._actors_with_influence(level, dimensions)
+                everything = [d for d in everything if d.id in picked]
         bound = amount_threshold(folded) if list_id == "projects" else None
         if bound is not None:  # "¿qué proyectos pasan de 3 millones?"
             above, amount = bound
@@ -314,7 +316,11 @@ class Lists:
         if tematica is not None and any(d.tematica for d in everything):
             return [d for d in everything if d.tematica == tematica]  # "líneas de Mixco ordenado, …"
         coverages = [self.index.coverage(q) for q in (filter_query, *_alternatives(filter_query))]
-        chosen = {d.id for d in everything if self._covers(d.id, coverages)}
+        covered = set(
+            np.flatnonzero(np.logical_or.reduce([c >= FILTER_COVERAGE for c in coverages])).tolist()
+        )
+        rows = self._rows_with_above(list_id)
+        chosen = {d.id for d in everything if not covered.isdisjoint(rows[d.id])}
         if len(coverages) > 2 and len(chosen) > 1:  # "apoyo técnico y financiero": who has both first
             sides = coverages[1:]
             everything = sorted(
@@ -330,23 +336,52 @@ class Lists:
         wording: a strategic line above its lines of action."""
         said = {stem(s) for s in filter_query.sources}
         best: tuple[float, str] | None = None
-        parents = {a for d in self._members_of(list_id) for a in self.above.get(d.id, ())}
-        for parent in parents:
-            doc = self.index.by_id.get(parent)
-            if doc is None:
-                continue
-            wording = {stem(w) for w in content_words(doc.title)} - self.municipality_stems
+        for parent, wording in self._parents_wording(list_id):
             share = len(wording & said) / len(wording) if len(wording) >= PARENT_MIN_WORDS else 0.0
             if share >= PARENT_NAMED and (best is None or share > best[0]):
                 best = (share, parent)
         return best[1] if best else None
 
-    def _covers(self, doc_id: str, coverages: list[np.ndarray]) -> bool:
-        """Whether the filter (or one of its alternatives) describes the document or a document
-        above it (a line of action under the objective the question names)."""
-        position = self.index.position
-        rows = [position[doc_id], *(position[a] for a in self.above.get(doc_id, ()) if a in position)]
-        return any(coverage[row] >= FILTER_COVERAGE for coverage in coverages for row in rows)
+    def _parents_wording(self, list_id: str) -> list[tuple[str, frozenset[str]]]:
+        """The records above a list's members, each with the stems of its title but the
+        municipality's name (worked out once per list)."""
+        kept = self._parents.get(list_id)
+        if kept is None:
+            parents = {a for d in self._members_of(list_id) for a in self.above.get(d.id, ())}
+            kept = [
+                (parent, frozenset(stem(w) for w in content_words(doc.title)) - self.municipality_stems)
+                for parent in sorted(parents)
+                if (doc := self.index.by_id.get(parent)) is not None
+            ]
+            self._parents[list_id] = kept
+        return kept
+
+    def _rows_with_above(self, list_id: str) -> dict[str, tuple[int, ...]]:
+        """Each member's index row with the rows of the records above it (worked out once per
+        list): the filter describes a member or a record above it (a line of action under the
+        objective the question names)."""
+        kept = self._member_rows_above.get(list_id)
+        if kept is None:
+            position = self.index.position
+            kept = {
+                d.id: (position[d.id], *(position[a] for a in self.above.get(d.id, ()) if a in position))
+                for d in self._members_of(list_id)
+            }
+            self._member_rows_above[list_id] = kept
+        return kept
+
+    def _actors_with_influence(self, level: str, dimensions: tuple[str, ...]) -> frozenset[str]:
+        """The actors with that influence in one of those places (worked out once per ask)."""
+        key = (level[:3], dimensions)
+        picked = self._influence_picks.get(key)
+        if picked is None:
+            picked = frozenset(
+                d.id
+                for d in self._members_of("actors")
+                if _actor_has_influence(self.records[d.id], level, dimensions)
+            )
+            self._influence_picks[key] = picked
+        return picked
 
     def _tematica_said(self, folded: str) -> Tematica | None:
         """The temática a text names by its whole name ("Mixco seguro"), the longest if several."""

@@ -32,7 +32,7 @@ from knowledge.text import (
     find_years,
     find_zonas,
     fold,
-    has_phrase,
+    intents_in,
     is_stop_word,
     phonetic,
     stem,
@@ -279,6 +279,12 @@ class SearchIndex:
         start, end = self._offsets[slot], self._offsets[slot + 1]
         return self._ids[start:end], self._contributions[start:end]
 
+    def _known_posting(self, term_stem: str) -> tuple[np.ndarray, np.ndarray]:
+        posting = self.posting(term_stem)
+        if posting is None:
+            raise KeyError(term_stem)
+        return posting
+
     def title_docs(self, term_stem: str) -> np.ndarray | None:
         """The documents whose title has the stem."""
         slot = self._title_slot.get(term_stem)
@@ -326,28 +332,44 @@ class SearchIndex:
 
     def _score_uncached(self, query: Query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         size = len(self.docs)
-        scores = np.zeros(size)
-        coverage = np.zeros(size)
-        title_coverage = np.zeros(size)
+        scores: np.ndarray = np.zeros(size)
+        coverage: np.ndarray = np.zeros(size)
+        title_coverage: np.ndarray = np.zeros(size)
         stem_weight: dict[str, float] = {}
         stems_of_source: dict[str, set[str]] = defaultdict(set)
         for term in query.terms:
             if term.stem in self._slot:
                 stem_weight[term.stem] = max(stem_weight.get(term.stem, 0.0), term.weight)
                 stems_of_source[term.source].add(term.stem)
-        for term_stem, weight in stem_weight.items():
-            ids, contribution = self.posting(term_stem)  # type: ignore[misc]
-            scores[ids] += weight * contribution
+        if not stem_weight:
+            return scores, coverage, title_coverage
+        # Each sum is one bincount over the postings laid end to end, in the order the terms
+        # come: the same additions in the same order as one per term, without a pass per term.
+        postings = {s: self._known_posting(s) for s in stem_weight}
+        ids = np.concatenate([docs for docs, _ in postings.values()])
+        weighted = np.concatenate([w * postings[s][1] for s, w in stem_weight.items()])
+        scores = np.bincount(ids, weights=weighted, minlength=size)
         total_weight = sum(self.family_weight(stem(s)) for s in query.sources) or 1.0
-        for source, source_stems in stems_of_source.items():
-            share = self.family_weight(stem(source)) / total_weight
-            ids_list = [self.posting(s)[0] for s in source_stems]  # type: ignore[index]
-            ids = ids_list[0] if len(ids_list) == 1 else np.unique(np.concatenate(ids_list))
-            coverage[ids] += share
-            own = stem(source)
-            title_ids = self.title_docs(own)
-            if title_ids is not None:
-                title_coverage[title_ids] += share
+        shares = np.array([self.family_weight(stem(source)) / total_weight for source in stems_of_source])
+        # a document counts a source once, whichever of its stems it has
+        covered = [
+            postings[next(iter(source_stems))][0]
+            if len(source_stems) == 1
+            else np.unique(np.concatenate([postings[s][0] for s in source_stems]))
+            for source_stems in stems_of_source.values()
+        ]
+        coverage = np.bincount(
+            np.concatenate(covered), weights=np.repeat(shares, [len(c) for c in covered]), minlength=size
+        )
+        titled = [
+            (docs, n)
+            for n, source in enumerate(stems_of_source)
+            if (docs := self.title_docs(stem(source))) is not None
+        ]
+        if titled:
+            title_ids = np.concatenate([t for t, _ in titled])
+            title_shares = np.concatenate([np.full(len(t), shares[n]) for t, n in titled])
+            title_coverage = np.bincount(title_ids, weights=title_shares, minlength=size)
         return scores, coverage, title_coverage
 
     def scores(self, query: Query) -> dict[str, float]:
@@ -362,16 +384,25 @@ class SearchIndex:
 
     def search(self, query: Query, limit: int = 10) -> list[Hit]:
         raw, coverage, title_coverage = self._score(query)
-        final = raw * (0.5 + coverage) * (1 + TITLE_BONUS * title_coverage) * self.prior
-        for intent in query.intents:
+        candidates = np.flatnonzero(raw)  # only the documents with a word asked are ranked
+        final = (
+            raw[candidates]
+            * (0.5 + coverage[candidates])
+            * (1 + TITLE_BONUS * title_coverage[candidates])
+            * self.prior[candidates]
+        )
+        for intent in sorted(query.intents):  # in a fixed order: products in another may differ
             boost = self.intent_boost.get(intent)
             if boost is not None:
-                final *= boost
-        candidates = np.flatnonzero(raw)
+                final *= boost[candidates]
         if len(candidates) > limit:
-            candidates = candidates[np.argpartition(-final[candidates], limit - 1)[:limit]]
-        order = sorted(candidates.tolist(), key=lambda n: (-final[n], self.docs[n].id))
-        return [Hit(self.docs[n], float(final[n]), float(coverage[n])) for n in order]
+            keep = np.argpartition(-final, limit - 1)[:limit]
+            candidates, final = candidates[keep], final[keep]
+        ranked = sorted(
+            zip(candidates.tolist(), final.tolist(), coverage[candidates].tolist(), strict=True),
+            key=lambda row: (-row[1], self.docs[row[0]].id),
+        )
+        return [Hit(self.docs[n], score, covered) for n, score, covered in ranked]
 
 
 def _as_it_is(text: str) -> str:
@@ -386,7 +417,7 @@ def analyze(text: str, index: SearchIndex) -> Query:
     without_zonas = _blank_spans(folded, [z.span for z in zonas])
     snips = find_snips(without_zonas)
     years = find_years(without_zonas)
-    intents = frozenset(name for name, phrases in vocab.intents.items() if has_phrase(folded, phrases))
+    intents = intents_in(folded)
     out_of_scope = vocab.out_of_scope_in(folded)
     corrections: dict[str, str] = {}
     sources: list[str] = []
@@ -404,7 +435,7 @@ def analyze(text: str, index: SearchIndex) -> Query:
         all_words.append(fixed)
     if corrections:  # "presupusto 2025": the corrected words mark what is asked too
         corrected = " ".join(all_words)
-        intents |= {name for name, phrases in vocab.intents.items() if has_phrase(corrected, phrases)}
+        intents |= intents_in(corrected)
     terms = [Term(stem(s), 1.0, s) for s in sources]
     terms.extend(Term(r, FAMILY_WEIGHT, s) for s in sources for r in index.related_stems(stem(s)))
     synonym_terms, stands_for = _synonym_terms(" ".join(all_words), sources)
@@ -435,25 +466,41 @@ def _synonym_terms(corrected: str, sources: list[str]) -> tuple[list[Term], froz
     out: list[Term] = []
     targets_said: set[str] = set()
     padded = f" {corrected} "
-    said = set(corrected.split())
-    for key, targets in _synonyms_by_first_word().items():
-        if key.split(" ", 1)[0] not in said or f" {key} " not in padded:
+    by_first_word = _synonyms_by_first_word()
+    keys = sorted(entry for word in set(corrected.split()) for entry in by_first_word.get(word, ()))
+    for synonym in keys:
+        if f" {synonym.key} " not in padded:
             continue
-        owners = [w for w in key.split() if w in sources]
+        owners = [w for w in synonym.key.split() if w in sources]
         if not owners:
-            owners = [key]
-            sources.append(key)
+            owners = [synonym.key]
+            sources.append(synonym.key)
         for owner in owners:  # every word of the phrase is explained by what it stands for
-            for target in targets:
-                out.extend(Term(stem(w), SYNONYM_WEIGHT, owner) for w in content_words(target))
-        targets_said.update(w for target in targets for w in content_words(target))
+            out.extend(Term(target_stem, SYNONYM_WEIGHT, owner) for target_stem in synonym.target_stems)
+        targets_said.update(synonym.target_words)
     return out, frozenset(targets_said)
 
 
+@dataclass(frozen=True, order=True)
+class _Synonym:
+    place: int
+    """Its place in the vocabulary's order, which is the order its terms are added in."""
+    key: str
+    target_words: tuple[str, ...]
+    """The content words of what it stands for, in order."""
+    target_stems: tuple[str, ...]
+
+
 @cache
-def _synonyms_by_first_word() -> dict[str, tuple[str, ...]]:
-    """The synonyms, in their order (a cheap first-word test before the phrase test)."""
-    return dict(vocabulary().synonyms)
+def _synonyms_by_first_word() -> dict[str, list[_Synonym]]:
+    """The synonyms by the first word of their key (only the keys whose first word was said are
+    tried), with the words they stand for read once."""
+    by_first_word: dict[str, list[_Synonym]] = defaultdict(list)
+    for place, (key, targets) in enumerate(vocabulary().synonyms.items()):
+        target_words = tuple(w for target in targets for w in content_words(target))
+        synonym = _Synonym(place, key, target_words, tuple(stem(w) for w in target_words))
+        by_first_word[key.split(" ", 1)[0]].append(synonym)
+    return dict(by_first_word)
 
 
 def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -139,8 +140,14 @@ SHORTHAND = (
 """How people shorten words typing on a phone ("a q hora", "los problemas d mixco")."""
 
 
+SHORTHAND_SAID = re.compile(r"\b(?:[qkd]|xq|pq|porq|tmb|tb|ke)\b|\bk[ui]")
+"""Whether any shorthand may be there at all (one pass; most messages have none)."""
+
+
 def expand_shorthand(folded: str) -> str:
     """Folded text with phone shorthand written out, so phrases and asks read it."""
+    if SHORTHAND_SAID.search(folded) is None:
+        return folded
     for pattern, word in SHORTHAND:
         folded = pattern.sub(word, folded)
     return folded
@@ -249,6 +256,34 @@ class Vocabulary:
         return has_phrase(folded, self.out_of_scope_strong if strong else self.out_of_scope)
 
 
+def intents_in(folded: str) -> frozenset[str]:
+    """The names of the vocabulary's intents with a phrase in the (folded) text, as
+    ``has_phrase`` reads each intent's phrases, looked up once for all intents."""
+    one_word, by_first_word, empty = _intent_index()
+    text = _token_text(folded)
+    said = _token_set(text)
+    names = {name for word in said & one_word.keys() for name in one_word[word]}
+    for first in said & by_first_word.keys():
+        names.update(name for phrase, name in by_first_word[first] if name not in names and phrase in text)
+    return frozenset(names | empty) if not said else frozenset(names)
+
+
+@cache
+def _intent_index() -> tuple[dict[str, set[str]], dict[str, list[tuple[str, str]]], frozenset[str]]:
+    one_word: dict[str, set[str]] = defaultdict(set)
+    by_first_word: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    empty = set()
+    for name, phrases in vocabulary().intents.items():
+        words_of, firsts, matches_nothing_said = _phrases_by_first_word(phrases)
+        for word in words_of:
+            one_word[word].add(name)
+        for first, padded in firsts.items():
+            by_first_word[first].extend((phrase, name) for phrase in padded)
+        if matches_nothing_said:
+            empty.add(name)
+    return dict(one_word), dict(by_first_word), frozenset(empty)
+
+
 INTENSIFIER = re.compile(r"\b(?:bien|muy|tan|re|bastante|super|demasiado)\s+")
 
 
@@ -277,15 +312,69 @@ def _widen(targets: tuple[str, ...], direct: dict[str, tuple[str, ...]]) -> tupl
 def has_phrase(folded: str, phrases: tuple[str, ...]) -> bool:
     """Whether any phrase occurs in folded text as whole words."""
     text = _token_text(folded)
-    if len(phrases) <= 4:  # a few phrases: plain substring tests beat compiling a pattern
-        return any(f" {_norm_phrase(p)} " in text for p in phrases)
-    return _phrase_pattern(phrases).search(text) is not None
+    one_word, by_first_word, empty = _phrases_by_first_word(phrases)
+    said = _token_set(text)
+    if not one_word.isdisjoint(said):
+        return True
+    if any(phrase in text for first in by_first_word.keys() & said for phrase in by_first_word[first]):
+        return True
+    return empty and not said
+
+
+@lru_cache(maxsize=512)
+def _phrases_by_first_word(
+    phrases: tuple[str, ...],
+) -> tuple[frozenset[str], dict[str, tuple[str, ...]], bool]:
+    """The one-word phrases, the longer ones (padded) by their first word, and whether an empty
+    phrase is among a few (it matches a text with no words): only the phrases whose first word
+    was said are tried."""
+    one_word: set[str] = set()
+    by_first_word: dict[str, list[str]] = defaultdict(list)
+    empty = False
+    for phrase in phrases:
+        normal = _norm_phrase(phrase)
+        if not normal:
+            empty = empty or len(phrases) <= 4  # a pattern of many phrases drops the empty ones
+        elif " " in normal:
+            by_first_word[normal.split(" ", 1)[0]].append(f" {normal} ")
+        else:
+            one_word.add(normal)
+    return frozenset(one_word), {w: tuple(p) for w, p in by_first_word.items()}, empty
+
+
+@lru_cache(maxsize=64)  # the few texts one answer reads again and again
+def _token_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
 
 
 def phrases_in(folded: str, phrases: tuple[str, ...]) -> list[str]:
-    """The phrases (already folded, words separated by single spaces) that occur in the text."""
+    """The phrases (already folded, words separated by single spaces) that occur in the text,
+    in their order; only those whose first word was said are tried."""
     text = _token_text(folded)
-    return [p for p in phrases if f" {p} " in text]
+    by_first_word, odd = _phrases_in_order(phrases)
+    said = _token_set(text)
+    found = [
+        entry for first in by_first_word.keys() & said for entry in by_first_word[first] if entry[1] in text
+    ]
+    found.extend(entry for entry in odd if entry[1] in text)
+    return [phrase for _, _, phrase in sorted(found)]
+
+
+@lru_cache(maxsize=512)
+def _phrases_in_order(
+    phrases: tuple[str, ...],
+) -> tuple[dict[str, list[tuple[int, str, str]]], list[tuple[int, str, str]]]:
+    """Each phrase with its place and its padded form, by its first word; those not written as
+    single-spaced words (never or rarely found) apart, always tried."""
+    by_first_word: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    odd: list[tuple[int, str, str]] = []
+    for place, phrase in enumerate(phrases):
+        entry = (place, f" {phrase} ", phrase)
+        if phrase and phrase == " ".join(phrase.split()):
+            by_first_word[phrase.split(" ", 1)[0]].append(entry)
+        else:
+            odd.append(entry)
+    return dict(by_first_word), odd
 
 
 @lru_cache(maxsize=512)
@@ -297,17 +386,6 @@ def _token_text(folded: str) -> str:
 @lru_cache(maxsize=4096)
 def _norm_phrase(phrase: str) -> str:
     return " ".join(TOKEN.findall(phrase))
-
-
-@lru_cache(maxsize=256)
-def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """One regular expression for a set of phrases, compiled once per set."""
-    alternatives = sorted(
-        {" ".join(TOKEN.findall(p)) for p in phrases if TOKEN.findall(p)}, key=len, reverse=True
-    )
-    if not alternatives:
-        return re.compile(r"(?!x)x")
-    return re.compile(" (?:" + "|".join(re.escape(a) for a in alternatives) + ") ")
 
 
 PHONETIC_RULES = (

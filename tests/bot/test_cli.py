@@ -369,6 +369,31 @@ def test_load_of_a_broken_file_exits_non_zero_with_the_reason_on_stderr(tmp_path
     assert "dice Q 999,310,200.00, pero sus 7 filas suman Q 688,310,200.00" in done.stderr
 
 
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path: Path) -> None:
+    """``python -m bot ask --batch … | head -1``: the pipe closes after one line."""
+    questions = tmp_path / "preguntas.txt"
+    questions.write_text("proyectos zona 6\n" * 40, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_TOKEN", "DATABASE_URL")}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    command = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--batch", str(questions)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert command.stdout is not None
+    assert command.stderr is not None
+    first = command.stdout.readline()
+    command.stdout.close()  # as head does once it has its line
+    err = command.stderr.read().decode()
+    command.stderr.close()
+
+    assert command.wait(timeout=120) == 1
+    assert first.decode().strip()  # the answer began
+    assert "Traceback" not in err
+    assert "BrokenPipeError" not in err
+
+
 def ask(capsys: pytest.CaptureFixture[str], question: str) -> str:
     assert main(["ask", question]) == 0
     return capsys.readouterr().out

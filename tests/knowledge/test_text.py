@@ -12,7 +12,10 @@ from knowledge.text import (
     find_years,
     find_zonas,
     fold,
+    has_phrase,
+    intents_in,
     phonetic,
+    phrases_in,
     stem,
     vocabulary,
     words,
@@ -153,3 +156,36 @@ def test_a_snip_before_a_comma_is_a_snip_but_an_amount_is_not() -> None:
     assert find_snips("con el snip 299884, es que nadie explica") == ["299884"]
     assert find_snips("q 4,441,894.00 y 206213.") == ["206213"]
     assert find_snips("q 441,894") == []
+
+
+PHRASES = ("cuanto cuesta", "pisto", "la zona", "cuanto", "no hay nada")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("¿Cuánto cuesta el pozo?", ["cuanto cuesta", "cuanto"]),
+        ("cuantos pozos hay", []),  # a longer word is not the phrase's word
+        ("en la zona 6 no hay nada", ["la zona", "no hay nada"]),
+        ("no hay agua, nada", []),  # the words of a phrase, but not one after the other
+        ("¿y cuánto? el pisto", ["pisto", "cuanto"]),  # in the phrases' order, not the text's
+        ("", []),
+    ],
+)
+def test_phrases_are_found_as_whole_words_in_their_order(text: str, found: list[str]) -> None:
+    assert phrases_in(fold(text), PHRASES) == found
+    assert has_phrase(fold(text), PHRASES) is bool(found)
+
+
+def test_many_phrases_read_like_a_few() -> None:
+    many = (*PHRASES, *(f"relleno {n}" for n in range(20)))
+    for text in ("cuanto cuesta", "relleno 7", "relleno", "cuesta cuanto", "zona"):
+        assert has_phrase(text, many) is bool(phrases_in(text, many)), text
+
+
+def test_intents_are_read_from_every_phrase_of_each() -> None:
+    intents = vocabulary().intents
+    for name, phrases in intents.items():
+        longest = max(phrases, key=len)
+        assert name in intents_in(f"oiga {longest} por favor")
+    assert intents_in("mmm") == frozenset()
