@@ -48,6 +48,10 @@ FAMILY_WEIGHT = 0.7
 """Weight of a plan stem of the same word family as the question's ("construir" → construcción)."""
 MIN_FAMILY_STEM = 6
 MAX_FAMILY_SUFFIX = 5
+SIBLING_PREFIX = 8
+MAX_SIBLING_SUFFIX = 2
+"""Two stems are siblings when they share their first 8 letters and one is cut at most 2 letters
+after where they part ("president" / "presidencial")."""
 MAX_FAMILIES_KEPT = 4096
 UNKNOWN_WEIGHT = 0.45
 TITLE_BONUS = 1.0
@@ -263,10 +267,34 @@ class SearchIndex:
             shorter = term_stem[:cut]
             if len(term_stem) - cut <= MAX_FAMILY_SUFFIX and shorter in self._slot:
                 related.append(shorter)
+        related.extend(self._siblings(term_stem, related))
         family = tuple(related)
         if len(self._families) < MAX_FAMILIES_KEPT:  # bounded: questions bring words of their own
             self._families[term_stem] = family
         return family
+
+    def _siblings(self, term_stem: str, found: list[str]) -> list[str]:
+        """The plan's stems that share a long beginning with ``term_stem`` and end in short
+        suffixes both ("president" of presidencia, "presidencial": the stemmer rewrites
+        "-encia" as "-ente" but leaves "-encial")."""
+        if len(term_stem) <= SIBLING_PREFIX:
+            return []
+        prefix = term_stem[:SIBLING_PREFIX]
+        siblings = []
+        at = bisect.bisect_left(self._sorted_stems, prefix)
+        for other in self._sorted_stems[at:]:
+            if not other.startswith(prefix):
+                break
+            common = _shared_length(term_stem, other)
+            if (
+                other != term_stem
+                and other not in found
+                and len(term_stem) - common <= MAX_SIBLING_SUFFIX
+                and len(other) - common <= MAX_FAMILY_SUFFIX
+                and common < min(len(term_stem), len(other))  # neither extends the other
+            ):
+                siblings.append(other)
+        return siblings
 
     def knows(self, term_stem: str) -> bool:
         return term_stem in self._slot
@@ -403,6 +431,14 @@ class SearchIndex:
             key=lambda row: (-row[1], self.docs[row[0]].id),
         )
         return [Hit(self.docs[n], score, covered) for n, score, covered in ranked]
+
+
+def _shared_length(one: str, other: str) -> int:
+    """How many letters two words share from their start."""
+    for n, (a, b) in enumerate(zip(one, other, strict=False)):
+        if a != b:
+            return n
+    return min(len(one), len(other))
 
 
 def _as_it_is(text: str) -> str:

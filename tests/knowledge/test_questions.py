@@ -527,6 +527,14 @@ def test_a_verb_finds_the_noun_of_its_family(answerer: Answerer) -> None:
     assert all(snip in text for snip in ("276227", "297669", "273703", "206148"))
 
 
+def test_words_that_part_late_are_one_family(answerer: Answerer) -> None:
+    """ "presidencia" stems as "president", "presidencial" stays: they part after eight letters."""
+    assert "presidencial" in answerer.index.related_stems("president")
+    assert "presupuest" not in answerer.index.related_stems("prestacion")  # "pres" is not enough
+    text = to_plain(answerer.answer("cuales actores son secretarias de la presidencia"))
+    assert all(name in text for name in ("SEPREM", "SOSEP", "SEGEPLAN", "SCEP"))
+
+
 def test_a_project_card_says_who_contributes(answerer: Answerer) -> None:
     text = to_plain(answerer.answer("el proyecto 242177 con aporte de quien se hace"))
     assert f"{t.FACT_FUNDED_BY}: Consejo Departamental de Desarrollo" in text
