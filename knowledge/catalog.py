@@ -391,12 +391,22 @@ STAFF_LIST = "Personal con acceso: {ids}"
 STAFF_CONFIGURED = (
     "{user_id} es administrador por la configuración del bot (ADMIN_IDS); eso solo se cambia allí."
 )
+STAFF_SELF = (
+    "No puede quitarse usted mismo del personal: así el bot nunca se queda sin administrador. "
+    "Si debe dejarlo, pídaselo a otro administrador."
+)
+STAFF_NO_LONGER_ADMIN = (
+    "No se quitó a {user_id}: usted ya no es administrador (otro administrador lo quitó del "
+    "personal hace un momento)."
+)
 STAFF_CHANGED = {
     "added": STAFF_ADDED,
     "already": STAFF_ALREADY,
     "removed": STAFF_REMOVED,
     "not_staff": STAFF_NOT_FOUND,
     "configured": STAFF_CONFIGURED,
+    "self": STAFF_SELF,
+    "not_admin": STAFF_NO_LONGER_ADMIN,
 }
 """What /staff agregar|quitar and the console's team say, by outcome (``RoleChange``)."""
 STAFF_HELP_TITLE = "Ayuda para el personal municipal"
@@ -1152,6 +1162,7 @@ CONSOLE_TEAM_ROLES = {
 CONSOLE_TEAM_ADDED_BY = "Alta: {date}, por {who}"
 CONSOLE_TEAM_ADDED = "Alta: {date}"
 CONSOLE_TEAM_CONFIGURED = "Lo fija ADMIN_IDS, en la configuración del bot: no se quita desde aquí."
+CONSOLE_TEAM_SELF = "Usted no puede quitarse a sí mismo: otro administrador puede hacerlo."
 CONSOLE_TEAM_CONFIRM = "¿Quitar a {who} del personal? Dejará de ver los comandos del personal y la consola."
 CONSOLE_TEAM_ADD_TITLE = "Agregar a alguien"
 CONSOLE_TEAM_ADD_LEAD = (

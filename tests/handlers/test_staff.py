@@ -18,10 +18,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.chat_store import chat_hash, queries_since
 from db.outbox_models import Broadcast, Delivery
-from db.staff_store import add_status, ground_reports, status_history
+from db.staff_store import add_staff, add_status, ground_reports, status_history
 from knowledge import catalog as t
 from tests.conftest import running_bot, settings_for
 from tests.handlers.conftest import Chat
+from tests.handlers.webapp.test_console import snapshot
 from tests.support.fakebotapi import FakeBotApi, Sent
 
 ADMIN = 700_000_001
@@ -165,13 +166,34 @@ async def test_staff_management_is_for_administrators(town: Chat) -> None:
     assert "ya no es parte del personal" in removed.plain_text
     (after,) = await say(town, STAFF, "/estado 276227 finalizado")
     assert after.plain_text == STAFF_ONLY
-    for configured in (f"/staff agregar {ADMIN}", f"/staff quitar {ADMIN}"):  # ADMIN_IDS: the setting's
-        (said,) = await say(town, ADMIN, configured)
-        assert said.plain_text == t.STAFF_CONFIGURED.format(user_id=ADMIN)
+    (said,) = await say(town, ADMIN, f"/staff agregar {ADMIN}")  # ADMIN_IDS: the setting's
+    assert said.plain_text == t.STAFF_CONFIGURED.format(user_id=ADMIN)
+    (said,) = await say(town, ADMIN, f"/staff quitar {ADMIN}")  # nobody removes themselves
+    assert said.plain_text == t.STAFF_SELF
     (arabic,) = await say(town, ADMIN, "/staff agregar \u0667\u0660\u0660")  # Arabic-Indic 700: no id
     assert arabic.plain_text == t.STAFF_USAGE
     (listed,) = await say(town, ADMIN, "/staff")
     assert listed.plain_text == t.STAFF_LIST.format(ids=ADMIN)
+
+
+async def test_the_only_administrator_cannot_remove_themselves(api: FakeBotApi, database_url: str) -> None:
+    """No ADMIN_IDS: the one administrator is a row of the staff table. Their own "/staff quitar"
+    is refused with the catalogue's line and the database is as it was; they stay administrator."""
+    api.make_user(STAFF, "Técnica")
+    settings = settings_for(api, database_url, admin_ids=())
+    async with running_bot(api, settings) as application:
+        town = Chat(api, application)
+        sessions = application.bot_data.sessionmaker
+        async with sessions() as session:
+            await add_staff(session=session, user_id=STAFF, role="admin", added_by=STAFF)
+            await session.commit()
+        before = await snapshot(sessions)
+        (refused,) = await say(town, STAFF, f"/staff quitar {STAFF}")
+        assert refused.plain_text == t.STAFF_SELF
+        assert await snapshot(sessions) == before
+        (still,) = await say(town, STAFF, f"/staff agregar {NEIGHBOUR}")  # an administrator still
+        assert still.plain_text == t.STAFF_ADDED.format(user_id=NEIGHBOUR)
+    api.assert_no_violations()
 
 
 async def test_a_progress_out_of_range_is_refused_not_kept_as_the_note(town: Chat) -> None:
