@@ -12,6 +12,7 @@ import pytest
 
 from knowledge import catalog as t
 from knowledge.catalog import texts
+from knowledge.console import AnnouncementDraft, announcement_draft
 from knowledge.counts import count_of, thousands
 from knowledge.ingest import load_bundled_plan
 from knowledge.model import Plan
@@ -21,6 +22,7 @@ from knowledge.staff import (
     StatusCsv,
     StatusView,
     announcement_html,
+    announcement_text,
     audience_label,
     csv_preview_lines,
     decode_csv,
@@ -396,6 +398,38 @@ def test_a_preview_lists_thirty_rows_of_each_kind_and_says_how_many_more(plan: P
 
 
 # A note, wherever it comes from ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("typed", "kept", "in_chat"),
+    [
+        ("corte\x07 de agua", "corte  de agua", "corte  de agua"),
+        ("feria \u202eodabás\u202c el sábado", "feria odabás el sábado", "feria odabás el sábado"),
+        ("\u2066aislada\u2069 \u200fRTL\u200e", "aislada RTL", "aislada RTL"),
+        (
+            "primera\nsegunda\r\ntercera\rcuarta\tquinta",
+            "primera\nsegunda\ntercera\ncuarta\tquinta",
+            "primera segunda tercera cuarta quinta",  # Telegram's arguments: split at spaces
+        ),
+        ("\ufeffcon BOM\x00", "con BOM", "con BOM"),
+        ("\x1b[31mrojo\x9b", "[31mrojo", "[31mrojo"),
+        ("\x07\u202e\n", None, None),
+    ],
+)
+def test_an_announcement_has_no_controls_in_the_chat_and_the_console(
+    plan: Plan, typed: str, kept: str | None, in_chat: str | None
+) -> None:
+    """The note's rule (``shown_text``), with the announcement's lines kept: the console's
+    composer and ``/anunciar`` keep the same characters, none of them a control."""
+    assert announcement_text(typed) == kept
+    drafted = announcement_draft("todos", typed, plan)
+    chat = parse_announcement(["todos", *typed.split()], plan.edition)
+    if kept is None:
+        assert (drafted, chat) == (t.CONSOLE_ANNOUNCE_EMPTY, t.ANNOUNCE_USAGE)
+        return
+    assert isinstance(drafted, AnnouncementDraft)
+    assert drafted.html == announcement_html(kept, plan.edition)
+    assert chat == ("todos", in_chat)
+
+
 @pytest.mark.parametrize(
     ("typed", "kept"),
     [
