@@ -550,6 +550,10 @@ CSV_BAD_STATE = "estado «{state}» no reconocido"
 CSV_BAD_PROGRESS = "avance «{value}» no es un número de 0 a 100"
 CSV_REPEATED = "SNIP {snip} repetido en el archivo"
 CSV_MORE = "… y {rows} más."
+MESSAGE_CUT = "… y {lines}, que no caben en este mensaje."
+"""The last line of a message whose lines Telegram's 4,096 characters do not all hold."""
+MESSAGE_CUT_EARLIER = "… {lines}, que no caben en este mensaje."
+"""The same, in place of the first lines (a history, the newest last)."""
 CSV_NOT_YOURS = "Solo quien envió el archivo puede aplicarlo o descartarlo."
 BTN_APPLY = "Aplicar"
 
@@ -592,6 +596,8 @@ PENDING = ("pendiente", "pendientes")
 ROWS_READY = ("fila lista", "filas listas")
 ROWS_REJECTED = ("rechazada", "rechazadas")
 ROWS_MORE_REJECTED = ("fila rechazada", "filas rechazadas")
+LINES_LEFT_OUT = ("línea más", "líneas más")
+LINES_EARLIER = ("línea anterior", "líneas anteriores")
 UPDATES_APPLIED = ("actualización aplicada", "actualizaciones aplicadas")
 REPORTS = ("reporte", "reportes")
 DAYS = ("día", "días")

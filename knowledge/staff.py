@@ -18,6 +18,7 @@ from knowledge.answers import Answer
 from knowledge.catalog import texts
 from knowledge.counts import count_of, thousands
 from knowledge.model import Edition, Plan, Project
+from knowledge.render import MAX_MESSAGE, fit_lines
 from knowledge.text import clean_text, fold
 
 STATUS_ALIASES = {
@@ -373,6 +374,19 @@ def csv_preview_lines(read: StatusCsv, shown: int = CSV_ROWS_SHOWN) -> tuple[lis
     if len(read.rejected) > shown:
         rejected.append(t.CSV_MORE.format(rows=count_of(len(read.rejected) - shown, t.ROWS_MORE_REJECTED)))
     return ready, rejected
+
+
+def csv_preview_html(read: StatusCsv, limit: int = MAX_MESSAGE) -> str:
+    """The chat's preview of a CSV, one Telegram message: the counts, the rows
+    :func:`csv_preview_lines` lists — as many as Telegram's ``limit`` holds once the HTML is read
+    (``fit_lines``: the rest counted in a last line) — and, when no row is ready, that nothing
+    is applied."""
+    head = t.CSV_PREVIEW.format(
+        ok=count_of(len(read.changes), t.ROWS_READY), bad=count_of(len(read.rejected), t.ROWS_REJECTED)
+    )
+    ready, rejected = csv_preview_lines(read)
+    tail = () if read.changes else (escape(t.CSV_NOTHING),)
+    return fit_lines((head,), [escape(line) for line in (*ready, *rejected)], tail, limit)
 
 
 def _csv_row(cells: list[str], delimiter: str, plan: Plan) -> StatusChange | str:

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db.chat_store import chat_hash, queries_since
 from db.outbox_models import Broadcast, Delivery
 from db.staff_store import add_staff, add_status, ground_reports, status_history
+from handlers.context import filled
 from knowledge import catalog as t
 from tests.conftest import running_bot, settings_for
 from tests.handlers.conftest import Chat
@@ -293,6 +294,57 @@ async def test_csv_bulk_update_preview_then_apply(town: Chat) -> None:
     assert applied.params["text"] == "Listo: 1 actualización aplicada."
     (after,) = await say(town, ADMIN, "/historial 242177")
     assert "Finalizado · 100% — entregado" in after.plain_text
+
+
+async def test_a_csv_preview_is_one_message_telegram_takes_with_every_line_whole(any_town: Chat) -> None:
+    """Rows rejected for a state of 30 "<": each is 4 characters of the HTML sent and one of
+    what Telegram shows, so the message is longer than 4,096 as written and shorter as read. It is
+    sent whole (never cut inside an entity, which Telegram refuses), with its Aplicar button."""
+    plan = filled(any_town.app.bot_data.answerer).plan
+    snips = sorted({p.snip for p in plan.projects})
+    content = "".join(f"{snip},finalizado,100\n" for snip in snips)
+    content += f"{snips[0]},{'<' * 30},\n" * 35
+    mark = any_town.api.mark()
+    any_town.api.send_document_from_user(
+        ADMIN, data=content.encode(), file_name="estados.csv", mime_type="text/csv", user=ADMIN
+    )
+    (preview,) = await any_town.api.wait_for_sent(ADMIN, since=mark)
+    (call,) = [c for c in any_town.api.calls("sendMessage") if c.params.get("chat_id") == ADMIN][-1:]
+    assert len(str(call.params["text"])) > 4096  # as written
+    lines = preview.plain_text.split("\n")
+    assert lines[0] == f"Actualización masiva: {len(snips)} filas listas, 35 rechazadas."
+    bad = t.CSV_REJECTED.format(line=0, reason=t.CSV_BAD_STATE.format(state="<" * 30))
+    assert [line.split(":", 1)[1] for line in lines[-31:-1]] == [bad.split(":", 1)[1]] * 30
+    assert lines[-1] == "… y 5 filas rechazadas más."
+    assert any(d.startswith("a|aplicar:") for d in preview.callback_data)
+
+
+async def test_a_long_history_keeps_its_newest_entries_in_one_message(any_town: Chat) -> None:
+    """Thirty statuses with notes of 500 characters (written "&amp;" and "&lt;"): /historial is
+    one message Telegram takes, its newest entries whole and last, the older counted first."""
+    sessions = any_town.app.bot_data.sessionmaker
+    async with sessions() as session:
+        for n in range(30):
+            note = f"{n:02d} " + "a & b < c " * 49 + "fin"
+            await add_status(
+                session=session,
+                snip="206148",
+                status="en_ejecucion",
+                progress=n,
+                note=note,
+                author_id=ADMIN,
+                author_name="@jefa",
+            )
+        await session.commit()
+    (history,) = await say(any_town, ADMIN, "/historial 206148")
+    lines = history.plain_text.split("\n")
+    assert len(history.plain_text) <= 4096
+    assert lines[0] == t.HISTORY_TITLE.format(snip="206148")
+    kept = len(lines) - 2
+    assert 0 < kept < 30
+    assert lines[1] == t.MESSAGE_CUT_EARLIER.format(lines=f"{30 - kept} líneas anteriores")
+    assert f"· 29% — 29 {'a & b < c ' * 49}fin (" in lines[-1]  # the newest, whole
+    assert all(f"{'a & b < c ' * 49}fin (" in line for line in lines[2:])
 
 
 async def report(town: Chat, snip: str, text: str) -> str:
