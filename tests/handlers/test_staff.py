@@ -153,6 +153,19 @@ async def test_announcement_preview_cancel_and_send(town: Chat) -> None:
     assert not any("Feria" in s.plain_text for s in town.api.sent() if s.chat_id != ADMIN)
 
 
+async def test_an_announcement_in_the_chat_keeps_no_control_or_bidi_character(town: Chat) -> None:
+    await say(town, NEIGHBOUR, "/suscribir zona 6")
+    (preview,) = await say(
+        town, ADMIN, "/anunciar zona 6 Feria \u202eel\u202c sábado\x07 en el \u2066parque\u2069"
+    )
+    assert "Feria el sábado  en el parque" in preview.plain_text
+    assert not set(preview.plain_text) & set("\u202e\u202c\u2066\u2069\x07")
+    mark = town.api.mark()
+    await press(town, ADMIN, preview, next(d for d in preview.callback_data if d.startswith("a|enviar:")))
+    (delivered,) = await town.api.wait_for_sent(NEIGHBOUR, since=mark)
+    assert delivered.plain_text.endswith("Feria el sábado  en el parque")
+
+
 async def test_staff_management_is_for_administrators(town: Chat) -> None:
     (added,) = await say(town, ADMIN, f"/staff agregar {STAFF}")
     assert f"{STAFF} ahora es parte del personal" in added.plain_text
