@@ -145,8 +145,10 @@ def build_application(
 
 
 async def plan_menus(bot: Bot, data: BotData) -> None:
-    """The command menus, whose texts name the current plan's year: everyone's, and the staff's
-    (at start, and once a newly loaded edition answers)."""
+    """The command menus, whose texts name the current plan's year: everyone's, and the staff's.
+    Every process that owns the bot sets them at its start (ADMIN_IDS and WEBAPP_URL, which they
+    depend on, are read then and may have changed with it); on an edition switch one of them
+    does, for all (``Editions._set_menus``)."""
     commands = filled(data.answerer).texts.COMMANDS
     await bot.set_my_commands([BotCommand(name, text) for name, text in commands])
     await filled(data.staff).set_menus(bot)

@@ -7,7 +7,9 @@ polls and ``python -m bot web`` beside it, webhook replicas, ``python -m bot loa
 So each one runs :func:`follow_editions`: every PLAN_CHECK_INTERVAL seconds it reads the plan's
 revision (one row's one column) and, when another process moved it, switches to what the
 database holds (``Editions.follow``). The process that loaded an edition is the one that audited
-it and queued the zonas' notices; the others only switch.
+it and queued the zonas' notices; the others only switch. The bot's command menus, which name
+the plan's year, are set once per switch by one process that owns the bot (``menus``): the bot's
+composition root passes them, ``python -m bot web`` does not (``Editions._set_menus``).
 """
 
 from __future__ import annotations
@@ -49,7 +51,9 @@ def editions_of(
     menus: Callable[[], Awaitable[None]] | None = None,
 ) -> Editions:
     """Staff loading editions in this process, over ``data`` (filled with the editions read at
-    start); ``menus``: set the bot's command menus again (a process without the bot: None)."""
+    start); ``menus``: set the bot's command menus again, in a process that owns the bot (the
+    bot that polls, a webhook replica); None in ``python -m bot web``, whose console's loads
+    get their menus from the bot that follows them. Either way, once per switch for all."""
 
     def use(editions: PlanEditions) -> None:
         before = data.answerer

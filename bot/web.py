@@ -14,7 +14,10 @@ menu button when an administrator changes the team there; without it the pages s
 the console answers that it is off. What the console records (statuses, announcements, an
 edition loaded) goes to the database, where the polling bot's outbox worker sends its notices and
 deliveries, its cards see the statuses within a second (``db.staff_cache``), and it answers from
-the edition within PLAN_CHECK_INTERVAL (setting its command menus then).
+the edition within PLAN_CHECK_INTERVAL. The bot's command menus are set then, by the bot: this
+process sets none on an edition switch, neither its console's nor one it follows (it has a Bot
+API client only for the team's changes, and the menus are the bot's to set once for all, see
+``handlers.edition_service``).
 """
 
 from __future__ import annotations

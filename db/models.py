@@ -308,6 +308,9 @@ class PlanMeta(SQLModel, table=True):
     """Moves on with every change to the plan that answers or to the editions kept (revision
     0011): a process that answers from the plan in memory reads it to notice another process's
     load (``db.plan_store.plan_revision``)."""
+    menus_sha256: str | None = Field(default=None, max_length=64)
+    """The plan the bot's command menus were last set for on an edition switch (revision 0013):
+    the process that claims it (``db.plan_store.claim_menus``) sets them, the others do not."""
 
 
 class PlanEditionRow(SQLModel, table=True):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, or_, update
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -66,6 +66,7 @@ from knowledge.plan_json import plan_digest, plan_from_json, plan_to_json, recor
 
 __all__ = [
     "KeptEdition",
+    "claim_menus",
     "get_current_edition",
     "get_edition",
     "get_plan_meta",
@@ -158,6 +159,24 @@ async def get_current_edition(*, session: AsyncSession) -> Edition | None:
 async def get_plan_meta(*, session: AsyncSession) -> PlanMeta | None:
     """When, from where and with which content hash the current plan was saved."""
     return await session.get(PlanMeta, 1)
+
+
+async def claim_menus(*, session: AsyncSession, sha256: str) -> bool:
+    """Whether this process is the one to set the command menus for the plan ``sha256``, now
+    that it answers with it: True for the first that asks while it is the plan kept as current
+    (one conditional UPDATE, so two replicas asking at once get one True); False when another
+    claimed it already, or the plan kept is another one by now. The caller commits."""
+    statement = (
+        update(PlanMeta)
+        .where(
+            col(PlanMeta.id) == 1,
+            col(PlanMeta.sha256) == sha256,
+            or_(col(PlanMeta.menus_sha256).is_(None), col(PlanMeta.menus_sha256) != sha256),
+        )
+        .values(menus_sha256=sha256)
+        .execution_options(synchronize_session=False)
+    )
+    return bool((await session.exec(statement)).rowcount == 1)
 
 
 async def plan_revision(*, session: AsyncSession) -> int:

@@ -45,6 +45,19 @@ async def remove_staff(*, session: AsyncSession, user_id: int) -> bool:
     return True
 
 
+async def lock_admins(*, session: AsyncSession) -> set[int]:
+    """The staff table's administrators, their rows locked until the transaction ends (``FOR
+    UPDATE`` on PostgreSQL; SQLite has one writer at a time): two removals at once are decided
+    one after the other, the second reading what the first left (a row it deleted is gone)."""
+    result = await session.exec(
+        select(StaffMember.user_id)
+        .where(col(StaffMember.role) == "admin")
+        .order_by(col(StaffMember.user_id))  # always in the same order: no deadlock
+        .with_for_update()
+    )
+    return set(result.all())
+
+
 async def get_member(*, session: AsyncSession, user_id: int) -> StaffMember | None:
     return await session.get(StaffMember, user_id)
 

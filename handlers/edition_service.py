@@ -17,9 +17,15 @@ memory: the bot that polls beside ``python -m bot web``, that server, webhook re
 few seconds it reads the plan's revision (``db.plan_store.plan_revision``, one small query);
 when it moved — another process loaded an edition or kept an older one, or ``python -m bot
 load`` ran — it reads the editions from the database and switches to them through the same
-swap as a load here (``BotData.use_editions``), and sets the command menus again when the plan
-that answers is another. The audit entry and the zonas' notices are the loading process's
-alone: following writes nothing.
+swap as a load here (``BotData.use_editions``). The audit entry and the zonas' notices are the
+loading process's alone: following writes nothing of its own.
+
+The bot's command menus name the current plan's year, and they are the bot's, not a process's:
+when the plan that answers changes they are set once, by one process that owns the bot (``menus``
+given: the bot that polls, each webhook replica) — the one that loaded it, else the first of those
+that follow to claim the new plan's digest (``db.plan_store.claim_menus``, one conditional
+UPDATE). ``python -m bot web`` owns no menus (it is built without ``menus``): an edition loaded in
+its console gets them from the bot that polls beside it, which follows within PLAN_CHECK_INTERVAL.
 """
 
 from __future__ import annotations
@@ -39,7 +45,14 @@ from telegram.error import TelegramError
 from db.bot_models import PendingAction
 from db.bot_store import claim_pending, create_pending
 from db.outbox_store import create_broadcast, enqueue
-from db.plan_store import get_plan_meta, kept_edition_dates, kept_editions, plan_revision, saved_current_plan
+from db.plan_store import (
+    claim_menus,
+    get_plan_meta,
+    kept_edition_dates,
+    kept_editions,
+    plan_revision,
+    saved_current_plan,
+)
 from db.resident_store import followers
 from db.staff_store import action_used, audit
 from handlers.staff_service import Replayed
@@ -247,7 +260,7 @@ class Editions:
         self._use(self._current().with_current(answerer))
         zonas, chats = await self._record(actor_id, pending_id, before, plan, notices, action_id)
         self._wake_outbox()
-        await self._set_menus()
+        await self._set_menus(await self._digest_of(answerer))
         return Loaded(LoadOutcome.LOADED, plan.edition, zonas, chats)
 
     async def _keep_older(
@@ -339,9 +352,9 @@ class Editions:
             older = [(e.year, e.content) for e in kept]
             self._use(await asyncio.to_thread(PlanEditions.of, answerer, older))
             self.revision = revision
-        if plan is not None:
+        if plan is not None and meta is not None:
             log.info("now answering with the %s, loaded by another process", identity(plan.edition))
-            await self._set_menus()
+            await self._set_menus(meta.sha256)
         return True
 
     async def _digest_of(self, answerer: Answerer) -> str:
@@ -350,9 +363,23 @@ class Editions:
             known = self._digest = (answerer, await asyncio.to_thread(plan_digest, answerer.plan))
         return known[1]
 
-    async def _set_menus(self) -> None:
-        """The command menus name the new edition's year; the edition is loaded if they fail."""
+    async def _set_menus(self, digest: str) -> None:
+        """The command menus name the new edition's year: set once per edition switched to, by
+        the first process that owns the bot to claim the plan's digest (``claim_menus``) — the
+        one that loaded it, or of those that follow a load made elsewhere (``python -m bot load``,
+        ``python -m bot web``'s console, which has no menus to set), the first to look. The
+        other replicas leave them be: the menus are the bot's, not the process's. The edition is
+        loaded if they fail."""
         if self._menus is None:
+            return
+        try:
+            async with self._sessionmaker() as session:
+                claimed = await claim_menus(session=session, sha256=digest)
+                await session.commit()
+        except SQLAlchemyError:
+            log.warning("could not tell whether another process set the menus; setting them", exc_info=True)
+            claimed = True
+        if not claimed:
             return
         try:
             await self._menus()

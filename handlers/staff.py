@@ -21,13 +21,13 @@ from handlers.staff_service import Author, Confirmed, Outcome
 from knowledge import catalog as t
 from knowledge.actions import Action
 from knowledge.counts import count_of, thousands
-from knowledge.render import to_html
+from knowledge.render import fit_lines, to_html
 from knowledge.staff import (
     MAX_CSV_BYTES,
     StatusChange,
     announcement_html,
     audience_label,
-    csv_preview_lines,
+    csv_preview_html,
     decode_csv,
     export_csv,
     history_lines,
@@ -125,9 +125,11 @@ async def history_command(message: Message, _user: User, context: Context) -> No
     if not entries:
         await message.reply_text(t.HISTORY_EMPTY.format(snip=snip), do_quote=False)
         return
-    lines = [f"<b>{escape(t.HISTORY_TITLE.format(snip=snip))}</b>"]
-    lines.extend(escape(line) for line in history_lines(entries))
-    await message.reply_text("\n".join(lines)[:4096], parse_mode=ParseMode.HTML, do_quote=False)
+    title = f"<b>{escape(t.HISTORY_TITLE.format(snip=snip))}</b>"
+    lines = [escape(line) for line in history_lines(entries)]
+    await message.reply_text(
+        fit_lines((title,), lines, keep_last=True), parse_mode=ParseMode.HTML, do_quote=False
+    )
 
 
 # Announcements ----------------------------------------------------------------------------------
@@ -215,24 +217,15 @@ async def csv_document(message: Message, user: User, context: Context) -> None:
     if read.refused is not None:
         await message.reply_text(read.refused, do_quote=False)
         return
-    ready, rejected = csv_preview_lines(read)
-    lines = [
-        t.CSV_PREVIEW.format(
-            ok=count_of(len(read.changes), t.ROWS_READY), bad=count_of(len(read.rejected), t.ROWS_REJECTED)
-        )
-    ]
-    lines += [escape(line) for line in (*ready, *rejected)]
+    preview = csv_preview_html(read)
     if not read.changes:
-        lines.append(escape(t.CSV_NOTHING))
-        await message.reply_text("\n".join(lines)[:4096], parse_mode=ParseMode.HTML, do_quote=False)
+        await message.reply_text(preview, parse_mode=ParseMode.HTML, do_quote=False)
         return
     pending_id = await context.staff.draft_csv(user.id, read.changes)
     markup = InlineKeyboardMarkup(
         [confirm_row(t.BTN_APPLY, Action.of("aplicar", pending_id), Action.of("descartar", pending_id))]
     )
-    await message.reply_text(
-        "\n".join(lines)[:4096], parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False
-    )
+    await message.reply_text(preview, parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False)
 
 
 async def read_csv(message: Message) -> str | None:

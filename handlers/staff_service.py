@@ -62,6 +62,7 @@ from db.staff_store import (
     get_role,
     ground_reports,
     list_staff,
+    lock_admins,
     mark_report_reviewed,
     remove_staff,
     status_history,
@@ -124,6 +125,10 @@ class RoleChange(StrEnum):
     """Not in the staff table: nothing changed."""
     CONFIGURED = "configured"
     """An administrator of ADMIN_IDS, whom only the setting makes or unmakes."""
+    SELF = "self"
+    """Someone removing themselves: refused, so that an administrator always remains."""
+    NOT_ADMIN = "not_admin"
+    """The one removing is no administrator any more (another removed them meanwhile)."""
 
 
 class Outcome(StrEnum):
@@ -267,11 +272,23 @@ class Staff:
         self, bot: Bot, actor_id: int, user_id: int, *, action_id: str | None = None
     ) -> RoleChange:
         """``user_id`` is staff no more (audited) and sees the residents' menu and the bot's own
-        menu button — ``/staff quitar`` and the console's "Quitar". An id of ADMIN_IDS is not
-        removed here (CONFIGURED: only the setting does); with ``action_id`` it is done once."""
+        menu button — ``/staff quitar`` and the console's "Quitar". With ``action_id`` it is done
+        once (:class:`Replayed`).
+
+        The bot never loses its last administrator: nobody removes themselves (SELF), an id of
+        ADMIN_IDS is not removed here (CONFIGURED: only the setting does), and whoever removes
+        must still be an administrator when the removal is written (NOT_ADMIN otherwise), read
+        with the administrators' rows locked. So the remover, who is not the one removed, is an
+        administrator left — also when two administrators remove each other at once: the second
+        finds it was removed. Refused, nothing is written."""
+        if user_id == actor_id:
+            return RoleChange.SELF
         if user_id in self.admin_ids:
             return RoleChange.CONFIGURED
         async with self._once(actor_id, action_id) as session:
+            admins = await lock_admins(session=session)
+            if actor_id not in self.admin_ids and actor_id not in admins:
+                return RoleChange.NOT_ADMIN
             member = await get_member(session=session, user_id=user_id)
             removed = await remove_staff(session=session, user_id=user_id)
             if removed:

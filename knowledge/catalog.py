@@ -397,12 +397,22 @@ STAFF_LIST = "Personal con acceso: {ids}"
 STAFF_CONFIGURED = (
     "{user_id} es administrador por la configuración del bot (ADMIN_IDS); eso solo se cambia allí."
 )
+STAFF_SELF = (
+    "No puede quitarse usted mismo del personal: así el bot nunca se queda sin administrador. "
+    "Si debe dejarlo, pídaselo a otro administrador."
+)
+STAFF_NO_LONGER_ADMIN = (
+    "No se quitó a {user_id}: usted ya no es administrador (otro administrador lo quitó del "
+    "personal hace un momento)."
+)
 STAFF_CHANGED = {
     "added": STAFF_ADDED,
     "already": STAFF_ALREADY,
     "removed": STAFF_REMOVED,
     "not_staff": STAFF_NOT_FOUND,
     "configured": STAFF_CONFIGURED,
+    "self": STAFF_SELF,
+    "not_admin": STAFF_NO_LONGER_ADMIN,
 }
 """What /staff agregar|quitar and the console's team say, by outcome (``RoleChange``)."""
 STAFF_HELP_TITLE = "Ayuda para el personal municipal"
@@ -546,6 +556,10 @@ CSV_BAD_STATE = "estado «{state}» no reconocido"
 CSV_BAD_PROGRESS = "avance «{value}» no es un número de 0 a 100"
 CSV_REPEATED = "SNIP {snip} repetido en el archivo"
 CSV_MORE = "… y {rows} más."
+MESSAGE_CUT = "… y {lines}, que no caben en este mensaje."
+"""The last line of a message whose lines Telegram's 4,096 characters do not all hold."""
+MESSAGE_CUT_EARLIER = "… {lines}, que no caben en este mensaje."
+"""The same, in place of the first lines (a history, the newest last)."""
 CSV_NOT_YOURS = "Solo quien envió el archivo puede aplicarlo o descartarlo."
 BTN_APPLY = "Aplicar"
 
@@ -588,6 +602,8 @@ PENDING = ("pendiente", "pendientes")
 ROWS_READY = ("fila lista", "filas listas")
 ROWS_REJECTED = ("rechazada", "rechazadas")
 ROWS_MORE_REJECTED = ("fila rechazada", "filas rechazadas")
+LINES_LEFT_OUT = ("línea más", "líneas más")
+LINES_EARLIER = ("línea anterior", "líneas anteriores")
 UPDATES_APPLIED = ("actualización aplicada", "actualizaciones aplicadas")
 REPORTS = ("reporte", "reportes")
 DAYS = ("día", "días")
@@ -1158,6 +1174,7 @@ CONSOLE_TEAM_ROLES = {
 CONSOLE_TEAM_ADDED_BY = "Alta: {date}, por {who}"
 CONSOLE_TEAM_ADDED = "Alta: {date}"
 CONSOLE_TEAM_CONFIGURED = "Lo fija ADMIN_IDS, en la configuración del bot: no se quita desde aquí."
+CONSOLE_TEAM_SELF = "Usted no puede quitarse a sí mismo: otro administrador puede hacerlo."
 CONSOLE_TEAM_CONFIRM = "¿Quitar a {who} del personal? Dejará de ver los comandos del personal y la consola."
 CONSOLE_TEAM_ADD_TITLE = "Agregar a alguien"
 CONSOLE_TEAM_ADD_LEAD = (

@@ -486,8 +486,11 @@ class TeamRow:
     """When they were added and by whom ("Alta: 03/12/2026 10:15, por @jefa · 700000001"), or
     that only the setting removes them."""
     removable: bool
+    """Not for an administrator of ADMIN_IDS, nor for the caller (nobody removes themselves)."""
     confirm: str | None
     """What "Quitar" asks before it removes them."""
+    note: str | None = None
+    """Why the caller's own row has no "Quitar"."""
 
 
 def team_rows(team: Team, caller: int, caller_name: str) -> tuple[TeamRow, ...]:
@@ -502,6 +505,7 @@ def team_rows(team: Team, caller: int, caller_name: str) -> tuple[TeamRow, ...]:
     for member in team.members:
         title = who(member.user_id)
         added: str | None = t.CONSOLE_TEAM_CONFIGURED if member.configured else None
+        yourself = member.user_id == caller
         if member.added_at is not None:
             date = format_datetime(member.added_at)
             added = (
@@ -513,11 +517,12 @@ def team_rows(team: Team, caller: int, caller_name: str) -> tuple[TeamRow, ...]:
         rows.append(
             TeamRow(
                 user_id=member.user_id,
-                title=t.CONSOLE_TEAM_YOU.format(title=title) if member.user_id == caller else title,
+                title=t.CONSOLE_TEAM_YOU.format(title=title) if yourself else title,
                 role=t.CONSOLE_TEAM_ROLES.get(role, role),
                 added=added,
-                removable=not member.configured,
-                confirm=None if member.configured else t.CONSOLE_TEAM_CONFIRM.format(who=title),
+                removable=not (member.configured or yourself),
+                confirm=None if member.configured or yourself else t.CONSOLE_TEAM_CONFIRM.format(who=title),
+                note=t.CONSOLE_TEAM_SELF if yourself and not member.configured else None,
             )
         )
     return tuple(rows)

@@ -2,12 +2,53 @@
 
 from __future__ import annotations
 
-from html import escape
+import re
+from collections.abc import Sequence
+from html import escape, unescape
 
+from knowledge import catalog as t
 from knowledge.answers import Answer, Fact, Line
+from knowledge.counts import count_of
 
 MAX_MESSAGE = 4096
 MAX_CAPTION = 1024
+TAG = re.compile(r"<[^>]*>")
+
+
+def shown_length(html: str) -> int:
+    """How long Telegram reads a message in its HTML parse mode, as its limit counts it: the
+    tags out, each entity one character (``&lt;`` is "<"), in UTF-16 code units (an emoji is two)."""
+    return len(unescape(TAG.sub("", html)).encode("utf-16-le")) // 2
+
+
+def fit_lines(
+    head: Sequence[str],
+    lines: Sequence[str],
+    tail: Sequence[str] = (),
+    limit: int = MAX_MESSAGE,
+    *,
+    keep_last: bool = False,
+) -> str:
+    """One message of HTML lines: ``head``, as many of ``lines`` as fit, then ``tail``, with what
+    Telegram shows of it (:func:`shown_length`) at most ``limit``. Lines are kept whole (never cut
+    inside a tag or an entity). When some are left out — the last ones, or with ``keep_last``
+    the first ones (a history, newest last) — a line where they were says how many."""
+    whole = "\n".join((*head, *lines, *tail))
+    if shown_length(whole) <= limit:
+        return whole
+    candidate = whole
+    for kept in range(len(lines) - 1, -1, -1):
+        left_out = len(lines) - kept
+        if keep_last:
+            cut = escape(t.MESSAGE_CUT_EARLIER.format(lines=count_of(left_out, t.LINES_EARLIER)))
+            shown = [cut, *lines[left_out:]]
+        else:
+            cut = escape(t.MESSAGE_CUT.format(lines=count_of(left_out, t.LINES_LEFT_OUT)))
+            shown = [*lines[:kept], cut]
+        candidate = "\n".join((*head, *shown, *tail))
+        if shown_length(candidate) <= limit:
+            break
+    return candidate
 
 
 def _html_line(line: Line) -> str:

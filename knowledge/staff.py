@@ -18,6 +18,7 @@ from knowledge.answers import Answer
 from knowledge.catalog import texts
 from knowledge.counts import count_of, thousands
 from knowledge.model import Edition, Plan, Project
+from knowledge.render import MAX_MESSAGE, fit_lines
 from knowledge.text import clean_text, fold
 
 STATUS_ALIASES = {
@@ -133,13 +134,20 @@ def parse_progress(text: str) -> int | str | None:
     return t.STATUS_BAD_PROGRESS if NUMBER_LIKE.fullmatch(text) else None
 
 
+def shown_text(value: str) -> str:
+    """What staff write for others to read — a status note, an announcement —, as it may be kept
+    and shown: no NUL or lone surrogate (``clean_text``), no bidirectional control or byte-order
+    mark (``INVISIBLE``: U+202E would show what follows reversed), and every other control
+    character (``CONTROL``: C0 and C1, but tab and line breaks) a space. The one rule that
+    :func:`note_text` and :func:`announcement_text` both apply."""
+    return CONTROL.sub(" ", INVISIBLE.sub("", clean_text(value)))
+
+
 def note_text(value: str) -> str | None:
     """A status note as it is kept, from wherever it comes (/estado, the console's form, a CSV
-    cell): one line (line breaks, tabs and runs of spaces become one space), no control or
-    bidirectional-control characters, no NUL or lone surrogate, at most MAX_NOTE characters;
-    None when nothing is left."""
-    text = CONTROL.sub(" ", INVISIBLE.sub("", clean_text(value)))
-    return " ".join(text.split())[:MAX_NOTE].rstrip() or None
+    cell): :func:`shown_text`, on one line (line breaks, tabs and runs of spaces become one
+    space), at most MAX_NOTE characters; None when nothing is left."""
+    return " ".join(shown_text(value).split())[:MAX_NOTE].rstrip() or None
 
 
 def parse_user_id(value: object) -> int | None:
@@ -227,11 +235,12 @@ def parse_audience(value: object, plan: Plan) -> str | None:
 
 
 def announcement_text(value: object) -> str | None:
-    """The text of an announcement as typed in a form (its lines kept, NUL and lone surrogates
-    out, blank lines at either end dropped); None when there is none."""
+    """The text of an announcement as typed in a form or after ``/anunciar``: :func:`shown_text`
+    (as a note), its lines kept (CR LF and CR are line breaks), blank lines at either end
+    dropped; None when there is none."""
     if not isinstance(value, str):
         return None
-    text = clean_text(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    text = shown_text(value).replace("\r\n", "\n").replace("\r", "\n").strip()
     return text or None
 
 
@@ -367,6 +376,19 @@ def csv_preview_lines(read: StatusCsv, shown: int = CSV_ROWS_SHOWN) -> tuple[lis
     return ready, rejected
 
 
+def csv_preview_html(read: StatusCsv, limit: int = MAX_MESSAGE) -> str:
+    """The chat's preview of a CSV, one Telegram message: the counts, the rows
+    :func:`csv_preview_lines` lists — as many as Telegram's ``limit`` holds once the HTML is read
+    (``fit_lines``: the rest counted in a last line) — and, when no row is ready, that nothing
+    is applied."""
+    head = t.CSV_PREVIEW.format(
+        ok=count_of(len(read.changes), t.ROWS_READY), bad=count_of(len(read.rejected), t.ROWS_REJECTED)
+    )
+    ready, rejected = csv_preview_lines(read)
+    tail = () if read.changes else (escape(t.CSV_NOTHING),)
+    return fit_lines((head,), [escape(line) for line in (*ready, *rejected)], tail, limit)
+
+
 def _csv_row(cells: list[str], delimiter: str, plan: Plan) -> StatusChange | str:
     if len(cells) < 2:
         return t.CSV_FEW_COLUMNS
@@ -398,8 +420,8 @@ def parse_announcement(args: list[str], edition: Edition) -> tuple[str, str] | s
         audience, words = "todos", args[1:]
     else:
         return t.ANNOUNCE_USAGE
-    text = " ".join(words).strip()
-    if not text:
+    text = announcement_text(" ".join(words))
+    if text is None:
         return t.ANNOUNCE_USAGE
     excess = announcement_excess(text, edition)
     return t.ANNOUNCE_TOO_LONG.format(n=thousands(excess)) if excess else (audience, text)

@@ -26,6 +26,7 @@ from db.plan_store import load_plan, plan_revision, save_plan
 from db.session import create_sessionmaker
 from knowledge.ingest import load_bundled_plan
 from knowledge.plan_json import plan_digest
+from knowledge.staff import note_text
 from tests.factories import make_edition, make_plan
 
 PLAN_TABLE_NAMES = {str(table.__tablename__) for table in PLAN_TABLES} | {str(PlanMeta.__tablename__)}
@@ -221,3 +222,35 @@ async def test_revision_0011_counts_the_plans_changes_from_where_it_is(engine: A
         assert await plan_revision(session=session) == 1
     await _downgrade(engine, "0010")
     assert "revision" not in await _columns(engine, "plan_meta")
+
+
+RAW_NOTES = [
+    "obra \u202eadnuges\u202c lista",
+    "tubo\x07 listo\x1b[31m",
+    "primera\nsegunda\r\ntercera",
+    "\ufeff\u2066aislada\u2069",
+    "\x07\u202e",
+    "x" * 600,
+    "nota limpia, sin nada raro",
+]
+
+
+async def test_revision_0012_cleans_old_notes_as_a_note_is_cleaned_now(engine: AsyncEngine) -> None:
+    """Notes stored before every note was cleaned where it enters are cleaned once by revision
+    0012, exactly as ``note_text`` cleans a note now; the rows stay, a clean note is untouched."""
+    await upgrade(engine, "0011")
+    insert = (
+        "INSERT INTO project_status (snip, status, progress, note, author_id, created_at)"
+        " VALUES ('242177', 'en_ejecucion', NULL, :note, 1, CURRENT_TIMESTAMP)"
+    )
+    async with engine.begin() as connection:
+        await connection.execute(text(insert), [{"note": note} for note in RAW_NOTES])
+
+    await upgrade(engine)
+
+    async with engine.connect() as connection:
+        kept = (await connection.execute(text("SELECT note FROM project_status ORDER BY id"))).scalars().all()
+    assert kept == [note_text(note) for note in RAW_NOTES]
+    assert kept[0] == "obra adnuges lista"
+    assert kept[4] is None
+    assert kept[-1] == RAW_NOTES[-1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -14,7 +15,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import PLAN_TABLES, PlanMeta
-from db.plan_store import get_plan_meta, load_plan, save_plan
+from db.plan_store import claim_menus, get_plan_meta, load_plan, save_plan
 from knowledge.errors import PlanFormatError
 from knowledge.model import Edition, Plan
 from knowledge.plan_json import plan_digest
@@ -253,3 +254,32 @@ async def test_a_stored_edition_the_database_spoilt_names_plan_meta(sessionmaker
     with pytest.raises(PlanFormatError) as caught:
         await _load(sessionmaker)
     assert caught.value.where == "plan_meta"
+
+
+async def test_a_plans_menus_are_claimed_once_and_only_while_it_is_current(
+    sessionmaker: Sessions,
+) -> None:
+    """Two replicas that switched to the same plan claim its menus at once: one gets them; a plan
+    no longer the current one gets none; a later switch is claimed again."""
+    first, second = make_plan(), make_plan(edition=make_edition(year=2025))
+    async with sessionmaker() as session, session.begin():
+        await save_plan(session=session, plan=first, source="a.txt")
+
+    async def claim(digest: str) -> bool:
+        async with sessionmaker() as session:
+            claimed = await claim_menus(session=session, sha256=digest)
+            await session.commit()
+            return claimed
+
+    assert sorted(await asyncio.gather(*(claim(plan_digest(first)) for _ in range(4)))) == [
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert await claim(plan_digest(first)) is False
+    assert await claim(plan_digest(second)) is False  # not the plan kept as current
+    async with sessionmaker() as session, session.begin():
+        await save_plan(session=session, plan=second, source="b.txt")
+    assert await claim(plan_digest(second)) is True
+    assert await claim(plan_digest(first)) is False

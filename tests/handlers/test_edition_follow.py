@@ -5,8 +5,9 @@ each with its own engine (SQLite and, with TEST_DATABASE_URL, PostgreSQL).
 An edition one of them loads (staff's "Cargar"), keeps as an older one, or that ``python -m bot
 load`` saves, the other answers with once it has followed the plan's revision
 (``Editions.follow``); it writes nothing then, so the load's audit entry and the zonas' notices
-stay the loading process's alone, and its command menus are set again only when the plan that
-answers changed.
+stay the loading process's alone. The bot's command menus are set again once per switch of the
+plan that answers, by one process that owns the bot: the one that loaded it, or the first of
+those that follow to look (``python -m bot web``'s console sets none).
 """
 
 from __future__ import annotations
@@ -55,7 +56,9 @@ class Process:
 
 
 @asynccontextmanager
-async def process(database_url: str) -> AsyncIterator[Process]:
+async def process(database_url: str, *, owns_bot: bool = True) -> AsyncIterator[Process]:
+    """``owns_bot``: a bot (polling, or a webhook replica) sets the command menus; ``python -m
+    bot web`` has none to set."""
     storage = await open_storage(database_url)
     try:
         revision, editions = await read_editions(storage, None)
@@ -66,7 +69,8 @@ async def process(database_url: str) -> AsyncIterator[Process]:
             menus.append(filled(data.answerer).plan.edition.year)
 
         settings = Settings(database_url=database_url)
-        data.editions = editions_of(storage, settings, data, revision=revision, menus=set_menus)
+        menus_of = set_menus if owns_bot else None
+        data.editions = editions_of(storage, settings, data, revision=revision, menus=menus_of)
         running = Process(storage, data, data.editions, menus)
         data.plan_listeners.append(running.explorer.append)
         yield running
@@ -121,12 +125,39 @@ async def test_an_edition_loaded_in_one_process_is_answered_by_the_other(
     assert filled(second.data.answerer).plan.edition.year == 2025
     assert filled(second.data.plan_editions).older_years == (2024,)
     assert second.explorer == [second.data.answerer]
-    assert second.menus == [2025]
+    assert (first.menus, second.menus) == ([2025], [])  # the bot's menus, set once, by the first
     assert await snapshot(second.storage.sessionmaker) == before  # following writes nothing
     assert await count(second, AuditEntry) == 1  # the load's, written once, by the first
     assert await count(second, Broadcast) == 1  # zona 11's notice, queued once
     assert await second.editions.follow() is False
-    assert second.menus == [2025]
+    assert second.menus == []
+
+
+async def test_an_edition_saved_from_a_shell_gets_the_menus_set_by_one_replica(
+    pair: tuple[Process, Process], next_year_plan: Plan
+) -> None:
+    """``python -m bot load poa-2025.txt`` beside two webhook replicas: both answer with it, and
+    the menus are set once, by the first that follows."""
+    first, second = pair
+    await replace_plan(first.storage, next_year_plan, "poa-2025.txt")
+    assert await second.editions.follow() is True
+    assert await first.editions.follow() is True
+    assert filled(first.data.answerer).plan.edition.year == 2025
+    assert (second.menus, first.menus) == ([2025], [])
+
+
+async def test_an_edition_loaded_in_the_web_console_gets_the_menus_set_by_the_bot(
+    database_url: str, next_edition_document: str
+) -> None:
+    """``python -m bot web`` owns no menus: the bot that polls beside it sets them when it
+    follows."""
+    async with process(database_url, owns_bot=False) as web, process(database_url) as bot:
+        await load(web, next_edition_document)
+        assert web.menus == []
+        assert await bot.editions.follow() is True
+        assert bot.menus == [2025]
+        assert await bot.editions.follow() is False
+        assert bot.menus == [2025]
 
 
 async def test_the_process_that_loaded_does_not_build_its_plan_again(

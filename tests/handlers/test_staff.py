@@ -18,10 +18,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.chat_store import chat_hash, queries_since
 from db.outbox_models import Broadcast, Delivery
-from db.staff_store import add_status, ground_reports, status_history
+from db.staff_store import add_staff, add_status, ground_reports, status_history
+from handlers.context import filled
 from knowledge import catalog as t
 from tests.conftest import running_bot, settings_for
 from tests.handlers.conftest import Chat
+from tests.handlers.webapp.test_console import snapshot
 from tests.support.fakebotapi import FakeBotApi, Sent
 
 ADMIN = 700_000_001
@@ -151,6 +153,19 @@ async def test_announcement_preview_cancel_and_send(town: Chat) -> None:
     assert not any("Feria" in s.plain_text for s in town.api.sent() if s.chat_id != ADMIN)
 
 
+async def test_an_announcement_in_the_chat_keeps_no_control_or_bidi_character(town: Chat) -> None:
+    await say(town, NEIGHBOUR, "/suscribir zona 6")
+    (preview,) = await say(
+        town, ADMIN, "/anunciar zona 6 Feria \u202eel\u202c sábado\x07 en el \u2066parque\u2069"
+    )
+    assert "Feria el sábado  en el parque" in preview.plain_text
+    assert not set(preview.plain_text) & set("\u202e\u202c\u2066\u2069\x07")
+    mark = town.api.mark()
+    await press(town, ADMIN, preview, next(d for d in preview.callback_data if d.startswith("a|enviar:")))
+    (delivered,) = await town.api.wait_for_sent(NEIGHBOUR, since=mark)
+    assert delivered.plain_text.endswith("Feria el sábado  en el parque")
+
+
 async def test_staff_management_is_for_administrators(town: Chat) -> None:
     (added,) = await say(town, ADMIN, f"/staff agregar {STAFF}")
     assert f"{STAFF} ahora es parte del personal" in added.plain_text
@@ -165,13 +180,34 @@ async def test_staff_management_is_for_administrators(town: Chat) -> None:
     assert "ya no es parte del personal" in removed.plain_text
     (after,) = await say(town, STAFF, "/estado 276227 finalizado")
     assert after.plain_text == STAFF_ONLY
-    for configured in (f"/staff agregar {ADMIN}", f"/staff quitar {ADMIN}"):  # ADMIN_IDS: the setting's
-        (said,) = await say(town, ADMIN, configured)
-        assert said.plain_text == t.STAFF_CONFIGURED.format(user_id=ADMIN)
+    (said,) = await say(town, ADMIN, f"/staff agregar {ADMIN}")  # ADMIN_IDS: the setting's
+    assert said.plain_text == t.STAFF_CONFIGURED.format(user_id=ADMIN)
+    (said,) = await say(town, ADMIN, f"/staff quitar {ADMIN}")  # nobody removes themselves
+    assert said.plain_text == t.STAFF_SELF
     (arabic,) = await say(town, ADMIN, "/staff agregar \u0667\u0660\u0660")  # Arabic-Indic 700: no id
     assert arabic.plain_text == t.STAFF_USAGE
     (listed,) = await say(town, ADMIN, "/staff")
     assert listed.plain_text == t.STAFF_LIST.format(ids=ADMIN)
+
+
+async def test_the_only_administrator_cannot_remove_themselves(api: FakeBotApi, database_url: str) -> None:
+    """No ADMIN_IDS: the one administrator is a row of the staff table. Their own "/staff quitar"
+    is refused with the catalogue's line and the database is as it was; they stay administrator."""
+    api.make_user(STAFF, "Técnica")
+    settings = settings_for(api, database_url, admin_ids=())
+    async with running_bot(api, settings) as application:
+        town = Chat(api, application)
+        sessions = application.bot_data.sessionmaker
+        async with sessions() as session:
+            await add_staff(session=session, user_id=STAFF, role="admin", added_by=STAFF)
+            await session.commit()
+        before = await snapshot(sessions)
+        (refused,) = await say(town, STAFF, f"/staff quitar {STAFF}")
+        assert refused.plain_text == t.STAFF_SELF
+        assert await snapshot(sessions) == before
+        (still,) = await say(town, STAFF, f"/staff agregar {NEIGHBOUR}")  # an administrator still
+        assert still.plain_text == t.STAFF_ADDED.format(user_id=NEIGHBOUR)
+    api.assert_no_violations()
 
 
 async def test_a_progress_out_of_range_is_refused_not_kept_as_the_note(town: Chat) -> None:
@@ -271,6 +307,57 @@ async def test_csv_bulk_update_preview_then_apply(town: Chat) -> None:
     assert applied.params["text"] == "Listo: 1 actualización aplicada."
     (after,) = await say(town, ADMIN, "/historial 242177")
     assert "Finalizado · 100% — entregado" in after.plain_text
+
+
+async def test_a_csv_preview_is_one_message_telegram_takes_with_every_line_whole(any_town: Chat) -> None:
+    """Rows rejected for a state of 30 "<": each is 4 characters of the HTML sent and one of
+    what Telegram shows, so the message is longer than 4,096 as written and shorter as read. It is
+    sent whole (never cut inside an entity, which Telegram refuses), with its Aplicar button."""
+    plan = filled(any_town.app.bot_data.answerer).plan
+    snips = sorted({p.snip for p in plan.projects})
+    content = "".join(f"{snip},finalizado,100\n" for snip in snips)
+    content += f"{snips[0]},{'<' * 30},\n" * 35
+    mark = any_town.api.mark()
+    any_town.api.send_document_from_user(
+        ADMIN, data=content.encode(), file_name="estados.csv", mime_type="text/csv", user=ADMIN
+    )
+    (preview,) = await any_town.api.wait_for_sent(ADMIN, since=mark)
+    (call,) = [c for c in any_town.api.calls("sendMessage") if c.params.get("chat_id") == ADMIN][-1:]
+    assert len(str(call.params["text"])) > 4096  # as written
+    lines = preview.plain_text.split("\n")
+    assert lines[0] == f"Actualización masiva: {len(snips)} filas listas, 35 rechazadas."
+    bad = t.CSV_REJECTED.format(line=0, reason=t.CSV_BAD_STATE.format(state="<" * 30))
+    assert [line.split(":", 1)[1] for line in lines[-31:-1]] == [bad.split(":", 1)[1]] * 30
+    assert lines[-1] == "… y 5 filas rechazadas más."
+    assert any(d.startswith("a|aplicar:") for d in preview.callback_data)
+
+
+async def test_a_long_history_keeps_its_newest_entries_in_one_message(any_town: Chat) -> None:
+    """Thirty statuses with notes of 500 characters (written "&amp;" and "&lt;"): /historial is
+    one message Telegram takes, its newest entries whole and last, the older counted first."""
+    sessions = any_town.app.bot_data.sessionmaker
+    async with sessions() as session:
+        for n in range(30):
+            note = f"{n:02d} " + "a & b < c " * 49 + "fin"
+            await add_status(
+                session=session,
+                snip="206148",
+                status="en_ejecucion",
+                progress=n,
+                note=note,
+                author_id=ADMIN,
+                author_name="@jefa",
+            )
+        await session.commit()
+    (history,) = await say(any_town, ADMIN, "/historial 206148")
+    lines = history.plain_text.split("\n")
+    assert len(history.plain_text) <= 4096
+    assert lines[0] == t.HISTORY_TITLE.format(snip="206148")
+    kept = len(lines) - 2
+    assert 0 < kept < 30
+    assert lines[1] == t.MESSAGE_CUT_EARLIER.format(lines=f"{30 - kept} líneas anteriores")
+    assert f"· 29% — 29 {'a & b < c ' * 49}fin (" in lines[-1]  # the newest, whole
+    assert all(f"{'a & b < c ' * 49}fin (" in line for line in lines[2:])
 
 
 async def report(town: Chat, snip: str, text: str) -> str:

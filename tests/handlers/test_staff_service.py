@@ -4,13 +4,15 @@ outcomes — on SQLite and, with TEST_DATABASE_URL, on PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
@@ -20,11 +22,12 @@ from db.chat_state import ChatState
 from db.outbox_models import Delivery
 from db.resident_store import add_ground_report
 from db.staff_cache import StaffCache
-from db.staff_store import add_staff, status_history
+from db.staff_store import add_staff, lock_admins, remove_staff, status_history
 from handlers.staff_service import Author, Outcome, Replayed, RoleChange, Staff
 from knowledge.answers import Answerer
 from knowledge.ingest import load_bundled_plan
 from knowledge.staff import StatusChange
+from tests.handlers.webapp.test_console import snapshot
 from tests.support.fakebotapi import JSON, ErrorResponse, FakeBotApi
 from tests.support.followers import follow
 
@@ -170,7 +173,9 @@ async def test_an_admin_of_admin_ids_is_neither_added_nor_removed_and_replays_do
     service: Service,
 ) -> None:
     assert await service.staff.add(service.bot, ADMIN, ADMIN) is RoleChange.CONFIGURED
-    assert await service.staff.remove(service.bot, ADMIN, ADMIN) is RoleChange.CONFIGURED
+    await store_member(service.sessionmaker, STAFF_ADMIN, "admin")
+    assert await service.staff.remove(service.bot, STAFF_ADMIN, ADMIN) is RoleChange.CONFIGURED
+    await service.staff.remove(service.bot, ADMIN, STAFF_ADMIN)
     assert [m.user_id for m in (await service.staff.team()).members] == [ADMIN]
     assert (
         await service.staff.add(service.bot, ADMIN, STAFF, action_id="team-key-0000001") is RoleChange.ADDED
@@ -179,6 +184,88 @@ async def test_an_admin_of_admin_ids_is_neither_added_nor_removed_and_replays_do
     with pytest.raises(Replayed):
         await service.staff.remove(service.bot, ADMIN, STAFF, action_id="team-key-0000001")
     assert await service.staff.role(STAFF) == "staff"
+
+
+async def test_nobody_removes_themselves_and_the_last_administrator_stays(
+    sessionmaker: Maker, answerer: Answerer, api: FakeBotApi
+) -> None:
+    """Without ADMIN_IDS the administrators are the table's: removing oneself is refused (also
+    for the last one), another administrator may be removed, and nothing is written on refusal."""
+    staff = Staff(
+        sessionmaker,
+        answerer,
+        StaffCache(sessionmaker, exclusive=True),
+        ChatState(sessionmaker, exclusive=True),
+        admin_ids=(),
+    )
+    await store_member(sessionmaker, STAFF_ADMIN, "admin")
+    await store_member(sessionmaker, ADMIN, "admin")
+    async with Bot(api.token, base_url=f"{api.url}/bot") as bot:
+        before = await snapshot(sessionmaker)
+        assert await staff.remove(bot, STAFF_ADMIN, STAFF_ADMIN) is RoleChange.SELF
+        assert await snapshot(sessionmaker) == before
+        assert await staff.remove(bot, STAFF_ADMIN, ADMIN) is RoleChange.REMOVED
+        before = await snapshot(sessionmaker)
+        assert await staff.remove(bot, STAFF_ADMIN, STAFF_ADMIN, action_id="self-remove-00001") is (
+            RoleChange.SELF
+        )
+        assert await snapshot(sessionmaker) == before
+        assert await staff.role(STAFF_ADMIN) == "admin"
+        # ADMIN, removed, is no administrator: what it asks is refused and changes nothing
+        assert await staff.remove(bot, ADMIN, STAFF_ADMIN) is RoleChange.NOT_ADMIN
+        assert await snapshot(sessionmaker) == before
+
+
+async def test_two_administrators_removing_each_other_at_once_leave_one(
+    engine: AsyncEngine, sessionmaker: Maker, answerer: Answerer, api: FakeBotApi
+) -> None:
+    """STAFF_ADMIN's removal of ADMIN holds the administrators' rows (as ``Staff.remove`` does)
+    when ADMIN's removal of STAFF_ADMIN starts; the second waits for the first and then finds its
+    author gone. On PostgreSQL it waits on the rows' lock (seen in pg_stat_activity; without the
+    lock it would read both administrators and remove the last one); SQLite has one writer."""
+    staff = Staff(
+        sessionmaker,
+        answerer,
+        StaffCache(sessionmaker, exclusive=False),
+        ChatState(sessionmaker, exclusive=False),
+        admin_ids=(),
+    )
+    await store_member(sessionmaker, STAFF_ADMIN, "admin")
+    await store_member(sessionmaker, ADMIN, "admin")
+    async with Bot(api.token, base_url=f"{api.url}/bot") as bot:
+        async with sessionmaker() as first:
+            assert await lock_admins(session=first) == {ADMIN, STAFF_ADMIN}
+            second = asyncio.create_task(staff.remove(bot, ADMIN, STAFF_ADMIN))
+            if engine.dialect.name == "postgresql":
+                await blocked_or_done(second, sessionmaker)
+            else:
+                for _ in range(50):
+                    await asyncio.sleep(0)
+            await remove_staff(session=first, user_id=ADMIN)
+            await first.commit()
+        assert await second is RoleChange.NOT_ADMIN
+    assert await staff.role(STAFF_ADMIN) == "admin"
+    assert await staff.role(ADMIN) is None
+
+
+async def blocked_or_done(task: asyncio.Task[RoleChange], sessionmaker: Maker) -> None:
+    """Until ``task`` waits on a row lock in PostgreSQL (or has finished without waiting)."""
+    for _ in range(3000):
+        if task.done() or await waiting_on_a_lock(sessionmaker):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the second removal neither waited nor finished")
+
+
+async def waiting_on_a_lock(sessionmaker: Maker) -> bool:
+    async with sessionmaker() as session:
+        waiting = await session.exec(
+            text(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )  # type: ignore[call-overload]
+        )
+        return bool(waiting.one()[0])
 
 
 async def test_a_team_change_stands_when_telegram_does_not_answer(

@@ -265,6 +265,8 @@ def test_the_team_names_each_member_says_who_added_them_and_who_cannot_be_remove
         "Alta: 03/12/2026 10:05",
         "Alta: 03/12/2026 10:05, por Luis · 99",
     ]
-    assert [r.removable for r in rows] == [False, True, True, True, True]
+    assert [r.removable for r in rows] == [False, False, True, True, True]  # nor the caller
+    assert [r.note for r in rows] == [None, t.CONSOLE_TEAM_SELF, None, None, None]
     assert rows[0].confirm is None
+    assert rows[1].confirm is None
     assert rows[2].confirm == t.CONSOLE_TEAM_CONFIRM.format(who="@tecnica · 3")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from knowledge import catalog as t
 from knowledge.answers import Answer, Fact
-from knowledge.render import pack, to_html, to_plain
+from knowledge.render import fit_lines, pack, shown_length, to_html, to_plain
 
 ALLOWED = {"b", "i"}
 
@@ -87,3 +88,24 @@ def test_a_lead_section_comes_right_under_the_title() -> None:
     ]
     html = "\n".join(to_html(answer))
     assert html.index("Objetivos específicos:") < html.index("Objetivo general.") < html.index("Ejes:")
+
+
+def test_what_telegram_shows_is_counted_with_entities_read_and_emoji_as_two() -> None:
+    assert shown_length("<b>a &lt;b&gt;</b> &amp; 📢") == len("a <b> & ") + 2
+
+
+def test_lines_that_do_not_fit_are_left_out_whole_and_counted() -> None:
+    head, tail = ("<b>Título</b>",), ("cierre &amp; fin",)
+    lines = [f"{n:02d} " + "&lt;" * 40 for n in range(30)]  # 43 shown, 163 written
+    assert fit_lines(head, lines, tail, limit=10_000) == "\n".join((*head, *lines, *tail))
+    message = fit_lines(head, lines, tail, limit=500)
+    assert shown_length(message) <= 500
+    shown = message.split("\n")
+    assert (shown[0], shown[-1]) == (head[0], tail[0])
+    kept = shown[1:-2]
+    assert kept == lines[: len(kept)]  # the first lines, each whole
+    assert shown[-2] == t.MESSAGE_CUT.format(lines=f"{30 - len(kept)} líneas más")
+    assert len(kept) == (500 - len("Título\ncierre & fin\n") - len(shown[-2]) - 1) // 44  # as many as fit
+    newest = fit_lines(head, lines, limit=500, keep_last=True).split("\n")
+    assert newest[2:] == lines[-len(newest[2:]) :]  # a history keeps its newest lines, last
+    assert newest[1] == t.MESSAGE_CUT_EARLIER.format(lines=f"{30 - len(newest[2:])} líneas anteriores")

@@ -12,16 +12,20 @@ import pytest
 
 from knowledge import catalog as t
 from knowledge.catalog import texts
+from knowledge.console import AnnouncementDraft, announcement_draft
 from knowledge.counts import count_of, thousands
 from knowledge.ingest import load_bundled_plan
 from knowledge.model import Plan
+from knowledge.render import shown_length
 from knowledge.staff import (
     HistoryEntry,
     StatusChange,
     StatusCsv,
     StatusView,
     announcement_html,
+    announcement_text,
     audience_label,
+    csv_preview_html,
     csv_preview_lines,
     decode_csv,
     export_csv,
@@ -395,7 +399,58 @@ def test_a_preview_lists_thirty_rows_of_each_kind_and_says_how_many_more(plan: P
     assert csv_preview_lines(many)[0][-1] == "… y 1 fila lista más."
 
 
+def test_a_csv_preview_fits_one_message_as_telegram_counts_it(plan: Plan) -> None:
+    """Every project ready, 35 rows rejected, each quoting a SNIP of 18 emoji (36 for Telegram):
+    the preview keeps whole lines up to the limit and counts what it leaves out."""
+    snips = sorted({p.snip for p in plan.projects})
+    text = "".join(f"{snip},finalizado,100\n" for snip in snips)
+    text += "".join(f"{n:02d}{'📢' * 18},finalizado,\n" for n in range(35))
+    read = parse_status_csv(text, plan)
+    assert (len(read.changes), len(read.rejected)) == (len(snips), 35)
+    whole = csv_preview_html(read, limit=100_000)
+    assert whole.count("\n") == len(snips) + 31  # the counts, then 30 rejected and "… y 5 más"
+    cut = csv_preview_html(read, limit=1500)
+    assert shown_length(cut) <= 1500 < shown_length(whole)
+    assert cut.split("\n")[:-1] == whole.split("\n")[: cut.count("\n")]  # whole lines, in order
+    assert cut.split("\n")[-1].endswith("que no caben en este mensaje.")
+    nothing = csv_preview_html(parse_status_csv("999999,finalizado\n" * 200, plan), limit=1000)
+    assert shown_length(nothing) <= 1000
+    assert nothing.endswith(t.CSV_NOTHING)  # said even when rows are left out
+
+
 # A note, wherever it comes from ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("typed", "kept", "in_chat"),
+    [
+        ("corte\x07 de agua", "corte  de agua", "corte  de agua"),
+        ("feria \u202eodabás\u202c el sábado", "feria odabás el sábado", "feria odabás el sábado"),
+        ("\u2066aislada\u2069 \u200fRTL\u200e", "aislada RTL", "aislada RTL"),
+        (
+            "primera\nsegunda\r\ntercera\rcuarta\tquinta",
+            "primera\nsegunda\ntercera\ncuarta\tquinta",
+            "primera segunda tercera cuarta quinta",  # Telegram's arguments: split at spaces
+        ),
+        ("\ufeffcon BOM\x00", "con BOM", "con BOM"),
+        ("\x1b[31mrojo\x9b", "[31mrojo", "[31mrojo"),
+        ("\x07\u202e\n", None, None),
+    ],
+)
+def test_an_announcement_has_no_controls_in_the_chat_and_the_console(
+    plan: Plan, typed: str, kept: str | None, in_chat: str | None
+) -> None:
+    """The note's rule (``shown_text``), with the announcement's lines kept: the console's
+    composer and ``/anunciar`` keep the same characters, none of them a control."""
+    assert announcement_text(typed) == kept
+    drafted = announcement_draft("todos", typed, plan)
+    chat = parse_announcement(["todos", *typed.split()], plan.edition)
+    if kept is None:
+        assert (drafted, chat) == (t.CONSOLE_ANNOUNCE_EMPTY, t.ANNOUNCE_USAGE)
+        return
+    assert isinstance(drafted, AnnouncementDraft)
+    assert drafted.html == announcement_html(kept, plan.edition)
+    assert chat == ("todos", in_chat)
+
+
 @pytest.mark.parametrize(
     ("typed", "kept"),
     [

@@ -363,6 +363,9 @@
       card.querySelector(".m-role").textContent = member.role;
       card.querySelector(".m-added").textContent = member.added || "";
       card.querySelector(".m-actions").hidden = !member.removable;
+      var note = card.querySelector(".m-note");
+      note.textContent = member.note || "";
+      note.hidden = !member.note;
       card.querySelector(".m-question").textContent = member.confirm || "";
       remove.addEventListener("click", function () { asking.hidden = false; remove.hidden = true; yes.focus(); });
       card.querySelector(".m-no").addEventListener("click", function () { asking.hidden = true; remove.hidden = false; });

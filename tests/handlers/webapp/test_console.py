@@ -462,6 +462,24 @@ async def test_only_the_author_sends_a_draft_and_a_cancelled_one_never(desk: Des
     assert (await desk.call("GET", "/anuncios/abc")).status_code == 404
 
 
+async def test_an_announcement_keeps_no_control_or_bidi_character(desk: Desk) -> None:
+    """The composer's text, previewed and drafted, by the notes' rule: U+202E would show the rest
+    of the announcement reversed to every recipient."""
+    typed = "Feria \u202eel\u202c sábado\x07\r\nen el \u2066parque\u2069\x1b"
+    preview = await desk.call("POST", "/anuncios/vista-previa", {"audience": "zona:10", "text": typed})
+    assert preview.status_code == 200, preview.text
+    shown = "".join(run["text"] for run in preview.json()["runs"])
+    assert shown.endswith("Feria el sábado \nen el parque")
+    drafted = await desk.call(
+        "POST", "/anuncios", {"audience": "zona:10", "text": typed}, key="draft-bidi-00001"
+    )
+    assert drafted.status_code == 201, drafted.text
+    async with desk.sessionmaker() as session:
+        broadcast = await session.get(Broadcast, drafted.json()["id"])
+    assert broadcast is not None
+    assert broadcast.text == announcement_html("Feria el sábado \nen el parque", EDITION)
+
+
 async def test_a_bad_announcement_is_refused_and_nothing_is_drafted(desk: Desk) -> None:
     before = await snapshot(desk.sessionmaker)
     for body, error in (

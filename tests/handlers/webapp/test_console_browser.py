@@ -19,13 +19,14 @@ import asyncio
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -471,6 +472,22 @@ def test_an_administrator_adds_and_removes_staff_in_the_team_view(
     assert page.locator(f"#miembro-{NEWCOMER}").count() == 0
     deployment.telegram.wait_for("the bot's own button back", lambda a: a.menu_button(NEWCOMER) != console)
     assert scroll_width(page) <= WIDTH
+
+    # an administrator of the staff table (written there by an operator) has no "Quitar" of their own
+    with closing(sqlite3.connect(deployment.database)) as database, database:
+        database.execute(
+            "INSERT INTO staff_member (user_id, role, added_by, added_at)"
+            " VALUES (?, 'admin', ?, '2026-12-03 16:00:00.000000')",
+            (NEWCOMER, STAFF),
+        )
+    own = open_as(NEWCOMER, "consola/equipo")
+    row = own.locator(f"#miembro-{NEWCOMER}")
+    row.wait_for()
+    assert "(usted)" in row.inner_text()
+    assert row.locator(".m-remove").is_hidden()
+    assert row.locator(".m-note").inner_text() == t.CONSOLE_TEAM_SELF
+    assert own.locator(f"#miembro-{STAFF} .m-note").is_hidden()
+    assert scroll_width(own) <= WIDTH
 
 
 def test_every_console_page_fits_a_phone(open_as: Callable[..., Any]) -> None:

@@ -229,7 +229,7 @@ async def test_someone_removed_is_staff_no_more_and_gets_the_bots_own_menu_back(
     before = await snapshot(office.sessionmaker)
     gone = await office.call("POST", f"/equipo/{STAFF}/quitar", key="team-remove-00002")
     assert (gone.status_code, gone.json()["error"]) == (409, t.STAFF_NOT_FOUND.format(user_id=STAFF))
-    admin = await office.call("POST", f"/equipo/{ADMIN}/quitar", key="team-remove-00003")
+    admin = await office.call("POST", f"/equipo/{ADMIN}/quitar", key="team-remove-00003", user=STAFF_ADMIN)
     assert (admin.status_code, admin.json()["error"]) == (409, t.STAFF_CONFIGURED.format(user_id=ADMIN))
     for wrong in ("abc", "٤٥", "0"):
         assert (
@@ -237,6 +237,24 @@ async def test_someone_removed_is_staff_no_more_and_gets_the_bots_own_menu_back(
         ).status_code == 404
     assert (await office.call("POST", f"/equipo/{STAFF_ADMIN}/quitar", key=None)).status_code == 400
     assert await snapshot(office.sessionmaker) == before
+
+
+async def test_an_administrator_cannot_remove_themselves_from_the_console(office: Office) -> None:
+    """Their own row offers no "Quitar" and says why; the call itself is refused the same way as
+    ``/staff quitar`` (the same use case), and nothing changes."""
+    listed = await office.call("GET", "/equipo", user=STAFF_ADMIN)
+    rows = {m["user_id"]: m for m in listed.json()["members"]}
+    assert (rows[STAFF_ADMIN]["removable"], rows[STAFF_ADMIN]["note"]) == (False, t.CONSOLE_TEAM_SELF)
+    assert (rows[STAFF]["removable"], rows[STAFF]["note"]) == (True, None)
+    assert (rows[ADMIN]["removable"], rows[ADMIN]["note"]) == (False, None)  # ADMIN_IDS's
+    before = await snapshot(office.sessionmaker)
+    for user in (STAFF_ADMIN, ADMIN):
+        refused = await office.call("POST", f"/equipo/{user}/quitar", key="team-self-000001", user=user)
+        said = refused.json()
+        assert (refused.status_code, said["outcome"], said["error"]) == (409, "self", t.STAFF_SELF)
+    assert await snapshot(office.sessionmaker) == before
+    assert office.api.calls("setChatMenuButton") == []
+    assert (await office.call("GET", "/yo", user=STAFF_ADMIN)).status_code == 200
 
 
 async def test_the_team_page_is_the_same_for_everyone_and_holds_no_data(office: Office) -> None:
