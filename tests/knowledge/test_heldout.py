@@ -38,8 +38,10 @@ FLOORS = {
     "questions-heldout-19.jsonl": 148,  # of 160 (blind first run: 147)
     "questions-heldout-20.jsonl": 154,  # of 160 (blind first run: 149)
     "questions-heldout-21.jsonl": 152,  # of 160 (blind first run: 150)
-    "questions-heldout-22.jsonl": 152,  # of 160 (blind first run: 144)
-    "questions-heldout-23.jsonl": 147,  # of 160 (blind first run: 150)
+    "questions-heldout-22.jsonl": 156,  # of 160 (blind first run: 144)
+    "questions-heldout-23.jsonl": 157,  # of 160 (blind first run: 150)
+    "questions-heldout-24.jsonl": 146,  # of 160 (blind first run: 149)
+    "questions-heldout-25.jsonl": 145,  # of 160 (blind first run: 148)
 }
 
 
