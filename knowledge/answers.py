@@ -2630,11 +2630,17 @@ class Answerer(Lists, Comparisons, Relatives):
         """ "presupuesto 2025", "¿cuánto se gastó en 242177 en 2022?": the plan's money figures
         are for its budget year only."""
         years = set(query.years)
-        asks_money = "budget" in query.intents or (
-            "money" in query.intents and (money_words or bool(self._named_sources(query)))
-        )  # "¿cuánto recibirá de Fonpetrol en 2025?": a source's row is the budget year's
         other_year = (bool(years) and not years & self.budget_years) or "past" in query.intents
-        return asks_money and other_year and bool(self.budget_years)
+        if not other_year or not self.budget_years:
+            return False
+        # "¿cuánto recibirá de Fonpetrol en 2025?", "¿cuánto le van a dar al alcantarillado de la
+        # Marilú en 2025?": a source's row and a project's amount are the budget year's
+        return "budget" in query.intents or (
+            "money" in query.intents
+            and (
+                money_words or bool(self._named_sources(query)) or self._one_project_meant(query) is not None
+            )
+        )
 
     def _other_year(self, query: Query) -> Answer:
         years = join_numbers(sorted(self.budget_years))

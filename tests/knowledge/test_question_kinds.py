@@ -658,3 +658,13 @@ def test_what_the_question_says_it_does_not_mean_is_left_out(answerer: Answerer)
     """ "no la del plan de desarrollo 2032": the PDM-OT's vision is left out, the municipality's is asked."""
     answer = answerer.answer("me dice la vision de la muni porfa, no la del plan de desarrollo 2032")
     assert answer.title == "Visión de la municipalidad"
+
+
+def test_a_projects_money_in_another_year_is_not_in_the_plan(answerer: Answerer) -> None:
+    """A project's amount is the budget year's: asked for another year, the plan has no figure."""
+    later = answerer.answer("cuanto le van a dar al parque de la colonia Primero de Julio para el 2026")
+    assert not later.confident
+    assert t.OTHER_YEAR.format(years="2024") in to_plain(later)
+    this_year = answerer.answer("cuanto le dan al parque de la colonia Primero de Julio")
+    assert this_year.confident
+    assert "375,000.00" in to_plain(this_year)
