@@ -238,6 +238,9 @@ class PlanEditions:
         with self._building:
             built = self._built
             if built is None or built[0] != year:
+                # The one kept is let go first, so that two older answerers never coexist (an
+                # answerer has no reference cycles: it is freed here, not by a later GC pass).
+                self._built = built = None
                 self._built = built = (year, Answerer(expand(self._older[year])))
             return built[1]
 
