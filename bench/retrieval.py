@@ -8,7 +8,8 @@ For the real plan and synthetic plans 10x and 100x larger (``bench.synthetic``) 
 the Answerer's index build time, its per-question latency (p50/p99 of ``answer()``) and its
 accuracy on the dev questions, judged by ``judge()`` of ``../shared/eval/run_eval.py`` like the
 eval does. The Answerer is timed as the bot runs it: once it is built, the process's objects are
-frozen out of the garbage collector's passes (``gc.freeze()``, as ``bot/app.py`` does). Next to it, on the same documents and questions:
+frozen out of the garbage collector's passes (``gc.freeze()``, as ``bot/app.py`` does). Next to
+it, on the same documents and questions:
 
 * **WRatio**: ``rapidfuzz.process.extract(q, texts, scorer=fuzz.WRatio, limit=3)``;
 * **BM25**: ``bm25s`` with the Snowball Spanish stemmer and Spanish stop words.

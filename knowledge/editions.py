@@ -2,8 +2,9 @@
 year is answered from that edition, saying which; "¿qué cambió?" compares two editions.
 
 An edition is kept as its JSON export, compressed (about 30 KB). Building an answerer for one
-takes a few tenths of a second and about 4 MB, so it is built only when a question names its
-year, and one older answerer is kept at a time (the last one asked for). The newest edition's
+takes a few tenths of a second and about 2 MB, so it is built only when a question names its
+year, and one older answerer is kept at a time (the last one asked for): the one before is let
+go first, and, having no reference cycles, freed then (not by some later GC pass). The newest edition's
 answers do not change when older ones are kept, except the refusal of another year's money,
 which then names the years kept.
 
