@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import pairwise
 from typing import ClassVar, TypeVar
 
@@ -45,6 +45,7 @@ from knowledge.institutions import Institutions
 from knowledge.kinds import LISTS, ListSpec, PlanView, kind_of
 from knowledge.lexicon import spanish_words
 from knowledge.lists import EXCLUDED_COVERAGE, Lists, word_key
+from knowledge.memo import remembered
 from knowledge.model import Actor, FundingSource, Plan, Policy, Project, Statement
 from knowledge.question import (
     WHEN_WORDS,
@@ -383,7 +384,9 @@ class Answerer(Lists, Comparisons, Relatives):
         self.remember = remember
         pairs = list(plan_documents(plan))
         self.index = SearchIndex(
-            (doc for doc, _ in pairs), neutral=self._own_name_neutral, last_zona=edition.zonas[-1]
+            (doc for doc, _ in pairs),
+            neutral=partial(without_own_name, municipality=edition.municipality),  # not a method: no cycle
+            last_zona=edition.zonas[-1],
         )
         self.records = {doc.id: record for doc, record in pairs}
         self.tematica_names = self.view.tematica_names
@@ -464,7 +467,7 @@ class Answerer(Lists, Comparisons, Relatives):
         """Each actor's own title words ("transportistas", "conap"): a question naming two compares them."""
         self.source_names = SourceNames(plan.funding, self._names_one_record)
         """Each funding source with the words that name it ("iva", "paz"; "iusi"; "situado")."""
-        self._remembered = lru_cache(maxsize=max(0, remember))(self._answer)
+        self._remembered = remembered(self._answer, max(0, remember))
         """Answers of repeated questions: the index is read-only, so an answer never goes stale."""
         warm_up = WARM_UP.format(year=edition.year)
         self.answer(warm_up)  # first-use costs (vocabulary file, stemmer, numpy) paid here, not by a person
@@ -542,8 +545,8 @@ class Answerer(Lists, Comparisons, Relatives):
             return answer
         if query.out_of_scope and vocabulary().out_of_scope_in(query.folded, strong=True):
             return answer  # "¿quién ganó la licitación …, cuál es el NOG?": no clause of it is for the plan
-        for clause in clauses():  # complaint words sank the whole message: try each question alone
-            clause_answer = self._vetted(query, self._understood(clause))
+        for each in clauses():  # complaint words sank the whole message: try each question alone
+            clause_answer = self._vetted(query, self._understood(each))
             if clause_answer.confident:
                 return clause_answer
         for side in self._sides_of_o(question, query):  # "¿hay algún parque en el plan o puros pozos?"

@@ -2,8 +2,9 @@
 year is answered from that edition, saying which; "¿qué cambió?" compares two editions.
 
 An edition is kept as its JSON export, compressed (about 30 KB). Building an answerer for one
-takes a few tenths of a second and about 4 MB, so it is built only when a question names its
-year, and one older answerer is kept at a time (the last one asked for). The newest edition's
+takes a few tenths of a second and about 2 MB, so it is built only when a question names its
+year, and one older answerer is kept at a time (the last one asked for): the one before is let
+go first, and, having no reference cycles, freed then (not by some later GC pass). The newest edition's
 answers do not change when older ones are kept, except the refusal of another year's money,
 which then names the years kept.
 
@@ -238,6 +239,9 @@ class PlanEditions:
         with self._building:
             built = self._built
             if built is None or built[0] != year:
+                # The one kept is let go first, so that two older answerers never coexist (an
+                # answerer has no reference cycles: it is freed here, not by a later GC pass).
+                self._built = built = None
                 self._built = built = (year, Answerer(expand(self._older[year])))
             return built[1]
 

@@ -15,12 +15,13 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.lexicon import spanish_words
+from knowledge.memo import remembered
 from knowledge.text import (
     MAX_SPOKEN_ZONA,
     NUMBER_WORDS,
@@ -220,7 +221,7 @@ class SearchIndex:
             if len(number_word) > 3:
                 self._by_sound.setdefault(phonetic(number_word), str(number))
         self._spanish = spanish_words()
-        self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+        self._correct = remembered(self._correct_uncached, 4096)
 
     def _count_stems(self) -> tuple[list[dict[str, int]], set[str]]:
         counts: list[dict[str, int]] = []

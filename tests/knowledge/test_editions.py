@@ -9,9 +9,15 @@ The editions are real ones made from the bundled document: the POA 2025 of
 
 from __future__ import annotations
 
+import gc
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 
 from knowledge import catalog as t
+from knowledge import editions as editions_module
 from knowledge.answer_types import Answer
 from knowledge.answers import Answerer
 from knowledge.diff import compare_plans, for_zona
@@ -161,6 +167,56 @@ def test_an_older_editions_answerer_is_built_only_when_its_year_is_asked(
     assert editions.needs_building("proyecto 242177 en 2024")
     editions.prepare("proyecto 242177 en 2024")
     assert not editions.needs_building("proyectos 2024")
+
+
+@contextmanager
+def no_gc_passes() -> Iterator[None]:
+    """Only reference counts free objects meanwhile: what a reference cycle holds stays."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def test_an_answerer_is_freed_when_its_last_reference_goes(bundled_edition: Plan) -> None:
+    with no_gc_passes():
+        answerer = Answerer(bundled_edition)
+        answerer.answer("proyecto 242177")
+        answerer.answer("proyectos de agua en zona 6")  # a misspelling corrected: the index's memo
+        freed_answerer, freed_index = weakref.ref(answerer), weakref.ref(answerer.index)
+        del answerer
+        assert freed_answerer() is None
+        assert freed_index() is None
+
+
+def test_one_older_answerer_is_resident_whichever_years_are_asked(
+    bundled_edition: Plan, next_edition: Plan, previous_year_plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each older year asked builds its edition's answerer; the one built before is gone by then."""
+    built: weakref.WeakSet[Answerer] = weakref.WeakSet()
+    alive_when_built: list[int] = []
+
+    class Older(Answerer):
+        def __init__(self, plan: Plan) -> None:
+            alive_when_built.append(len(built))
+            super().__init__(plan)
+            built.add(self)
+
+    monkeypatch.setattr(editions_module, "Answerer", Older)
+    older = {2023: compress(previous_year_plan), 2024: compress(bundled_edition)}
+    editions = PlanEditions(Answerer(next_edition), older)
+    with no_gc_passes():
+        for question, year in (
+            ("proyecto 242177 en 2023", 2023),
+            ("proyectos 2024", 2024),
+            ("presupuesto 2023", 2023),
+            ("proyectos 2024", 2024),
+        ):
+            note = t.EDITION_OLDER_NOTE.format(older=f"POA {year}", current="POA 2025")
+            assert lead_of(editions.answer(question)) == note
+        assert alive_when_built == [0, 0, 0, 0]
+        assert len(built) == 1
 
 
 # --- periods are not years -----------------------------------------------------------------------
