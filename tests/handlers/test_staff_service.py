@@ -92,6 +92,21 @@ async def store_member(sessionmaker: Maker, user_id: int, role: str) -> None:
         await session.commit()
 
 
+async def two_table_administrators(sessionmaker: Maker, answerer: Answerer, *, exclusive: bool) -> Staff:
+    """A staff service without ADMIN_IDS, whose administrators are STAFF_ADMIN and ADMIN of the
+    table."""
+    staff = Staff(
+        sessionmaker,
+        answerer,
+        StaffCache(sessionmaker, exclusive=exclusive),
+        ChatState(sessionmaker, exclusive=exclusive),
+        admin_ids=(),
+    )
+    await store_member(sessionmaker, STAFF_ADMIN, "admin")
+    await store_member(sessionmaker, ADMIN, "admin")
+    return staff
+
+
 async def test_roles_come_from_admin_ids_and_from_the_database(service: Service) -> None:
     await store_member(service.sessionmaker, STAFF_ADMIN, "admin")
     assert await service.staff.role(ADMIN) == "admin"  # ADMIN_IDS, with no row of its own
@@ -191,15 +206,7 @@ async def test_nobody_removes_themselves_and_the_last_administrator_stays(
 ) -> None:
     """Without ADMIN_IDS the administrators are the table's: removing oneself is refused (also
     for the last one), another administrator may be removed, and nothing is written on refusal."""
-    staff = Staff(
-        sessionmaker,
-        answerer,
-        StaffCache(sessionmaker, exclusive=True),
-        ChatState(sessionmaker, exclusive=True),
-        admin_ids=(),
-    )
-    await store_member(sessionmaker, STAFF_ADMIN, "admin")
-    await store_member(sessionmaker, ADMIN, "admin")
+    staff = await two_table_administrators(sessionmaker, answerer, exclusive=True)
     async with Bot(api.token, base_url=f"{api.url}/bot") as bot:
         before = await snapshot(sessionmaker)
         assert await staff.remove(bot, STAFF_ADMIN, STAFF_ADMIN) is RoleChange.SELF
@@ -223,15 +230,7 @@ async def test_two_administrators_removing_each_other_at_once_leave_one(
     when ADMIN's removal of STAFF_ADMIN starts; the second waits for the first and then finds its
     author gone. On PostgreSQL it waits on the rows' lock (seen in pg_stat_activity; without the
     lock it would read both administrators and remove the last one); SQLite has one writer."""
-    staff = Staff(
-        sessionmaker,
-        answerer,
-        StaffCache(sessionmaker, exclusive=False),
-        ChatState(sessionmaker, exclusive=False),
-        admin_ids=(),
-    )
-    await store_member(sessionmaker, STAFF_ADMIN, "admin")
-    await store_member(sessionmaker, ADMIN, "admin")
+    staff = await two_table_administrators(sessionmaker, answerer, exclusive=False)
     async with Bot(api.token, base_url=f"{api.url}/bot") as bot:
         async with sessionmaker() as first:
             assert await lock_admins(session=first) == {ADMIN, STAFF_ADMIN}
