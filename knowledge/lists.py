@@ -226,10 +226,10 @@ class Lists:
         items = list(answer.items)
         for n, doc in enumerate(shown[: len(items)]):
             line = items[n]
-            if not line.endswith("…") or asked & {stem(w) for w in content_words(line)}:
-                continue
             text = getattr(self.records[doc.id], "text", None)
-            if not isinstance(text, str):
+            if not isinstance(text, str) or not line.endswith("…"):
+                continue  # a record with no text of its own (a project) has no passage to show
+            if asked & {stem(w) for w in content_words(line)}:
                 continue
             for sentence in PASSAGE_END.split(text):
                 if asked & {stem(w) for w in content_words(sentence)}:
