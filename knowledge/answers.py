@@ -449,6 +449,7 @@ class Answerer(Lists, Comparisons, Relatives):
         """Each long record's quotable parts, by record and whether clauses are cut (see _quote_parts)."""
         self._rows_of_members: dict[str, np.ndarray] = {}
         self._heads: list[tuple[str, list[str]]] | None = None
+        self._heading_words: dict[str, frozenset[str]] = {}
         self._actor_places: dict[str, int] | None = None
         self._role_index: dict[str, list[str]] | None = None
         self._doc_stems: dict[str, frozenset[str]] = {}
@@ -2068,9 +2069,7 @@ class Answerer(Lists, Comparisons, Relatives):
         said = {stem(w) for w in TOKEN.findall(query.folded)}
 
         def heading_named(hit: Hit) -> bool:
-            section = getattr(self.records.get(hit.doc.id), "section", ())
-            heading = content_words(fold(section[-1])) if section else []
-            words = {stem(w) for w in heading if not NUMBERING.fullmatch(w)}  # "II.", "A."
+            words = self._heading_stems(hit.doc)
             return len(words) >= 2 and words <= said
 
         if heading_named(hits[0]):
@@ -2079,6 +2078,17 @@ class Answerer(Lists, Comparisons, Relatives):
             if hit.doc.kind != "list" and heading_named(hit):
                 return [hit, *(h for h in hits if h is not hit)]
         return hits
+
+    def _heading_stems(self, doc: Doc) -> frozenset[str]:
+        """The stems of the heading a record sits under, without its numbering ("II.", "A.";
+        worked out once per record)."""
+        kept = self._heading_words.get(doc.id)
+        if kept is None:
+            section = getattr(self.records.get(doc.id), "section", ())
+            heading = content_words(fold(section[-1])) if section else []
+            kept = frozenset(stem(w) for w in heading if not NUMBERING.fullmatch(w))
+            self._heading_words[doc.id] = kept
+        return kept
 
     def _tematica_named_first(self, query: Query, hits: list[Hit]) -> list[Hit]:
         """A temática the question names by its whole name ("Mixco seguro") goes first, unless the
