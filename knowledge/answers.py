@@ -171,6 +171,11 @@ REASON_TOLD = re.compile(
 )
 """A question that asks why, and the words of a clause that gives a reason ("debido a …")."""
 WHOLE_SHARE = 0.9
+ASIDE_AFTER_O = re.compile(
+    r",\s+o\s+|\s+o\s+(?=(?:solo|nomas|nada mas|nada más|unicamente|únicamente)\b)", re.I
+)
+"""Where an aside after the question starts: ", o …" or "o solo …" ("¿qué papel tenemos los
+vecinos, o solo nos toca pagar?"), not the "o" of "¿es buena o mala …?"."""
 """A clause this long is the whole message again ("Pago mi IUSI … ¿cuánto va a inversión?"),
 not a part of it."""
 OPERATIONAL = ("operativa", "operativas", "operativo", "poa")
@@ -610,12 +615,12 @@ class Answerer(Lists, Comparisons, Relatives):
     def _in_scope_before_o(self, question: str) -> Answer | None:
         """ "A, o solo B?" when the message is out of scope and A is not: B is the asker's aside,
         A the question; the answer to A when it is confident."""
-        sides = re.split(r",?\s+o\s+", question, maxsplit=1)
+        sides = ASIDE_AFTER_O.split(question, maxsplit=1)
         if len(sides) < 2 or min(len(TOKEN.findall(fold(s))) for s in sides) < 2:
             return None
         first = analyze(sides[0], self.index)  # what precedes "o" is the whole of the question
-        if first.out_of_scope:
-            return None
+        if first.out_of_scope or not vocabulary().out_of_scope_in(fold(sides[1])):
+            return None  # "¿es buena o mala la gestión …?": an "o" inside the question is no aside
         answer = self._vetted(first, self._understood(first))
         return answer if answer.confident else None
 

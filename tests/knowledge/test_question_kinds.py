@@ -551,6 +551,17 @@ def test_an_aside_after_o_does_not_put_the_question_out_of_scope(answerer: Answe
     assert "auditoria social" in fold(to_plain(answer))[:LEAD]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "oiga, ¿es buena o mala la gestion del alcalde? que opina usted",  # the "o" is the question's
+        "el alcalde lo hace bien o mal, digame su opinion",
+    ],
+)
+def test_an_o_inside_an_opinion_is_no_aside(answerer: Answerer, question: str) -> None:
+    assert not answerer.answer(question).confident
+
+
 def test_an_out_of_scope_clause_keeps_the_message_out_of_scope(answerer: Answerer) -> None:
     assert not answerer.answer("como me meto al COCODE de mi colonia, que papeles piden").confident
 
