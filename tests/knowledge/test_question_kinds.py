@@ -679,3 +679,11 @@ def test_a_projects_money_in_another_year_is_not_in_the_plan(answerer: Answerer)
     this_year = answerer.answer("cuanto le dan al parque de la colonia Primero de Julio")
     assert this_year.confident
     assert "375,000.00" in to_plain(this_year)
+
+
+def test_a_list_the_document_leaves_blank_is_not_listed_whoever_asks_for_it(answerer: Answerer) -> None:
+    """ "… listelas una por una": a request for the whole list names the heading without text
+    (the plan says there are ten priorities, but not which)."""
+    answer = answerer.answer("las diez prioridades nacionales de desarrollo, listelas una por una porfa")
+    assert not answer.confident
+    assert answer.kind == "gap"
