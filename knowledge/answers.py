@@ -461,6 +461,7 @@ class Answerer(Lists, Comparisons, Relatives):
         self._title_stems: dict[str, frozenset[str]] = {}
         """Per-document facts worked out on first use (the index is read-only, so they never change)."""
         self._whole_pages: dict[str, list[list[Doc]]] = {}
+        self._last_pages: tuple[tuple[str, tuple[str, ...]] | None, list[list[Doc]]] = (None, [])
         self._influence_picks: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
         self._parents: dict[str, list[tuple[str, frozenset[str]]]] = {}
         self._member_rows_above: dict[str, dict[str, tuple[int, ...]]] = {}

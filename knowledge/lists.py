@@ -98,6 +98,7 @@ class Lists:
     by_kind: dict[str, list[Doc]]
     budget_years: frozenset[int]
     _whole_pages: dict[str, list[list[Doc]]]
+    _last_pages: tuple[tuple[str, tuple[str, ...]] | None, list[list[Doc]]]
     _influence_picks: dict[tuple[str, tuple[str, ...]], frozenset[str]]
     _parents: dict[str, list[tuple[str, frozenset[str]]]]
     _member_rows_above: dict[str, dict[str, tuple[int, ...]]]
@@ -202,6 +203,9 @@ class Lists:
         whole = list(docs) == self._members_of(list_id)  # the whole list in its own order, not a reordering
         if whole and list_id in self._whole_pages:
             return self._whole_pages[list_id]
+        key = (list_id, tuple(d.id for d in docs))
+        if not whole and self._last_pages[0] == key:  # one answer cuts its list, then reads its first page
+            return self._last_pages[1]
         pages: list[list[Doc]] = [[]]
         size = 0
         for doc in docs:
@@ -213,6 +217,8 @@ class Lists:
             size += length
         if whole:
             self._whole_pages[list_id] = pages
+        else:
+            self._last_pages = (key, pages)
         return pages
 
     def _with_the_passages_asked(
