@@ -684,6 +684,9 @@ SHARE_AFTER = (("ge", re.compile(r"^\s*o mas\b")), ("le", re.compile(r"^\s*o men
 def share_asked(folded: str) -> ShareAsked | None:
     """The share bound a question sets on the funding sources, if any: a percentage or "la
     mitad" said with inversión / funcionamiento, or "toda para …" / "nada a …"."""
+    part = SHARE_PART.search(folded)
+    if part is None:  # every bound names the part (inversión, funcionamiento): tested first, cheaply
+        return None
     how_much = HOW_MUCH_SHARE.search(folded) is not None  # "¿cuánto es todo lo de inversión?": an amount
     whole = None if how_much else WHOLE_SHARE.search(folded)
     if whole is not None:
@@ -692,8 +695,7 @@ def share_asked(folded: str) -> ShareAsked | None:
     if nothing is not None:
         return ShareAsked(_share_part(nothing.group("part")), "eq", Decimal(0))
     number = SHARE_NUMBER.search(folded)
-    part = SHARE_PART.search(folded)
-    if number is None or part is None:
+    if number is None:
         return None
     pct = Decimal(50) if number.group("half") else Decimal(number.group("n").replace(",", "."))
     before, after = folded[: number.start()], folded[number.end() :]
