@@ -19,7 +19,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from telegram.request import BaseRequest
 
 import handlers
-from bot.editions import editions_of, follow_editions, read_editions
+from bot.editions import Following, editions_of, read_editions
 from bot.http import AiohttpRequest
 from bot.observability import InstrumentedApplication
 from bot.ordering import ChatOrderedProcessor
@@ -107,9 +107,8 @@ def build_application(
             data.outbox_stats = worker.report
         chore = asyncio.create_task(housekeeping(opened, settings.query_log_days), name="housekeeping")
         resources.callback(chore.cancel)
-        follow = follow_editions(data.editions, settings.plan_check_interval)
-        watch = asyncio.create_task(follow, name="follow-editions")
-        resources.callback(watch.cancel)
+        following = Following(data.editions, settings.plan_check_interval)
+        resources.push_async_callback(following.stop)
 
     async def post_shutdown(_application: PlanBotApplication) -> None:
         await resources.aclose()

@@ -15,6 +15,7 @@ composition root passes them, ``python -m bot web`` does not (``Editions._set_me
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import gc
 import logging
@@ -96,11 +97,35 @@ def trim_malloc() -> None:
     trim(0)
 
 
-async def follow_editions(editions: Editions, every: float) -> None:
-    """Every ``every`` seconds (PLAN_CHECK_INTERVAL), switch to what another process loaded."""
+STOP_GRACE_S = 10.0
+"""How long stopping waits for a check under way (a switch builds an index: about a second)."""
+
+
+async def follow_editions(editions: Editions, every: float, stop: asyncio.Event) -> None:
+    """Every ``every`` seconds (PLAN_CHECK_INTERVAL), switch to what another process loaded,
+    until ``stop`` is set."""
     while True:
-        await asyncio.sleep(every)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every)
+            return
         try:
             await editions.follow()
         except (SQLAlchemyError, OSError, PlanFormatError):
             log.warning("could not check for an edition loaded elsewhere; will try again", exc_info=True)
+
+
+class Following:
+    """:func:`follow_editions` as a task that is stopped between two checks, not in one: a task
+    cancelled in the middle of a query leaves its connection to be reset by the pool, which
+    fails and is logged as an error at every shutdown that falls on a check."""
+
+    def __init__(self, editions: Editions, every: float) -> None:
+        self._stop = asyncio.Event()
+        self._task = asyncio.create_task(follow_editions(editions, every, self._stop), name="follow-editions")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        try:
+            await asyncio.wait_for(self._task, timeout=STOP_GRACE_S)  # cancelled only when it hangs
+        except TimeoutError:
+            log.warning("the check for a new edition did not end in %s s; cancelled", STOP_GRACE_S)

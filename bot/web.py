@@ -22,7 +22,6 @@ API client only for the team's changes, and the menus are the bot's to set once 
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -39,7 +38,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.app import console_url
-from bot.editions import editions_of, follow_editions, read_editions
+from bot.editions import Following, editions_of, read_editions
 from bot.http import AiohttpRequest
 from bot.settings import Settings
 from bot.storage import open_storage
@@ -70,7 +69,7 @@ def create_web_app(settings: Settings, *, status_ttl: float = STATUS_TTL) -> Sta
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         storage = await open_storage(settings.database_url)
-        watch: asyncio.Task[None] | None = None
+        following: Following | None = None
         try:
             revision, editions = await read_editions(storage, settings.plan_zonas)
             data.sessionmaker = storage.sessionmaker
@@ -83,12 +82,11 @@ def create_web_app(settings: Settings, *, status_ttl: float = STATUS_TTL) -> Sta
             sources.bot_username = bot_username_of(console_sources.bot)
             console_sources.staff, console_sources.editions = data.staff, data.editions
             gc.freeze()  # the index lives as long as the process: keep it out of GC passes
-            follow = follow_editions(data.editions, settings.plan_check_interval)
-            watch = asyncio.create_task(follow, name="follow-editions")
+            following = Following(data.editions, settings.plan_check_interval)
             yield
         finally:
-            if watch is not None:
-                watch.cancel()
+            if following is not None:
+                await following.stop()
             if console_sources.bot is not None:
                 await console_sources.bot.shutdown()
             await storage.close()
