@@ -1075,9 +1075,8 @@ class Answerer(Lists, Comparisons, Relatives):
         """The index rows of a list's members and of the records above them (worked out once)."""
         rows = self._rows_of_members.get(list_id)
         if rows is None:
-            position = self.index.position
-            ids = {row for d in self._members_of(list_id) for row in (d.id, *self.above.get(d.id, ()))}
-            rows = np.array(sorted(position[i] for i in ids if i in position), dtype=np.int64)
+            each = self._rows_with_above(list_id).values()
+            rows = np.array(sorted({row for member_rows in each for row in member_rows}), dtype=np.int64)
             self._rows_of_members[list_id] = rows
         return rows
 
