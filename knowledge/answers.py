@@ -223,6 +223,13 @@ HOW_MUCH_MONEY = (
 """Phrases that ask how much money something has or costs."""
 AMOUNT_SHOWN = re.compile(r"\bQ\s?\d")
 CLITIC_ASK = re.compile(r"(?:me|nos)\s+(?:lo|la|los|las)\s+\w+")
+WHERE_IT_IS_SAID = re.compile(  # "los índices IIC … que mencionan en Mixco transparente": where, not what
+    r"\bque\s+(?:se\s+)?(?:mencion|aparec|sale|salen|dice|dicen|usa|usan|viene|vienen|habla)\w*\s+en\b.*$"
+)
+WHERE_ASKER_BELONGS = re.compile(  # "trabajo en la PMT", "soy de un COCODE": who asks, not what
+    r"\b(?:trabajo|laboro|soy|estoy|participo|estudio)\s+(?:en|de|del|para|con)\s+"
+    r"(?:(?:el|la|los|las|un|una|mi)\s+)?\w+"
+)
 """A request whose object is a pronoun ("me la pasa", "nos lo explica"): a thing named before."""
 SECOND_ASK = re.compile(
     r"\s+y\s+(?=(?:desde cuando|desde que|cuando|cuantos|cuantas|cuanto|cuanta|en que ano|a partir de)\b)"
@@ -506,7 +513,7 @@ class Answerer(Lists, Comparisons, Relatives):
         relative = None if query.out_of_scope else self.relative_answer(query, read_ask(query.folded))
         if relative is not None:  # "aparte del de San Antonio, ¿hay otro?": asked of the whole message
             return relative
-        clause_texts = question_clauses(question)
+        clause_texts = self._topic_kept(question_clauses(question))
         if clause_texts and self._defines_a_term_and_its_money(query):
             return self._understood(
                 query
@@ -592,6 +599,25 @@ class Answerer(Lists, Comparisons, Relatives):
             direct.append(line)
         return replace(one, lines=(*one.lines[:1], *direct, *one.lines[1:]))
 
+    def _topic_kept(self, clause_texts: list[str]) -> list[str]:
+        """ "la iglesia católica, ¿qué papel tiene en el plan?" without a comma: the words before
+        the question word name what is asked about (only plan words), so the whole clause is the
+        question, not its tail "qué papel tiene en el plan"."""
+        if len(clause_texts) < 2:
+            return clause_texts
+        tail = TOKEN.findall(clause_texts[0])
+        for n, whole in enumerate(clause_texts[1:], start=1):
+            words = TOKEN.findall(fold(whole))
+            topic = words[: len(words) - len(tail)]
+            if (
+                topic
+                and words[len(topic) :] == tail
+                and any(self._named_thing(w) for w in topic)
+                and all(is_stop_word(w) or self._named_thing(w) for w in topic)
+            ):
+                return [whole, *clause_texts[1:n], *clause_texts[n + 1 :]]
+        return clause_texts
+
     def _named_thing(self, word: str) -> bool:
         """A word the plan knows that names something (not a stop word or a word of asking)."""
         return (
@@ -656,8 +682,9 @@ class Answerer(Lists, Comparisons, Relatives):
             w for w in TOKEN.findall(query.folded) if w in self.place_names and w not in clause_words
         )
         if not find_terms(folded, self.plan.edition):
+            named_elsewhere = WHERE_ASKER_BELONGS.sub(" ", query.folded)
             extra.extend(
-                term.aliases[0] for term in find_terms(query.folded, self.plan.edition) if term.aliases
+                term.aliases[0] for term in find_terms(named_elsewhere, self.plan.edition) if term.aliases
             )
         message_words = set(TOKEN.findall(query.folded))  # "de los ingresos propios, ¿cuánto se va …?"
         extra.extend(
@@ -2013,8 +2040,9 @@ class Answerer(Lists, Comparisons, Relatives):
             detail = self._project_or_unknown_detail(query, top)
             if not detail.confident:
                 return detail
-        if ask.what == "define" and "list" not in ask.marks:
-            hits = self._named_first(query, hits)  # "¿qué mide el índice de información a la ciudadanía?"
+        if ask.what in ("define", "lookup") and "list" not in ask.marks:
+            # "¿qué mide el índice de información a la ciudadanía?"
+            hits = self._named_first(query, hits, list_words=ask.list_words, whole=ask.what == "lookup")
         if ask.list_id in LISTS and hits[0].doc.kind == "list":
             return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.corrected)
         if ask.what == "lookup":
@@ -2056,15 +2084,30 @@ class Answerer(Lists, Comparisons, Relatives):
                 return [hit, *(h for h in hits if h is not hit)]
         return hits
 
-    def _named_first(self, query: Query, hits: list[Hit]) -> list[Hit]:
+    def _named_first(
+        self, query: Query, hits: list[Hit], list_words: Sequence[str] = (), *, whole: bool = False
+    ) -> list[Hit]:
         """The hits with the record the question names by its whole title first: "¿qué es X?"
         asks for X itself, not for a list of X's parts or a target that mentions X (its words as
-        corrected: "el indise de …" names the índice)."""
+        corrected: "el indise de …" names the índice). A record titled by the words that name a
+        list ("Marco legal") is not named: those words ask for the list. ``whole``: only a title
+        of two words or more said whole names its record ("¿qué dice del índice de participación
+        ciudadana?"; "transparentan" does not name «Mixco transparente»)."""
         said = {stem(w) for w in TOKEN.findall(query.corrected)}
+        list_stems = {stem(w) for words in list_words for w in TOKEN.findall(words)}
         for hit in hits[:NAMED_AMONG]:
             title = self.title_stems(hit.doc)
-            named = len(title & said) >= max(2, NAMED_TITLE * len(title)) or (title and title <= said)
-            if hit.doc.kind != "list" and named and hit.score >= NAMED_SHARE * hits[0].score:
+            named = (
+                len(title) >= 2 and title <= said
+                if whole
+                else len(title & said) >= max(2, NAMED_TITLE * len(title)) or (title and title <= said)
+            )
+            if (
+                hit.doc.kind != "list"
+                and named
+                and not title <= list_stems
+                and hit.score >= NAMED_SHARE * hits[0].score
+            ):
                 return [hit, *(h for h in hits if h is not hit)]
         return hits
 
@@ -2362,10 +2405,13 @@ class Answerer(Lists, Comparisons, Relatives):
         for something the word only qualifies."""
         alias_words = {w for a in term.aliases if has_phrase(query.folded, (a,)) for w in a.split()}
         generic = {"plan", "proyecto", "proyectos", "obra", "obras", "palabra", "termino", "sigla", "siglas"}
+        where = WHERE_IT_IS_SAID.search(query.folded)
+        where_said = set(TOKEN.findall(where.group(0))) if where else set()
         others = [
             s
             for s in query.sources
             if s not in alias_words
+            and s not in where_said
             and s not in generic
             and s not in define_words()
             and s not in filler_words()
@@ -2519,7 +2565,7 @@ class Answerer(Lists, Comparisons, Relatives):
                 lines.append(prefix + t.DEFINE_PLAN.format(text=term.plan_text))
             lines.append(prefix + t.DEFINE_EXPLAINED.format(text=term.explanation))
         return Answer(
-            t.DEFINE_TITLE.format(term=" y ".join(term.term for term in terms)),
+            t.DEFINE_TITLE.format(term=t.and_joined([term.term for term in terms])),
             tuple(lines),
             follow_ups=self.menu()[:2],
             kind="define",

@@ -173,7 +173,7 @@ def _table_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
         zonas = (project.zona,) if project.zona else ()
         yield Doc(f"project:{project.snip}", "project", project.name, text, project.snip, zonas), project
     for actor in plan.actors:
-        context = f"actor rol {actor.role}"
+        context = f"actor rol {actor.role} grado de influencia en decisiones e implementacion"
         yield _doc(f"actor:{actor.number}", "actor", actor.name, context, None, plan.edition.zonas), actor
 
 

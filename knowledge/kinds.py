@@ -123,7 +123,7 @@ def measure_text(
     return f"{baseline} ({baseline_year})"
 
 
-SIBLING_CHARS = 170
+SIBLING_CHARS = 300
 """How much of each other action of a policy axis its item's card shows."""
 
 Card = Callable[[PlanView, Any, Doc, tuple[Match, ...]], Answer]

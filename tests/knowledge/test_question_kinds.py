@@ -687,3 +687,70 @@ def test_a_list_the_document_leaves_blank_is_not_listed_whoever_asks_for_it(answ
     answer = answerer.answer("las diez prioridades nacionales de desarrollo, listelas una por una porfa")
     assert not answer.confident
     assert answer.kind == "gap"
+
+
+# What sets 24 and 25 showed -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "actor"),
+    [
+        ("y la iglesia catolica que papel tiene en el plan?", "gestion social, costumbres y tradiciones"),
+        ("El Organismo Judicial que funcion cumple en la tabla de actores?", "derivacion de casos"),
+    ],
+)
+def test_the_thing_named_before_the_question_word_is_what_is_asked_about(
+    answerer: Answerer, question: str, actor: str
+) -> None:
+    """ "la iglesia católica qué papel tiene …": without a comma, the words before "qué" name the
+    subject; the question is not "qué papel tiene en el plan" alone (the ranking's «papel»)."""
+    assert actor in lead_of(answerer, question)
+
+
+def test_an_actors_role_and_grade_asked_together(answerer: Answerer) -> None:
+    answer = answerer.answer("que rol tiene el conap y su grado de influencia en la implementacion")
+    assert answer.confident
+    assert answer.title == "CONAP - Consejo Nacional de Áreas Protegidas"
+    assert "apoyo tecnico" in fold(to_plain(answer))
+
+
+def test_several_acronyms_are_defined_together_wherever_the_question_says_they_appear(
+    answerer: Answerer,
+) -> None:
+    """The plan cites «los índices IIC, IGA e IGF» without spelling them out; the glossary
+    explains them (as an explanation, not as the plan's text)."""
+    answer = answerer.answer("que son los indices IIC, IGA e IGF que mencionan en mixco transparente")
+    assert answer.title == t.DEFINE_TITLE.format(term="IIC, IGA y IGF")
+    text = fold(to_plain(answer))
+    names = ("informacion a la ciudadania", "gestion administrativa", "gestion financiera")
+    assert all(name in text for name in names)
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("Que dice el plan del indice de participacion ciudadana", "Índice de participación ciudadana"),
+        (
+            "¿Por qué Mixco quedó en categoría media en el índice de gestión estratégica?",
+            "Índice de la gestión estratégica",
+        ),
+    ],
+)
+def test_a_record_named_by_its_whole_title_is_the_answer(
+    answerer: Answerer, question: str, title: str
+) -> None:
+    """Not the target that mentions the index, nor another index whose text shares the words."""
+    assert answerer.answer(question).title == title
+
+
+def test_where_the_asker_works_is_not_what_is_asked(answerer: Answerer) -> None:
+    """ "trabajo en la PMT": the PMT is the asker's workplace; the question is about violencia vial."""
+    lead = lead_of(
+        answerer,
+        "Hola, trabajo en la PMT. Qué acciones contempla la política de prevención para la violencia vial?",
+    )
+    assert "prevencion de la violencia vial" in lead
+
+
+def test_the_other_actions_of_a_policy_axis_are_given_whole(answerer: Answerer) -> None:
+    text = plain(answerer, "que hace la muni por la seguridad vial")
+    assert fold(t.POLICY_AXIS_MORE) in text
+    assert "prueba de alcoholemia" in text
