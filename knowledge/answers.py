@@ -103,7 +103,7 @@ NUMBERING = re.compile(r"[ivxlc]+|[a-z]|\d+")
 SENTENCE_END = re.compile(r"(?<=[.;])\s+")
 HOW_MUCH_THERE_IS = re.compile(r"\bcuanto\s+(?:hay|habia|hubo|habra|tiene|tenia|tienen|tenian)\b")
 """How much there is, of nothing named: the plan's whole budget."""
-CLAUSE_BREAK = re.compile(r",\s+")
+CLAUSE_BREAK = re.compile(r",\s+(?![^()]*\))")  # not inside parentheses
 QUOTE_CHARS = 300
 QUOTE_MIN_CHARS = 120
 """The longest sentence quoted whole; a longer one is quoted by its clauses that say it."""
@@ -223,6 +223,8 @@ HOW_MUCH_MONEY = (
 """Phrases that ask how much money something has or costs."""
 AMOUNT_SHOWN = re.compile(r"\bQ\s?\d")
 CLITIC_ASK = re.compile(r"(?:me|nos)\s+(?:lo|la|los|las)\s+\w+")
+WHICH_ZONA = re.compile(r"\b(?:que|cual|cuales|en que|en cual)\s+zonas?\b")
+"""A clause that asks which zona: a zona the rest of the message names is no subject of it."""
 WHERE_IT_IS_SAID = re.compile(  # "los índices IIC … que mencionan en Mixco transparente": where, not what
     r"\bque\s+(?:se\s+)?(?:mencion|aparec|sale|salen|dice|dicen|usa|usan|viene|vienen|habla)\w*\s+en\b.*$"
 )
@@ -670,7 +672,11 @@ class Answerer(Lists, Comparisons, Relatives):
         message names elsewhere ("en barrio San Antonio zona 10 … ¿cuándo terminan el
         alcantarillado?")."""
         folded = fold(clause)
-        extra = [f"zona {z.number}" for z in query.zonas[:1] if not find_zonas(folded, self.index.last_zona)]
+        extra = [
+            f"zona {z.number}"
+            for z in query.zonas[:1]
+            if not find_zonas(folded, self.index.last_zona) and not WHICH_ZONA.search(folded)
+        ]  # "… todo se lo llevan a la zona 1, pero ¿qué zona se lleva más?": the zona is asked
         if CLITIC_ASK.match(folded):  # "… aprenderme la misión, ¿me la pasa?": what "la" stands for
             before = (
                 TOKEN.findall(query.folded[: query.folded.find(folded)]) if folded in query.folded else []
@@ -3010,11 +3016,16 @@ def _event_asked(folded: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
     return next(((asked, told) for asked, told in EVENTS if asked.search(folded)), None)
 
 
+DATED_CLAUSE_BREAK = re.compile(r"(?<=[.;,])\s+(?![^()]*\))")
+"""After a period, semicolon or comma, not inside parentheses ("(Revisión Nacional Voluntaria
+2019, El camino …)" is one clause)."""
+
+
 def _dated_clauses(text: str) -> tuple[tuple[str, frozenset[int], frozenset[str]], ...]:
     """The clauses of a text that carry a year, each with the dated clauses right after it
     ("se aprobó … en el año 2018; este instrumento ha sido actualizado en el 2022"), with their
     years and stems."""
-    clauses = [c.strip() for c in re.split(r"(?<=[.;,])\s+", text) if c.strip()]
+    clauses = [c.strip() for c in DATED_CLAUSE_BREAK.split(text) if c.strip()]
     dated = [bool(find_years(fold(c))) for c in clauses]
     out = []
     for n in range(len(clauses)):

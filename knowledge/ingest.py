@@ -65,6 +65,8 @@ QUOTES = re.compile(r'^[“"]\s*|\s*[”"](?=\.?$)')
 DASH = re.compile("[\u2013-]\\s+")
 """The en dash or hyphen between "PND 3 - PND 10" items."""
 HTML_TAG = re.compile(r"<[^>]+>")
+FOOTNOTE_MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
+"""A line that starts with one of these is the footnote of the text that carries the mark."""
 YEAR = r"((?:19|20)\d{2})"
 MEASURE = re.compile(
     r"(?:\bde|\bprevalencia de)\s+(?:un\s+)?(?P<b>[^()]+?)\s+(?:en|para)\s+el\s+(?:año\s+)?"
@@ -235,6 +237,14 @@ def _split_subchapters(lines: list[Line]) -> tuple[list[Line], list[Line]]:
             lines[0].place,
         )
     return lines[starts[0] : starts[1]], lines[starts[1] :]
+
+
+def _with_notes(text: str, notes: dict[str, str]) -> str:
+    """ "… de la Agenda 2030¹, …" with its footnote said where the mark is: "… de la Agenda 2030
+    (Revisión Nacional Voluntaria 2019, …, SEGEPLAN), …"."""
+    for mark, note in notes.items():
+        text = text.replace(mark, f" ({note})")
+    return text
 
 
 def _strip_markup(text: str) -> str:
@@ -418,10 +428,11 @@ class _PlanBuilder:
     # II. Marco estratégico nacional ------------------------------------------------------
     def read_national(self, lines: list[Line]) -> None:
         title = lines[1].text if len(lines) > 1 else "Marco estratégico nacional"
+        notes = {line.text[0]: line.text[1:].strip() for line in lines[2:] if line.text[:1] in FOOTNOTE_MARKS}
         body = [
-            _strip_markup(line.text)
+            _with_notes(_strip_markup(line.text), notes)
             for line in lines[2:]
-            if not line.text.startswith("¹") and not line.text.rstrip().endswith(":")
+            if line.text[:1] not in FOOTNOTE_MARKS and not line.text.rstrip().endswith(":")
         ]
         section = ("II. Marco estratégico nacional",)
         self.statements.append(Statement("national_framework", _title_case(title), " ".join(body), section))

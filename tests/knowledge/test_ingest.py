@@ -140,6 +140,18 @@ def test_institution_statements(plan: Plan) -> None:
     assert objective.text.startswith("Administrar con eficiencia")
 
 
+def test_a_footnote_is_said_where_its_mark_is(plan: Plan) -> None:
+    """The national framework's «Agenda 2030¹» cites the Revisión Nacional Voluntaria 2019 in a
+    footnote: the note is kept, in brackets after the words it annotates, and the mark is gone."""
+    national = plan.statement("national_framework")
+    assert national
+    assert (
+        "Agenda 2030 (Revisión Nacional Voluntaria 2019, El camino hacia el desarrollo sostenible"
+        in national.text
+    )
+    assert "¹" not in national.text
+
+
 def test_laws_keep_decree_numbers(plan: Plan) -> None:
     decrees = {law.decree for law in plan.laws}
     assert {"12-2002", "101-97", "14-2002", "11-2002", "15-98", "236-2006"} <= decrees

@@ -754,3 +754,29 @@ def test_the_other_actions_of_a_policy_axis_are_given_whole(answerer: Answerer) 
     text = plain(answerer, "que hace la muni por la seguridad vial")
     assert fold(t.POLICY_AXIS_MORE) in text
     assert "prueba de alcoholemia" in text
+
+
+def test_the_year_of_a_document_the_plan_cites(answerer: Answerer) -> None:
+    """The year sits in a footnote, inside brackets whose commas do not cut the quote."""
+    lead = lead_of(answerer, "de que año es la Revision Nacional Voluntaria que cita el plan")
+    assert "revision nacional voluntaria 2019, el camino hacia el desarrollo sostenible, segeplan)" in lead
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "¿Cuál es la fuente de financiamiento con mayor disponibilidad para 2024?",
+        "que fuente tiene mas recursos",
+    ],
+)
+def test_the_biggest_source_asked_by_its_availability(answerer: Answerer, question: str) -> None:
+    assert lead_of(answerer, question).startswith(fold("Ingresos propios"))
+
+
+def test_a_zona_named_in_a_complaint_is_not_the_zona_asked_for(answerer: Answerer) -> None:
+    lead = lead_of(
+        answerer,
+        "mi cuñado dice que todo se lo llevan a la zona 1, pero que zona se lleva mas dinero en los "
+        "proyectos del consejo departamental 2024?",
+    )
+    assert lead.startswith("zona 10")
