@@ -1680,7 +1680,13 @@ class Answerer(Lists, Comparisons, Relatives):
         if has_phrase(query.folded, OF_THAT):
             return False  # "… ¿cuánto de eso va a inversión?": of something said before
         vocab = vocabulary()
-        money = {*vocab.intents["budget"], *vocab.intents["money"], *INVESTMENT_WORDS, *OPERATING_WORDS}
+        money = {
+            *vocab.intents["budget"],
+            *vocab.intents["money"],
+            *INVESTMENT_WORDS,
+            *OPERATING_WORDS,
+            *SPLIT_WORDS,  # "¿cómo se divide el presupuesto?": the whole budget's card shows its split
+        }
         money |= {w for phrase in phrases_in(query.folded, vocab.in_scope) for w in phrase.split()}
         if has_phrase(query.folded, operating_words()[1:]):
             money |= PAY_WORDS  # "¿cuánto se paga de salarios?": paying them is the operating spending
@@ -3000,6 +3006,16 @@ def _words_of(doc: Doc, municipality: str) -> str:
     occurs in are ever looked at."""
     said = without_own_name(f"{doc.title} {doc.text}", municipality)
     return f" {' '.join(TOKEN.findall(fold(said)))} "
+
+
+SPLIT_WORDS = frozenset(
+    (
+        "divide", "dividen", "dividido", "dividida", "division", "distribuye", "distribuyen", "distribuido",
+        "distribuida", "distribucion", "reparte", "reparten", "repartido", "repartida", "reparto",
+        "desglosa", "desglose", "desglosado", "desglosada",
+    )
+)  # fmt: skip
+"""Words that ask how money is split."""
 
 
 def _plan_money_word(word: str) -> bool:

@@ -94,6 +94,8 @@ def read_ask(folded: str) -> Ask:
     """What ``folded`` (a question run through :func:`knowledge.text.fold`) asks."""
     p = phrases()
     marks = frozenset(kind for kind, said in p.asks.items() if _has(folded, kind, said))
+    if "status" in marks and HOW_IT_IS_MADE.search(folded):
+        marks = marks - {"status"}  # "¿cómo está estructurado el PDM-OT?" asks what it is made of
     list_id, list_words = _named_list(folded)
     investment = has_phrase(folded, ("inversion", "invertir", "invierte", "invierten", "obras"))
     operating = has_phrase(folded, operating_words())  # "sueldos" stand for it too
@@ -122,6 +124,12 @@ def operating_words() -> tuple[str, ...]:
         *sorted(w for w, said in synonyms.items() if tuple(said) == ("funcionamiento",)),
     )
 
+
+HOW_IT_IS_MADE = re.compile(
+    r"\bcomo\s+(?:esta|estan)\s+(?:\w+\s+)?(?:estructurad|organizad|conformad|compuest|formad|integrad|"
+    r"dividid|distribuid|constituid|repartid)[oa]s?\b"
+)
+"""«¿Cómo está estructurado …?»: what a thing is made of, not how it is going."""
 
 NOUNS_OF_MORE = (
     "dinero|pisto|plata|porcentaje|presupuesto|fondos|inversion|recursos|grande|caro|cara|alto|alta|monto|"

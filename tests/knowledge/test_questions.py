@@ -46,12 +46,28 @@ def lead_of(answerer: Answerer, question: str) -> str:
         ("servicios para el adulto mayor", "lookup", None),  # "mayor" here is not a superlative
         ("y el pozo pa cuando esta listo", "when", None),  # "cuándo" asks for a time, the period says it
         ("lineas del POM en el eje economico", "list", "pom_lines"),  # the longer name says which list
+        ("¿cómo está el pozo de San José las Rosas?", "status", None),
+        ("como esta estructurado el PDM-OT", "lookup", None),  # what it is made of, not how it goes
+        ("¿cómo están conformados los COCODES?", "lookup", None),
     ],
 )
 def test_what_a_question_asks(question: str, what: str, list_id: str | None) -> None:
     ask = read_ask(fold(question))
     assert ask.what == what
     assert ask.list_id == list_id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "como se distribuye el presupuesto",
+        "¿cómo está dividido el presupuesto de la muni?",
+        "desglose del presupuesto",
+    ],
+)
+def test_how_the_budget_is_split_is_the_whole_budgets_card(answerer: Answerer, question: str) -> None:
+    assert answerer.answer(question).title == answerer.answer("¿cuál es el presupuesto de la muni?").title
+    assert "688,310,200.00" in lead_of(answerer, question)
 
 
 def test_the_question_inside_a_chatty_message_is_found() -> None:
