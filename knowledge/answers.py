@@ -345,6 +345,18 @@ def _stem_pairs(words: Sequence[str]) -> frozenset[tuple[str, str]]:
     return frozenset(pairwise(stems))
 
 
+NAME_RUN = re.compile(
+    r"\b[A-ZÁÉÍÓÚÑ][\w\u2019'-]*(?:\s+(?:(?:de|del|la|las|los|el|con|y|para|en)\s+)*[A-ZÁÉÍÓÚÑ][\w\u2019'-]*)+"
+)
+"""Capitalised words in a row, with the small words between them: a name ("Plan de Desarrollo
+Municipal con Enfoque Territorial")."""
+
+
+def _stems_outside_names(part: str) -> set[str]:
+    """The stems a text says outside the names it cites."""
+    return {stem(w) for w in TOKEN.findall(fold(NAME_RUN.sub(" ", part)))}
+
+
 def _parts_of(sentence: str) -> list[str]:
     """A sentence, or when it is too long to quote whole, each run of its clauses that is short
     enough: «… utilizando el sistema … (GUATECOMPRAS)» sits at the end of 450 characters."""
@@ -370,7 +382,8 @@ class _QuoteParts:
 
     bit_of: dict[str, int]
     pair_bit_of: dict[tuple[str, str], int]
-    parts: tuple[tuple[str, int, int], ...]
+    parts: tuple[tuple[str, int, int, int], ...]
+    """Each part, the stems it says, the pairs it says, and the stems it says outside a name."""
 
 
 Item = TypeVar("Item", bound=Hashable)
@@ -2538,7 +2551,12 @@ class Answerer(Lists, Comparisons, Relatives):
                 bit_of,
                 pair_bit_of,
                 tuple(
-                    (part, sum(bit_of[s] for s in said), sum(pair_bit_of[p] for p in pairs))
+                    (
+                        part,
+                        sum(bit_of[s] for s in said),
+                        sum(pair_bit_of[p] for p in pairs),
+                        sum(bit_of[s] for s in _stems_outside_names(part)),
+                    )
                     for part, said, pairs in parts
                 ),
             )
@@ -2828,7 +2846,7 @@ class Answerer(Lists, Comparisons, Relatives):
         wanted = beyond_title or asked
         if not wanted:
             return answer
-        best, best_share, best_pairs = "", 0.0, 0
+        best, best_share, best_pairs, best_plain = "", 0.0, 0, 0.0
         counts = counted_words(query.folded) is not None  # then the first, which gives the numbers, stays
         pairs_asked = frozenset() if counts else _stem_pairs(content_words(query.corrected))
         whole = sum(wanted.values())
@@ -2836,14 +2854,18 @@ class Answerer(Lists, Comparisons, Relatives):
         quotable = self._quote_parts(hit.doc, clauses=bool(beyond_title))
         wanted_bits = [(quotable.bit_of.get(s, 0), w) for s, w in wanted.items()]
         pair_bits = sum(quotable.pair_bit_of.get(p, 0) for p in pairs_asked)
-        for part, says, says_pairs in quotable.parts:
+        for part, says, says_pairs, says_plainly in quotable.parts:
             share = sum(w for bit, w in wanted_bits if says & bit) / whole
             if share < best_share:
                 continue
             pairs = (says_pairs & pair_bits).bit_count()
-            if share > best_share or pairs > best_pairs:
-                # of two that say as much, the one that says it as asked: "enfoque de planificación"
-                best, best_share, best_pairs = part, share, pairs
+            if pairs < best_pairs and share == best_share:
+                continue
+            plain = sum(w for bit, w in wanted_bits if says_plainly & bit)
+            if share > best_share or pairs > best_pairs or plain > best_plain:
+                # of two that say as much, the one that says it as asked: "enfoque de planificación",
+                # then the one that says it outside a name ("… con Enfoque Territorial" names a plan)
+                best, best_share, best_pairs, best_plain = part, share, pairs, plain
         shown = fold(" ".join(str(line) for line in answer.lines))[:QUOTE_SHOWN_CHARS]
         if best_share < QUOTE_SHARE or fold(best)[:60] in shown:
             return answer

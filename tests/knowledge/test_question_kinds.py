@@ -780,3 +780,16 @@ def test_a_zona_named_in_a_complaint_is_not_the_zona_asked_for(answerer: Answere
         "proyectos del consejo departamental 2024?",
     )
     assert lead.startswith("zona 10")
+
+
+def test_a_word_said_inside_a_cited_name_is_not_what_the_sentence_says(answerer: Answerer) -> None:
+    """ "¿con qué enfoque …?": «… con Enfoque Territorial MIXCO 2032» names a plan; the sentence
+    that speaks of the POA's approach is «… el enfoque de planificación y gestión por resultados»."""
+    assert "gestion por resultados" in lead_of(
+        answerer, "con que enfoque se hizo el poa? que metodologia usan"
+    )
+
+
+def test_how_the_pdmot_is_structured(answerer: Answerer) -> None:
+    lead = lead_of(answerer, "como esta estructurado el PDM-OT Mixco 2032")
+    assert "ejes, tematicas, lineas estrategicas y lineas de accion" in lead
