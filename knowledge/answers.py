@@ -223,6 +223,8 @@ HOW_MUCH_MONEY = (
 """Phrases that ask how much money something has or costs."""
 AMOUNT_SHOWN = re.compile(r"\bQ\s?\d")
 CLITIC_ASK = re.compile(r"(?:me|nos)\s+(?:lo|la|los|las)\s+\w+")
+POSSESSIVE = re.compile(r"\b(?:su|sus)\b")
+"""A clause that asks about "su objetivo", "sus acciones": of what the message named before it."""
 WHICH_ZONA = re.compile(r"\b(?:que|cual|cuales|en que|en cual)\s+zonas?\b")
 """A clause that asks which zona: a zona the rest of the message names is no subject of it."""
 WHERE_IT_IS_SAID = re.compile(  # "los índices IIC … que mencionan en Mixco transparente": where, not what
@@ -690,11 +692,16 @@ class Answerer(Lists, Comparisons, Relatives):
             for z in query.zonas[:1]
             if not find_zonas(folded, self.index.last_zona) and not WHICH_ZONA.search(folded)
         ]  # "… todo se lo llevan a la zona 1, pero ¿qué zona se lleva más?": the zona is asked
+        said_before = query.folded[: query.folded.find(folded)] if folded in query.folded else ""
         if CLITIC_ASK.match(folded):  # "… aprenderme la misión, ¿me la pasa?": what "la" stands for
-            before = (
-                TOKEN.findall(query.folded[: query.folded.find(folded)]) if folded in query.folded else []
+            extra.extend([w for w in TOKEN.findall(said_before)[::-1] if self._named_thing(w)][:1])
+        elif POSSESSIVE.search(folded) and said_before.strip():
+            # "¿qué es el Observatorio …, cuál es su objetivo?": "su" is the thing named just before
+            last_clause = [c for c in re.split(r"[,.;:?!]", said_before) if c.strip()][-1:]
+            own = set(TOKEN.findall(folded))
+            extra.extend(
+                w for c in last_clause for w in TOKEN.findall(c) if self._named_thing(w) and w not in own
             )
-            extra.extend([w for w in before[::-1] if self._named_thing(w)][:1])
         extra.extend(p for p in place_phrases(query.folded) if p not in folded and self._plan_names_place(p))
         clause_words = set(TOKEN.findall(folded))
         extra.extend(

@@ -793,3 +793,14 @@ def test_a_word_said_inside_a_cited_name_is_not_what_the_sentence_says(answerer:
 def test_how_the_pdmot_is_structured(answerer: Answerer) -> None:
     lead = lead_of(answerer, "como esta estructurado el PDM-OT Mixco 2032")
     assert "ejes, tematicas, lineas estrategicas y lineas de accion" in lead
+
+
+def test_su_is_the_thing_named_just_before(answerer: Answerer) -> None:
+    """ "¿Qué es el Observatorio …, cuál es su objetivo …?": the objective asked is the
+    observatory's (its axis: «Realizar diagnósticos …»), not the PDM-OT's."""
+    text = plain(
+        answerer,
+        "¿Qué es el Observatorio Municipal de Seguridad Ciudadana, cuál es su objetivo según la política?",
+    )
+    assert "observatorio municipal de seguridad ciudadana" in text[:LEAD]
+    assert "realizar diagnosticos" in text
