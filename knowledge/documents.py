@@ -199,7 +199,9 @@ def _policy_documents(plan: Plan) -> Iterator[tuple[Doc, Record]]:
     aims at, and all it lists) and each of those targets or lines as its own document."""
     zonas = plan.edition.zonas
     for policy in plan.policies:
-        objectives = " ".join(policy.general_objectives)
+        objectives = " ".join((*policy.general_objectives, "ejes de la politica"))
+        if any(axis.national_axis for axis in policy.axes):  # its table's columns: «EJE NACIONAL», …
+            objectives += " nacionales y municipales"
         yield _doc(f"policy:{policy.id}", "policy", policy.name, objectives, None, zonas), policy
         for a_n, axis in enumerate(policy.axes, start=1):
             context = f"{axis.national_axis or ''} {axis.axis} politica"

@@ -804,3 +804,13 @@ def test_su_is_the_thing_named_just_before(answerer: Answerer) -> None:
     )
     assert "observatorio municipal de seguridad ciudadana" in text[:LEAD]
     assert "realizar diagnosticos" in text
+
+
+def test_a_policys_national_axes(answerer: Answerer) -> None:
+    """The security policy's table has «EJE NACIONAL» and «EJE MUNICIPAL» columns."""
+    text = plain(
+        answerer,
+        "La política de prevención de la violencia y el delito, "
+        "¿qué ejes nacionales de prevención contempla?",
+    )
+    assert all(axis in text for axis in ("violencia armada", "violencia vial", "contra la juventud"))
