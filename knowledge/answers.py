@@ -2077,6 +2077,8 @@ class Answerer(Lists, Comparisons, Relatives):
             hits = self._named_first(query, hits, list_words=ask.list_words, whole=ask.what == "lookup")
         if ask.list_id in LISTS and hits[0].doc.kind == "list":
             return self.list_answer(ask.list_id or "", self._filter_query(query, ask), query.corrected)
+        if ask.what in ("lookup", "status") and ask.list_id in LISTS:
+            hits = self._member_of_the_list_named_first(ask.list_id or "", hits)
         if ask.what == "lookup":
             hits = self._tematica_named_first(query, hits)  # "mixco seguro, ¿a qué ODS se vincula?"
         if ask.what in ("lookup", "define"):
@@ -2140,6 +2142,19 @@ class Answerer(Lists, Comparisons, Relatives):
                 and not title <= list_stems
                 and hit.score >= NAMED_SHARE * hits[0].score
             ):
+                return [hit, *(h for h in hits if h is not hit)]
+        return hits
+
+    def _member_of_the_list_named_first(self, list_id: str, hits: list[Hit]) -> list[Hit]:
+        """ "¿qué dice sobre la participación ciudadana en el ranking?": the list named says where
+        to look; its member that says as much as the best record goes first (the ranking's
+        «Índice de participación ciudadana», not the target that mentions that index)."""
+        kind = LISTS[list_id].doc_kind
+        top = hits[0].doc
+        if top.kind == "list" or top.kind.startswith(kind):
+            return hits  # the list itself, a member, or a kind of its own ("policy_axis", "funding_total")
+        for hit in hits[1:NAMED_AMONG]:
+            if hit.doc.kind == kind and hit.coverage >= hits[0].coverage:
                 return [hit, *(h for h in hits if h is not hit)]
         return hits
 

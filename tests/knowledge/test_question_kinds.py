@@ -814,3 +814,14 @@ def test_a_policys_national_axes(answerer: Answerer) -> None:
         "¿qué ejes nacionales de prevención contempla?",
     )
     assert all(axis in text for axis in ("violencia armada", "violencia vial", "contra la juventud"))
+
+
+def test_the_list_a_question_names_says_where_to_look(answerer: Answerer) -> None:
+    """ "… la participación ciudadana en el ranking municipal": the ranking's index of that name,
+    not the 2032 target that cites it."""
+    answer = answerer.answer(
+        "Hola buenas, ¿qué dice el plan sobre la participación ciudadana en el ranking municipal? "
+        "Soy de un COCODE y siento que no nos toman en cuenta."
+    )
+    assert answer.title == "Índice de participación ciudadana"
+    assert "COMUDE" in to_plain(answer)
