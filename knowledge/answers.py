@@ -259,6 +259,10 @@ RATE_SHOWN = {
     w: re.compile(rf"\b{re.escape(w)}\b[^.]{{0,40}}\d|\d[^.]{{0,20}}\b{re.escape(w)}\b") for w in RATE_WORDS
 }
 """A rate given: a number beside a word of rates."""
+SCORE_WORDS = ("puntaje", "puntajes", "puntuacion", "punteo", "cuantos puntos", "que nota", "calificacion")
+"""Words that ask for a score (of an index of the ranking)."""
+SCORE_SHOWN = re.compile(r"\b0[.,]\d{1,3}\b|\b\d+(?:[.,]\d+)?\s+puntos\b")
+"""A score given: an index's value ("0.58") or a number of points."""
 CLAUSE_END = re.compile(r"(?<=[.?!;:,])\s+")
 """Where a sentence or clause ends inside a message: a capitalised name does not run across it."""
 AND_OR_COMMA = re.compile(r"\s+(?:y|e|o)\s+|,\s*")
@@ -736,6 +740,12 @@ class Answerer(Lists, Comparisons, Relatives):
             return self.not_in_plan(query, note=t.GIVER_NOT_IN_PLAN.format(giver=giver, sources=sources))
         if answer.confident and has_phrase(query.folded, RATE_WORDS) and not self._rate_given(answer):
             return replace(with_lead(answer, t.RATE_NOT_IN_PLAN), confident=False)  # "la tasa del IUSI"
+        if (
+            answer.confident
+            and has_phrase(query.folded, SCORE_WORDS)
+            and not SCORE_SHOWN.search(answer_text(answer))
+        ):  # "¿qué puntaje exacto sacó en el índice de gestión estratégica?": only its category
+            return replace(with_lead(answer, t.SCORE_NOT_IN_PLAN), confident=False)
         if answer.confident and self._money_not_given(query, answer):
             return replace(with_lead(answer, t.MONEY_NOT_IN_PLAN), confident=False)
         if answer.kind == "gap" or (answer.confident and self._count_not_given(query, answer)):

@@ -825,3 +825,10 @@ def test_the_list_a_question_names_says_where_to_look(answerer: Answerer) -> Non
     )
     assert answer.title == "Índice de participación ciudadana"
     assert "COMUDE" in to_plain(answer)
+
+
+def test_a_score_the_plan_does_not_give_is_not_answered_with_confidence(answerer: Answerer) -> None:
+    """The ranking gives the strategic index's category (media), not its score."""
+    answer = answerer.answer("que puntaje exacto saco mixco en el indice de gestion estrategica del ranking")
+    assert not answer.confident
+    assert t.SCORE_NOT_IN_PLAN in to_plain(answer)
