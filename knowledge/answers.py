@@ -273,6 +273,8 @@ MOST_PROJECTS = re.compile(
 INSTITUTION_SHARE = 0.45
 """How many of the best records about a who-question's topic are read for the institutions they name."""
 NAMED_AMONG = 5
+GATHER_SHARE = 0.9
+"""A record that holds another record asked about goes first when it scores this share of the best."""
 NAMED_SHARE = 0.5
 NAMED_TITLE = 0.75
 """A record the question names by its whole title comes first when it scores this share of the best."""
@@ -2093,6 +2095,8 @@ class Answerer(Lists, Comparisons, Relatives):
             hits = self._tematica_named_first(query, hits)  # "mixco seguro, ¿a qué ODS se vincula?"
         if ask.what in ("lookup", "define"):
             hits = self._heading_named_first(query, hits)  # "¿qué dice el marco estratégico nacional?"
+        if ask.what == "lookup":
+            hits = self._gathering_first(hits)  # "¿qué dice el plan sobre movilidad y transporte?"
         answer = self._compose(query, self._record_over_section(hits), ask)
         return replace(answer, asks=ask.what) if ask.what != "lookup" else answer
 
@@ -2166,6 +2170,21 @@ class Answerer(Lists, Comparisons, Relatives):
         for hit in hits[1:NAMED_AMONG]:
             if hit.doc.kind == kind and hit.coverage >= hits[0].coverage:
                 return [hit, *(h for h in hits if h is not hit)]
+        return hits
+
+    def _gathering_first(self, hits: list[Hit]) -> list[Hit]:
+        """Of the records that say all that was asked about as well as the best, the one that holds
+        another of them (a strategic line and one of its lines of action) goes first: it says
+        more of the topic."""
+        near = [
+            h
+            for h in hits[:NAMED_AMONG]
+            if h.coverage >= hits[0].coverage and h.score >= GATHER_SHARE * hits[0].score
+        ]
+        ids = {h.doc.id for h in near}
+        for hit in near:
+            if any(hit.doc.id in self.above.get(other, ()) for other in ids):
+                return hits if hit is hits[0] else [hit, *(h for h in hits if h is not hit)]
         return hits
 
     def _heading_named_first(self, query: Query, hits: list[Hit]) -> list[Hit]:

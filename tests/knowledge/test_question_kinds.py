@@ -832,3 +832,11 @@ def test_a_score_the_plan_does_not_give_is_not_answered_with_confidence(answerer
     answer = answerer.answer("que puntaje exacto saco mixco en el indice de gestion estrategica del ranking")
     assert not answer.confident
     assert t.SCORE_NOT_IN_PLAN in to_plain(answer)
+
+
+def test_a_topic_is_answered_by_the_record_that_holds_what_says_it(answerer: Answerer) -> None:
+    """ "¿qué dice el plan sobre movilidad y transporte?": a strategic line that says both, with
+    its lines of action, rather than one line of action that says both too."""
+    answer = answerer.answer("Qué dice el plan sobre movilidad y transporte?")
+    assert answer.title == "Línea estratégica"
+    assert "planificar y mejorar rutas de transporte colectivo" in fold(to_plain(answer))
