@@ -172,12 +172,16 @@ REASON_TOLD = re.compile(
 """A question that asks why, and the words of a clause that gives a reason ("debido a …")."""
 WHOLE_SHARE = 0.9
 ASIDE_AFTER_O = re.compile(
-    r",\s+o\s+|\s+o\s+(?=(?:solo|nomas|nada mas|nada más|unicamente|únicamente)\b)", re.I
+    r",\s+o\s+|\s+o\s+(?=(?:solo|nomas|nada mas|nada más|unicamente|únicamente)\b)|"
+    r"\s+o\s+(?=es\s+(?:(?:puro|pura)\s+)?(?:cuento|mentira|paja|show|pantalla)\b)",
+    re.I,
 )
-"""Where an aside after the question starts: ", o …" or "o solo …" ("¿qué papel tenemos los
-vecinos, o solo nos toca pagar?"), not the "o" of "¿es buena o mala …?"."""
+"""Where an aside after the question starts: ", o …", "o solo …" ("¿qué papel tenemos los
+vecinos, o solo nos toca pagar?") or "o es puro cuento", not the "o" of "¿es buena o mala …?"."""
 """A clause this long is the whole message again ("Pago mi IUSI … ¿cuánto va a inversión?"),
 not a part of it."""
+DISMISSAL = re.compile(r"es\s+(?:(?:puro|pura)\s+)?(?:cuento|mentira|paja|show|pantalla)\b")
+"""«… o es puro cuento»: the asker's doubt after the question, no second question."""
 OPERATIONAL = ("operativa", "operativas", "operativo", "poa")
 """Words that name the POA's own operational actions, not the PDM-OT's lines of action."""
 WHO_FRAMING = frozenset(
@@ -669,7 +673,9 @@ class Answerer(Lists, Comparisons, Relatives):
         if len(sides) < 2 or min(len(TOKEN.findall(fold(s))) for s in sides) < 2:
             return None
         first = analyze(sides[0], self.index)  # what precedes "o" is the whole of the question
-        if first.out_of_scope or not vocabulary().out_of_scope_in(fold(sides[1])):
+        told = first.out_of_scope and read_ask(first.folded).what == "status" and self._state_told(first)
+        aside = vocabulary().out_of_scope_in(fold(sides[1])) or DISMISSAL.match(fold(sides[1]))
+        if (first.out_of_scope and not told) or not aside:
             return None  # "¿es buena o mala la gestión …?": an "o" inside the question is no aside
         answer = self._vetted(first, self._understood(first))
         return answer if answer.confident else None
@@ -890,7 +896,7 @@ class Answerer(Lists, Comparisons, Relatives):
             ask = replace(ask, what="count", list_id="projects")  # "¿cuántos pozos van a hacer?"
         if query.snips:
             return self._about_snip(query, ask)
-        if query.out_of_scope:
+        if query.out_of_scope and not (ask.what == "status" and self._state_told(query)):
             return self.not_in_plan(query)
         share = share_asked(query.folded)
         if share is not None and self._about_the_sources(query, ask):
@@ -1025,6 +1031,20 @@ class Answerer(Lists, Comparisons, Relatives):
         if query.zonas:
             return self._about_zona(query, ask)
         return self._searched(query, ask)
+
+    def _state_told(self, query: Query) -> bool:
+        """ "¿está funcionando el COMUDE?": whether something works today is no question for the
+        plan, unless the record the question names says it, in the word asked (the ranking: «la
+        puesta en funcionamiento de forma permanente el … COMUDE»). A project's row never does."""
+        said = [p for p in vocabulary().out_of_scope if " " not in p and has_phrase(query.folded, (p,))]
+        hits = self.index.search(query)[:1]
+        return (
+            len(said) == 1
+            and bool(hits)
+            and hits[0].coverage >= 1.0
+            and hits[0].doc.kind != "project"
+            and stem(said[0]) in self.stems_of(hits[0].doc)
+        )
 
     def _about_the_sources(self, query: Query, ask: Ask, *, named_or_not: bool = False) -> bool:
         """The question is about the funding sources as a whole ("¿qué fuentes …?", "¿cuál

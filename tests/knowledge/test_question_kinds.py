@@ -840,3 +840,20 @@ def test_a_topic_is_answered_by_the_record_that_holds_what_says_it(answerer: Ans
     answer = answerer.answer("Qué dice el plan sobre movilidad y transporte?")
     assert answer.title == "Línea estratégica"
     assert "planificar y mejorar rutas de transporte colectivo" in fold(to_plain(answer))
+
+
+@pytest.mark.parametrize(
+    "question", ["esta funcionando el COMUDE", "esta funcionando el COMUDE en mixco o es puro cuento"]
+)
+def test_whether_a_thing_works_is_answered_where_its_record_says_it(
+    answerer: Answerer, question: str
+) -> None:
+    """The ranking says «la puesta en funcionamiento de forma permanente el … COMUDE»; "o es puro
+    cuento" is the asker's doubt, no second question."""
+    answer = answerer.answer(question)
+    assert answer.confident
+    assert "forma permanente" in fold(to_plain(answer))[:LEAD]
+
+
+def test_whether_a_project_works_today_is_still_not_in_the_plan(answerer: Answerer) -> None:
+    assert not answerer.answer("ya esta funcionando el pozo de san jose las rosas").confident
