@@ -166,7 +166,7 @@ WHY_ASKED = re.compile(
     r"\bpor\s?(?:que|q)\b|\bcual\s+(?:es|fue)\s+(?:el\s+)?(?:motivo|razon)\b|\ba\s+que\s+se\s+debe\b"
 )
 REASON_TOLD = re.compile(
-    r"\b(?:debido\s+a|a\s+raiz\s+de|en\s+virtud\s+de|a\s+causa\s+de|ya\s+que|porque|"
+    r"\b(?:debido\s+(?:a|que)|a\s+raiz\s+de|en\s+virtud\s+de|a\s+causa\s+de|ya\s+que|porque|"
     r"dad[oa]s?\s+(?:el|la|los|las))\b"
 )
 """A question that asks why, and the words of a clause that gives a reason ("debido a …")."""
@@ -754,6 +754,10 @@ class Answerer(Lists, Comparisons, Relatives):
             and not SCORE_SHOWN.search(answer_text(answer))
         ):  # "¿qué puntaje exacto sacó en el índice de gestión estratégica?": only its category
             return replace(with_lead(answer, t.SCORE_NOT_IN_PLAN), confident=False)
+        if answer.confident and answer.kind == "funding_total" and self._money_of_something(query):
+            return self.not_in_plan(query, note=t.MONEY_NOT_IN_PLAN_FOR)  # "¿cuánto … en alumbrado público?"
+        if answer.confident and answer.kind == "project" and WHOLE_COST.search(query.folded):
+            return replace(with_lead(answer, self.texts.WHOLE_COST_NOT_IN_PLAN), confident=False)
         if answer.confident and self._money_not_given(query, answer):
             return replace(with_lead(answer, t.MONEY_NOT_IN_PLAN), confident=False)
         if answer.kind == "gap" or (answer.confident and self._count_not_given(query, answer)):
@@ -794,6 +798,21 @@ class Answerer(Lists, Comparisons, Relatives):
         """Whether the answer gives a rate: a number beside a word of rates."""
         text = fold(answer_text(answer))
         return any(RATE_SHOWN[w].search(text) for w in RATE_WORDS)
+
+    def _money_of_something(self, query: Query) -> bool:
+        """Whether a money question answered by the whole budget names something of the plan the
+        budget's record does not say ("¿cuánto se invertirá en alumbrado público?"): the plan
+        costs only its projects and its sources, so that thing's money is not in it."""
+        total = self.stems_of(self.index.by_id["funding_total"])
+        the_plan = {w for phrase in phrases_in(query.folded, plan_names()) for w in phrase.split()}
+        return any(
+            self._named_thing(w)
+            and stem(w) not in total
+            and stem(w) not in ask_stems()
+            and w not in the_plan
+            and not REQUEST_VERB.search(w)
+            for w in self._not_money_words(query)
+        )
 
     def _money_not_given(self, query: Query, answer: Answer) -> bool:
         """ "¿cuánto presupuesto tiene la Escuela de Bomberos?": a record that gives no amount
@@ -1742,11 +1761,22 @@ class Answerer(Lists, Comparisons, Relatives):
         money |= {w for phrase in phrases_in(query.folded, vocab.in_scope) for w in phrase.split()}
         if has_phrase(query.folded, operating_words()[1:]):
             money |= PAY_WORDS  # "¿cuánto se paga de salarios?": paying them is the operating spending
-        for word in query.sources:
-            stands_for = set(vocab.synonyms.get(word, ()))
-            if word not in money and not stands_for & money and word not in filler_words() and len(word) > 2:
-                return False
-        return True
+        return not self._not_money_words(query, money)
+
+    def _not_money_words(self, query: Query, money: set[str] | None = None) -> list[str]:
+        """The words of a question that neither ask for money, stand for it nor are filler."""
+        vocab = vocabulary()
+        if money is None:
+            money = {*vocab.intents["budget"], *vocab.intents["money"], *INVESTMENT_WORDS, *OPERATING_WORDS}
+            money |= {*SPLIT_WORDS, *PAY_WORDS}
+        return [
+            word
+            for word in query.sources
+            if word not in money
+            and not set(vocab.synonyms.get(word, ())) & money
+            and word not in filler_words()
+            and len(word) > 2
+        ]
 
     def _named_sources(self, query: Query) -> list[FundingSource]:
         """The funding sources a question names by their own words ("IUSI", "IVA PAZ")."""
@@ -2081,6 +2111,8 @@ class Answerer(Lists, Comparisons, Relatives):
         if not self._zona_words_explained(query):
             return self.not_in_plan(query, self.index.search(query)[:3])
         answer = self.zona_answer(zona, query)
+        if FUNDS_ASKED.search(query.folded) and answer.confident:  # "¿con qué fondos se financian …?"
+            answer = with_lead(answer, t.PROJECTS_FUNDER)
         return replace(answer, asks=ask.what) if ask.what != "lookup" else answer
 
     def _searched(self, query: Query, ask: Ask) -> Answer:
@@ -3082,7 +3114,13 @@ def is_small_talk(query: Query, index: SearchIndex) -> bool:
     intents = vocabulary().intents
     phrases = " ".join(p for name in ("greeting", "thanks", "help") for p in intents[name]).split()
     said = [w for w in (*content_words(query.folded), *query.sources) if w not in phrases]
+    if "?" in query.text and len(set(said)) >= ASKED_WORDS:
+        return False  # "Buenas, ¿cuándo van a tapar el bache …?": a question, though not the plan's
     return all(not _plan_word(w, index) for w in said)
+
+
+ASKED_WORDS = 3
+"""A message with a "?" and this many words besides its courtesies asks something."""
 
 
 def _plan_word(word: str, index: SearchIndex) -> bool:
@@ -3101,6 +3139,18 @@ def _words_of(doc: Doc, municipality: str) -> str:
     return f" {' '.join(TOKEN.findall(fold(said)))} "
 
 
+WHOLE_COST = re.compile(
+    r"\btodos (?:los|sus) anos\b|\bsumando (?:los|sus) anos\b|\bcosto total de la obra\b|"
+    r"\bobra completa\b|\bde principio a fin\b|\b(?:va a costar|costara) (?:en total|toda)\b"
+)
+"""A project's cost over all its years asked: its row gives only the budget year's amount."""
+FUNDS_ASKED = re.compile(
+    r"\b(?:con|de)\s+(?:que|cuales)\s+(?:fondos?|dineros?|recursos|fuentes?)\b|\bse\s+financian?\b|"
+    r"\bquien(?:es)?\s+(?:pone|ponen|paga|pagan|financia|financian|aporta|aportan)\b"
+)
+"""Who pays for what is asked ("¿con qué fondos se financian los proyectos de …?")."""
+REQUEST_VERB = re.compile(r"(?:ar|er|ir)(?:me|nos|le|les|lo|la|los|las)$")
+"""An infinitive with its pronoun ("indicarme", "explicarnos"): how a request is worded."""
 SPLIT_WORDS = frozenset(
     (
         "divide", "dividen", "dividido", "dividida", "division", "distribuye", "distribuyen", "distribuido",

@@ -253,6 +253,10 @@ OPERATING_NEAREST = (
 RATE_NOT_IN_PLAN = "El plan no da esa tasa ni esa tarifa; esto es lo que sí trae sobre eso:"
 COUNT_NOT_IN_PLAN = "El plan no dice cuántos hay; esto es lo que sí trae sobre eso:"
 MONEY_NOT_IN_PLAN = "El plan no da un monto para eso; esto es lo que sí trae:"
+MONEY_NOT_IN_PLAN_FOR = (
+    "El plan no da un monto para eso: solo trae el dinero de cada fuente de financiamiento y el de"
+    " cada proyecto de su tabla."
+)
 SCORE_NOT_IN_PLAN = "El plan no da ese puntaje; esto es lo que sí trae sobre eso:"
 EXACT_DATE_NOT_IN_PLAN = "El plan no da días ni meses, solo años; esto es lo que sí trae:"
 DETAIL_NOT_IN_PLAN = "El plan no dice eso ({words}) de este proyecto; esto es lo que sí trae:"
@@ -1049,6 +1053,9 @@ class EditionTexts:
     )
     MAX_ZONA = (
         "La zona {n} es la que recibe más dinero del CODEDE en {poa_year}: {amount} (suma de {projects})."
+    )
+    WHOLE_COST_NOT_IN_PLAN = (
+        "El plan solo da lo que este proyecto recibe en {poa_year}, no lo que costará sumando todos sus años:"
     )
     YEAR_NOT_IN_PLAN = (
         "El plan no trae datos para {year}: sus cifras son del presupuesto {poa_year} "

@@ -65,6 +65,7 @@ QUOTES = re.compile(r'^[“"]\s*|\s*[”"](?=\.?$)')
 DASH = re.compile("[\u2013-]\\s+")
 """The en dash or hyphen between "PND 3 - PND 10" items."""
 HTML_TAG = re.compile(r"<[^>]+>")
+ITALICS = re.compile(r"\*(\w[^*\n]*?)\*")
 FOOTNOTE_MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
 """A line that starts with one of these is the footnote of the text that carries the mark."""
 YEAR = r"((?:19|20)\d{2})"
@@ -248,7 +249,7 @@ def _with_notes(text: str, notes: dict[str, str]) -> str:
 
 
 def _strip_markup(text: str) -> str:
-    text = HTML_TAG.sub(" ", text).replace("**", "")
+    text = ITALICS.sub(r"\1", HTML_TAG.sub(" ", text).replace("**", ""))  # "*Ranking*" is "Ranking"
     return " ".join(text.split())
 
 

@@ -857,3 +857,39 @@ def test_whether_a_thing_works_is_answered_where_its_record_says_it(
 
 def test_whether_a_project_works_today_is_still_not_in_the_plan(answerer: Answerer) -> None:
     assert not answerer.answer("ya esta funcionando el pozo de san jose las rosas").confident
+
+
+# What set 26 showed -------------------------------------------------------------------------------
+def test_money_for_a_thing_the_plan_does_not_cost_is_not_the_whole_budget(answerer: Answerer) -> None:
+    answer = answerer.answer("¿Cuánto se invertirá en alumbrado público en 2024?")
+    assert not answer.confident
+    assert t.MONEY_NOT_IN_PLAN_FOR in to_plain(answer)
+    assert answerer.answer("Buenos días, ¿podría indicarme el monto total destinado a inversión?").confident
+
+
+def test_a_greeting_before_a_question_is_no_small_talk(answerer: Answerer) -> None:
+    answer = answerer.answer(
+        "Buenas, ¿cuándo van a tapar el bache enorme de la Calzada San Juan? ya se me arruinó una llanta"
+    )
+    assert not answer.confident
+    assert answer.kind != "greeting"
+    assert answerer.answer("hola buenas tardes, como esta?").kind == "greeting"
+
+
+def test_a_projects_cost_over_all_its_years_is_not_in_the_plan(answerer: Answerer) -> None:
+    answer = answerer.answer("¿Cuánto costará en total, sumando todos los años, el proyecto 297669?")
+    assert not answer.confident
+    assert "2,665,533.00" in to_plain(answer)  # what the row does give
+    assert answerer.answer("cuanto cuesta el proyecto 297669").confident
+
+
+def test_a_reason_worded_debido_que_is_quoted(answerer: Answerer) -> None:
+    lead = lead_of(answerer, "por que mixco quedo en categoria media en gestion estrategica")
+    assert "plan de ordenamiento territorial" in lead
+    assert "*" not in lead  # the document's «*Ranking*» is plain text
+
+
+def test_who_pays_for_a_zonas_projects(answerer: Answerer) -> None:
+    lead = lead_of(answerer, "¿Con qué fondos se financian los proyectos de agua de la zona 6?")
+    assert "consejo departamental de desarrollo" in lead
+    assert "273703" in lead
