@@ -243,6 +243,13 @@ SECOND_ASK = re.compile(
     r"\s+y\s+(?=(?:desde cuando|desde que|cuando|cuantos|cuantas|cuanto|cuanta|en que ano|a partir de)\b)"
 )
 """Where a second question of another kind starts ("… y desde cuándo se hace")."""
+QUESTION_CHUNK = re.compile(r"[^?]+\?+|[^?]+$")
+"""A message's questions: each run up to its "?" (and what follows the last one)."""
+QUESTION_WORD = re.compile(
+    r"\b(?:que|q|quien|quienes|cual|cuales|cuanto|cuanta|cuantos|cuantas|como|donde|cuando)\b"
+)
+SECOND_QUESTION_LINES = 4
+"""Of a message's second question, this many of its answer's lines follow the first's answer."""
 SECOND_ASK_LINES = 2
 SHORT_LINE = 200
 """The second question's direct answer: its first line and the next when short."""
@@ -559,6 +566,9 @@ class Answerer(Lists, Comparisons, Relatives):
         def clauses() -> list[Query]:
             return [clause_at(n) for n in range(len(clause_texts))]
 
+        several = self._several_questions(question)
+        if several is not None:  # "¿qué rol tiene la SESAN? ¿y la SOSEP?": each answered
+            return several
         first: Answer | None = None
         if (
             clause_texts
@@ -597,6 +607,36 @@ class Answerer(Lists, Comparisons, Relatives):
         if first is not None and first.kind not in ("not_in_plan", "summary"):
             return first  # "¿y para la zona 7 no hay nada? ya nos olvidaron": what the plan has for it
         return answer
+
+    def _several_questions(self, question: str) -> Answer | None:
+        """A message of two questions, each ended by "?" (or the second after the first's "?",
+        opened by a question word): each answered confidently about a different record, the
+        first answer comes whole and the second's first lines follow it."""
+        chunks = QUESTION_CHUNK.findall(question)
+        if (
+            chunks
+            and "?" not in chunks[-1]
+            and not QUESTION_WORD.search(" ".join(TOKEN.findall(fold(chunks[-1]))[:2]))
+        ):
+            chunks = chunks[:-1]  # "… ¿qué son?? es para mi nuevo trabajo": what follows is no question
+        asked = [c.strip(" ¿?¡!.,;") for c in chunks]
+        asked = [c for c in asked if len(TOKEN.findall(fold(c))) >= 2]
+        if len(asked) != 2:
+            return None
+        one = self._answer(f"{asked[0]}?")  # each as if asked alone, chatter and all
+        subject = analyze(asked[0], self.index)  # "¿y la SOSEP?": with the first's zona, place, term
+        other = self._answer(f"{self._with_subject(asked[1], subject)}?")
+        if not (one.confident and other.confident) or one.kind == "summary" or other.kind == "summary":
+            return None
+        if not other.lines or (other.title, other.lines[:1]) == (one.title, one.lines[:1]):
+            return None
+        said = fold(answer_text(one))
+        second = tuple(
+            str(line) for line in other.lines[:SECOND_QUESTION_LINES] if fold(str(line)) not in said
+        )
+        if not second:
+            return one  # the first answer already says what the second asks
+        return replace(one, sections=((other.title, second), *one.sections))
 
     def _two_asks(self, question: str) -> Answer | None:
         """ "A y desde cuándo B", "A y cuántos B": two questions of different kinds about one

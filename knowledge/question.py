@@ -23,6 +23,8 @@ from knowledge.ranks import asks_from_the_end
 from knowledge.text import TOKEN, fold, has_phrase, phrases_in, stem, vocabulary
 
 CLAUSE_SPLIT = re.compile(r"[?¿!¡.;:\n]+|,\s+|\s+(?:pero|porque|ya que|y es que|entonces)\s+")
+LISTED_WORDS = re.compile(r"\b(\w+),\s+(\w+)\s+(y|e|o)\s+")
+"""Words listed as "A, B y C": the comma joins them, it does not end a clause."""
 MIN_CHATTY_WORDS = 9
 """Below this many words a message is taken whole."""
 
@@ -294,7 +296,8 @@ def question_clauses(text: str) -> list[str]:
     for match in re.finditer(r"[^?]*\?|[^?]+$", text):
         chunk = match.group(0)
         asked = chunk.rstrip().endswith("?")
-        clauses = [c.strip() for c in CLAUSE_SPLIT.split(chunk) if len(TOKEN.findall(fold(c))) >= 2]
+        listed = LISTED_WORDS.sub(r"\1 \2 \3 ", chunk)  # "IIC, IGA e IGF qué son": one clause
+        clauses = [c.strip() for c in CLAUSE_SPLIT.split(listed) if len(TOKEN.findall(fold(c))) >= 2]
         for n, clause in enumerate(clauses):
             words = TOKEN.findall(fold(clause))
             opens = words[0] in phrases().clause_starts or words[1] in ("que", "cual")

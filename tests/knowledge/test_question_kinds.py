@@ -893,3 +893,28 @@ def test_who_pays_for_a_zonas_projects(answerer: Answerer) -> None:
     lead = lead_of(answerer, "¿Con qué fondos se financian los proyectos de agua de la zona 6?")
     assert "consejo departamental de desarrollo" in lead
     assert "273703" in lead
+
+
+# What set 27 showed -------------------------------------------------------------------------------
+def test_two_questions_in_one_message_are_both_answered(answerer: Answerer) -> None:
+    """ "¿qué rol tiene la SESAN? ¿y la SOSEP?": the first answer whole, the second's after it."""
+    text = plain(answerer, "SESAN q rol y q influencia tiene? y la SOSEP?")
+    assert text.startswith(fold("SESAN"))
+    assert "gestion y apoyo tecnico" in text
+    assert "apoyo social" in text
+
+
+def test_a_second_question_the_first_answer_already_says(answerer: Answerer) -> None:
+    lead = lead_of(
+        answerer,
+        "soy piloto de bus en mixco, es cierto q nos van a capacitar? "
+        "y lo de la base de datos de pilotos q es?",
+    )
+    assert "3,000 pilotos" in lead
+
+
+def test_acronyms_listed_with_commas_are_one_clause(answerer: Answerer) -> None:
+    answer = answerer.answer(
+        "IIC, IGA e IGF qué son?? es para mi nuevo trabajo en la muni y no entiendo nada jaja"
+    )
+    assert answer.title == t.DEFINE_TITLE.format(term="IIC, IGA y IGF")
