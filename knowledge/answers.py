@@ -243,6 +243,7 @@ SECOND_ASK = re.compile(
     r"\s+y\s+(?=(?:desde cuando|desde que|cuando|cuantos|cuantas|cuanto|cuanta|en que ano|a partir de)\b)"
 )
 """Where a second question of another kind starts ("… y desde cuándo se hace")."""
+AND_WORD = re.compile(r"\s(?:y|e)\s")
 QUESTION_CHUNK = re.compile(r"[^?]+\?+|[^?]+$")
 """A message's questions: each run up to its "?" (and what follows the last one)."""
 QUESTION_WORD = re.compile(
@@ -532,6 +533,54 @@ class Answerer(Lists, Comparisons, Relatives):
         return without_own_name(text, self.plan.edition.municipality)
 
     def _answer(self, question: str) -> Answer:
+        return self._with_the_other_named(question, self._answer_alone(question))
+
+    def _with_the_other_named(self, question: str, answer: Answer) -> Answer:
+        """ "¿cuál es la visión y cuál la misión?", "el PEI y el POM, ¿de qué años son?": two
+        things named and joined by "y"; when the answer says only one of them, the other's answer
+        (the question without the first's words) follows it."""
+        folded = fold(question)
+        if not answer.confident or not AND_WORD.search(folded):
+            return answer
+        pieces = self._named_pieces(folded)
+        if len(pieces) != 2:
+            return answer
+        first, second = pieces
+        own = (first - second, second - first)
+        if not all(own):
+            return answer
+        shown = {stem(w) for w in TOKEN.findall(fold(answer_text(answer)))}
+        missing = [n for n in (0, 1) if not own[n] & shown]
+        if len(missing) != 1:
+            return answer
+        present = own[1 - missing[0]]
+        rest = " ".join(w for w in TOKEN.findall(folded) if stem(w) not in present)
+        other = self._answer_alone(rest)
+        if not other.confident or not other.lines or other.lines[:1] == answer.lines[:1]:
+            return answer
+        return replace(
+            answer,
+            sections=((other.title, tuple(map(str, other.lines[:SECOND_QUESTION_LINES]))), *answer.sections),
+        )
+
+    def _named_pieces(self, folded: str) -> list[frozenset[str]]:
+        """The stems of each plan term and each statement named by its whole title in a question."""
+        said = {stem(w) for w in TOKEN.findall(folded)}
+        pieces = [
+            frozenset(
+                stem(w) for alias in term.aliases if has_phrase(folded, (alias,)) for w in alias.split()
+            )
+            for term in find_terms(folded, self.plan.edition)
+        ]
+        pieces.extend(
+            title
+            for doc in self.by_kind.get("statement", [])
+            if (title := self.title_stems(doc)) and title <= said
+        )
+        unique = list(dict.fromkeys(p for p in pieces if p))
+        return [p for p in unique if not any(p < q for q in unique)]
+
+    def _answer_alone(self, question: str) -> Answer:
         query = analyze(question, self.index)
         if not query.folded.strip() or not any(c.isalnum() for c in query.folded):
             return Answer(t.EMPTY_QUESTION, confident=False, kind="empty", follow_ups=self.menu())

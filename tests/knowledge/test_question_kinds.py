@@ -918,3 +918,20 @@ def test_acronyms_listed_with_commas_are_one_clause(answerer: Answerer) -> None:
         "IIC, IGA e IGF qué son?? es para mi nuevo trabajo en la muni y no entiendo nada jaja"
     )
     assert answer.title == t.DEFINE_TITLE.format(term="IIC, IGA y IGF")
+
+
+@pytest.mark.parametrize(
+    ("question", "both"),
+    [
+        ("el PEI y el POM de q años son?", ("2021-2025", "2024-2028")),
+        (
+            "¿Cuál es la visión y cuál la misión de la Municipalidad de Mixco?",
+            ("ser una municipalidad que promueva", "somos una municipalidad que con dedicacion"),
+        ),
+    ],
+)
+def test_two_things_named_and_joined_by_y_are_both_answered(
+    answerer: Answerer, question: str, both: tuple[str, str]
+) -> None:
+    text = plain(answerer, question)
+    assert all(part in text for part in both)
