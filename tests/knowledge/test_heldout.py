@@ -42,6 +42,8 @@ FLOORS = {
     "questions-heldout-23.jsonl": 157,  # of 160 (blind first run: 150)
     "questions-heldout-24.jsonl": 146,  # of 160 (blind first run: 149)
     "questions-heldout-25.jsonl": 145,  # of 160 (blind first run: 148)
+    "questions-heldout-26.jsonl": 155,  # of 160 (blind first run: 153)
+    "questions-heldout-27.jsonl": 141,  # of 160 (blind first run: 139)
 }
 
 
