@@ -1377,6 +1377,9 @@ class Answerer(Lists, Comparisons, Relatives):
             return part
         if self._another_record_named(query, ask):
             return None  # "objetivos de la política de prevención de la violencia": that policy's own
+        member = None if "list" in ask.marks else self._member_named(query, ask)
+        if member is not None:  # "¿qué rol tienen los Consejos Comunitarios de Desarrollo?": that one
+            return self._card(member, (_match(member),))
         filter_query = self._filter_query(query, ask)
         if (
             list_id == "operational_actions"

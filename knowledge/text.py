@@ -31,7 +31,7 @@ STOP_WORDS = frozenset(
     ok okay claro plan tmb tambn pa pal nada alguien cosa buenos dias tardes noches gracias con
     contra hacia tras mediante durante aca estaba estaban estar sera seran han he hemos habia tenia
     tener numero ey jaja jajaja jeje jejeje xd oye dar dara daran quiere queria hija hijo mama papa
-    esposo esposa patojo patoja mas menos""".split()  # noqa: SIM905  (a word list reads best as text)
+    esposo esposa patojo patoja mas menos tarea tareas xfa""".split()  # noqa: SIM905  (a word list reads best as text)
 )
 
 NUMBER_WORDS = {

@@ -44,6 +44,7 @@ FLOORS = {
     "questions-heldout-25.jsonl": 145,  # of 160 (blind first run: 148)
     "questions-heldout-26.jsonl": 155,  # of 160 (blind first run: 153)
     "questions-heldout-27.jsonl": 141,  # of 160 (blind first run: 139)
+    "questions-heldout-28.jsonl": 153,  # of 160 (blind first run: 154)
 }
 
 

@@ -935,3 +935,20 @@ def test_two_things_named_and_joined_by_y_are_both_answered(
 ) -> None:
     text = plain(answerer, question)
     assert all(part in text for part in both)
+
+
+# What set 28 showed -------------------------------------------------------------------------------
+def test_a_named_member_of_a_list_is_its_card(answerer: Answerer) -> None:
+    answer = answerer.answer("¿Qué rol tienen los Consejos Comunitarios de Desarrollo (COCODES) en el plan?")
+    assert answer.title == "CONSEJOS COMUNITARIOS DE DESARROLLO"
+    assert "auditoria social" in fold(to_plain(answer))[:LEAD]
+
+
+def test_the_homework_it_is_for_is_chatter(answerer: Answerer) -> None:
+    assert answerer.answer("mision de la muni xfa es pa una tarea").title == "Misión de la municipalidad"
+
+
+def test_selling_land_is_not_in_the_plan(answerer: Answerer) -> None:
+    assert not answerer.answer(
+        "la muni esta vendiendo terrenos municipales? quiero comprar uno en zona 6"
+    ).confident
