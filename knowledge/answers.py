@@ -103,7 +103,9 @@ NUMBERING = re.compile(r"[ivxlc]+|[a-z]|\d+")
 SENTENCE_END = re.compile(r"(?<=[.;])\s+")
 HOW_MUCH_THERE_IS = re.compile(r"\bcuanto\s+(?:hay|habia|hubo|habra|tiene|tenia|tienen|tenian)\b")
 """How much there is, of nothing named: the plan's whole budget."""
-CLAUSE_BREAK = re.compile(r",\s+(?![^()]*\))")  # not inside parentheses
+OUTSIDE_BRACKETS = r"(?![^()]*\))"
+"""Not inside brackets: "(Revisión Nacional Voluntaria 2019, El camino …)" is not cut at its comma."""
+CLAUSE_BREAK = re.compile(rf",\s+{OUTSIDE_BRACKETS}")
 QUOTE_CHARS = 300
 QUOTE_MIN_CHARS = 120
 """The longest sentence quoted whole; a longer one is quoted by its clauses that say it."""
@@ -171,17 +173,17 @@ REASON_TOLD = re.compile(
 )
 """A question that asks why, and the words of a clause that gives a reason ("debido a …")."""
 WHOLE_SHARE = 0.9
+DISMISSAL = re.compile(r"es\s+(?:(?:puro|pura)\s+)?(?:cuento|mentira|paja|show|pantalla)\b")
+"""«… o es puro cuento»: the asker's doubt after the question, no second question."""
 ASIDE_AFTER_O = re.compile(
     r",\s+o\s+|\s+o\s+(?=(?:solo|nomas|nada mas|nada más|unicamente|únicamente)\b)|"
-    r"\s+o\s+(?=es\s+(?:(?:puro|pura)\s+)?(?:cuento|mentira|paja|show|pantalla)\b)",
+    rf"\s+o\s+(?={DISMISSAL.pattern})",
     re.I,
 )
 """Where an aside after the question starts: ", o …", "o solo …" ("¿qué papel tenemos los
 vecinos, o solo nos toca pagar?") or "o es puro cuento", not the "o" of "¿es buena o mala …?"."""
 """A clause this long is the whole message again ("Pago mi IUSI … ¿cuánto va a inversión?"),
 not a part of it."""
-DISMISSAL = re.compile(r"es\s+(?:(?:puro|pura)\s+)?(?:cuento|mentira|paja|show|pantalla)\b")
-"""«… o es puro cuento»: the asker's doubt after the question, no second question."""
 OPERATIONAL = ("operativa", "operativas", "operativo", "poa")
 """Words that name the POA's own operational actions, not the PDM-OT's lines of action."""
 WHO_FRAMING = frozenset(
@@ -372,6 +374,11 @@ NAME_RUN = re.compile(
 Municipal con Enfoque Territorial")."""
 
 
+def _followed_by(answer: Answer, title: str, lines: tuple[str, ...]) -> Answer:
+    """``answer`` with another question's answer (its title and first lines) right after its own lines."""
+    return replace(answer, sections=((title, lines), *answer.sections))
+
+
 def _stems_outside_names(part: str) -> set[str]:
     """The stems a text says outside the names it cites."""
     return {stem(w) for w in TOKEN.findall(fold(NAME_RUN.sub(" ", part)))}
@@ -558,10 +565,7 @@ class Answerer(Lists, Comparisons, Relatives):
         other = self._answer_alone(rest)
         if not other.confident or not other.lines or other.lines[:1] == answer.lines[:1]:
             return answer
-        return replace(
-            answer,
-            sections=((other.title, tuple(map(str, other.lines[:SECOND_QUESTION_LINES]))), *answer.sections),
-        )
+        return _followed_by(answer, other.title, tuple(map(str, other.lines[:SECOND_QUESTION_LINES])))
 
     def _named_pieces(self, folded: str) -> list[frozenset[str]]:
         """The stems of each plan term and each statement named by its whole title in a question."""
@@ -685,7 +689,7 @@ class Answerer(Lists, Comparisons, Relatives):
         )
         if not second:
             return one  # the first answer already says what the second asks
-        return replace(one, sections=((other.title, second), *one.sections))
+        return _followed_by(one, other.title, second)
 
     def _two_asks(self, question: str) -> Answer | None:
         """ "A y desde cuándo B", "A y cuántos B": two questions of different kinds about one
@@ -1843,13 +1847,7 @@ class Answerer(Lists, Comparisons, Relatives):
         if has_phrase(query.folded, OF_THAT):
             return False  # "… ¿cuánto de eso va a inversión?": of something said before
         vocab = vocabulary()
-        money = {
-            *vocab.intents["budget"],
-            *vocab.intents["money"],
-            *INVESTMENT_WORDS,
-            *OPERATING_WORDS,
-            *SPLIT_WORDS,  # "¿cómo se divide el presupuesto?": the whole budget's card shows its split
-        }
+        money = set(_money_words())
         money |= {w for phrase in phrases_in(query.folded, vocab.in_scope) for w in phrase.split()}
         if has_phrase(query.folded, operating_words()[1:]):
             money |= PAY_WORDS  # "¿cuánto se paga de salarios?": paying them is the operating spending
@@ -1859,8 +1857,7 @@ class Answerer(Lists, Comparisons, Relatives):
         """The words of a question that neither ask for money, stand for it nor are filler."""
         vocab = vocabulary()
         if money is None:
-            money = {*vocab.intents["budget"], *vocab.intents["money"], *INVESTMENT_WORDS, *OPERATING_WORDS}
-            money |= {*SPLIT_WORDS, *PAY_WORDS}
+            money = {*_money_words(), *PAY_WORDS}
         return [
             word
             for word in query.sources
@@ -2790,7 +2787,7 @@ class Answerer(Lists, Comparisons, Relatives):
                 lines.append(prefix + t.DEFINE_PLAN.format(text=term.plan_text))
             lines.append(prefix + t.DEFINE_EXPLAINED.format(text=term.explanation))
         return Answer(
-            t.DEFINE_TITLE.format(term=t.and_joined([term.term for term in terms])),
+            t.DEFINE_TITLE.format(term=join_words([term.term for term in terms])),
             tuple(lines),
             follow_ups=self.menu()[:2],
             kind="define",
@@ -3253,6 +3250,16 @@ SPLIT_WORDS = frozenset(
 """Words that ask how money is split."""
 
 
+@lru_cache(maxsize=1)
+def _money_words() -> frozenset[str]:
+    """Words that ask for money or stand for it, and those that ask how it is split ("¿cómo se
+    divide el presupuesto?": the whole budget's card shows its split)."""
+    intents = vocabulary().intents
+    return frozenset(
+        (*intents["budget"], *intents["money"], *INVESTMENT_WORDS, *OPERATING_WORDS, *SPLIT_WORDS)
+    )
+
+
 def _plan_money_word(word: str) -> bool:
     """Money and time words: what a project row does give ("¿cuántos quetzales …?", "cuántos años")."""
     intents = vocabulary().intents
@@ -3267,9 +3274,8 @@ def _event_asked(folded: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
     return next(((asked, told) for asked, told in EVENTS if asked.search(folded)), None)
 
 
-DATED_CLAUSE_BREAK = re.compile(r"(?<=[.;,])\s+(?![^()]*\))")
-"""After a period, semicolon or comma, not inside parentheses ("(Revisión Nacional Voluntaria
-2019, El camino …)" is one clause)."""
+DATED_CLAUSE_BREAK = re.compile(rf"(?<=[.;,])\s+{OUTSIDE_BRACKETS}")
+"""After a period, semicolon or comma, not inside brackets."""
 
 
 def _dated_clauses(text: str) -> tuple[tuple[str, frozenset[int], frozenset[str]], ...]:

@@ -1110,11 +1110,6 @@ class EditionTexts:
         return SOURCE_SEPARATOR.join((self.SOURCE_PREFIX, *section))
 
 
-def and_joined(items: list[str]) -> str:
-    """ "IIC, IGA y IGF": items said as a Spanish list."""
-    return " y ".join(item for item in (", ".join(items[:-1]), items[-1]) if item) if items else ""
-
-
 @lru_cache(maxsize=16)
 def texts(edition: Edition) -> EditionTexts:
     """The catalogue's texts for one edition of the plan (made once per edition)."""
